@@ -1,0 +1,58 @@
+#include "cli/commands.h"
+
+#include <cstdio>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "core/version.h"
+
+namespace lakepipe::cli {
+
+namespace {
+
+const Command kCommands[] = {
+    {"convert", "convert a file between Parquet, Avro, JSON Lines, JSON and CSV", RunConvert},
+    {"inspect", "show a file's schema, row count, layout and first rows", RunInspect},
+};
+
+void PrintUsage(std::FILE* out) {
+  fmt::print(out,
+             "lakepipe {}: events from APIs and generators through Kafka into a queryable data "
+             "lake\n\nusage: lakepipe <command> [options]\n\ncommands:\n",
+             kVersion);
+  for (const Command& c : kCommands) fmt::print(out, "  {:<10} {}\n", c.name, c.summary);
+  fmt::print(out, "\nRun 'lakepipe <command> --help' for a command's options.\n");
+}
+
+}  // namespace
+
+std::span<const Command> Commands() { return kCommands; }
+
+int Main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage(stderr);
+    return kExitUsage;
+  }
+  const std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(stdout);
+    return kExitOk;
+  }
+  if (name == "--version" || name == "version") {
+    fmt::print("lakepipe {} (build {})\n", kVersion, kBuildId);
+    return kExitOk;
+  }
+  for (const Command& c : kCommands) {
+    if (c.name == name) {
+      std::string program = fmt::format("lakepipe {}", name);
+      argv[1] = program.data();
+      return c.run(argc - 1, argv + 1);
+    }
+  }
+  fmt::print(stderr, "lakepipe: unknown command '{}'\n\n", name);
+  PrintUsage(stderr);
+  return kExitUsage;
+}
+
+}  // namespace lakepipe::cli

@@ -1,0 +1,99 @@
+#include "core/column.h"
+
+#include <algorithm>
+
+namespace lakepipe {
+
+size_t Column::null_count() const {
+  if (storage_ == Storage::kNone) return size_;
+  if (!nullable_) return 0;
+  return static_cast<size_t>(std::count(valid_.begin(), valid_.end(), 0));
+}
+
+size_t Column::ByteSize() const {
+  return valid_.size() + bools_.size() + i32_.size() * 4 + i64_.size() * 8 + f32_.size() * 4 +
+         f64_.size() * 8 + (storage_ == Storage::kBinary ? offsets_.size() * 8 : 0) + data_.size();
+}
+
+void Column::Truncate(size_t n) {
+  if (n >= size_) return;
+  size_ = n;
+  if (nullable_ || storage_ == Storage::kNone) valid_.resize(n);
+  switch (storage_) {
+    case Storage::kNone:
+      break;
+    case Storage::kBool:
+      bools_.resize(n);
+      break;
+    case Storage::kInt32:
+      i32_.resize(n);
+      break;
+    case Storage::kInt64:
+      i64_.resize(n);
+      break;
+    case Storage::kFloat:
+      f32_.resize(n);
+      break;
+    case Storage::kDouble:
+      f64_.resize(n);
+      break;
+    case Storage::kBinary:
+      offsets_.resize(n + 1);
+      data_.resize(static_cast<size_t>(offsets_[n]));
+      break;
+  }
+}
+
+void Column::Reserve(size_t rows) {
+  if (nullable_) valid_.reserve(rows);
+  switch (storage_) {
+    case Storage::kNone:
+      break;
+    case Storage::kBool:
+      bools_.reserve(rows);
+      break;
+    case Storage::kInt32:
+      i32_.reserve(rows);
+      break;
+    case Storage::kInt64:
+      i64_.reserve(rows);
+      break;
+    case Storage::kFloat:
+      f32_.reserve(rows);
+      break;
+    case Storage::kDouble:
+      f64_.reserve(rows);
+      break;
+    case Storage::kBinary:
+      offsets_.reserve(rows + 1);
+      break;
+  }
+}
+
+RecordBatch::RecordBatch(SchemaPtr schema) : schema_(std::move(schema)) {
+  columns_.reserve(schema_->num_fields());
+  for (const Field& f : schema_->fields()) {
+    columns_.emplace_back(f.storage(), f.nullable || f.type == Type::kNull);
+  }
+}
+
+void RecordBatch::RollbackRow() {
+  for (Column& c : columns_) c.Truncate(num_rows_);
+}
+
+void RecordBatch::Clear() {
+  for (Column& c : columns_) c.Clear();
+  num_rows_ = 0;
+}
+
+void RecordBatch::Reserve(size_t rows) {
+  for (Column& c : columns_) c.Reserve(rows);
+}
+
+size_t RecordBatch::ByteSize() const {
+  size_t total = 0;
+  for (const Column& c : columns_) total += c.ByteSize();
+  return total;
+}
+
+}  // namespace lakepipe

@@ -1,0 +1,169 @@
+// In-memory records: typed column batches.
+//
+// A RecordBatch holds one Column per schema field. Every column stores a
+// value slot for every row, nulls included (a null slot holds 0 or an empty
+// string), plus a validity byte per row when the field is nullable. Values
+// are appended column by column; CommitRow() ends a row and RollbackRow()
+// drops a partly appended one (used when a record turns out to be bad).
+//
+// Thread-safety: none; a batch belongs to one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/schema.h"
+
+namespace lakepipe {
+
+class Column {
+ public:
+  Column(Storage storage, bool nullable) : storage_(storage), nullable_(nullable) {
+    if (storage_ == Storage::kBinary) offsets_.push_back(0);
+  }
+
+  Storage storage() const { return storage_; }
+  bool nullable() const { return nullable_; }
+  size_t size() const { return size_; }
+
+  // REQUIRES: nullable() (or storage() == kNone).
+  void AppendNull() {
+    ++size_;
+    valid_.push_back(0);
+    switch (storage_) {
+      case Storage::kNone:
+        break;
+      case Storage::kBool:
+        bools_.push_back(0);
+        break;
+      case Storage::kInt32:
+        i32_.push_back(0);
+        break;
+      case Storage::kInt64:
+        i64_.push_back(0);
+        break;
+      case Storage::kFloat:
+        f32_.push_back(0);
+        break;
+      case Storage::kDouble:
+        f64_.push_back(0);
+        break;
+      case Storage::kBinary:
+        offsets_.push_back(static_cast<int64_t>(data_.size()));
+        break;
+    }
+  }
+  void AppendBool(bool v) {
+    MarkValid();
+    bools_.push_back(v ? 1 : 0);
+  }
+  void AppendInt32(int32_t v) {
+    MarkValid();
+    i32_.push_back(v);
+  }
+  void AppendInt64(int64_t v) {
+    MarkValid();
+    i64_.push_back(v);
+  }
+  void AppendFloat(float v) {
+    MarkValid();
+    f32_.push_back(v);
+  }
+  void AppendDouble(double v) {
+    MarkValid();
+    f64_.push_back(v);
+  }
+  void AppendBytes(std::string_view v) {
+    MarkValid();
+    data_.append(v.data(), v.size());
+    offsets_.push_back(static_cast<int64_t>(data_.size()));
+  }
+  // Appends an empty binary value and returns the buffer to append its bytes
+  // to; lets decoders write in place (e.g. unescaping JSON strings).
+  std::string* BeginBytes() {
+    MarkValid();
+    return &data_;
+  }
+  void EndBytes() { offsets_.push_back(static_cast<int64_t>(data_.size())); }
+
+  bool IsValid(size_t i) const { return !nullable_ || valid_[i] != 0; }
+  bool IsNull(size_t i) const { return !IsValid(i); }
+  bool GetBool(size_t i) const { return bools_[i] != 0; }
+  int32_t GetInt32(size_t i) const { return i32_[i]; }
+  int64_t GetInt64(size_t i) const { return i64_[i]; }
+  float GetFloat(size_t i) const { return f32_[i]; }
+  double GetDouble(size_t i) const { return f64_[i]; }
+  std::string_view GetBytes(size_t i) const {
+    return std::string_view(data_.data() + offsets_[i],
+                            static_cast<size_t>(offsets_[i + 1] - offsets_[i]));
+  }
+
+  // Number of null rows.
+  size_t null_count() const;
+
+  // Raw buffers for encoders. validity() is empty for non-nullable columns.
+  const std::vector<uint8_t>& validity() const { return valid_; }
+  const std::vector<uint8_t>& bools() const { return bools_; }
+  const std::vector<int32_t>& int32s() const { return i32_; }
+  const std::vector<int64_t>& int64s() const { return i64_; }
+  const std::vector<float>& floats() const { return f32_; }
+  const std::vector<double>& doubles() const { return f64_; }
+  const std::vector<int64_t>& offsets() const { return offsets_; }
+  const std::string& data() const { return data_; }
+  // Bytes held by values (not capacity).
+  size_t ByteSize() const;
+
+  // Drops rows [n, size()).
+  void Truncate(size_t n);
+  void Clear() { Truncate(0); }
+  void Reserve(size_t rows);
+
+ private:
+  void MarkValid() {
+    ++size_;
+    if (nullable_) valid_.push_back(1);
+  }
+
+  Storage storage_;
+  bool nullable_;
+  size_t size_ = 0;
+  std::vector<uint8_t> valid_;
+  std::vector<uint8_t> bools_;
+  std::vector<int32_t> i32_;
+  std::vector<int64_t> i64_;
+  std::vector<float> f32_;
+  std::vector<double> f64_;
+  std::vector<int64_t> offsets_;  // size()+1 entries for kBinary
+  std::string data_;
+};
+
+class RecordBatch {
+ public:
+  explicit RecordBatch(SchemaPtr schema);
+
+  const SchemaPtr& schema() const { return schema_; }
+  size_t num_rows() const { return num_rows_; }
+  size_t num_columns() const { return columns_.size(); }
+  Column& column(size_t i) { return columns_[i]; }
+  const Column& column(size_t i) const { return columns_[i]; }
+
+  // Ends the row whose values were appended to every column.
+  void CommitRow() { ++num_rows_; }
+  // Drops values appended since the last CommitRow().
+  void RollbackRow();
+  // Sets num_rows() after columns were filled directly (all must agree).
+  void SetNumRows(size_t n) { num_rows_ = n; }
+  void Clear();
+  void Reserve(size_t rows);
+  // Approximate bytes held by the batch's values.
+  size_t ByteSize() const;
+
+ private:
+  SchemaPtr schema_;
+  std::vector<Column> columns_;
+  size_t num_rows_ = 0;
+};
+
+}  // namespace lakepipe

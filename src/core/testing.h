@@ -1,0 +1,48 @@
+// Test helpers shared by every module's tests.
+#pragma once
+
+#include <cstdlib>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/result.h"
+#include "core/status.h"
+
+namespace lakepipe::testing {
+
+inline const Status& ToStatus(const Status& s) { return s; }
+template <typename T>
+const Status& ToStatus(const Result<T>& r) {
+  return r.status();
+}
+
+// A fresh empty directory under the test temp dir, removed at process exit by the OS cleaner.
+std::string MakeTempDir(const std::string& name);
+
+}  // namespace lakepipe::testing
+
+#define ASSERT_OK(expr)                                                 \
+  do {                                                                  \
+    const auto& lp_t_ = (expr);                                         \
+    ASSERT_TRUE(::lakepipe::testing::ToStatus(lp_t_).ok())              \
+        << ::lakepipe::testing::ToStatus(lp_t_).ToString();             \
+  } while (false)
+
+#define EXPECT_OK(expr)                                                 \
+  do {                                                                  \
+    const auto& lp_t_ = (expr);                                         \
+    EXPECT_TRUE(::lakepipe::testing::ToStatus(lp_t_).ok())              \
+        << ::lakepipe::testing::ToStatus(lp_t_).ToString();             \
+  } while (false)
+
+#define LP_TEST_CONCAT_INNER(a, b) a##b
+#define LP_TEST_CONCAT(a, b) LP_TEST_CONCAT_INNER(a, b)
+#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, rexpr)        \
+  auto tmp = (rexpr);                                     \
+  ASSERT_TRUE(tmp.ok()) << tmp.status().ToString();       \
+  lhs = std::move(tmp).value()
+
+// Asserts that `rexpr` (a Result<T>) is OK and assigns its value to `lhs`.
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  ASSERT_OK_AND_ASSIGN_IMPL(LP_TEST_CONCAT(lp_t_result_, __LINE__), lhs, rexpr)

@@ -1,0 +1,52 @@
+// Calendar arithmetic and ISO-8601 text for dates and UTC timestamps.
+//
+// Dates are days since 1970-01-01; timestamps are micro- or milliseconds
+// since 1970-01-01T00:00:00Z (negative before 1970). Proleptic Gregorian
+// calendar, years 0000..9999 in text form. All functions are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace lakepipe {
+
+struct CivilDate {
+  int64_t year;
+  int month;  // 1..12
+  int day;    // 1..31
+};
+
+int64_t DaysFromCivil(int64_t year, int month, int day);
+CivilDate CivilFromDays(int64_t days);
+
+// Floor division and modulo (the result of FloorMod has the sign of `b`).
+inline int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+
+// "YYYY-MM-DD".
+std::string FormatDate(int32_t days);
+void AppendDate(int32_t days, std::string* out);
+// Parses "YYYY-MM-DD" (exactly).
+Result<int32_t> ParseDate(std::string_view text);
+
+// "YYYY-MM-DDTHH:MM:SS[.ffffff]Z": fraction digits only when non-zero
+// (3 digits when the value has whole milliseconds, else 6).
+std::string FormatTimestampMicros(int64_t micros);
+void AppendTimestampMicros(int64_t micros, std::string* out);
+// Same, at millisecond precision.
+std::string FormatTimestampMillis(int64_t millis);
+void AppendTimestampMillis(int64_t millis, std::string* out);
+
+// Parses ISO-8601 date-times: "YYYY-MM-DD[T| ]HH:MM[:SS[.f{1,9}]][Z|±HH[:]MM]"
+// and a bare "YYYY-MM-DD" (midnight UTC). Without a zone the time is UTC.
+// Fractions beyond microseconds are truncated.
+Result<int64_t> ParseTimestampMicros(std::string_view text);
+
+// True when `text` looks like a date or a date-time that the parsers accept.
+bool LooksLikeDate(std::string_view text);
+bool LooksLikeTimestamp(std::string_view text);
+
+}  // namespace lakepipe

@@ -1,0 +1,64 @@
+#include "core/time_util.h"
+
+#include <gtest/gtest.h>
+
+#include "core/testing.h"
+
+namespace lakepipe {
+namespace {
+
+TEST(TimeUtilTest, CivilRoundTripAcrossEras) {
+  for (int64_t d = -800000; d <= 800000; d += 97) {
+    CivilDate c = CivilFromDays(d);
+    ASSERT_EQ(DaysFromCivil(c.year, c.month, c.day), d);
+  }
+  EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
+  EXPECT_EQ(DaysFromCivil(2000, 3, 1), 11017);
+  EXPECT_EQ(DaysFromCivil(1969, 12, 31), -1);
+}
+
+TEST(TimeUtilTest, FormatsDatesAndTimestamps) {
+  EXPECT_EQ(FormatDate(0), "1970-01-01");
+  EXPECT_EQ(FormatDate(-1), "1969-12-31");
+  EXPECT_EQ(FormatDate(20413), "2025-11-21");
+  EXPECT_EQ(FormatTimestampMicros(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatTimestampMicros(-1), "1969-12-31T23:59:59.999999Z");
+  EXPECT_EQ(FormatTimestampMicros(1500), "1970-01-01T00:00:00.001500Z");
+  EXPECT_EQ(FormatTimestampMicros(123000), "1970-01-01T00:00:00.123Z");
+  EXPECT_EQ(FormatTimestampMillis(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatTimestampMillis(1763700000000), "2025-11-21T04:40:00Z");
+}
+
+TEST(TimeUtilTest, ParsesIsoTimestamps) {
+  ASSERT_OK_AND_ASSIGN(int64_t a, ParseTimestampMicros("2025-11-21T04:40:00Z"));
+  EXPECT_EQ(a, 1763700000000000);
+  ASSERT_OK_AND_ASSIGN(int64_t b, ParseTimestampMicros("2025-11-21T06:40:00.5+02:00"));
+  EXPECT_EQ(b, 1763700000500000);
+  ASSERT_OK_AND_ASSIGN(int64_t c, ParseTimestampMicros("1969-12-31 23:59:59.999999"));
+  EXPECT_EQ(c, -1);
+  ASSERT_OK_AND_ASSIGN(int64_t d, ParseTimestampMicros("2025-11-21"));
+  EXPECT_EQ(d, 1763683200000000);
+  ASSERT_OK_AND_ASSIGN(int64_t e, ParseTimestampMicros("2025-11-21T04:40:00.123456789Z"));
+  EXPECT_EQ(e, 1763700000123456);
+  for (int64_t v : {int64_t{-62135596800000000}, int64_t{-1}, int64_t{0}, int64_t{253402300799999999}}) {
+    ASSERT_OK_AND_ASSIGN(int64_t back, ParseTimestampMicros(FormatTimestampMicros(v)));
+    EXPECT_EQ(back, v);
+  }
+}
+
+TEST(TimeUtilTest, RejectsMalformedText) {
+  for (const char* bad : {"", "2025-13-01", "2025-02-30", "2025-11-21T25:00:00Z", "2025-11-21T04:40",
+                          "x2025-11-21", "2025-11-21T04:40:00Zjunk", "2025/11/21"}) {
+    if (std::string_view(bad) == "2025-11-21T04:40") continue;  // minutes-only is accepted
+    EXPECT_FALSE(ParseTimestampMicros(bad).ok()) << bad;
+  }
+  EXPECT_TRUE(ParseTimestampMicros("2025-11-21T04:40").ok());
+  EXPECT_FALSE(ParseDate("2025-11-21T00:00:00Z").ok());
+  EXPECT_TRUE(LooksLikeDate("2024-02-29"));
+  EXPECT_FALSE(LooksLikeDate("2023-02-29"));
+  EXPECT_TRUE(LooksLikeTimestamp("2024-02-29T10:00:00Z"));
+  EXPECT_FALSE(LooksLikeTimestamp("2024-02-29"));
+}
+
+}  // namespace
+}  // namespace lakepipe

@@ -1,0 +1,10 @@
+// Avro object container files as a lakepipe format.
+#pragma once
+
+#include "formats/format.h"
+
+namespace lakepipe {
+
+FormatInfo AvroFormat();
+
+}  // namespace lakepipe

@@ -1,0 +1,945 @@
+#include "formats/parquet/parquet_writer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <type_traits>
+
+#include "compress/codec.h"
+#include "core/version.h"
+#include "formats/parquet/encoding.h"
+#include "formats/parquet/metadata.h"
+#include "formats/parquet/schema_mapping.h"
+
+namespace lakepipe {
+namespace parquet {
+namespace {
+
+constexpr char kMagic[] = "PAR1";
+// Pages end at this many values even when they are still small (very
+// compressible dictionary indices), keeping page buffers bounded.
+constexpr size_t kMaxPageValues = 1 << 17;
+// Longer min/max values are not written (bounds stay exact and footers small).
+constexpr size_t kMaxStatisticsBytes = 256;
+// The dictionary is dropped after the first page when dictionary plus
+// indices take more than this share of the PLAIN size.
+constexpr double kDictionaryPayoff = 0.75;
+
+void PutLe32(uint32_t v, std::string* out) {
+  char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
+               static_cast<char>(v >> 24)};
+  out->append(b, 4);
+}
+
+template <typename T>
+void PutPlain(T v, std::string* out) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof(T));
+  out->append(b, sizeof(T));
+}
+
+template <typename T>
+std::string PlainBytes(T v) {
+  std::string s;
+  PutPlain(v, &s);
+  return s;
+}
+
+uint64_t Mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+uint64_t HashBytes(std::string_view s) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ (s.size() * 0x100000001b3ULL);
+  const char* p = s.data();
+  size_t n = s.size();
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ (w * 0x87c37b91114253d5ULL)) * 0x4cf5ad432745937fULL;
+    h = (h << 31) | (h >> 33);
+    p += 8;
+    n -= 8;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, p, n);
+  h ^= tail * 0x87c37b91114253d5ULL;
+  return Mix64(h);
+}
+
+// Open-addressing map from a value to its dictionary index. Entries live in
+// the caller's storage; `equal(index)` compares the probe with entry `index`.
+class DictSlots {
+ public:
+  DictSlots() { Resize(1024); }
+
+  // Returns the index of the entry with hash `h` for which `equal` holds, or
+  // inserts `next_index` and sets *inserted.
+  template <typename Eq>
+  uint32_t FindOrInsert(uint64_t h, uint32_t next_index, Eq&& equal, bool* inserted) {
+    size_t slot = h & mask_;
+    while (true) {
+      const uint32_t e = slots_[slot];
+      if (e == kEmpty) break;
+      if (hashes_[e] == h && equal(e)) {
+        *inserted = false;
+        return e;
+      }
+      slot = (slot + 1) & mask_;
+    }
+    slots_[slot] = next_index;
+    hashes_.push_back(h);
+    *inserted = true;
+    if (hashes_.size() * 2 > slots_.size()) Resize(slots_.size() * 2);
+    return next_index;
+  }
+
+  void Clear() {
+    hashes_.clear();
+    Resize(1024);
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = 0xffffffffu;
+  void Resize(size_t n) {
+    slots_.assign(n, kEmpty);
+    mask_ = n - 1;
+    for (uint32_t e = 0; e < hashes_.size(); ++e) {
+      size_t slot = hashes_[e] & mask_;
+      while (slots_[slot] != kEmpty) slot = (slot + 1) & mask_;
+      slots_[slot] = e;
+    }
+  }
+  std::vector<uint32_t> slots_;
+  std::vector<uint64_t> hashes_;
+  size_t mask_ = 0;
+};
+
+struct ChunkResult {
+  int64_t total_uncompressed = 0;
+  int64_t total_compressed = 0;
+};
+
+// The state and page assembly shared by all column writers; subclasses
+// supply the values section of pages and the dictionary.
+class ColumnWriter {
+ public:
+  ColumnWriter(const Field& field, const SchemaElement& element, CompressionCodec codec, Codec codec_impl,
+               CodecContext* ctx, const ParquetWriteOptions& options)
+      : field_(field),
+        element_(element),
+        optional_(element.repetition == Repetition::kOptional),
+        codec_(codec),
+        codec_impl_(codec_impl),
+        ctx_(ctx),
+        options_(options) {}
+  virtual ~ColumnWriter() = default;
+
+  // Appends rows [begin, end) of `column`.
+  virtual Status Append(const Column& column, size_t begin, size_t end) = 0;
+
+  // Uncompressed bytes buffered for the open row group.
+  uint64_t BufferedUncompressed() const {
+    return static_cast<uint64_t>(chunk_uncompressed_) + PageValueBytes() + def_levels_.size() / 8 +
+           DictionaryBytes();
+  }
+  // Encoded bytes buffered (compressed pages plus the open page's estimate).
+  uint64_t BufferedEncoded() const {
+    return pages_.size() + PageValueBytes() + def_levels_.size() / 8 + DictionaryBytes();
+  }
+
+  // Writes the chunk (dictionary page first) to `out` at file offset
+  // `offset`, fills `chunk`, and resets for the next row group.
+  Status FinishChunk(int64_t offset, std::string* out, ColumnChunk* chunk) {
+    OnChunkEnd();
+    LP_RETURN_IF_ERROR(FlushPage());
+    ColumnMetaData& md = chunk->meta_data.emplace();
+    md.type = *element_.type;
+    md.path_in_schema = {element_.name};
+    md.codec = codec_;
+    md.num_values = chunk_values_;
+    std::string dict_page;
+    if (HasDictionary()) {
+      std::string body;
+      int32_t count = 0;
+      EncodeDictionary(&body, &count);
+      PageHeader h;
+      h.type = PageType::kDictionaryPage;
+      DictionaryPageHeader& d = h.dictionary_page_header.emplace();
+      d.num_values = count;
+      d.encoding = Encoding::kPlain;
+      LP_RETURN_IF_ERROR(AssemblePage(body, &h, &dict_page));
+      ++stats_[{PageType::kDictionaryPage, Encoding::kPlain}];
+      used_plain_ = true;
+    }
+    md.dictionary_page_offset = HasDictionary() ? std::optional<int64_t>(offset) : std::nullopt;
+    md.data_page_offset = offset + static_cast<int64_t>(dict_page.size());
+    md.total_uncompressed_size = chunk_uncompressed_ + dict_uncompressed_;
+    md.total_compressed_size = static_cast<int64_t>(dict_page.size() + pages_.size());
+    if (used_plain_) md.encodings.push_back(Encoding::kPlain);
+    if (optional_) md.encodings.push_back(Encoding::kRle);
+    if (used_dictionary_) md.encodings.push_back(Encoding::kRleDictionary);
+    for (const auto& [key, count] : stats_) {
+      md.encoding_stats.push_back(PageEncodingStats{key.first, key.second, count});
+    }
+    Statistics& st = md.statistics.emplace();
+    st.null_count = chunk_nulls_;
+    FillMinMax(&st);
+    out->append(dict_page);
+    out->append(pages_);
+    // Deprecated field: 0 says no ColumnMetaData was written outside the footer.
+    chunk->file_offset = 0;
+
+    pages_.clear();
+    stats_.clear();
+    chunk_uncompressed_ = 0;
+    dict_uncompressed_ = 0;
+    chunk_values_ = 0;
+    chunk_nulls_ = 0;
+    used_plain_ = false;
+    used_dictionary_ = false;
+    ResetChunk();
+    return Status::OK();
+  }
+
+ protected:
+  // Bytes of the open page's values section (estimate for dictionary pages).
+  virtual uint64_t PageValueBytes() const = 0;
+  // Appends the open page's values section and resets it; sets the encoding.
+  virtual void EncodeValues(std::string* body, Encoding* encoding) = 0;
+  virtual void OnChunkEnd() {}
+  virtual bool HasDictionary() const { return false; }
+  virtual uint64_t DictionaryBytes() const { return 0; }
+  virtual void EncodeDictionary(std::string* body, int32_t* count) {}
+  virtual void FillMinMax(Statistics* st) = 0;
+  virtual void ResetChunk() = 0;
+
+  // Records one row's definition level; returns whether it holds a value.
+  bool Level(const Column& column, size_t row) {
+    ++page_values_;
+    ++chunk_values_;
+    if (!optional_) return true;
+    const bool valid = column.IsValid(row);
+    def_levels_.push_back(valid ? 1 : 0);
+    if (!valid) ++chunk_nulls_;
+    return valid;
+  }
+
+  bool PageFull() const {
+    return page_values_ >= kMaxPageValues ||
+           PageValueBytes() + def_levels_.size() / 8 >= options_.page_bytes;
+  }
+
+  Status FlushPage() {
+    if (page_values_ == 0) return Status::OK();
+    body_.clear();
+    if (optional_) {
+      levels_.clear();
+      RleEncodeBytes(def_levels_.data(), def_levels_.size(), 1, &levels_);
+      PutLe32(static_cast<uint32_t>(levels_.size()), &body_);
+      body_.append(levels_);
+    }
+    Encoding encoding = Encoding::kPlain;
+    EncodeValues(&body_, &encoding);
+    PageHeader h;
+    h.type = PageType::kDataPage;
+    DataPageHeader& d = h.data_page_header.emplace();
+    d.num_values = static_cast<int32_t>(page_values_);
+    d.encoding = encoding;
+    d.definition_level_encoding = Encoding::kRle;
+    d.repetition_level_encoding = Encoding::kRle;
+    LP_RETURN_IF_ERROR(AssemblePage(body_, &h, &pages_));
+    ++stats_[{PageType::kDataPage, encoding}];
+    if (encoding == Encoding::kPlain) used_plain_ = true;
+    if (encoding == Encoding::kRleDictionary) used_dictionary_ = true;
+    def_levels_.clear();
+    page_values_ = 0;
+    return Status::OK();
+  }
+
+  // Compresses `body`, completes the header sizes and appends header + body.
+  Status AssemblePage(const std::string& body, PageHeader* h, std::string* out) {
+    compressed_.clear();
+    LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &compressed_));
+    if (body.size() > INT32_MAX || compressed_.size() > INT32_MAX) {
+      return InvalidArgumentError("column '{}': a page exceeds 2 GiB; lower the page size", field_.name);
+    }
+    h->uncompressed_page_size = static_cast<int32_t>(body.size());
+    h->compressed_page_size = static_cast<int32_t>(compressed_.size());
+    header_.clear();
+    SerializePageHeader(*h, &header_);
+    const int64_t uncompressed = static_cast<int64_t>(header_.size() + body.size());
+    if (h->type == PageType::kDictionaryPage) {
+      dict_uncompressed_ += uncompressed;
+    } else {
+      chunk_uncompressed_ += uncompressed;
+    }
+    out->append(header_);
+    out->append(compressed_);
+    return Status::OK();
+  }
+
+  const Field field_;
+  const SchemaElement element_;
+  const bool optional_;
+  const CompressionCodec codec_;
+  const Codec codec_impl_;
+  CodecContext* ctx_;
+  const ParquetWriteOptions& options_;
+
+  std::vector<uint8_t> def_levels_;
+  size_t page_values_ = 0;
+  int64_t chunk_values_ = 0;
+  int64_t chunk_nulls_ = 0;
+
+ private:
+  std::string pages_;
+  std::string body_, levels_, compressed_, header_;
+  int64_t chunk_uncompressed_ = 0;
+  int64_t dict_uncompressed_ = 0;
+  bool used_plain_ = false;
+  bool used_dictionary_ = false;
+  std::map<std::pair<PageType, Encoding>, int32_t> stats_;
+};
+
+// ---------------------------------------------------------------- null
+
+class NullColumnWriter final : public ColumnWriter {
+ public:
+  using ColumnWriter::ColumnWriter;
+  Status Append(const Column& column, size_t begin, size_t end) override {
+    for (size_t i = begin; i < end; ++i) {
+      Level(column, i);
+      if (PageFull()) LP_RETURN_IF_ERROR(FlushPage());
+    }
+    return Status::OK();
+  }
+
+ protected:
+  uint64_t PageValueBytes() const override { return 0; }
+  void EncodeValues(std::string*, Encoding* encoding) override { *encoding = Encoding::kPlain; }
+  void FillMinMax(Statistics*) override {}
+  void ResetChunk() override {}
+};
+
+// ---------------------------------------------------------------- boolean
+
+class BoolColumnWriter final : public ColumnWriter {
+ public:
+  using ColumnWriter::ColumnWriter;
+  Status Append(const Column& column, size_t begin, size_t end) override {
+    const std::vector<uint8_t>& values = column.bools();
+    for (size_t i = begin; i < end; ++i) {
+      if (Level(column, i)) {
+        const uint8_t v = values[i];
+        page_.push_back(v);
+        seen_true_ |= v != 0;
+        seen_false_ |= v == 0;
+      }
+      if (PageFull()) LP_RETURN_IF_ERROR(FlushPage());
+    }
+    return Status::OK();
+  }
+
+ protected:
+  uint64_t PageValueBytes() const override { return (page_.size() + 7) / 8; }
+  void EncodeValues(std::string* body, Encoding* encoding) override {
+    uint8_t acc = 0;
+    int bits = 0;
+    for (uint8_t v : page_) {
+      acc |= static_cast<uint8_t>(v << bits);
+      if (++bits == 8) {
+        body->push_back(static_cast<char>(acc));
+        acc = 0;
+        bits = 0;
+      }
+    }
+    if (bits > 0) body->push_back(static_cast<char>(acc));
+    page_.clear();
+    *encoding = Encoding::kPlain;
+  }
+  void FillMinMax(Statistics* st) override {
+    if (!seen_true_ && !seen_false_) return;
+    st->min_value = std::string(1, seen_false_ ? '\0' : '\1');
+    st->max_value = std::string(1, seen_true_ ? '\1' : '\0');
+  }
+  void ResetChunk() override { seen_true_ = seen_false_ = false; }
+
+ private:
+  std::vector<uint8_t> page_;
+  bool seen_true_ = false;
+  bool seen_false_ = false;
+};
+
+// ------------------------------------------------ dictionary-capable base
+
+// Dictionary state machine shared by fixed-width and binary writers:
+// dictionary pages until the dictionary is too big or does not pay off,
+// then PLAIN pages for the rest of the file.
+class DictColumnWriter : public ColumnWriter {
+ public:
+  DictColumnWriter(const Field& field, const SchemaElement& element, CompressionCodec codec,
+                   Codec codec_impl, CodecContext* ctx, const ParquetWriteOptions& options)
+      : ColumnWriter(field, element, codec, codec_impl, ctx, options),
+        dict_mode_(options.dictionary) {}
+
+ protected:
+  uint64_t PageValueBytes() const override {
+    if (!dict_mode_) return plain_.size();
+    return (indices_.size() * static_cast<uint64_t>(std::max(1, BitWidth(DictCount()))) + 7) / 8;
+  }
+  bool HasDictionary() const override { return dict_page_used_; }
+  uint64_t DictionaryBytes() const override { return dict_mode_ || dict_page_used_ ? DictPlainBytes() : 0; }
+
+  void EncodeValues(std::string* body, Encoding* encoding) override {
+    if (!dict_mode_) {
+      body->append(plain_);
+      plain_.clear();
+      *encoding = Encoding::kPlain;
+      return;
+    }
+    // Indices of an all-null page, or of an empty dictionary, still get a
+    // width byte; readers expect the dictionary page in either case.
+    const int width = std::max(1, BitWidth(DictCount() == 0 ? 0 : DictCount() - 1));
+    body->push_back(static_cast<char>(width));
+    RleEncode(indices_.data(), indices_.size(), width, body);
+    indices_.clear();
+    *encoding = Encoding::kRleDictionary;
+    dict_page_used_ = true;
+  }
+
+  // Before the first dictionary page is written: keep the dictionary only
+  // when it pays off against PLAIN.
+  void CheckDictionaryPayoff() {
+    if (first_page_checked_ || !dict_mode_) return;
+    first_page_checked_ = true;
+    const double dict_cost = static_cast<double>(DictPlainBytes() + PageValueBytes());
+    if (dict_cost <= kDictionaryPayoff * static_cast<double>(page_plain_bytes_)) return;
+    ConvertPageToPlain(indices_);
+    indices_.clear();
+    dict_mode_ = false;
+    ClearDictionary();
+  }
+
+  void OnChunkEnd() override { CheckDictionaryPayoff(); }
+
+  // Called after each value in dictionary mode.
+  Status AfterDictValue(uint64_t plain_size) {
+    page_plain_bytes_ += plain_size;
+    if (DictPlainBytes() > options_.dictionary_page_bytes) {
+      // The dictionary is full: close this page with it, then go PLAIN.
+      LP_RETURN_IF_ERROR(FlushPage());
+      dict_mode_ = false;
+      return Status::OK();
+    }
+    if (PageFull()) {
+      CheckDictionaryPayoff();
+      LP_RETURN_IF_ERROR(FlushPage());
+    }
+    return Status::OK();
+  }
+
+  Status AfterPlainValue() {
+    if (PageFull()) return FlushPage();
+    return Status::OK();
+  }
+
+  void ResetChunk() override {
+    ClearDictionary();
+    dict_page_used_ = false;
+    // The first-page check already decided for this column; PLAIN stays.
+    ResetMinMax();
+  }
+
+  virtual uint32_t DictCount() const = 0;
+  virtual uint64_t DictPlainBytes() const = 0;
+  virtual void ClearDictionary() = 0;
+  virtual void ConvertPageToPlain(const std::vector<uint32_t>& indices) = 0;
+  virtual void ResetMinMax() = 0;
+
+  bool dict_mode_;
+  bool dict_page_used_ = false;
+  bool first_page_checked_ = false;
+  uint64_t page_plain_bytes_ = 0;
+  std::vector<uint32_t> indices_;
+  std::string plain_;
+};
+
+// ---------------------------------------------------------------- fixed width
+
+// T is the stored value type (int32_t, int64_t, float, double).
+template <typename T>
+class FixedColumnWriter final : public DictColumnWriter {
+ public:
+  using DictColumnWriter::DictColumnWriter;
+
+  Status Append(const Column& column, size_t begin, size_t end) override {
+    const T* values = Values(column);
+    for (size_t i = begin; i < end; ++i) {
+      if (Level(column, i)) {
+        const T v = values[i];
+        UpdateMinMax(v);
+        if (dict_mode_) {
+          indices_.push_back(Lookup(v));
+          LP_RETURN_IF_ERROR(AfterDictValue(sizeof(T)));
+        } else {
+          PutPlain(v, &plain_);
+          LP_RETURN_IF_ERROR(AfterPlainValue());
+        }
+      } else if (PageFull()) {
+        LP_RETURN_IF_ERROR(FlushPage());
+      }
+    }
+    return Status::OK();
+  }
+
+ protected:
+  uint32_t DictCount() const override { return static_cast<uint32_t>(dict_.size()); }
+  uint64_t DictPlainBytes() const override { return dict_.size() * sizeof(T); }
+  void ClearDictionary() override {
+    dict_.clear();
+    slots_.Clear();
+  }
+  void EncodeDictionary(std::string* body, int32_t* count) override {
+    body->append(reinterpret_cast<const char*>(dict_.data()), dict_.size() * sizeof(T));
+    *count = static_cast<int32_t>(dict_.size());
+  }
+  void ConvertPageToPlain(const std::vector<uint32_t>& indices) override {
+    for (uint32_t idx : indices) PutPlain(dict_[idx], &plain_);
+  }
+  void FillMinMax(Statistics* st) override {
+    if (!has_minmax_) return;
+    T lo = min_, hi = max_;
+    if constexpr (std::is_floating_point_v<T>) {
+      if (lo == 0) lo = -static_cast<T>(0.0);
+      if (hi == 0) hi = static_cast<T>(0.0);
+    }
+    st->min_value = PlainBytes(lo);
+    st->max_value = PlainBytes(hi);
+  }
+  void ResetMinMax() override { has_minmax_ = false; }
+
+ private:
+  static const T* Values(const Column& c) {
+    if constexpr (std::is_same_v<T, int32_t>) return c.int32s().data();
+    if constexpr (std::is_same_v<T, int64_t>) return c.int64s().data();
+    if constexpr (std::is_same_v<T, float>) return c.floats().data();
+    if constexpr (std::is_same_v<T, double>) return c.doubles().data();
+  }
+
+  static uint64_t Bits(T v) {
+    if constexpr (sizeof(T) == 4) {
+      uint32_t b;
+      std::memcpy(&b, &v, 4);
+      return b;
+    } else {
+      uint64_t b;
+      std::memcpy(&b, &v, 8);
+      return b;
+    }
+  }
+
+  void UpdateMinMax(T v) {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(v)) return;
+    }
+    if (!has_minmax_) {
+      min_ = max_ = v;
+      has_minmax_ = true;
+      return;
+    }
+    if (v < min_) min_ = v;
+    if (v > max_) max_ = v;
+  }
+
+  uint32_t Lookup(T v) {
+    const uint64_t bits = Bits(v);
+    bool inserted = false;
+    const uint32_t idx = slots_.FindOrInsert(
+        Mix64(bits), static_cast<uint32_t>(dict_.size()),
+        [&](uint32_t e) { return Bits(dict_[e]) == bits; }, &inserted);
+    if (inserted) dict_.push_back(v);
+    return idx;
+  }
+
+  std::vector<T> dict_;
+  DictSlots slots_;
+  bool has_minmax_ = false;
+  T min_{};
+  T max_{};
+};
+
+// ---------------------------------------------------------------- binary
+
+class BinaryColumnWriter final : public DictColumnWriter {
+ public:
+  using DictColumnWriter::DictColumnWriter;
+
+  Status Append(const Column& column, size_t begin, size_t end) override {
+    const int64_t* offsets = column.offsets().data();
+    const char* data = column.data().data();
+    for (size_t i = begin; i < end; ++i) {
+      if (Level(column, i)) {
+        const std::string_view v(data + offsets[i], static_cast<size_t>(offsets[i + 1] - offsets[i]));
+        if (dict_mode_) {
+          indices_.push_back(Lookup(v));
+          LP_RETURN_IF_ERROR(AfterDictValue(4 + v.size()));
+        } else {
+          UpdateMinMax(v);
+          PutLe32(static_cast<uint32_t>(v.size()), &plain_);
+          plain_.append(v);
+          LP_RETURN_IF_ERROR(AfterPlainValue());
+        }
+      } else if (PageFull()) {
+        LP_RETURN_IF_ERROR(FlushPage());
+      }
+    }
+    return Status::OK();
+  }
+
+ protected:
+  uint32_t DictCount() const override { return static_cast<uint32_t>(starts_.size()); }
+  uint64_t DictPlainBytes() const override { return dict_.size(); }
+  void ClearDictionary() override {
+    // Values already in the dictionary count towards min/max of this chunk.
+    for (uint32_t e = 0; e < starts_.size(); ++e) UpdateMinMax(Entry(e));
+    dict_.clear();
+    starts_.clear();
+    slots_.Clear();
+  }
+  void EncodeDictionary(std::string* body, int32_t* count) override {
+    body->append(dict_);
+    *count = static_cast<int32_t>(starts_.size());
+  }
+  void ConvertPageToPlain(const std::vector<uint32_t>& indices) override {
+    for (uint32_t idx : indices) {
+      const std::string_view v = Entry(idx);
+      PutLe32(static_cast<uint32_t>(v.size()), &plain_);
+      plain_.append(v);
+    }
+  }
+  void FillMinMax(Statistics* st) override {
+    for (uint32_t e = 0; e < starts_.size(); ++e) UpdateMinMax(Entry(e));
+    if (!has_minmax_ || min_.size() > kMaxStatisticsBytes || max_.size() > kMaxStatisticsBytes) return;
+    st->min_value = min_;
+    st->max_value = max_;
+  }
+  void ResetMinMax() override {
+    has_minmax_ = false;
+    min_.clear();
+    max_.clear();
+  }
+
+ private:
+  std::string_view Entry(uint32_t e) const {
+    const uint32_t start = starts_[e];
+    uint32_t len;
+    std::memcpy(&len, dict_.data() + start - 4, 4);
+    return std::string_view(dict_.data() + start, len);
+  }
+
+  void UpdateMinMax(std::string_view v) {
+    if (!has_minmax_) {
+      min_.assign(v);
+      max_.assign(v);
+      has_minmax_ = true;
+      return;
+    }
+    // std::string_view compares as unsigned bytes (char_traits<char>::compare uses memcmp).
+    if (v < std::string_view(min_)) min_.assign(v);
+    if (v > std::string_view(max_)) max_.assign(v);
+  }
+
+  uint32_t Lookup(std::string_view v) {
+    bool inserted = false;
+    const uint32_t idx = slots_.FindOrInsert(
+        HashBytes(v), static_cast<uint32_t>(starts_.size()), [&](uint32_t e) { return Entry(e) == v; },
+        &inserted);
+    if (inserted) {
+      PutLe32(static_cast<uint32_t>(v.size()), &dict_);
+      starts_.push_back(static_cast<uint32_t>(dict_.size()));
+      dict_.append(v);
+    }
+    return idx;
+  }
+
+  std::string dict_;             // PLAIN-encoded entries
+  std::vector<uint32_t> starts_; // where each entry's bytes start in dict_
+  DictSlots slots_;
+  bool has_minmax_ = false;
+  std::string min_, max_;
+};
+
+// ---------------------------------------------------------------- enum
+
+// Enum symbols as UTF-8 strings; the dictionary is the symbol list.
+class EnumColumnWriter final : public ColumnWriter {
+ public:
+  EnumColumnWriter(const Field& field, const SchemaElement& element, CompressionCodec codec,
+                   Codec codec_impl, CodecContext* ctx, const ParquetWriteOptions& options)
+      : ColumnWriter(field, element, codec, codec_impl, ctx, options), used_(field.symbols.size()) {
+    for (const std::string& s : field.symbols) {
+      PutLe32(static_cast<uint32_t>(s.size()), &dict_);
+      dict_.append(s);
+    }
+  }
+
+  Status Append(const Column& column, size_t begin, size_t end) override {
+    const int32_t* values = column.int32s().data();
+    const int32_t count = static_cast<int32_t>(field_.symbols.size());
+    for (size_t i = begin; i < end; ++i) {
+      if (Level(column, i)) {
+        const int32_t v = values[i];
+        if (v < 0 || v >= count) {
+          return InvalidArgumentError("column '{}': enum index {} is out of range (0..{})", field_.name, v,
+                                      count - 1);
+        }
+        used_[static_cast<size_t>(v)] = true;
+        indices_.push_back(static_cast<uint32_t>(v));
+      }
+      if (PageFull()) LP_RETURN_IF_ERROR(FlushPage());
+    }
+    return Status::OK();
+  }
+
+ protected:
+  uint64_t PageValueBytes() const override {
+    return (indices_.size() * static_cast<uint64_t>(Width()) + 7) / 8;
+  }
+  void EncodeValues(std::string* body, Encoding* encoding) override {
+    body->push_back(static_cast<char>(Width()));
+    RleEncode(indices_.data(), indices_.size(), Width(), body);
+    indices_.clear();
+    *encoding = Encoding::kRleDictionary;
+  }
+  bool HasDictionary() const override { return true; }
+  uint64_t DictionaryBytes() const override { return dict_.size(); }
+  void EncodeDictionary(std::string* body, int32_t* count) override {
+    body->append(dict_);
+    *count = static_cast<int32_t>(field_.symbols.size());
+  }
+  void FillMinMax(Statistics* st) override {
+    const std::string* lo = nullptr;
+    const std::string* hi = nullptr;
+    for (size_t i = 0; i < used_.size(); ++i) {
+      if (!used_[i]) continue;
+      const std::string& s = field_.symbols[i];
+      if (!lo || s < *lo) lo = &s;
+      if (!hi || s > *hi) hi = &s;
+    }
+    if (lo) {
+      st->min_value = *lo;
+      st->max_value = *hi;
+    }
+  }
+  void ResetChunk() override { std::fill(used_.begin(), used_.end(), false); }
+
+ private:
+  int Width() const { return std::max(1, BitWidth(field_.symbols.size() - 1)); }
+  std::string dict_;
+  std::vector<bool> used_;
+  std::vector<uint32_t> indices_;
+};
+
+// ---------------------------------------------------------------- file
+
+Result<std::pair<CompressionCodec, Codec>> ParseCompression(std::string_view name) {
+  if (name == "none" || name == "uncompressed") return std::make_pair(CompressionCodec::kUncompressed, Codec::kNone);
+  if (name == "snappy") return std::make_pair(CompressionCodec::kSnappy, Codec::kSnappy);
+  if (name == "gzip") return std::make_pair(CompressionCodec::kGzip, Codec::kGzip);
+  if (name == "zstd") return std::make_pair(CompressionCodec::kZstd, Codec::kZstd);
+  return InvalidArgumentError("unknown Parquet compression '{}' (use none, snappy, gzip or zstd)", name);
+}
+
+class ParquetFileWriter final : public FileWriter {
+ public:
+  ParquetFileWriter(std::unique_ptr<OutputStream> out, SchemaPtr schema, const ParquetWriteOptions& options,
+                    CompressionCodec codec, Codec codec_impl)
+      : out_(std::move(out)),
+        schema_(std::move(schema)),
+        options_(options),
+        ctx_(options.compression_level) {
+    elements_ = ToParquetSchema(*schema_);
+    for (size_t i = 0; i < schema_->num_fields(); ++i) {
+      const Field& f = schema_->field(i);
+      const SchemaElement& e = elements_[i + 1];
+      std::unique_ptr<ColumnWriter> w;
+      switch (f.type) {
+        case Type::kNull:
+          w = std::make_unique<NullColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
+          break;
+        case Type::kBoolean:
+          w = std::make_unique<BoolColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
+          break;
+        case Type::kInt:
+          w = std::make_unique<FixedColumnWriter<int32_t>>(f, e, codec, codec_impl, &ctx_, options_);
+          break;
+        case Type::kLong:
+          w = std::make_unique<FixedColumnWriter<int64_t>>(f, e, codec, codec_impl, &ctx_, options_);
+          break;
+        case Type::kFloat:
+          w = std::make_unique<FixedColumnWriter<float>>(f, e, codec, codec_impl, &ctx_, options_);
+          break;
+        case Type::kDouble:
+          w = std::make_unique<FixedColumnWriter<double>>(f, e, codec, codec_impl, &ctx_, options_);
+          break;
+        case Type::kString:
+        case Type::kBytes:
+          w = std::make_unique<BinaryColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
+          break;
+        case Type::kEnum:
+          w = std::make_unique<EnumColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
+          break;
+      }
+      columns_.push_back(std::move(w));
+    }
+  }
+
+  ~ParquetFileWriter() override { Abort(); }
+
+  Status Start() { return out_->Append(std::string_view(kMagic, 4)); }
+
+  Status Write(const RecordBatch& batch) override {
+    if (done_) return FailedPreconditionError("'{}': write after finish or abort", out_->path());
+    if (batch.num_columns() != columns_.size()) {
+      return InvalidArgumentError("'{}': batch has {} columns, the file schema has {}", out_->path(),
+                                  batch.num_columns(), columns_.size());
+    }
+    // Slices keep row groups close to their target size with large batches.
+    constexpr size_t kSlice = 4096;
+    for (size_t begin = 0; begin < batch.num_rows(); begin += kSlice) {
+      const size_t end = std::min(batch.num_rows(), begin + kSlice);
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        Status st = columns_[c]->Append(batch.column(c), begin, end);
+        if (!st.ok()) return Fail(st);
+      }
+      group_rows_ += end - begin;
+      rows_ += end - begin;
+      if (BufferedUncompressed() >= options_.row_group_bytes) {
+        Status st = FlushRowGroup();
+        if (!st.ok()) return Fail(st);
+      }
+    }
+    return Status::OK();
+  }
+
+  Status Finish() override {
+    if (done_) return FailedPreconditionError("'{}': finish after finish or abort", out_->path());
+    Status st = FinishFile();
+    if (!st.ok()) {
+      Abort();
+      return st;
+    }
+    done_ = true;
+    return Status::OK();
+  }
+
+  void Abort() override {
+    if (done_) return;
+    done_ = true;
+    out_->Abort();
+  }
+
+  uint64_t rows_written() const override { return rows_; }
+  uint64_t bytes_written() const override {
+    uint64_t total = out_->position();
+    for (const auto& c : columns_) total += c->BufferedEncoded();
+    return total;
+  }
+
+ private:
+  uint64_t BufferedUncompressed() const {
+    uint64_t total = 0;
+    for (const auto& c : columns_) total += c->BufferedUncompressed();
+    return total;
+  }
+
+  Status Fail(const Status& st) {
+    Abort();
+    return st.WithContext(out_->path());
+  }
+
+  Status FlushRowGroup() {
+    if (group_rows_ == 0) return Status::OK();
+    RowGroup g;
+    g.num_rows = static_cast<int64_t>(group_rows_);
+    g.file_offset = static_cast<int64_t>(out_->position());
+    g.ordinal = static_cast<int16_t>(std::min<size_t>(row_groups_.size(), INT16_MAX));
+    int64_t compressed = 0;
+    for (auto& c : columns_) {
+      chunk_.clear();
+      ColumnChunk cc;
+      LP_RETURN_IF_ERROR(c->FinishChunk(static_cast<int64_t>(out_->position()), &chunk_, &cc));
+      LP_RETURN_IF_ERROR(out_->Append(chunk_));
+      g.total_byte_size += cc.meta_data->total_uncompressed_size;
+      compressed += cc.meta_data->total_compressed_size;
+      g.columns.push_back(std::move(cc));
+    }
+    g.total_compressed_size = compressed;
+    row_groups_.push_back(std::move(g));
+    group_rows_ = 0;
+    return Status::OK();
+  }
+
+  Status FinishFile() {
+    LP_RETURN_IF_ERROR(FlushRowGroup());
+    FileMetaData md;
+    md.version = 1;
+    md.schema = elements_;
+    md.num_rows = static_cast<int64_t>(rows_);
+    md.row_groups = std::move(row_groups_);
+    // The Avro schema travels along when it is valid Avro (inferred schemas
+    // may have column names Avro does not allow).
+    if (Schema::FromAvroJson(schema_->avro_json()).ok()) {
+      md.key_value_metadata.push_back({kAvroSchemaKey, schema_->avro_json()});
+    }
+    md.created_by = kCreatedBy;
+    md.column_orders.assign(columns_.size(), true);
+    std::string footer;
+    SerializeFileMetaData(md, &footer);
+    PutLe32(static_cast<uint32_t>(footer.size()), &footer);
+    footer.append(kMagic, 4);
+    LP_RETURN_IF_ERROR(out_->Append(footer));
+    return out_->Commit();
+  }
+
+  std::unique_ptr<OutputStream> out_;
+  SchemaPtr schema_;
+  ParquetWriteOptions options_;
+  CodecContext ctx_;
+  std::vector<SchemaElement> elements_;
+  std::vector<std::unique_ptr<ColumnWriter>> columns_;
+  std::vector<RowGroup> row_groups_;
+  std::string chunk_;
+  size_t group_rows_ = 0;
+  uint64_t rows_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace
+}  // namespace parquet
+
+Result<std::unique_ptr<FileWriter>> NewParquetWriter(std::unique_ptr<OutputStream> out, SchemaPtr schema,
+                                                     const ParquetWriteOptions& options) {
+  auto codec = parquet::ParseCompression(options.compression);
+  if (!codec.ok()) {
+    out->Abort();
+    return codec.status();
+  }
+  if (options.page_bytes == 0 || options.row_group_bytes == 0) {
+    out->Abort();
+    return InvalidArgumentError("Parquet page and row group sizes must be positive");
+  }
+  auto writer = std::make_unique<parquet::ParquetFileWriter>(std::move(out), std::move(schema), options,
+                                                             codec->first, codec->second);
+  LP_RETURN_IF_ERROR(writer->Start());
+  return std::unique_ptr<FileWriter>(std::move(writer));
+}
+
+}  // namespace lakepipe

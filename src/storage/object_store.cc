@@ -1,0 +1,65 @@
+#include "storage/object_store.h"
+
+#include <mutex>
+
+#include "storage/local_store.h"
+
+namespace lakepipe {
+
+ObjectStoreRegistry& ObjectStoreRegistry::Default() {
+  static ObjectStoreRegistry* registry = [] {
+    auto* r = new ObjectStoreRegistry();
+    RegisterBuiltinObjectStores(r);
+    return r;
+  }();
+  return *registry;
+}
+
+void ObjectStoreRegistry::Register(std::string scheme, ObjectStoreFactory factory) {
+  factories_.emplace_back(std::move(scheme), std::move(factory));
+}
+
+Result<StoreLocation> ObjectStoreRegistry::Resolve(std::string_view uri) const {
+  std::string scheme = "file";
+  std::string path(uri);
+  if (auto pos = uri.find("://"); pos != std::string_view::npos) {
+    scheme = std::string(uri.substr(0, pos));
+    if (scheme == "file") path = std::string(uri.substr(pos + 3));
+  }
+  if (path.empty()) return InvalidArgumentError("empty path in '{}'", uri);
+  for (const auto& [name, factory] : factories_) {
+    if (name == scheme) {
+      LP_ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> store, factory(uri));
+      return StoreLocation{std::move(store), std::move(path)};
+    }
+  }
+  std::string known;
+  for (const auto& entry : factories_) known += (known.empty() ? "" : ", ") + entry.first + "://";
+  return InvalidArgumentError("unsupported storage scheme '{}://' in '{}' (supported: {})", scheme,
+                              uri, known);
+}
+
+void RegisterBuiltinObjectStores(ObjectStoreRegistry* registry) {
+  registry->Register("file", [](std::string_view) -> Result<std::unique_ptr<ObjectStore>> {
+    return NewLocalObjectStore();
+  });
+}
+
+Result<std::unique_ptr<InputFile>> OpenInputFile(std::string_view uri) {
+  LP_ASSIGN_OR_RETURN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(uri));
+  return loc.store->OpenInput(loc.path);
+}
+
+Result<std::unique_ptr<OutputStream>> OpenOutputStream(std::string_view uri,
+                                                       const OutputOptions& options) {
+  LP_ASSIGN_OR_RETURN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(uri));
+  return loc.store->OpenOutput(loc.path, options);
+}
+
+Result<std::string> ReadWholeFile(InputFile* file) {
+  std::string out;
+  LP_RETURN_IF_ERROR(file->ReadAt(0, static_cast<size_t>(file->size()), &out));
+  return out;
+}
+
+}  // namespace lakepipe

@@ -1,0 +1,98 @@
+// ObjectStore: where files are read from and written to.
+//
+// A store is chosen by URI scheme from an explicit registry: "file://" (and
+// plain paths) today; "s3://" plugs in behind the same interface. Paths given
+// to a store are relative to the store's root (for file:// the absolute path).
+//
+// Writers follow one lifecycle: Append()... then exactly one of Commit() or
+// Abort(). Nothing is visible at the destination before Commit(), which makes
+// the whole object appear atomically; destroying an uncommitted stream aborts.
+//
+// Thread-safety: stores may be shared between threads; a stream or input
+// file is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace lakepipe {
+
+class InputFile {
+ public:
+  virtual ~InputFile() = default;
+  // The file's URI or path, for messages.
+  virtual const std::string& path() const = 0;
+  virtual uint64_t size() const = 0;
+  // Replaces `*out` with up to `n` bytes starting at `offset`; fewer only
+  // when the file ends first.
+  virtual Status ReadAt(uint64_t offset, size_t n, std::string* out) = 0;
+};
+
+class OutputStream {
+ public:
+  virtual ~OutputStream() = default;
+  virtual const std::string& path() const = 0;
+  virtual Status Append(std::string_view data) = 0;
+  // Bytes appended so far.
+  virtual uint64_t position() const = 0;
+  // Makes the object visible at path(). REQUIRES: not committed or aborted.
+  virtual Status Commit() = 0;
+  // Discards everything written; safe to call more than once.
+  virtual void Abort() = 0;
+};
+
+struct OutputOptions {
+  // When false, Commit() fails with kAlreadyExists if the object exists.
+  bool overwrite = true;
+  // Flush data to stable storage before the object becomes visible.
+  bool sync = true;
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+  virtual std::string_view scheme() const = 0;
+  virtual Result<std::unique_ptr<InputFile>> OpenInput(std::string_view path) = 0;
+  virtual Result<std::unique_ptr<OutputStream>> OpenOutput(std::string_view path,
+                                                           const OutputOptions& options) = 0;
+};
+
+// A URI split into the store that serves it and the path inside that store.
+struct StoreLocation {
+  std::unique_ptr<ObjectStore> store;
+  std::string path;
+};
+
+using ObjectStoreFactory = std::function<Result<std::unique_ptr<ObjectStore>>(std::string_view uri)>;
+
+class ObjectStoreRegistry {
+ public:
+  // The process-wide registry, with built-in stores registered.
+  static ObjectStoreRegistry& Default();
+
+  void Register(std::string scheme, ObjectStoreFactory factory);
+  // "file:///a/b", "/a/b", "a/b" → file store; "<scheme>://..." → that scheme's store.
+  Result<StoreLocation> Resolve(std::string_view uri) const;
+
+ private:
+  std::vector<std::pair<std::string, ObjectStoreFactory>> factories_;
+};
+
+// Registers the stores built into lakepipe ("file").
+void RegisterBuiltinObjectStores(ObjectStoreRegistry* registry);
+
+// Shorthands over ObjectStoreRegistry::Default().
+Result<std::unique_ptr<InputFile>> OpenInputFile(std::string_view uri);
+Result<std::unique_ptr<OutputStream>> OpenOutputStream(std::string_view uri,
+                                                       const OutputOptions& options = {});
+
+// Reads a whole (small) file into memory.
+Result<std::string> ReadWholeFile(InputFile* file);
+
+}  // namespace lakepipe
