@@ -92,8 +92,9 @@ Status ZlibDecompress(std::string_view input, int window_bits, size_t exact, siz
   const size_t start = out->size();
   const size_t limit = exact != CodecContext::kUnknownSize ? exact : max_size;
   // One byte beyond the limit lets an overlong stream show itself.
-  size_t chunk = exact != CodecContext::kUnknownSize ? exact + 1
-                                                     : std::min<size_t>(max_size + 1, input.size() * 4 + 1024);
+  size_t chunk = exact != CodecContext::kUnknownSize
+                     ? exact + 1
+                     : std::min<size_t>(max_size + 1, input.size() * 4 + 1024);
   z->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   z->avail_in = static_cast<uInt>(input.size());
   size_t produced = 0;
@@ -192,8 +193,8 @@ Status CodecContext::Decompress(Codec codec, std::string_view input, size_t exac
         return CorruptionError("snappy data is damaged (bad length header)");
       }
       if (n > limit || (exact && n != exact_size)) {
-        return CorruptionError("snappy block holds {} bytes, expected {}{}", n, exact ? "" : "at most ",
-                               limit);
+        return CorruptionError("snappy block holds {} bytes, expected {}{}", n,
+                               exact ? "" : "at most ", limit);
       }
       const size_t start = out->size();
       out->resize(start + n);

@@ -30,7 +30,8 @@ TEST_P(CodecRoundTrip, CompressesAndRestores) {
     std::string exact, bounded;
     ASSERT_OK(ctx.Decompress(GetParam(), body, data.size(), 0, &exact));
     EXPECT_EQ(exact, data);
-    ASSERT_OK(ctx.Decompress(GetParam(), body, CodecContext::kUnknownSize, data.size() + 10, &bounded));
+    ASSERT_OK(
+        ctx.Decompress(GetParam(), body, CodecContext::kUnknownSize, data.size() + 10, &bounded));
     EXPECT_EQ(bounded, data);
   }
 }

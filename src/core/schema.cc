@@ -74,6 +74,7 @@ nlohmann::json Field::TypeJson() const {
   nlohmann::json base;
   if (type == Type::kEnum) {
     base = {{"type", "enum"}, {"name", enum_name}, {"symbols", symbols}};
+    if (!enum_default.empty()) base["default"] = enum_default;
   } else if (logical != LogicalType::kNone) {
     base = {{"type", TypeName(type)}, {"logicalType", LogicalTypeName(logical)}};
   } else {
@@ -188,6 +189,7 @@ class SchemaParser {
         field->type = def.type;
         field->enum_name = def.enum_name;
         field->symbols = def.symbols;
+        field->enum_default = def.enum_default;
         return Status::OK();
       }
     }
@@ -260,6 +262,13 @@ class SchemaParser {
       }
       field->symbols.push_back(s.get<std::string>());
     }
+    if (auto d = j.find("default"); d != j.end()) {
+      if (!d->is_string() || field->SymbolIndex(d->get<std::string>()) < 0) {
+        return InvalidArgumentError("field '{}': enum '{}' default {} is not one of its symbols",
+                                    field->name, name, d->dump());
+      }
+      field->enum_default = d->get<std::string>();
+    }
     field->type = Type::kEnum;
     field->enum_name = name;
     if (named_.count(name)) {
@@ -290,11 +299,13 @@ Result<Schema> Schema::FromAvroJson(std::string_view json_text) {
   }
   if (!j.is_object() || j.value("type", "") != "record") {
     return InvalidArgumentError(
-        "schema must be an Avro record ({{\"type\": \"record\", \"name\": ..., \"fields\": [...]}})");
+        "schema must be an Avro record ({{\"type\": \"record\", \"name\": ..., \"fields\": "
+        "[...]}})");
   }
   Schema schema;
   auto name_it = j.find("name");
-  if (name_it == j.end() || !name_it->is_string() || !IsValidFullName(name_it->get<std::string>())) {
+  if (name_it == j.end() || !name_it->is_string() ||
+      !IsValidFullName(name_it->get<std::string>())) {
     return InvalidArgumentError("schema record needs a valid \"name\"");
   }
   std::string name = name_it->get<std::string>();
@@ -317,15 +328,16 @@ Result<Schema> Schema::FromAvroJson(std::string_view json_text) {
     Field field;
     auto fname = fj.find("name");
     if (fname == fj.end() || !fname->is_string() || !IsValidAvroName(fname->get<std::string>())) {
-      return InvalidArgumentError("schema field {} needs a valid Avro \"name\" ([A-Za-z_][A-Za-z0-9_]*)",
-                                  fj.dump());
+      return InvalidArgumentError(
+          "schema field {} needs a valid Avro \"name\" ([A-Za-z_][A-Za-z0-9_]*)", fj.dump());
     }
     field.name = fname->get<std::string>();
     if (schema.index_.count(field.name)) {
       return InvalidArgumentError("schema field '{}' appears twice", field.name);
     }
     auto ftype = fj.find("type");
-    if (ftype == fj.end()) return InvalidArgumentError("schema field '{}' has no \"type\"", field.name);
+    if (ftype == fj.end())
+      return InvalidArgumentError("schema field '{}' has no \"type\"", field.name);
     LP_RETURN_IF_ERROR(parser.ParseFieldType(*ftype, &field));
     if (auto d = fj.find("default"); d != fj.end()) field.default_value = *d;
     if (auto d = fj.find("doc"); d != fj.end() && d->is_string()) field.doc = *d;
@@ -371,7 +383,7 @@ std::string Schema::ToAvroJson() const {
     // A named type is defined once; later fields refer to it by name.
     if (f.type == Type::kEnum && !defined.insert(f.enum_name).second) {
       nlohmann::json ref = f.enum_name;
-      type = !f.nullable ? ref
+      type = !f.nullable    ? ref
              : f.null_first ? nlohmann::json::array({"null", ref})
                             : nlohmann::json::array({ref, "null"});
     }
@@ -382,7 +394,8 @@ std::string Schema::ToAvroJson() const {
     fields.push_back(std::move(fj));
   }
   j["fields"] = std::move(fields);
-  return j.dump();
+  // Names from data (e.g. CSV headers) may not be valid UTF-8.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string Schema::ToString() const {

@@ -56,13 +56,13 @@ std::string_view LogicalTypeName(LogicalType logical);
 
 // How a column is stored in memory (see column.h).
 enum class Storage {
-  kNone,     // kNull: no values, every row is null
-  kBool,     // uint8_t 0/1
-  kInt32,    // int, date, enum symbol index
-  kInt64,    // long, timestamps
-  kFloat,    // float
-  kDouble,   // double
-  kBinary,   // string, bytes, uuid: offsets + data
+  kNone,    // kNull: no values, every row is null
+  kBool,    // uint8_t 0/1
+  kInt32,   // int, date, enum symbol index
+  kInt64,   // long, timestamps
+  kFloat,   // float
+  kDouble,  // double
+  kBinary,  // string, bytes, uuid: offsets + data
 };
 Storage StorageOf(Type type);
 
@@ -75,9 +75,11 @@ struct Field {
   // Union branch order: ["null", T] when true, [T, "null"] when false. The
   // Avro binary encoding writes the branch index, so it must be kept.
   bool null_first = true;
-  // kEnum only: the enum's full name and its symbols.
+  // kEnum only: the enum's full name, its symbols, and the symbol that
+  // schema resolution uses for symbols the reader does not know ("" if none).
   std::string enum_name;
   std::vector<std::string> symbols;
+  std::string enum_default;
   // The field's "default" as JSON, when the schema has one.
   std::optional<nlohmann::json> default_value;
   std::string doc;

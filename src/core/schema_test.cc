@@ -60,9 +60,33 @@ TEST(SchemaTest, GeneratedJsonParsesBackToTheSameFields) {
   }
 }
 
+TEST(SchemaTest, NamesThatAreNotUtf8StillSerialise) {
+  Field f;
+  f.name = "bad\xff name";
+  f.type = Type::kString;
+  Schema s("R", {f});
+  EXPECT_NE(s.ToAvroJson().find("bad"), std::string::npos);
+}
+
+TEST(SchemaTest, EnumDefaultsAreKeptAndChecked) {
+  ASSERT_OK_AND_ASSIGN(Schema s, Schema::FromAvroJson(R"({"type":"record","name":"R","fields":[
+      {"name":"a","type":{"type":"enum","name":"E","symbols":["X","Y"],"default":"Y"}},
+      {"name":"b","type":"E"}]})"));
+  EXPECT_EQ(s.field(0).enum_default, "Y");
+  EXPECT_EQ(s.field(1).enum_default, "Y");
+  ASSERT_OK_AND_ASSIGN(Schema again, Schema::FromAvroJson(s.ToAvroJson()));
+  EXPECT_EQ(again.field(0).enum_default, "Y");
+  Status bad = Schema::FromAvroJson(R"({"type":"record","name":"R","fields":[
+      {"name":"a","type":{"type":"enum","name":"E","symbols":["X"],"default":"Z"}}]})")
+                   .status();
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.message().find("\"Z\""), std::string::npos) << bad.message();
+}
+
 TEST(SchemaTest, RejectsUnsupportedShapesWithTheFieldName) {
   auto err = [](const char* fields) {
-    return Schema::FromAvroJson(std::string(R"({"type":"record","name":"R","fields":[)") + fields + "]}")
+    return Schema::FromAvroJson(std::string(R"({"type":"record","name":"R","fields":[)") + fields +
+                                "]}")
         .status();
   };
   Status nested = err(R"({"name":"tags","type":{"type":"array","items":"string"}})");

@@ -91,9 +91,9 @@ inline bool operator==(const Status& a, const Status& b) {
   return a.code() == b.code() && a.message() == b.message();
 }
 
-#define LP_DEFINE_STATUS_FACTORY(Name, Code)                                \
-  template <typename... Args>                                               \
-  Status Name(fmt::format_string<Args...> format, Args&&... args) {        \
+#define LP_DEFINE_STATUS_FACTORY(Name, Code)                                           \
+  template <typename... Args>                                                          \
+  Status Name(fmt::format_string<Args...> format, Args&&... args) {                    \
     return Status(StatusCode::Code, fmt::format(format, std::forward<Args>(args)...)); \
   }
 
@@ -122,8 +122,8 @@ Status ErrnoError(std::string_view what, int errnum);
 #define LP_STATUS_CONCAT(a, b) LP_STATUS_CONCAT_INNER(a, b)
 
 // Returns from the current function when `expr` (a Status) is not OK.
-#define LP_RETURN_IF_ERROR(expr)                     \
-  do {                                               \
-    ::lakepipe::Status lp_status_ = (expr);          \
-    if (!lp_status_.ok()) return lp_status_;         \
+#define LP_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::lakepipe::Status lp_status_ = (expr);  \
+    if (!lp_status_.ok()) return lp_status_; \
   } while (false)

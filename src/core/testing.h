@@ -22,25 +22,25 @@ std::string MakeTempDir(const std::string& name);
 
 }  // namespace lakepipe::testing
 
-#define ASSERT_OK(expr)                                                 \
-  do {                                                                  \
-    const auto& lp_t_ = (expr);                                         \
-    ASSERT_TRUE(::lakepipe::testing::ToStatus(lp_t_).ok())              \
-        << ::lakepipe::testing::ToStatus(lp_t_).ToString();             \
+#define ASSERT_OK(expr)                                     \
+  do {                                                      \
+    const auto& lp_t_ = (expr);                             \
+    ASSERT_TRUE(::lakepipe::testing::ToStatus(lp_t_).ok())  \
+        << ::lakepipe::testing::ToStatus(lp_t_).ToString(); \
   } while (false)
 
-#define EXPECT_OK(expr)                                                 \
-  do {                                                                  \
-    const auto& lp_t_ = (expr);                                         \
-    EXPECT_TRUE(::lakepipe::testing::ToStatus(lp_t_).ok())              \
-        << ::lakepipe::testing::ToStatus(lp_t_).ToString();             \
+#define EXPECT_OK(expr)                                     \
+  do {                                                      \
+    const auto& lp_t_ = (expr);                             \
+    EXPECT_TRUE(::lakepipe::testing::ToStatus(lp_t_).ok())  \
+        << ::lakepipe::testing::ToStatus(lp_t_).ToString(); \
   } while (false)
 
 #define LP_TEST_CONCAT_INNER(a, b) a##b
 #define LP_TEST_CONCAT(a, b) LP_TEST_CONCAT_INNER(a, b)
-#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, rexpr)        \
-  auto tmp = (rexpr);                                     \
-  ASSERT_TRUE(tmp.ok()) << tmp.status().ToString();       \
+#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, rexpr)  \
+  auto tmp = (rexpr);                               \
+  ASSERT_TRUE(tmp.ok()) << tmp.status().ToString(); \
   lhs = std::move(tmp).value()
 
 // Asserts that `rexpr` (a Result<T>) is OK and assigns its value to `lhs`.

@@ -112,7 +112,7 @@ Result<int32_t> ParseDate(std::string_view text) {
 
 void AppendTimestampMicros(int64_t micros, std::string* out) {
   const int64_t days = FloorDiv(micros, 86400000000LL);
-  int64_t rem = micros - days * 86400000000LL;
+  const int64_t rem = FloorMod(micros, 86400000000LL);
   AppendCivil(CivilFromDays(days), out);
   out->push_back('T');
   const int64_t secs = rem / 1000000;
@@ -142,7 +142,7 @@ std::string FormatTimestampMicros(int64_t micros) {
 void AppendTimestampMillis(int64_t millis, std::string* out) {
   // Out-of-range millis would overflow micros; clamp through the day split instead.
   const int64_t days = FloorDiv(millis, 86400000LL);
-  const int64_t rem = millis - days * 86400000LL;
+  const int64_t rem = FloorMod(millis, 86400000LL);
   AppendCivil(CivilFromDays(days), out);
   out->push_back('T');
   const int64_t secs = rem / 1000;
@@ -167,8 +167,8 @@ std::string FormatTimestampMillis(int64_t millis) {
 
 Result<int64_t> ParseTimestampMicros(std::string_view s) {
   auto fail = [&]() {
-    return InvalidArgumentError("'{}' is not an ISO-8601 timestamp (expected YYYY-MM-DDTHH:MM:SS[.ffffff]Z)",
-                                s);
+    return InvalidArgumentError(
+        "'{}' is not an ISO-8601 timestamp (expected YYYY-MM-DDTHH:MM:SS[.ffffff]Z)", s);
   };
   size_t pos = 0;
   int64_t days;

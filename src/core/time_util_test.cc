@@ -29,6 +29,18 @@ TEST(TimeUtilTest, FormatsDatesAndTimestamps) {
   EXPECT_EQ(FormatTimestampMillis(1763700000000), "2025-11-21T04:40:00Z");
 }
 
+TEST(TimeUtilTest, ExtremeValuesDoNotOverflow) {
+  EXPECT_EQ(FloorMod(INT64_MIN, 86400000000LL), 71945224192LL);
+  EXPECT_EQ(FloorMod(-1, 1000), 999);
+  EXPECT_EQ(FloorMod(1, 1000), 1);
+  EXPECT_EQ(FloorDiv(-1, 1000), -1);
+  // Formatting the extremes must not overflow (checked under UBSan).
+  EXPECT_FALSE(FormatTimestampMicros(INT64_MIN).empty());
+  EXPECT_FALSE(FormatTimestampMicros(INT64_MAX).empty());
+  EXPECT_FALSE(FormatTimestampMillis(INT64_MIN).empty());
+  EXPECT_FALSE(FormatTimestampMillis(INT64_MAX).empty());
+}
+
 TEST(TimeUtilTest, ParsesIsoTimestamps) {
   ASSERT_OK_AND_ASSIGN(int64_t a, ParseTimestampMicros("2025-11-21T04:40:00Z"));
   EXPECT_EQ(a, 1763700000000000);
@@ -40,15 +52,17 @@ TEST(TimeUtilTest, ParsesIsoTimestamps) {
   EXPECT_EQ(d, 1763683200000000);
   ASSERT_OK_AND_ASSIGN(int64_t e, ParseTimestampMicros("2025-11-21T04:40:00.123456789Z"));
   EXPECT_EQ(e, 1763700000123456);
-  for (int64_t v : {int64_t{-62135596800000000}, int64_t{-1}, int64_t{0}, int64_t{253402300799999999}}) {
+  for (int64_t v :
+       {int64_t{-62135596800000000}, int64_t{-1}, int64_t{0}, int64_t{253402300799999999}}) {
     ASSERT_OK_AND_ASSIGN(int64_t back, ParseTimestampMicros(FormatTimestampMicros(v)));
     EXPECT_EQ(back, v);
   }
 }
 
 TEST(TimeUtilTest, RejectsMalformedText) {
-  for (const char* bad : {"", "2025-13-01", "2025-02-30", "2025-11-21T25:00:00Z", "2025-11-21T04:40",
-                          "x2025-11-21", "2025-11-21T04:40:00Zjunk", "2025/11/21"}) {
+  for (const char* bad :
+       {"", "2025-13-01", "2025-02-30", "2025-11-21T25:00:00Z", "2025-11-21T04:40", "x2025-11-21",
+        "2025-11-21T04:40:00Zjunk", "2025/11/21"}) {
     if (std::string_view(bad) == "2025-11-21T04:40") continue;  // minutes-only is accepted
     EXPECT_FALSE(ParseTimestampMicros(bad).ok()) << bad;
   }

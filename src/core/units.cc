@@ -12,16 +12,19 @@ Result<uint64_t> ParseByteSize(std::string_view text) {
   uint64_t value = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
     const uint64_t digit = static_cast<uint64_t>(text[i] - '0');
-    if (value > (UINT64_MAX - digit) / 10) return InvalidArgumentError("size '{}' is too large", text);
+    if (value > (UINT64_MAX - digit) / 10)
+      return InvalidArgumentError("size '{}' is too large", text);
     value = value * 10 + digit;
     ++i;
   }
   if (i == 0) {
-    return InvalidArgumentError("'{}' is not a size (examples: 1048576, 64KiB, 128MiB, 1GiB)", text);
+    return InvalidArgumentError("'{}' is not a size (examples: 1048576, 64KiB, 128MiB, 1GiB)",
+                                text);
   }
   std::string unit;
   for (; i < text.size(); ++i) {
-    if (text[i] != ' ') unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[i]))));
+    if (text[i] != ' ')
+      unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[i]))));
   }
   uint64_t mult;
   if (unit.empty() || unit == "b") {
@@ -39,7 +42,8 @@ Result<uint64_t> ParseByteSize(std::string_view text) {
   } else if (unit == "gb") {
     mult = 1000ull * 1000 * 1000;
   } else {
-    return InvalidArgumentError("unknown size unit in '{}' (use B, KiB, MiB, GiB, KB, MB or GB)", text);
+    return InvalidArgumentError("unknown size unit in '{}' (use B, KiB, MiB, GiB, KB, MB or GB)",
+                                text);
   }
   if (value > UINT64_MAX / mult) return InvalidArgumentError("size '{}' is too large", text);
   return value * mult;

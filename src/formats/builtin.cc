@@ -6,8 +6,8 @@
 namespace lakepipe {
 
 void RegisterBuiltinFormats(FormatRegistry* registry) {
-  for (FormatInfo info : {ParquetFormat(), AvroFormat(), JsonLinesFormat(), JsonArrayFormat(),
-                          CsvFormat()}) {
+  for (FormatInfo info :
+       {ParquetFormat(), AvroFormat(), JsonLinesFormat(), JsonArrayFormat(), CsvFormat()}) {
     registry->Register(std::move(info)).IgnoreError();
   }
 }

@@ -30,11 +30,11 @@ namespace lakepipe {
 
 // A record that could not be read, with where it came from and why.
 struct BadRecord {
-  std::string source;  // file path or URI
-  uint64_t line = 0;   // 1-based line for text formats; 0 when not applicable
-  uint64_t offset = 0; // byte offset of the record in the source
+  std::string source;   // file path or URI
+  uint64_t line = 0;    // 1-based line for text formats; 0 when not applicable
+  uint64_t offset = 0;  // byte offset of the record in the source
   std::string reason;
-  std::string raw;     // the record's text (text formats) or bytes
+  std::string raw;  // the record's text (text formats) or bytes
 };
 
 // Receives bad records. Returning an error stops reading with that error.
@@ -80,7 +80,7 @@ struct ParquetWriteOptions {
   // Dictionary-encode columns (falls back to PLAIN per column when the
   // dictionary grows past dictionary_page_bytes or does not pay off).
   bool dictionary = true;
-  uint64_t dictionary_page_bytes = 1ull << 20;
+  uint64_t dictionary_page_bytes = 2ull << 20;
 };
 
 struct AvroWriteOptions {
@@ -127,10 +127,11 @@ struct FormatInfo {
   // The reader honours ReadOptions::schema itself (parsing into it, or Avro
   // schema resolution). Otherwise OpenReader() projects its batches.
   bool resolves_schema = false;
-  std::function<Result<std::unique_ptr<RecordReader>>(std::unique_ptr<InputFile>, const ReadOptions&)>
+  std::function<Result<std::unique_ptr<RecordReader>>(std::unique_ptr<InputFile>,
+                                                      const ReadOptions&)>
       open_reader;
   std::function<Result<std::unique_ptr<FileWriter>>(std::unique_ptr<OutputStream>, SchemaPtr,
-                                                     const WriteOptions&)>
+                                                    const WriteOptions&)>
       new_writer;
   // Facts for `inspect` as JSON. Common keys: "format", "num_rows",
   // "file_size", "created_by", "codec", "metadata" (object of strings);

@@ -8,8 +8,8 @@ namespace {
 // Converts the batches of a reader that reads a file in its own schema.
 class ProjectingReader final : public RecordReader {
  public:
-  ProjectingReader(std::unique_ptr<RecordReader> inner, BatchProjector projector,
-                   BadRecordSink bad, std::string source)
+  ProjectingReader(std::unique_ptr<RecordReader> inner, BatchProjector projector, BadRecordSink bad,
+                   std::string source)
       : inner_(std::move(inner)),
         projector_(std::move(projector)),
         bad_(std::move(bad)),
@@ -30,7 +30,8 @@ class ProjectingReader final : public RecordReader {
         ++rejected_;
         return bad_(r);
       };
-      LP_RETURN_IF_ERROR(projector_.Project(scratch_, batch, bad_ ? counting : BadRecordSink(), source_));
+      LP_RETURN_IF_ERROR(
+          projector_.Project(scratch_, batch, bad_ ? counting : BadRecordSink(), source_));
       // A batch whose every row was rejected would look like the end: read on.
       if (batch->num_rows() > 0 || rejected_ == rejected_before) return true;
     }
@@ -60,11 +61,13 @@ Result<std::unique_ptr<RecordReader>> OpenReader(std::string_view uri, const For
     options.schema = std::make_shared<const Schema>(std::move(schema));
   }
   LP_ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file, OpenInputFile(uri));
-  if (!options.schema || format.resolves_schema) return format.open_reader(std::move(file), options);
+  if (!options.schema || format.resolves_schema)
+    return format.open_reader(std::move(file), options);
 
   SchemaPtr wanted = options.schema;
   options.schema = nullptr;
-  LP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> inner, format.open_reader(std::move(file), options));
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> inner,
+                      format.open_reader(std::move(file), options));
   LP_ASSIGN_OR_RETURN(BatchProjector projector, BatchProjector::Make(inner->schema(), wanted));
   if (projector.identity()) return inner;
   return std::unique_ptr<RecordReader>(std::make_unique<ProjectingReader>(

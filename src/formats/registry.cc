@@ -26,7 +26,8 @@ Result<const FormatInfo*> FormatRegistry::ForPath(std::string_view path) const {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (const FormatInfo& f : formats_) {
     for (const std::string& ext : f.extensions) {
-      if (lower.size() > ext.size() && lower.compare(lower.size() - ext.size(), ext.size(), ext) == 0) {
+      if (lower.size() > ext.size() &&
+          lower.compare(lower.size() - ext.size(), ext.size(), ext) == 0) {
         return &f;
       }
     }

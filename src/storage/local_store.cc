@@ -51,7 +51,8 @@ class LocalInputFile final : public InputFile {
     out->resize(n);
     size_t done = 0;
     while (done < n) {
-      ssize_t r = ::pread(fd_.get(), out->data() + done, n - done, static_cast<off_t>(offset + done));
+      ssize_t r =
+          ::pread(fd_.get(), out->data() + done, n - done, static_cast<off_t>(offset + done));
       if (r < 0) {
         if (errno == EINTR) continue;
         return ErrnoError(fmt::format("cannot read '{}'", path_), errno);
@@ -107,8 +108,9 @@ class LocalOutputStream final : public OutputStream {
         }
       } else if (::renameat2(AT_FDCWD, temp_path_.c_str(), AT_FDCWD, path_.c_str(),
                              RENAME_NOREPLACE) != 0) {
-        st = errno == EEXIST ? AlreadyExistsError("'{}' already exists", path_)
-                             : ErrnoError(fmt::format("cannot rename '{}' to '{}'", temp_path_, path_), errno);
+        st = errno == EEXIST
+                 ? AlreadyExistsError("'{}' already exists", path_)
+                 : ErrnoError(fmt::format("cannot rename '{}' to '{}'", temp_path_, path_), errno);
       }
     }
     if (!st.ok()) {
@@ -186,7 +188,8 @@ class LocalObjectStore final : public ObjectStore {
   Result<std::unique_ptr<OutputStream>> OpenOutput(std::string_view path,
                                                    const OutputOptions& options) override {
     std::filesystem::path p{std::string(path)};
-    if (p.filename().empty()) return InvalidArgumentError("'{}' names a directory, not a file", path);
+    if (p.filename().empty())
+      return InvalidArgumentError("'{}' names a directory, not a file", path);
     std::error_code ec;
     if (p.has_parent_path()) {
       std::filesystem::create_directories(p.parent_path(), ec);
@@ -195,8 +198,8 @@ class LocalObjectStore final : public ObjectStore {
       }
     }
     static thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::string temp = (p.parent_path() / fmt::format(".{}.tmp-{:016x}", p.filename().string(), rng()))
-                           .string();
+    std::string temp =
+        (p.parent_path() / fmt::format(".{}.tmp-{:016x}", p.filename().string(), rng())).string();
     FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (fd.get() < 0) return ErrnoError(fmt::format("cannot create '{}'", temp), errno);
     return std::unique_ptr<OutputStream>(

@@ -7,7 +7,8 @@ namespace {
 
 class MemoryInputFile final : public InputFile {
  public:
-  MemoryInputFile(std::string name, std::string data) : name_(std::move(name)), data_(std::move(data)) {}
+  MemoryInputFile(std::string name, std::string data)
+      : name_(std::move(name)), data_(std::move(data)) {}
   const std::string& path() const override { return name_; }
   uint64_t size() const override { return data_.size(); }
   Status ReadAt(uint64_t offset, size_t n, std::string* out) override {

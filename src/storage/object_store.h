@@ -69,7 +69,8 @@ struct StoreLocation {
   std::string path;
 };
 
-using ObjectStoreFactory = std::function<Result<std::unique_ptr<ObjectStore>>(std::string_view uri)>;
+using ObjectStoreFactory =
+    std::function<Result<std::unique_ptr<ObjectStore>>(std::string_view uri)>;
 
 class ObjectStoreRegistry {
  public:

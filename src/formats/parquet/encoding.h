@@ -53,9 +53,9 @@ class RleDecoder {
   // Current run.
   bool rle_ = false;
   uint32_t rle_value_ = 0;
-  uint64_t remaining_ = 0;        // values left in the run
+  uint64_t remaining_ = 0;           // values left in the run
   const uint8_t* packed_ = nullptr;  // bit-packed run data
-  uint64_t packed_index_ = 0;     // next value within the bit-packed run
+  uint64_t packed_index_ = 0;        // next value within the bit-packed run
 };
 
 // Unpacks `n` values of `bit_width` bits starting at value `first` of the

@@ -1,5 +1,7 @@
 #include "formats/parquet/metadata.h"
 
+#include <algorithm>
+
 #include "formats/parquet/thrift_compact.h"
 
 namespace lakepipe::parquet {
@@ -225,7 +227,8 @@ Status ReadList(ThriftReader& r, TType t, std::vector<T>* out, Fn&& read_elem) {
   uint32_t n;
   LP_RETURN_IF_ERROR(r.ReadListHeader(t, &elem, &n));
   out->clear();
-  out->reserve(n);
+  // n is bounded by the bytes left, not by memory: reserve modestly.
+  out->reserve(std::min<uint32_t>(n, 1024));
   for (uint32_t i = 0; i < n; ++i) {
     T value{};
     LP_RETURN_IF_ERROR(read_elem(elem, &value));
@@ -256,7 +259,8 @@ Status ReadStatistics(ThriftReader& r, Statistics* s) {
 }
 
 Status ExpectStruct(TType t) {
-  if (t != TType::kStruct) return CorruptionError("Thrift field has type {}, expected struct", static_cast<int>(t));
+  if (t != TType::kStruct)
+    return CorruptionError("Thrift field has type {}, expected struct", static_cast<int>(t));
   return Status::OK();
 }
 

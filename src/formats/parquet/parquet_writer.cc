@@ -20,6 +20,9 @@ constexpr char kMagic[] = "PAR1";
 // Pages end at this many values even when they are still small (very
 // compressible dictionary indices), keeping page buffers bounded.
 constexpr size_t kMaxPageValues = 1 << 17;
+constexpr size_t kPageCheckInterval = 64;
+// Values hashed and prefetched ahead of dictionary probes.
+constexpr size_t kLookupBatch = 16;
 // Longer min/max values are not written (bounds stay exact and footers small).
 constexpr size_t kMaxStatisticsBytes = 256;
 // The dictionary is dropped after the first page when dictionary plus
@@ -75,6 +78,8 @@ uint64_t HashBytes(std::string_view s) {
 
 // Open-addressing map from a value to its dictionary index. Entries live in
 // the caller's storage; `equal(index)` compares the probe with entry `index`.
+// A slot keeps the entry's index beside 32 bits of its hash, so a probe
+// touches one cache line before comparing values.
 class DictSlots {
  public:
   DictSlots() { Resize(1024); }
@@ -83,17 +88,18 @@ class DictSlots {
   // inserts `next_index` and sets *inserted.
   template <typename Eq>
   uint32_t FindOrInsert(uint64_t h, uint32_t next_index, Eq&& equal, bool* inserted) {
+    const uint32_t tag = static_cast<uint32_t>(h >> 32);
     size_t slot = h & mask_;
     while (true) {
-      const uint32_t e = slots_[slot];
-      if (e == kEmpty) break;
-      if (hashes_[e] == h && equal(e)) {
+      const Slot& s = slots_[slot];
+      if (s.index == kEmpty) break;
+      if (s.tag == tag && equal(s.index)) {
         *inserted = false;
-        return e;
+        return s.index;
       }
       slot = (slot + 1) & mask_;
     }
-    slots_[slot] = next_index;
+    slots_[slot] = Slot{next_index, tag};
     hashes_.push_back(h);
     *inserted = true;
     if (hashes_.size() * 2 > slots_.size()) Resize(slots_.size() * 2);
@@ -105,33 +111,70 @@ class DictSlots {
     Resize(1024);
   }
 
+  // Hints for batched lookups: load the home slot of `h`, and name the entry
+  // it holds now (kEmpty when none). Neither changes the map.
+  void PrefetchSlot(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
+  uint32_t PeekSlot(uint64_t h) const { return slots_[h & mask_].index; }
+
  private:
   static constexpr uint32_t kEmpty = 0xffffffffu;
+  struct Slot {
+    uint32_t index;
+    uint32_t tag;
+  };
   void Resize(size_t n) {
-    slots_.assign(n, kEmpty);
+    slots_.assign(n, Slot{kEmpty, 0});
     mask_ = n - 1;
     for (uint32_t e = 0; e < hashes_.size(); ++e) {
       size_t slot = hashes_[e] & mask_;
-      while (slots_[slot] != kEmpty) slot = (slot + 1) & mask_;
-      slots_[slot] = e;
+      while (slots_[slot].index != kEmpty) slot = (slot + 1) & mask_;
+      slots_[slot] = Slot{e, static_cast<uint32_t>(hashes_[e] >> 32)};
     }
   }
-  std::vector<uint32_t> slots_;
-  std::vector<uint64_t> hashes_;
+  std::vector<Slot> slots_;
+  std::vector<uint64_t> hashes_;  // by entry, for resizing
   size_t mask_ = 0;
 };
 
-struct ChunkResult {
-  int64_t total_uncompressed = 0;
-  int64_t total_compressed = 0;
+// Encoded pages of one column chunk, in blocks of fixed size: memory grows
+// by at most one block at a time and nothing is copied as it grows.
+class PageBuffer {
+ public:
+  void Append(std::string_view data) {
+    size_ += data.size();
+    while (!data.empty()) {
+      if (blocks_.empty() || blocks_.back().size() == kBlockSize) {
+        blocks_.emplace_back();
+        blocks_.back().reserve(kBlockSize);
+      }
+      std::string& block = blocks_.back();
+      const size_t n = std::min(data.size(), kBlockSize - block.size());
+      block.append(data.data(), n);
+      data.remove_prefix(n);
+    }
+  }
+  size_t size() const { return size_; }
+  Status WriteTo(OutputStream* out) const {
+    for (const std::string& block : blocks_) LP_RETURN_IF_ERROR(out->Append(block));
+    return Status::OK();
+  }
+  void Clear() {
+    blocks_.clear();
+    size_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlockSize = 1 << 20;
+  std::vector<std::string> blocks_;
+  size_t size_ = 0;
 };
 
 // The state and page assembly shared by all column writers; subclasses
 // supply the values section of pages and the dictionary.
 class ColumnWriter {
  public:
-  ColumnWriter(const Field& field, const SchemaElement& element, CompressionCodec codec, Codec codec_impl,
-               CodecContext* ctx, const ParquetWriteOptions& options)
+  ColumnWriter(const Field& field, const SchemaElement& element, CompressionCodec codec,
+               Codec codec_impl, CodecContext* ctx, const ParquetWriteOptions& options)
       : field_(field),
         element_(element),
         optional_(element.repetition == Repetition::kOptional),
@@ -154,17 +197,17 @@ class ColumnWriter {
     return pages_.size() + PageValueBytes() + def_levels_.size() / 8 + DictionaryBytes();
   }
 
-  // Writes the chunk (dictionary page first) to `out` at file offset
-  // `offset`, fills `chunk`, and resets for the next row group.
-  Status FinishChunk(int64_t offset, std::string* out, ColumnChunk* chunk) {
-    OnChunkEnd();
+  // Writes the chunk (dictionary page first) to `out`, which is at file
+  // offset `offset`, fills `chunk`, and resets for the next row group.
+  Status FinishChunk(int64_t offset, OutputStream* out, ColumnChunk* chunk) {
     LP_RETURN_IF_ERROR(FlushPage());
     ColumnMetaData& md = chunk->meta_data.emplace();
     md.type = *element_.type;
     md.path_in_schema = {element_.name};
     md.codec = codec_;
     md.num_values = chunk_values_;
-    std::string dict_page;
+    dict_page_.clear();
+    std::string& dict_page = dict_page_;
     if (HasDictionary()) {
       std::string body;
       int32_t count = 0;
@@ -174,7 +217,8 @@ class ColumnWriter {
       DictionaryPageHeader& d = h.dictionary_page_header.emplace();
       d.num_values = count;
       d.encoding = Encoding::kPlain;
-      LP_RETURN_IF_ERROR(AssemblePage(body, &h, &dict_page));
+      LP_RETURN_IF_ERROR(
+          AssemblePage(body, &h, [&](std::string_view part) { dict_page.append(part); }));
       ++stats_[{PageType::kDictionaryPage, Encoding::kPlain}];
       used_plain_ = true;
     }
@@ -191,12 +235,12 @@ class ColumnWriter {
     Statistics& st = md.statistics.emplace();
     st.null_count = chunk_nulls_;
     FillMinMax(&st);
-    out->append(dict_page);
-    out->append(pages_);
+    LP_RETURN_IF_ERROR(out->Append(dict_page));
+    LP_RETURN_IF_ERROR(pages_.WriteTo(out));
     // Deprecated field: 0 says no ColumnMetaData was written outside the footer.
     chunk->file_offset = 0;
 
-    pages_.clear();
+    pages_.Clear();
     stats_.clear();
     chunk_uncompressed_ = 0;
     dict_uncompressed_ = 0;
@@ -213,7 +257,6 @@ class ColumnWriter {
   virtual uint64_t PageValueBytes() const = 0;
   // Appends the open page's values section and resets it; sets the encoding.
   virtual void EncodeValues(std::string* body, Encoding* encoding) = 0;
-  virtual void OnChunkEnd() {}
   virtual bool HasDictionary() const { return false; }
   virtual uint64_t DictionaryBytes() const { return 0; }
   virtual void EncodeDictionary(std::string* body, int32_t* count) {}
@@ -231,7 +274,10 @@ class ColumnWriter {
     return valid;
   }
 
+  // Checked every kPageCheckInterval values: pages are a target size, and
+  // the size estimate is not free.
   bool PageFull() const {
+    if ((page_values_ & (kPageCheckInterval - 1)) != 0) return false;
     return page_values_ >= kMaxPageValues ||
            PageValueBytes() + def_levels_.size() / 8 >= options_.page_bytes;
   }
@@ -254,7 +300,8 @@ class ColumnWriter {
     d.encoding = encoding;
     d.definition_level_encoding = Encoding::kRle;
     d.repetition_level_encoding = Encoding::kRle;
-    LP_RETURN_IF_ERROR(AssemblePage(body_, &h, &pages_));
+    LP_RETURN_IF_ERROR(
+        AssemblePage(body_, &h, [&](std::string_view part) { pages_.Append(part); }));
     ++stats_[{PageType::kDataPage, encoding}];
     if (encoding == Encoding::kPlain) used_plain_ = true;
     if (encoding == Encoding::kRleDictionary) used_dictionary_ = true;
@@ -263,12 +310,15 @@ class ColumnWriter {
     return Status::OK();
   }
 
-  // Compresses `body`, completes the header sizes and appends header + body.
-  Status AssemblePage(const std::string& body, PageHeader* h, std::string* out) {
+  // Compresses `body`, completes the header sizes and passes header, then
+  // body, to `emit`.
+  template <typename Emit>
+  Status AssemblePage(const std::string& body, PageHeader* h, Emit&& emit) {
     compressed_.clear();
     LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &compressed_));
     if (body.size() > INT32_MAX || compressed_.size() > INT32_MAX) {
-      return InvalidArgumentError("column '{}': a page exceeds 2 GiB; lower the page size", field_.name);
+      return InvalidArgumentError("column '{}': a page exceeds 2 GiB; lower the page size",
+                                  field_.name);
     }
     h->uncompressed_page_size = static_cast<int32_t>(body.size());
     h->compressed_page_size = static_cast<int32_t>(compressed_.size());
@@ -280,8 +330,8 @@ class ColumnWriter {
     } else {
       chunk_uncompressed_ += uncompressed;
     }
-    out->append(header_);
-    out->append(compressed_);
+    emit(header_);
+    emit(compressed_);
     return Status::OK();
   }
 
@@ -299,8 +349,8 @@ class ColumnWriter {
   int64_t chunk_nulls_ = 0;
 
  private:
-  std::string pages_;
-  std::string body_, levels_, compressed_, header_;
+  PageBuffer pages_;
+  std::string body_, levels_, compressed_, header_, dict_page_;
   int64_t chunk_uncompressed_ = 0;
   int64_t dict_uncompressed_ = 0;
   bool used_plain_ = false;
@@ -395,9 +445,14 @@ class DictColumnWriter : public ColumnWriter {
     return (indices_.size() * static_cast<uint64_t>(std::max(1, BitWidth(DictCount()))) + 7) / 8;
   }
   bool HasDictionary() const override { return dict_page_used_; }
-  uint64_t DictionaryBytes() const override { return dict_mode_ || dict_page_used_ ? DictPlainBytes() : 0; }
+  uint64_t DictionaryBytes() const override {
+    return dict_mode_ || dict_page_used_ ? DictPlainBytes() : 0;
+  }
 
   void EncodeValues(std::string* body, Encoding* encoding) override {
+    // Every page flush comes through here, so the payoff check always runs
+    // before the first page that uses the dictionary.
+    CheckDictionaryPayoff();
     if (!dict_mode_) {
       body->append(plain_);
       plain_.clear();
@@ -414,8 +469,8 @@ class DictColumnWriter : public ColumnWriter {
     dict_page_used_ = true;
   }
 
-  // Before the first dictionary page is written: keep the dictionary only
-  // when it pays off against PLAIN.
+  // Before the first dictionary page of the file is written: keep the
+  // dictionary only when it pays off against PLAIN. Decided once per column.
   void CheckDictionaryPayoff() {
     if (first_page_checked_ || !dict_mode_) return;
     first_page_checked_ = true;
@@ -427,21 +482,17 @@ class DictColumnWriter : public ColumnWriter {
     ClearDictionary();
   }
 
-  void OnChunkEnd() override { CheckDictionaryPayoff(); }
-
   // Called after each value in dictionary mode.
   Status AfterDictValue(uint64_t plain_size) {
     page_plain_bytes_ += plain_size;
     if (DictPlainBytes() > options_.dictionary_page_bytes) {
-      // The dictionary is full: close this page with it, then go PLAIN.
+      // The dictionary is full: close this page with it (unless the payoff
+      // check drops it first), then go PLAIN.
       LP_RETURN_IF_ERROR(FlushPage());
       dict_mode_ = false;
       return Status::OK();
     }
-    if (PageFull()) {
-      CheckDictionaryPayoff();
-      LP_RETURN_IF_ERROR(FlushPage());
-    }
+    if (PageFull()) LP_RETURN_IF_ERROR(FlushPage());
     return Status::OK();
   }
 
@@ -584,18 +635,42 @@ class BinaryColumnWriter final : public DictColumnWriter {
   Status Append(const Column& column, size_t begin, size_t end) override {
     const int64_t* offsets = column.offsets().data();
     const char* data = column.data().data();
-    for (size_t i = begin; i < end; ++i) {
-      if (Level(column, i)) {
-        const std::string_view v(data + offsets[i], static_cast<size_t>(offsets[i + 1] - offsets[i]));
-        if (dict_mode_) {
-          indices_.push_back(Lookup(v));
+    auto value = [&](size_t i) {
+      return std::string_view(data + offsets[i], static_cast<size_t>(offsets[i + 1] - offsets[i]));
+    };
+    size_t i = begin;
+    // Dictionary lookups in batches: hash a batch and prefetch its slots,
+    // then peek at the slots and prefetch the entries they name, then probe;
+    // the cache misses of a batch overlap instead of queueing.
+    while (dict_mode_ && i < end) {
+      const size_t first = i;
+      const size_t stop = std::min(end, first + kLookupBatch);
+      uint64_t hashes[kLookupBatch];
+      for (size_t k = first; k < stop; ++k) {
+        hashes[k - first] = column.IsValid(k) ? HashBytes(value(k)) : 0;
+        slots_.PrefetchSlot(hashes[k - first]);
+      }
+      for (size_t k = first; k < stop; ++k) {
+        const uint32_t e = slots_.PeekSlot(hashes[k - first]);
+        if (e < starts_.size()) __builtin_prefetch(dict_.data() + starts_[e] - 4);
+      }
+      for (; i < stop && dict_mode_; ++i) {
+        if (Level(column, i)) {
+          const std::string_view v = value(i);
+          indices_.push_back(Lookup(v, hashes[i - first]));
           LP_RETURN_IF_ERROR(AfterDictValue(4 + v.size()));
-        } else {
-          UpdateMinMax(v);
-          PutLe32(static_cast<uint32_t>(v.size()), &plain_);
-          plain_.append(v);
-          LP_RETURN_IF_ERROR(AfterPlainValue());
+        } else if (PageFull()) {
+          LP_RETURN_IF_ERROR(FlushPage());
         }
+      }
+    }
+    for (; i < end; ++i) {
+      if (Level(column, i)) {
+        const std::string_view v = value(i);
+        UpdateMinMax(v);
+        PutLe32(static_cast<uint32_t>(v.size()), &plain_);
+        plain_.append(v);
+        LP_RETURN_IF_ERROR(AfterPlainValue());
       } else if (PageFull()) {
         LP_RETURN_IF_ERROR(FlushPage());
       }
@@ -626,7 +701,8 @@ class BinaryColumnWriter final : public DictColumnWriter {
   }
   void FillMinMax(Statistics* st) override {
     for (uint32_t e = 0; e < starts_.size(); ++e) UpdateMinMax(Entry(e));
-    if (!has_minmax_ || min_.size() > kMaxStatisticsBytes || max_.size() > kMaxStatisticsBytes) return;
+    if (!has_minmax_ || min_.size() > kMaxStatisticsBytes || max_.size() > kMaxStatisticsBytes)
+      return;
     st->min_value = min_;
     st->max_value = max_;
   }
@@ -656,10 +732,10 @@ class BinaryColumnWriter final : public DictColumnWriter {
     if (v > std::string_view(max_)) max_.assign(v);
   }
 
-  uint32_t Lookup(std::string_view v) {
+  uint32_t Lookup(std::string_view v, uint64_t hash) {
     bool inserted = false;
     const uint32_t idx = slots_.FindOrInsert(
-        HashBytes(v), static_cast<uint32_t>(starts_.size()), [&](uint32_t e) { return Entry(e) == v; },
+        hash, static_cast<uint32_t>(starts_.size()), [&](uint32_t e) { return Entry(e) == v; },
         &inserted);
     if (inserted) {
       PutLe32(static_cast<uint32_t>(v.size()), &dict_);
@@ -669,8 +745,8 @@ class BinaryColumnWriter final : public DictColumnWriter {
     return idx;
   }
 
-  std::string dict_;             // PLAIN-encoded entries
-  std::vector<uint32_t> starts_; // where each entry's bytes start in dict_
+  std::string dict_;              // PLAIN-encoded entries
+  std::vector<uint32_t> starts_;  // where each entry's bytes start in dict_
   DictSlots slots_;
   bool has_minmax_ = false;
   std::string min_, max_;
@@ -678,7 +754,8 @@ class BinaryColumnWriter final : public DictColumnWriter {
 
 // ---------------------------------------------------------------- enum
 
-// Enum symbols as UTF-8 strings; the dictionary is the symbol list.
+// Enum symbols as UTF-8 strings. With dictionaries on, the dictionary is the
+// symbol list and pages hold symbol indices; otherwise pages are PLAIN text.
 class EnumColumnWriter final : public ColumnWriter {
  public:
   EnumColumnWriter(const Field& field, const SchemaElement& element, CompressionCodec codec,
@@ -697,11 +774,17 @@ class EnumColumnWriter final : public ColumnWriter {
       if (Level(column, i)) {
         const int32_t v = values[i];
         if (v < 0 || v >= count) {
-          return InvalidArgumentError("column '{}': enum index {} is out of range (0..{})", field_.name, v,
-                                      count - 1);
+          return InvalidArgumentError("column '{}': enum index {} is out of range (0..{})",
+                                      field_.name, v, count - 1);
         }
         used_[static_cast<size_t>(v)] = true;
-        indices_.push_back(static_cast<uint32_t>(v));
+        if (options_.dictionary) {
+          indices_.push_back(static_cast<uint32_t>(v));
+        } else {
+          const std::string& symbol = field_.symbols[static_cast<size_t>(v)];
+          PutLe32(static_cast<uint32_t>(symbol.size()), &plain_);
+          plain_.append(symbol);
+        }
       }
       if (PageFull()) LP_RETURN_IF_ERROR(FlushPage());
     }
@@ -710,16 +793,23 @@ class EnumColumnWriter final : public ColumnWriter {
 
  protected:
   uint64_t PageValueBytes() const override {
-    return (indices_.size() * static_cast<uint64_t>(Width()) + 7) / 8;
+    return options_.dictionary ? (indices_.size() * static_cast<uint64_t>(Width()) + 7) / 8
+                               : plain_.size();
   }
   void EncodeValues(std::string* body, Encoding* encoding) override {
+    if (!options_.dictionary) {
+      body->append(plain_);
+      plain_.clear();
+      *encoding = Encoding::kPlain;
+      return;
+    }
     body->push_back(static_cast<char>(Width()));
     RleEncode(indices_.data(), indices_.size(), Width(), body);
     indices_.clear();
     *encoding = Encoding::kRleDictionary;
   }
-  bool HasDictionary() const override { return true; }
-  uint64_t DictionaryBytes() const override { return dict_.size(); }
+  bool HasDictionary() const override { return options_.dictionary; }
+  uint64_t DictionaryBytes() const override { return options_.dictionary ? dict_.size() : 0; }
   void EncodeDictionary(std::string* body, int32_t* count) override {
     body->append(dict_);
     *count = static_cast<int32_t>(field_.symbols.size());
@@ -745,22 +835,25 @@ class EnumColumnWriter final : public ColumnWriter {
   std::string dict_;
   std::vector<bool> used_;
   std::vector<uint32_t> indices_;
+  std::string plain_;
 };
 
 // ---------------------------------------------------------------- file
 
 Result<std::pair<CompressionCodec, Codec>> ParseCompression(std::string_view name) {
-  if (name == "none" || name == "uncompressed") return std::make_pair(CompressionCodec::kUncompressed, Codec::kNone);
+  if (name == "none" || name == "uncompressed")
+    return std::make_pair(CompressionCodec::kUncompressed, Codec::kNone);
   if (name == "snappy") return std::make_pair(CompressionCodec::kSnappy, Codec::kSnappy);
   if (name == "gzip") return std::make_pair(CompressionCodec::kGzip, Codec::kGzip);
   if (name == "zstd") return std::make_pair(CompressionCodec::kZstd, Codec::kZstd);
-  return InvalidArgumentError("unknown Parquet compression '{}' (use none, snappy, gzip or zstd)", name);
+  return InvalidArgumentError("unknown Parquet compression '{}' (use none, snappy, gzip or zstd)",
+                              name);
 }
 
 class ParquetFileWriter final : public FileWriter {
  public:
-  ParquetFileWriter(std::unique_ptr<OutputStream> out, SchemaPtr schema, const ParquetWriteOptions& options,
-                    CompressionCodec codec, Codec codec_impl)
+  ParquetFileWriter(std::unique_ptr<OutputStream> out, SchemaPtr schema,
+                    const ParquetWriteOptions& options, CompressionCodec codec, Codec codec_impl)
       : out_(std::move(out)),
         schema_(std::move(schema)),
         options_(options),
@@ -778,10 +871,12 @@ class ParquetFileWriter final : public FileWriter {
           w = std::make_unique<BoolColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
           break;
         case Type::kInt:
-          w = std::make_unique<FixedColumnWriter<int32_t>>(f, e, codec, codec_impl, &ctx_, options_);
+          w = std::make_unique<FixedColumnWriter<int32_t>>(f, e, codec, codec_impl, &ctx_,
+                                                           options_);
           break;
         case Type::kLong:
-          w = std::make_unique<FixedColumnWriter<int64_t>>(f, e, codec, codec_impl, &ctx_, options_);
+          w = std::make_unique<FixedColumnWriter<int64_t>>(f, e, codec, codec_impl, &ctx_,
+                                                           options_);
           break;
         case Type::kFloat:
           w = std::make_unique<FixedColumnWriter<float>>(f, e, codec, codec_impl, &ctx_, options_);
@@ -808,8 +903,8 @@ class ParquetFileWriter final : public FileWriter {
   Status Write(const RecordBatch& batch) override {
     if (done_) return FailedPreconditionError("'{}': write after finish or abort", out_->path());
     if (batch.num_columns() != columns_.size()) {
-      return InvalidArgumentError("'{}': batch has {} columns, the file schema has {}", out_->path(),
-                                  batch.num_columns(), columns_.size());
+      return InvalidArgumentError("'{}': batch has {} columns, the file schema has {}",
+                                  out_->path(), batch.num_columns(), columns_.size());
     }
     // Slices keep row groups close to their target size with large batches.
     constexpr size_t kSlice = 4096;
@@ -873,10 +968,8 @@ class ParquetFileWriter final : public FileWriter {
     g.ordinal = static_cast<int16_t>(std::min<size_t>(row_groups_.size(), INT16_MAX));
     int64_t compressed = 0;
     for (auto& c : columns_) {
-      chunk_.clear();
       ColumnChunk cc;
-      LP_RETURN_IF_ERROR(c->FinishChunk(static_cast<int64_t>(out_->position()), &chunk_, &cc));
-      LP_RETURN_IF_ERROR(out_->Append(chunk_));
+      LP_RETURN_IF_ERROR(c->FinishChunk(static_cast<int64_t>(out_->position()), out_.get(), &cc));
       g.total_byte_size += cc.meta_data->total_uncompressed_size;
       compressed += cc.meta_data->total_compressed_size;
       g.columns.push_back(std::move(cc));
@@ -916,7 +1009,6 @@ class ParquetFileWriter final : public FileWriter {
   std::vector<SchemaElement> elements_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   std::vector<RowGroup> row_groups_;
-  std::string chunk_;
   size_t group_rows_ = 0;
   uint64_t rows_ = 0;
   bool done_ = false;
@@ -925,7 +1017,8 @@ class ParquetFileWriter final : public FileWriter {
 }  // namespace
 }  // namespace parquet
 
-Result<std::unique_ptr<FileWriter>> NewParquetWriter(std::unique_ptr<OutputStream> out, SchemaPtr schema,
+Result<std::unique_ptr<FileWriter>> NewParquetWriter(std::unique_ptr<OutputStream> out,
+                                                     SchemaPtr schema,
                                                      const ParquetWriteOptions& options) {
   auto codec = parquet::ParseCompression(options.compression);
   if (!codec.ok()) {
@@ -936,8 +1029,8 @@ Result<std::unique_ptr<FileWriter>> NewParquetWriter(std::unique_ptr<OutputStrea
     out->Abort();
     return InvalidArgumentError("Parquet page and row group sizes must be positive");
   }
-  auto writer = std::make_unique<parquet::ParquetFileWriter>(std::move(out), std::move(schema), options,
-                                                             codec->first, codec->second);
+  auto writer = std::make_unique<parquet::ParquetFileWriter>(std::move(out), std::move(schema),
+                                                             options, codec->first, codec->second);
   LP_RETURN_IF_ERROR(writer->Start());
   return std::unique_ptr<FileWriter>(std::move(writer));
 }

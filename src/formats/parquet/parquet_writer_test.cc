@@ -69,9 +69,10 @@ class ParquetWriterTest : public ::testing::Test {
 };
 
 TEST_F(ParquetWriterTest, FooterFollowsTheReaderProfile) {
-  auto schema = MakeSchema({F("id", Type::kString, false, LogicalType::kUuid), F("age", Type::kInt, true),
-                            F("ts", Type::kLong, false, LogicalType::kTimestampMicros),
-                            F("day", Type::kInt, true, LogicalType::kDate)});
+  auto schema =
+      MakeSchema({F("id", Type::kString, false, LogicalType::kUuid), F("age", Type::kInt, true),
+                  F("ts", Type::kLong, false, LogicalType::kTimestampMicros),
+                  F("day", Type::kInt, true, LogicalType::kDate)});
   std::string path = Write(schema, [](RecordBatch& b) {
     for (int i = 0; i < 1000; ++i) {
       b.column(0).AppendBytes("id-" + std::to_string(i % 10));
@@ -139,12 +140,15 @@ TEST_F(ParquetWriterTest, UniqueValuesFallBackToPlain) {
   auto schema = MakeSchema({F("u", Type::kString)});
   ParquetWriteOptions opts;
   opts.page_bytes = 4096;
-  std::string path = Write(schema, [](RecordBatch& b) {
-    for (int i = 0; i < 20000; ++i) {
-      b.column(0).AppendBytes("unique-value-" + std::to_string(i * 7919));
-      b.CommitRow();
-    }
-  }, opts);
+  std::string path = Write(
+      schema,
+      [](RecordBatch& b) {
+        for (int i = 0; i < 20000; ++i) {
+          b.column(0).AppendBytes("unique-value-" + std::to_string(i * 7919));
+          b.CommitRow();
+        }
+      },
+      opts);
   const FileMetaData md = ReadFooter(path);
   const ColumnMetaData& m = *md.row_groups[0].columns[0].meta_data;
   EXPECT_FALSE(m.dictionary_page_offset.has_value());
@@ -156,21 +160,26 @@ TEST_F(ParquetWriterTest, FullDictionaryKeepsEarlierPagesAndGoesPlain) {
   ParquetWriteOptions opts;
   opts.dictionary_page_bytes = 8 * 1000;  // 1000 distinct longs
   opts.page_bytes = 64;
-  std::string path = Write(schema, [](RecordBatch& b) {
-    // Repeats pay off at first, then new values overflow the dictionary.
-    for (int i = 0; i < 5000; ++i) {
-      b.column(0).AppendInt64(i < 2000 ? i % 50 : i);
-      b.CommitRow();
-    }
-  }, opts);
+  std::string path = Write(
+      schema,
+      [](RecordBatch& b) {
+        // Repeats pay off at first, then new values overflow the dictionary.
+        for (int i = 0; i < 5000; ++i) {
+          b.column(0).AppendInt64(i < 2000 ? i % 50 : i);
+          b.CommitRow();
+        }
+      },
+      opts);
   const FileMetaData md = ReadFooter(path);
   const ColumnMetaData& m = *md.row_groups[0].columns[0].meta_data;
   ASSERT_TRUE(m.dictionary_page_offset.has_value());
   EXPECT_EQ(m.encodings, (std::vector<Encoding>{Encoding::kPlain, Encoding::kRleDictionary}));
   int plain_pages = 0, dict_pages = 0;
   for (const PageEncodingStats& s : m.encoding_stats) {
-    if (s.page_type == PageType::kDataPage && s.encoding == Encoding::kPlain) plain_pages += s.count;
-    if (s.page_type == PageType::kDataPage && s.encoding == Encoding::kRleDictionary) dict_pages += s.count;
+    if (s.page_type == PageType::kDataPage && s.encoding == Encoding::kPlain)
+      plain_pages += s.count;
+    if (s.page_type == PageType::kDataPage && s.encoding == Encoding::kRleDictionary)
+      dict_pages += s.count;
   }
   EXPECT_GT(plain_pages, 0);
   EXPECT_GT(dict_pages, 0);
@@ -186,13 +195,16 @@ TEST_F(ParquetWriterTest, RowGroupsAreCutBySize) {
   ParquetWriteOptions opts;
   opts.row_group_bytes = 256 * 1024;
   opts.dictionary = false;
-  std::string path = Write(schema, [](RecordBatch& b) {
-    for (int i = 0; i < 50000; ++i) {
-      b.column(0).AppendBytes(std::string(20, static_cast<char>('a' + i % 26)));
-      b.column(1).AppendDouble(i * 0.5);
-      b.CommitRow();
-    }
-  }, opts, 2);
+  std::string path = Write(
+      schema,
+      [](RecordBatch& b) {
+        for (int i = 0; i < 50000; ++i) {
+          b.column(0).AppendBytes(std::string(20, static_cast<char>('a' + i % 26)));
+          b.column(1).AppendDouble(i * 0.5);
+          b.CommitRow();
+        }
+      },
+      opts, 2);
   FileMetaData md = ReadFooter(path);
   EXPECT_EQ(md.num_rows, 100000);
   ASSERT_GT(md.row_groups.size(), 4u);

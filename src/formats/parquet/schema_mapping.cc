@@ -24,7 +24,8 @@ SchemaElement LeafFor(const Field& f, int32_t field_id) {
   SchemaElement e;
   e.name = f.name;
   e.field_id = field_id;
-  e.repetition = f.nullable || f.type == Type::kNull ? Repetition::kOptional : Repetition::kRequired;
+  e.repetition =
+      f.nullable || f.type == Type::kNull ? Repetition::kOptional : Repetition::kRequired;
   switch (f.type) {
     case Type::kNull:
       e.type = PhysicalType::kInt32;
@@ -137,7 +138,8 @@ Status MapLeaf(const SchemaElement& e, LeafMapping* leaf) {
       f.type = Type::kDouble;
       break;
     case PhysicalType::kByteArray:
-      if ((lt && (lt->kind == Kind::kString || lt->kind == Kind::kEnum || lt->kind == Kind::kJson)) ||
+      if ((lt &&
+           (lt->kind == Kind::kString || lt->kind == Kind::kEnum || lt->kind == Kind::kJson)) ||
           (ct && (*ct == ConvertedType::kUtf8 || *ct == ConvertedType::kEnum ||
                   *ct == ConvertedType::kJson))) {
         f.type = Type::kString;
@@ -146,14 +148,17 @@ Status MapLeaf(const SchemaElement& e, LeafMapping* leaf) {
       }
       break;
     case PhysicalType::kFixedLenByteArray:
-      if (leaf->type_length < 0) return CorruptionError("Parquet column '{}': negative type_length", e.name);
+      if (leaf->type_length < 0)
+        return CorruptionError("Parquet column '{}': negative type_length", e.name);
       if (lt && lt->kind == Kind::kUuid) {
-        if (leaf->type_length != 16) return CorruptionError("Parquet column '{}': UUID must be 16 bytes", e.name);
+        if (leaf->type_length != 16)
+          return CorruptionError("Parquet column '{}': UUID must be 16 bytes", e.name);
         f.type = Type::kString;
         f.logical = LogicalType::kUuid;
         leaf->conversion = LeafConversion::kUuidToString;
       } else if (lt && lt->kind == Kind::kFloat16) {
-        if (leaf->type_length != 2) return CorruptionError("Parquet column '{}': FLOAT16 must be 2 bytes", e.name);
+        if (leaf->type_length != 2)
+          return CorruptionError("Parquet column '{}': FLOAT16 must be 2 bytes", e.name);
         f.type = Type::kFloat;
         leaf->conversion = LeafConversion::kFloat16ToFloat;
       } else {

@@ -36,21 +36,21 @@ std::vector<SchemaElement> ToParquetSchema(const Schema& schema);
 
 // How one leaf's stored values become a lakepipe column.
 enum class LeafConversion {
-  kDirect,         // physical values are stored as is
-  kUint32ToLong,   // INT32 holding unsigned values → long
-  kNanosToMicros,  // INT64 nanoseconds → timestamp-micros
-  kInt96ToMicros,  // INT96 legacy timestamp → timestamp-micros
-  kFixedToBytes,   // FIXED_LEN_BYTE_ARRAY → bytes
-  kUuidToString,   // FIXED_LEN_BYTE_ARRAY(16) UUID → canonical text
-  kFloat16ToFloat, // FIXED_LEN_BYTE_ARRAY(2) FLOAT16 → float
-  kBinaryToEnum,   // BYTE_ARRAY text → enum symbol index (Avro schema says enum)
+  kDirect,          // physical values are stored as is
+  kUint32ToLong,    // INT32 holding unsigned values → long
+  kNanosToMicros,   // INT64 nanoseconds → timestamp-micros
+  kInt96ToMicros,   // INT96 legacy timestamp → timestamp-micros
+  kFixedToBytes,    // FIXED_LEN_BYTE_ARRAY → bytes
+  kUuidToString,    // FIXED_LEN_BYTE_ARRAY(16) UUID → canonical text
+  kFloat16ToFloat,  // FIXED_LEN_BYTE_ARRAY(2) FLOAT16 → float
+  kBinaryToEnum,    // BYTE_ARRAY text → enum symbol index (Avro schema says enum)
 };
 
 struct LeafMapping {
-  Field field;             // the lakepipe field of the leaf
-  PhysicalType physical;   // as stored
-  int32_t type_length = 0; // FIXED_LEN_BYTE_ARRAY width
-  bool optional = false;   // definition level 0/1
+  Field field;              // the lakepipe field of the leaf
+  PhysicalType physical;    // as stored
+  int32_t type_length = 0;  // FIXED_LEN_BYTE_ARRAY width
+  bool optional = false;    // definition level 0/1
   LeafConversion conversion = LeafConversion::kDirect;
 };
 

@@ -3,8 +3,10 @@
 // Value text (reading and writing):
 //   boolean     true/false (CSV also accepts 1/0, case-insensitive true/false)
 //   int/long    integers; JSON also accepts integral floats like 3.0
-//   float/double numbers; NaN and infinities as the strings "NaN",
-//               "Infinity", "-Infinity" (JSON has no literals for them)
+//   float/double numbers (shortest text that reads back exactly; -0.0 keeps
+//               its sign); NaN and infinities as the strings "NaN",
+//               "Infinity", "-Infinity" (JSON has no literals for them;
+//               reading also accepts them bare, as DuckDB writes them)
 //   string/uuid text; enum: the symbol
 //   bytes       base64 (RFC 4648, with padding)
 //   date        "YYYY-MM-DD" (reading also accepts days since epoch as a number)
@@ -12,6 +14,30 @@
 //               accepts offsets and epoch numbers in the field's unit)
 //   null        JSON null / a missing key; CSV: an empty unquoted field.
 //               CSV writes an empty string as "" so it stays distinct from null.
+//
+// Reading JSON: every record is an object; keys are matched to schema
+// fields by name (unknown keys are ignored, the last of duplicate keys
+// wins). Values that do not have the field's type are converted when the
+// conversion is exact: numeric and boolean strings for numeric and boolean
+// fields, and for string fields the JSON text of numbers, booleans, objects
+// and arrays. A missing or null value of a field that is not nullable, a
+// value that does not fit, invalid JSON or a line that is not an object
+// makes the record bad: it goes to ReadOptions::bad_records, or reading
+// fails with kInvalidArgument "path:line: reason". The "json" format reads
+// a top-level array of objects, or objects one after another (as in JSON
+// Lines). Records are at most 64 MiB; a UTF-8 byte order mark is skipped.
+//
+// CSV (RFC 4180): quoted fields may hold delimiters, doubled quotes and line
+// breaks; rows end with LF or CRLF (writers use LF). With a header, columns
+// are matched to fields by name (extra columns are ignored; a required field
+// without a column fails at open); without one, by position. Blank lines
+// are skipped unless rows have a single column (then they are nulls).
+//
+// Writers buffer output and append it to the stream in 1 MiB pieces;
+// strings are written as valid UTF-8 (invalid bytes become U+FFFD).
+//
+// Thread-safety: the functions here are thread-safe; readers and writers
+// belong to one thread at a time.
 #pragma once
 
 #include <string>
@@ -38,8 +64,16 @@ struct InferOptions {
 // that all parse as dates / ISO-8601 timestamps become date /
 // timestamp-micros; canonical UUIDs become uuid. A field missing or null in
 // some sampled rows is nullable; one never seen with a value has type null.
-// Nested JSON values become strings holding their JSON text. Malformed rows
-// are skipped here (reading reports them).
+// Nested JSON values become strings holding their JSON text, and values of
+// incompatible kinds (a number and a string) make a string. "NaN",
+// "Infinity" and "-Infinity" count as doubles. Fields keep the order in
+// which their keys first appear.
+// CSV values are classified from their text: empty (unquoted) is null,
+// integers, decimals and exponents (double), true/false (boolean), else the
+// string rules above. Without a header the columns are named column0,
+// column1, ... (as DuckDB names them); a header naming a column twice is an
+// error. Malformed rows are skipped here (reading reports them). Fails with
+// kInvalidArgument when a JSON sample holds no object or a CSV file is empty.
 Result<Schema> InferSchema(InputFile* file, const FormatInfo& format, const InferOptions& options);
 
 // Appends row `row` of `batch` as one JSON object (no newline), using the

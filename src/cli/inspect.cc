@@ -1,0 +1,170 @@
+// lakepipe inspect FILE: schema, row count, layout and first rows of a file.
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "core/units.h"
+#include "formats/format.h"
+#include "formats/open.h"
+#include "formats/text/text_formats.h"
+
+namespace lakepipe::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string Text(const Json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_null()) return "";
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string Joined(const Json& list) {
+  std::string out;
+  if (!list.is_array()) return Text(list);
+  for (const Json& e : list) out += (out.empty() ? "" : ", ") + Text(e);
+  return out;
+}
+
+uint64_t Number(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_unsigned() ? it->get<uint64_t>()
+         : it != j.end() && it->is_number_integer()
+             ? static_cast<uint64_t>(std::max<int64_t>(0, it->get<int64_t>()))
+             : 0;
+}
+
+void PrintRowGroups(const Json& groups) {
+  fmt::print("\nrow groups: {}\n", groups.size());
+  size_t index = 0;
+  for (const Json& g : groups) {
+    fmt::print("  #{}  {} rows, {} uncompressed, {} compressed\n", index++,
+               FormatCount(Number(g, "num_rows")), FormatBytes(Number(g, "total_byte_size")),
+               FormatBytes(Number(g, "compressed_size")));
+    auto cols = g.find("columns");
+    if (cols == g.end() || !cols->is_array()) continue;
+    fmt::print("    {:<20} {:<28} {:<6} {:<36} {:>7} {:>11} {:>12}  {}\n", "column", "type",
+               "codec", "encodings", "nulls", "compressed", "uncompressed", "min .. max");
+    for (const Json& c : *cols) {
+      std::string type = Text(c.value("physical_type", Json()));
+      if (c.contains("logical_type") && !c["logical_type"].is_null()) {
+        type += " " + Text(c["logical_type"]);
+      }
+      std::string range;
+      if (c.contains("min") || c.contains("max")) {
+        range = Text(c.value("min", Json())) + " .. " + Text(c.value("max", Json()));
+        if (range.size() > 60) range = range.substr(0, 57) + "...";
+      }
+      fmt::print("    {:<20} {:<28} {:<6} {:<36} {:>7} {:>11} {:>12}  {}\n",
+                 Text(c.value("name", Json())), type, Text(c.value("codec", Json())),
+                 Joined(c.value("encodings", Json::array())), FormatCount(Number(c, "null_count")),
+                 FormatBytes(Number(c, "compressed_size")),
+                 FormatBytes(Number(c, "uncompressed_size")), range);
+    }
+  }
+}
+
+int Inspect(const std::string& path, size_t rows, bool as_json, const std::string& format_name) {
+  const std::string cmd = "lakepipe inspect";
+  const FormatRegistry& registry = FormatRegistry::Default();
+  auto format = format_name.empty() ? registry.ForPath(path) : registry.Find(format_name);
+  if (!format.ok()) return ReportError(cmd, format.status());
+
+  Json facts = Json::object();
+  if ((*format)->describe) {
+    auto file = OpenInputFile(path);
+    if (!file.ok()) return ReportError(cmd, file.status());
+    auto described = (*format)->describe(file->get());
+    if (!described.ok()) return ReportError(cmd, described.status().WithContext(path));
+    facts = Json::parse(described->dump());
+  }
+  ReadOptions options;
+  options.batch_rows = std::max<size_t>(rows, 1);
+  auto reader = OpenReader(path, **format, options);
+  if (!reader.ok()) return ReportError(cmd, reader.status());
+  RecordBatch batch((*reader)->schema());
+  std::vector<std::string> first;
+  if (rows > 0) {
+    auto more = (*reader)->ReadBatch(&batch);
+    if (!more.ok()) return ReportError(cmd, more.status());
+    for (size_t i = 0; i < batch.num_rows() && i < rows; ++i) {
+      std::string line;
+      AppendJsonRow(batch, i, &line);
+      first.push_back(std::move(line));
+    }
+  }
+  const Schema& schema = *(*reader)->schema();
+
+  if (as_json) {
+    Json out;
+    out["file"] = path;
+    out["format"] = (*format)->name;
+    for (auto it = facts.begin(); it != facts.end(); ++it) out[it.key()] = it.value();
+    out["schema"] = Json::parse(schema.ToAvroJson());
+    Json sample = Json::array();
+    for (const std::string& line : first) sample.push_back(Json::parse(line, nullptr, false));
+    out["rows"] = std::move(sample);
+    fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    return kExitOk;
+  }
+
+  fmt::print("{:<11}{}\n", "file", path);
+  fmt::print("{:<11}{}\n", "format", (*format)->name);
+  if (facts.contains("file_size")) {
+    fmt::print("{:<11}{} ({} bytes)\n", "size", FormatBytes(Number(facts, "file_size")),
+               FormatCount(Number(facts, "file_size")));
+  }
+  if (facts.contains("num_rows"))
+    fmt::print("{:<11}{}\n", "rows", FormatCount(Number(facts, "num_rows")));
+  for (auto it = facts.begin(); it != facts.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "format" || key == "file_size" || key == "num_rows" || key == "row_groups" ||
+        key == "schema" || key == "metadata") {
+      continue;
+    }
+    std::string label = key;
+    std::replace(label.begin(), label.end(), '_', ' ');
+    fmt::print("{:<11}{}\n", label, Joined(it.value()));
+  }
+  if (facts.contains("metadata") && facts["metadata"].is_object() && !facts["metadata"].empty()) {
+    fmt::print("\nmetadata:\n");
+    for (auto it = facts["metadata"].begin(); it != facts["metadata"].end(); ++it) {
+      std::string value = Text(it.value());
+      if (value.size() > 100) value = value.substr(0, 97) + "...";
+      fmt::print("  {}: {}\n", it.key(), value);
+    }
+  }
+  fmt::print("\nschema:\n");
+  for (const Field& f : schema.fields()) fmt::print("  {:<24} {}\n", f.name, f.Describe());
+  if (facts.contains("row_groups") && facts["row_groups"].is_array())
+    PrintRowGroups(facts["row_groups"]);
+  if (rows > 0) {
+    fmt::print("\nfirst {} rows:\n", first.size());
+    for (const std::string& line : first) fmt::print("  {}\n", line);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunInspect(int argc, char** argv) {
+  CLI::App app(
+      "Show a file's schema, row count, layout (Parquet row groups, codecs, encodings, "
+      "sizes, statistics; Avro codec and blocks) and its first rows.",
+      "lakepipe inspect");
+  std::string path, format;
+  size_t rows = 5;
+  bool as_json = false;
+  app.add_option("file", path, "File path or file:// URI")->required();
+  app.add_option("--rows", rows, "Rows to show")->capture_default_str();
+  app.add_flag("--json", as_json, "Print everything as one JSON document");
+  app.add_option("--format", format,
+                 "Format when the extension does not tell: parquet, avro, jsonl, json, csv");
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
+  return Inspect(path, rows, as_json, format);
+}
+
+}  // namespace lakepipe::cli

@@ -1,0 +1,824 @@
+#include "formats/text/value_text.h"
+
+#include <array>
+#include <cfloat>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <fmt/format.h>
+
+#include "core/time_util.h"
+
+namespace lakepipe::text {
+
+ValueKind KindOf(const Field& field) {
+  switch (field.type) {
+    case Type::kNull:
+      return ValueKind::kNull;
+    case Type::kBoolean:
+      return ValueKind::kBool;
+    case Type::kInt:
+      return field.logical == LogicalType::kDate ? ValueKind::kDate : ValueKind::kInt32;
+    case Type::kLong:
+      if (field.logical == LogicalType::kTimestampMillis) return ValueKind::kTimestampMillis;
+      if (field.logical == LogicalType::kTimestampMicros) return ValueKind::kTimestampMicros;
+      return ValueKind::kInt64;
+    case Type::kFloat:
+      return ValueKind::kFloat;
+    case Type::kDouble:
+      return ValueKind::kDouble;
+    case Type::kString:
+      return field.logical == LogicalType::kUuid ? ValueKind::kUuid : ValueKind::kString;
+    case Type::kBytes:
+      return ValueKind::kBytes;
+    case Type::kEnum:
+      return ValueKind::kEnum;
+  }
+  return ValueKind::kNull;
+}
+
+std::vector<FieldPlan> MakeFieldPlans(const Schema& schema) {
+  std::vector<FieldPlan> plans;
+  plans.reserve(schema.num_fields());
+  for (const Field& f : schema.fields()) {
+    FieldPlan p;
+    p.name = f.name;
+    p.kind = KindOf(f);
+    p.nullable = f.nullable || f.type == Type::kNull;
+    if (p.kind == ValueKind::kEnum) {
+      p.symbols = f.symbols;
+      for (size_t i = 0; i < f.symbols.size(); ++i) {
+        p.symbol_index.emplace(f.symbols[i], static_cast<int>(i));
+      }
+    }
+    plans.push_back(std::move(p));
+  }
+  return plans;
+}
+
+std::string ExpectedText(const FieldPlan& plan) {
+  switch (plan.kind) {
+    case ValueKind::kNull:
+      return "null (the field's type is null)";
+    case ValueKind::kBool:
+      return "boolean";
+    case ValueKind::kInt32:
+      return "int";
+    case ValueKind::kInt64:
+      return "long";
+    case ValueKind::kFloat:
+      return "float";
+    case ValueKind::kDouble:
+      return "double";
+    case ValueKind::kString:
+      return "string";
+    case ValueKind::kUuid:
+      return "uuid (8-4-4-4-12 hex digits)";
+    case ValueKind::kBytes:
+      return "base64 bytes";
+    case ValueKind::kEnum:
+      return fmt::format("one of the symbols {}", fmt::join(plan.symbols, ", "));
+    case ValueKind::kDate:
+      return "date (YYYY-MM-DD or days since 1970-01-01)";
+    case ValueKind::kTimestampMillis:
+      return "timestamp (ISO-8601 or epoch milliseconds)";
+    case ValueKind::kTimestampMicros:
+      return "timestamp (ISO-8601 or epoch microseconds)";
+  }
+  return "value";
+}
+
+std::string Preview(std::string_view text) {
+  constexpr size_t kMax = 80;
+  if (text.size() <= kMax) return std::string(text);
+  size_t cut = kMax;
+  // Do not split a UTF-8 sequence.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return fmt::format("{}... ({} bytes)", text.substr(0, cut), text.size());
+}
+
+namespace {
+
+bool Fail(const FieldPlan& plan, std::string_view text, std::string* reason) {
+  *reason = fmt::format("field '{}': expected {}, got \"{}\"", plan.name, ExpectedText(plan),
+                        Preview(text));
+  return false;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+constexpr bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Looks like an ISO date or date-time rather than an epoch number.
+bool LooksIso(std::string_view text) { return text.size() >= 10 && text[4] == '-'; }
+
+constexpr int8_t kBase64Invalid = -1;
+constexpr char kBase64Alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+constexpr std::array<int8_t, 256> MakeBase64Table() {
+  std::array<int8_t, 256> table{};
+  for (auto& v : table) v = kBase64Invalid;
+  for (int i = 0; i < 64; ++i) {
+    table[static_cast<unsigned char>(kBase64Alphabet[i])] = static_cast<int8_t>(i);
+  }
+  return table;
+}
+
+constexpr std::array<int8_t, 256> kBase64 = MakeBase64Table();
+
+}  // namespace
+
+bool ParseBoolText(std::string_view text, bool* out) {
+  if (text.size() == 1) {
+    if (text[0] == '1') return *out = true, true;
+    if (text[0] == '0') return *out = false, true;
+    return false;
+  }
+  if (EqualsIgnoreCase(text, "true")) return *out = true, true;
+  if (EqualsIgnoreCase(text, "false")) return *out = false, true;
+  return false;
+}
+
+bool ParseInt64Text(std::string_view text, int64_t* out) {
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  const char* end = text.data() + text.size();
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), end, v);
+  if (ec == std::errc() && p == end) {
+    *out = v;
+    return true;
+  }
+  // Integral numbers written with a fraction or an exponent: 3.0, 1e3.
+  double d = 0;
+  auto [q, ec2] = std::from_chars(text.data(), end, d);
+  if (ec2 != std::errc() || q != end || !std::isfinite(d)) return false;
+  if (d < -9223372036854775808.0 || d >= 9223372036854775808.0 || d != std::trunc(d)) return false;
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+bool ParseDoubleText(std::string_view text, double* out) {
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  const char* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && p == end;
+}
+
+namespace {
+
+bool ParseFloatText(std::string_view text, float* out) {
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  const char* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && p == end;
+}
+
+}  // namespace
+
+namespace {
+
+constexpr std::array<bool, 256> MakeHexTable() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = IsHex(static_cast<char>(c));
+  return table;
+}
+
+constexpr std::array<bool, 256> kHex = MakeHexTable();
+
+// Days of each month (index 1..12) in a common year.
+constexpr unsigned kMonthDays[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+}  // namespace
+
+bool IsCanonicalUuid(std::string_view t) {
+  if (t.size() != 36 || t[8] != '-' || t[13] != '-' || t[18] != '-' || t[23] != '-') return false;
+  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  auto hex = [p](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      if (!kHex[p[i]]) return false;
+    }
+    return true;
+  };
+  return hex(0, 8) && hex(9, 13) && hex(14, 18) && hex(19, 23) && hex(24, 36);
+}
+
+namespace {
+
+// Days from March 1st to the first of each month (index 1..12), in a year
+// that starts in March as the civil-calendar algorithm counts it.
+constexpr unsigned kDaysFromMarch[13] = {0, 306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
+
+// Days since 1970-01-01 of a date in years 0000..9999 (proleptic Gregorian,
+// the civil-calendar algorithm also used by core/time_util.cc), in unsigned
+// arithmetic so that every division is by a constant.
+inline int64_t DaysFromCivilSmall(unsigned year, unsigned month, unsigned day) {
+  const unsigned y = year + 400 - (month <= 2);  // one 400-year era later: no negatives
+  const unsigned era = y / 400;
+  const unsigned yoe = y - era * 400;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + kDaysFromMarch[month] + day - 1;
+  return int64_t{era} * 146097 + doe - 719468 - 146097;
+}
+
+}  // namespace
+
+// Marked hot: otherwise GCC predicts the date arithmetic after the early
+// returns as rarely run and divides by 400 and 100 with `div` instructions.
+[[gnu::hot]] bool FastTimestampMicros(std::string_view s, int64_t* out) {
+  const size_t n = s.size();
+  if (n < 20 || s[n - 1] != 'Z' || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+      s[13] != ':' || s[16] != ':') {
+    return false;
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  unsigned d[19];
+  bool bad = false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+    d[i] = p[i] - unsigned{'0'};
+    bad |= d[i] > 9;
+  }
+  if (bad) return false;
+  const unsigned year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+  const unsigned month = d[5] * 10 + d[6];
+  const unsigned day = d[8] * 10 + d[9];
+  const unsigned hour = d[11] * 10 + d[12];
+  const unsigned minute = d[14] * 10 + d[15];
+  const unsigned second = d[17] * 10 + d[18];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  // Leap years: divisible by 4, and by 16 when divisible by 25 (i.e. by 100).
+  const bool leap = (year & 3) == 0 && (year % 25 != 0 || (year & 15) == 0);
+  if (day > kMonthDays[month] + (month == 2 && leap)) return false;
+  int64_t fraction = 0;
+  if (n > 20) {
+    // ".f{1,9}" before the 'Z'; digits past microseconds are truncated.
+    const size_t digits = n - 21;
+    if (s[19] != '.' || digits == 0 || digits > 9) return false;
+    for (size_t i = 0; i < digits; ++i) {
+      const unsigned v = p[20 + i] - unsigned{'0'};
+      if (v > 9) return false;
+      if (i < 6) fraction = fraction * 10 + v;
+    }
+    for (size_t i = digits; i < 6; ++i) fraction *= 10;
+  }
+  const int64_t days = DaysFromCivilSmall(year, month, day);
+  *out = (days * 86400 + int64_t{hour * 3600 + minute * 60 + second}) * 1000000 + fraction;
+  return true;
+}
+
+bool DecodeBase64(std::string_view text, std::string* out) {
+  size_t n = text.size();
+  while (n > 0 && text[n - 1] == '=') --n;
+  if (text.size() - n > 2) return false;
+  if (text.size() % 4 != 0 && n != text.size()) return false;  // padding only on full groups
+  if (n % 4 == 1) return false;
+  out->reserve(out->size() + n / 4 * 3 + 2);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < n; ++i) {
+    int8_t v = kBase64[static_cast<unsigned char>(text[i])];
+    if (v == kBase64Invalid) return false;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  return true;
+}
+
+void AppendBase64(std::string_view bytes, std::string* out) {
+  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t n = bytes.size();
+  size_t i = 0;
+  out->reserve(out->size() + (n + 2) / 3 * 4);
+  for (; i + 3 <= n; i += 3) {
+    uint32_t v = (uint32_t{s[i]} << 16) | (uint32_t{s[i + 1]} << 8) | s[i + 2];
+    out->push_back(kBase64Alphabet[(v >> 18) & 63]);
+    out->push_back(kBase64Alphabet[(v >> 12) & 63]);
+    out->push_back(kBase64Alphabet[(v >> 6) & 63]);
+    out->push_back(kBase64Alphabet[v & 63]);
+  }
+  if (n - i == 1) {
+    uint32_t v = uint32_t{s[i]} << 16;
+    out->push_back(kBase64Alphabet[(v >> 18) & 63]);
+    out->push_back(kBase64Alphabet[(v >> 12) & 63]);
+    out->append("==");
+  } else if (n - i == 2) {
+    uint32_t v = (uint32_t{s[i]} << 16) | (uint32_t{s[i + 1]} << 8);
+    out->push_back(kBase64Alphabet[(v >> 18) & 63]);
+    out->push_back(kBase64Alphabet[(v >> 12) & 63]);
+    out->push_back(kBase64Alphabet[(v >> 6) & 63]);
+    out->push_back('=');
+  }
+}
+
+bool AppendTextValue(const FieldPlan& plan, std::string_view text, Column* column,
+                     std::string* reason) {
+  switch (plan.kind) {
+    case ValueKind::kNull:
+      return Fail(plan, text, reason);
+    case ValueKind::kBool: {
+      bool b = false;
+      if (!ParseBoolText(text, &b)) return Fail(plan, text, reason);
+      column->AppendBool(b);
+      return true;
+    }
+    case ValueKind::kInt32: {
+      int64_t v = 0;
+      if (!ParseInt64Text(text, &v)) return Fail(plan, text, reason);
+      if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
+        *reason = fmt::format("field '{}': {} is out of range for int (declare the field long)",
+                              plan.name, Preview(text));
+        return false;
+      }
+      column->AppendInt32(static_cast<int32_t>(v));
+      return true;
+    }
+    case ValueKind::kInt64: {
+      int64_t v = 0;
+      if (!ParseInt64Text(text, &v)) return Fail(plan, text, reason);
+      column->AppendInt64(v);
+      return true;
+    }
+    case ValueKind::kFloat: {
+      float v = 0;
+      if (!ParseFloatText(text, &v)) return Fail(plan, text, reason);
+      column->AppendFloat(v);
+      return true;
+    }
+    case ValueKind::kDouble: {
+      double v = 0;
+      if (!ParseDoubleText(text, &v)) return Fail(plan, text, reason);
+      column->AppendDouble(v);
+      return true;
+    }
+    case ValueKind::kString:
+      column->AppendBytes(text);
+      return true;
+    case ValueKind::kUuid:
+      if (!IsCanonicalUuid(text)) return Fail(plan, text, reason);
+      column->AppendBytes(text);
+      return true;
+    case ValueKind::kBytes: {
+      std::string* data = column->BeginBytes();
+      bool ok = DecodeBase64(text, data);
+      column->EndBytes();
+      if (!ok) return Fail(plan, text, reason);
+      return true;
+    }
+    case ValueKind::kEnum: {
+      auto it = plan.symbol_index.find(text);
+      if (it == plan.symbol_index.end()) return Fail(plan, text, reason);
+      column->AppendInt32(it->second);
+      return true;
+    }
+    case ValueKind::kDate: {
+      if (LooksIso(text)) {
+        Result<int32_t> days = ParseDate(text);
+        if (!days.ok()) return Fail(plan, text, reason);
+        column->AppendInt32(*days);
+        return true;
+      }
+      int64_t v = 0;
+      if (!ParseInt64Text(text, &v) || v < std::numeric_limits<int32_t>::min() ||
+          v > std::numeric_limits<int32_t>::max()) {
+        return Fail(plan, text, reason);
+      }
+      column->AppendInt32(static_cast<int32_t>(v));
+      return true;
+    }
+    case ValueKind::kTimestampMillis:
+    case ValueKind::kTimestampMicros: {
+      int64_t v = 0;
+      if (FastTimestampMicros(text, &v)) {
+        if (plan.kind == ValueKind::kTimestampMillis) v = FloorDiv(v, 1000);
+      } else if (LooksIso(text)) {
+        Result<int64_t> micros = ParseTimestampMicros(text);
+        if (!micros.ok()) return Fail(plan, text, reason);
+        v = plan.kind == ValueKind::kTimestampMillis ? FloorDiv(*micros, 1000) : *micros;
+      } else if (!ParseInt64Text(text, &v)) {
+        return Fail(plan, text, reason);
+      }
+      column->AppendInt64(v);
+      return true;
+    }
+  }
+  return Fail(plan, text, reason);
+}
+
+void AppendInt(int64_t v, std::string* out) {
+  char buf[24];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, static_cast<size_t>(p - buf));
+}
+
+void AppendDouble(double v, std::string* out) {
+  if (std::isnan(v)) {
+    out->append("NaN");
+    return;
+  }
+  if (std::isinf(v)) {
+    out->append(v > 0 ? "Infinity" : "-Infinity");
+    return;
+  }
+  if (v == 0 && std::signbit(v)) {
+    out->append("-0.0");  // "-0" reads back as the integer 0 in some readers (DuckDB)
+    return;
+  }
+  char buf[32];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, static_cast<size_t>(p - buf));
+}
+
+void AppendFloat(float v, std::string* out) {
+  if (std::isnan(v)) {
+    out->append("NaN");
+    return;
+  }
+  if (std::isinf(v)) {
+    out->append(v > 0 ? "Infinity" : "-Infinity");
+    return;
+  }
+  if (v == 0 && std::signbit(v)) {
+    out->append("-0.0");  // "-0" reads back as the integer 0 in some readers (DuckDB)
+    return;
+  }
+  char buf[32];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, static_cast<size_t>(p - buf));
+}
+
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  const unsigned char c = p[i];
+  auto cont = [&](size_t k, unsigned char lo, unsigned char hi) {
+    return i + k < n && p[i + k] >= lo && p[i + k] <= hi;
+  };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1, 0x80, 0xBF) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0, 0xBF) && cont(2, 0x80, 0xBF) ? 3 : 0;
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+    return cont(1, 0x80, 0xBF) && cont(2, 0x80, 0xBF) ? 3 : 0;
+  }
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2, 0x80, 0xBF) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90, 0xBF) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) {
+    return cont(1, 0x80, 0xBF) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
+  }
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
+  return 0;
+}
+
+namespace {
+
+constexpr char kReplacement[] = "\xEF\xBF\xBD";
+
+constexpr uint64_t kHigh = 0x8080808080808080ULL;
+
+inline uint64_t Load8(const char* p) {
+  uint64_t w = 0;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+constexpr std::array<bool, 256> MakeJsonSpecialTable() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+  return table;
+}
+
+constexpr std::array<bool, 256> kJsonSpecial = MakeJsonSpecialTable();
+
+// Index of the first byte at or after `i` that JSON text cannot hold as is:
+// a control character, '"', '\\', or a non-ASCII byte (to be validated).
+// s.size() when none.
+size_t FindJsonSpecial(std::string_view s, size_t i) {
+  const char* d = s.data();
+  const size_t n = s.size();
+#if defined(__SSE2__)
+  if (n - i >= 16) {
+    const __m128i space = _mm_set1_epi8(0x20);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    auto mask16 = [&](size_t at) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + at));
+      // A signed compare with 0x20 catches both 0x00..0x1F and 0x80..0xFF.
+      const __m128i hit =
+          _mm_or_si128(_mm_cmplt_epi8(v, space),
+                       _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+      return static_cast<unsigned>(_mm_movemask_epi8(hit));
+    };
+    for (; i + 16 <= n; i += 16) {
+      const unsigned mask = mask16(i);
+      if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+    if (i == n) return n;
+    // The last block overlaps bytes already scanned; drop their bits.
+    const unsigned mask = mask16(n - 16) >> (i - (n - 16));
+    return mask != 0 ? i + static_cast<size_t>(__builtin_ctz(mask)) : n;
+  }
+#endif
+  for (; i < n; ++i) {
+    if (kJsonSpecial[static_cast<unsigned char>(d[i])]) return i;
+  }
+  return n;
+}
+
+// Index of the first byte at or after `i` that is not ASCII.
+size_t FindNonAscii(std::string_view s, size_t i) {
+  const char* d = s.data();
+  const size_t n = s.size();
+  for (; i + 8 <= n; i += 8) {
+    const uint64_t bits = Load8(d + i) & kHigh;
+    if (bits != 0) return i + static_cast<size_t>(__builtin_ctzll(bits) / 8);
+  }
+  if (i == n) return n;
+  if (n >= 8) {
+    const uint64_t bits = (Load8(d + n - 8) & kHigh) >> (8 * (i - (n - 8)));
+    return bits != 0 ? i + static_cast<size_t>(__builtin_ctzll(bits) / 8) : n;
+  }
+  for (; i < n; ++i) {
+    if (static_cast<unsigned char>(d[i]) >= 0x80) return i;
+  }
+  return n;
+}
+
+}  // namespace
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  static constexpr char kHexDigits[] = "0123456789abcdef";
+  out->push_back('"');
+  const char* d = s.data();
+  const size_t n = s.size();
+  size_t run = 0;  // start of the bytes not yet copied
+  size_t i = FindJsonSpecial(s, 0);
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(d[i]);
+    if (c >= 0x80) {
+      const size_t len = Utf8SequenceLength(s, i);
+      if (len != 0) {
+        i = FindJsonSpecial(s, i + len);
+        continue;
+      }
+      out->append(d + run, i - run);
+      out->append(kReplacement, 3);
+    } else {
+      out->append(d + run, i - run);
+      switch (c) {
+        case '"':
+          out->append("\\\"");
+          break;
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        case '\b':
+          out->append("\\b");
+          break;
+        case '\f':
+          out->append("\\f");
+          break;
+        default: {
+          const char esc[6] = {'\\', 'u', '0', '0', kHexDigits[c >> 4], kHexDigits[c & 15]};
+          out->append(esc, 6);
+        }
+      }
+    }
+    run = i + 1;
+    i = FindJsonSpecial(s, i + 1);
+  }
+  out->append(d + run, n - run);
+  out->push_back('"');
+}
+
+void AppendValidUtf8(std::string_view s, std::string* out) {
+  const char* d = s.data();
+  const size_t n = s.size();
+  size_t run = 0;
+  size_t i = FindNonAscii(s, 0);
+  while (i < n) {
+    const size_t len = Utf8SequenceLength(s, i);
+    if (len != 0) {
+      i = FindNonAscii(s, i + len);
+      continue;
+    }
+    out->append(d + run, i - run);
+    out->append(kReplacement, 3);
+    run = i + 1;
+    i = FindNonAscii(s, i + 1);
+  }
+  out->append(d + run, n - run);
+}
+
+bool NeedsCsvQuotes(std::string_view s, char delimiter) {
+  if (s.empty()) return true;
+  const char first = s.front();
+  const char last = s.back();
+  if (first == ' ' || first == '\t' || last == ' ' || last == '\t') return true;
+  const char* d = s.data();
+  const size_t n = s.size();
+  size_t i = 0;
+#if defined(__SSE2__)
+  if (n >= 16) {
+    const __m128i delim = _mm_set1_epi8(delimiter);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i lf = _mm_set1_epi8('\n');
+    auto any16 = [&](size_t at) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + at));
+      const __m128i hit =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delim), _mm_cmpeq_epi8(v, quote)),
+                       _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+      return _mm_movemask_epi8(hit) != 0;
+    };
+    for (; i + 16 <= n; i += 16) {
+      if (any16(i)) return true;
+    }
+    return i < n && any16(n - 16);
+  }
+#endif
+  for (; i < n; ++i) {
+    const char c = d[i];
+    if (c == delimiter || c == '"' || c == '\n' || c == '\r') return true;
+  }
+  return false;
+}
+
+namespace {
+
+constexpr char kTwoDigits[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+inline char* Put2(char* p, int64_t v) {
+  std::memcpy(p, kTwoDigits + 2 * v, 2);
+  return p + 2;
+}
+
+// Writes "YYYY-MM-DD" for days whose year is 0000..9999; null otherwise.
+char* PutDate(char* p, int64_t days) {
+  // Civil date from days (the algorithm of core/time_util.cc), kept
+  // non-negative by shifting one 400-year era.
+  const int64_t z = days + 719468 + 146097;
+  if (z < 0 || days > 2932896) return nullptr;  // far before year 0, or after 9999-12-31
+  const int64_t era = z / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year = yoe + (era - 1) * 400 + (month <= 2);
+  if (year < 0) return nullptr;
+  p = Put2(p, year / 100);
+  p = Put2(p, year % 100);
+  *p++ = '-';
+  p = Put2(p, month);
+  *p++ = '-';
+  return Put2(p, day);
+}
+
+char* PutTime(char* p, int64_t seconds_of_day) {
+  p = Put2(p, seconds_of_day / 3600);
+  *p++ = ':';
+  p = Put2(p, seconds_of_day / 60 % 60);
+  *p++ = ':';
+  return Put2(p, seconds_of_day % 60);
+}
+
+}  // namespace
+
+void AppendIsoDate(int32_t days, std::string* out) {
+  char buf[16];
+  char* end = PutDate(buf, days);
+  if (end == nullptr) {
+    AppendDate(days, out);
+    return;
+  }
+  out->append(buf, static_cast<size_t>(end - buf));
+}
+
+void AppendIsoTimestampMicros(int64_t micros, std::string* out) {
+  const int64_t days = FloorDiv(micros, 86400000000LL);
+  const int64_t rem = micros - days * 86400000000LL;
+  char buf[40];
+  char* p = PutDate(buf, days);
+  if (p == nullptr) {
+    AppendTimestampMicros(micros, out);
+    return;
+  }
+  *p++ = 'T';
+  p = PutTime(p, rem / 1000000);
+  const int64_t frac = rem % 1000000;
+  if (frac != 0) {
+    *p++ = '.';
+    if (frac % 1000 == 0) {
+      const int64_t ms = frac / 1000;
+      *p++ = static_cast<char>('0' + ms / 100);
+      p = Put2(p, ms % 100);
+    } else {
+      p = Put2(p, frac / 10000);
+      p = Put2(p, frac / 100 % 100);
+      p = Put2(p, frac % 100);
+    }
+  }
+  *p++ = 'Z';
+  out->append(buf, static_cast<size_t>(p - buf));
+}
+
+void AppendIsoTimestampMillis(int64_t millis, std::string* out) {
+  const int64_t days = FloorDiv(millis, 86400000LL);
+  const int64_t rem = millis - days * 86400000LL;
+  char buf[40];
+  char* p = PutDate(buf, days);
+  if (p == nullptr) {
+    AppendTimestampMillis(millis, out);
+    return;
+  }
+  *p++ = 'T';
+  p = PutTime(p, rem / 1000);
+  const int64_t ms = rem % 1000;
+  if (ms != 0) {
+    *p++ = '.';
+    *p++ = static_cast<char>('0' + ms / 100);
+    p = Put2(p, ms % 100);
+  }
+  *p++ = 'Z';
+  out->append(buf, static_cast<size_t>(p - buf));
+}
+
+void AppendValueText(const FieldPlan& plan, const Column& column, size_t row, std::string* out) {
+  switch (plan.kind) {
+    case ValueKind::kNull:
+      return;
+    case ValueKind::kBool:
+      out->append(column.GetBool(row) ? "true" : "false");
+      return;
+    case ValueKind::kInt32:
+      AppendInt(column.GetInt32(row), out);
+      return;
+    case ValueKind::kInt64:
+      AppendInt(column.GetInt64(row), out);
+      return;
+    case ValueKind::kFloat:
+      AppendFloat(column.GetFloat(row), out);
+      return;
+    case ValueKind::kDouble:
+      AppendDouble(column.GetDouble(row), out);
+      return;
+    case ValueKind::kString:
+    case ValueKind::kUuid:
+      out->append(column.GetBytes(row));
+      return;
+    case ValueKind::kBytes:
+      AppendBase64(column.GetBytes(row), out);
+      return;
+    case ValueKind::kEnum: {
+      int32_t idx = column.GetInt32(row);
+      if (idx >= 0 && static_cast<size_t>(idx) < plan.symbols.size()) {
+        out->append(plan.symbols[static_cast<size_t>(idx)]);
+      }
+      return;
+    }
+    case ValueKind::kDate:
+      AppendIsoDate(column.GetInt32(row), out);
+      return;
+    case ValueKind::kTimestampMillis:
+      AppendIsoTimestampMillis(column.GetInt64(row), out);
+      return;
+    case ValueKind::kTimestampMicros:
+      AppendIsoTimestampMicros(column.GetInt64(row), out);
+      return;
+  }
+}
+
+}  // namespace lakepipe::text

@@ -1,0 +1,116 @@
+// Value text shared by the JSON and CSV readers and writers (internal to the
+// text module): how each field type is parsed from and printed as text. The
+// rules are the ones documented in text_formats.h.
+//
+// Thread-safety: the free functions are thread-safe; a FieldPlan is
+// immutable after MakeFieldPlans() and may be shared.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/column.h"
+#include "core/schema.h"
+
+namespace lakepipe::text {
+
+// What a field holds, with the logical type folded in.
+enum class ValueKind {
+  kNull,
+  kBool,
+  kInt32,
+  kInt64,
+  kFloat,
+  kDouble,
+  kString,
+  kUuid,
+  kBytes,
+  kEnum,
+  kDate,
+  kTimestampMillis,
+  kTimestampMicros,
+};
+
+ValueKind KindOf(const Field& field);
+
+// Hash for maps keyed by std::string that are looked up by std::string_view.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+// Per-field facts the readers and writers look up for every value.
+struct FieldPlan {
+  std::string name;
+  ValueKind kind = ValueKind::kNull;
+  bool nullable = false;
+  // kEnum: symbol → index, and the symbols for messages.
+  StringMap<int> symbol_index;
+  std::vector<std::string> symbols;
+};
+
+std::vector<FieldPlan> MakeFieldPlans(const Schema& schema);
+
+// "int", "timestamp (ISO-8601 or epoch milliseconds)", ... for messages.
+std::string ExpectedText(const FieldPlan& plan);
+
+// `text` clipped to a readable length for messages.
+std::string Preview(std::string_view text);
+
+// Appends the value that `text` denotes to `column` (a non-null value; the
+// caller decides about empty text and nulls). kString takes the text as is.
+// Returns false and sets `*reason` ("field 'x': expected int, got \"abc\"")
+// when the text does not fit the field.
+bool AppendTextValue(const FieldPlan& plan, std::string_view text, Column* column,
+                     std::string* reason);
+
+// Parsers of single values; false when the text is not a value of the type.
+bool ParseBoolText(std::string_view text, bool* out);  // true/false/1/0, any case
+// Integer text, or a decimal/exponent number with an integral value.
+bool ParseInt64Text(std::string_view text, int64_t* out);
+// Numbers plus NaN / Infinity / -Infinity / inf (any case).
+bool ParseDoubleText(std::string_view text, double* out);
+bool IsCanonicalUuid(std::string_view text);
+// The common "YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z" form only, quickly; false for
+// anything else (ParseTimestampMicros handles the rest). Same result as
+// ParseTimestampMicros where both accept.
+bool FastTimestampMicros(std::string_view text, int64_t* micros);
+// RFC 4648 base64; padding may be omitted.
+bool DecodeBase64(std::string_view text, std::string* out);
+void AppendBase64(std::string_view bytes, std::string* out);
+
+// Shortest text that reads back as the same value; NaN and infinities as
+// "NaN", "Infinity", "-Infinity"; negative zero as "-0.0".
+void AppendDouble(double v, std::string* out);
+void AppendFloat(float v, std::string* out);
+void AppendInt(int64_t v, std::string* out);
+
+// Appends `s` as a JSON string (quotes included): '"', '\\' and control
+// characters escaped, invalid UTF-8 replaced by U+FFFD.
+void AppendJsonString(std::string_view s, std::string* out);
+// Appends `s` with invalid UTF-8 replaced by U+FFFD.
+void AppendValidUtf8(std::string_view s, std::string* out);
+// Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0.
+size_t Utf8SequenceLength(std::string_view s, size_t i);
+// True when `s` must be quoted as a CSV field: it is empty, holds the
+// delimiter, a quote or a line break, or starts or ends with a blank.
+bool NeedsCsvQuotes(std::string_view s, char delimiter);
+
+// ISO-8601 text as core/time_util.h formats it (same output), faster for
+// years 0000..9999.
+void AppendIsoDate(int32_t days, std::string* out);
+void AppendIsoTimestampMillis(int64_t millis, std::string* out);
+void AppendIsoTimestampMicros(int64_t micros, std::string* out);
+
+// Appends the text of a non-null value as JSON and CSV print it (strings
+// unquoted and unescaped, floats per AppendDouble, bytes as base64, ...).
+// For kString/kUuid/kBytes/kEnum/kDate/kTimestamp* JSON quotes this text.
+void AppendValueText(const FieldPlan& plan, const Column& column, size_t row, std::string* out);
+
+}  // namespace lakepipe::text

@@ -1,0 +1,331 @@
+#include "formats/text/value_text.h"
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "core/time_util.h"
+
+namespace lakepipe::text {
+namespace {
+
+std::string JsonString(std::string_view s) {
+  std::string out;
+  AppendJsonString(s, &out);
+  return out;
+}
+
+TEST(ValueTextTest, JsonStringEscapes) {
+  EXPECT_EQ(JsonString(""), "\"\"");
+  EXPECT_EQ(JsonString("plain text long enough for words"), "\"plain text long enough for words\"");
+  EXPECT_EQ(JsonString("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(JsonString("line\nbreak\r\ttab"), "\"line\\nbreak\\r\\ttab\"");
+  EXPECT_EQ(JsonString(std::string("\x01\x1f\b\f", 4)), "\"\\u0001\\u001f\\b\\f\"");
+  EXPECT_EQ(JsonString(std::string("nul\0x", 5)), "\"nul\\u0000x\"");
+  // Valid UTF-8 is kept as is; DEL is not a control character in JSON.
+  EXPECT_EQ(JsonString("Søndergade 日本 🎉\x7f"), "\"Søndergade 日本 🎉\x7f\"");
+}
+
+TEST(ValueTextTest, JsonStringReplacesInvalidUtf8) {
+  EXPECT_EQ(JsonString("a\xff"
+                       "b"),
+            "\"a\xEF\xBF\xBD"
+            "b\"");
+  // A truncated sequence at the end, an overlong encoding, a surrogate.
+  EXPECT_EQ(JsonString("x\xC3"), "\"x\xEF\xBF\xBD\"");
+  EXPECT_EQ(JsonString("\xC0\xAF"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  EXPECT_EQ(JsonString("\xED\xA0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  EXPECT_EQ(JsonString("\xF4\x90\x80\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  std::string valid;
+  AppendValidUtf8("ok \xE2\x82\xAC and \xE2\x82", &valid);
+  EXPECT_EQ(valid, "ok \xE2\x82\xAC and \xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+// Straightforward versions of the scanning functions, to compare against.
+std::string ReferenceJsonString(std::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t len = Utf8SequenceLength(s, i);
+      out += len == 0 ? std::string("\xEF\xBF\xBD") : std::string(s.substr(i, len));
+      i += len == 0 ? 1 : len;
+      continue;
+    }
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\b') {
+      out += "\\b";
+    } else if (c == '\f') {
+      out += "\\f";
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+    ++i;
+  }
+  return out + "\"";
+}
+
+std::string ReferenceValidUtf8(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    const size_t len = static_cast<unsigned char>(s[i]) < 0x80 ? 1 : Utf8SequenceLength(s, i);
+    out += len == 0 ? std::string("\xEF\xBF\xBD") : std::string(s.substr(i, len));
+    i += len == 0 ? 1 : len;
+  }
+  return out;
+}
+
+bool ReferenceNeedsQuotes(std::string_view s, char delimiter) {
+  if (s.empty() || s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t') {
+    return true;
+  }
+  return s.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string_view::npos;
+}
+
+TEST(ValueTextTest, ScannersAgreeWithSimpleVersionsAtEveryLength) {
+  const std::vector<std::string> pieces = {"a",
+                                           "b",
+                                           "Z",
+                                           " ",
+                                           "\"",
+                                           "\\",
+                                           ",",
+                                           ";",
+                                           "\n",
+                                           "\r",
+                                           "\t",
+                                           std::string(1, '\0'),
+                                           "\x1f",
+                                           "\x7f",
+                                           "\xC3\xB8",
+                                           "\xE6\x97\xA5",
+                                           "\xF0\x9F\x8E\x89",
+                                           "\xff",
+                                           "\xC3",
+                                           "\xED\xA0\x80"};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 8000; ++round) {
+    std::string s;
+    const size_t length = rng() % 70;
+    // Mostly plain text with a few special pieces, so that every position
+    // of a special byte relative to the 16-byte blocks gets exercised.
+    while (s.size() < length) s += rng() % 6 == 0 ? pieces[rng() % pieces.size()] : "x";
+    std::string json;
+    AppendJsonString(s, &json);
+    ASSERT_EQ(json, ReferenceJsonString(s)) << round;
+    std::string valid;
+    AppendValidUtf8(s, &valid);
+    ASSERT_EQ(valid, ReferenceValidUtf8(s)) << round;
+    for (char delimiter : {',', ';', '\t'}) {
+      ASSERT_EQ(NeedsCsvQuotes(s, delimiter), ReferenceNeedsQuotes(s, delimiter)) << round;
+    }
+  }
+}
+
+TEST(ValueTextTest, ValidUtf8KeepsValidTextAndReplacesTheRest) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> valid_pieces = {"a", "\xC3\xB8", "\xE6\x97\xA5",
+                                                 "\xF0\x9F\x8E\x89", "\n"};
+  for (int round = 0; round < 5000; ++round) {
+    std::string s;
+    const size_t length = rng() % 60;
+    while (s.size() < length) s += valid_pieces[rng() % valid_pieces.size()];
+    std::string out;
+    AppendValidUtf8(s, &out);
+    ASSERT_EQ(out, s);
+    const size_t at = rng() % (s.size() + 1);
+    std::string broken = s.substr(0, at) + "\xff" + s.substr(at);
+    out.clear();
+    AppendValidUtf8(broken, &out);
+    ASSERT_NE(out.find("\xEF\xBF\xBD"), std::string::npos);
+  }
+}
+
+TEST(ValueTextTest, FastIsoFormattingMatchesCore) {
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 50000; ++round) {
+    // Mostly years 0000..9999, some far outside (formatted by core).
+    const int64_t span = round % 10 == 0 ? (int64_t{1} << 62) : 253402300800000000LL;
+    const int64_t micros = static_cast<int64_t>(rng() % static_cast<uint64_t>(span)) -
+                           (round % 10 == 0 ? span / 2 : 62167219200000000LL);
+    std::string a;
+    AppendIsoTimestampMicros(micros, &a);
+    ASSERT_EQ(a, FormatTimestampMicros(micros));
+    const int64_t millis = micros / 1000 + (round % 7);
+    std::string b;
+    AppendIsoTimestampMillis(millis, &b);
+    ASSERT_EQ(b, FormatTimestampMillis(millis));
+    const auto days = static_cast<int32_t>(FloorDiv(micros, 86400000000LL));
+    std::string c;
+    AppendIsoDate(days, &c);
+    ASSERT_EQ(c, FormatDate(days));
+  }
+  for (int64_t micros : {int64_t{0}, int64_t{-1}, int64_t{1000}, int64_t{-62167219200000000},
+                         int64_t{253402300799999999}, std::numeric_limits<int64_t>::min() / 2}) {
+    std::string a;
+    AppendIsoTimestampMicros(micros, &a);
+    EXPECT_EQ(a, FormatTimestampMicros(micros));
+  }
+}
+
+TEST(ValueTextTest, Base64RoundTrip) {
+  const std::string cases[] = {"",     "f",     "fo",     "foo",
+                               "foob", "fooba", "foobar", std::string("\0\xff\x10\x80", 4)};
+  const std::string encoded[] = {"",         "Zg==",     "Zm8=",     "Zm9v",
+                                 "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy", "AP8QgA=="};
+  for (size_t i = 0; i < std::size(cases); ++i) {
+    std::string e;
+    AppendBase64(cases[i], &e);
+    EXPECT_EQ(e, encoded[i]);
+    std::string d;
+    ASSERT_TRUE(DecodeBase64(e, &d)) << e;
+    EXPECT_EQ(d, cases[i]);
+  }
+  std::string d;
+  EXPECT_TRUE(DecodeBase64("Zg", &d));  // padding may be left out
+  EXPECT_EQ(d, "f");
+  EXPECT_FALSE(DecodeBase64("Z", &d));
+  EXPECT_FALSE(DecodeBase64("Zm9v!", &d));
+  EXPECT_FALSE(DecodeBase64("Zg===", &d));
+  EXPECT_FALSE(DecodeBase64("Z===", &d));
+}
+
+TEST(ValueTextTest, ParsesIntegers) {
+  int64_t v = 0;
+  EXPECT_TRUE(ParseInt64Text("42", &v));
+  EXPECT_EQ(v, 42);
+  EXPECT_TRUE(ParseInt64Text("+7", &v));
+  EXPECT_EQ(v, 7);
+  EXPECT_TRUE(ParseInt64Text("-9223372036854775808", &v));
+  EXPECT_EQ(v, std::numeric_limits<int64_t>::min());
+  EXPECT_TRUE(ParseInt64Text("9223372036854775807", &v));
+  EXPECT_EQ(v, std::numeric_limits<int64_t>::max());
+  EXPECT_TRUE(ParseInt64Text("3.0", &v));
+  EXPECT_EQ(v, 3);
+  EXPECT_TRUE(ParseInt64Text("1e3", &v));
+  EXPECT_EQ(v, 1000);
+  EXPECT_FALSE(ParseInt64Text("9223372036854775808", &v));
+  EXPECT_FALSE(ParseInt64Text("3.5", &v));
+  EXPECT_FALSE(ParseInt64Text("abc", &v));
+  EXPECT_FALSE(ParseInt64Text("", &v));
+  EXPECT_FALSE(ParseInt64Text("12abc", &v));
+  EXPECT_FALSE(ParseInt64Text("NaN", &v));
+}
+
+TEST(ValueTextTest, ParsesDoublesAndSpecialValues) {
+  double d = 0;
+  EXPECT_TRUE(ParseDoubleText("1.5e-3", &d));
+  EXPECT_EQ(d, 1.5e-3);
+  EXPECT_TRUE(ParseDoubleText("NaN", &d));
+  EXPECT_TRUE(std::isnan(d));
+  EXPECT_TRUE(ParseDoubleText("Infinity", &d));
+  EXPECT_EQ(d, std::numeric_limits<double>::infinity());
+  EXPECT_TRUE(ParseDoubleText("-Infinity", &d));
+  EXPECT_EQ(d, -std::numeric_limits<double>::infinity());
+  EXPECT_TRUE(ParseDoubleText("-inf", &d));
+  EXPECT_EQ(d, -std::numeric_limits<double>::infinity());
+  EXPECT_FALSE(ParseDoubleText("1.5x", &d));
+  EXPECT_FALSE(ParseDoubleText("", &d));
+}
+
+TEST(ValueTextTest, PrintsShortestRoundTripText) {
+  auto text = [](double v) {
+    std::string s;
+    AppendDouble(v, &s);
+    return s;
+  };
+  EXPECT_EQ(text(0.1), "0.1");
+  EXPECT_EQ(text(1e300), "1e+300");
+  EXPECT_EQ(text(-0.0), "-0.0");
+  EXPECT_EQ(text(std::nan("")), "NaN");
+  EXPECT_EQ(text(-std::numeric_limits<double>::infinity()), "-Infinity");
+  std::string f;
+  AppendFloat(0.1f, &f);
+  EXPECT_EQ(f, "0.1");
+}
+
+TEST(ValueTextTest, RecognisesCanonicalUuids) {
+  EXPECT_TRUE(IsCanonicalUuid("3f1c2a9e-6b1d-4a51-9c64-1f0e2d7b8a11"));
+  EXPECT_TRUE(IsCanonicalUuid("3F1C2A9E-6B1D-4A51-9C64-1F0E2D7B8A11"));
+  EXPECT_FALSE(IsCanonicalUuid("3f1c2a9e6b1d4a519c641f0e2d7b8a11"));
+  EXPECT_FALSE(IsCanonicalUuid("3f1c2a9e-6b1d-4a51-9c64-1f0e2d7b8a1g"));
+  EXPECT_FALSE(IsCanonicalUuid("{3f1c2a9e-6b1d-4a51-9c64-1f0e2d7b8a1}"));
+}
+
+TEST(ValueTextTest, FastTimestampsAgreeWithTheGeneralParser) {
+  // Every 97th day from 0000-01-01 to 9999-12-31, at varied times.
+  const int64_t first = DaysFromCivil(0, 1, 1);
+  const int64_t last = DaysFromCivil(9999, 12, 31);
+  int checked = 0;
+  for (int64_t day = first; day <= last; day += 97) {
+    const int64_t micros =
+        day * 86400000000LL + FloorMod(day, 86400) * 1000000 + FloorMod(day, 1000000);
+    for (const std::string& text :
+         {FormatTimestampMicros(micros), FormatTimestampMillis(FloorDiv(micros, 1000)),
+          FormatDate(static_cast<int32_t>(day)) + " 23:59:59Z"}) {
+      int64_t fast = 0;
+      ASSERT_TRUE(FastTimestampMicros(text, &fast)) << text;
+      Result<int64_t> general = ParseTimestampMicros(text);
+      ASSERT_TRUE(general.ok()) << text;
+      ASSERT_EQ(fast, *general) << text;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100000);
+  int64_t v = 0;
+  EXPECT_TRUE(FastTimestampMicros("2024-02-29T12:00:00.123456789Z", &v));
+  EXPECT_EQ(v, *ParseTimestampMicros("2024-02-29T12:00:00.123456789Z"));
+  // Everything else is left to the general parser.
+  for (const char* text :
+       {"2023-02-29T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T00:00:60Z",
+        "2024-01-01T00:00:00+01:00", "2024-01-01T00:00Z", "2024-01-01", "2024-01-01T00:00:00.Z",
+        "2024-1-01T00:00:00Z", "2024-01-01T00:00:00z", "2024-01-01T00:00:00.1234567890Z"}) {
+    EXPECT_FALSE(FastTimestampMicros(text, &v)) << text;
+  }
+}
+
+TEST(ValueTextTest, BooleansAcceptOneZeroAnyCase) {
+  bool b = false;
+  EXPECT_TRUE(ParseBoolText("TRUE", &b));
+  EXPECT_TRUE(b);
+  EXPECT_TRUE(ParseBoolText("False", &b));
+  EXPECT_FALSE(b);
+  EXPECT_TRUE(ParseBoolText("1", &b));
+  EXPECT_TRUE(b);
+  EXPECT_TRUE(ParseBoolText("0", &b));
+  EXPECT_FALSE(b);
+  EXPECT_FALSE(ParseBoolText("yes", &b));
+  EXPECT_FALSE(ParseBoolText("", &b));
+}
+
+TEST(ValueTextTest, TextValuesNameFieldAndValueWhenTheyDoNotFit) {
+  Field f;
+  f.name = "age";
+  f.type = Type::kInt;
+  Schema schema("r", {f});
+  std::vector<FieldPlan> plans = MakeFieldPlans(schema);
+  Column column(Storage::kInt32, false);
+  std::string reason;
+  EXPECT_FALSE(AppendTextValue(plans[0], "abc", &column, &reason));
+  EXPECT_EQ(reason, "field 'age': expected int, got \"abc\"");
+  EXPECT_FALSE(AppendTextValue(plans[0], "3000000000", &column, &reason));
+  EXPECT_EQ(reason, "field 'age': 3000000000 is out of range for int (declare the field long)");
+  EXPECT_TRUE(AppendTextValue(plans[0], "-12", &column, &reason));
+  EXPECT_EQ(column.GetInt32(0), -12);
+}
+
+}  // namespace
+}  // namespace lakepipe::text

@@ -1,0 +1,99 @@
+// Avro interoperability with avsc: container files lakepipe writes are read
+// by avsc with the same values, and files avsc writes are read by lakepipe.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  COLUMNS, NULL_COLUMN, assertRowsEqual, duck, lakepipeOk, makeRecords, makeSchema, norm,
+  readAvroFile, sameValue, selectNormalised, tempDir, writeAvroFile,
+} from './lib.mjs';
+
+const ALL = [...COLUMNS, NULL_COLUMN];
+const CODECS = ['null', 'deflate', 'snappy', 'zstandard'];
+
+function assertRecordsEqual(got, want, label) {
+  assert.equal(got.length, want.length, `${label}: rows`);
+  for (let i = 0; i < want.length; i++) {
+    for (const c of ALL) {
+      const a = norm(c.kind, got[i][c.name]);
+      const b = norm(c.kind, want[i][c.name]);
+      if (!sameValue(a, b)) assert.fail(`${label}: row ${i} column ${c.name}: avsc read ${String(a)}, wrote ${String(b)}`);
+    }
+  }
+}
+
+test('lakepipe Avro is read by avsc for every codec, keeping the schema text', async (t) => {
+  const dir = tempDir(t, 'avro-out');
+  for (const nullable of [false, true]) {
+    const schema = makeSchema(nullable, ALL);
+    const records = makeRecords(2500, nullable, ALL);
+    const input = join(dir, `in-${nullable}.avro`);
+    await writeAvroFile(input, schema, records);
+    const inputSchemaText = (await readAvroFile(input)).header.meta['avro.schema'].toString();
+    for (const codec of CODECS) {
+      const label = `nullable=${nullable} codec=${codec}`;
+      const out = join(dir, `out-${nullable}-${codec}.avro`);
+      lakepipeOk(0, 'convert', input, out, '--compression', codec, '--quiet');
+      const { rows, header } = await readAvroFile(out);
+      assert.equal(header.codec, codec, `${label}: avro.codec`);
+      // The schema text travels unchanged (logical types, defaults, docs kept).
+      assert.equal(header.meta['avro.schema'].toString(), inputSchemaText, `${label}: schema text`);
+      assertRecordsEqual(rows, records, label);
+    }
+  }
+});
+
+test('avsc Avro (every codec) is read by lakepipe', async (t) => {
+  const dir = tempDir(t, 'avro-in');
+  for (const nullable of [false, true]) {
+    const records = makeRecords(2500, nullable, ALL);
+    for (const codec of CODECS) {
+      const label = `nullable=${nullable} codec=${codec}`;
+      const input = join(dir, `avsc-${nullable}-${codec}.avro`);
+      await writeAvroFile(input, makeSchema(nullable, ALL), records, codec);
+      const out = join(dir, `from-avsc-${nullable}-${codec}.parquet`);
+      lakepipeOk(0, 'convert', input, out, '--quiet');
+      const got = await duck(selectNormalised(`'${out}'`, ALL));
+      assertRowsEqual(assert, got, records, ALL, label);
+    }
+  }
+});
+
+test('lakepipe resolves avsc data into an evolved reader schema', async (t) => {
+  const dir = tempDir(t, 'avro-evolve');
+  const writer = {
+    type: 'record', name: 'Person', fields: [
+      { name: 'id', type: 'int' },
+      { name: 'name', type: 'string' },
+      { name: 'score', type: 'float' },
+      { name: 'dropped', type: 'string' },
+      { name: 'level', type: { type: 'enum', name: 'Level', symbols: ['LOW', 'HIGH'] } },
+    ],
+  };
+  const records = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `p${i}`, score: i / 4, dropped: 'x', level: i % 2 ? 'HIGH' : 'LOW' }));
+  const input = join(dir, 'v1.avro');
+  await writeAvroFile(input, writer, records);
+  const reader = {
+    type: 'record', name: 'Person', fields: [
+      { name: 'id', type: 'long' },
+      { name: 'full_name', aliases: ['name'], type: 'bytes' },
+      { name: 'score', type: ['null', 'double'] },
+      { name: 'country', type: 'string', default: 'unknown' },
+      { name: 'level', type: { type: 'enum', name: 'Level', symbols: ['LOW', 'MID', 'HIGH'] } },
+    ],
+  };
+  const schemaPath = join(dir, 'v2.avsc');
+  (await import('node:fs')).writeFileSync(schemaPath, JSON.stringify(reader));
+  const out = join(dir, 'v2.avro');
+  lakepipeOk(0, 'convert', input, out, '--schema', schemaPath, '--quiet');
+  const { rows } = await readAvroFile(out, reader);
+  assert.equal(rows.length, 50);
+  for (let i = 0; i < 50; i++) {
+    assert.equal(BigInt(rows[i].id), BigInt(i));
+    assert.equal(Buffer.from(rows[i].full_name).toString(), `p${i}`);
+    assert.equal(rows[i].score, i / 4);
+    assert.equal(rows[i].country, 'unknown');
+    assert.equal(rows[i].level, i % 2 ? 'HIGH' : 'LOW');
+    assert.equal(rows[i].dropped, undefined);
+  }
+});

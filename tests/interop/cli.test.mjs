@@ -1,0 +1,167 @@
+// Scenarios through the lakepipe CLI: bad input, damaged files, inference,
+// inspect and help; outcomes checked with DuckDB where data is involved.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, duck, lakepipe, lakepipeOk, tempDir } from './lib.mjs';
+
+const SCHEMA = JSON.stringify({
+  type: 'record', name: 'P', fields: [
+    { name: 'id', type: 'string' },
+    { name: 'age', type: ['null', 'int'], default: null },
+  ],
+});
+
+test('help is available for every command', () => {
+  const top = lakepipeOk(0, '--help');
+  assert.match(top.stdout, /convert/);
+  assert.match(top.stdout, /inspect/);
+  for (const cmd of ['convert', 'inspect']) {
+    const r = lakepipeOk(0, cmd, '--help');
+    assert.match(r.stdout, /Usage|usage/);
+  }
+  assert.match(lakepipeOk(0, 'convert', '--help').stdout, /--bad-records/);
+  assert.equal(lakepipe('frobnicate').status, 2);
+  assert.equal(lakepipe('convert').status, 2);
+});
+
+test('malformed JSON lines stop the conversion with file:line, or go to --bad-records', async (t) => {
+  const dir = tempDir(t, 'bad-json');
+  const input = join(dir, 'people.jsonl');
+  writeFileSync(input, [
+    '{"id": "a", "age": 1}',
+    '{"id": "b", "age": ',
+    '{"id": "c"}',
+    '{"id": "d", "age": "old"}',
+    '',
+    '{"id": "e", "age": 5}',
+  ].join('\n') + '\n');
+  const schema = join(dir, 'p.avsc');
+  writeFileSync(schema, SCHEMA);
+  const out = join(dir, 'people.parquet');
+
+  let r = lakepipe('convert', input, out, '--schema', schema);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: `));
+  assert.ok(!existsSync(out), 'no output after a failed conversion');
+
+  const bad = join(dir, 'rejected.jsonl');
+  r = lakepipe('convert', input, out, '--schema', schema, '--bad-records', bad);
+  assert.equal(r.status, 3, r.stderr);
+  assert.match(r.stderr, /2 rejected/);
+  const rows = await duck(`SELECT id, age FROM '${out}' ORDER BY id`);
+  assert.deepEqual(rows, [{ id: 'a', age: 1 }, { id: 'c', age: null }, { id: 'e', age: 5 }]);
+  const rejected = readFileSync(bad, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rejected.map((x) => x.line), [2, 4]);
+  for (const x of rejected) {
+    assert.equal(x.source, input);
+    assert.ok(x.reason.length > 0);
+  }
+  assert.equal(rejected[0].record, '{"id": "b", "age": ');
+  assert.match(rejected[1].reason, /age/);
+});
+
+test('malformed CSV rows are rejected with their line', async (t) => {
+  const dir = tempDir(t, 'bad-csv');
+  const input = join(dir, 'people.csv');
+  writeFileSync(input, 'id,age\na,1\nb,2,extra\n"c ""quoted""",3\nd,notanumber\n"e\nmultiline",4\nf,\n');
+  const schema = join(dir, 'p.avsc');
+  writeFileSync(schema, SCHEMA);
+  const out = join(dir, 'people.parquet');
+  const bad = join(dir, 'rejected.jsonl');
+  const r = lakepipe('convert', input, out, '--schema', schema, '--bad-records', bad);
+  assert.equal(r.status, 3, r.stderr);
+  const rows = await duck(`SELECT id, age FROM '${out}'`);
+  assert.deepEqual(rows, [
+    { id: 'a', age: 1 }, { id: 'c "quoted"', age: 3 }, { id: 'e\nmultiline', age: 4 }, { id: 'f', age: null },
+  ]);
+  const rejected = readFileSync(bad, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rejected.map((x) => x.line), [3, 5]);
+});
+
+test('damaged Parquet and Avro files give an error naming the file, never a crash', async (t) => {
+  const dir = tempDir(t, 'damaged');
+  const good = join(dir, 'good.parquet');
+  await duck(`COPY (SELECT i, 'v' || i AS s FROM range(0, 20000) r(i)) TO '${good}' (FORMAT parquet)`);
+  const goodAvro = join(dir, 'good.avro');
+  lakepipeOk(0, 'convert', good, goodAvro, '--compression', 'deflate', '--quiet');
+  for (const src of [good, goodAvro]) {
+    const bytes = readFileSync(src);
+    const ext = src.endsWith('.avro') ? '.avro' : '.parquet';
+    const cases = {
+      empty: Buffer.alloc(0),
+      truncated: bytes.subarray(0, Math.floor(bytes.length / 2)),
+      'header-only': bytes.subarray(0, 4),
+      garbage: Buffer.from('this is not a data file at all, just text\n'.repeat(10)),
+      'flipped-middle': Buffer.from(bytes).fill(0x5a, Math.floor(bytes.length / 3), Math.floor(bytes.length / 3) + 64),
+    };
+    for (const [name, data] of Object.entries(cases)) {
+      const path = join(dir, `${name}${ext}`);
+      writeFileSync(path, data);
+      const r = lakepipe('convert', path, join(dir, `${name}-out.jsonl`));
+      assert.equal(r.status, 1, `${name}${ext}: exit ${r.status} signal ${r.signal}\n${r.stderr}`);
+      assert.ok(r.stderr.includes(path), `${name}${ext}: error names the file:\n${r.stderr}`);
+      assert.ok(!existsSync(join(dir, `${name}-out.jsonl`)), `${name}${ext}: no partial output`);
+    }
+  }
+});
+
+test('schemas are inferred from JSON Lines: widening and nullability', async (t) => {
+  const dir = tempDir(t, 'infer');
+  const input = join(dir, 'events.jsonl');
+  writeFileSync(input, [
+    '{"n": 1, "x": 1, "name": "a", "when": "2025-11-21T04:40:00Z", "day": "2025-11-21", "flag": true}',
+    '{"n": 2, "x": 2.5, "when": "2025-11-21T04:41:00.5Z", "day": "2025-11-22", "flag": false}',
+    '{"n": 3000000000, "x": 3, "name": null, "when": "1969-07-20T20:17:40Z", "day": "1969-07-20", "flag": true}',
+  ].join('\n') + '\n');
+  const out = join(dir, 'events.parquet');
+  lakepipeOk(0, 'convert', input, out, '--quiet');
+  const types = Object.fromEntries((await duck(`DESCRIBE SELECT * FROM '${out}'`)).map((r) => [r.column_name, r.column_type]));
+  assert.deepEqual(types, { n: 'BIGINT', x: 'DOUBLE', name: 'VARCHAR', when: 'TIMESTAMP WITH TIME ZONE', day: 'DATE', flag: 'BOOLEAN' });
+  const rows = await duck(`SELECT n::VARCHAR AS n, x, name, epoch_ms("when")::VARCHAR AS w, day::VARCHAR AS d FROM '${out}'`);
+  assert.deepEqual(rows, [
+    { n: '1', x: 1, name: 'a', w: '1763700000000', d: '2025-11-21' },
+    { n: '2', x: 2.5, name: null, w: '1763700060500', d: '2025-11-22' },
+    { n: '3000000000', x: 3, name: null, w: '-14182940000', d: '1969-07-20' },
+  ]);
+});
+
+test('inspect shows schema, layout and first rows; --json is machine-readable', async (t) => {
+  const dir = tempDir(t, 'inspect');
+  const out = join(dir, 'users.parquet');
+  lakepipeOk(0, 'convert', join(ROOT, 'samples', 'users.jsonl'), out, '--schema', join(ROOT, 'schemas', 'user.avsc'), '--quiet');
+  const text = lakepipeOk(0, 'inspect', out, '--rows', '2').stdout;
+  for (const needle of ['rows', '500', 'first_name', 'ZSTD', 'RLE_DICTIONARY', 'row groups', 'first 2 rows', 'lakepipe version']) {
+    assert.ok(text.includes(needle), `inspect output lacks ${needle}:\n${text}`);
+  }
+  const info = JSON.parse(lakepipeOk(0, 'inspect', out, '--json', '--rows', '3').stdout);
+  assert.equal(info.num_rows, 500);
+  assert.equal(info.rows.length, 3);
+  assert.equal(info.schema.fields[0].name, 'id');
+  assert.ok(info.row_groups[0].columns.every((c) => c.codec === 'ZSTD'));
+  const firstId = (await duck(`SELECT id::VARCHAR AS id FROM '${out}' LIMIT 1`))[0].id;
+  assert.equal(info.rows[0].id, firstId);
+  for (const format of ['avro', 'csv', 'jsonl', 'json']) {
+    const f = join(dir, `users.${format}`);
+    lakepipeOk(0, 'convert', out, f, '--quiet');
+    const r = JSON.parse(lakepipeOk(0, 'inspect', f, '--json', '--rows', '1').stdout);
+    assert.equal(r.num_rows, 500, format);
+    assert.equal(r.rows[0].first_name, info.rows[0].first_name, format);
+  }
+});
+
+test('unknown extensions and options give clear errors', (t) => {
+  const dir = tempDir(t, 'errors');
+  let r = lakepipe('convert', join(ROOT, 'samples', 'users.jsonl'), join(dir, 'out.xlsx'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /out\.xlsx/);
+  assert.match(r.stderr, /\.parquet/);
+  r = lakepipe('convert', join(ROOT, 'samples', 'users.jsonl'), join(dir, 'out.parquet'), '--compression', 'lz5');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /lz5/);
+  assert.ok(!existsSync(join(dir, 'out.parquet')));
+  r = lakepipe('convert', join(dir, 'missing.jsonl'), join(dir, 'out.parquet'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /missing\.jsonl/);
+});

@@ -1,0 +1,148 @@
+// Parquet interoperability: files lakepipe writes are read by DuckDB with the
+// same values, and files DuckDB writes are read by lakepipe with the same values.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  COLUMNS, NULL_COLUMN, assertRowsEqual, duck, lakepipeOk, makeRecords, makeSchema, norm,
+  readAvroFile, sameValue, selectNormalised, tempDir, writeAvroFile,
+} from './lib.mjs';
+
+const ALL = [...COLUMNS, NULL_COLUMN];
+const CODECS = { none: 'UNCOMPRESSED', snappy: 'SNAPPY', gzip: 'GZIP', zstd: 'ZSTD' };
+
+test('lakepipe Parquet is read by DuckDB: every type x nullability x codec x dictionary/plain', async (t) => {
+  const dir = tempDir(t, 'pq-out');
+  for (const nullable of [false, true]) {
+    const records = makeRecords(3000, nullable, ALL);
+    const input = join(dir, `in-${nullable}.avro`);
+    await writeAvroFile(input, makeSchema(nullable, ALL), records);
+    for (const [codec, codecName] of Object.entries(CODECS)) {
+      for (const dictionary of [true, false]) {
+        const label = `nullable=${nullable} codec=${codec} dictionary=${dictionary}`;
+        const out = join(dir, `out-${nullable}-${codec}-${dictionary}.parquet`);
+        const args = ['convert', input, out, '--compression', codec, '--page-bytes', '8KiB', '--quiet'];
+        if (!dictionary) args.push('--no-dictionary');
+        lakepipeOk(0, ...args);
+
+        const got = await duck(selectNormalised(`'${out}'`, ALL));
+        assertRowsEqual(assert, got, records, ALL, label);
+
+        const meta = await duck(`SELECT path_in_schema AS col, encodings, compression FROM parquet_metadata('${out}')`);
+        assert.ok(meta.length >= ALL.length, `${label}: column chunks`);
+        for (const m of meta) assert.equal(m.compression, codecName, `${label}: ${m.col} codec`);
+        const dictColumns = meta.filter((m) => /DICTIONARY/.test(m.encodings)).map((m) => m.col);
+        if (dictionary) {
+          // Repeating values (strings, enums, ints) are dictionary-encoded.
+          for (const col of ['s', 'e', 'i', 'u']) assert.ok(dictColumns.includes(col), `${label}: ${col} uses a dictionary`);
+        } else {
+          assert.deepEqual(dictColumns, [], `${label}: no dictionary`);
+        }
+      }
+    }
+  }
+});
+
+test('lakepipe Parquet with 1,000,000 rows and several row groups is read by DuckDB', async (t) => {
+  const dir = tempDir(t, 'pq-big');
+  const columns = COLUMNS.filter((c) => ['l', 'd', 's', 'tu', 'b'].includes(c.name));
+  const n = 1_000_000;
+  const records = makeRecords(n, true, columns);
+  // Make strings mostly distinct so the file is not trivially small.
+  for (let i = 0; i < n; i += 3) if (records[i].s !== null) records[i].s = `row-${i}-${(i * 2654435761) >>> 0}`;
+  const input = join(dir, 'big.avro');
+  await writeAvroFile(input, makeSchema(true, columns, 'Big'), records, 'deflate');
+  const out = join(dir, 'big.parquet');
+  lakepipeOk(0, 'convert', input, out, '--row-group-bytes', '4MiB', '--quiet');
+
+  const groups = await duck(`SELECT count(DISTINCT row_group_id) AS n, sum(row_group_num_rows) // count(DISTINCT path_in_schema) AS rows FROM parquet_metadata('${out}')`);
+  assert.ok(groups[0].n > 2, `expected several row groups, got ${groups[0].n}`);
+  assert.equal(groups[0].rows, BigInt(n));
+  const got = await duck(selectNormalised(`'${out}'`, columns));
+  assertRowsEqual(assert, got, records, columns, '1M rows');
+});
+
+// DuckDB writes; lakepipe reads (through to Avro, which avsc decodes).
+const DUCK_COLUMNS = [
+  { name: 'b', kind: 'bool', sql: `CASE WHEN i % 7 = 3 THEN NULL ELSE i % 2 = 0 END` },
+  { name: 'i32', kind: 'int', sql: `CASE WHEN i % 7 = 3 THEN NULL WHEN i = 0 THEN 2147483647 WHEN i = 1 THEN -2147483648 ELSE (i * 7919) % 200 - 100 END::INTEGER` },
+  { name: 'i64', kind: 'long', sql: `CASE WHEN i % 7 = 3 THEN NULL WHEN i = 0 THEN 9223372036854775807 WHEN i = 1 THEN -9223372036854775808 ELSE (i * 104729) % 5000 - 2500 END::BIGINT` },
+  { name: 'f32', kind: 'float', sql: `CASE WHEN i % 7 = 3 THEN NULL WHEN i = 0 THEN 'NaN'::FLOAT WHEN i = 1 THEN 'inf'::FLOAT WHEN i = 2 THEN '-inf'::FLOAT WHEN i = 4 THEN '-0.0'::FLOAT ELSE ((i % 100) - 50) / 8 END::FLOAT` },
+  { name: 'f64', kind: 'double', sql: `CASE WHEN i % 7 = 3 THEN NULL WHEN i = 0 THEN 'NaN'::DOUBLE WHEN i = 1 THEN 'inf'::DOUBLE WHEN i = 2 THEN '-inf'::DOUBLE WHEN i = 4 THEN 1.7976931348623157e308 ELSE ((i % 300) - 150) / 7 END::DOUBLE` },
+  { name: 'str', kind: 'string', sql: `CASE WHEN i % 7 = 3 THEN NULL WHEN i = 0 THEN '' WHEN i = 1 THEN 'ünïcödé ✓ 日本語 😀' WHEN i % 11 = 0 THEN 'unique-' || i ELSE 's' || (i % 150) END` },
+  { name: 'blob', kind: 'bytes', sql: `CASE WHEN i % 7 = 3 THEN NULL WHEN i = 0 THEN ''::BLOB WHEN i = 1 THEN '\\x00\\xFF\\x80'::BLOB ELSE ('b' || (i % 90))::BLOB END` },
+  { name: 'dt', kind: 'date', sql: `CASE WHEN i % 7 = 3 THEN NULL WHEN i = 0 THEN DATE '0001-01-01' WHEN i = 1 THEN DATE '9999-12-31' ELSE DATE '1970-01-01' + (i % 400 - 200)::INTEGER END` },
+  { name: 'ts', kind: 'ts_us', sql: `CASE WHEN i % 7 = 3 THEN NULL WHEN i = 0 THEN TIMESTAMP '1900-01-01 00:00:00.000001' ELSE TIMESTAMP '1969-12-31 23:59:59' + to_microseconds(i * 1000003) END` },
+  { name: 'tstz', kind: 'ts_us', sql: `CASE WHEN i % 7 = 3 THEN NULL ELSE TIMESTAMPTZ '2025-11-21 04:40:00+00' + to_microseconds(i * 999) END` },
+  { name: 'tsms', kind: 'ts_ms', sql: `CASE WHEN i % 7 = 3 THEN NULL ELSE (TIMESTAMP '1960-06-01 12:00:00' + to_milliseconds(i * 1001))::TIMESTAMP_MS END` },
+  { name: 'tsns', kind: 'ts_us', sql: `CASE WHEN i % 7 = 3 THEN NULL ELSE (TIMESTAMP '2001-02-03 04:05:06' + to_microseconds(i * 17))::TIMESTAMP_NS END` },
+  { name: 'uid', kind: 'string', sql: `CASE WHEN i % 7 = 3 THEN NULL ELSE md5(CAST(i % 200 AS VARCHAR))::UUID END`, norm: 'CAST(uid AS VARCHAR)' },
+  { name: 'u32', kind: 'long', sql: `CASE WHEN i % 7 = 3 THEN NULL WHEN i = 0 THEN 4294967295 ELSE i END::UINTEGER` },
+];
+
+function duckNorm(c) {
+  if (c.norm) return `${c.norm} AS "${c.name}"`;
+  const q = `"${c.name}"`;
+  switch (c.kind) {
+    case 'long': return `CAST(${q} AS VARCHAR) AS ${q}`;
+    case 'float': return `CAST(${q} AS DOUBLE) AS ${q}`;
+    case 'bytes': return `lower(hex(${q})) AS ${q}`;
+    case 'date': return `CAST(${q} AS VARCHAR) AS ${q}`;
+    case 'ts_ms': return `CAST(epoch_ms(${q}) AS VARCHAR) AS ${q}`;
+    case 'ts_us': return `CAST(epoch_us(${q}) AS VARCHAR) AS ${q}`;
+    default: return q;
+  }
+}
+
+// Normalises an avsc-decoded value of lakepipe's Avro output.
+function avroNorm(kind, v) {
+  if (v === null || v === undefined) return null;
+  if (kind === 'date') return norm('date', v);
+  if (kind === 'bytes') return Buffer.from(v).toString('hex');
+  if (kind === 'long' || kind === 'ts_ms' || kind === 'ts_us') return BigInt(v).toString();
+  return v;
+}
+
+test('DuckDB Parquet is read by lakepipe: every type x codec x page version x dictionary/plain', async (t) => {
+  const dir = tempDir(t, 'pq-in');
+  await duck(`CREATE OR REPLACE TABLE duck_src AS SELECT i, ${DUCK_COLUMNS.map((c) => `${c.sql} AS "${c.name}"`).join(', ')} FROM range(0, 5000) r(i)`);
+  for (const codec of ['uncompressed', 'snappy', 'gzip', 'zstd']) {
+    for (const version of ['V1', 'V2']) {
+      for (const dictionary of [true, false]) {
+        const label = `codec=${codec} version=${version} dictionary=${dictionary}`;
+        const src = join(dir, `duck-${codec}-${version}-${dictionary}.parquet`);
+        await duck(`COPY (SELECT * EXCLUDE (i) FROM duck_src ORDER BY i) TO '${src}' (FORMAT parquet, COMPRESSION ${codec}, PARQUET_VERSION ${version}, ROW_GROUP_SIZE 2048${dictionary ? '' : ', DICTIONARY_SIZE_LIMIT 1'})`);
+        // The oracle is DuckDB reading its own file (its dictionary, for one,
+        // folds -0.0 into 0.0 or the reverse).
+        const expected = await duck(`SELECT ${DUCK_COLUMNS.map(duckNorm).join(', ')} FROM '${src}'`);
+        const out = join(dir, `from-duck-${codec}-${version}-${dictionary}.avro`);
+        lakepipeOk(0, 'convert', src, out, '--quiet');
+        const { rows } = await readAvroFile(out);
+        assert.equal(rows.length, expected.length, `${label}: rows`);
+        for (let r = 0; r < rows.length; r++) {
+          for (const c of DUCK_COLUMNS) {
+            const have = avroNorm(c.kind, rows[r][c.name]);
+            const want = c.kind === 'float' && expected[r][c.name] !== null ? Math.fround(expected[r][c.name]) : expected[r][c.name];
+            if (!sameValue(have, want)) {
+              assert.fail(`${label}: row ${r} column ${c.name}: lakepipe read ${String(have)}, DuckDB has ${String(want)}`);
+            }
+          }
+        }
+      }
+    }
+  }
+});
+
+test('unsupported Parquet features are named in the error', async (t) => {
+  const dir = tempDir(t, 'pq-unsupported');
+  const nested = join(dir, 'nested.parquet');
+  await duck(`COPY (SELECT 1 AS id, [1, 2, 3] AS tags) TO '${nested}' (FORMAT parquet)`);
+  let r = lakepipeOk(1, 'convert', nested, join(dir, 'x.jsonl'));
+  assert.match(r.stderr, /tags/);
+  assert.match(r.stderr, /nested|repeated/i);
+  const decimal = join(dir, 'decimal.parquet');
+  await duck(`COPY (SELECT 1.25::DECIMAL(5,2) AS price) TO '${decimal}' (FORMAT parquet)`);
+  r = lakepipeOk(1, 'convert', decimal, join(dir, 'y.jsonl'));
+  assert.match(r.stderr, /price/);
+  assert.match(r.stderr, /DECIMAL/);
+});
