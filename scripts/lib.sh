@@ -57,7 +57,10 @@ install_npm_tools() {
     return 0
   fi
   log "installing npm test tools (tests/package.json)"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  # Versions are pinned in package.json and package-lock.json. `npm install
+  # --no-save` follows the lock without rewriting it; `npm ci` would insist
+  # on lock entries for other platforms' optional DuckDB bindings.
+  (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error)
   cp "$dir/package-lock.json" "$stamp"
 }
 

@@ -176,7 +176,10 @@ int RunConvert(int argc, char** argv) {
   app.add_option("--compression", f.compression,
                  "Parquet: none, snappy, gzip, zstd (default zstd). Avro: null, deflate, snappy, "
                  "zstandard (default null)");
-  app.add_option("--compression-level", f.compression_level, "Codec level; 0 = codec default")
+  app.add_option(
+         "--compression-level", f.compression_level,
+         "Codec level. 0 = default: Parquet zstd keeps, per column, the smaller of levels 1 "
+         "and 3 (tried on the column's first page); gzip/deflate 6; Avro zstandard 3")
       ->check(CLI::Range(0, 22));
   app.add_option("--row-group-bytes", f.row_group_bytes,
                  "Parquet: close a row group at this many uncompressed bytes")

@@ -132,7 +132,13 @@ int Inspect(const std::string& path, size_t rows, bool as_json, const std::strin
   if (facts.contains("metadata") && facts["metadata"].is_object() && !facts["metadata"].empty()) {
     fmt::print("\nmetadata:\n");
     for (auto it = facts["metadata"].begin(); it != facts["metadata"].end(); ++it) {
-      std::string value = Text(it.value());
+      // One line per key: runs of whitespace (pretty-printed JSON) become one space.
+      std::string value;
+      for (char c : Text(it.value())) {
+        const bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+        if (space && (value.empty() || value.back() == ' ')) continue;
+        value.push_back(space ? ' ' : c);
+      }
       if (value.size() > 100) value = value.substr(0, 97) + "...";
       fmt::print("  {}: {}\n", it.key(), value);
     }

@@ -138,7 +138,8 @@ struct CodecContext::State {
 CodecContext::CodecContext(int level) : level_(level), state_(std::make_unique<State>()) {}
 CodecContext::~CodecContext() = default;
 
-Status CodecContext::Compress(Codec codec, std::string_view input, std::string* out) {
+Status CodecContext::Compress(Codec codec, std::string_view input, std::string* out, int level) {
+  if (level <= 0) level = level_;
   switch (codec) {
     case Codec::kNone:
       out->append(input.data(), input.size());
@@ -152,9 +153,9 @@ Status CodecContext::Compress(Codec codec, std::string_view input, std::string* 
       return Status::OK();
     }
     case Codec::kGzip:
-      return ZlibCompress(input, level_ > 0 ? std::min(level_, 9) : 6, 15 + 16, out);
+      return ZlibCompress(input, level > 0 ? std::min(level, 9) : 6, 15 + 16, out);
     case Codec::kDeflate:
-      return ZlibCompress(input, level_ > 0 ? std::min(level_, 9) : 6, -15, out);
+      return ZlibCompress(input, level > 0 ? std::min(level, 9) : 6, -15, out);
     case Codec::kZstd: {
       if (!state_->zc) {
         state_->zc.reset(ZSTD_createCCtx());
@@ -163,7 +164,7 @@ Status CodecContext::Compress(Codec codec, std::string_view input, std::string* 
       const size_t start = out->size();
       out->resize(start + ZSTD_compressBound(input.size()));
       size_t n = ZSTD_compressCCtx(state_->zc.get(), out->data() + start, out->size() - start,
-                                   input.data(), input.size(), level_ > 0 ? level_ : 3);
+                                   input.data(), input.size(), level > 0 ? level : 3);
       if (ZSTD_isError(n)) {
         out->resize(start);
         return InternalError("zstd compression failed: {}", ZSTD_getErrorName(n));

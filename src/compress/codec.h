@@ -36,8 +36,9 @@ class CodecContext {
   CodecContext(const CodecContext&) = delete;
   CodecContext& operator=(const CodecContext&) = delete;
 
-  // Appends the compressed form of `input` to `*out`.
-  Status Compress(Codec codec, std::string_view input, std::string* out);
+  // Appends the compressed form of `input` to `*out`. `level` overrides the
+  // context's level for this call (0 keeps it).
+  Status Compress(Codec codec, std::string_view input, std::string* out, int level = 0);
 
   // Appends the decompressed form of `input` to `*out`. When `exact_size` is
   // not kUnknownSize the output must have exactly that many bytes; otherwise

@@ -1,6 +1,7 @@
 #include "core/time_util.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace lakepipe {
 
@@ -93,7 +94,56 @@ bool ParseDatePart(std::string_view s, size_t& pos, int64_t* days) {
 
 }  // namespace
 
-void AppendDate(int32_t days, std::string* out) { AppendCivil(CivilFromDays(days), out); }
+namespace {
+
+constexpr char kTwoDigits[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+char* Put2(char* p, int64_t v) {
+  std::memcpy(p, kTwoDigits + 2 * v, 2);
+  return p + 2;
+}
+
+// "YYYY-MM-DD"; years outside 0000..9999 with a sign or more digits.
+char* PutCivil(char* p, const CivilDate& c) {
+  if (c.year >= 0 && c.year <= 9999) {
+    p = Put2(p, c.year / 100);
+    p = Put2(p, c.year % 100);
+  } else {
+    std::string year;
+    AppendCivil(CivilDate{c.year, 1, 1}, &year);
+    year.resize(year.size() - 6);  // drop "-01-01"
+    std::memcpy(p, year.data(), year.size());
+    p += year.size();
+  }
+  *p++ = '-';
+  p = Put2(p, c.month);
+  *p++ = '-';
+  return Put2(p, c.day);
+}
+
+char* PutTime(char* p, int64_t seconds_of_day) {
+  p = Put2(p, seconds_of_day / 3600);
+  *p++ = ':';
+  p = Put2(p, seconds_of_day / 60 % 60);
+  *p++ = ':';
+  return Put2(p, seconds_of_day % 60);
+}
+
+char* PutMillis(char* p, int64_t ms) {
+  *p++ = static_cast<char>('0' + ms / 100);
+  return Put2(p, ms % 100);
+}
+
+}  // namespace
+
+void AppendDate(int32_t days, std::string* out) {
+  char buf[32];
+  char* end = PutCivil(buf, CivilFromDays(days));
+  out->append(buf, static_cast<size_t>(end - buf));
+}
 
 std::string FormatDate(int32_t days) {
   std::string out;
@@ -113,24 +163,23 @@ Result<int32_t> ParseDate(std::string_view text) {
 void AppendTimestampMicros(int64_t micros, std::string* out) {
   const int64_t days = FloorDiv(micros, 86400000000LL);
   const int64_t rem = FloorMod(micros, 86400000000LL);
-  AppendCivil(CivilFromDays(days), out);
-  out->push_back('T');
-  const int64_t secs = rem / 1000000;
+  char buf[48];
+  char* p = PutCivil(buf, CivilFromDays(days));
+  *p++ = 'T';
+  p = PutTime(p, rem / 1000000);
   const int64_t frac = rem % 1000000;
-  AppendDigits(secs / 3600, 2, out);
-  out->push_back(':');
-  AppendDigits((secs / 60) % 60, 2, out);
-  out->push_back(':');
-  AppendDigits(secs % 60, 2, out);
   if (frac != 0) {
-    out->push_back('.');
+    *p++ = '.';
     if (frac % 1000 == 0) {
-      AppendDigits(frac / 1000, 3, out);
+      p = PutMillis(p, frac / 1000);
     } else {
-      AppendDigits(frac, 6, out);
+      p = Put2(p, frac / 10000);
+      p = Put2(p, frac / 100 % 100);
+      p = Put2(p, frac % 100);
     }
   }
-  out->push_back('Z');
+  *p++ = 'Z';
+  out->append(buf, static_cast<size_t>(p - buf));
 }
 
 std::string FormatTimestampMicros(int64_t micros) {
@@ -140,23 +189,18 @@ std::string FormatTimestampMicros(int64_t micros) {
 }
 
 void AppendTimestampMillis(int64_t millis, std::string* out) {
-  // Out-of-range millis would overflow micros; clamp through the day split instead.
   const int64_t days = FloorDiv(millis, 86400000LL);
   const int64_t rem = FloorMod(millis, 86400000LL);
-  AppendCivil(CivilFromDays(days), out);
-  out->push_back('T');
-  const int64_t secs = rem / 1000;
-  const int64_t frac = rem % 1000;
-  AppendDigits(secs / 3600, 2, out);
-  out->push_back(':');
-  AppendDigits((secs / 60) % 60, 2, out);
-  out->push_back(':');
-  AppendDigits(secs % 60, 2, out);
-  if (frac != 0) {
-    out->push_back('.');
-    AppendDigits(frac, 3, out);
+  char buf[48];
+  char* p = PutCivil(buf, CivilFromDays(days));
+  *p++ = 'T';
+  p = PutTime(p, rem / 1000);
+  if (rem % 1000 != 0) {
+    *p++ = '.';
+    p = PutMillis(p, rem % 1000);
   }
-  out->push_back('Z');
+  *p++ = 'Z';
+  out->append(buf, static_cast<size_t>(p - buf));
 }
 
 std::string FormatTimestampMillis(int64_t millis) {
@@ -165,7 +209,69 @@ std::string FormatTimestampMillis(int64_t millis) {
   return out;
 }
 
+namespace {
+
+// Days since 1970-01-01 for years 0000..9999, in unsigned arithmetic so that
+// every division is by a constant (the hot path of text parsing).
+int64_t DaysFromCivilSmall(unsigned year, unsigned month, unsigned day) {
+  // Days from March 1st to the first of each month, years starting in March.
+  static constexpr unsigned kDaysFromMarch[13] = {0,   306, 337, 0,   31,  61, 92,
+                                                  122, 153, 184, 214, 245, 275};
+  const unsigned y = year + 400 - (month <= 2);  // one 400-year era later: no negatives
+  const unsigned era = y / 400;
+  const unsigned yoe = y - era * 400;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + kDaysFromMarch[month] + day - 1;
+  return int64_t{era} * 146097 + doe - 719468 - 146097;
+}
+
+// The common shape "YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}]Z" without building an
+// error; false leaves the text to the general parser.
+bool ParseCommonTimestamp(std::string_view s, int64_t* out) {
+  static constexpr unsigned kMonthDays[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const size_t n = s.size();
+  if (n < 20 || s[n - 1] != 'Z' || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+      s[13] != ':' || s[16] != ':') {
+    return false;
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  unsigned d[19] = {};
+  bool bad = false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+    d[i] = p[i] - unsigned{'0'};
+    bad |= d[i] > 9;
+  }
+  if (bad) return false;
+  const unsigned year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+  const unsigned month = d[5] * 10 + d[6];
+  const unsigned day = d[8] * 10 + d[9];
+  const unsigned hour = d[11] * 10 + d[12];
+  const unsigned minute = d[14] * 10 + d[15];
+  const unsigned second = d[17] * 10 + d[18];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > kMonthDays[month] + (month == 2 && leap)) return false;
+  int64_t fraction = 0;
+  if (n > 20) {
+    // ".f{1,9}" before the 'Z'; digits past microseconds are truncated.
+    const size_t digits = n - 21;
+    if (s[19] != '.' || digits == 0 || digits > 9) return false;
+    for (size_t i = 0; i < digits; ++i) {
+      const unsigned v = p[20 + i] - unsigned{'0'};
+      if (v > 9) return false;
+      if (i < 6) fraction = fraction * 10 + v;
+    }
+    for (size_t i = digits; i < 6; ++i) fraction *= 10;
+  }
+  const int64_t days = DaysFromCivilSmall(year, month, day);
+  *out = (days * 86400 + int64_t{hour * 3600 + minute * 60 + second}) * 1000000 + fraction;
+  return true;
+}
+
+}  // namespace
+
 Result<int64_t> ParseTimestampMicros(std::string_view s) {
+  int64_t common = 0;
+  if (ParseCommonTimestamp(s, &common)) return common;
   auto fail = [&]() {
     return InvalidArgumentError(
         "'{}' is not an ISO-8601 timestamp (expected YYYY-MM-DDTHH:MM:SS[.ffffff]Z)", s);

@@ -1,5 +1,8 @@
 #include "core/time_util.h"
 
+#include <ctime>
+#include <random>
+
 #include <gtest/gtest.h>
 
 #include "core/testing.h"
@@ -57,6 +60,56 @@ TEST(TimeUtilTest, ParsesIsoTimestamps) {
     ASSERT_OK_AND_ASSIGN(int64_t back, ParseTimestampMicros(FormatTimestampMicros(v)));
     EXPECT_EQ(back, v);
   }
+}
+
+TEST(TimeUtilTest, FormattingAgreesWithLibc) {
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 20000; ++i) {
+    // Seconds between 1901 and 2200, where gmtime_r is exact.
+    const int64_t secs = static_cast<int64_t>(rng() % 9467280000ULL) - 2145916800LL;
+    const time_t t = static_cast<time_t>(secs);
+    struct tm tm {};
+    ASSERT_NE(gmtime_r(&t, &tm), nullptr);
+    char buf[64];
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ASSERT_EQ(FormatTimestampMicros(secs * 1000000), buf);
+    ASSERT_EQ(FormatTimestampMillis(secs * 1000), buf);
+    strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+    ASSERT_EQ(FormatDate(static_cast<int32_t>(FloorDiv(secs, 86400))), buf);
+  }
+}
+
+TEST(TimeUtilTest, FormatAndParseRoundTripOverTheWholeCalendar) {
+  // Every 97th day of 0000..9999 at varied times; the common form parses on
+  // the fast path, other spellings on the general one.
+  int checked = 0;
+  for (int64_t day = DaysFromCivil(0, 1, 1); day <= DaysFromCivil(9999, 12, 31); day += 97) {
+    const int64_t micros =
+        day * 86400000000LL + FloorMod(day, 86400) * 1000000 + FloorMod(day, 1000000);
+    ASSERT_OK_AND_ASSIGN(int64_t a, ParseTimestampMicros(FormatTimestampMicros(micros)));
+    ASSERT_EQ(a, micros);
+    const int64_t millis = FloorDiv(micros, 1000);
+    ASSERT_OK_AND_ASSIGN(int64_t b, ParseTimestampMicros(FormatTimestampMillis(millis)));
+    ASSERT_EQ(b, millis * 1000);
+    ASSERT_OK_AND_ASSIGN(
+        int64_t c, ParseTimestampMicros(FormatDate(static_cast<int32_t>(day)) + " 23:59:59+00:00"));
+    ASSERT_EQ(c, day * 86400000000LL + 86399000000LL);
+    ++checked;
+  }
+  EXPECT_GT(checked, 37000);
+  ASSERT_OK_AND_ASSIGN(int64_t v, ParseTimestampMicros("2024-02-29T12:00:00.123456789Z"));
+  EXPECT_EQ(v, 1709208000123456);
+  // Shapes near the common one that are invalid, or valid only for the general parser.
+  EXPECT_FALSE(ParseTimestampMicros("2023-02-29T00:00:00Z").ok());
+  EXPECT_FALSE(ParseTimestampMicros("2024-01-01T24:00:00Z").ok());
+  EXPECT_FALSE(ParseTimestampMicros("2024-01-01T00:00:00.Z").ok());
+  EXPECT_FALSE(ParseTimestampMicros("2024-1-01T00:00:00Z").ok());
+  ASSERT_OK_AND_ASSIGN(int64_t leap, ParseTimestampMicros("2016-12-31T23:59:60Z"));
+  EXPECT_EQ(leap, 1483228800000000);
+  ASSERT_OK_AND_ASSIGN(int64_t offset, ParseTimestampMicros("2024-01-01T01:00:00+01:00"));
+  EXPECT_EQ(offset, 1704067200000000);
+  ASSERT_OK_AND_ASSIGN(int64_t lower, ParseTimestampMicros("2024-01-01T00:00:00z"));
+  EXPECT_EQ(lower, 1704067200000000);
 }
 
 TEST(TimeUtilTest, RejectsMalformedText) {

@@ -71,7 +71,8 @@ class RecordReader {
 struct ParquetWriteOptions {
   // Codec of data and dictionary pages: none, snappy, gzip, zstd.
   std::string compression = "zstd";
-  // Compression level; 0 = codec default (zstd 3, gzip 6).
+  // Compression level. 0 = default: zstd tries levels 1 and 3 on each
+  // column's first data page and keeps the smaller for that column; gzip 6.
   int compression_level = 0;
   // A row group is closed once its uncompressed pages reach this size.
   uint64_t row_group_bytes = 128ull << 20;

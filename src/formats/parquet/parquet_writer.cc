@@ -21,6 +21,9 @@ constexpr char kMagic[] = "PAR1";
 // compressible dictionary indices), keeping page buffers bounded.
 constexpr size_t kMaxPageValues = 1 << 17;
 constexpr size_t kPageCheckInterval = 64;
+// zstd levels the default setting chooses between, per column.
+constexpr int kZstdFastLevel = 1;
+constexpr int kZstdStandardLevel = 3;
 // Values hashed and prefetched ahead of dictionary probes.
 constexpr size_t kLookupBatch = 16;
 // Longer min/max values are not written (bounds stay exact and footers small).
@@ -181,7 +184,8 @@ class ColumnWriter {
         codec_(codec),
         codec_impl_(codec_impl),
         ctx_(ctx),
-        options_(options) {}
+        options_(options),
+        level_(options.compression_level) {}
   virtual ~ColumnWriter() = default;
 
   // Appends rows [begin, end) of `column`.
@@ -315,7 +319,23 @@ class ColumnWriter {
   template <typename Emit>
   Status AssemblePage(const std::string& body, PageHeader* h, Emit&& emit) {
     compressed_.clear();
-    LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &compressed_));
+    if (level_ == 0 && codec_impl_ == Codec::kZstd && h->type != PageType::kDictionaryPage) {
+      // Default zstd: on the column's first data page try the fast and the
+      // standard level and keep the smaller for the rest of the file. High
+      // entropy text (ids, hashes, phone numbers) is often smaller at the
+      // fast level, where the standard level spends bits on short matches.
+      LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &compressed_, kZstdFastLevel));
+      trial_.clear();
+      LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &trial_, kZstdStandardLevel));
+      if (trial_.size() < compressed_.size()) {
+        compressed_.swap(trial_);
+        level_ = kZstdStandardLevel;
+      } else {
+        level_ = kZstdFastLevel;
+      }
+    } else {
+      LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &compressed_, level_));
+    }
     if (body.size() > INT32_MAX || compressed_.size() > INT32_MAX) {
       return InvalidArgumentError("column '{}': a page exceeds 2 GiB; lower the page size",
                                   field_.name);
@@ -350,7 +370,9 @@ class ColumnWriter {
 
  private:
   PageBuffer pages_;
-  std::string body_, levels_, compressed_, header_, dict_page_;
+  std::string body_, levels_, compressed_, trial_, header_, dict_page_;
+  // Compression level of this column; 0 until chosen (default zstd).
+  int level_;
   int64_t chunk_uncompressed_ = 0;
   int64_t dict_uncompressed_ = 0;
   bool used_plain_ = false;

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "core/testing.h"
 #include "core/version.h"
 #include "formats/parquet/metadata.h"
@@ -242,6 +244,34 @@ TEST_F(ParquetWriterTest, FloatStatisticsSkipNaNAndNormaliseZero) {
   const Statistics& n = *md.row_groups[0].columns[1].meta_data->statistics;
   EXPECT_FALSE(n.min_value.has_value());
   EXPECT_FALSE(n.max_value.has_value());
+}
+
+TEST_F(ParquetWriterTest, DefaultZstdKeepsTheSmallerOfTheFastAndStandardLevel) {
+  auto schema = MakeSchema({F("hex", Type::kString), F("text", Type::kString)});
+  auto fill = [](RecordBatch& b) {
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 3000; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      b.column(0).AppendBytes(fmt::format("{:016x}-{:016x}", x, x * 0x9e3779b97f4a7c15ull));
+      b.column(1).AppendBytes(fmt::format("{} Station Road, Leeds, Kent, United Kingdom", i % 97));
+      b.CommitRow();
+    }
+  };
+  auto chunk_sizes = [&](int level) {
+    ParquetWriteOptions opts;
+    opts.dictionary = false;
+    opts.compression_level = level;
+    FileMetaData md = ReadFooter(Write(schema, fill, opts));
+    return std::vector<int64_t>{md.row_groups[0].columns[0].meta_data->total_compressed_size,
+                                md.row_groups[0].columns[1].meta_data->total_compressed_size};
+  };
+  const std::vector<int64_t> fast = chunk_sizes(1);
+  const std::vector<int64_t> standard = chunk_sizes(3);
+  const std::vector<int64_t> chosen = chunk_sizes(0);
+  for (size_t c = 0; c < 2; ++c)
+    EXPECT_EQ(chosen[c], std::min(fast[c], standard[c])) << "column " << c;
 }
 
 TEST_F(ParquetWriterTest, EmptyFileIsValid) {

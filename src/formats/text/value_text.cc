@@ -206,8 +206,6 @@ constexpr std::array<bool, 256> MakeHexTable() {
 constexpr std::array<bool, 256> kHex = MakeHexTable();
 
 // Days of each month (index 1..12) in a common year.
-constexpr unsigned kMonthDays[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
 }  // namespace
 
 bool IsCanonicalUuid(std::string_view t) {
@@ -220,68 +218,6 @@ bool IsCanonicalUuid(std::string_view t) {
     return true;
   };
   return hex(0, 8) && hex(9, 13) && hex(14, 18) && hex(19, 23) && hex(24, 36);
-}
-
-namespace {
-
-// Days from March 1st to the first of each month (index 1..12), in a year
-// that starts in March as the civil-calendar algorithm counts it.
-constexpr unsigned kDaysFromMarch[13] = {0, 306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
-
-// Days since 1970-01-01 of a date in years 0000..9999 (proleptic Gregorian,
-// the civil-calendar algorithm also used by core/time_util.cc), in unsigned
-// arithmetic so that every division is by a constant.
-inline int64_t DaysFromCivilSmall(unsigned year, unsigned month, unsigned day) {
-  const unsigned y = year + 400 - (month <= 2);  // one 400-year era later: no negatives
-  const unsigned era = y / 400;
-  const unsigned yoe = y - era * 400;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + kDaysFromMarch[month] + day - 1;
-  return int64_t{era} * 146097 + doe - 719468 - 146097;
-}
-
-}  // namespace
-
-// Marked hot: otherwise GCC predicts the date arithmetic after the early
-// returns as rarely run and divides by 400 and 100 with `div` instructions.
-[[gnu::hot]] bool FastTimestampMicros(std::string_view s, int64_t* out) {
-  const size_t n = s.size();
-  if (n < 20 || s[n - 1] != 'Z' || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':') {
-    return false;
-  }
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  unsigned d[19];
-  bool bad = false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
-    d[i] = p[i] - unsigned{'0'};
-    bad |= d[i] > 9;
-  }
-  if (bad) return false;
-  const unsigned year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
-  const unsigned month = d[5] * 10 + d[6];
-  const unsigned day = d[8] * 10 + d[9];
-  const unsigned hour = d[11] * 10 + d[12];
-  const unsigned minute = d[14] * 10 + d[15];
-  const unsigned second = d[17] * 10 + d[18];
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
-  // Leap years: divisible by 4, and by 16 when divisible by 25 (i.e. by 100).
-  const bool leap = (year & 3) == 0 && (year % 25 != 0 || (year & 15) == 0);
-  if (day > kMonthDays[month] + (month == 2 && leap)) return false;
-  int64_t fraction = 0;
-  if (n > 20) {
-    // ".f{1,9}" before the 'Z'; digits past microseconds are truncated.
-    const size_t digits = n - 21;
-    if (s[19] != '.' || digits == 0 || digits > 9) return false;
-    for (size_t i = 0; i < digits; ++i) {
-      const unsigned v = p[20 + i] - unsigned{'0'};
-      if (v > 9) return false;
-      if (i < 6) fraction = fraction * 10 + v;
-    }
-    for (size_t i = digits; i < 6; ++i) fraction *= 10;
-  }
-  const int64_t days = DaysFromCivilSmall(year, month, day);
-  *out = (days * 86400 + int64_t{hour * 3600 + minute * 60 + second}) * 1000000 + fraction;
-  return true;
 }
 
 bool DecodeBase64(std::string_view text, std::string* out) {
@@ -410,9 +346,7 @@ bool AppendTextValue(const FieldPlan& plan, std::string_view text, Column* colum
     case ValueKind::kTimestampMillis:
     case ValueKind::kTimestampMicros: {
       int64_t v = 0;
-      if (FastTimestampMicros(text, &v)) {
-        if (plan.kind == ValueKind::kTimestampMillis) v = FloorDiv(v, 1000);
-      } else if (LooksIso(text)) {
+      if (LooksIso(text)) {
         Result<int64_t> micros = ParseTimestampMicros(text);
         if (!micros.ok()) return Fail(plan, text, reason);
         v = plan.kind == ValueKind::kTimestampMillis ? FloorDiv(*micros, 1000) : *micros;
@@ -672,110 +606,6 @@ bool NeedsCsvQuotes(std::string_view s, char delimiter) {
   return false;
 }
 
-namespace {
-
-constexpr char kTwoDigits[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
-
-inline char* Put2(char* p, int64_t v) {
-  std::memcpy(p, kTwoDigits + 2 * v, 2);
-  return p + 2;
-}
-
-// Writes "YYYY-MM-DD" for days whose year is 0000..9999; null otherwise.
-char* PutDate(char* p, int64_t days) {
-  // Civil date from days (the algorithm of core/time_util.cc), kept
-  // non-negative by shifting one 400-year era.
-  const int64_t z = days + 719468 + 146097;
-  if (z < 0 || days > 2932896) return nullptr;  // far before year 0, or after 9999-12-31
-  const int64_t era = z / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t year = yoe + (era - 1) * 400 + (month <= 2);
-  if (year < 0) return nullptr;
-  p = Put2(p, year / 100);
-  p = Put2(p, year % 100);
-  *p++ = '-';
-  p = Put2(p, month);
-  *p++ = '-';
-  return Put2(p, day);
-}
-
-char* PutTime(char* p, int64_t seconds_of_day) {
-  p = Put2(p, seconds_of_day / 3600);
-  *p++ = ':';
-  p = Put2(p, seconds_of_day / 60 % 60);
-  *p++ = ':';
-  return Put2(p, seconds_of_day % 60);
-}
-
-}  // namespace
-
-void AppendIsoDate(int32_t days, std::string* out) {
-  char buf[16];
-  char* end = PutDate(buf, days);
-  if (end == nullptr) {
-    AppendDate(days, out);
-    return;
-  }
-  out->append(buf, static_cast<size_t>(end - buf));
-}
-
-void AppendIsoTimestampMicros(int64_t micros, std::string* out) {
-  const int64_t days = FloorDiv(micros, 86400000000LL);
-  const int64_t rem = micros - days * 86400000000LL;
-  char buf[40];
-  char* p = PutDate(buf, days);
-  if (p == nullptr) {
-    AppendTimestampMicros(micros, out);
-    return;
-  }
-  *p++ = 'T';
-  p = PutTime(p, rem / 1000000);
-  const int64_t frac = rem % 1000000;
-  if (frac != 0) {
-    *p++ = '.';
-    if (frac % 1000 == 0) {
-      const int64_t ms = frac / 1000;
-      *p++ = static_cast<char>('0' + ms / 100);
-      p = Put2(p, ms % 100);
-    } else {
-      p = Put2(p, frac / 10000);
-      p = Put2(p, frac / 100 % 100);
-      p = Put2(p, frac % 100);
-    }
-  }
-  *p++ = 'Z';
-  out->append(buf, static_cast<size_t>(p - buf));
-}
-
-void AppendIsoTimestampMillis(int64_t millis, std::string* out) {
-  const int64_t days = FloorDiv(millis, 86400000LL);
-  const int64_t rem = millis - days * 86400000LL;
-  char buf[40];
-  char* p = PutDate(buf, days);
-  if (p == nullptr) {
-    AppendTimestampMillis(millis, out);
-    return;
-  }
-  *p++ = 'T';
-  p = PutTime(p, rem / 1000);
-  const int64_t ms = rem % 1000;
-  if (ms != 0) {
-    *p++ = '.';
-    *p++ = static_cast<char>('0' + ms / 100);
-    p = Put2(p, ms % 100);
-  }
-  *p++ = 'Z';
-  out->append(buf, static_cast<size_t>(p - buf));
-}
-
 void AppendValueText(const FieldPlan& plan, const Column& column, size_t row, std::string* out) {
   switch (plan.kind) {
     case ValueKind::kNull:
@@ -810,13 +640,13 @@ void AppendValueText(const FieldPlan& plan, const Column& column, size_t row, st
       return;
     }
     case ValueKind::kDate:
-      AppendIsoDate(column.GetInt32(row), out);
+      AppendDate(column.GetInt32(row), out);
       return;
     case ValueKind::kTimestampMillis:
-      AppendIsoTimestampMillis(column.GetInt64(row), out);
+      AppendTimestampMillis(column.GetInt64(row), out);
       return;
     case ValueKind::kTimestampMicros:
-      AppendIsoTimestampMicros(column.GetInt64(row), out);
+      AppendTimestampMicros(column.GetInt64(row), out);
       return;
   }
 }

@@ -77,10 +77,6 @@ bool ParseInt64Text(std::string_view text, int64_t* out);
 // Numbers plus NaN / Infinity / -Infinity / inf (any case).
 bool ParseDoubleText(std::string_view text, double* out);
 bool IsCanonicalUuid(std::string_view text);
-// The common "YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z" form only, quickly; false for
-// anything else (ParseTimestampMicros handles the rest). Same result as
-// ParseTimestampMicros where both accept.
-bool FastTimestampMicros(std::string_view text, int64_t* micros);
 // RFC 4648 base64; padding may be omitted.
 bool DecodeBase64(std::string_view text, std::string* out);
 void AppendBase64(std::string_view bytes, std::string* out);
@@ -101,12 +97,6 @@ size_t Utf8SequenceLength(std::string_view s, size_t i);
 // True when `s` must be quoted as a CSV field: it is empty, holds the
 // delimiter, a quote or a line break, or starts or ends with a blank.
 bool NeedsCsvQuotes(std::string_view s, char delimiter);
-
-// ISO-8601 text as core/time_util.h formats it (same output), faster for
-// years 0000..9999.
-void AppendIsoDate(int32_t days, std::string* out);
-void AppendIsoTimestampMillis(int64_t millis, std::string* out);
-void AppendIsoTimestampMicros(int64_t micros, std::string* out);
 
 // Appends the text of a non-null value as JSON and CSV print it (strings
 // unquoted and unescaped, floats per AppendDouble, bytes as base64, ...).

@@ -154,33 +154,6 @@ TEST(ValueTextTest, ValidUtf8KeepsValidTextAndReplacesTheRest) {
   }
 }
 
-TEST(ValueTextTest, FastIsoFormattingMatchesCore) {
-  std::mt19937_64 rng(3);
-  for (int round = 0; round < 50000; ++round) {
-    // Mostly years 0000..9999, some far outside (formatted by core).
-    const int64_t span = round % 10 == 0 ? (int64_t{1} << 62) : 253402300800000000LL;
-    const int64_t micros = static_cast<int64_t>(rng() % static_cast<uint64_t>(span)) -
-                           (round % 10 == 0 ? span / 2 : 62167219200000000LL);
-    std::string a;
-    AppendIsoTimestampMicros(micros, &a);
-    ASSERT_EQ(a, FormatTimestampMicros(micros));
-    const int64_t millis = micros / 1000 + (round % 7);
-    std::string b;
-    AppendIsoTimestampMillis(millis, &b);
-    ASSERT_EQ(b, FormatTimestampMillis(millis));
-    const auto days = static_cast<int32_t>(FloorDiv(micros, 86400000000LL));
-    std::string c;
-    AppendIsoDate(days, &c);
-    ASSERT_EQ(c, FormatDate(days));
-  }
-  for (int64_t micros : {int64_t{0}, int64_t{-1}, int64_t{1000}, int64_t{-62167219200000000},
-                         int64_t{253402300799999999}, std::numeric_limits<int64_t>::min() / 2}) {
-    std::string a;
-    AppendIsoTimestampMicros(micros, &a);
-    EXPECT_EQ(a, FormatTimestampMicros(micros));
-  }
-}
-
 TEST(ValueTextTest, Base64RoundTrip) {
   const std::string cases[] = {"",     "f",     "fo",     "foo",
                                "foob", "fooba", "foobar", std::string("\0\xff\x10\x80", 4)};
@@ -263,38 +236,6 @@ TEST(ValueTextTest, RecognisesCanonicalUuids) {
   EXPECT_FALSE(IsCanonicalUuid("3f1c2a9e6b1d4a519c641f0e2d7b8a11"));
   EXPECT_FALSE(IsCanonicalUuid("3f1c2a9e-6b1d-4a51-9c64-1f0e2d7b8a1g"));
   EXPECT_FALSE(IsCanonicalUuid("{3f1c2a9e-6b1d-4a51-9c64-1f0e2d7b8a1}"));
-}
-
-TEST(ValueTextTest, FastTimestampsAgreeWithTheGeneralParser) {
-  // Every 97th day from 0000-01-01 to 9999-12-31, at varied times.
-  const int64_t first = DaysFromCivil(0, 1, 1);
-  const int64_t last = DaysFromCivil(9999, 12, 31);
-  int checked = 0;
-  for (int64_t day = first; day <= last; day += 97) {
-    const int64_t micros =
-        day * 86400000000LL + FloorMod(day, 86400) * 1000000 + FloorMod(day, 1000000);
-    for (const std::string& text :
-         {FormatTimestampMicros(micros), FormatTimestampMillis(FloorDiv(micros, 1000)),
-          FormatDate(static_cast<int32_t>(day)) + " 23:59:59Z"}) {
-      int64_t fast = 0;
-      ASSERT_TRUE(FastTimestampMicros(text, &fast)) << text;
-      Result<int64_t> general = ParseTimestampMicros(text);
-      ASSERT_TRUE(general.ok()) << text;
-      ASSERT_EQ(fast, *general) << text;
-      ++checked;
-    }
-  }
-  EXPECT_GT(checked, 100000);
-  int64_t v = 0;
-  EXPECT_TRUE(FastTimestampMicros("2024-02-29T12:00:00.123456789Z", &v));
-  EXPECT_EQ(v, *ParseTimestampMicros("2024-02-29T12:00:00.123456789Z"));
-  // Everything else is left to the general parser.
-  for (const char* text :
-       {"2023-02-29T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T00:00:60Z",
-        "2024-01-01T00:00:00+01:00", "2024-01-01T00:00Z", "2024-01-01", "2024-01-01T00:00:00.Z",
-        "2024-1-01T00:00:00Z", "2024-01-01T00:00:00z", "2024-01-01T00:00:00.1234567890Z"}) {
-    EXPECT_FALSE(FastTimestampMicros(text, &v)) << text;
-  }
 }
 
 TEST(ValueTextTest, BooleansAcceptOneZeroAnyCase) {
