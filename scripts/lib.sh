@@ -12,8 +12,9 @@ BUILD_PACKAGES=(
   g++ cmake make pkg-config git ca-certificates
   libzstd-dev libsnappy-dev zlib1g-dev libsimdjson-dev nlohmann-json3-dev
   libfmt-dev libcli11-dev libgtest-dev
+  libcurl4-openssl-dev librdkafka-dev libyaml-cpp-dev libcpp-httplib-dev
 )
-TEST_PACKAGES=(time zstd)
+TEST_PACKAGES=(time zstd kcat)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

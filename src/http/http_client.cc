@@ -1,0 +1,190 @@
+#include "http/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace lakepipe {
+namespace {
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t WriteBody(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+size_t WriteHeader(char* data, size_t size, size_t n, void* user) {
+  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
+  std::string_view line(data, size * n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers->clear();  // a new response (redirect, 100-continue)
+    return size * n;
+  }
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return size * n;
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  headers->emplace_back(std::move(name), std::string(value));
+  return size * n;
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+}  // namespace
+
+struct HttpClient::Handle {
+  struct CurlDeleter {
+    void operator()(CURL* c) const { curl_easy_cleanup(c); }
+  };
+  std::unique_ptr<CURL, CurlDeleter> curl;
+};
+
+HttpClient::HttpClient() : handle_(std::make_unique<Handle>()) {
+  GlobalInit();
+  handle_->curl.reset(curl_easy_init());
+}
+
+HttpClient::~HttpClient() = default;
+
+std::string HttpResponse::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() &&
+        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return v;
+    }
+  }
+  return "";
+}
+
+Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
+  CURL* c = handle_->curl.get();
+  if (c == nullptr) return InternalError("cannot create a curl handle");
+  curl_easy_reset(c);
+  HttpResponse response;
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  for (const auto& [k, v] : request.headers) {
+    headers.reset(curl_slist_append(headers.release(), fmt::format("{}: {}", k, v).c_str()));
+  }
+  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // any encoding curl supports
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, WriteHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "lakepipe");
+  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  if (!request.user.empty()) {
+    curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(c, CURLOPT_USERNAME, request.user.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, request.password.c_str());
+  }
+  if (request.method == "GET") {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method != "DELETE" || !request.body.empty()) {
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    }
+  }
+  char error[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  const CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) {
+    return UnavailableError("{} {}: {}", request.method, request.url,
+                            error[0] != '\0' ? error : curl_easy_strerror(rc));
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+bool IsRetriableStatus(long status) {
+  return status == 408 || status == 425 || status == 429 || (status >= 500 && status <= 599);
+}
+
+std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int attempt, std::mt19937_64& rng) {
+  double delay = static_cast<double>(policy.initial_backoff.count());
+  for (int i = 1; i < attempt && delay < static_cast<double>(policy.max_backoff.count()); ++i) delay *= 2;
+  delay = std::min(delay, static_cast<double>(policy.max_backoff.count()));
+  const double jitter = std::clamp(policy.jitter, 0.0, 1.0);
+  std::uniform_real_distribution<double> dist(delay * (1 - jitter), delay);
+  return std::chrono::milliseconds(static_cast<int64_t>(dist(rng)));
+}
+
+std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    if (value.size() > 9) return std::nullopt;
+    return std::chrono::seconds(std::stol(std::string(value)));
+  }
+  const time_t when = curl_getdate(std::string(value).c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  const int64_t delta = static_cast<int64_t>(when) - static_cast<int64_t>(std::time(nullptr));
+  return std::chrono::seconds(std::max<int64_t>(0, delta));
+}
+
+Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& request,
+                                   const RetryPolicy& policy,
+                                   const std::function<void(const RetryEvent&)>& on_retry) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const auto start = std::chrono::steady_clock::now();
+  std::string last_cause;
+  for (int attempt = 1;; ++attempt) {
+    Result<HttpResponse> response = client.Send(request);
+    std::chrono::milliseconds delay = BackoffDelay(policy, attempt, rng);
+    if (response.ok()) {
+      if (!IsRetriableStatus(response->status)) return response;
+      last_cause = fmt::format("HTTP {}", response->status);
+      if (response->status == 429 || response->status == 503) {
+        if (auto after = ParseRetryAfter(response->Header("retry-after"))) delay = std::max(delay, *after);
+      }
+    } else {
+      last_cause = response.status().ToString();
+    }
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    if (attempt >= policy.max_attempts || elapsed + delay > policy.deadline) {
+      if (response.ok()) {
+        return UnavailableError("{} {} still failing after {} attempts over {:.1f} s; last: {}",
+                                request.method, request.url, attempt,
+                                static_cast<double>(elapsed.count()) / 1000, last_cause);
+      }
+      return UnavailableError("{} {} unreachable after {} attempts over {:.1f} s; last: {}",
+                              request.method, request.url, attempt,
+                              static_cast<double>(elapsed.count()) / 1000, last_cause);
+    }
+    if (on_retry) on_retry(RetryEvent{attempt, last_cause, delay});
+    std::this_thread::sleep_for(delay);
+  }
+}
+
+}  // namespace lakepipe

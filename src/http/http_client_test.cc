@@ -1,0 +1,174 @@
+#include "http/http_client.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "core/testing.h"
+
+namespace lakepipe {
+namespace {
+
+// A real HTTP server on loopback, in a thread.
+class LocalServer {
+ public:
+  LocalServer() {
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~LocalServer() {
+    server_.stop();
+    thread_.join();
+  }
+  httplib::Server& server() { return server_; }
+  std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+HttpRequest Get(std::string url) {
+  HttpRequest r;
+  r.url = std::move(url);
+  return r;
+}
+
+RetryPolicy FastPolicy() {
+  RetryPolicy p;
+  p.initial_backoff = std::chrono::milliseconds(5);
+  p.max_backoff = std::chrono::milliseconds(20);
+  p.max_attempts = 4;
+  return p;
+}
+
+TEST(HttpClientTest, SendsRequestsAndReturnsStatusesHeadersAndBodies) {
+  LocalServer s;
+  s.server().Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Method", req.method);
+    res.set_content(req.body + "|" + req.get_header_value("Content-Type") + "|" +
+                        req.get_header_value("Authorization"),
+                    "text/plain");
+  });
+  s.server().Get("/missing", [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
+  HttpClient client;
+  HttpRequest req;
+  req.method = "POST";
+  req.url = s.Url("/echo");
+  req.body = "{\"a\":1}";
+  req.headers = {{"Content-Type", "application/json"}};
+  req.user = "alice";
+  req.password = "secret";
+  ASSERT_OK_AND_ASSIGN(HttpResponse r, client.Send(req));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"a\":1}|application/json|Basic YWxpY2U6c2VjcmV0");
+  EXPECT_EQ(r.Header("x-method"), "POST");
+  EXPECT_EQ(r.Header("X-METHOD"), "POST");
+  // Error statuses are responses, not failures.
+  ASSERT_OK_AND_ASSIGN(HttpResponse missing, client.Send(Get(s.Url("/missing"))));
+  EXPECT_EQ(missing.status, 404);
+}
+
+TEST(HttpClientTest, RetriesServerErrorsThenSucceeds) {
+  LocalServer s;
+  std::atomic<int> calls{0};
+  s.server().Get("/flaky", [&](const httplib::Request&, httplib::Response& res) {
+    if (++calls < 3) {
+      res.status = 503;
+      return;
+    }
+    res.set_content("ok", "text/plain");
+  });
+  HttpClient client;
+  std::vector<RetryEvent> retries;
+  ASSERT_OK_AND_ASSIGN(HttpResponse r, SendWithRetry(client, Get(s.Url("/flaky")), FastPolicy(),
+                                                     [&](const RetryEvent& e) { retries.push_back(e); }));
+  EXPECT_EQ(r.body, "ok");
+  EXPECT_EQ(calls.load(), 3);
+  ASSERT_EQ(retries.size(), 2u);
+  EXPECT_EQ(retries[0].cause, "HTTP 503");
+}
+
+TEST(HttpClientTest, HonoursRetryAfterOn429) {
+  LocalServer s;
+  std::atomic<int> calls{0};
+  s.server().Get("/limited", [&](const httplib::Request&, httplib::Response& res) {
+    if (++calls == 1) {
+      res.status = 429;
+      res.set_header("Retry-After", "1");
+      return;
+    }
+    res.set_content("ok", "text/plain");
+  });
+  HttpClient client;
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_OK_AND_ASSIGN(HttpResponse r, SendWithRetry(client, Get(s.Url("/limited")), FastPolicy()));
+  EXPECT_EQ(r.body, "ok");
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(950));
+}
+
+TEST(HttpClientTest, GivesUpWithAClearErrorAndDoesNotRetryClientErrors) {
+  LocalServer s;
+  std::atomic<int> bad_calls{0};
+  s.server().Get("/down", [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
+  s.server().Get("/bad", [&](const httplib::Request&, httplib::Response& res) {
+    ++bad_calls;
+    res.status = 400;
+  });
+  HttpClient client;
+  Result<HttpResponse> down = SendWithRetry(client, Get(s.Url("/down")), FastPolicy());
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(down.status().message().find("/down"), std::string::npos) << down.status().message();
+  EXPECT_NE(down.status().message().find("4 attempts"), std::string::npos) << down.status().message();
+  EXPECT_NE(down.status().message().find("HTTP 500"), std::string::npos) << down.status().message();
+  ASSERT_OK_AND_ASSIGN(HttpResponse bad, SendWithRetry(client, Get(s.Url("/bad")), FastPolicy()));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad_calls.load(), 1);
+}
+
+TEST(HttpClientTest, TransportFailuresAndTimeoutsAreUnavailable) {
+  HttpClient client;
+  // Nothing listens on port 1.
+  Result<HttpResponse> refused = client.Send(Get("http://127.0.0.1:1/x"));
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(refused.status().message().find("127.0.0.1:1"), std::string::npos);
+  LocalServer s;
+  s.server().Get("/hang", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    res.set_content("late", "text/plain");
+  });
+  HttpRequest req = Get(s.Url("/hang"));
+  req.timeout = std::chrono::milliseconds(200);
+  Result<HttpResponse> hung = client.Send(req);
+  EXPECT_EQ(hung.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(hung.status().message().find("timed out"), std::string::npos) << hung.status().message();
+}
+
+TEST(HttpClientTest, BackoffGrowsWithJitterAndRetryAfterParses) {
+  RetryPolicy p;
+  p.initial_backoff = std::chrono::milliseconds(100);
+  p.max_backoff = std::chrono::milliseconds(1000);
+  p.jitter = 0.5;
+  std::mt19937_64 rng(1);
+  for (int attempt = 1; attempt <= 8; ++attempt) {
+    const int64_t full = std::min<int64_t>(100 << (attempt - 1), 1000);
+    for (int i = 0; i < 50; ++i) {
+      const int64_t d = BackoffDelay(p, attempt, rng).count();
+      EXPECT_GE(d, full / 2);
+      EXPECT_LE(d, full);
+    }
+  }
+  EXPECT_EQ(ParseRetryAfter("3"), std::chrono::milliseconds(3000));
+  EXPECT_FALSE(ParseRetryAfter("soon").has_value());
+  EXPECT_FALSE(ParseRetryAfter("").has_value());
+  EXPECT_TRUE(ParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT").has_value());
+}
+
+}  // namespace
+}  // namespace lakepipe
