@@ -14,6 +14,9 @@ namespace {
 const Command kCommands[] = {
     {"convert", "convert a file between Parquet, Avro, JSON Lines, JSON and CSV", RunConvert},
     {"inspect", "show a file's schema, row count, layout and first rows", RunInspect},
+    {"produce", "produce records from a source (generators, randomuser.me, files) onto Kafka",
+     RunProduce},
+    {"broker", "run an in-memory Kafka broker for development and tests", RunBroker},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/bad_records.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "core/units.h"
@@ -14,37 +15,6 @@
 
 namespace lakepipe::cli {
 namespace {
-
-// Rejected records as JSON Lines: {"source", "line", "offset", "reason", "record"}.
-class BadRecordFile {
- public:
-  static Result<std::unique_ptr<BadRecordFile>> Open(const std::string& uri) {
-    LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(uri));
-    return std::unique_ptr<BadRecordFile>(new BadRecordFile(std::move(out)));
-  }
-
-  Status Add(const BadRecord& r) {
-    nlohmann::ordered_json j;
-    j["source"] = r.source;
-    if (r.line > 0) j["line"] = r.line;
-    j["offset"] = r.offset;
-    j["reason"] = r.reason;
-    j["record"] = r.raw;
-    std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    line.push_back('\n');
-    ++count_;
-    return out_->Append(line);
-  }
-
-  uint64_t count() const { return count_; }
-  const std::string& path() const { return out_->path(); }
-  Status Commit() { return out_->Commit(); }
-
- private:
-  explicit BadRecordFile(std::unique_ptr<OutputStream> out) : out_(std::move(out)) {}
-  std::unique_ptr<OutputStream> out_;
-  uint64_t count_ = 0;
-};
 
 struct ConvertFlags {
   std::string input;
@@ -116,7 +86,7 @@ int Convert(const ConvertFlags& flags) {
     auto opened = BadRecordFile::Open(flags.bad_records);
     if (!opened.ok()) return ReportError(cmd, opened.status().WithContext("--bad-records"));
     bad = std::move(opened).value();
-    read_options.bad_records = [&bad](const BadRecord& r) { return bad->Add(r); };
+    read_options.bad_records = bad->Sink();
   }
   InferOptions infer;
   infer.sample_rows = flags.sample_rows;

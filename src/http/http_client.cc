@@ -66,9 +66,9 @@ HttpClient::~HttpClient() = default;
 
 std::string HttpResponse::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
         })) {
       return v;
     }
@@ -91,7 +91,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // any encoding curl supports
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(request.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, WriteHeader);
@@ -111,7 +112,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method != "DELETE" || !request.body.empty()) {
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
     }
   }
   char error[CURL_ERROR_SIZE] = {0};
@@ -129,9 +131,11 @@ bool IsRetriableStatus(long status) {
   return status == 408 || status == 425 || status == 429 || (status >= 500 && status <= 599);
 }
 
-std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int attempt, std::mt19937_64& rng) {
+std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int attempt,
+                                       std::mt19937_64& rng) {
   double delay = static_cast<double>(policy.initial_backoff.count());
-  for (int i = 1; i < attempt && delay < static_cast<double>(policy.max_backoff.count()); ++i) delay *= 2;
+  for (int i = 1; i < attempt && delay < static_cast<double>(policy.max_backoff.count()); ++i)
+    delay *= 2;
   delay = std::min(delay, static_cast<double>(policy.max_backoff.count()));
   const double jitter = std::clamp(policy.jitter, 0.0, 1.0);
   std::uniform_real_distribution<double> dist(delay * (1 - jitter), delay);
@@ -165,7 +169,8 @@ Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& reques
       if (!IsRetriableStatus(response->status)) return response;
       last_cause = fmt::format("HTTP {}", response->status);
       if (response->status == 429 || response->status == 503) {
-        if (auto after = ParseRetryAfter(response->Header("retry-after"))) delay = std::max(delay, *after);
+        if (auto after = ParseRetryAfter(response->Header("retry-after")))
+          delay = std::max(delay, *after);
       }
     } else {
       last_cause = response.status().ToString();

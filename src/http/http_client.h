@@ -30,7 +30,7 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::chrono::milliseconds timeout{30000};          // whole request
+  std::chrono::milliseconds timeout{30000};  // whole request
   std::chrono::milliseconds connect_timeout{10000};
   // HTTP basic authentication when user is not empty.
   std::string user;
@@ -71,7 +71,7 @@ struct RetryPolicy {
 
 // What a retry is about to do, for logs and metrics.
 struct RetryEvent {
-  int attempt = 0;  // the attempt that failed, from 1
+  int attempt = 0;    // the attempt that failed, from 1
   std::string cause;  // e.g. "HTTP 503", "HTTP 429", "unavailable: timeout ..."
   std::chrono::milliseconds delay{0};
 };
@@ -81,7 +81,8 @@ bool IsRetriableStatus(long status);
 
 // The delay before retry `attempt` (1-based): initial * 2^(attempt-1),
 // capped at max_backoff, with jitter.
-std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int attempt, std::mt19937_64& rng);
+std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int attempt,
+                                       std::mt19937_64& rng);
 
 // Retry-After as seconds or an HTTP date; nullopt when absent or unparsable.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value);

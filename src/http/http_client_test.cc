@@ -25,7 +25,9 @@ class LocalServer {
     thread_.join();
   }
   httplib::Server& server() { return server_; }
-  std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
 
  private:
   httplib::Server server_;
@@ -55,7 +57,8 @@ TEST(HttpClientTest, SendsRequestsAndReturnsStatusesHeadersAndBodies) {
                         req.get_header_value("Authorization"),
                     "text/plain");
   });
-  s.server().Get("/missing", [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
+  s.server().Get("/missing",
+                 [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
   HttpClient client;
   HttpRequest req;
   req.method = "POST";
@@ -86,8 +89,9 @@ TEST(HttpClientTest, RetriesServerErrorsThenSucceeds) {
   });
   HttpClient client;
   std::vector<RetryEvent> retries;
-  ASSERT_OK_AND_ASSIGN(HttpResponse r, SendWithRetry(client, Get(s.Url("/flaky")), FastPolicy(),
-                                                     [&](const RetryEvent& e) { retries.push_back(e); }));
+  ASSERT_OK_AND_ASSIGN(HttpResponse r,
+                       SendWithRetry(client, Get(s.Url("/flaky")), FastPolicy(),
+                                     [&](const RetryEvent& e) { retries.push_back(e); }));
   EXPECT_EQ(r.body, "ok");
   EXPECT_EQ(calls.load(), 3);
   ASSERT_EQ(retries.size(), 2u);
@@ -115,7 +119,8 @@ TEST(HttpClientTest, HonoursRetryAfterOn429) {
 TEST(HttpClientTest, GivesUpWithAClearErrorAndDoesNotRetryClientErrors) {
   LocalServer s;
   std::atomic<int> bad_calls{0};
-  s.server().Get("/down", [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
+  s.server().Get("/down",
+                 [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
   s.server().Get("/bad", [&](const httplib::Request&, httplib::Response& res) {
     ++bad_calls;
     res.status = 400;
@@ -125,7 +130,8 @@ TEST(HttpClientTest, GivesUpWithAClearErrorAndDoesNotRetryClientErrors) {
   ASSERT_FALSE(down.ok());
   EXPECT_EQ(down.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(down.status().message().find("/down"), std::string::npos) << down.status().message();
-  EXPECT_NE(down.status().message().find("4 attempts"), std::string::npos) << down.status().message();
+  EXPECT_NE(down.status().message().find("4 attempts"), std::string::npos)
+      << down.status().message();
   EXPECT_NE(down.status().message().find("HTTP 500"), std::string::npos) << down.status().message();
   ASSERT_OK_AND_ASSIGN(HttpResponse bad, SendWithRetry(client, Get(s.Url("/bad")), FastPolicy()));
   EXPECT_EQ(bad.status, 400);
@@ -147,7 +153,8 @@ TEST(HttpClientTest, TransportFailuresAndTimeoutsAreUnavailable) {
   req.timeout = std::chrono::milliseconds(200);
   Result<HttpResponse> hung = client.Send(req);
   EXPECT_EQ(hung.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(hung.status().message().find("timed out"), std::string::npos) << hung.status().message();
+  EXPECT_NE(hung.status().message().find("timed out"), std::string::npos)
+      << hung.status().message();
 }
 
 TEST(HttpClientTest, BackoffGrowsWithJitterAndRetryAfterParses) {

@@ -3,7 +3,7 @@
 import { spawnSync, execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import avro from 'avsc';
@@ -11,10 +11,15 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..');
-export const LAKEPIPE = process.env.LAKEPIPE_BINARY ?? join(ROOT, 'build', 'lakepipe');
+export const LAKEPIPE = resolve(process.env.LAKEPIPE_BINARY ?? join(ROOT, 'build', 'lakepipe'));
 
 export function lakepipe(...args) {
-  const r = spawnSync(LAKEPIPE, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return lakepipeWith({}, ...args);
+}
+
+// Runs lakepipe with extra environment variables and an optional working directory (`cwd` key).
+export function lakepipeWith({ cwd, ...env }, ...args) {
+  const r = spawnSync(LAKEPIPE, args, { encoding: 'utf8', maxBuffer: 64 << 20, cwd, env: { ...process.env, ...env } });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -79,6 +79,16 @@ Result<Schema> InferSchema(InputFile* file, const FormatInfo& format, const Infe
       format.name);
 }
 
+JsonRowWriter::JsonRowWriter(const Schema& schema)
+    : encoder_(std::make_unique<text::JsonRowEncoder>(schema)) {}
+JsonRowWriter::~JsonRowWriter() = default;
+JsonRowWriter::JsonRowWriter(JsonRowWriter&&) noexcept = default;
+JsonRowWriter& JsonRowWriter::operator=(JsonRowWriter&&) noexcept = default;
+
+void JsonRowWriter::Append(const RecordBatch& batch, size_t row, std::string* out) const {
+  encoder_->Append(batch, row, out);
+}
+
 void AppendJsonRow(const RecordBatch& batch, size_t row, std::string* out) {
   text::JsonRowEncoder(*batch.schema()).Append(batch, row, out);
 }

@@ -76,8 +76,28 @@ struct InferOptions {
 // kInvalidArgument when a JSON sample holds no object or a CSV file is empty.
 Result<Schema> InferSchema(InputFile* file, const FormatInfo& format, const InferOptions& options);
 
-// Appends row `row` of `batch` as one JSON object (no newline), using the
-// value text above. Used by the JSON writers and by `inspect`.
+namespace text {
+class JsonRowEncoder;
+}  // namespace text
+
+// Encodes rows of one schema as JSON objects (no newline), using the value
+// text above. Prepares per-field plans once: build one per schema and reuse
+// it for every row. Thread-safety: Append is const and may run concurrently.
+class JsonRowWriter {
+ public:
+  explicit JsonRowWriter(const Schema& schema);
+  ~JsonRowWriter();
+  JsonRowWriter(JsonRowWriter&&) noexcept;
+  JsonRowWriter& operator=(JsonRowWriter&&) noexcept;
+  // REQUIRES: batch has the schema given to the constructor.
+  void Append(const RecordBatch& batch, size_t row, std::string* out) const;
+
+ private:
+  std::unique_ptr<text::JsonRowEncoder> encoder_;
+};
+
+// Appends row `row` of `batch` as one JSON object (no newline). Prepares
+// the schema's plans on every call: for many rows use JsonRowWriter.
 void AppendJsonRow(const RecordBatch& batch, size_t row, std::string* out);
 
 }  // namespace lakepipe

@@ -1,0 +1,129 @@
+#include "config/sections.h"
+
+namespace lakepipe::config {
+
+using Type = OptionSpec::Type;
+
+SectionSpec KafkaSection() {
+  return SectionSpec{
+      .name = "kafka",
+      .help =
+          "librdkafka properties, passed on verbatim; librdkafka checks them when the "
+          "client starts. Any property is accepted; the common ones are listed here.",
+      .options =
+          {
+              {.key = "bootstrap.servers",
+               .help = "Comma-separated host:port list of Kafka brokers to bootstrap from."},
+              {.key = "client.id", .help = "Client identifier sent to the brokers."},
+              {.key = "security.protocol", .help = "plaintext, ssl, sasl_plaintext or sasl_ssl."},
+              {.key = "sasl.mechanism",
+               .help = "SASL mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, GSSAPI."},
+              {.key = "sasl.username", .help = "SASL user name (PLAIN and SCRAM)."},
+              {.key = "sasl.password",
+               .help = "SASL password (PLAIN and SCRAM). Secret: never printed.",
+               .secret = true},
+              {.key = "ssl.ca.location",
+               .help = "File or directory of CA certificates to verify the brokers with."},
+          },
+      .passthrough = true,
+  };
+}
+
+SectionSpec SchemaRegistrySection() {
+  return SectionSpec{
+      .name = "schema_registry",
+      .help =
+          "Confluent-compatible schema registry, for Avro payloads in the Confluent wire "
+          "format.",
+      .options =
+          {
+              {.key = "url",
+               .help = "Base URL of the registry, e.g. http://localhost:8081 (a path prefix is "
+                       "kept). Empty: no registry."},
+              {.key = "username", .help = "User name for HTTP basic authentication; empty: none."},
+              {.key = "password",
+               .help = "Password for HTTP basic authentication. Secret: never printed.",
+               .secret = true},
+              {.key = "timeout",
+               .type = Type::kDuration,
+               .default_value = "10s",
+               .help = "Timeout of one request to the registry (failed requests are retried).",
+               .min = 1},
+          },
+  };
+}
+
+SectionSpec SourceSection() {
+  return SectionSpec{
+      .name = "source",
+      .help = "Where events come from.",
+      .options =
+          {
+              {.key = "name",
+               .type = Type::kEnum,
+               .default_value = "users",
+               .help = "The source: generated users or activity events, the randomuser.me API, "
+                       "or file:PATH to replay a JSON Lines file.",
+               .allowed = {"users", "activity", "randomuser", "file:<path>"}},
+              {.key = "seed",
+               .type = Type::kInt,
+               .help = "Seed of the generated sources, for reproducible data. Unset: a random "
+                       "seed, chosen at start."},
+              {.key = "url",
+               .default_value = "https://randomuser.me/api/",
+               .help = "API endpoint of the randomuser source."},
+              {.key = "batch",
+               .type = Type::kInt,
+               .default_value = "100",
+               .help = "Records per API request (randomuser) or per generated batch.",
+               .min = 1},
+              {.key = "timeout",
+               .type = Type::kDuration,
+               .default_value = "30s",
+               .help = "Timeout of one request to the source's API (failed requests are "
+                       "retried).",
+               .min = 1},
+          },
+  };
+}
+
+SectionSpec ProduceSection() {
+  return SectionSpec{
+      .name = "produce",
+      .help = "The produce command: writes source records to a Kafka topic.",
+      .options =
+          {
+              {.key = "topic", .help = "Kafka topic to write to; required by produce."},
+              {.key = "format",
+               .type = Type::kEnum,
+               .default_value = "json",
+               .help = "Payload format: json (one object per message), or avro (Confluent wire "
+                       "format; needs schema_registry.url).",
+               .allowed = {"json", "avro"}},
+              {.key = "key",
+               .help = "Field whose value is the message key. Empty: the source's default key "
+                       "field."},
+              {.key = "count",
+               .type = Type::kInt,
+               .default_value = "0",
+               .help = "Stop after this many records; 0: no limit.",
+               .min = 0},
+              {.key = "duration",
+               .type = Type::kDuration,
+               .help = "Stop after this long, e.g. 10m. Unset: no limit."},
+              {.key = "rate",
+               .type = Type::kInt,
+               .default_value = "0",
+               .help = "Records per second; 0: as fast as possible.",
+               .min = 0},
+              {.key = "schema",
+               .help = "Avro schema file (.avsc) of the records. Empty: the source's own schema."},
+          },
+  };
+}
+
+std::vector<SectionSpec> AllSections() {
+  return {KafkaSection(), SchemaRegistrySection(), SourceSection(), ProduceSection()};
+}
+
+}  // namespace lakepipe::config

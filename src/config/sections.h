@@ -1,0 +1,28 @@
+// The configuration sections lakepipe declares, in one place.
+//
+// Each function returns the declaration of one section; AllSections() lists
+// them in the order of the file and of --print-config. A new section (say
+// `archive`) is one more function here and one more line in AllSections().
+//
+// Thread-safety: free functions returning values.
+#pragma once
+
+#include <vector>
+
+#include "config/config.h"
+
+namespace lakepipe::config {
+
+// `kafka`: librdkafka properties, passed through verbatim (any key).
+SectionSpec KafkaSection();
+// `schema_registry`: url, username, password (secret), timeout.
+SectionSpec SchemaRegistrySection();
+// `source`: name, seed, url, batch, timeout.
+SectionSpec SourceSection();
+// `produce`: topic, format, key, count, duration, rate, schema.
+SectionSpec ProduceSection();
+
+// Every section above, in file order.
+std::vector<SectionSpec> AllSections();
+
+}  // namespace lakepipe::config

@@ -1,0 +1,61 @@
+#include "config/sections.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "config/config_test_util.h"
+#include "core/testing.h"
+
+namespace lakepipe::config {
+namespace {
+
+class SectionsTest : public ConfigEnvironmentTest {};
+
+std::string ReadExample() {
+  std::ifstream in(LAKEPIPE_EXAMPLE_CONFIG);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_F(SectionsTest, TheExampleFileLoadsAndCoversEveryKey) {
+  ASSERT_OK_AND_ASSIGN(Config config, Config::Load(LAKEPIPE_EXAMPLE_CONFIG, AllSections()));
+  const std::string text = ReadExample();
+  for (const SectionSpec& section : AllSections()) {
+    EXPECT_TRUE(Contains(text, "\n" + section.name + ":\n"));
+    for (const OptionSpec& option : section.options) {
+      // Commented-out keys count: secrets and optional SASL settings.
+      EXPECT_TRUE(Contains(text, "  " + option.key + ":") ||
+                  Contains(text, "# " + option.key + ":"))
+          << section.name << "." << option.key;
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(std::string topic, config.GetString("produce", "topic"));
+  EXPECT_EQ(topic, "users");
+}
+
+TEST_F(SectionsTest, EveryOptionHasHelpAndAppearsInTheReference) {
+  const std::string reference = DescribeOptions(AllSections());
+  for (const SectionSpec& section : AllSections()) {
+    EXPECT_FALSE(section.help.empty()) << section.name;
+    for (const OptionSpec& option : section.options) {
+      EXPECT_FALSE(option.help.empty()) << section.name << "." << option.key;
+      EXPECT_TRUE(Contains(reference, section.name + "." + option.key + " ("));
+    }
+  }
+  EXPECT_TRUE(Contains(reference, "LAKEPIPE_SCHEMA_REGISTRY_TIMEOUT"));
+  EXPECT_TRUE(Contains(reference, "LAKEPIPE_KAFKA_BOOTSTRAP_SERVERS"));
+  EXPECT_TRUE(Contains(reference, "Allowed: users, activity, randomuser, file:<path>."));
+}
+
+TEST_F(SectionsTest, RegistryPasswordIsSecret) {
+  SetEnv("LAKEPIPE_SCHEMA_REGISTRY_PASSWORD", "p4ssw0rd-value");
+  SetEnv("LAKEPIPE_KAFKA_SASL_PASSWORD", "kafka-p4ssw0rd-value");
+  ASSERT_OK_AND_ASSIGN(Config config, Config::Load("", AllSections()));
+  EXPECT_TRUE(Lacks(config.Dump(), "p4ssw0rd"));
+}
+
+}  // namespace
+}  // namespace lakepipe::config

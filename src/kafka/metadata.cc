@@ -1,0 +1,85 @@
+#include "kafka/metadata.h"
+
+#include <syslog.h>
+
+#include <cstdio>
+#include <mutex>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace lakepipe::kafka {
+namespace {
+
+// Keeps the last warning or error of a client, to explain a failure in the
+// returned Status instead of on stderr. Debug logs still go to stderr.
+struct LogCapture {
+  std::mutex mu;
+  std::string last;
+  std::string last_connection_failure;  // facility FAIL: says why, e.g. "Connection refused"
+
+  std::string Explanation() {
+    std::lock_guard<std::mutex> lock(mu);
+    return last_connection_failure.empty() ? last : last_connection_failure;
+  }
+};
+
+void CaptureLog(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+  auto* capture = static_cast<LogCapture*>(rd_kafka_opaque(rk));
+  if (level > LOG_WARNING || capture == nullptr) {
+    std::fprintf(stderr, "lakepipe: kafka debug %s: %s\n", facility, message);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(capture->mu);
+  capture->last = message;
+  if (std::string_view(facility) == "FAIL") capture->last_connection_failure = message;
+}
+
+}  // namespace
+
+Result<int> TopicPartitions(const std::string& brokers, const std::string& topic,
+                            const Settings& settings, std::chrono::milliseconds timeout) {
+  Settings all{{"bootstrap.servers", brokers}};
+  all.insert(all.end(), settings.begin(), settings.end());
+  std::string effective;
+  for (const auto& [key, value] : all) {
+    if (key == "bootstrap.servers" || key == "metadata.broker.list") effective = value;
+  }
+  if (effective.empty()) {
+    return InvalidArgumentError(
+        "no Kafka brokers given: set the bootstrap servers (host:port[,host:port...])");
+  }
+  LP_ASSIGN_OR_RETURN(ConfHandle conf, MakeConf(all));
+  LogCapture capture;
+  rd_kafka_conf_set_opaque(conf.get(), &capture);
+  rd_kafka_conf_set_log_cb(conf.get(), CaptureLog);
+  LP_ASSIGN_OR_RETURN(ClientHandle client, NewClient(RD_KAFKA_PRODUCER, conf));
+
+  // All topics: asking for one topic by name could make the broker create it.
+  const rd_kafka_metadata_t* raw = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(client.get(), 1, nullptr, &raw, static_cast<int>(timeout.count()));
+  MetadataHandle metadata(raw);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const std::string last = capture.Explanation();
+    return UnavailableError(
+        "cannot get metadata from the Kafka brokers at '{}' within {} ms: {} ({}){}{}; check the "
+        "address and that the brokers are running",
+        effective, timeout.count(), rd_kafka_err2str(err), rd_kafka_err2name(err),
+        last.empty() ? "" : "; last client error: ", last);
+  }
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
+    const rd_kafka_metadata_topic_t& t = metadata->topics[i];
+    if (topic != t.topic) continue;
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return KafkaError(t.err, fmt::format("Kafka topic '{}' on brokers '{}'", topic, effective));
+    }
+    return t.partition_cnt;
+  }
+  return NotFoundError(
+      "Kafka topic '{}' does not exist on the brokers at '{}'; create it first (the dev broker: "
+      "lakepipe broker --topic {})",
+      topic, effective, topic);
+}
+
+}  // namespace lakepipe::kafka

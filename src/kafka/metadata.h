@@ -1,0 +1,23 @@
+// Cluster metadata lookups.
+//
+// Thread-safety: each call uses its own short-lived client; calls may run
+// concurrently.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "core/result.h"
+#include "kafka/handles.h"
+
+namespace lakepipe::kafka {
+
+// Partition count of `topic` from cluster metadata. Never creates the topic.
+// Errors: kNotFound when the topic does not exist (the message names the topic
+// and the brokers); kUnavailable when the brokers cannot be reached within
+// `timeout` (the message carries librdkafka's last connection error);
+// kInvalidArgument for bad `settings` (as for Producer::Make).
+Result<int> TopicPartitions(const std::string& brokers, const std::string& topic,
+                            const Settings& settings, std::chrono::milliseconds timeout);
+
+}  // namespace lakepipe::kafka

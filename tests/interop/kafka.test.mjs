@@ -1,0 +1,251 @@
+// Kafka: `lakepipe broker` + `lakepipe produce`, checked with clients we did
+// not write: kafkajs consumes, avsc decodes Avro payloads, and a schema
+// registry stand-in (below) serves the registered schemas.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import kafkajs from 'kafkajs';
+import lz4 from 'lz4js';
+import { LAKEPIPE, ROOT, avroType, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
+
+const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
+// kafkajs ships no LZ4 codec (lakepipe's default); a pure-JS LZ4 frame decoder fills in.
+CompressionCodecs[CompressionTypes.LZ4] = () => ({
+  compress: async (encoder) => Buffer.from(lz4.compress(encoder.buffer)),
+  decompress: async (buffer) => Buffer.from(lz4.decompress(buffer)),
+});
+const TOPICS = ['users_created', 'user_activity_avro_stream', 'users_plain_avro', 'replayed', 'limited'];
+let broker;
+let bootstrap;
+
+// Starts `lakepipe broker` and reads the bootstrap address from its first stdout line.
+before(async () => {
+  broker = spawn(LAKEPIPE, ['broker', '--partitions', '4', ...TOPICS.flatMap((t) => ['--topic', t])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  broker.stderr.on('data', (d) => (stderr += d));
+  bootstrap = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: broker.stdout });
+    lines.once('line', resolve);
+    broker.once('exit', (code) => reject(new Error(`lakepipe broker exited ${code}: ${stderr}`)));
+    setTimeout(() => reject(new Error(`no bootstrap line from lakepipe broker: ${stderr}`)), 15000);
+  });
+  assert.match(bootstrap, /^127\.0\.0\.1:\d+/);
+  // The start-up notice goes to stderr; give it a moment to arrive.
+  for (let i = 0; i < 50 && !/5 MB/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(stderr, /in memory/i);
+  assert.match(stderr, /5 MB/);
+});
+
+after(async () => {
+  if (!broker) return;
+  const exited = new Promise((resolve) => broker.once('exit', resolve));
+  broker.kill('SIGTERM');
+  assert.equal(await exited, 0, 'lakepipe broker exits 0 on SIGTERM');
+});
+
+// Runs lakepipe produce without blocking this process (the registry stand-in lives here).
+function produce(...args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(LAKEPIPE, ['produce', '--brokers', bootstrap, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (status) => {
+      if (status !== 0) reject(new Error(`lakepipe produce ${args.join(' ')} exited ${status}\n${stderr}`));
+      else resolve({ status, stderr });
+    });
+  });
+}
+
+// Consumes `count` messages of `topic` from the beginning with kafkajs.
+async function consume(topic, count) {
+  const kafka = new Kafka({ clientId: 'interop', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `interop-${topic}-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const messages = [];
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${messages.length} of ${count} messages from ${topic}`)), 60000);
+    consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        messages.push({ partition, key: message.key, value: message.value });
+        if (messages.length >= count) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return messages;
+}
+
+const USER_FIELDS = ['id', 'first_name', 'last_name', 'gender', 'address', 'post_code', 'email', 'username', 'dob',
+  'registered_date', 'phone', 'picture', 'city', 'state', 'country', 'nat'];
+
+test('users as JSON: count, keys = ids, one partition per key', async () => {
+  const r = await produce('--topic', 'users_created', '--source', 'users', '--count', '5000', '--seed', '7');
+  assert.match(r.stderr, /produced 5,000 records/);
+  assert.match(r.stderr, /delivered 5,000, failed 0/);
+  const messages = await consume('users_created', 5000);
+  assert.equal(messages.length, 5000);
+  const partitionOf = new Map();
+  for (const m of messages) {
+    const user = JSON.parse(m.value.toString());
+    assert.deepEqual(Object.keys(user), USER_FIELDS);
+    assert.equal(m.key.toString(), user.id);
+    assert.match(user.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.match(user.registered_date, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    assert.ok(partitionOf.get(user.id) === undefined || partitionOf.get(user.id) === m.partition);
+    partitionOf.set(user.id, m.partition);
+  }
+  assert.equal(new Set(messages.map((m) => m.partition)).size, 4, 'keys spread over all partitions');
+});
+
+test('activity as Avro through a schema registry: Confluent framing, avsc decodes with the registered schema', async (t) => {
+  // A stand-in for a schema registry: only the documented endpoints
+  // POST /subjects/{subject}/versions and GET /schemas/ids/{id}.
+  const schemas = [];
+  const registry = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const post = req.url.match(/^\/subjects\/([^/]+)\/versions$/);
+      if (req.method === 'POST' && post) {
+        assert.equal(req.headers['content-type'], 'application/vnd.schemaregistry.v1+json');
+        const { schema } = JSON.parse(body);
+        let id = schemas.findIndex((s) => s.subject === decodeURIComponent(post[1]) && s.schema === schema) + 1;
+        if (id === 0) id = schemas.push({ subject: decodeURIComponent(post[1]), schema });
+        res.setHeader('content-type', 'application/vnd.schemaregistry.v1+json');
+        return res.end(JSON.stringify({ id }));
+      }
+      const get = req.url.match(/^\/schemas\/ids\/(\d+)$/);
+      if (req.method === 'GET' && get && schemas[get[1] - 1]) {
+        return res.end(JSON.stringify({ schema: schemas[get[1] - 1].schema }));
+      }
+      res.statusCode = 404;
+      res.end(JSON.stringify({ error_code: 40403, message: 'not found' }));
+    });
+  });
+  await new Promise((resolve) => registry.listen(0, '127.0.0.1', resolve));
+  t.after(() => registry.close());
+  const url = `http://127.0.0.1:${registry.address().port}`;
+
+  await produce('--topic', 'user_activity_avro_stream', '--source', 'activity', '--format', 'avro', '--schema-registry', url,
+    '--count', '3000', '--seed', '11');
+  assert.equal(schemas.length, 1);
+  assert.equal(schemas[0].subject, 'user_activity_avro_stream-value');
+  // The original schema text is registered.
+  assert.equal(schemas[0].schema, readFileSync(join(ROOT, 'schemas', 'user_activity.avsc'), 'utf8'));
+  const type = avroType(JSON.parse(schemas[0].schema));
+  const messages = await consume('user_activity_avro_stream', 3000);
+  const types = new Set();
+  for (const m of messages) {
+    assert.equal(m.value[0], 0, 'magic byte');
+    assert.equal(m.value.readInt32BE(1), 1, 'schema id');
+    const event = type.fromBuffer(m.value.subarray(5));
+    assert.equal(m.key.toString(), event.user_id);
+    types.add(event.event_type);
+    if (event.event_type === 'page_view') assert.equal(event.quantity, null);
+  }
+  assert.ok(types.has('page_view') && types.has('add_to_cart') && types.has('purchase'), [...types].join());
+});
+
+test('users as plain Avro with --schema decode with avsc', async () => {
+  const schemaPath = join(ROOT, 'schemas', 'user.avsc');
+  await produce('--topic', 'users_plain_avro', '--source', 'users', '--format', 'avro', '--schema', schemaPath, '--count', '1000');
+  const type = avroType(JSON.parse(readFileSync(schemaPath, 'utf8')));
+  const messages = await consume('users_plain_avro', 1000);
+  for (const m of messages) {
+    const user = type.fromBuffer(m.value);
+    assert.equal(m.key.toString(), user.id);
+    assert.ok(user.email.includes('@'));
+  }
+});
+
+test('file source replays a JSON Lines file record for record', async () => {
+  const path = join(ROOT, 'samples', 'users.jsonl');
+  const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  await produce('--topic', 'replayed', '--source', `file:${path}`, '--key', 'id', '--schema', join(ROOT, 'schemas', 'user.avsc'));
+  const messages = await consume('replayed', lines.length);
+  const byId = new Map(messages.map((m) => [m.key.toString(), JSON.parse(m.value.toString())]));
+  assert.equal(byId.size, lines.length);
+  for (const line of lines) {
+    const got = byId.get(line.id);
+    assert.ok(got, `record ${line.id} missing`);
+    assert.equal(got.first_name, line.first_name);
+    assert.equal(got.post_code, String(line.post_code));
+    assert.equal(Date.parse(got.dob), Date.parse(line.dob));
+  }
+});
+
+test('rate limits and bad settings', async () => {
+  const start = Date.now();
+  await produce('--topic', 'limited', '--source', 'users', '--count', '300', '--rate', '200');
+  const seconds = (Date.now() - start) / 1000;
+  assert.ok(seconds >= 1.3, `300 records at 200/s took ${seconds} s`);
+  let r = lakepipe('produce', '--brokers', bootstrap, '--topic', 'limited', '--count', '1', '-X', 'no.such.setting=1');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /no\.such\.setting/);
+  r = lakepipe('produce', '--brokers', bootstrap, '--topic', 'limited', '--source', 'nope', '--count', '1');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /nope/);
+  assert.match(r.stderr, /users/);
+  r = lakepipe('produce', '--brokers', '127.0.0.1:1', '--topic', 'limited', '--count', '1');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /127\.0\.0\.1:1/);
+});
+
+test('settings: flags > environment > ./.env > config file > defaults; secrets masked', async (t) => {
+  const dir = tempDir(t, 'config');
+  const config = join(dir, 'lakepipe.yaml');
+  writeFileSync(config, [
+    'kafka:',
+    `  bootstrap.servers: ${bootstrap}`,
+    '  linger.ms: 7',
+    'schema_registry:',
+    '  url: http://registry.invalid:8081',
+    '  password: hunter2-secret',
+    'produce:',
+    '  topic: from-file',
+    '  format: avro',
+    'source:',
+    '  name: activity',
+  ].join('\n') + '\n');
+  let r = lakepipeWith({ cwd: dir }, 'produce', '--config', config, '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /from-file/);
+  assert.match(r.stdout, /linger\.ms/);
+  assert.ok(!r.stdout.includes('hunter2-secret') && !r.stderr.includes('hunter2-secret'), 'secret masked');
+  writeFileSync(join(dir, '.env'), 'LAKEPIPE_PRODUCE_TOPIC=from-dotenv\n');
+  r = lakepipeWith({ cwd: dir }, 'produce', '--config', config, '--print-config');
+  assert.match(r.stdout, /from-dotenv/);
+  r = lakepipeWith({ cwd: dir, LAKEPIPE_PRODUCE_TOPIC: 'from-env' }, 'produce', '--config', config, '--print-config');
+  assert.match(r.stdout, /from-env/);
+  r = lakepipeWith({ cwd: dir, LAKEPIPE_PRODUCE_TOPIC: 'from-env' }, 'produce', '--config', config, '--topic', 'from-flag',
+    '--print-config');
+  assert.match(r.stdout, /from-flag/);
+  assert.doesNotMatch(r.stdout, /from-env/);
+  // Unknown keys and bad values name the key and what is allowed.
+  writeFileSync(config, 'produce:\n  topic: x\n  formatt: json\n');
+  r = lakepipeWith({ cwd: dir }, 'produce', '--config', config, '--print-config');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /formatt/);
+  assert.match(r.stderr, /format/);
+  writeFileSync(config, 'produce:\n  format: xml\n');
+  r = lakepipeWith({ cwd: dir }, 'produce', '--config', config, '--print-config');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /xml/);
+  assert.match(r.stderr, /avro/);
+  // A config file drives a real run (without the .env above, which would win).
+  rmSync(join(dir, '.env'));
+  writeFileSync(config, `kafka:\n  bootstrap.servers: ${bootstrap}\nproduce:\n  topic: limited\n  count: 10\n`);
+  r = lakepipeWith({ cwd: dir }, 'produce', '--config', config);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /produced 10 records to 'limited'/);
+});
