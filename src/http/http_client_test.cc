@@ -1,6 +1,6 @@
 #include "http/http_client.h"
 
-#include <httplib.h>
+#include "http/local_http_server.h"
 
 #include <atomic>
 #include <thread>
@@ -11,29 +11,6 @@
 
 namespace lakepipe {
 namespace {
-
-// A real HTTP server on loopback, in a thread.
-class LocalServer {
- public:
-  LocalServer() {
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~LocalServer() {
-    server_.stop();
-    thread_.join();
-  }
-  httplib::Server& server() { return server_; }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-};
 
 HttpRequest Get(std::string url) {
   HttpRequest r;
@@ -50,7 +27,7 @@ RetryPolicy FastPolicy() {
 }
 
 TEST(HttpClientTest, SendsRequestsAndReturnsStatusesHeadersAndBodies) {
-  LocalServer s;
+  testing::LocalHttpServer s;
   s.server().Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Method", req.method);
     res.set_content(req.body + "|" + req.get_header_value("Content-Type") + "|" +
@@ -59,6 +36,7 @@ TEST(HttpClientTest, SendsRequestsAndReturnsStatusesHeadersAndBodies) {
   });
   s.server().Get("/missing",
                  [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
+  s.Start();
   HttpClient client;
   HttpRequest req;
   req.method = "POST";
@@ -78,7 +56,7 @@ TEST(HttpClientTest, SendsRequestsAndReturnsStatusesHeadersAndBodies) {
 }
 
 TEST(HttpClientTest, RetriesServerErrorsThenSucceeds) {
-  LocalServer s;
+  testing::LocalHttpServer s;
   std::atomic<int> calls{0};
   s.server().Get("/flaky", [&](const httplib::Request&, httplib::Response& res) {
     if (++calls < 3) {
@@ -87,6 +65,7 @@ TEST(HttpClientTest, RetriesServerErrorsThenSucceeds) {
     }
     res.set_content("ok", "text/plain");
   });
+  s.Start();
   HttpClient client;
   std::vector<RetryEvent> retries;
   ASSERT_OK_AND_ASSIGN(HttpResponse r,
@@ -99,7 +78,7 @@ TEST(HttpClientTest, RetriesServerErrorsThenSucceeds) {
 }
 
 TEST(HttpClientTest, HonoursRetryAfterOn429) {
-  LocalServer s;
+  testing::LocalHttpServer s;
   std::atomic<int> calls{0};
   s.server().Get("/limited", [&](const httplib::Request&, httplib::Response& res) {
     if (++calls == 1) {
@@ -109,6 +88,7 @@ TEST(HttpClientTest, HonoursRetryAfterOn429) {
     }
     res.set_content("ok", "text/plain");
   });
+  s.Start();
   HttpClient client;
   const auto start = std::chrono::steady_clock::now();
   ASSERT_OK_AND_ASSIGN(HttpResponse r, SendWithRetry(client, Get(s.Url("/limited")), FastPolicy()));
@@ -117,7 +97,7 @@ TEST(HttpClientTest, HonoursRetryAfterOn429) {
 }
 
 TEST(HttpClientTest, GivesUpWithAClearErrorAndDoesNotRetryClientErrors) {
-  LocalServer s;
+  testing::LocalHttpServer s;
   std::atomic<int> bad_calls{0};
   s.server().Get("/down",
                  [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
@@ -125,6 +105,7 @@ TEST(HttpClientTest, GivesUpWithAClearErrorAndDoesNotRetryClientErrors) {
     ++bad_calls;
     res.status = 400;
   });
+  s.Start();
   HttpClient client;
   Result<HttpResponse> down = SendWithRetry(client, Get(s.Url("/down")), FastPolicy());
   ASSERT_FALSE(down.ok());
@@ -144,11 +125,12 @@ TEST(HttpClientTest, TransportFailuresAndTimeoutsAreUnavailable) {
   Result<HttpResponse> refused = client.Send(Get("http://127.0.0.1:1/x"));
   EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(refused.status().message().find("127.0.0.1:1"), std::string::npos);
-  LocalServer s;
+  testing::LocalHttpServer s;
   s.server().Get("/hang", [](const httplib::Request&, httplib::Response& res) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     res.set_content("late", "text/plain");
   });
+  s.Start();
   HttpRequest req = Get(s.Url("/hang"));
   req.timeout = std::chrono::milliseconds(200);
   Result<HttpResponse> hung = client.Send(req);

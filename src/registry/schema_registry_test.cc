@@ -1,6 +1,6 @@
 #include "registry/schema_registry.h"
 
-#include <httplib.h>
+#include "http/local_http_server.h"
 
 #include <atomic>
 #include <map>
@@ -57,25 +57,19 @@ std::string Base64(std::string_view in) {
 class StandInRegistry {
  public:
   explicit StandInRegistry(std::string prefix = "") : prefix_(std::move(prefix)) {
-    server_.Post(prefix_ + R"(/subjects/(.+)/versions)",
-                 [this](const httplib::Request& req, httplib::Response& res) {
-                   Handle(req, res, [&] { HandleRegister(req, res); });
-                 });
-    server_.Get(prefix_ + R"(/schemas/ids/(-?\d+))",
-                [this](const httplib::Request& req, httplib::Response& res) {
-                  Handle(req, res, [&] { HandleGetSchema(req, res); });
-                });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(milliseconds(1));
-  }
-  ~StandInRegistry() {
-    server_.stop();
-    thread_.join();
+    http_.server().Post(prefix_ + R"(/subjects/(.+)/versions)",
+                        [this](const httplib::Request& req, httplib::Response& res) {
+                          Handle(req, res, [&] { HandleRegister(req, res); });
+                        });
+    http_.server().Get(prefix_ + R"(/schemas/ids/(-?\d+))",
+                       [this](const httplib::Request& req, httplib::Response& res) {
+                         Handle(req, res, [&] { HandleGetSchema(req, res); });
+                       });
+    http_.Start();
   }
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + prefix_; }
-  int port() const { return port_; }
+  std::string url() const { return http_.Url(prefix_); }
+  int port() const { return http_.port(); }
 
   void RequireAuth(const std::string& user, const std::string& password) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -167,9 +161,6 @@ class StandInRegistry {
   }
 
   std::string prefix_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   std::atomic<int> requests_{0};
   mutable std::mutex mu_;
   Seen last_;
@@ -180,6 +171,8 @@ class StandInRegistry {
   milliseconds delay_{0};
   std::map<std::string, int> ids_;
   std::map<int, std::string> texts_;
+  // Last, so the server stops before the state its handlers use is destroyed.
+  lakepipe::testing::LocalHttpServer http_;
 };
 
 RetryPolicy FastRetry(int attempts = 4) {

@@ -3,7 +3,7 @@
 // (testdata/randomuser-sample.json).
 #include "sources/randomuser_source.h"
 
-#include <httplib.h>
+#include "http/local_http_server.h"
 
 #include <atomic>
 #include <functional>
@@ -33,7 +33,7 @@ class FakeRandomUser {
   using Handler = std::function<void(int n, const httplib::Request&, httplib::Response&)>;
 
   explicit FakeRandomUser(Handler handler) : handler_(std::move(handler)) {
-    server_.Get("/api/", [this](const httplib::Request& req, httplib::Response& res) {
+    http_.server().Get("/api/", [this](const httplib::Request& req, httplib::Response& res) {
       const int n = ++calls_;
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -41,17 +41,9 @@ class FakeRandomUser {
       }
       handler_(n, req, res);
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    http_.Start();
   }
-  ~FakeRandomUser() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url(const std::string& query = "") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/api/" + query;
-  }
+  std::string Url(const std::string& query = "") const { return http_.Url("/api/" + query); }
   int calls() const { return calls_; }
   std::vector<httplib::Params> queries() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -60,12 +52,11 @@ class FakeRandomUser {
 
  private:
   Handler handler_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
   std::atomic<int> calls_{0};
   std::mutex mu_;
   std::vector<httplib::Params> queries_;
+  // Last, so the server stops before the state its handlers use is destroyed.
+  lakepipe::testing::LocalHttpServer http_;
 };
 
 void Serve(httplib::Response& res, const std::string& body) {
