@@ -16,6 +16,7 @@ const Command kCommands[] = {
     {"inspect", "show a file's schema, row count, layout and first rows", RunInspect},
     {"produce", "produce records from a source (generators, randomuser.me, files) onto Kafka",
      RunProduce},
+    {"archive", "archive Kafka topics into a Hive-partitioned lake, exactly once", RunArchive},
     {"broker", "run an in-memory Kafka broker for development and tests", RunBroker},
 };
 

@@ -247,12 +247,12 @@ TEST_F(ConfigTest, DotEnvErrorsNameTheLine) {
 
 TEST_F(ConfigTest, UnknownSectionNamesFileLineAndSections) {
   const std::string path =
-      WriteFile("lakepipe.yaml", "produce:\n  topic: t\narchive:\n  path: /tmp\n");
+      WriteFile("lakepipe.yaml", "produce:\n  topic: t\nwarehouse:\n  path: /tmp\n");
   Result<Config> config = Config::Load(path, TestSections());
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_TRUE(Contains(config.status().message(), path + ":3: unknown section 'archive'"));
-  EXPECT_TRUE(Contains(config.status().message(), "kafka, schema_registry, source, produce, sink"));
+  EXPECT_TRUE(Contains(config.status().message(), path + ":3: unknown section 'warehouse'"));
+  EXPECT_TRUE(Contains(config.status().message(), "kafka, schema_registry, source, produce, archive, sink"));
 }
 
 TEST_F(ConfigTest, UnknownKeyNamesFileLineKeyAndAllowedKeys) {

@@ -97,8 +97,8 @@ SectionSpec ProduceSection() {
               {.key = "format",
                .type = Type::kEnum,
                .default_value = "json",
-               .help = "Payload format: json (one object per message), or avro (Confluent wire "
-                       "format; needs schema_registry.url).",
+               .help = "Payload format: json (one object per message), or avro (the Avro binary "
+                       "datum; in the Confluent wire format when schema_registry.url is set).",
                .allowed = {"json", "avro"}},
               {.key = "key",
                .help = "Field whose value is the message key. Empty: the source's default key "
@@ -122,8 +122,85 @@ SectionSpec ProduceSection() {
   };
 }
 
+SectionSpec ArchiveSection() {
+  return SectionSpec{
+      .name = "archive",
+      .help =
+          "The archive command: Kafka topics into Hive-partitioned files of a lake, exactly once.",
+      .options =
+          {
+              {.key = "topics",
+               .type = Type::kStringList,
+               .help = "Kafka topics to archive; required by archive."},
+              {.key = "group",
+               .help = "Kafka consumer group; processes in one group split the partitions."},
+              {.key = "lake", .help = "Lake root: a path or file:///path."},
+              {.key = "table", .help = "Table name under the lake. Empty: the topic name."},
+              {.key = "format",
+               .type = Type::kEnum,
+               .default_value = "parquet",
+               .help = "File format of the raw zone.",
+               .allowed = {"parquet", "avro", "jsonl", "csv"}},
+              {.key = "compression",
+               .help =
+                   "Codec of the files: parquet none|snappy|gzip|zstd (default zstd), avro "
+                   "null|deflate|snappy|zstandard (default null). Empty: the format's default."},
+              {.key = "input_format",
+               .type = Type::kEnum,
+               .default_value = "json",
+               .help = "Message payloads: json, or avro (Confluent wire format when "
+                       "schema_registry.url "
+                       "is set, else plain datums of `schema`).",
+               .allowed = {"json", "avro"}},
+              {.key = "schema",
+               .help = "Avro schema (.avsc) of the table; required for json and plain avro."},
+              {.key = "partition_by",
+               .default_value = "event_date={event_time:%Y-%m-%d}/hour={event_time:%H}",
+               .help = "Hive-style path template over event_time and record fields, e.g. "
+                       "country={country}."},
+              {.key = "time_field",
+               .help = "Record field holding the event time. Empty: the Kafka record timestamp."},
+              {.key = "flush_records",
+               .type = Type::kInt,
+               .default_value = "100000",
+               .help = "Close a file after this many records.",
+               .min = 1},
+              {.key = "flush_bytes",
+               .type = Type::kSize,
+               .default_value = "64MiB",
+               .help = "Close a file once its encoded output reaches this size."},
+              {.key = "rotate_interval",
+               .type = Type::kDuration,
+               .default_value = "60s",
+               .help =
+                   "Close a file this long after its first record, even if nothing more arrives."},
+              {.key = "max_buffer_bytes",
+               .type = Type::kSize,
+               .default_value = "128MiB",
+               .help =
+                   "Memory bound over all open files; the largest file closes first when reached."},
+              {.key = "max_record_bytes",
+               .type = Type::kSize,
+               .default_value = "8MiB",
+               .help = "Records larger than this are dead-lettered as oversize."},
+              {.key = "dlq_topic", .help = "Dead-letter topic. Empty: <topic>.dlq."},
+              {.key = "exit_when_idle",
+               .type = Type::kDuration,
+               .help = "Finish and exit after receiving nothing for this long. Unset: run until "
+                       "stopped."},
+              {.key = "stats_json", .help = "Write the final stats as JSON to this path at exit."},
+              {.key = "strict",
+               .type = Type::kBool,
+               .default_value = "false",
+               .help =
+                   "Stop with an error when offsets were lost to retention, instead of going on."},
+          },
+  };
+}
+
 std::vector<SectionSpec> AllSections() {
-  return {KafkaSection(), SchemaRegistrySection(), SourceSection(), ProduceSection()};
+  return {KafkaSection(), SchemaRegistrySection(), SourceSection(), ProduceSection(),
+          ArchiveSection()};
 }
 
 }  // namespace lakepipe::config

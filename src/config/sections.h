@@ -21,6 +21,9 @@ SectionSpec SchemaRegistrySection();
 SectionSpec SourceSection();
 // `produce`: topic, format, key, count, duration, rate, schema.
 SectionSpec ProduceSection();
+// `archive`: topics, group, lake, table, formats, partitioning, rotation,
+// memory bound, dead letters, idle exit, stats.
+SectionSpec ArchiveSection();
 
 // Every section above, in file order.
 std::vector<SectionSpec> AllSections();

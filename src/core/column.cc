@@ -15,6 +15,36 @@ size_t Column::ByteSize() const {
          f64_.size() * 8 + (storage_ == Storage::kBinary ? offsets_.size() * 8 : 0) + data_.size();
 }
 
+void Column::AppendFrom(const Column& src, size_t row) {
+  if (src.IsNull(row)) {
+    AppendNull();
+    return;
+  }
+  switch (storage_) {
+    case Storage::kNone:
+      AppendNull();
+      break;
+    case Storage::kBool:
+      AppendBool(src.GetBool(row));
+      break;
+    case Storage::kInt32:
+      AppendInt32(src.GetInt32(row));
+      break;
+    case Storage::kInt64:
+      AppendInt64(src.GetInt64(row));
+      break;
+    case Storage::kFloat:
+      AppendFloat(src.GetFloat(row));
+      break;
+    case Storage::kDouble:
+      AppendDouble(src.GetDouble(row));
+      break;
+    case Storage::kBinary:
+      AppendBytes(src.GetBytes(row));
+      break;
+  }
+}
+
 void Column::Truncate(size_t n) {
   if (n >= size_) return;
   size_ = n;
@@ -86,8 +116,18 @@ void RecordBatch::Clear() {
   num_rows_ = 0;
 }
 
+void RecordBatch::TruncateRows(size_t rows) {
+  for (Column& c : columns_) c.Truncate(rows);
+  num_rows_ = rows;
+}
+
 void RecordBatch::Reserve(size_t rows) {
   for (Column& c : columns_) c.Reserve(rows);
+}
+
+void RecordBatch::AppendRowFrom(const RecordBatch& src, size_t row) {
+  for (size_t c = 0; c < columns_.size(); ++c) columns_[c].AppendFrom(src.column(c), row);
+  CommitRow();
 }
 
 size_t RecordBatch::ByteSize() const {

@@ -115,6 +115,9 @@ class Column {
   // Bytes held by values (not capacity).
   size_t ByteSize() const;
 
+  // Appends row `row` of `src` (same storage and nullability).
+  void AppendFrom(const Column& src, size_t row);
+
   // Drops rows [n, size()).
   void Truncate(size_t n);
   void Clear() { Truncate(0); }
@@ -156,9 +159,13 @@ class RecordBatch {
   // Sets num_rows() after columns were filled directly (all must agree).
   void SetNumRows(size_t n) { num_rows_ = n; }
   void Clear();
+  // Keeps the first `rows` rows. REQUIRES: rows <= num_rows().
+  void TruncateRows(size_t rows);
   void Reserve(size_t rows);
   // Approximate bytes held by the batch's values.
   size_t ByteSize() const;
+  // Appends (and commits) row `row` of `src`. REQUIRES: src has this batch's schema.
+  void AppendRowFrom(const RecordBatch& src, size_t row);
 
  private:
   SchemaPtr schema_;

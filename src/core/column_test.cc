@@ -46,6 +46,27 @@ TEST(ColumnTest, AppendsCommitsAndRollsBack) {
   EXPECT_EQ(batch.column(0).size(), 0u);
 }
 
+TEST(ColumnTest, RowsCopyBetweenBatches) {
+  RecordBatch a(TestSchema());
+  a.column(0).AppendBytes("x");
+  a.column(1).AppendNull();
+  a.column(2).AppendNull();
+  a.CommitRow();
+  a.column(0).AppendBytes("y");
+  a.column(1).AppendInt32(7);
+  a.column(2).AppendNull();
+  a.CommitRow();
+  RecordBatch b(a.schema());
+  b.AppendRowFrom(a, 1);
+  b.AppendRowFrom(a, 0);
+  ASSERT_EQ(b.num_rows(), 2u);
+  EXPECT_EQ(b.column(0).GetBytes(0), "y");
+  EXPECT_EQ(b.column(1).GetInt32(0), 7);
+  EXPECT_EQ(b.column(0).GetBytes(1), "x");
+  EXPECT_TRUE(b.column(1).IsNull(1));
+  EXPECT_EQ(b.column(2).null_count(), 2u);
+}
+
 TEST(ColumnTest, BeginBytesWritesInPlace) {
   Column c(Storage::kBinary, false);
   c.BeginBytes()->append("hello");

@@ -117,6 +117,10 @@ class FileWriter {
   // Encoded bytes so far, including data buffered but not yet flushed;
   // lets callers rotate files by size.
   virtual uint64_t bytes_written() const = 0;
+  // Heap memory the writer holds for data not yet in the output stream
+  // (open pages, row groups, dictionaries); lets callers bound memory
+  // across many open writers. Streaming writers hold next to nothing.
+  virtual uint64_t memory_bytes() const { return 0; }
 };
 
 struct FormatInfo {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 #include <fmt/format.h>
@@ -116,19 +117,81 @@ Status Producer::FatalError() const {
       reason.data(), rd_kafka_err2name(err));
 }
 
+namespace {
+
+// Owns a header list until librdkafka takes it with an accepted record.
+struct HeadersDeleter {
+  void operator()(rd_kafka_headers_t* p) const { rd_kafka_headers_destroy(p); }
+};
+using HeadersHandle = std::unique_ptr<rd_kafka_headers_t, HeadersDeleter>;
+
+}  // namespace
+
 Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value,
                          int32_t partition) {
+  return Enqueue(topic, key, value, nullptr, partition);
+}
+
+Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value,
+                         const std::vector<std::pair<std::string, std::string>>& headers,
+                         int32_t partition) {
+  if (headers.empty()) return Enqueue(topic, key, value, nullptr, partition);
+  HeadersHandle list(rd_kafka_headers_new(headers.size()));
+  for (const auto& [name, header_value] : headers) {
+    // Copies name and value; fails only on a read-only list, which a new one is not.
+    const rd_kafka_resp_err_t err =
+        rd_kafka_header_add(list.get(), name.data(), static_cast<ssize_t>(name.size()),
+                            header_value.data(), static_cast<ssize_t>(header_value.size()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return KafkaError(err, fmt::format("adding header '{}' to a record for topic '{}'", name,
+                                         topic));
+    }
+  }
+  LP_RETURN_IF_ERROR(Enqueue(topic, key, value, list.get(), partition));
+  (void)list.release();  // the queued record owns the headers now
+  return Status::OK();
+}
+
+Status Producer::Enqueue(std::string_view topic, std::string_view key, std::string_view value,
+                         rd_kafka_headers_t* headers, int32_t partition) {
   if (fatal_.load()) return FatalError();
   LP_ASSIGN_OR_RETURN(rd_kafka_topic_t * rkt, Topic(topic));
   // An empty key is no key: the partitioner then spreads such records.
-  const void* key_ptr = key.empty() ? nullptr : key.data();
+  void* key_ptr = key.empty() ? nullptr : const_cast<char*>(key.data());
+  void* value_ptr = const_cast<char*>(value.data());
+  const auto try_once = [&]() -> rd_kafka_resp_err_t {
+    if (headers == nullptr) {
+      if (rd_kafka_produce(rkt, partition, RD_KAFKA_MSG_F_COPY, value_ptr, value.size(), key_ptr,
+                           key.size(), nullptr) == 0) {
+        return RD_KAFKA_RESP_ERR_NO_ERROR;
+      }
+      return rd_kafka_last_error();
+    }
+    std::array<rd_kafka_vu_t, 6> vus{};
+    vus[0].vtype = RD_KAFKA_VTYPE_RKT;
+    vus[0].u.rkt = rkt;
+    vus[1].vtype = RD_KAFKA_VTYPE_PARTITION;
+    vus[1].u.i32 = partition;
+    vus[2].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+    vus[2].u.i = RD_KAFKA_MSG_F_COPY;
+    vus[3].vtype = RD_KAFKA_VTYPE_VALUE;
+    vus[3].u.mem = {value_ptr, value.size()};
+    vus[4].vtype = RD_KAFKA_VTYPE_KEY;
+    vus[4].u.mem = {key_ptr, key.size()};
+    vus[5].vtype = RD_KAFKA_VTYPE_HEADERS;
+    vus[5].u.headers = headers;  // taken by the record only when it is accepted
+    rd_kafka_error_t* error = rd_kafka_produceva(client_.get(), vus.data(), vus.size());
+    if (error == nullptr) return RD_KAFKA_RESP_ERR_NO_ERROR;
+    const rd_kafka_resp_err_t err = rd_kafka_error_code(error);
+    rd_kafka_error_destroy(error);
+    return err;
+  };
   for (;;) {
-    if (rd_kafka_produce(rkt, partition, RD_KAFKA_MSG_F_COPY, const_cast<char*>(value.data()),
-                         value.size(), key_ptr, key.size(), nullptr) == 0) {
+    const rd_kafka_resp_err_t err = try_once();
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       queued_.fetch_add(1);
       return Status::OK();
     }
-    const rd_kafka_resp_err_t err = rd_kafka_last_error();
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       // Backpressure: wait for deliveries to free room.
       rd_kafka_poll(client_.get(), 10);

@@ -22,6 +22,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 #include "kafka/handles.h"
@@ -72,6 +74,12 @@ class Producer {
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
                  int32_t partition = -1);
 
+  // As above, with record headers (name, value) in order; names may repeat.
+  // Headers are copied too. No headers is the same as the overload above.
+  Status Produce(std::string_view topic, std::string_view key, std::string_view value,
+                 const std::vector<std::pair<std::string, std::string>>& headers,
+                 int32_t partition = -1);
+
   // Serves delivery reports without blocking.
   void Poll();
 
@@ -99,6 +107,10 @@ class Producer {
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   void RecordDelivery(const rd_kafka_message_t& message);
   Result<rd_kafka_topic_t*> Topic(std::string_view name);
+  // Queues one record with `headers` (owned by the caller until librdkafka
+  // accepts the record; may be null), with backpressure.
+  Status Enqueue(std::string_view topic, std::string_view key, std::string_view value,
+                 rd_kafka_headers_t* headers, int32_t partition);
   Status FatalError() const;
 
   std::string brokers_;

@@ -131,7 +131,7 @@ class LocalOutputStream final : public OutputStream {
   }
 
  private:
-  static constexpr size_t kBufferSize = 1 << 20;
+  static constexpr size_t kBufferSize = 256 << 10;
 
   Status Flush() {
     if (buffer_.empty()) return Status::OK();
@@ -185,6 +185,38 @@ class LocalObjectStore final : public ObjectStore {
         std::make_unique<LocalInputFile>(p, fd.Release(), static_cast<uint64_t>(st.st_size)));
   }
 
+  Result<std::vector<ObjectInfo>> List(std::string_view prefix) override {
+    // A prefix names a directory (everything below it) or a file name prefix in one.
+    std::filesystem::path dir{std::string(prefix)};
+    std::string want;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+      want = dir.string();
+      dir = dir.parent_path();
+      if (dir.empty()) dir = ".";
+    }
+    std::vector<ObjectInfo> out;
+    if (!std::filesystem::is_directory(dir, ec)) return out;
+    for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      std::string path = it->path().string();
+      if (!want.empty() && path.compare(0, want.size(), want) != 0) continue;
+      const uint64_t size = static_cast<uint64_t>(it->file_size(ec));
+      out.push_back(ObjectInfo{std::move(path), size});
+    }
+    if (ec) return IoError("cannot list '{}': {}", dir.string(), ec.message());
+    return out;
+  }
+
+  Status Delete(std::string_view path) override {
+    std::string p(path);
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
+      return ErrnoError(fmt::format("cannot delete '{}'", p), errno);
+    }
+    return Status::OK();
+  }
+
   Result<std::unique_ptr<OutputStream>> OpenOutput(std::string_view path,
                                                    const OutputOptions& options) override {
     std::filesystem::path p{std::string(path)};
@@ -198,8 +230,14 @@ class LocalObjectStore final : public ObjectStore {
       }
     }
     static thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::filesystem::path temp_dir = p.parent_path();
+    if (!options.staging_dir.empty()) {
+      temp_dir = options.staging_dir;
+      std::filesystem::create_directories(temp_dir, ec);
+      if (ec) return IoError("cannot create directory '{}': {}", temp_dir.string(), ec.message());
+    }
     std::string temp =
-        (p.parent_path() / fmt::format(".{}.tmp-{:016x}", p.filename().string(), rng())).string();
+        (temp_dir / fmt::format(".{}.tmp-{:016x}", p.filename().string(), rng())).string();
     FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (fd.get() < 0) return ErrnoError(fmt::format("cannot create '{}'", temp), errno);
     return std::unique_ptr<OutputStream>(

@@ -52,6 +52,16 @@ struct OutputOptions {
   bool overwrite = true;
   // Flush data to stable storage before the object becomes visible.
   bool sync = true;
+  // Where the store may keep the object's bytes before Commit() (a
+  // directory path inside the same store); empty: beside the object.
+  // Lets a writer find and delete what a killed process left behind.
+  // Stores that never expose unfinished objects (S3 multipart) ignore it.
+  std::string staging_dir;
+};
+
+struct ObjectInfo {
+  std::string path;  // full path inside the store
+  uint64_t size = 0;
 };
 
 class ObjectStore {
@@ -61,6 +71,11 @@ class ObjectStore {
   virtual Result<std::unique_ptr<InputFile>> OpenInput(std::string_view path) = 0;
   virtual Result<std::unique_ptr<OutputStream>> OpenOutput(std::string_view path,
                                                            const OutputOptions& options) = 0;
+  // Every object whose path starts with `prefix` (a directory prefix for
+  // local files), in no particular order; a missing prefix lists nothing.
+  virtual Result<std::vector<ObjectInfo>> List(std::string_view prefix) = 0;
+  // Deletes one object; deleting a missing object succeeds.
+  virtual Status Delete(std::string_view path) = 0;
 };
 
 // A URI split into the store that serves it and the path inside that store.

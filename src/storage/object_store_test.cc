@@ -77,6 +77,37 @@ TEST_F(ObjectStoreConformance, MissingFilesAndBadSchemes) {
   EXPECT_NE(st.message().find("gopher"), std::string::npos);
 }
 
+TEST_F(ObjectStoreConformance, ListsDeletesAndStagesElsewhere) {
+  ASSERT_OK_AND_ASSIGN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(Uri("t")));
+  ObjectStore& store = *loc.store;
+  OutputOptions staged;
+  staged.staging_dir = root_ + "/_staging";
+  ASSERT_OK_AND_ASSIGN(auto out, OpenOutputStream(Uri("t/a/x.bin"), staged));
+  ASSERT_OK(out->Append("xyz"));
+  // The unfinished bytes live in the staging directory, not beside the object.
+  ASSERT_OK_AND_ASSIGN(auto staging, store.List(root_ + "/_staging"));
+  ASSERT_EQ(staging.size(), 1u);
+  EXPECT_FALSE(fs::exists(root_ + "/t/a/x.bin"));
+  ASSERT_OK(out->Commit());
+  ASSERT_OK_AND_ASSIGN(auto after, store.List(root_ + "/_staging"));
+  EXPECT_TRUE(after.empty());
+  ASSERT_OK_AND_ASSIGN(auto other, OpenOutputStream(Uri("t/b/y.bin")));
+  ASSERT_OK(other->Append("1"));
+  ASSERT_OK(other->Commit());
+  ASSERT_OK_AND_ASSIGN(auto all, store.List(root_ + "/t"));
+  EXPECT_EQ(all.size(), 2u);
+  ASSERT_OK_AND_ASSIGN(auto some, store.List(root_ + "/t/a/x"));
+  ASSERT_EQ(some.size(), 1u);
+  EXPECT_EQ(some[0].path, root_ + "/t/a/x.bin");
+  EXPECT_EQ(some[0].size, 3u);
+  ASSERT_OK(store.Delete(root_ + "/t/a/x.bin"));
+  ASSERT_OK(store.Delete(root_ + "/t/a/x.bin"));
+  ASSERT_OK_AND_ASSIGN(auto left, store.List(root_ + "/t"));
+  EXPECT_EQ(left.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(auto none, store.List(root_ + "/missing"));
+  EXPECT_TRUE(none.empty());
+}
+
 TEST_F(ObjectStoreConformance, PlainPathsAreLocalFiles) {
   ASSERT_OK_AND_ASSIGN(auto out, OpenOutputStream(root_ + "/plain.txt"));
   ASSERT_OK(out->Append("p"));

@@ -137,6 +137,11 @@ class DictSlots {
   std::vector<Slot> slots_;
   std::vector<uint64_t> hashes_;  // by entry, for resizing
   size_t mask_ = 0;
+
+ public:
+  uint64_t MemoryBytes() const {
+    return slots_.capacity() * sizeof(Slot) + hashes_.capacity() * sizeof(uint64_t);
+  }
 };
 
 // Encoded pages of one column chunk, in blocks of fixed size: memory grows
@@ -157,6 +162,9 @@ class PageBuffer {
     }
   }
   size_t size() const { return size_; }
+  // Memory held: whole blocks (reserved block memory is touched as filled,
+  // so the size is what is resident).
+  size_t MemoryBytes() const { return size_ + blocks_.capacity() * sizeof(std::string); }
   Status WriteTo(OutputStream* out) const {
     for (const std::string& block : blocks_) LP_RETURN_IF_ERROR(out->Append(block));
     return Status::OK();
@@ -190,6 +198,13 @@ class ColumnWriter {
 
   // Appends rows [begin, end) of `column`.
   virtual Status Append(const Column& column, size_t begin, size_t end) = 0;
+
+  // Heap memory held by the column's buffers (for memory bounds).
+  uint64_t MemoryBytes() const {
+    return pages_.MemoryBytes() + body_.capacity() + levels_.capacity() + compressed_.capacity() +
+           trial_.capacity() + header_.capacity() + dict_page_.capacity() + def_levels_.capacity() +
+           OwnMemoryBytes();
+  }
 
   // Uncompressed bytes buffered for the open row group.
   uint64_t BufferedUncompressed() const {
@@ -263,6 +278,8 @@ class ColumnWriter {
   virtual void EncodeValues(std::string* body, Encoding* encoding) = 0;
   virtual bool HasDictionary() const { return false; }
   virtual uint64_t DictionaryBytes() const { return 0; }
+  // Heap memory of the subclass's own buffers.
+  virtual uint64_t OwnMemoryBytes() const { return 0; }
   virtual void EncodeDictionary(std::string* body, int32_t* count) {}
   virtual void FillMinMax(Statistics* st) = 0;
   virtual void ResetChunk() = 0;
@@ -445,6 +462,7 @@ class BoolColumnWriter final : public ColumnWriter {
 
  private:
   std::vector<uint8_t> page_;
+  uint64_t OwnMemoryBytes() const override { return page_.capacity(); }
   bool seen_true_ = false;
   bool seen_false_ = false;
 };
@@ -542,6 +560,9 @@ class DictColumnWriter : public ColumnWriter {
   uint64_t page_plain_bytes_ = 0;
   std::vector<uint32_t> indices_;
   std::string plain_;
+  uint64_t PageMemoryBytes() const {
+    return indices_.capacity() * sizeof(uint32_t) + plain_.capacity();
+  }
 };
 
 // ---------------------------------------------------------------- fixed width
@@ -646,6 +667,10 @@ class FixedColumnWriter final : public DictColumnWriter {
   bool has_minmax_ = false;
   T min_{};
   T max_{};
+
+  uint64_t OwnMemoryBytes() const override {
+    return PageMemoryBytes() + dict_.capacity() * sizeof(T) + slots_.MemoryBytes();
+  }
 };
 
 // ---------------------------------------------------------------- binary
@@ -772,6 +797,11 @@ class BinaryColumnWriter final : public DictColumnWriter {
   DictSlots slots_;
   bool has_minmax_ = false;
   std::string min_, max_;
+
+  uint64_t OwnMemoryBytes() const override {
+    return PageMemoryBytes() + dict_.capacity() + starts_.capacity() * sizeof(uint32_t) +
+           slots_.MemoryBytes() + min_.capacity() + max_.capacity();
+  }
 };
 
 // ---------------------------------------------------------------- enum
@@ -858,6 +888,11 @@ class EnumColumnWriter final : public ColumnWriter {
   std::vector<bool> used_;
   std::vector<uint32_t> indices_;
   std::string plain_;
+
+  uint64_t OwnMemoryBytes() const override {
+    return dict_.capacity() + used_.capacity() / 8 + indices_.capacity() * sizeof(uint32_t) +
+           plain_.capacity();
+  }
 };
 
 // ---------------------------------------------------------------- file
@@ -967,6 +1002,11 @@ class ParquetFileWriter final : public FileWriter {
   uint64_t bytes_written() const override {
     uint64_t total = out_->position();
     for (const auto& c : columns_) total += c->BufferedEncoded();
+    return total;
+  }
+  uint64_t memory_bytes() const override {
+    uint64_t total = 0;
+    for (const auto& c : columns_) total += c->MemoryBytes();
     return total;
   }
 

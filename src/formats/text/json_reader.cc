@@ -715,3 +715,30 @@ Result<uint64_t> CountJsonArrayElements(InputFile* file) {
 }
 
 }  // namespace lakepipe::text
+
+namespace lakepipe {
+
+struct JsonRecordParser::Impl {
+  explicit Impl(const Schema& schema) : parser(schema) {}
+  text::JsonRowParser parser;
+  std::string padded;  // the input, then kRecordPadding bytes for simdjson
+};
+
+JsonRecordParser::JsonRecordParser(SchemaPtr schema)
+    : schema_(std::move(schema)), impl_(std::make_unique<Impl>(*schema_)) {}
+JsonRecordParser::~JsonRecordParser() = default;
+JsonRecordParser::JsonRecordParser(JsonRecordParser&&) noexcept = default;
+JsonRecordParser& JsonRecordParser::operator=(JsonRecordParser&&) noexcept = default;
+
+bool JsonRecordParser::Parse(std::string_view json, RecordBatch* out, std::string* reason) {
+  if (text::IsBlank(json)) {
+    *reason = "empty input: expected a JSON object";
+    return false;
+  }
+  std::string& padded = impl_->padded;
+  padded.assign(json);
+  padded.append(text::kRecordPadding, '\0');
+  return impl_->parser.ParseRow(padded.data(), json.size(), out, reason);
+}
+
+}  // namespace lakepipe

@@ -100,4 +100,35 @@ class JsonRowWriter {
 // the schema's plans on every call: for many rows use JsonRowWriter.
 void AppendJsonRow(const RecordBatch& batch, size_t row, std::string* out);
 
+// Parses single JSON objects (e.g. Kafka message values) into rows of one
+// schema, with the JSON Lines reader's parser and its rules above (keys
+// matched by name, exact conversions, the same reasons for bad records).
+// Keeps a padded copy of each input (simdjson reads past the end) and the
+// parser's scratch memory between calls: build one per schema and reuse it.
+// Thread-safety: none; one thread at a time.
+class JsonRecordParser {
+ public:
+  explicit JsonRecordParser(SchemaPtr schema);
+  ~JsonRecordParser();
+  JsonRecordParser(JsonRecordParser&&) noexcept;
+  JsonRecordParser& operator=(JsonRecordParser&&) noexcept;
+
+  const SchemaPtr& schema() const { return schema_; }
+
+  // Appends the object in `json` (surrounding JSON whitespace allowed) to
+  // `*out` as one committed row and returns true. Otherwise returns false,
+  // leaves `*out` as it was and sets `*reason`: "invalid JSON (...)",
+  // "expected a JSON object, got ...", "field 'x': missing, and the field is
+  // not nullable", "field 'x': expected int, got \"abc\"" (for an enum:
+  // "expected one of the symbols A, B, got \"C\""). An empty or blank
+  // input is "empty input: expected a JSON object".
+  // REQUIRES: out->schema() has schema()'s fields.
+  bool Parse(std::string_view json, RecordBatch* out, std::string* reason);
+
+ private:
+  struct Impl;
+  SchemaPtr schema_;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace lakepipe

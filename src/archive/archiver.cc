@@ -1,0 +1,585 @@
+#include "archive/archiver.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include <malloc.h>
+
+#include <fmt/format.h>
+
+#include "archive/dead_letters.h"
+#include "archive/partitioner.h"
+#include "core/units.h"
+#include "storage/object_store.h"
+
+namespace lakepipe::archive {
+
+std::string CutMetadata(int64_t cut) { return fmt::format("lakepipe:v1 cut={}", cut); }
+
+std::optional<int64_t> ParseCutMetadata(std::string_view metadata) {
+  constexpr std::string_view kPrefix = "lakepipe:v1 cut=";
+  if (metadata.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  std::string_view digits = metadata.substr(kPrefix.size());
+  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  int64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr size_t kStagingRows = 1024;  // rows handed to a writer at a time
+// How many payload bytes may go into a file between size checks (computing
+// a writer's size walks its columns).
+constexpr uint64_t kSizeCheckBytes = 1 << 20;
+constexpr size_t kPollMessages = 4096;
+constexpr auto kPollTimeout = std::chrono::milliseconds(200);
+constexpr auto kBrokerTimeout = std::chrono::seconds(15);
+
+// Everything that depends on the topic: table, decoding, partitioning.
+struct TopicContext {
+  std::string table;
+  std::unique_ptr<RecordDecoder> decoder;
+  std::optional<Partitioner> partitioner;
+};
+
+struct OpenFile {
+  std::string partition_path;  // the Hive path, e.g. "event_date=2026-11-21/hour=05"
+  std::string path;
+  std::unique_ptr<FileWriter> writer;
+  RecordBatch staging;
+  uint64_t records = 0;
+  uint64_t unchecked_bytes = 0;  // payload bytes since Bytes() was last compared
+
+  explicit OpenFile(SchemaPtr schema) : staging(std::move(schema)) {}
+  // The file's size so far (for --flush-bytes).
+  uint64_t Bytes() const { return writer->bytes_written() + staging.ByteSize(); }
+  // Memory held for the file (for --max-buffer-bytes).
+  uint64_t Memory() const { return writer->memory_bytes() + staging.ByteSize(); }
+};
+
+struct PartitionState {
+  kafka::TopicPartition tp;
+  TopicContext* context = nullptr;
+  int64_t segment_start = -1;  // S; -1: unknown until the first record
+  int64_t next_offset = -1;    // after the last record consumed
+  std::optional<int64_t> replay_cut;
+  std::map<std::string, std::unique_ptr<OpenFile>> files;  // by partition path
+  uint64_t segment_records = 0;                            // records read in the segment
+  uint64_t segment_dead = 0;                               // of those, dead letters
+  std::optional<Clock::time_point> segment_started;
+  std::unique_ptr<RecordBatch> scratch;
+  OpenFile* last_file = nullptr;  // where the previous record went
+};
+
+}  // namespace
+
+struct Archiver::Impl {
+  ArchiveOptions options;
+  const FormatInfo* format = nullptr;
+  StoreLocation lake;
+  std::unique_ptr<kafka::Consumer> consumer;
+  std::unique_ptr<kafka::Producer> dlq_producer;
+  std::unique_ptr<DeadLetterSink> dead_letters;
+  std::map<std::string, TopicContext> topics;
+  std::unordered_map<kafka::TopicPartition, std::unique_ptr<PartitionState>,
+                     kafka::TopicPartitionHash>
+      states;
+  Status error;  // first fatal error, also from rebalance callbacks
+  std::string path_scratch;
+
+  mutable std::mutex stats_mu;
+  ArchiveStats stats;
+  Clock::time_point started = Clock::now();
+  std::optional<Clock::time_point> first_record;
+  Clock::time_point last_record_seen;
+  Clock::time_point last_activity = Clock::now();  // last record or assignment
+  bool joined = false;  // the group has answered with an assignment (maybe empty)
+
+  void Log(const std::string& line) const {
+    if (options.log) {
+      options.log(line);
+    } else {
+      fmt::print(stderr, "lakepipe archive: {}\n", line);
+    }
+  }
+
+  std::string TableDir(const TopicContext& ctx) const {
+    return fmt::format("{}/{}/raw/{}", lake.path, ctx.table, options.format);
+  }
+  std::string StagingDir(const PartitionState& s) const {
+    return fmt::format("{}/_lakepipe/staging/{}/{}+{}", lake.path, s.context->table, s.tp.topic,
+                       s.tp.partition);
+  }
+
+  Result<OpenFile*> FileFor(PartitionState& s, const std::string& partition_path,
+                            int64_t first_offset) {
+    auto it = s.files.find(partition_path);
+    if (it != s.files.end()) return it->second.get();
+    auto file = std::make_unique<OpenFile>(s.context->decoder->schema());
+    file->partition_path = partition_path;
+    const std::string dir = partition_path.empty()
+                                ? TableDir(*s.context)
+                                : fmt::format("{}/{}", TableDir(*s.context), partition_path);
+    file->path = fmt::format("{}/{}+{}+{:020}{}", dir, s.tp.topic, s.tp.partition, first_offset,
+                             format->extensions.front());
+    OutputOptions out_options = options.write.output;
+    out_options.staging_dir = StagingDir(s);
+    LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out,
+                        lake.store->OpenOutput(file->path, out_options));
+    LP_ASSIGN_OR_RETURN(
+        file->writer,
+        format->new_writer(std::move(out), s.context->decoder->schema(), options.write));
+    OpenFile* raw = file.get();
+    s.files.emplace(partition_path, std::move(file));
+    return raw;
+  }
+
+  static Status FlushStaging(OpenFile& f) {
+    if (f.staging.num_rows() == 0) return Status::OK();
+    LP_RETURN_IF_ERROR(f.writer->Write(f.staging));
+    f.staging.Clear();
+    return Status::OK();
+  }
+
+  // While replaying a cut found in the commit metadata, the segment may only
+  // end exactly there: the files of the interrupted run may already be
+  // visible, and any other cut would write different ones.
+  static bool Cuttable(const PartitionState& s) {
+    return !s.replay_cut || s.next_offset >= *s.replay_cut;
+  }
+
+  // Finishes the segment when allowed, else discards it uncommitted (the
+  // next owner replays it to the same cut).
+  Status FinishOrAbort(PartitionState& s) {
+    if (Cuttable(s)) return Cut(s);
+    Abort(s);
+    return Status::OK();
+  }
+
+  // The records of an aborted segment go back to the group uncommitted:
+  // they no longer count as consumed, so consumed = archived + dead-lettered.
+  void Abort(PartitionState& s) {
+    for (auto& [path, file] : s.files) file->writer->Abort();
+    s.files.clear();
+    s.last_file = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(stats_mu);
+      stats.consumed -= std::min(stats.consumed, s.segment_records);
+    }
+    s.segment_records = 0;
+    s.segment_dead = 0;
+    s.segment_started.reset();
+  }
+
+  // Closes the segment [S, E) of `s`: intent, files, end (see archiver.h).
+  Status Cut(PartitionState& s) {
+    if (s.next_offset < 0 || s.segment_start < 0 || s.next_offset <= s.segment_start) {
+      s.segment_started.reset();
+      return Status::OK();
+    }
+    const int64_t start = s.segment_start;
+    const int64_t end = s.next_offset;
+    if (!s.files.empty() && s.replay_cut != end) {
+      Status intent = consumer->Commit({{s.tp, start, CutMetadata(end)}});
+      if (!intent.ok())
+        return intent.WithContext(
+            fmt::format("committing the cut of {}[{}]", s.tp.topic, s.tp.partition));
+    }
+    uint64_t records = 0, bytes = 0, files = 0;
+    for (auto& [path, file] : s.files) {
+      LP_RETURN_IF_ERROR(FlushStaging(*file));
+      records += file->writer->rows_written();
+      LP_RETURN_IF_ERROR(file->writer->Finish());
+      bytes += file->writer->bytes_written();
+      ++files;
+    }
+    LP_ASSIGN_OR_RETURN(DeadLetterSink::FlushResult dead, dead_letters->Flush());
+    Status done = consumer->Commit({{s.tp, end, ""}});
+    if (!done.ok())
+      return done.WithContext(
+          fmt::format("committing offset {} of {}[{}]", end, s.tp.topic, s.tp.partition));
+    s.files.clear();
+    s.last_file = nullptr;
+    // The writers' buffers are free now; give the pages back so that peak
+    // RSS follows the open files, not the history of closed ones.
+    if (files > 0) malloc_trim(0);
+    s.segment_start = end;
+    const uint64_t dead_records = s.segment_dead;
+    s.segment_records = 0;
+    s.segment_dead = 0;
+    s.segment_started.reset();
+    s.replay_cut.reset();
+    std::lock_guard<std::mutex> lock(stats_mu);
+    stats.archived += records;
+    stats.files_written += files;
+    stats.bytes_written += bytes;
+    // The sink flushes the dead letters of every partition at once; they
+    // count with the segment that holds their offsets.
+    stats.dead_lettered += dead_records;
+    stats.dead_letter_files += dead.to_files;
+    return Status::OK();
+  }
+
+  // Reports offsets lost between `expected` and the log start; returns the
+  // number lost (0 when the gap is not a loss, e.g. transaction markers).
+  Status CheckLoss(PartitionState& s, int64_t expected, int64_t seen) {
+    auto marks = consumer->Watermarks(s.tp, kBrokerTimeout);
+    if (!marks.ok()) return marks.status();
+    const int64_t low = marks->first;
+    if (low <= expected) return Status::OK();
+    const int64_t last_lost = std::min(low, seen) - 1;
+    const uint64_t lost = static_cast<uint64_t>(last_lost - expected + 1);
+    // A replayed cut cannot be reproduced once part of its records are gone.
+    s.replay_cut.reset();
+    Log(fmt::format(
+        "DATA LOSS: {}[{}] offsets {}..{} ({} records) were removed by retention before they "
+        "were archived; continuing from offset {}",
+        s.tp.topic, s.tp.partition, expected, last_lost, FormatCount(lost), last_lost + 1));
+    {
+      std::lock_guard<std::mutex> lock(stats_mu);
+      stats.data_loss_records += lost;
+      stats.data_loss_ranges += 1;
+    }
+    if (options.strict) {
+      return DataLossError("{}[{}] offsets {}..{} were lost to retention (--strict)", s.tp.topic,
+                           s.tp.partition, expected, last_lost);
+    }
+    return Status::OK();
+  }
+
+  // Records consumed since the stats were last updated (see FlushCounts).
+  uint64_t consumed_unreported = 0;
+
+  void FlushCounts() {
+    if (consumed_unreported == 0) return;
+    std::lock_guard<std::mutex> lock(stats_mu);
+    stats.consumed += consumed_unreported;
+    consumed_unreported = 0;
+    last_record_seen = Clock::now();
+    if (!first_record) first_record = last_record_seen;
+    stats.active_seconds =
+        std::max(stats.active_seconds,
+                 std::chrono::duration<double>(last_record_seen - *first_record).count());
+  }
+
+  Status Handle(PartitionState& s, const kafka::MessageView& m) {
+    if (s.next_offset >= 0 && m.offset < s.next_offset) return Status::OK();
+    const int64_t expected = s.next_offset >= 0 ? s.next_offset : s.segment_start;
+    if (expected >= 0 && m.offset > expected) LP_RETURN_IF_ERROR(CheckLoss(s, expected, m.offset));
+    if (s.segment_start < 0) s.segment_start = m.offset;  // nothing committed yet
+    if (!s.segment_started) s.segment_started = Clock::now();
+    ++consumed_unreported;
+    // Decode straight into the file the previous record went to (records of
+    // a partition mostly share a partition path); move the row if not.
+    OpenFile* file = s.last_file;
+    RecordBatch* into = file != nullptr ? &file->staging : s.scratch.get();
+    std::string reason;
+    LP_ASSIGN_OR_RETURN(bool decoded, s.context->decoder->Decode(m.value, into, &reason));
+    if (decoded) {
+      const size_t row = into->num_rows() - 1;
+      s.context->partitioner->PathFor(*into, row, m.timestamp_ms, &path_scratch);
+      if (file == nullptr || path_scratch != file->partition_path) {
+        LP_ASSIGN_OR_RETURN(file, FileFor(s, path_scratch, m.offset));
+        if (into != &file->staging) {
+          file->staging.AppendRowFrom(*into, row);
+          into->TruncateRows(row);
+        }
+        s.last_file = file;
+      }
+      ++file->records;
+      file->unchecked_bytes += m.value.size();
+      bool check_size = file->unchecked_bytes >= kSizeCheckBytes;
+      if (file->staging.num_rows() >= kStagingRows) {
+        LP_RETURN_IF_ERROR(FlushStaging(*file));
+        check_size = true;
+      }
+      if (check_size) file->unchecked_bytes = 0;
+      s.next_offset = m.offset + 1;
+      ++s.segment_records;
+      if (s.replay_cut) {
+        if (s.next_offset >= *s.replay_cut) return Cut(s);
+      } else if (file->records >= options.flush_records ||
+                 (check_size && file->Bytes() >= options.flush_bytes)) {
+        return Cut(s);
+      }
+      return Status::OK();
+    }
+    ++s.segment_dead;
+    LP_RETURN_IF_ERROR(dead_letters->Add(DeadLetter{m.topic, m.partition, m.offset, m.has_key,
+                                                    m.key, m.value, m.timestamp_ms, reason}));
+    s.next_offset = m.offset + 1;
+    ++s.segment_records;
+    if (s.replay_cut && s.next_offset >= *s.replay_cut) return Cut(s);
+    return Status::OK();
+  }
+
+  // Time-based rotation, and the global memory bound.
+  Status Housekeeping() {
+    const auto now = Clock::now();
+    for (auto& [tp, s] : states) {
+      if (!s->replay_cut && s->segment_started &&
+          now - *s->segment_started >= options.rotate_interval) {
+        LP_RETURN_IF_ERROR(Cut(*s));
+      }
+    }
+    while (true) {
+      uint64_t total = 0, largest = 0;
+      PartitionState* victim = nullptr;
+      for (auto& [tp, s] : states) {
+        for (auto& [path, f] : s->files) {
+          const uint64_t b = f->Memory();
+          total += b;
+          if (b > largest && !s->replay_cut) {
+            largest = b;
+            victim = s.get();
+          }
+        }
+      }
+      {
+        std::lock_guard<std::mutex> lock(stats_mu);
+        stats.buffered_bytes = total;
+      }
+      if (total < options.max_buffer_bytes || victim == nullptr) return Status::OK();
+      LP_RETURN_IF_ERROR(Cut(*victim));
+    }
+  }
+
+  Status FinishAll() {
+    for (auto& [tp, s] : states) LP_RETURN_IF_ERROR(FinishOrAbort(*s));
+    return Status::OK();
+  }
+
+  void RefreshStats() {
+    std::map<kafka::TopicPartition, int64_t> lag = consumer->Lag();
+    int64_t total = 0;
+    for (const auto& [tp, l] : lag) {
+      if (l < 0) {
+        total = -1;
+        break;
+      }
+      total += l;
+    }
+    uint64_t open = 0;
+    for (auto& [tp, s] : states) open += s->files.size();
+    std::lock_guard<std::mutex> lock(stats_mu);
+    stats.lag = total;
+    stats.open_files = open;
+    stats.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  }
+};
+
+Archiver::Archiver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Archiver::~Archiver() = default;
+
+Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
+  auto impl = std::make_unique<Impl>();
+  if (options.topics.empty()) return InvalidArgumentError("no topics to archive: give --topic");
+  if (options.group.empty()) return InvalidArgumentError("no consumer group: give --group");
+  if (options.lake.empty())
+    return InvalidArgumentError("no lake: give --lake (a path or file:// URI)");
+  if (options.flush_records == 0 || options.flush_bytes == 0 || options.max_buffer_bytes == 0 ||
+      options.rotate_interval.count() <= 0) {
+    return InvalidArgumentError(
+        "--flush-records, --flush-bytes, --max-buffer-bytes and --rotate-interval must be "
+        "positive");
+  }
+  LP_ASSIGN_OR_RETURN(impl->format, FormatRegistry::Default().Find(options.format));
+  LP_ASSIGN_OR_RETURN(impl->lake, ObjectStoreRegistry::Default().Resolve(options.lake));
+  while (impl->lake.path.size() > 1 && impl->lake.path.back() == '/') impl->lake.path.pop_back();
+  for (const std::string& topic : options.topics) {
+    TopicContext ctx;
+    ctx.table = options.table.empty() ? topic : options.table;
+    DecoderOptions d = options.decoder;
+    if (d.subject.empty()) d.subject = topic + "-value";
+    auto decoder = RecordDecoder::Make(d);
+    if (!decoder.ok()) return decoder.status().WithContext(fmt::format("topic '{}'", topic));
+    ctx.decoder = std::move(decoder).value();
+    auto partitioner =
+        Partitioner::Make(*ctx.decoder->schema(), options.partition_by, options.time_field);
+    if (!partitioner.ok()) return partitioner.status().WithContext("--partition-by");
+    ctx.partitioner.emplace(std::move(partitioner).value());
+    impl->topics.emplace(topic, std::move(ctx));
+  }
+  kafka::ProducerOptions po;
+  po.brokers = options.brokers;
+  po.settings = options.kafka_settings;
+  LP_ASSIGN_OR_RETURN(impl->dlq_producer, kafka::Producer::Make(po));
+  DeadLetterOptions dlq;
+  dlq.topic = options.dlq_topic;
+  dlq.fallback_root = impl->lake.path + "/_rejected";
+  impl->dead_letters = std::make_unique<DeadLetterSink>(dlq, impl->dlq_producer.get());
+  impl->options = std::move(options);
+  auto archiver = std::unique_ptr<Archiver>(new Archiver(std::move(impl)));
+  kafka::ConsumerOptions co;
+  co.brokers = archiver->impl_->options.brokers;
+  co.group_id = archiver->impl_->options.group;
+  co.topics = archiver->impl_->options.topics;
+  co.settings = archiver->impl_->options.kafka_settings;
+  LP_ASSIGN_OR_RETURN(archiver->impl_->consumer, kafka::Consumer::Make(co, archiver.get()));
+  return archiver;
+}
+
+void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) {
+  Impl& im = *impl_;
+  {
+    std::lock_guard<std::mutex> lock(im.stats_mu);
+    ++im.stats.rebalances;
+  }
+  // --exit-when-idle counts from the (re)join, not from the start: joining
+  // a group can take seconds.
+  im.last_activity = Clock::now();
+  im.joined = true;
+  if (partitions.empty() || !im.error.ok()) return;
+  auto committed = im.consumer->Committed(partitions, kBrokerTimeout);
+  if (!committed.ok()) {
+    im.error = committed.status().WithContext("reading committed offsets");
+    return;
+  }
+  for (const kafka::OffsetAndMetadata& c : *committed) {
+    auto ctx = im.topics.find(c.tp.topic);
+    if (ctx == im.topics.end()) continue;
+    auto s = std::make_unique<PartitionState>();
+    s->tp = c.tp;
+    s->context = &ctx->second;
+    s->scratch = std::make_unique<RecordBatch>(ctx->second.decoder->schema());
+    s->segment_start = c.offset >= 0 ? c.offset : -1;
+    s->replay_cut = ParseCutMetadata(c.metadata);
+    if (c.offset >= 0) {
+      // Offsets below the log start were removed before they were archived.
+      Status st = im.CheckLoss(*s, c.offset, INT64_MAX);
+      if (!st.ok()) {
+        im.error = st;
+        return;
+      }
+      auto marks = im.consumer->Watermarks(c.tp, kBrokerTimeout);
+      if (marks.ok() && marks->first > c.offset) {
+        s->segment_start = marks->first;
+        s->next_offset = marks->first;
+        s->replay_cut.reset();
+      }
+    }
+    // Leftovers of a writer that was killed while finishing a segment.
+    auto leftovers = im.lake.store->List(im.StagingDir(*s));
+    if (leftovers.ok()) {
+      for (const ObjectInfo& o : *leftovers) im.lake.store->Delete(o.path).IgnoreError();
+    }
+    im.states[c.tp] = std::move(s);
+  }
+}
+
+void Archiver::OnRevoked(const std::vector<kafka::TopicPartition>& partitions, bool lost) {
+  Impl& im = *impl_;
+  for (const kafka::TopicPartition& tp : partitions) {
+    auto it = im.states.find(tp);
+    if (it == im.states.end()) continue;
+    PartitionState& s = *it->second;
+    if (lost || !im.error.ok()) {
+      im.Abort(s);
+    } else {
+      Status st = im.FinishOrAbort(s);
+      if (!st.ok()) {
+        // The new owner replays from the last committed offset; nothing is lost.
+        im.Log(fmt::format(
+            "warning: could not finish {}[{}] on revoke ({}); its open files were discarded and "
+            "the new owner will replay them",
+            tp.topic, tp.partition, st.message()));
+        im.Abort(s);
+      }
+    }
+    im.states.erase(it);
+  }
+}
+
+ArchiveStats Archiver::Snapshot() const {
+  std::lock_guard<std::mutex> lock(impl_->stats_mu);
+  ArchiveStats s = impl_->stats;
+  s.seconds = std::chrono::duration<double>(Clock::now() - impl_->started).count();
+  return s;
+}
+
+Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
+  Impl& im = *impl_;
+  im.started = Clock::now();
+  im.last_activity = Clock::now();
+  Clock::time_point next_stats = Clock::now() + im.options.stats_interval;
+  uint64_t last_consumed = 0;
+  double last_seconds = 0;
+  while (!stop.load(std::memory_order_relaxed) && im.error.ok()) {
+    auto batch = im.consumer->Poll(kPollTimeout, kPollMessages);
+    if (!im.error.ok()) break;
+    if (!batch.ok()) {
+      im.error = batch.status();
+      break;
+    }
+    bool any = false;
+    PartitionState* state = nullptr;  // of the previous record
+    for (const kafka::MessageView& m : *batch) {
+      any = true;
+      if (state == nullptr || state->tp.partition != m.partition || state->tp.topic != m.topic) {
+        auto it = im.states.find(kafka::TopicPartition{std::string(m.topic), m.partition});
+        if (it == im.states.end()) {
+          state = nullptr;
+          continue;  // not ours (any more)
+        }
+        state = it->second.get();
+      }
+      Status st = im.Handle(*state, m);
+      if (!st.ok()) {
+        im.error = st;
+        break;
+      }
+    }
+    im.FlushCounts();
+    if (!im.error.ok()) break;
+    if (any) im.last_activity = Clock::now();
+    if (Status st = im.Housekeeping(); !st.ok()) {
+      im.error = st;
+      break;
+    }
+    if (Clock::now() >= next_stats) {
+      im.RefreshStats();
+      const ArchiveStats s = Snapshot();
+      const double rate =
+          (s.seconds > last_seconds)
+              ? static_cast<double>(s.consumed - last_consumed) / (s.seconds - last_seconds)
+              : 0;
+      im.Log(fmt::format(
+          "consumed {} ({:.0f}/s), archived {}, dead letters {}, files {} ({}), open files {} "
+          "({} buffered), lag {}{}",
+          FormatCount(s.consumed), rate, FormatCount(s.archived), FormatCount(s.dead_lettered),
+          FormatCount(s.files_written), FormatBytes(s.bytes_written), s.open_files,
+          FormatBytes(s.buffered_bytes), s.lag < 0 ? std::string("?") : FormatCount(s.lag),
+          s.data_loss_records
+              ? fmt::format(", DATA LOSS {} records", FormatCount(s.data_loss_records))
+              : std::string()));
+      last_consumed = s.consumed;
+      last_seconds = s.seconds;
+      next_stats = Clock::now() + im.options.stats_interval;
+    }
+    if (im.options.exit_when_idle.count() > 0 && im.joined &&
+        Clock::now() - im.last_activity >= im.options.exit_when_idle)
+      break;
+  }
+  // Finish what is open (unless something is broken), then leave the group.
+  Status finished = im.error.ok() ? im.FinishAll() : Status::OK();
+  if (!finished.ok() && im.error.ok()) im.error = finished;
+  if (!im.error.ok()) {
+    for (auto& [tp, s] : im.states) im.Abort(*s);
+  }
+  im.states.clear();
+  Status closed = im.consumer->Close();
+  im.RefreshStats();
+  if (!im.error.ok()) return im.error;
+  if (!closed.ok()) return closed;
+  return Snapshot();
+}
+
+}  // namespace lakepipe::archive

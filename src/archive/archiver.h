@@ -1,0 +1,114 @@
+// The archiver: Kafka topics into Hive-partitioned files of a lake, exactly
+// once.
+//
+// Records of one Kafka partition are cut into segments [S, E). A segment's
+// records go to one file per partition path, named
+//   <lake>/<table>/raw/<format>/<path>/<topic>+<partition>+<first offset>.<ext>
+// where the first offset is that of the file's first record. Closing a
+// segment takes three steps:
+//   1. commit offset S with the metadata "lakepipe:v1 cut=E" (the intent);
+//   2. finish every file of the segment (fsync, atomic rename) and flush the
+//      dead letters of the segment;
+//   3. commit offset E.
+// A crash before 1 leaves nothing visible for offsets >= S; a crash between
+// 1 and 3 is replayed from S and cut again at E, which rebuilds the same
+// files with the same names and the same records and overwrites them. So
+// every offset ends up in exactly one file, whatever kills the process.
+// Commits from a consumer whose partitions were taken away are refused by
+// the group (generation fencing).
+//
+// A segment closes when one of its files reaches flush_records or
+// flush_bytes, when rotate_interval has passed since its first record (also
+// when the partition receives nothing more), when max_buffer_bytes is
+// reached across all open files (the partition with the largest file
+// first), when the partition is revoked, at shutdown, and at a cut replayed
+// from the commit metadata.
+//
+// Thread-safety: Run() uses the calling thread; stats may be read with
+// Snapshot() from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "archive/decoder.h"
+#include "formats/format.h"
+#include "kafka/consumer.h"
+#include "kafka/producer.h"
+
+namespace lakepipe::archive {
+
+struct ArchiveOptions {
+  std::string brokers;
+  std::string group;
+  std::vector<std::string> topics;
+  kafka::Settings kafka_settings;  // consumer and dead-letter producer
+  std::string lake;                // file:///path or a path
+  std::string table;               // "": the topic name
+  std::string format = "parquet";  // parquet | avro | jsonl | csv
+  WriteOptions write;
+  DecoderOptions decoder;  // input format, schema, registry
+  std::string partition_by = "event_date={event_time:%Y-%m-%d}/hour={event_time:%H}";
+  std::string time_field;  // "": the Kafka record timestamp
+  uint64_t flush_records = 100000;
+  uint64_t flush_bytes = 64ull << 20;
+  std::chrono::milliseconds rotate_interval{60000};
+  uint64_t max_buffer_bytes = 128ull << 20;
+  std::string dlq_topic;  // "": <topic>.dlq
+  // 0: run until stopped. Idle time counts from the group join (the first
+  // assignment, even an empty one) or the last record, whichever is later.
+  std::chrono::milliseconds exit_when_idle{0};
+  bool strict = false;  // stop on data loss instead of going on
+  std::chrono::milliseconds stats_interval{10000};
+  // Log lines (stats, data loss, warnings); defaults to stderr.
+  std::function<void(const std::string&)> log;
+};
+
+struct ArchiveStats {
+  uint64_t consumed = 0;           // records read from Kafka
+  uint64_t archived = 0;           // records in committed files
+  uint64_t dead_lettered = 0;      // records sent to the dead-letter topic or files
+  uint64_t dead_letter_files = 0;  // of those, how many went to files
+  uint64_t files_written = 0;
+  uint64_t bytes_written = 0;
+  uint64_t data_loss_records = 0;  // offsets lost to retention
+  uint64_t data_loss_ranges = 0;
+  uint64_t rebalances = 0;
+  uint64_t open_files = 0;
+  uint64_t buffered_bytes = 0;
+  int64_t lag = 0;  // sum over assigned partitions (-1: unknown)
+  double seconds = 0;
+  double active_seconds =
+      0;  // from the first record consumed to the last (excludes joins, idle waits)
+};
+
+class Archiver final : public kafka::RebalanceListener {
+ public:
+  static Result<std::unique_ptr<Archiver>> Make(ArchiveOptions options);
+  ~Archiver() override;
+
+  // Consumes until `stop`, exit_when_idle, or an error; then finishes open
+  // files, commits and leaves the group. Returns the final stats.
+  Result<ArchiveStats> Run(const std::atomic<bool>& stop);
+
+  ArchiveStats Snapshot() const;
+
+  void OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
+  void OnRevoked(const std::vector<kafka::TopicPartition>& partitions, bool lost) override;
+
+ private:
+  struct Impl;
+  explicit Archiver(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The metadata committed with a segment's start offset, and its parse.
+std::string CutMetadata(int64_t cut);
+std::optional<int64_t> ParseCutMetadata(std::string_view metadata);
+
+}  // namespace lakepipe::archive

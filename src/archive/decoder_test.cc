@@ -1,0 +1,389 @@
+#include "archive/decoder.h"
+
+#include "http/local_http_server.h"
+
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "core/testing.h"
+#include "formats/avro/avro_datum.h"
+#include "formats/text/text_formats.h"
+
+namespace lakepipe::archive {
+namespace {
+
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << part << "' not found in: " << text;
+}
+
+SchemaPtr MustSchema(const std::string& json) {
+  Result<Schema> schema = Schema::FromAvroJson(json);
+  EXPECT_TRUE(schema.ok()) << schema.status().ToString();
+  return std::make_shared<const Schema>(schema.ok() ? *schema : Schema());
+}
+
+std::vector<std::string> Rows(const RecordBatch& batch) {
+  std::vector<std::string> rows;
+  for (size_t r = 0; r < batch.num_rows(); ++r) {
+    std::string row;
+    AppendJsonRow(batch, r, &row);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// The Avro datum of the record `json` written with `schema`.
+std::string Datum(const SchemaPtr& schema, const std::string& json) {
+  RecordBatch batch(schema);
+  JsonRecordParser parser(schema);
+  std::string reason;
+  EXPECT_TRUE(parser.Parse(json, &batch, &reason)) << reason;
+  std::string out;
+  if (batch.num_rows() == 1) avro::AppendDatum(batch, 0, &out);
+  return out;
+}
+
+std::string Framed(int32_t id, const std::string& datum) {
+  std::string out;
+  registry::AppendConfluentHeader(id, &out);
+  return out + datum;
+}
+
+const char* kTable = R"({"type": "record", "name": "event", "fields": [
+  {"name": "id", "type": "long"},
+  {"name": "name", "type": "string"},
+  {"name": "email", "type": ["null", "string"], "default": null},
+  {"name": "color", "type": {"type": "enum", "name": "Color", "symbols": ["RED", "GREEN", "BLUE"]}},
+  {"name": "at", "type": ["null", {"type": "long", "logicalType": "timestamp-millis"}], "default": null}
+]})";
+
+// An older writer: no email and no at, id an int (promoted to long).
+const char* kWriterV1 = R"({"type": "record", "name": "event", "fields": [
+  {"name": "id", "type": "int"},
+  {"name": "name", "type": "string"},
+  {"name": "color", "type": {"type": "enum", "name": "Color", "symbols": ["RED", "GREEN"]}}
+]})";
+
+// A newer writer: an extra field the table drops, and a symbol the table lacks.
+const char* kWriterV3 = R"({"type": "record", "name": "event", "fields": [
+  {"name": "id", "type": "long"},
+  {"name": "name", "type": "string"},
+  {"name": "age", "type": "int"},
+  {"name": "email", "type": ["null", "string"]},
+  {"name": "color", "type": {"type": "enum", "name": "Color", "symbols": ["RED", "GREEN", "BLUE", "PURPLE"]}},
+  {"name": "at", "type": ["null", {"type": "long", "logicalType": "timestamp-millis"}]}
+]})";
+
+// Cannot be read as the table: no "name" and no default for it.
+const char* kWriterIncompatible = R"({"type": "record", "name": "event", "fields": [
+  {"name": "id", "type": "long"}
+]})";
+
+TEST(RecordDecoderTest, MakeChecksOptions) {
+  DecoderOptions json;
+  Result<std::unique_ptr<RecordDecoder>> d = RecordDecoder::Make(json);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(d.status().message(), "--schema"));
+
+  DecoderOptions avro;
+  avro.input_format = "avro";
+  d = RecordDecoder::Make(avro);
+  ASSERT_FALSE(d.ok());
+  EXPECT_TRUE(Contains(d.status().message(), "--schema"));
+
+  avro.registry = registry::RegistryOptions{};
+  d = RecordDecoder::Make(avro);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(d.status().message(), "subject"));
+
+  DecoderOptions csv;
+  csv.input_format = "csv";
+  csv.schema = MustSchema(kTable);
+  d = RecordDecoder::Make(csv);
+  ASSERT_FALSE(d.ok());
+  EXPECT_TRUE(Contains(d.status().message(), "unknown input format 'csv': use json or avro"));
+}
+
+TEST(RecordDecoderTest, JsonRowsAndEveryReason) {
+  DecoderOptions options;
+  options.schema = MustSchema(kTable);
+  options.max_record_bytes = 200;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordDecoder> decoder, RecordDecoder::Make(options));
+  EXPECT_EQ(decoder->schema(), options.schema);
+  RecordBatch batch(decoder->schema());
+  std::string reason;
+  ASSERT_OK_AND_ASSIGN(
+      bool ok, decoder->Decode(R"({"id": 1, "name": "a", "color": "RED", "at": 1700000000000})",
+                               &batch, &reason));
+  EXPECT_TRUE(ok) << reason;
+  ASSERT_OK_AND_ASSIGN(
+      ok, decoder->Decode(R"({"id": "2", "name": "b", "color": "BLUE", "email": "b@x"})", &batch,
+                          &reason));
+  EXPECT_TRUE(ok) << reason;
+  EXPECT_EQ(Rows(batch),
+            (std::vector<std::string>{
+                R"({"id":1,"name":"a","email":null,"color":"RED","at":"2023-11-14T22:13:20Z"})",
+                R"({"id":2,"name":"b","email":"b@x","color":"BLUE","at":null})"}));
+
+  const std::string big = R"({"id": 1, "name": ")" + std::string(300, 'x') + "\"}";
+  const std::pair<std::string, std::string> bad[] = {
+      {"", "empty input: expected a JSON object"},
+      {"not json", "expected a JSON object, got"},
+      {"[1]", "expected a JSON object, got [1]"},
+      {"{\"id\": 1,", "invalid JSON"},
+      {R"({"name": "a", "color": "RED"})", "field 'id': missing, and the field is not nullable"},
+      {R"({"id": "abc", "name": "a", "color": "RED"})", R"(field 'id': expected long, got "abc")"},
+      {R"({"id": 1, "name": "a", "color": "PINK"})",
+       R"(field 'color': expected one of the symbols RED, GREEN, BLUE, got "PINK")"},
+      {big, "oversize: the value is " + std::to_string(big.size()) +
+                " bytes, larger than the limit of 200 bytes"},
+  };
+  for (const auto& [value, want] : bad) {
+    SCOPED_TRACE(value);
+    reason.clear();
+    ASSERT_OK_AND_ASSIGN(ok, decoder->Decode(value, &batch, &reason));
+    EXPECT_FALSE(ok);
+    EXPECT_TRUE(Contains(reason, want));
+    EXPECT_EQ(batch.num_rows(), 2u);
+    for (size_t c = 0; c < batch.num_columns(); ++c) EXPECT_EQ(batch.column(c).size(), 2u);
+  }
+}
+
+TEST(RecordDecoderTest, PlainAvroWrittenWithTheTableSchema) {
+  DecoderOptions options;
+  options.input_format = "avro";
+  options.schema = MustSchema(kTable);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordDecoder> decoder, RecordDecoder::Make(options));
+  RecordBatch batch(decoder->schema());
+  std::string reason;
+  const std::string datum =
+      Datum(options.schema, R"({"id": 7, "name": "n", "color": "GREEN", "email": "e"})");
+  ASSERT_OK_AND_ASSIGN(bool ok, decoder->Decode(datum, &batch, &reason));
+  EXPECT_TRUE(ok) << reason;
+  EXPECT_EQ(
+      Rows(batch),
+      (std::vector<std::string>{R"({"id":7,"name":"n","email":"e","color":"GREEN","at":null})"}));
+
+  // Truncated, trailing bytes, a symbol index out of range: bad records.
+  for (const std::string& value :
+       {datum.substr(0, 3), datum + "x", std::string("\x0e\x02n\x00\x0a\x00", 6)}) {
+    reason.clear();
+    ASSERT_OK_AND_ASSIGN(ok, decoder->Decode(value, &batch, &reason));
+    EXPECT_FALSE(ok);
+    EXPECT_FALSE(reason.empty());
+  }
+  EXPECT_EQ(batch.num_rows(), 1u);
+}
+
+// A stand-in for a Confluent schema registry, on loopback: it implements
+//   GET  /schemas/ids/{id}                 -> {"schema": "..."} or 404
+//   GET  /subjects/{subject}/versions/latest -> {"subject", "version", "id", "schema"} or 404
+//   POST /subjects/{subject}/versions      {"schema": "..."} -> {"id": N}
+// and counts the requests for ids.
+class StandInRegistry {
+ public:
+  StandInRegistry() {
+    http_.server().Get(
+        R"(/schemas/ids/(-?\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+          std::lock_guard<std::mutex> lock(mu_);
+          ++id_requests_;
+          const int id = std::stoi(req.matches[1]);
+          auto it = schemas_.find(id);
+          if (it == schemas_.end()) {
+            res.status = 404;
+            res.set_content(R"({"error_code": 40403, "message": "Schema not found"})",
+                            "application/json");
+            return;
+          }
+          res.set_content(nlohmann::json{{"schema", it->second}}.dump(), "application/json");
+        });
+    http_.server().Get(R"(/subjects/([^/]+)/versions/latest)", [this](const httplib::Request& req,
+                                                                      httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = subjects_.find(req.matches[1]);
+      if (it == subjects_.end()) {
+        res.status = 404;
+        res.set_content(R"({"error_code": 40401, "message": "Subject not found"})",
+                        "application/json");
+        return;
+      }
+      const int id = it->second.back();
+      res.set_content(nlohmann::json{{"subject", it->first},
+                                     {"version", it->second.size()},
+                                     {"id", id},
+                                     {"schema", schemas_[id]}}
+                          .dump(),
+                      "application/json");
+    });
+    http_.server().Post(R"(/subjects/([^/]+)/versions)", [this](const httplib::Request& req,
+                                                                httplib::Response& res) {
+      const nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+      const int id = Register(req.matches[1], body["schema"].get<std::string>());
+      res.set_content(nlohmann::json{{"id", id}}.dump(), "application/json");
+    });
+    http_.Start();
+  }
+
+  int Register(const std::string& subject, const std::string& schema) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, text] : schemas_) {
+      if (text == schema) {
+        subjects_[subject].push_back(id);
+        return id;
+      }
+    }
+    const int id = next_id_++;
+    schemas_[id] = schema;
+    subjects_[subject].push_back(id);
+    return id;
+  }
+
+  int id_requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return id_requests_;
+  }
+  void Stop() { http_.Stop(); }
+
+  registry::RegistryOptions Options() const {
+    registry::RegistryOptions options;
+    options.url = http_.Url();
+    options.timeout = std::chrono::milliseconds(2000);
+    options.retry.max_attempts = 2;
+    options.retry.initial_backoff = std::chrono::milliseconds(1);
+    options.retry.max_backoff = std::chrono::milliseconds(5);
+    options.retry.deadline = std::chrono::milliseconds(3000);
+    return options;
+  }
+
+ private:
+  testing::LocalHttpServer http_;
+  std::mutex mu_;
+  std::map<int, std::string> schemas_;
+  std::map<std::string, std::vector<int>> subjects_;
+  int next_id_ = 21;
+  int id_requests_ = 0;
+};
+
+TEST(RecordDecoderTest, RegistryAvroResolvesEveryWriterIntoTheTableSchema) {
+  StandInRegistry registry;
+  const int v1 = registry.Register("events-value", kWriterV1);
+  const int v3 = registry.Register("events-value", kWriterV3);
+  const int incompatible = registry.Register("other-value", kWriterIncompatible);
+  DecoderOptions options;
+  options.input_format = "avro";
+  options.schema = MustSchema(kTable);
+  options.registry = registry.Options();
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordDecoder> decoder, RecordDecoder::Make(options));
+  RecordBatch batch(decoder->schema());
+  std::string reason;
+
+  const std::string old_record =
+      Framed(v1, Datum(MustSchema(kWriterV1), R"({"id": 1, "name": "old", "color": "GREEN"})"));
+  const std::string new_record = Framed(
+      v3,
+      Datum(MustSchema(kWriterV3),
+            R"({"id": 2, "name": "new", "age": 30, "email": "n@x", "color": "BLUE", "at": 5})"));
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_OK_AND_ASSIGN(bool ok, decoder->Decode(old_record, &batch, &reason));
+    EXPECT_TRUE(ok) << reason;
+    ASSERT_OK_AND_ASSIGN(ok, decoder->Decode(new_record, &batch, &reason));
+    EXPECT_TRUE(ok) << reason;
+  }
+  ASSERT_EQ(batch.num_rows(), 6u);
+  EXPECT_EQ(Rows(batch)[0], R"({"id":1,"name":"old","email":null,"color":"GREEN","at":null})");
+  EXPECT_EQ(
+      Rows(batch)[1],
+      R"({"id":2,"name":"new","email":"n@x","color":"BLUE","at":"1970-01-01T00:00:00.005Z"})");
+  // Each writer schema was fetched once.
+  EXPECT_EQ(registry.id_requests(), 2);
+
+  const std::string purple = Framed(
+      v3,
+      Datum(MustSchema(kWriterV3),
+            R"({"id": 3, "name": "p", "age": 1, "email": null, "color": "PURPLE", "at": null})"));
+  const std::pair<std::string, std::string> bad[] = {
+      {R"({"id": 1})", "does not start with the Confluent magic byte 0x00 (found 0x7b)"},
+      {std::string("\0\0", 2), "too short for the Confluent wire format"},
+      {Framed(999, "x"), "unknown schema id 999"},
+      {Framed(incompatible, Datum(MustSchema(kWriterIncompatible), R"({"id": 1})")),
+       "cannot be read as the table schema"},
+      {purple, "PURPLE"},
+      {old_record.substr(0, old_record.size() - 2), "schema id " + std::to_string(v1)},
+  };
+  for (const auto& [value, want] : bad) {
+    SCOPED_TRACE(want);
+    reason.clear();
+    ASSERT_OK_AND_ASSIGN(bool ok, decoder->Decode(value, &batch, &reason));
+    EXPECT_FALSE(ok);
+    EXPECT_TRUE(Contains(reason, want));
+  }
+  EXPECT_EQ(batch.num_rows(), 6u);
+  // Unknown ids are remembered for a while: no new request for the same id.
+  const int requests = registry.id_requests();
+  ASSERT_OK_AND_ASSIGN(bool ok, decoder->Decode(Framed(999, "x"), &batch, &reason));
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(registry.id_requests(), requests);
+}
+
+TEST(RecordDecoderTest, TableSchemaFromTheSubjectsLatestVersion) {
+  StandInRegistry registry;
+  const int v1 = registry.Register("events-value", kWriterV1);
+  registry.Register("events-value", kTable);
+  DecoderOptions options;
+  options.input_format = "avro";
+  options.registry = registry.Options();
+  options.subject = "events-value";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordDecoder> decoder, RecordDecoder::Make(options));
+  EXPECT_EQ(decoder->schema()->avro_json(), kTable);
+  RecordBatch batch(decoder->schema());
+  std::string reason;
+  ASSERT_OK_AND_ASSIGN(
+      bool ok, decoder->Decode(Framed(v1, Datum(MustSchema(kWriterV1),
+                                                R"({"id": 4, "name": "x", "color": "RED"})")),
+                               &batch, &reason));
+  EXPECT_TRUE(ok) << reason;
+  EXPECT_EQ(Rows(batch)[0], R"({"id":4,"name":"x","email":null,"color":"RED","at":null})");
+
+  options.subject = "missing-value";
+  Result<std::unique_ptr<RecordDecoder>> missing = RecordDecoder::Make(options);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(Contains(missing.status().message(), "subject 'missing-value' not found"));
+}
+
+TEST(RecordDecoderTest, RegistryDownIsAnErrorNotABadRecord) {
+  StandInRegistry registry;
+  const int v1 = registry.Register("events-value", kWriterV1);
+  DecoderOptions options;
+  options.input_format = "avro";
+  options.schema = MustSchema(kTable);
+  options.registry = registry.Options();
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordDecoder> decoder, RecordDecoder::Make(options));
+  registry.Stop();
+  RecordBatch batch(decoder->schema());
+  std::string reason;
+  Result<bool> decoded = decoder->Decode(
+      Framed(v1, Datum(MustSchema(kWriterV1), R"({"id": 1, "name": "a", "color": "RED"})")), &batch,
+      &reason);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.status().code(), StatusCode::kUnavailable) << decoded.status().ToString();
+  EXPECT_TRUE(Contains(decoded.status().message(), "schema id " + std::to_string(v1)));
+  EXPECT_EQ(batch.num_rows(), 0u);
+  EXPECT_TRUE(reason.empty());
+
+  options.schema = nullptr;
+  options.subject = "events-value";
+  Result<std::unique_ptr<RecordDecoder>> latest = RecordDecoder::Make(options);
+  ASSERT_FALSE(latest.ok());
+  EXPECT_EQ(latest.status().code(), StatusCode::kUnavailable) << latest.status().ToString();
+}
+
+}  // namespace
+}  // namespace lakepipe::archive

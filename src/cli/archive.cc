@@ -1,0 +1,281 @@
+// lakepipe archive: Kafka topics into Hive-partitioned files of a lake.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "archive/archiver.h"
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "cli/signals.h"
+#include "config/config.h"
+#include "config/sections.h"
+#include "core/units.h"
+#include "storage/object_store.h"
+
+namespace lakepipe::cli {
+namespace {
+
+struct ArchiveFlags {
+  std::string config_path;
+  std::string brokers, group, lake, format, compression, input_format, schema, registry,
+      registry_auth;
+  std::string partition_by, time_field, flush_records, flush_bytes, rotate_interval,
+      max_buffer_bytes;
+  std::string table, dlq_topic, exit_when_idle, stats_json, max_record_bytes;
+  std::vector<std::string> topics;
+  std::vector<std::string> kafka_settings;
+  bool strict = false;
+  bool print_config = false;
+};
+
+Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cfg) {
+  auto given = [&](const char* name) { return app.count(name) > 0; };
+  if (given("--brokers")) LP_RETURN_IF_ERROR(cfg->SetFlag("kafka", "bootstrap.servers", f.brokers));
+  for (const std::string& kv : f.kafka_settings) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgumentError("-X '{}' must look like key=value (a librdkafka setting)", kv);
+    }
+    LP_RETURN_IF_ERROR(cfg->SetFlag("kafka", kv.substr(0, eq), kv.substr(eq + 1)));
+  }
+  if (given("--topic")) {
+    std::string joined;
+    for (const std::string& t : f.topics) joined += (joined.empty() ? "" : ",") + t;
+    LP_RETURN_IF_ERROR(cfg->SetFlag("archive", "topics", joined));
+  }
+  const std::pair<const char*, std::pair<const char*, const std::string*>> mapping[] = {
+      {"--group", {"group", &f.group}},
+      {"--lake", {"lake", &f.lake}},
+      {"--format", {"format", &f.format}},
+      {"--compression", {"compression", &f.compression}},
+      {"--input-format", {"input_format", &f.input_format}},
+      {"--schema", {"schema", &f.schema}},
+      {"--partition-by", {"partition_by", &f.partition_by}},
+      {"--time-field", {"time_field", &f.time_field}},
+      {"--flush-records", {"flush_records", &f.flush_records}},
+      {"--flush-bytes", {"flush_bytes", &f.flush_bytes}},
+      {"--rotate-interval", {"rotate_interval", &f.rotate_interval}},
+      {"--max-buffer-bytes", {"max_buffer_bytes", &f.max_buffer_bytes}},
+      {"--table", {"table", &f.table}},
+      {"--dlq-topic", {"dlq_topic", &f.dlq_topic}},
+      {"--max-record-bytes", {"max_record_bytes", &f.max_record_bytes}},
+      {"--exit-when-idle", {"exit_when_idle", &f.exit_when_idle}},
+      {"--stats-json", {"stats_json", &f.stats_json}},
+  };
+  for (const auto& [flag, target] : mapping) {
+    if (given(flag)) LP_RETURN_IF_ERROR(cfg->SetFlag("archive", target.first, *target.second));
+  }
+  if (given("--strict"))
+    LP_RETURN_IF_ERROR(cfg->SetFlag("archive", "strict", f.strict ? "true" : "false"));
+  if (given("--schema-registry"))
+    LP_RETURN_IF_ERROR(cfg->SetFlag("schema_registry", "url", f.registry));
+  if (given("--schema-registry-auth")) {
+    const size_t colon = f.registry_auth.find(':');
+    if (colon == std::string::npos)
+      return InvalidArgumentError("--schema-registry-auth must be USER:PASSWORD");
+    LP_RETURN_IF_ERROR(
+        cfg->SetFlag("schema_registry", "username", f.registry_auth.substr(0, colon)));
+    LP_RETURN_IF_ERROR(
+        cfg->SetFlag("schema_registry", "password", f.registry_auth.substr(colon + 1)));
+  }
+  return Status::OK();
+}
+
+// Reads the effective settings into archive options.
+Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
+                    std::string* stats_json) {
+  o->kafka_settings = cfg.Passthrough("kafka");
+  for (const auto& [k, v] : o->kafka_settings) {
+    if (k == "bootstrap.servers") o->brokers = v;
+  }
+  if (o->brokers.empty()) {
+    return InvalidArgumentError(
+        "no Kafka brokers: give --brokers, kafka.bootstrap.servers in the config file, or "
+        "LAKEPIPE_KAFKA_BOOTSTRAP_SERVERS");
+  }
+  LP_ASSIGN_OR_RETURN(o->topics, cfg.GetList("archive", "topics"));
+  if (o->topics.empty())
+    return InvalidArgumentError("no topics: give --topic or archive.topics in the config file");
+  LP_ASSIGN_OR_RETURN(o->group, cfg.GetString("archive", "group"));
+  if (o->group.empty())
+    return InvalidArgumentError("no consumer group: give --group or archive.group");
+  LP_ASSIGN_OR_RETURN(o->lake, cfg.GetString("archive", "lake"));
+  if (o->lake.empty())
+    return InvalidArgumentError("no lake: give --lake (a path or file:///path) or archive.lake");
+  LP_ASSIGN_OR_RETURN(o->table, cfg.GetString("archive", "table"));
+  LP_ASSIGN_OR_RETURN(o->format, cfg.GetString("archive", "format"));
+  LP_ASSIGN_OR_RETURN(std::string compression, cfg.GetString("archive", "compression"));
+  if (!compression.empty()) {
+    if (o->format == "parquet") {
+      o->write.parquet.compression = compression;
+    } else if (o->format == "avro") {
+      o->write.avro.codec = compression;
+    } else {
+      return InvalidArgumentError("--compression applies to parquet and avro, not {}", o->format);
+    }
+  }
+  LP_ASSIGN_OR_RETURN(o->decoder.input_format, cfg.GetString("archive", "input_format"));
+  LP_ASSIGN_OR_RETURN(std::string schema_path, cfg.GetString("archive", "schema"));
+  if (!schema_path.empty()) {
+    LP_ASSIGN_OR_RETURN(Schema schema, Schema::FromFile(schema_path));
+    o->decoder.schema = std::make_shared<const Schema>(std::move(schema));
+  }
+  LP_ASSIGN_OR_RETURN(std::string registry_url, cfg.GetString("schema_registry", "url"));
+  if (!registry_url.empty()) {
+    registry::RegistryOptions ro;
+    ro.url = registry_url;
+    LP_ASSIGN_OR_RETURN(ro.username, cfg.GetString("schema_registry", "username"));
+    LP_ASSIGN_OR_RETURN(ro.password, cfg.GetString("schema_registry", "password"));
+    LP_ASSIGN_OR_RETURN(ro.timeout, cfg.GetDuration("schema_registry", "timeout"));
+    o->decoder.registry = ro;
+  }
+  LP_ASSIGN_OR_RETURN(o->partition_by, cfg.GetString("archive", "partition_by"));
+  LP_ASSIGN_OR_RETURN(o->time_field, cfg.GetString("archive", "time_field"));
+  LP_ASSIGN_OR_RETURN(int64_t flush_records, cfg.GetInt("archive", "flush_records"));
+  o->flush_records = static_cast<uint64_t>(flush_records);
+  LP_ASSIGN_OR_RETURN(o->flush_bytes, cfg.GetSize("archive", "flush_bytes"));
+  LP_ASSIGN_OR_RETURN(o->rotate_interval, cfg.GetDuration("archive", "rotate_interval"));
+  LP_ASSIGN_OR_RETURN(o->max_buffer_bytes, cfg.GetSize("archive", "max_buffer_bytes"));
+  LP_ASSIGN_OR_RETURN(o->dlq_topic, cfg.GetString("archive", "dlq_topic"));
+  LP_ASSIGN_OR_RETURN(uint64_t max_record_bytes, cfg.GetSize("archive", "max_record_bytes"));
+  o->decoder.max_record_bytes = static_cast<size_t>(max_record_bytes);
+  if (cfg.HasValue("archive", "exit_when_idle")) {
+    LP_ASSIGN_OR_RETURN(o->exit_when_idle, cfg.GetDuration("archive", "exit_when_idle"));
+  }
+  LP_ASSIGN_OR_RETURN(o->strict, cfg.GetBool("archive", "strict"));
+  LP_ASSIGN_OR_RETURN(*stats_json, cfg.GetString("archive", "stats_json"));
+  return Status::OK();
+}
+
+nlohmann::ordered_json StatsJson(const archive::ArchiveStats& s) {
+  nlohmann::ordered_json j;
+  j["consumed"] = s.consumed;
+  j["archived"] = s.archived;
+  j["dead_lettered"] = s.dead_lettered;
+  j["dead_letter_files"] = s.dead_letter_files;
+  j["files_written"] = s.files_written;
+  j["bytes_written"] = s.bytes_written;
+  j["data_loss_records"] = s.data_loss_records;
+  j["data_loss_ranges"] = s.data_loss_ranges;
+  j["rebalances"] = s.rebalances;
+  j["lag"] = s.lag;
+  j["seconds"] = s.seconds;
+  j["active_seconds"] = s.active_seconds;
+  // The rate while records flowed (excludes the group join and idle waits).
+  j["records_per_second"] =
+      s.active_seconds > 0 ? static_cast<double>(s.consumed) / s.active_seconds : 0.0;
+  return j;
+}
+
+Status WriteStatsJson(const std::string& path, const archive::ArchiveStats& s,
+                      const Status& outcome) {
+  nlohmann::ordered_json j = StatsJson(s);
+  j["ok"] = outcome.ok();
+  if (!outcome.ok()) j["error"] = outcome.ToString();
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(path));
+  LP_RETURN_IF_ERROR(out->Append(j.dump(2) + "\n"));
+  return out->Commit();
+}
+
+int Archive(const CLI::App& app, const ArchiveFlags& f) {
+  const std::string cmd = "lakepipe archive";
+  auto loaded = config::Config::Load(
+      f.config_path,
+      {config::KafkaSection(), config::SchemaRegistrySection(), config::ArchiveSection()});
+  if (!loaded.ok()) return ReportError(cmd, loaded.status());
+  if (Status st = ApplyFlags(app, f, &*loaded); !st.ok()) return ReportError(cmd, st);
+  if (f.print_config) {
+    fmt::print("{}", loaded->Dump());
+    return kExitOk;
+  }
+  archive::ArchiveOptions options;
+  std::string stats_json;
+  if (Status st = BuildOptions(*loaded, &options, &stats_json); !st.ok())
+    return ReportError(cmd, st);
+  auto archiver = archive::Archiver::Make(options);
+  if (!archiver.ok()) return ReportError(cmd, archiver.status());
+  fmt::print(stderr, "{}: {} -> {} ({}), group '{}'\n", cmd, fmt::join(options.topics, ","),
+             options.lake, options.format, options.group);
+  auto result = (*archiver)->Run(StopRequested());
+  const archive::ArchiveStats stats = result.ok() ? *result : (*archiver)->Snapshot();
+  fmt::print(stderr,
+             "{}: consumed {}, archived {}, dead-lettered {} ({} to files), files {} ({}), data "
+             "loss {} records "
+             "in {} ranges, {} rebalances, {} ({:.0f} records/s)\n",
+             cmd, FormatCount(stats.consumed), FormatCount(stats.archived),
+             FormatCount(stats.dead_lettered), FormatCount(stats.dead_letter_files),
+             FormatCount(stats.files_written), FormatBytes(stats.bytes_written),
+             FormatCount(stats.data_loss_records), stats.data_loss_ranges, stats.rebalances,
+             FormatSeconds(stats.seconds),
+             stats.seconds > 0 ? static_cast<double>(stats.consumed) / stats.seconds : 0);
+  if (!stats_json.empty()) {
+    Status written = WriteStatsJson(stats_json, stats, result.status());
+    if (!written.ok()) return ReportError(cmd, written.WithContext("--stats-json"));
+  }
+  if (!result.ok()) return ReportError(cmd, result.status());
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunArchive(int argc, char** argv) {
+  CLI::App app(
+      "Archive Kafka topics into Hive-partitioned files of a lake, exactly once: every offset ends "
+      "up in exactly "
+      "one file across crashes, restarts and rebalances. Files appear atomically under "
+      "<lake>/<table>/raw/<format>/<partition path>/<topic>+<partition>+<first offset>.<ext>. Bad "
+      "records go to "
+      "the dead-letter topic (<topic>.dlq) with headers naming the source and the error, else to "
+      "<lake>/_rejected/. Several processes in one --group split the partitions.\n\nSettings come "
+      "from flags, then "
+      "LAKEPIPE_<SECTION>_<KEY> environment variables (also read from ./.env), then --config, then "
+      "defaults. "
+      "Ctrl-C finishes open files, commits and leaves the group; a second Ctrl-C aborts.",
+      "lakepipe archive");
+  ArchiveFlags f;
+  app.add_option("--config", f.config_path,
+                 "YAML config file (sections kafka, schema_registry, archive)");
+  app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
+  app.add_option("--topic", f.topics, "Topic(s) to archive; comma-separated or repeated")
+      ->delimiter(',');
+  app.add_option("--group", f.group, "Consumer group");
+  app.add_option("--lake", f.lake, "Lake root: a path or file:///path");
+  app.add_option("--format", f.format, "File format: parquet (default), avro, jsonl, csv");
+  app.add_option("--compression", f.compression,
+                 "Codec: parquet none|snappy|gzip|zstd, avro null|deflate|snappy|zstandard");
+  app.add_option("--input-format", f.input_format, "Message payloads: json (default) or avro");
+  app.add_option("--schema", f.schema,
+                 "Avro schema (.avsc) of the table (required for json and plain avro)");
+  app.add_option("--schema-registry", f.registry,
+                 "Schema registry URL (Avro messages in the Confluent wire format)");
+  app.add_option("--schema-registry-auth", f.registry_auth,
+                 "USER:PASSWORD for the schema registry");
+  app.add_option(
+      "--partition-by", f.partition_by,
+      "Hive path template, e.g. event_date={event_time:%Y-%m-%d}/hour={event_time:%H} (default) or "
+      "country={country}");
+  app.add_option("--time-field", f.time_field,
+                 "Field with the event time (default: the Kafka record timestamp)");
+  app.add_option("--flush-records", f.flush_records,
+                 "Close a file after this many records (default 100000)");
+  app.add_option("--flush-bytes", f.flush_bytes,
+                 "Close a file at this encoded size (default 64MiB)");
+  app.add_option("--rotate-interval", f.rotate_interval,
+                 "Close a file this long after its first record (default 60s)");
+  app.add_option("--max-buffer-bytes", f.max_buffer_bytes,
+                 "Memory bound over all open files (default 128MiB)");
+  app.add_option("--table", f.table, "Table name (default: the topic name)");
+  app.add_option("--dlq-topic", f.dlq_topic, "Dead-letter topic (default <topic>.dlq)");
+  app.add_option("--max-record-bytes", f.max_record_bytes,
+                 "Dead-letter records larger than this (default 8MiB)");
+  app.add_option("--exit-when-idle", f.exit_when_idle,
+                 "Finish and exit after receiving nothing for this long");
+  app.add_option("--stats-json", f.stats_json, "Write the final stats as JSON here at exit");
+  app.add_flag("--strict", f.strict, "Stop with an error when offsets were lost to retention");
+  app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
+  app.add_flag("--print-config", f.print_config,
+               "Print the effective configuration (secrets masked) and exit");
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
+  return Archive(app, f);
+}
+
+}  // namespace lakepipe::cli
