@@ -77,6 +77,8 @@ struct PartitionState {
   std::optional<Clock::time_point> segment_started;
   std::unique_ptr<RecordBatch> scratch;
   OpenFile* last_file = nullptr;  // where the previous record went
+  // After a rewind: records are skipped until this offset comes again.
+  std::optional<int64_t> await_offset;
 };
 
 }  // namespace
@@ -189,9 +191,11 @@ struct Archiver::Impl {
     const int64_t end = s.next_offset;
     if (!s.files.empty() && s.replay_cut != end) {
       Status intent = consumer->Commit({{s.tp, start, CutMetadata(end)}});
-      if (!intent.ok())
+      if (!intent.ok()) {
+        if (Refused(intent)) return Rewind(s, s.replay_cut, intent);
         return intent.WithContext(
             fmt::format("committing the cut of {}[{}]", s.tp.topic, s.tp.partition));
+      }
     }
     uint64_t records = 0, bytes = 0, files = 0;
     for (auto& [path, file] : s.files) {
@@ -203,6 +207,11 @@ struct Archiver::Impl {
     }
     LP_ASSIGN_OR_RETURN(DeadLetterSink::FlushResult dead, dead_letters->Flush());
     Status done = consumer->Commit({{s.tp, end, ""}});
+    if (!done.ok() && Refused(done)) {
+      // The files are durable and the intent says cut=E: whoever reads the
+      // partition next (this process or the new owner) rewrites them alike.
+      return Rewind(s, end, done);
+    }
     if (!done.ok())
       return done.WithContext(
           fmt::format("committing offset {} of {}[{}]", end, s.tp.topic, s.tp.partition));
@@ -225,6 +234,46 @@ struct Archiver::Impl {
     // count with the segment that holds their offsets.
     stats.dead_lettered += dead_records;
     stats.dead_letter_files += dead.to_files;
+    return Status::OK();
+  }
+
+  // A commit refused for now (typically REBALANCE_IN_PROGRESS while the
+  // group rebalances): the group still holds offset S, so this segment is
+  // dropped and the partition is read again from S (cutting at `cut`, when
+  // the intent made it to the group). Nothing is lost or duplicated: the
+  // replay rebuilds the same files.
+  // Commit failures that mean "not now" or "not yours any more"
+  // (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, a
+  // partition no longer assigned), as opposed to broken settings.
+  static bool Refused(const Status& st) {
+    return st.code() == StatusCode::kUnavailable || st.code() == StatusCode::kFailedPrecondition;
+  }
+
+  Status Rewind(PartitionState& s, std::optional<int64_t> cut, const Status& why) {
+    const int64_t start = s.segment_start;
+    Log(fmt::format("{}[{}]: commit refused for now ({}); re-reading from offset {}", s.tp.topic,
+                    s.tp.partition, why.message(), start));
+    for (auto& [path, file] : s.files) {
+      if (file->writer) file->writer->Abort();
+    }
+    s.files.clear();
+    s.last_file = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(stats_mu);
+      stats.consumed -= std::min(stats.consumed, s.segment_records);
+    }
+    s.segment_records = 0;
+    s.segment_dead = 0;
+    s.segment_started.reset();
+    s.next_offset = -1;
+    s.replay_cut = cut;
+    s.await_offset = start;
+    Status sought = consumer->Seek(s.tp, start, kBrokerTimeout);
+    if (!sought.ok()) {
+      Log(fmt::format(
+          "{}[{}]: could not seek back to {} ({}); the partition's next owner replays it",
+          s.tp.topic, s.tp.partition, start, sought.message()));
+    }
     return Status::OK();
   }
 
@@ -271,6 +320,10 @@ struct Archiver::Impl {
   }
 
   Status Handle(PartitionState& s, const kafka::MessageView& m) {
+    if (s.await_offset) {
+      if (m.offset != *s.await_offset) return Status::OK();  // fetched before the rewind
+      s.await_offset.reset();
+    }
     if (s.next_offset >= 0 && m.offset < s.next_offset) return Status::OK();
     const int64_t expected = s.next_offset >= 0 ? s.next_offset : s.segment_start;
     if (expected >= 0 && m.offset > expected) LP_RETURN_IF_ERROR(CheckLoss(s, expected, m.offset));

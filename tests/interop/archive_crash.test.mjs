@@ -1,0 +1,396 @@
+// `lakepipe archive` under crashes and rebalances, end to end: a producer
+// writes users onto a 16-partition topic of `lakepipe broker` while archivers
+// are killed with SIGKILL at random moments (or join and leave a group), and
+// DuckDB checks the lake against the topic as kafkajs reads it: every record
+// in exactly one file, in the file its name promises, nothing left in staging.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
+import kafkajs from 'kafkajs';
+import { LAKEPIPE, ROOT, duck, tempDir } from './lib.mjs';
+
+const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
+
+// The dev broker keeps ~5 MB of compressed log per partition: produce with
+// zstd, batched (linger) so batches compress well. kafkajs ships no zstd
+// codec and Node 20 has none; the zstd command line fills in.
+function zstd(args, input) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('zstd', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = [];
+    let err = '';
+    p.stdout.on('data', (d) => out.push(d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`zstd exited ${code}: ${err}`))));
+    p.stdin.end(input);
+  });
+}
+CompressionCodecs[CompressionTypes.ZSTD] = () => ({
+  compress: async (encoder) => zstd(['-q', '-c'], encoder.buffer),
+  decompress: async (buffer) => zstd(['-d', '-q', '-c'], buffer),
+});
+
+const PRODUCE_SETTINGS = ['-X', 'compression.type=zstd', '-X', 'linger.ms=500'];
+// A member killed with SIGKILL stays in the group until its session times
+// out: a short session lets a restarted archiver join quickly. The mock
+// broker waits up to 3 s before the first assignment, so shorter sessions
+// (2 s tried) expire while joining and never get one.
+const CRASH_GROUP = ['-X', 'session.timeout.ms=3000', '-X', 'heartbeat.interval.ms=300'];
+// The mock gives live members session - 1 s to rejoin in a rebalance.
+const REBALANCE_GROUP = ['-X', 'session.timeout.ms=6000', '-X', 'heartbeat.interval.ms=500'];
+const SCHEMA = join(ROOT, 'schemas', 'user.avsc');
+// The crash producer writes for ~120 s, a bit longer than the kill loop
+// needs: a restarted archiver takes ~5.5 s to join (the dead member's
+// session expires, then the mock's join delay).
+const CRASH = { topic: 'crash', count: 200000, rate: 1700 };
+const REBALANCE = { topic: 'rebalance', count: 100000, rate: 5000 };
+
+let broker;
+let bootstrap;
+const live = new Set(); // lakepipe processes still running (killed at the end)
+
+function killAll() {
+  for (const proc of live) if (proc !== broker) proc.child.kill('SIGKILL');
+}
+
+// Starts lakepipe without waiting; `done` resolves with the exit code or signal once its output is read.
+function start(args) {
+  const child = spawn(LAKEPIPE, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = { child, stdout: '', stderr: '', started: Date.now() };
+  child.stdout.on('data', (d) => (proc.stdout += d));
+  child.stderr.on('data', (d) => (proc.stderr += d));
+  live.add(proc);
+  proc.done = new Promise((resolve) => {
+    const ended = (code, signal) => {
+      live.delete(proc);
+      proc.ended ??= Date.now();
+      resolve({ code, signal });
+    };
+    child.on('close', ended);
+    child.on('error', (e) => {
+      proc.stderr += `${e}\n`;
+      ended(null, null);
+    });
+  });
+  return proc;
+}
+
+// Waits for `proc` to exit; kills it and fails after `ms`.
+async function exitOf(proc, ms, what) {
+  let timer;
+  const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  const r = await Promise.race([proc.done, timeout]);
+  clearTimeout(timer);
+  if (r === null) {
+    proc.child.kill('SIGKILL');
+    await proc.done;
+    assert.fail(`${what} did not exit within ${ms / 1000} s\n${proc.stderr}`);
+  }
+  return r;
+}
+
+before(async () => {
+  broker = start(['broker', '--partitions', '16', '--topic', CRASH.topic, '--topic', REBALANCE.topic]);
+  bootstrap = await new Promise((resolve, reject) => {
+    createInterface({ input: broker.child.stdout }).once('line', resolve);
+    broker.done.then(({ code }) => reject(new Error(`lakepipe broker exited ${code}: ${broker.stderr}`)));
+    setTimeout(() => reject(new Error(`no bootstrap line from lakepipe broker: ${broker.stderr}`)), 15000).unref();
+  });
+  assert.match(bootstrap, /^127\.0\.0\.1:\d+/);
+});
+
+after(async () => {
+  killAll();
+  if (!broker) return;
+  broker.child.kill('SIGTERM');
+  const { code } = await exitOf(broker, 15000, 'lakepipe broker');
+  assert.equal(code, 0, 'lakepipe broker exits 0 on SIGTERM');
+});
+
+function produce({ topic, count, rate }, seed) {
+  return start(['produce', '--brokers', bootstrap, '--topic', topic, '--source', 'users', '--count', String(count),
+    '--seed', String(seed), '--rate', String(rate), ...PRODUCE_SETTINGS, '-q']);
+}
+
+async function producedOk(proc, count, ms) {
+  const { code } = await exitOf(proc, ms, 'lakepipe produce');
+  assert.equal(code, 0, `lakepipe produce exited ${code}\n${proc.stderr}`);
+  const n = count.toLocaleString('en-US');
+  assert.match(proc.stderr, new RegExp(`delivered ${n}, failed 0`), proc.stderr);
+}
+
+function archive(topic, group, lake, ...extra) {
+  const settings = topic === CRASH.topic ? CRASH_GROUP : REBALANCE_GROUP;
+  return start(['archive', '--brokers', bootstrap, '--topic', topic, '--group', group, '--lake', lake,
+    '--schema', SCHEMA, ...settings, ...extra]);
+}
+
+// Reads the whole topic with kafkajs (an independent client) while it is
+// written and writes partition, offset, timestamp and id of every record as
+// CSV for DuckDB. `done` resolves with the number of records read.
+function indexTopic(t, topic, count, csv, ms) {
+  const kafka = new Kafka({ clientId: 'archive-crash', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `index-${topic}-${Date.now()}` });
+  const seen = new Map();
+  let timer;
+  t.after(() => {
+    clearTimeout(timer);
+    return consumer.disconnect();
+  });
+  const done = (async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`kafkajs read only ${seen.size} of ${count} records of ${topic}`)), ms);
+      consumer.run({
+        eachBatch: async ({ batch }) => {
+          for (const m of batch.messages) {
+            const id = JSON.parse(m.value.toString()).id;
+            seen.set(`${batch.partition}:${m.offset}`, `${batch.partition},${m.offset},${m.timestamp},${id}`);
+          }
+          if (seen.size >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      }).catch(reject);
+    });
+    await consumer.disconnect();
+    writeFileSync(csv, `partition,offset,ts,id\n${[...seen.values()].join('\n')}\n`);
+    return seen.size;
+  })();
+  done.catch(() => {}); // awaited by the test
+  return done;
+}
+
+// Every file below `dir`, relative to it.
+function walk(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isDirectory()) out.push(relative(dir, join(e.parentPath ?? e.path, e.name)));
+  }
+  return out;
+}
+
+// The lake holds only finished files under their final names: nothing in
+// staging, nothing else under the table.
+function assertOnlyFinalFiles(lake, topic) {
+  const staged = walk(join(lake, '_lakepipe', 'staging'));
+  assert.deepEqual(staged, [], 'staging is empty');
+  const files = walk(join(lake, topic));
+  const pattern = new RegExp(`^raw/parquet/event_date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/${topic}\\+(\\d|1[0-5])\\+\\d{20}\\.parquet$`);
+  const odd = files.filter((f) => !pattern.test(f));
+  assert.deepEqual(odd, [], 'every file under the table is a finished, well-named parquet file');
+  assert.deepEqual(readdirSync(lake).sort(), ['_lakepipe', topic], 'nothing else in the lake (no _rejected)');
+  return files.length;
+}
+
+// Checks the lake against the kafkajs index with DuckDB; returns the totals.
+async function checkLake(lake, topic, csv, count) {
+  const rows = `read_parquet('${lake}/${topic}/raw/parquet/**/*.parquet', hive_partitioning=true, filename=true)`;
+  const index = `read_csv('${csv}', header=true, columns={'partition': 'INTEGER', 'offset': 'BIGINT', 'ts': 'BIGINT', 'id': 'VARCHAR'})`;
+  const [k] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM ${index}`);
+  assert.equal(Number(k.n), count, 'kafkajs read every produced record');
+  assert.equal(Number(k.ids), count, 'the produced ids are unique');
+
+  const [totals] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids, count(DISTINCT filename) AS files FROM ${rows}`);
+  const n = Number(totals.n), ids = Number(totals.ids);
+  // On a mismatch, say which records are duplicated (and in which files) or missing.
+  let detail = '';
+  if (n !== count || ids !== count) {
+    const dups = await duck(`SELECT files, count(*) AS ids FROM (SELECT id, list(filename ORDER BY filename) AS files
+      FROM ${rows} GROUP BY id HAVING count(*) > 1) GROUP BY files ORDER BY ids DESC LIMIT 10`);
+    const missing = await duck(`SELECT k.partition, count(*) AS n, min(k.offset) AS first, max(k.offset) AS last
+      FROM ${index} k ANTI JOIN ${rows} l ON l.id = k.id GROUP BY ALL ORDER BY 1`);
+    detail = `\nduplicated ids by files: ${JSON.stringify(dups, (_, v) => (typeof v === 'bigint' ? Number(v) : v), 1)}` +
+      `\nmissing by partition: ${JSON.stringify(missing, (_, v) => (typeof v === 'bigint' ? Number(v) : v))}`;
+  }
+  assert.equal(n, count, `rows in the lake${detail}`);
+  assert.equal(ids, count, `distinct ids in the lake${detail}`);
+
+  // The same ids as in Kafka, both ways.
+  const [diff] = await duck(`SELECT (SELECT count(*) FROM ${index} k ANTI JOIN ${rows} l ON l.id = k.id) AS missing,
+    (SELECT count(*) FROM ${rows} l ANTI JOIN ${index} k ON l.id = k.id) AS extra`);
+  assert.equal(Number(diff.missing), 0, 'ids of the topic missing from the lake');
+  assert.equal(Number(diff.extra), 0, 'ids in the lake that are not in the topic');
+
+  // Each file holds records of the partition its name gives, starting at the
+  // offset its name gives, in the Hive path of their Kafka timestamps (UTC).
+  const wrong = await duck(`SELECT filename, name_partition, name_offset, partitions, first_offset, bad_paths FROM (
+      SELECT l.filename,
+        CAST(regexp_extract(l.filename, '\\+(\\d+)\\+(\\d{20})\\.parquet$', 1) AS INTEGER) AS name_partition,
+        CAST(regexp_extract(l.filename, '\\+(\\d+)\\+(\\d{20})\\.parquet$', 2) AS BIGINT) AS name_offset,
+        list(DISTINCT k.partition) AS partitions, min(k.offset) AS first_offset,
+        count(*) FILTER (WHERE strftime(make_timestamp(k.ts * 1000), '%Y-%m-%d') <> CAST(l.event_date AS VARCHAR)
+                           OR strftime(make_timestamp(k.ts * 1000), '%H') <> CAST(l.hour AS VARCHAR)) AS bad_paths
+      FROM ${rows} l JOIN ${index} k ON l.id = k.id GROUP BY l.filename)
+    WHERE partitions <> [name_partition] OR first_offset <> name_offset OR bad_paths > 0 LIMIT 10`);
+  assert.deepEqual(wrong, [], 'files whose contents do not match their names or paths');
+  return { rows: n, files: Number(totals.files) };
+}
+
+function readStats(path) {
+  assert.ok(existsSync(path), `--stats-json wrote ${path}`);
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+// A small seeded generator, so a run's kill schedule can be replayed (LAKEPIPE_CRASH_SEED).
+function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Resolves true once a file in staging was written after `since` (the
+// archiver joined and consumes), false after `ms`.
+async function activity(stagingDir, since, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    for (const f of walk(stagingDir)) {
+      try {
+        if (statSync(join(stagingDir, f)).mtimeMs >= since) return true;
+      } catch {
+        // renamed or deleted meanwhile
+      }
+    }
+    await sleep(100);
+  }
+  return false;
+}
+
+test('archive: SIGKILL at random moments while producing, restart each time: every record exactly once', { timeout: 270_000 }, async (t) => {
+  const dir = tempDir(t, 'archive-crash');
+  const lake = join(dir, 'lake');
+  const csv = join(dir, 'index.csv');
+  const group = 'crash-archivers';
+  const seed = Number(process.env.LAKEPIPE_CRASH_SEED ?? Date.now() % 1e9);
+  const random = mulberry32(seed);
+  const MIN_KILLS = 22;
+  t.diagnostic(`kill schedule seed ${seed} (LAKEPIPE_CRASH_SEED)`);
+
+  const t0 = Date.now();
+  const producer = produce(CRASH, 21);
+  let producing = true;
+  producer.done.then(() => (producing = false));
+  t.after(killAll);
+  const indexed = indexTopic(t, CRASH.topic, CRASH.count, csv, 220_000);
+
+  // Time-based rotation cuts every partition every 2 s; the backlog a
+  // restarted archiver catches up on is cut by size as well.
+  const rotating = ['--rotate-interval', '2s', '--flush-records', '500'];
+  const staging = join(lake, '_lakepipe', 'staging');
+  const kills = [];
+  let early = 0, active = 0;
+  // Kill until the producer is done and at least MIN_KILLS happened: every
+  // third 0.3-4 s after start (starting up or joining), the others 0.3-3.5 s
+  // after the archiver began writing (catching up or keeping up).
+  while ((kills.length < MIN_KILLS || producing) && Date.now() - t0 < 170_000 && !t.signal.aborted) {
+    const proc = archive(CRASH.topic, group, lake, ...rotating);
+    let what;
+    if (kills.length % 3 === 0) {
+      await sleep(300 + random() * 3700);
+      early++;
+      what = 'after start';
+    } else {
+      const consuming = await activity(staging, proc.started, 9000);
+      const joined = (Date.now() - proc.started) / 1000;
+      await sleep(300 + random() * 3200);
+      if (consuming) active++;
+      what = consuming ? `writing from ${joined.toFixed(1)} s` : 'never wrote';
+    }
+    const r = await Promise.race([proc.done, sleep(0).then(() => null)]);
+    assert.equal(r, null, `an archiver exited by itself before it was killed: ${JSON.stringify(r)}\n${proc.stderr}`);
+    proc.child.kill('SIGKILL');
+    assert.equal((await proc.done).signal, 'SIGKILL');
+    kills.push(`${((Date.now() - proc.started) / 1000).toFixed(1)} s ${what}`);
+  }
+  t.diagnostic(`${kills.length} kills (${early} while starting, ${active} while writing) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  t.diagnostic(`kills: ${kills.map((k, i) => `#${i + 1} ${k}`).join(', ')}`);
+  assert.ok(kills.length >= 20, `only ${kills.length} kills`);
+  assert.ok(early >= 5 && active >= 12, `kills while starting ${early}, while writing ${active}`);
+  await producedOk(producer, CRASH.count, 60_000);
+
+  // A last archiver takes over, catches up and exits when idle.
+  const statsPath = join(dir, 'final-stats.json');
+  const last = archive(CRASH.topic, group, lake, ...rotating, '--exit-when-idle', '10s', '--stats-json', statsPath);
+  const { code } = await exitOf(last, 90_000, 'the final archiver');
+  assert.equal(code, 0, `final archiver exited ${code}\n${last.stderr}`);
+  const stats = readStats(statsPath);
+  t.diagnostic(`final archiver: ${JSON.stringify(stats)}`);
+  assert.equal(stats.ok, true);
+  assert.equal(stats.data_loss_records, 0, 'no offsets lost to retention');
+  assert.equal(stats.dead_lettered, 0);
+  assert.equal(stats.consumed, stats.archived, 'the final archiver archived what it consumed');
+
+  assert.equal(await indexed, CRASH.count);
+  const files = assertOnlyFinalFiles(lake, CRASH.topic);
+  const lakeTotals = await checkLake(lake, CRASH.topic, csv, CRASH.count);
+  assert.equal(lakeTotals.files, files);
+  t.diagnostic(`${lakeTotals.rows} rows in ${files} files; test took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+});
+
+test('archive: a second archiver joins mid-stream, the first leaves on SIGTERM: every record exactly once', { timeout: 150_000 }, async (t) => {
+  const dir = tempDir(t, 'archive-rebalance');
+  const lake = join(dir, 'lake');
+  const csv = join(dir, 'index.csv');
+  const group = 'rebalance-archivers';
+  const t0 = Date.now();
+  const producer = produce(REBALANCE, 22);
+  t.after(killAll);
+  const indexed = indexTopic(t, REBALANCE.topic, REBALANCE.count, csv, 120_000);
+
+  const rotating = ['--rotate-interval', '2s', '--flush-records', '5000'];
+  const statsA = join(dir, 'a.json'), statsB = join(dir, 'b.json');
+  const a = archive(REBALANCE.topic, group, lake, ...rotating, '--stats-json', statsA);
+  // B joins once A has archived something.
+  const deadline = Date.now() + 30_000;
+  while (walk(join(lake, REBALANCE.topic)).length === 0) {
+    assert.ok(Date.now() < deadline, `archiver A wrote no file in 30 s\n${a.stderr}`);
+    await sleep(100);
+  }
+  const bStarted = Date.now();
+  const b = archive(REBALANCE.topic, group, lake, ...rotating, '--exit-when-idle', '8s', '--stats-json', statsB);
+  // A leaves while the producer still writes (the group has rebalanced to both by then).
+  await sleep(6000);
+  if (!live.has(a)) {
+    const { code } = await a.done;
+    assert.fail(`archiver A exited ${code} by itself ${((a.ended - bStarted) / 1000).toFixed(2)} s after B was started ` +
+      `(before it was sent SIGTERM)\n${a.stderr}`);
+  }
+  assert.ok(live.has(producer), 'the producer is still writing when A leaves');
+  const left = (Date.now() - t0) / 1000;
+  a.child.kill('SIGTERM');
+  const ra = await exitOf(a, 30_000, 'archiver A after SIGTERM');
+  assert.equal(ra.code, 0, `archiver A exited ${JSON.stringify(ra)} after SIGTERM\n${a.stderr}`);
+  await producedOk(producer, REBALANCE.count, 60_000);
+  const rb = await exitOf(b, 60_000, 'archiver B');
+  assert.equal(rb.code, 0, `archiver B exited ${JSON.stringify(rb)}\n${b.stderr}`);
+
+  const sa = readStats(statsA), sb = readStats(statsB);
+  t.diagnostic(`B started at ${((bStarted - t0) / 1000).toFixed(1)} s, A left at ${left.toFixed(1)} s; A ${JSON.stringify(sa)}; B ${JSON.stringify(sb)}`);
+  for (const s of [sa, sb]) {
+    assert.equal(s.ok, true);
+    assert.equal(s.data_loss_records, 0);
+    assert.equal(s.dead_lettered, 0);
+    assert.equal(s.consumed, s.archived, 'consumed = archived (aborted segments are not counted)');
+  }
+  assert.ok(sa.archived > 0 && sb.archived > 0, 'both archivers archived records');
+  // B got partitions when it joined and A's when A left.
+  assert.ok(sb.rebalances >= 2, 'B was assigned partitions twice (joining, then when A left)');
+  assert.equal(sa.archived + sb.archived, REBALANCE.count, 'archived by A + archived by B = produced');
+
+  assert.equal(await indexed, REBALANCE.count);
+  const files = assertOnlyFinalFiles(lake, REBALANCE.topic);
+  const lakeTotals = await checkLake(lake, REBALANCE.topic, csv, REBALANCE.count);
+  assert.equal(lakeTotals.files, files);
+  t.diagnostic(`${lakeTotals.rows} rows in ${files} files; test took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+});
