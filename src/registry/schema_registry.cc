@@ -215,6 +215,24 @@ Result<std::string> SchemaRegistryClient::GetSchema(int32_t id) {
   return text;
 }
 
+Result<std::string> SchemaRegistryClient::GetLatestSchema(const std::string& subject) {
+  const std::string url =
+      fmt::format("{}/subjects/{}/versions/latest", base_url_, EscapePathSegment(subject));
+  LP_ASSIGN_OR_RETURN(HttpResponse response, Send("GET", url, ""));
+  if (response.status == 404) {
+    return NotFoundError("subject '{}' not found in the schema registry at {}: {}", subject,
+                         base_url_, RegistryMessage(response.body));
+  }
+  if (!IsSuccess(response.status)) return UnexpectedStatus("GET", url, response);
+  LP_ASSIGN_OR_RETURN(nlohmann::json json, ParseJsonObject("GET", url, response));
+  auto schema = json.find("schema");
+  if (schema == json.end() || !schema->is_string()) {
+    return FailedPreconditionError("schema registry: GET {} answered without a \"schema\": {}", url,
+                                   Excerpt(response.body));
+  }
+  return schema->get<std::string>();
+}
+
 std::string ValueSubject(std::string_view topic) { return std::string(topic) + "-value"; }
 
 std::string EscapePathSegment(std::string_view text) {

@@ -65,6 +65,10 @@ class SchemaRegistryClient {
   // The schema text the registry stores under `id`. Cached.
   [[nodiscard]] Result<std::string> GetSchema(int32_t id);
 
+  // The text of the latest schema registered under `subject`; kNotFound
+  // when the subject does not exist. Not cached (it changes over time).
+  [[nodiscard]] Result<std::string> GetLatestSchema(const std::string& subject);
+
   // The base URL requests go to (no credentials, no trailing slash).
   const std::string& base_url() const { return base_url_; }
 
