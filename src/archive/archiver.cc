@@ -253,18 +253,7 @@ struct Archiver::Impl {
     const int64_t start = s.segment_start;
     Log(fmt::format("{}[{}]: commit refused for now ({}); re-reading from offset {}", s.tp.topic,
                     s.tp.partition, why.message(), start));
-    for (auto& [path, file] : s.files) {
-      if (file->writer) file->writer->Abort();
-    }
-    s.files.clear();
-    s.last_file = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(stats_mu);
-      stats.consumed -= std::min(stats.consumed, s.segment_records);
-    }
-    s.segment_records = 0;
-    s.segment_dead = 0;
-    s.segment_started.reset();
+    Abort(s);  // finished files stay; the replay rewrites them alike
     s.next_offset = -1;
     s.replay_cut = cut;
     s.await_offset = start;
