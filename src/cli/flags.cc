@@ -37,4 +37,30 @@ CLI::Validator ByteSizeValidator() {
       "SIZE");
 }
 
+Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,
+                       const std::vector<std::string>& settings, config::Config* cfg) {
+  if (app.count("--brokers") > 0) {
+    LP_RETURN_IF_ERROR(cfg->SetFlag("kafka", "bootstrap.servers", brokers));
+  }
+  for (const std::string& kv : settings) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgumentError("-X '{}' must look like key=value (a librdkafka setting)", kv);
+    }
+    LP_RETURN_IF_ERROR(cfg->SetFlag("kafka", kv.substr(0, eq), kv.substr(eq + 1)));
+  }
+  return Status::OK();
+}
+
+Status ApplyRegistryAuthFlag(const CLI::App& app, const std::string& user_password,
+                             config::Config* cfg) {
+  if (app.count("--schema-registry-auth") == 0) return Status::OK();
+  const size_t colon = user_password.find(':');
+  if (colon == std::string::npos) {
+    return InvalidArgumentError("--schema-registry-auth must be USER:PASSWORD");
+  }
+  LP_RETURN_IF_ERROR(cfg->SetFlag("schema_registry", "username", user_password.substr(0, colon)));
+  return cfg->SetFlag("schema_registry", "password", user_password.substr(colon + 1));
+}
+
 }  // namespace lakepipe::cli

@@ -30,14 +30,7 @@ struct ProduceFlags {
 // the environment, the config file and the defaults.
 Status ApplyFlags(const CLI::App& app, const ProduceFlags& f, config::Config* cfg) {
   auto given = [&](const char* name) { return app.count(name) > 0; };
-  if (given("--brokers")) LP_RETURN_IF_ERROR(cfg->SetFlag("kafka", "bootstrap.servers", f.brokers));
-  for (const std::string& kv : f.kafka_settings) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return InvalidArgumentError("-X '{}' must look like key=value (a librdkafka setting)", kv);
-    }
-    LP_RETURN_IF_ERROR(cfg->SetFlag("kafka", kv.substr(0, eq), kv.substr(eq + 1)));
-  }
+  LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.brokers, f.kafka_settings, cfg));
   const std::pair<const char*, std::pair<const char*, const std::string*>> mapping[] = {
       {"--topic", {"produce.topic", &f.topic}},
       {"--format", {"produce.format", &f.format}},
@@ -58,16 +51,7 @@ Status ApplyFlags(const CLI::App& app, const ProduceFlags& f, config::Config* cf
     const size_t dot = path.find('.');
     LP_RETURN_IF_ERROR(cfg->SetFlag(path.substr(0, dot), path.substr(dot + 1), *target.second));
   }
-  if (given("--schema-registry-auth")) {
-    const size_t colon = f.registry_auth.find(':');
-    if (colon == std::string::npos) {
-      return InvalidArgumentError("--schema-registry-auth must be USER:PASSWORD");
-    }
-    LP_RETURN_IF_ERROR(
-        cfg->SetFlag("schema_registry", "username", f.registry_auth.substr(0, colon)));
-    LP_RETURN_IF_ERROR(
-        cfg->SetFlag("schema_registry", "password", f.registry_auth.substr(colon + 1)));
-  }
+  LP_RETURN_IF_ERROR(ApplyRegistryAuthFlag(app, f.registry_auth, cfg));
   return Status::OK();
 }
 
