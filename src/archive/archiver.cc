@@ -13,6 +13,7 @@
 #include "archive/dead_letters.h"
 #include "archive/partitioner.h"
 #include "core/units.h"
+#include "kafka/dev_broker.h"  // ValidateTopicName
 #include "storage/object_store.h"
 
 namespace lakepipe::archive {
@@ -355,8 +356,9 @@ struct Archiver::Impl {
       return Status::OK();
     }
     ++s.segment_dead;
-    LP_RETURN_IF_ERROR(dead_letters->Add(DeadLetter{m.topic, m.partition, m.offset, m.has_key,
-                                                    m.key, m.value, m.timestamp_ms, reason}));
+    LP_RETURN_IF_ERROR(
+        dead_letters->Add(DeadLetter{m.topic, m.partition, m.offset, m.has_key, m.key, m.has_value,
+                                     m.value, m.timestamp_ms, reason}));
     s.next_offset = m.offset + 1;
     ++s.segment_records;
     if (s.replay_cut && s.next_offset >= *s.replay_cut) return Cut(s);
@@ -434,6 +436,24 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
         "positive");
   }
   LP_ASSIGN_OR_RETURN(impl->format, FormatRegistry::Default().Find(options.format));
+  if (impl->format->check_write_options) {
+    if (Status checked = impl->format->check_write_options(options.write); !checked.ok()) {
+      return checked.WithContext(fmt::format("--format {}", options.format));
+    }
+  }
+  if (!options.dlq_topic.empty()) {
+    if (Status valid = kafka::ValidateTopicName(options.dlq_topic); !valid.ok()) {
+      return valid.WithContext("--dlq-topic");
+    }
+    for (const std::string& topic : options.topics) {
+      if (topic == options.dlq_topic) {
+        return InvalidArgumentError(
+            "--dlq-topic '{}' is also a topic being archived: its dead letters would come back as "
+            "input; name another dead-letter topic",
+            topic);
+      }
+    }
+  }
   LP_ASSIGN_OR_RETURN(impl->lake, ObjectStoreRegistry::Default().Resolve(options.lake));
   while (impl->lake.path.size() > 1 && impl->lake.path.back() == '/') impl->lake.path.pop_back();
   for (const std::string& topic : options.topics) {

@@ -114,6 +114,38 @@ TEST_F(ArchiverTest, ArchivesEveryRecordOnceAndDeadLettersTheBadOne) {
   }
 }
 
+// Options that could only fail at the first file fail before joining.
+TEST_F(ArchiverTest, RefusesBadOutputOptionsAtStartup) {
+  ArchiveOptions o = Options();
+  o.write.parquet.compression = "lzma";
+  auto bad = Archiver::Make(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().ToString().find("'lzma'"), std::string::npos) << bad.status().ToString();
+
+  o = Options();
+  o.format = "avro";
+  o.write.avro.codec = "brotli";
+  bad = Archiver::Make(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().ToString().find("'brotli'"), std::string::npos) << bad.status().ToString();
+
+  o = Options();
+  o.dlq_topic = "bad topic!";
+  bad = Archiver::Make(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().ToString().find("--dlq-topic"), std::string::npos)
+      << bad.status().ToString();
+
+  o = Options();
+  o.dlq_topic = "rows";
+  bad = Archiver::Make(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().ToString().find("'rows'"), std::string::npos) << bad.status().ToString();
+  // Nothing was written.
+  EXPECT_FALSE(std::filesystem::exists(lake_ + "/rows"));
+}
+
 // A process that committed the intent "cut at 40" and died: the next run
 // must cut exactly there (same file names, same records), whatever its own
 // rotation settings say, then go on normally.

@@ -82,7 +82,7 @@ Status DeadLetterSink::Add(const DeadLetter& record) {
   p.partition = record.partition;
   p.offset = record.offset;
   if (record.has_key) p.key = std::string(record.key);
-  p.value = std::string(record.value);
+  if (record.has_value) p.value = std::string(record.value);
   p.timestamp_ms = record.timestamp_ms;
   p.reason = std::string(record.reason);
   p.time = FormatTimestampMillis(NowMillis());
@@ -97,7 +97,9 @@ Status DeadLetterSink::Add(const DeadLetter& record) {
     }
     headers.emplace_back("lakepipe.error", p.reason);
     headers.emplace_back("lakepipe.time", p.time);
-    Status produced = producer_->Produce(dlq_topic, p.key.value_or(""), p.value, headers);
+    Status produced = producer_->ProduceNullable(
+        dlq_topic, p.key ? std::optional<std::string_view>(*p.key) : std::nullopt,
+        p.value ? std::optional<std::string_view>(*p.value) : std::nullopt, headers);
     p.produced = produced.ok();
     if (!produced.ok() && last_fallback_cause_.empty()) {
       last_fallback_cause_ = produced.ToString();
@@ -166,7 +168,7 @@ Status DeadLetterSink::WriteFallbackFiles(const std::vector<Pending*>& records) 
           {"lakepipe.error", p->reason},
           {"lakepipe.time", p->time},
           {"key", p->key ? nlohmann::ordered_json(Base64(*p->key)) : nullptr},
-          {"value", Base64(p->value)},
+          {"value", p->value ? nlohmann::ordered_json(Base64(*p->value)) : nullptr},
       };
       text += line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
       text.push_back('\n');

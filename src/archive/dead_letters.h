@@ -20,7 +20,9 @@
 // {"lakepipe.source.topic", "lakepipe.source.partition",
 //  "lakepipe.source.offset", "lakepipe.source.timestamp" (null when none),
 //  "lakepipe.error", "lakepipe.time", "key" (base64, null when the record
-//  had none), "value" (base64)}, committed atomically (create-only).
+//  had none), "value" (base64, null for a null value)}, committed atomically
+// (create-only). Null stays null and empty stays empty, for keys and values
+// alike, in the topic and in the files.
 //
 // Which records failed: the Producer counts delivery reports globally, not
 // per record, so the sink judges a whole Flush(). When the producer reports
@@ -65,6 +67,7 @@ struct DeadLetter {
   int64_t offset = -1;
   bool has_key = false;
   std::string_view key;
+  bool has_value = true;  // false: a null value (tombstone), kept null
   std::string_view value;
   int64_t timestamp_ms = -1;  // the Kafka timestamp; -1 when none
   std::string_view reason;
@@ -109,7 +112,7 @@ class DeadLetterSink {
     int32_t partition = -1;
     int64_t offset = -1;
     std::optional<std::string> key;
-    std::string value;
+    std::optional<std::string> value;
     int64_t timestamp_ms = -1;
     std::string reason;
     std::string time;       // ISO-8601, when it was added

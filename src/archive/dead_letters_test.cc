@@ -25,7 +25,7 @@ constexpr int16_t kProduceApiKey = 0;  // Kafka protocol ApiKey of Produce reque
 
 struct Consumed {
   std::optional<std::string> key;
-  std::string value;
+  std::optional<std::string> value;
   std::map<std::string, std::string> headers;
 };
 
@@ -58,7 +58,7 @@ Result<std::vector<Consumed>> ConsumeWithHeaders(const std::string& brokers,
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) return kafka::KafkaError(m->err, "consume");
     Consumed c;
     if (m->key != nullptr) c.key.emplace(static_cast<const char*>(m->key), m->key_len);
-    if (m->payload != nullptr) c.value.assign(static_cast<const char*>(m->payload), m->len);
+    if (m->payload != nullptr) c.value.emplace(static_cast<const char*>(m->payload), m->len);
     rd_kafka_headers_t* headers = nullptr;
     if (rd_kafka_message_headers(m.get(), &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       const char* name = nullptr;
@@ -100,14 +100,16 @@ std::map<std::string, std::vector<nlohmann::ordered_json>> FallbackFiles(const s
   return files;
 }
 
-// Three dead letters of topic "events": keyed, unkeyed, and binary.
+// Three dead letters of topic "events": keyed; null key and null value;
+// empty key and binary value.
 std::vector<DeadLetter> Letters() {
   static const std::string kBinary("\x00\xff{not json", 11);
   return {
-      DeadLetter{"events", 0, 41, true, "user-1", "{\"id\": oops}", 1795237629123,
+      DeadLetter{"events", 0, 41, true, "user-1", true, "{\"id\": oops}", 1795237629123,
                  "invalid JSON (TAPE_ERROR: ...)"},
-      DeadLetter{"events", 0, 42, false, "", "", -1, "empty input: expected a JSON object"},
-      DeadLetter{"events", 0, 40, true, "", kBinary, 0, "field 'id': expected long, got \"x\""},
+      DeadLetter{"events", 0, 42, false, "", false, "", -1, "empty input: expected a JSON object"},
+      DeadLetter{"events", 0, 40, true, "", true, kBinary, 0,
+                 "field 'id': expected long, got \"x\""},
   };
 }
 
@@ -134,9 +136,13 @@ TEST(DeadLetterSinkTest, DeliversValueKeyAndHeadersToTheTopic) {
   const std::vector<DeadLetter> want = Letters();
   for (size_t i = 0; i < 3; ++i) {
     SCOPED_TRACE(i);
-    EXPECT_EQ(got[i].value, want[i].value);
-    // An empty key is no key (librdkafka's convention).
-    if (want[i].has_key && !want[i].key.empty()) {
+    // Null stays null and empty stays empty, for keys and values.
+    if (want[i].has_value) {
+      EXPECT_EQ(got[i].value, std::string(want[i].value));
+    } else {
+      EXPECT_FALSE(got[i].value.has_value());
+    }
+    if (want[i].has_key) {
       EXPECT_EQ(got[i].key, std::string(want[i].key));
     } else {
       EXPECT_FALSE(got[i].key.has_value());
@@ -177,7 +183,7 @@ void ExpectFallbackLines(const std::vector<nlohmann::ordered_json>& lines) {
   EXPECT_TRUE(ParseTimestampMicros(lines[1]["lakepipe.time"].get<std::string>()).ok());
   EXPECT_TRUE(lines[2]["key"].is_null());
   EXPECT_TRUE(lines[2]["lakepipe.source.timestamp"].is_null());
-  EXPECT_EQ(lines[2]["value"], "");
+  EXPECT_TRUE(lines[2]["value"].is_null());
   const std::vector<std::string> keys = {"lakepipe.source.topic",
                                          "lakepipe.source.partition",
                                          "lakepipe.source.offset",
@@ -270,9 +276,9 @@ TEST(DeadLetterSinkTest, RecordsTheProducerRefusesGoAloneToTheFile) {
   const std::string root = lakepipe::testing::MakeTempDir("dlq-large") + "/_rejected";
   DeadLetterSink sink({.fallback_root = root}, producer.get());
   const std::string large(5000, 'v');
-  ASSERT_OK(sink.Add(DeadLetter{"events", 2, 7, true, "k", "small", 5, "bad"}));
-  ASSERT_OK(sink.Add(DeadLetter{"events", 2, 8, true, "k", large, 5, "oversize"}));
-  ASSERT_OK(sink.Add(DeadLetter{"events", 3, 9, false, "", "other", 5, "bad"}));
+  ASSERT_OK(sink.Add(DeadLetter{"events", 2, 7, true, "k", true, "small", 5, "bad"}));
+  ASSERT_OK(sink.Add(DeadLetter{"events", 2, 8, true, "k", true, large, 5, "oversize"}));
+  ASSERT_OK(sink.Add(DeadLetter{"events", 3, 9, false, "", true, "other", 5, "bad"}));
   ASSERT_OK_AND_ASSIGN(DeadLetterSink::FlushResult result, sink.Flush());
   EXPECT_EQ(result.to_topic, 2u);
   EXPECT_EQ(result.to_files, 1u);
@@ -291,7 +297,7 @@ TEST(DeadLetterSinkTest, WithoutAProducerEverythingGoesToFilesPerPartition) {
   const std::string root = lakepipe::testing::MakeTempDir("dlq-files") + "/_rejected/";
   DeadLetterSink sink({.fallback_root = root}, nullptr);
   for (const DeadLetter& d : Letters()) ASSERT_OK(sink.Add(d));
-  ASSERT_OK(sink.Add(DeadLetter{"other", 5, 100, false, "", "x", -1, "bad"}));
+  ASSERT_OK(sink.Add(DeadLetter{"other", 5, 100, false, "", true, "x", -1, "bad"}));
   ASSERT_OK_AND_ASSIGN(DeadLetterSink::FlushResult result, sink.Flush());
   EXPECT_EQ(result.to_topic, 0u);
   EXPECT_EQ(result.to_files, 4u);
@@ -335,12 +341,12 @@ TEST(DeadLetterSinkTest, RejectsBadSourceTopics) {
   ASSERT_NE(broker, nullptr);
   ASSERT_OK_AND_ASSIGN(auto producer, kafka::Producer::Make({.brokers = broker->bootstrap()}));
   DeadLetterSink sink({.topic = "events", .fallback_root = "/unused"}, producer.get());
-  Status same = sink.Add(DeadLetter{"events", 0, 1, false, "", "v", -1, "bad"});
+  Status same = sink.Add(DeadLetter{"events", 0, 1, false, "", true, "v", -1, "bad"});
   EXPECT_EQ(same.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(same.message().find("is the topic being archived"), std::string::npos);
   DeadLetterSink files({.fallback_root = "/unused"}, nullptr);
   for (const char* topic : {"", "..", "a/b"}) {
-    Status bad = files.Add(DeadLetter{topic, 0, 1, false, "", "v", -1, "bad"});
+    Status bad = files.Add(DeadLetter{topic, 0, 1, false, "", true, "v", -1, "bad"});
     EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument) << topic;
   }
   EXPECT_EQ(files.pending(), 0u);

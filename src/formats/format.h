@@ -138,6 +138,10 @@ struct FormatInfo {
   std::function<Result<std::unique_ptr<FileWriter>>(std::unique_ptr<OutputStream>, SchemaPtr,
                                                     const WriteOptions&)>
       new_writer;
+  // Checks the format's part of WriteOptions (codec names, sizes) without
+  // writing anything, so that a long-running command can refuse bad options
+  // at startup instead of at its first file. Null: nothing to check.
+  std::function<Status(const WriteOptions&)> check_write_options;
   // Facts for `inspect` as JSON. Common keys: "format", "num_rows",
   // "file_size", "created_by", "codec", "metadata" (object of strings);
   // Parquet adds "row_groups": [{"num_rows", "total_byte_size",

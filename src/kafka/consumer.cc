@@ -181,6 +181,7 @@ void MessageBatch::Add(MessageHandle message) {
   view.offset = m.offset;
   view.has_key = m.key != nullptr;
   if (m.key != nullptr) view.key = std::string_view(static_cast<const char*>(m.key), m.key_len);
+  view.has_value = m.payload != nullptr;
   if (m.payload != nullptr) {
     view.value = std::string_view(static_cast<const char*>(m.payload), m.len);
   }

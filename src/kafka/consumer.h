@@ -89,6 +89,7 @@ struct MessageView {
   int64_t offset = 0;
   bool has_key = false;  // false for a null key (key is then empty)
   std::string_view key;
+  bool has_value = false;     // false for a null value (a tombstone)
   std::string_view value;     // empty for a null value
   int64_t timestamp_ms = -1;  // create or log-append time; -1 when absent
 

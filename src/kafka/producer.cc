@@ -127,14 +127,32 @@ using HeadersHandle = std::unique_ptr<rd_kafka_headers_t, HeadersDeleter>;
 
 }  // namespace
 
+namespace {
+
+// The overloads with a plain key: an empty key is no key, so that the
+// partitioner spreads such records.
+std::optional<std::string_view> KeyOrNull(std::string_view key) {
+  if (key.empty()) return std::nullopt;
+  return key;
+}
+
+}  // namespace
+
 Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value,
                          int32_t partition) {
-  return Enqueue(topic, key, value, nullptr, partition);
+  return Enqueue(topic, KeyOrNull(key), value, nullptr, partition);
 }
 
 Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value,
                          const std::vector<std::pair<std::string, std::string>>& headers,
                          int32_t partition) {
+  return ProduceNullable(topic, KeyOrNull(key), value, headers, partition);
+}
+
+Status Producer::ProduceNullable(std::string_view topic, std::optional<std::string_view> key,
+                                 std::optional<std::string_view> value,
+                                 const std::vector<std::pair<std::string, std::string>>& headers,
+                                 int32_t partition) {
   if (headers.empty()) return Enqueue(topic, key, value, nullptr, partition);
   HeadersHandle list(rd_kafka_headers_new(headers.size()));
   for (const auto& [name, header_value] : headers) {
@@ -143,8 +161,8 @@ Status Producer::Produce(std::string_view topic, std::string_view key, std::stri
         rd_kafka_header_add(list.get(), name.data(), static_cast<ssize_t>(name.size()),
                             header_value.data(), static_cast<ssize_t>(header_value.size()));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return KafkaError(err, fmt::format("adding header '{}' to a record for topic '{}'", name,
-                                         topic));
+      return KafkaError(err,
+                        fmt::format("adding header '{}' to a record for topic '{}'", name, topic));
     }
   }
   LP_RETURN_IF_ERROR(Enqueue(topic, key, value, list.get(), partition));
@@ -152,13 +170,22 @@ Status Producer::Produce(std::string_view topic, std::string_view key, std::stri
   return Status::OK();
 }
 
-Status Producer::Enqueue(std::string_view topic, std::string_view key, std::string_view value,
-                         rd_kafka_headers_t* headers, int32_t partition) {
+Status Producer::Enqueue(std::string_view topic, std::optional<std::string_view> key_or_null,
+                         std::optional<std::string_view> value_or_null, rd_kafka_headers_t* headers,
+                         int32_t partition) {
   if (fatal_.load()) return FatalError();
   LP_ASSIGN_OR_RETURN(rd_kafka_topic_t * rkt, Topic(topic));
-  // An empty key is no key: the partitioner then spreads such records.
-  void* key_ptr = key.empty() ? nullptr : const_cast<char*>(key.data());
-  void* value_ptr = const_cast<char*>(value.data());
+  // librdkafka writes a null pointer as Kafka's null and any other pointer,
+  // even with length 0, as bytes; an empty view may have a null data().
+  static const char kEmpty[1] = {0};
+  const auto pointer = [](const std::optional<std::string_view>& v) -> void* {
+    if (!v) return nullptr;
+    return const_cast<char*>(v->data() != nullptr ? v->data() : kEmpty);
+  };
+  const std::string_view key = key_or_null.value_or(std::string_view());
+  const std::string_view value = value_or_null.value_or(std::string_view());
+  void* key_ptr = pointer(key_or_null);
+  void* value_ptr = pointer(value_or_null);
   const auto try_once = [&]() -> rd_kafka_resp_err_t {
     if (headers == nullptr) {
       if (rd_kafka_produce(rkt, partition, RD_KAFKA_MSG_F_COPY, value_ptr, value.size(), key_ptr,

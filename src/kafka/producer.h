@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -80,6 +81,14 @@ class Producer {
                  const std::vector<std::pair<std::string, std::string>>& headers,
                  int32_t partition = -1);
 
+  // As above, keeping Kafka's null apart from empty: std::nullopt produces a
+  // null key (no key) or a null value (a tombstone), an empty view an empty
+  // key or value. (The overloads above treat an empty key as no key.)
+  Status ProduceNullable(std::string_view topic, std::optional<std::string_view> key,
+                         std::optional<std::string_view> value,
+                         const std::vector<std::pair<std::string, std::string>>& headers,
+                         int32_t partition = -1);
+
   // Serves delivery reports without blocking.
   void Poll();
 
@@ -109,8 +118,9 @@ class Producer {
   Result<rd_kafka_topic_t*> Topic(std::string_view name);
   // Queues one record with `headers` (owned by the caller until librdkafka
   // accepts the record; may be null), with backpressure.
-  Status Enqueue(std::string_view topic, std::string_view key, std::string_view value,
-                 rd_kafka_headers_t* headers, int32_t partition);
+  Status Enqueue(std::string_view topic, std::optional<std::string_view> key,
+                 std::optional<std::string_view> value, rd_kafka_headers_t* headers,
+                 int32_t partition);
   Status FatalError() const;
 
   std::string brokers_;

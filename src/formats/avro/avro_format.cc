@@ -19,6 +19,9 @@ FormatInfo AvroFormat() {
                        const WriteOptions& options) {
     return avro::NewContainerWriter(std::move(out), std::move(schema), options.avro);
   };
+  info.check_write_options = [](const WriteOptions& options) {
+    return avro::ParseBlockCodec(options.avro.codec).status();
+  };
   info.describe = [](InputFile* file) { return avro::DescribeContainer(file); };
   return info;
 }

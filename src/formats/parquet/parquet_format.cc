@@ -17,6 +17,9 @@ FormatInfo ParquetFormat() {
                        const WriteOptions& options) {
     return NewParquetWriter(std::move(out), std::move(schema), options.parquet);
   };
+  info.check_write_options = [](const WriteOptions& options) {
+    return CheckParquetWriteOptions(options.parquet);
+  };
   info.describe = DescribeParquet;
   return info;
 }

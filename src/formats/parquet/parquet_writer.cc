@@ -1079,18 +1079,22 @@ class ParquetFileWriter final : public FileWriter {
 }  // namespace
 }  // namespace parquet
 
+Status CheckParquetWriteOptions(const ParquetWriteOptions& options) {
+  LP_RETURN_IF_ERROR(parquet::ParseCompression(options.compression).status());
+  if (options.page_bytes == 0 || options.row_group_bytes == 0) {
+    return InvalidArgumentError("Parquet page and row group sizes must be positive");
+  }
+  return Status::OK();
+}
+
 Result<std::unique_ptr<FileWriter>> NewParquetWriter(std::unique_ptr<OutputStream> out,
                                                      SchemaPtr schema,
                                                      const ParquetWriteOptions& options) {
+  if (Status checked = CheckParquetWriteOptions(options); !checked.ok()) {
+    out->Abort();
+    return checked;
+  }
   auto codec = parquet::ParseCompression(options.compression);
-  if (!codec.ok()) {
-    out->Abort();
-    return codec.status();
-  }
-  if (options.page_bytes == 0 || options.row_group_bytes == 0) {
-    out->Abort();
-    return InvalidArgumentError("Parquet page and row group sizes must be positive");
-  }
   auto writer = std::make_unique<parquet::ParquetFileWriter>(std::move(out), std::move(schema),
                                                              options, codec->first, codec->second);
   LP_RETURN_IF_ERROR(writer->Start());

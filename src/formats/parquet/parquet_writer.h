@@ -25,6 +25,11 @@
 
 namespace lakepipe {
 
+// kInvalidArgument naming the bad value when `options` cannot be written
+// (unknown compression, zero page or row group size); NewParquetWriter
+// fails the same way.
+Status CheckParquetWriteOptions(const ParquetWriteOptions& options);
+
 Result<std::unique_ptr<FileWriter>> NewParquetWriter(std::unique_ptr<OutputStream> out,
                                                      SchemaPtr schema,
                                                      const ParquetWriteOptions& options);
