@@ -13,10 +13,18 @@
 #include "archive/dead_letters.h"
 #include "archive/partitioner.h"
 #include "core/units.h"
+#include "formats/background_writer.h"
 #include "kafka/dev_broker.h"  // ValidateTopicName
 #include "storage/object_store.h"
 
 namespace lakepipe::archive {
+
+WriteOptions ArchiveWriteOptions() {
+  WriteOptions w;
+  w.parquet.page_bytes = 128ull << 10;
+  w.parquet.dictionary_page_bytes = 256ull << 10;
+  return w;
+}
 
 std::string CutMetadata(int64_t cut) { return fmt::format("lakepipe:v1 cut={}", cut); }
 
@@ -41,6 +49,8 @@ constexpr size_t kStagingRows = 1024;  // rows handed to a writer at a time
 // a writer's size walks its columns).
 constexpr uint64_t kSizeCheckBytes = 1 << 20;
 constexpr size_t kPollMessages = 4096;
+// Batches decoded but not yet encoded, across all files.
+constexpr uint64_t kWriterQueueBytes = 8ull << 20;
 constexpr auto kPollTimeout = std::chrono::milliseconds(200);
 constexpr auto kBrokerTimeout = std::chrono::seconds(15);
 
@@ -54,7 +64,7 @@ struct TopicContext {
 struct OpenFile {
   std::string partition_path;  // the Hive path, e.g. "event_date=2026-11-21/hour=05"
   std::string path;
-  std::unique_ptr<FileWriter> writer;
+  std::unique_ptr<BackgroundWriter> writer;
   RecordBatch staging;
   uint64_t records = 0;
   uint64_t unchecked_bytes = 0;  // payload bytes since Bytes() was last compared
@@ -92,6 +102,9 @@ struct Archiver::Impl {
   std::unique_ptr<kafka::Producer> dlq_producer;
   std::unique_ptr<DeadLetterSink> dead_letters;
   std::map<std::string, TopicContext> topics;
+  // Encodes and compresses on a second core while this thread decodes; must
+  // outlive the writers in `states`.
+  WriterThread writer_thread{kWriterQueueBytes};
   std::unordered_map<kafka::TopicPartition, std::unique_ptr<PartitionState>,
                      kafka::TopicPartitionHash>
       states;
@@ -138,8 +151,9 @@ struct Archiver::Impl {
     LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out,
                         lake.store->OpenOutput(file->path, out_options));
     LP_ASSIGN_OR_RETURN(
-        file->writer,
+        std::unique_ptr<FileWriter> writer,
         format->new_writer(std::move(out), s.context->decoder->schema(), options.write));
+    file->writer = std::make_unique<BackgroundWriter>(std::move(writer), &writer_thread);
     OpenFile* raw = file.get();
     s.files.emplace(partition_path, std::move(file));
     return raw;
@@ -147,9 +161,7 @@ struct Archiver::Impl {
 
   static Status FlushStaging(OpenFile& f) {
     if (f.staging.num_rows() == 0) return Status::OK();
-    LP_RETURN_IF_ERROR(f.writer->Write(f.staging));
-    f.staging.Clear();
-    return Status::OK();
+    return f.writer->Submit(&f.staging);
   }
 
   // While replaying a cut found in the commit metadata, the segment may only
@@ -424,6 +436,10 @@ Archiver::Archiver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Archiver::~Archiver() = default;
 
 Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
+  // Buffers of 1 MiB and more (fetched record sets, closed files' pages) go
+  // straight back to the system when freed, instead of lingering in the heap
+  // of whichever thread freed them: peak RSS then follows the data in use.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   auto impl = std::make_unique<Impl>();
   if (options.topics.empty()) return InvalidArgumentError("no topics to archive: give --topic");
   if (options.group.empty()) return InvalidArgumentError("no consumer group: give --group");

@@ -43,6 +43,14 @@
 
 namespace lakepipe::archive {
 
+// The writer defaults of the archiver: Parquet pages of 128 KiB and
+// dictionaries of at most 256 KiB per column (instead of 1 MiB and 2 MiB).
+// An archiver keeps a file open per Kafka partition and Hive partition, and
+// each open file holds its open page and dictionary for every column; small
+// ones keep that memory low, so that --max-buffer-bytes is spent on data
+// rather than forcing early, small files.
+WriteOptions ArchiveWriteOptions();
+
 struct ArchiveOptions {
   std::string brokers;
   std::string group;
@@ -51,7 +59,7 @@ struct ArchiveOptions {
   std::string lake;                // file:///path or a path
   std::string table;               // "": the topic name
   std::string format = "parquet";  // parquet | avro | jsonl | csv
-  WriteOptions write;
+  WriteOptions write = ArchiveWriteOptions();
   DecoderOptions decoder;  // input format, schema, registry
   std::string partition_by = "event_date={event_time:%Y-%m-%d}/hour={event_time:%H}";
   std::string time_field;  // "": the Kafka record timestamp

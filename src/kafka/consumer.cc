@@ -232,7 +232,8 @@ Settings DefaultConsumerSettings() {
       {"auto.offset.reset", "earliest"},
       {"isolation.level", "read_committed"},
       {"enable.partition.eof", "false"},
-      {"queued.max.messages.kbytes", "16384"},
+      {"queued.max.messages.kbytes", "8192"},
+      {"fetch.wait.max.ms", "100"},
       {"fetch.max.bytes", "8388608"},
       {"max.partition.fetch.bytes", "1048576"},
   };
@@ -289,6 +290,13 @@ Result<std::unique_ptr<Consumer>> Consumer::Make(const ConsumerOptions& options,
     consumer->lag_client_ = consumer->client_.get();
   }
   rd_kafka_poll_set_consumer(consumer->client_.get());
+  consumer->queue_.reset(rd_kafka_queue_get_consumer(consumer->client_.get()));
+  if (auto kb = EffectiveProperty(consumer->client_.get(), "queued.max.messages.kbytes"); kb.ok()) {
+    consumer->queue_limit_bytes_ = std::strtoull(kb->c_str(), nullptr, 10) * 1024;
+  }
+  if (auto n = EffectiveProperty(consumer->client_.get(), "queued.min.messages"); n.ok()) {
+    consumer->queue_limit_messages_ = std::strtoull(n->c_str(), nullptr, 10);
+  }
   PartitionListHandle subscription(
       rd_kafka_topic_partition_list_new(static_cast<int>(options.topics.size())));
   for (const std::string& topic : options.topics) {
@@ -449,6 +457,7 @@ void Consumer::Assign(const rd_kafka_topic_partition_list_t& partitions, Protoco
     positions_[tp] = start;
   }
   last_position_ = nullptr;
+  nudge_targets_stale_ = true;
   Publish();
 }
 
@@ -462,6 +471,7 @@ void Consumer::Revoke(const std::vector<TopicPartition>& partitions, bool lost) 
       positions_.erase(tp);
       paused_.erase(tp);
     }
+    nudge_targets_stale_ = true;
     Publish();
   };
   // Lost partitions may already belong to another consumer: Commit must refuse them.
@@ -631,7 +641,70 @@ Result<MessageBatch> Consumer::Poll(milliseconds timeout, size_t max_messages) {
   }
   filling_ = nullptr;
   Publish();
+  NudgeFetchers(batch);
   return batch;
+}
+
+// Fetch stalls. librdkafka stops fetching a partition while the consumer
+// queue holds more than queued.max.messages.kbytes (or queued.min.messages
+// records), and before 2.2 (fetch.queue.backoff.ms) nothing restarts the
+// fetcher when the application drains the queue: the broker thread sleeps
+// until its next wake-up, up to a second. An application slower than the
+// network (one that decodes and compresses) then idles most of the time. Any
+// request to a broker wakes that broker's thread, which then decides to fetch
+// again; so once the queue came near a limit and has drained to a quarter of
+// it, the consumer asks each leader broker of its partitions for one
+// partition's watermarks (a small ListOffsets request) and drops the answer.
+void Consumer::NudgeFetchers(const MessageBatch& batch) {
+  if (!queue_ || owned_.empty()) return;
+  if (!batch.empty()) {
+    const double average = static_cast<double>(batch.bytes()) / static_cast<double>(batch.size());
+    message_bytes_ = 0.9 * message_bytes_ + 0.1 * average;
+  }
+  const double length = static_cast<double>(rd_kafka_queue_length(queue_.get()));
+  const double bytes = length * message_bytes_;
+  const auto fraction = [&](double value, uint64_t limit) {
+    return limit == 0 ? 0.0 : value / static_cast<double>(limit);
+  };
+  const double fill =
+      std::max(fraction(bytes, queue_limit_bytes_), fraction(length, queue_limit_messages_));
+  if (fill >= 0.5) {
+    fetch_may_stall_ = true;
+    return;
+  }
+  if (!fetch_may_stall_ || fill > 0.25) return;
+  fetch_may_stall_ = false;
+  if (nudge_targets_stale_) {
+    nudge_targets_stale_ = false;
+    nudge_targets_.clear();
+    std::map<int32_t, TopicPartition> by_leader;
+    std::set<std::string> topics;
+    for (const TopicPartition& tp : owned_) topics.insert(tp.topic);
+    for (const std::string& topic : topics) {
+      TopicHandle handle(rd_kafka_topic_new(client_.get(), topic.c_str(), nullptr));
+      const rd_kafka_metadata_t* raw = nullptr;
+      if (!handle || rd_kafka_metadata(client_.get(), 0, handle.get(), &raw, 5000) !=
+                         RD_KAFKA_RESP_ERR_NO_ERROR) {
+        continue;
+      }
+      const MetadataHandle metadata(raw);
+      for (int t = 0; t < metadata->topic_cnt; ++t) {
+        const rd_kafka_metadata_topic_t& mt = metadata->topics[t];
+        for (int p = 0; p < mt.partition_cnt; ++p) {
+          const TopicPartition tp{mt.topic, mt.partitions[p].id};
+          if (owned_.count(tp) != 0) by_leader.emplace(mt.partitions[p].leader, tp);
+        }
+      }
+    }
+    for (const auto& [leader, tp] : by_leader) nudge_targets_.push_back(tp);
+    // Without metadata, one owned partition still wakes its leader.
+    if (nudge_targets_.empty()) nudge_targets_.push_back(*owned_.begin());
+  }
+  for (const TopicPartition& tp : nudge_targets_) {
+    int64_t low = 0, high = 0;
+    static_cast<void>(rd_kafka_query_watermark_offsets(client_.get(), tp.topic.c_str(),
+                                                       tp.partition, &low, &high, 1000));
+  }
 }
 
 Status Consumer::Commit(const std::vector<OffsetAndMetadata>& offsets) {
@@ -802,6 +875,7 @@ Status Consumer::Close() {
   }
   // Serves the final revocation through Rebalance (and so the listener).
   const rd_kafka_resp_err_t err = rd_kafka_consumer_close(client_.get());
+  queue_.reset();
   owned_.clear();
   positions_.clear();
   paused_.clear();

@@ -194,8 +194,11 @@ struct ConsumerOptions {
 // rebalance moves only the partitions that change owner),
 // auto.offset.reset=earliest, isolation.level=read_committed,
 // enable.partition.eof=false, and bounded fetch buffering:
-// queued.max.messages.kbytes=16384 (16 MiB prefetched in all), fetch.max.bytes
-// = 8 MiB per fetch request, max.partition.fetch.bytes = 1 MiB per partition.
+// queued.max.messages.kbytes=8192 (8 MiB prefetched in all; Poll wakes the
+// fetchers when the queue drains, see consumer.cc), fetch.max.bytes = 8 MiB
+// per fetch request, max.partition.fetch.bytes = 1 MiB per partition, and
+// fetch.wait.max.ms=100 (a fetch that finds nothing new returns soon, so a
+// quiet partition does not hold back the others' next fetch).
 Settings DefaultConsumerSettings();
 
 class Consumer {
@@ -319,6 +322,9 @@ class Consumer {
   Status FatalError() const;
   // Copies assignment and positions for Assignment() and Lag().
   void Publish();
+  // See "Fetch stalls" in consumer.cc: wakes the fetchers when librdkafka's
+  // queue ran full and has drained since.
+  void NudgeFetchers(const MessageBatch& batch);
 
   std::string group_id_;
   std::string topics_;  // for messages
@@ -328,6 +334,7 @@ class Consumer {
   // one); see Close().
   bool ever_assigned_ = false;  // auto.offset.reset: latest, else earliest
   ClientHandle client_;
+  QueueHandle queue_;  // the consumer queue, for its length; destroyed before client_
   std::atomic<bool> fatal_{false};
 
   // Consumer-thread state.
@@ -344,6 +351,13 @@ class Consumer {
   const char* last_topic_ = nullptr;
   int32_t last_partition_ = -1;
   int64_t* last_position_ = nullptr;
+  // Fetch stall avoidance (NudgeFetchers).
+  uint64_t queue_limit_bytes_ = 0;             // queued.max.messages.kbytes
+  uint64_t queue_limit_messages_ = 0;          // queued.min.messages
+  double message_bytes_ = 1024;                // average key + value size seen
+  bool fetch_may_stall_ = false;               // the queue came near a limit
+  bool nudge_targets_stale_ = true;            // the assignment changed
+  std::vector<TopicPartition> nudge_targets_;  // one partition per leader
 
   mutable std::mutex mu_;  // guards the members below, read by Assignment() and Lag()
   std::vector<TopicPartition> published_assignment_;

@@ -160,7 +160,8 @@ TEST(ConsumerTest, ConsumesEveryRecordInOffsetOrderWithKeysAndHeaders) {
   EXPECT_EQ(consumer->Setting("enable.auto.offset.store").ValueOr(""), "false");
   EXPECT_EQ(consumer->Setting("partition.assignment.strategy").ValueOr(""), "cooperative-sticky");
   EXPECT_EQ(consumer->Setting("isolation.level").ValueOr(""), "read_committed");
-  EXPECT_EQ(consumer->Setting("queued.max.messages.kbytes").ValueOr(""), "16384");
+  EXPECT_EQ(consumer->Setting("queued.max.messages.kbytes").ValueOr(""), "8192");
+  EXPECT_EQ(consumer->Setting("fetch.wait.max.ms").ValueOr(""), "100");
 
   // Another thread reads the stats accessors throughout.
   std::atomic<bool> stop{false};

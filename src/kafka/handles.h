@@ -34,6 +34,7 @@ struct KafkaDeleter {
     rd_kafka_topic_partition_list_destroy(p);
   }
   void operator()(rd_kafka_message_t* p) const { rd_kafka_message_destroy(p); }
+  void operator()(rd_kafka_queue_t* p) const { rd_kafka_queue_destroy(p); }
 };
 
 using ClientHandle = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
@@ -43,6 +44,7 @@ using MetadataHandle = std::unique_ptr<const rd_kafka_metadata_t, KafkaDeleter>;
 using MockClusterHandle = std::unique_ptr<rd_kafka_mock_cluster_t, KafkaDeleter>;
 using PartitionListHandle = std::unique_ptr<rd_kafka_topic_partition_list_t, KafkaDeleter>;
 using MessageHandle = std::unique_ptr<rd_kafka_message_t, KafkaDeleter>;
+using QueueHandle = std::unique_ptr<rd_kafka_queue_t, KafkaDeleter>;
 
 // A configuration with lakepipe's logging installed (warnings and errors go to
 // stderr as "lakepipe: kafka <level> <facility>: <message>"; setting `debug`

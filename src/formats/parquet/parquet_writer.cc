@@ -109,9 +109,12 @@ class DictSlots {
     return next_index;
   }
 
+  // Empties the map and gives its memory back (a dropped dictionary must
+  // not keep holding it in every open file).
   void Clear() {
-    hashes_.clear();
-    Resize(1024);
+    std::vector<uint64_t>().swap(hashes_);
+    std::vector<Slot>(kInitialSlots, Slot{kEmpty, 0}).swap(slots_);
+    mask_ = kInitialSlots - 1;
   }
 
   // Hints for batched lookups: load the home slot of `h`, and name the entry
@@ -121,6 +124,7 @@ class DictSlots {
 
  private:
   static constexpr uint32_t kEmpty = 0xffffffffu;
+  static constexpr size_t kInitialSlots = 1024;
   struct Slot {
     uint32_t index;
     uint32_t tag;
@@ -180,6 +184,16 @@ class PageBuffer {
   size_t size_ = 0;
 };
 
+// Buffers used only while a page is assembled: one set per file, shared by
+// its columns, so that a file's memory does not grow with its column count.
+struct PageScratch {
+  std::string body, levels, compressed, trial, header, dict_page;
+  uint64_t MemoryBytes() const {
+    return body.capacity() + levels.capacity() + compressed.capacity() + trial.capacity() +
+           header.capacity() + dict_page.capacity();
+  }
+};
+
 // The state and page assembly shared by all column writers; subclasses
 // supply the values section of pages and the dictionary.
 class ColumnWriter {
@@ -200,11 +214,13 @@ class ColumnWriter {
   virtual Status Append(const Column& column, size_t begin, size_t end) = 0;
 
   // Heap memory held by the column's buffers (for memory bounds).
+  // (The shared PageScratch is counted by the file.)
   uint64_t MemoryBytes() const {
-    return pages_.MemoryBytes() + body_.capacity() + levels_.capacity() + compressed_.capacity() +
-           trial_.capacity() + header_.capacity() + dict_page_.capacity() + def_levels_.capacity() +
-           OwnMemoryBytes();
+    return pages_.MemoryBytes() + def_levels_.capacity() + OwnMemoryBytes();
   }
+
+  // Page assembly buffers to use instead of the column's own.
+  void ShareScratch(PageScratch* scratch) { scratch_ = scratch; }
 
   // Uncompressed bytes buffered for the open row group.
   uint64_t BufferedUncompressed() const {
@@ -225,8 +241,8 @@ class ColumnWriter {
     md.path_in_schema = {element_.name};
     md.codec = codec_;
     md.num_values = chunk_values_;
-    dict_page_.clear();
-    std::string& dict_page = dict_page_;
+    scratch_->dict_page.clear();
+    std::string& dict_page = scratch_->dict_page;
     if (HasDictionary()) {
       std::string body;
       int32_t count = 0;
@@ -305,15 +321,15 @@ class ColumnWriter {
 
   Status FlushPage() {
     if (page_values_ == 0) return Status::OK();
-    body_.clear();
+    scratch_->body.clear();
     if (optional_) {
-      levels_.clear();
-      RleEncodeBytes(def_levels_.data(), def_levels_.size(), 1, &levels_);
-      PutLe32(static_cast<uint32_t>(levels_.size()), &body_);
-      body_.append(levels_);
+      scratch_->levels.clear();
+      RleEncodeBytes(def_levels_.data(), def_levels_.size(), 1, &scratch_->levels);
+      PutLe32(static_cast<uint32_t>(scratch_->levels.size()), &scratch_->body);
+      scratch_->body.append(scratch_->levels);
     }
     Encoding encoding = Encoding::kPlain;
-    EncodeValues(&body_, &encoding);
+    EncodeValues(&scratch_->body, &encoding);
     PageHeader h;
     h.type = PageType::kDataPage;
     DataPageHeader& d = h.data_page_header.emplace();
@@ -322,7 +338,7 @@ class ColumnWriter {
     d.definition_level_encoding = Encoding::kRle;
     d.repetition_level_encoding = Encoding::kRle;
     LP_RETURN_IF_ERROR(
-        AssemblePage(body_, &h, [&](std::string_view part) { pages_.Append(part); }));
+        AssemblePage(scratch_->body, &h, [&](std::string_view part) { pages_.Append(part); }));
     ++stats_[{PageType::kDataPage, encoding}];
     if (encoding == Encoding::kPlain) used_plain_ = true;
     if (encoding == Encoding::kRleDictionary) used_dictionary_ = true;
@@ -335,40 +351,40 @@ class ColumnWriter {
   // body, to `emit`.
   template <typename Emit>
   Status AssemblePage(const std::string& body, PageHeader* h, Emit&& emit) {
-    compressed_.clear();
+    scratch_->compressed.clear();
     if (level_ == 0 && codec_impl_ == Codec::kZstd && h->type != PageType::kDictionaryPage) {
       // Default zstd: on the column's first data page try the fast and the
       // standard level and keep the smaller for the rest of the file. High
       // entropy text (ids, hashes, phone numbers) is often smaller at the
       // fast level, where the standard level spends bits on short matches.
-      LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &compressed_, kZstdFastLevel));
-      trial_.clear();
-      LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &trial_, kZstdStandardLevel));
-      if (trial_.size() < compressed_.size()) {
-        compressed_.swap(trial_);
+      LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &scratch_->compressed, kZstdFastLevel));
+      scratch_->trial.clear();
+      LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &scratch_->trial, kZstdStandardLevel));
+      if (scratch_->trial.size() < scratch_->compressed.size()) {
+        scratch_->compressed.swap(scratch_->trial);
         level_ = kZstdStandardLevel;
       } else {
         level_ = kZstdFastLevel;
       }
     } else {
-      LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &compressed_, level_));
+      LP_RETURN_IF_ERROR(ctx_->Compress(codec_impl_, body, &scratch_->compressed, level_));
     }
-    if (body.size() > INT32_MAX || compressed_.size() > INT32_MAX) {
+    if (body.size() > INT32_MAX || scratch_->compressed.size() > INT32_MAX) {
       return InvalidArgumentError("column '{}': a page exceeds 2 GiB; lower the page size",
                                   field_.name);
     }
     h->uncompressed_page_size = static_cast<int32_t>(body.size());
-    h->compressed_page_size = static_cast<int32_t>(compressed_.size());
-    header_.clear();
-    SerializePageHeader(*h, &header_);
-    const int64_t uncompressed = static_cast<int64_t>(header_.size() + body.size());
+    h->compressed_page_size = static_cast<int32_t>(scratch_->compressed.size());
+    scratch_->header.clear();
+    SerializePageHeader(*h, &scratch_->header);
+    const int64_t uncompressed = static_cast<int64_t>(scratch_->header.size() + body.size());
     if (h->type == PageType::kDictionaryPage) {
       dict_uncompressed_ += uncompressed;
     } else {
       chunk_uncompressed_ += uncompressed;
     }
-    emit(header_);
-    emit(compressed_);
+    emit(scratch_->header);
+    emit(scratch_->compressed);
     return Status::OK();
   }
 
@@ -387,7 +403,8 @@ class ColumnWriter {
 
  private:
   PageBuffer pages_;
-  std::string body_, levels_, compressed_, trial_, header_, dict_page_;
+  PageScratch own_scratch_;
+  PageScratch* scratch_ = &own_scratch_;
   // Compression level of this column; 0 until chosen (default zstd).
   int level_;
   int64_t chunk_uncompressed_ = 0;
@@ -517,7 +534,7 @@ class DictColumnWriter : public ColumnWriter {
     const double dict_cost = static_cast<double>(DictPlainBytes() + PageValueBytes());
     if (dict_cost <= kDictionaryPayoff * static_cast<double>(page_plain_bytes_)) return;
     ConvertPageToPlain(indices_);
-    indices_.clear();
+    std::vector<uint32_t>().swap(indices_);
     dict_mode_ = false;
     ClearDictionary();
   }
@@ -530,8 +547,14 @@ class DictColumnWriter : public ColumnWriter {
       // check drops it first), then go PLAIN.
       LP_RETURN_IF_ERROR(FlushPage());
       dict_mode_ = false;
+      std::vector<uint32_t>().swap(indices_);
       return Status::OK();
     }
+    // The first page ends after page_bytes of values as PLAIN would store
+    // them, so that the payoff check runs early: a column of unique values
+    // (ids, e-mails) must not build a large dictionary first, in every open
+    // file, only to drop it.
+    if (!first_page_checked_ && page_plain_bytes_ >= options_.page_bytes) return FlushPage();
     if (PageFull()) LP_RETURN_IF_ERROR(FlushPage());
     return Status::OK();
   }
@@ -597,7 +620,7 @@ class FixedColumnWriter final : public DictColumnWriter {
   uint32_t DictCount() const override { return static_cast<uint32_t>(dict_.size()); }
   uint64_t DictPlainBytes() const override { return dict_.size() * sizeof(T); }
   void ClearDictionary() override {
-    dict_.clear();
+    std::vector<T>().swap(dict_);
     slots_.Clear();
   }
   void EncodeDictionary(std::string* body, int32_t* count) override {
@@ -731,8 +754,8 @@ class BinaryColumnWriter final : public DictColumnWriter {
   void ClearDictionary() override {
     // Values already in the dictionary count towards min/max of this chunk.
     for (uint32_t e = 0; e < starts_.size(); ++e) UpdateMinMax(Entry(e));
-    dict_.clear();
-    starts_.clear();
+    std::string().swap(dict_);
+    std::vector<uint32_t>().swap(starts_);
     slots_.Clear();
   }
   void EncodeDictionary(std::string* body, int32_t* count) override {
@@ -949,6 +972,7 @@ class ParquetFileWriter final : public FileWriter {
           w = std::make_unique<EnumColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
           break;
       }
+      w->ShareScratch(&scratch_);
       columns_.push_back(std::move(w));
     }
   }
@@ -1005,7 +1029,7 @@ class ParquetFileWriter final : public FileWriter {
     return total;
   }
   uint64_t memory_bytes() const override {
-    uint64_t total = 0;
+    uint64_t total = scratch_.MemoryBytes();
     for (const auto& c : columns_) total += c->MemoryBytes();
     return total;
   }
@@ -1068,6 +1092,7 @@ class ParquetFileWriter final : public FileWriter {
   SchemaPtr schema_;
   ParquetWriteOptions options_;
   CodecContext ctx_;
+  PageScratch scratch_;  // shared by columns_
   std::vector<SchemaElement> elements_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   std::vector<RowGroup> row_groups_;

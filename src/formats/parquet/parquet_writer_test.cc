@@ -161,7 +161,8 @@ TEST_F(ParquetWriterTest, FullDictionaryKeepsEarlierPagesAndGoesPlain) {
   auto schema = MakeSchema({F("v", Type::kLong)});
   ParquetWriteOptions opts;
   opts.dictionary_page_bytes = 8 * 1000;  // 1000 distinct longs
-  opts.page_bytes = 64;
+  // The first page (and the payoff check) ends after 500 values as PLAIN.
+  opts.page_bytes = 4000;
   std::string path = Write(
       schema,
       [](RecordBatch& b) {
@@ -190,6 +191,41 @@ TEST_F(ParquetWriterTest, FullDictionaryKeepsEarlierPagesAndGoesPlain) {
   std::memcpy(&hi, m.statistics->max_value->data(), 8);
   EXPECT_EQ(lo, 0);
   EXPECT_EQ(hi, 4999);
+}
+
+// An open file's memory follows the page size, not the dictionary limit: a
+// column of unique values drops its dictionary after the first page (of
+// page_bytes as PLAIN) and gives the memory back; the columns share one set
+// of page assembly buffers.
+TEST_F(ParquetWriterTest, OpenFileMemoryFollowsThePageSize) {
+  std::vector<Field> fields;
+  for (int c = 0; c < 8; ++c) fields.push_back(F("c" + std::to_string(c), Type::kString));
+  auto schema = MakeSchema(fields);
+  ParquetWriteOptions opts;
+  opts.page_bytes = 64 << 10;
+  opts.dictionary_page_bytes = 2 << 20;
+  auto out = OpenOutputStream(dir_ + "/memory.parquet");
+  ASSERT_TRUE(out.ok());
+  auto writer = NewParquetWriter(std::move(*out), schema, opts);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  RecordBatch batch(schema);
+  // 20,000 rows of unique 60-byte values: 1.2 MB per column as PLAIN.
+  for (int i = 0; i < 20000; ++i) {
+    for (int c = 0; c < 8; ++c) {
+      batch.column(c).AppendBytes(fmt::format("{:08}-{:050}-{}", i, i * 7919 + c, c));
+    }
+    batch.CommitRow();
+  }
+  ASSERT_TRUE((*writer)->Write(batch).ok());
+  // Open: 8 columns x (one 64 KiB page + its assembly) + the compressed
+  // pages; a dictionary of the 20,000 values would be 1.2 MB per column.
+  const uint64_t memory = (*writer)->memory_bytes();
+  EXPECT_LT(memory, 4u << 20) << memory;
+  ASSERT_TRUE((*writer)->Finish().ok());
+  const FileMetaData md = ReadFooter(dir_ + "/memory.parquet");
+  for (const ColumnChunk& chunk : md.row_groups[0].columns) {
+    EXPECT_FALSE(chunk.meta_data->dictionary_page_offset.has_value());
+  }
 }
 
 TEST_F(ParquetWriterTest, RowGroupsAreCutBySize) {

@@ -1,0 +1,150 @@
+#include "formats/background_writer.h"
+
+#include <utility>
+
+namespace lakepipe {
+
+WriterThread::WriterThread(uint64_t max_queued_bytes)
+    : max_queued_bytes_(max_queued_bytes), thread_([this] { Loop(); }) {}
+
+WriterThread::~WriterThread() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void WriterThread::Push(Job job) {
+  std::unique_lock<std::mutex> lock(mu_);
+  // One job is always accepted, however large, so that a batch bigger than
+  // the limit cannot block forever.
+  changed_.wait(lock, [&] { return jobs_.empty() || queued_bytes_ < max_queued_bytes_; });
+  queued_bytes_ += job.bytes;
+  jobs_.push_back(std::move(job));
+  changed_.notify_all();
+}
+
+void WriterThread::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    changed_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+    if (jobs_.empty()) return;  // stopping, and nothing left
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    lock.unlock();
+    job.run();  // takes mu_ itself to publish its outcome
+    lock.lock();
+    queued_bytes_ -= job.bytes;
+    changed_.notify_all();
+  }
+}
+
+BackgroundWriter::BackgroundWriter(std::unique_ptr<FileWriter> inner, WriterThread* thread)
+    : inner_(std::move(inner)), thread_(thread) {
+  memory_.store(inner_->memory_bytes());
+  bytes_.store(inner_->bytes_written());
+}
+
+BackgroundWriter::~BackgroundWriter() {
+  if (!done_) Abort();
+}
+
+Status BackgroundWriter::Submit(RecordBatch* batch) {
+  if (done_) return FailedPreconditionError("write to a finished or aborted file");
+  RecordBatch taken(batch->schema());
+  {
+    std::lock_guard<std::mutex> lock(thread_->mu_);
+    if (!error_.ok()) return error_;
+    if (!spare_.empty()) {
+      taken = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    ++pending_jobs_;
+  }
+  std::swap(taken, *batch);  // `*batch` gets the recycled (empty) buffers
+  const uint64_t size = taken.ByteSize();
+  const uint64_t rows = taken.num_rows();
+  queued_bytes_.fetch_add(size);
+  queued_rows_.fetch_add(rows);
+  auto shared = std::make_shared<RecordBatch>(std::move(taken));
+  thread_->Push({[this, shared, size, rows] {
+                   Run(std::move(*shared));
+                   queued_bytes_.fetch_sub(size);
+                   queued_rows_.fetch_sub(rows);
+                 },
+                 size});
+  return Status::OK();
+}
+
+void BackgroundWriter::Run(RecordBatch batch) {
+  bool failed;
+  {
+    std::lock_guard<std::mutex> lock(thread_->mu_);
+    failed = !error_.ok();
+  }
+  Status status = failed ? Status::OK() : inner_->Write(batch);
+  if (!failed) {
+    rows_.store(inner_->rows_written());
+    bytes_.store(inner_->bytes_written());
+    memory_.store(inner_->memory_bytes());
+  }
+  batch.Clear();
+  std::lock_guard<std::mutex> lock(thread_->mu_);
+  if (!status.ok() && error_.ok()) error_ = std::move(status);
+  if (spare_.empty()) spare_.push_back(std::move(batch));
+  --pending_jobs_;
+}
+
+Status BackgroundWriter::Write(const RecordBatch& batch) {
+  RecordBatch copy(batch.schema());
+  for (size_t r = 0; r < batch.num_rows(); ++r) copy.AppendRowFrom(batch, r);
+  return Submit(&copy);
+}
+
+void BackgroundWriter::Drain() {
+  std::unique_lock<std::mutex> lock(thread_->mu_);
+  thread_->changed_.wait(lock, [&] { return pending_jobs_ == 0; });
+}
+
+Status BackgroundWriter::Finish() {
+  if (done_) return FailedPreconditionError("file already finished or aborted");
+  Drain();
+  Status error;
+  {
+    std::lock_guard<std::mutex> lock(thread_->mu_);
+    error = error_;
+  }
+  if (!error.ok()) {
+    Abort();
+    return error;
+  }
+  done_ = true;
+  Status finished = inner_->Finish();
+  rows_.store(inner_->rows_written());
+  bytes_.store(inner_->bytes_written());
+  memory_.store(0);
+  return finished;
+}
+
+void BackgroundWriter::Abort() {
+  if (done_) return;
+  {
+    // Later jobs of this writer skip their batch.
+    std::lock_guard<std::mutex> lock(thread_->mu_);
+    if (error_.ok()) error_ = FailedPreconditionError("file aborted");
+  }
+  Drain();
+  done_ = true;
+  inner_->Abort();
+  memory_.store(0);
+}
+
+uint64_t BackgroundWriter::rows_written() const { return rows_.load() + queued_rows_.load(); }
+
+uint64_t BackgroundWriter::bytes_written() const { return bytes_.load() + queued_bytes_.load(); }
+
+uint64_t BackgroundWriter::memory_bytes() const { return memory_.load() + queued_bytes_.load(); }
+
+}  // namespace lakepipe
