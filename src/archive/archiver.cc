@@ -21,6 +21,7 @@ namespace lakepipe::archive {
 
 WriteOptions ArchiveWriteOptions() {
   WriteOptions w;
+  w.parquet.compression_level = 1;
   w.parquet.page_bytes = 128ull << 10;
   w.parquet.dictionary_page_bytes = 256ull << 10;
   return w;
@@ -73,7 +74,7 @@ struct OpenFile {
   // The file's size so far (for --flush-bytes).
   uint64_t Bytes() const { return writer->bytes_written() + staging.ByteSize(); }
   // Memory held for the file (for --max-buffer-bytes).
-  uint64_t Memory() const { return writer->memory_bytes() + staging.ByteSize(); }
+  uint64_t Memory() const { return writer->memory_bytes() + staging.MemoryBytes(); }
 };
 
 struct PartitionState {

@@ -130,6 +130,19 @@ void RecordBatch::AppendRowFrom(const RecordBatch& src, size_t row) {
   CommitRow();
 }
 
+size_t Column::MemoryBytes() const {
+  return valid_.capacity() + bools_.capacity() + i32_.capacity() * sizeof(int32_t) +
+         i64_.capacity() * sizeof(int64_t) + f32_.capacity() * sizeof(float) +
+         f64_.capacity() * sizeof(double) + offsets_.capacity() * sizeof(int64_t) +
+         data_.capacity();
+}
+
+size_t RecordBatch::MemoryBytes() const {
+  size_t total = 0;
+  for (const Column& c : columns_) total += c.MemoryBytes();
+  return total;
+}
+
 size_t RecordBatch::ByteSize() const {
   size_t total = 0;
   for (const Column& c : columns_) total += c.ByteSize();

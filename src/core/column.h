@@ -114,6 +114,8 @@ class Column {
   const std::string& data() const { return data_; }
   // Bytes held by values (not capacity).
   size_t ByteSize() const;
+  // Heap bytes the column holds, including reserved capacity.
+  size_t MemoryBytes() const;
 
   // Appends row `row` of `src` (same storage and nullability).
   void AppendFrom(const Column& src, size_t row);
@@ -164,6 +166,9 @@ class RecordBatch {
   void Reserve(size_t rows);
   // Approximate bytes held by the batch's values.
   size_t ByteSize() const;
+  // Heap bytes the batch holds, including reserved capacity (also when
+  // cleared): what it costs to keep the batch around.
+  size_t MemoryBytes() const;
   // Appends (and commits) row `row` of `src`. REQUIRES: src has this batch's schema.
   void AppendRowFrom(const RecordBatch& src, size_t row);
 

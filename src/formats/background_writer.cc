@@ -60,6 +60,7 @@ Status BackgroundWriter::Submit(RecordBatch* batch) {
     if (!spare_.empty()) {
       taken = std::move(spare_.back());
       spare_.pop_back();
+      spare_bytes_.store(0);
     }
     ++pending_jobs_;
   }
@@ -93,7 +94,10 @@ void BackgroundWriter::Run(RecordBatch batch) {
   batch.Clear();
   std::lock_guard<std::mutex> lock(thread_->mu_);
   if (!status.ok() && error_.ok()) error_ = std::move(status);
-  if (spare_.empty()) spare_.push_back(std::move(batch));
+  if (spare_.empty()) {
+    spare_bytes_.store(batch.MemoryBytes());
+    spare_.push_back(std::move(batch));
+  }
   --pending_jobs_;
 }
 
@@ -106,6 +110,12 @@ Status BackgroundWriter::Write(const RecordBatch& batch) {
 void BackgroundWriter::Drain() {
   std::unique_lock<std::mutex> lock(thread_->mu_);
   thread_->changed_.wait(lock, [&] { return pending_jobs_ == 0; });
+}
+
+void BackgroundWriter::DropSpares() {
+  std::lock_guard<std::mutex> lock(thread_->mu_);
+  spare_.clear();
+  spare_bytes_.store(0);
 }
 
 Status BackgroundWriter::Finish() {
@@ -121,6 +131,7 @@ Status BackgroundWriter::Finish() {
     return error;
   }
   done_ = true;
+  DropSpares();
   Status finished = inner_->Finish();
   rows_.store(inner_->rows_written());
   bytes_.store(inner_->bytes_written());
@@ -137,6 +148,7 @@ void BackgroundWriter::Abort() {
   }
   Drain();
   done_ = true;
+  DropSpares();
   inner_->Abort();
   memory_.store(0);
 }
@@ -145,6 +157,8 @@ uint64_t BackgroundWriter::rows_written() const { return rows_.load() + queued_r
 
 uint64_t BackgroundWriter::bytes_written() const { return bytes_.load() + queued_bytes_.load(); }
 
-uint64_t BackgroundWriter::memory_bytes() const { return memory_.load() + queued_bytes_.load(); }
+uint64_t BackgroundWriter::memory_bytes() const {
+  return memory_.load() + queued_bytes_.load() + spare_bytes_.load();
+}
 
 }  // namespace lakepipe

@@ -20,6 +20,8 @@
 // Thread-safety: one thread calls Submit, Write, Finish and Abort;
 // memory_bytes(), bytes_written() and rows_written() may be called by that
 // thread at any time (they read counters the worker publishes).
+// memory_bytes() counts the inner writer's memory, the batches queued and
+// the one written batch kept (cleared) for reuse.
 #pragma once
 
 #include <atomic>
@@ -83,6 +85,8 @@ class BackgroundWriter final : public FileWriter {
  private:
   // Waits until the thread has run every job of this writer.
   void Drain();
+  // Frees the batches kept for reuse (the file is done).
+  void DropSpares();
   void Run(RecordBatch batch);
 
   std::unique_ptr<FileWriter> inner_;
@@ -100,6 +104,7 @@ class BackgroundWriter final : public FileWriter {
   std::atomic<uint64_t> memory_{0};
   std::atomic<uint64_t> queued_bytes_{0};
   std::atomic<uint64_t> queued_rows_{0};
+  std::atomic<uint64_t> spare_bytes_{0};  // MemoryBytes() of spare_
 };
 
 }  // namespace lakepipe

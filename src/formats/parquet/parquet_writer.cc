@@ -550,11 +550,12 @@ class DictColumnWriter : public ColumnWriter {
       std::vector<uint32_t>().swap(indices_);
       return Status::OK();
     }
-    // The first page ends after page_bytes of values as PLAIN would store
-    // them, so that the payoff check runs early: a column of unique values
-    // (ids, e-mails) must not build a large dictionary first, in every open
-    // file, only to drop it.
-    if (!first_page_checked_ && page_plain_bytes_ >= options_.page_bytes) return FlushPage();
+    // The first page ends once the dictionary is as large as a page, so that
+    // the payoff check runs early: a column of unique values (ids, e-mails)
+    // must not build a dictionary of dictionary_page_bytes first, in every
+    // open file, only to drop it. Columns with repeats reach that size later
+    // and are judged on more values.
+    if (!first_page_checked_ && DictPlainBytes() >= options_.page_bytes) return FlushPage();
     if (PageFull()) LP_RETURN_IF_ERROR(FlushPage());
     return Status::OK();
   }
