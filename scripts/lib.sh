@@ -12,7 +12,7 @@ BUILD_PACKAGES=(
   g++ cmake make pkg-config git ca-certificates
   libzstd-dev libsnappy-dev zlib1g-dev libsimdjson-dev nlohmann-json3-dev
   libfmt-dev libcli11-dev libgtest-dev
-  libcurl4-openssl-dev librdkafka-dev libyaml-cpp-dev libcpp-httplib-dev
+  libcurl4-openssl-dev libssl-dev librdkafka-dev libyaml-cpp-dev libcpp-httplib-dev
 )
 TEST_PACKAGES=(time zstd kcat)
 

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "core/version.h"
+#include "s3/s3_store.h"
+#include "storage/object_store.h"
 
 namespace lakepipe::cli {
 
@@ -47,6 +49,11 @@ int Main(int argc, char** argv) {
     fmt::print("lakepipe {} (build {})\n", kVersion, kBuildId);
     return kExitOk;
   }
+  // s3:// URIs, with credentials, region and endpoint from the environment
+  // and ~/.aws (see s3/s3_store.h).
+  s3::S3Options s3_base;
+  s3_base.region.clear();
+  s3::RegisterS3Store(&ObjectStoreRegistry::Default(), s3_base);
   for (const Command& c : kCommands) {
     if (c.name == name) {
       std::string program = fmt::format("lakepipe {}", name);

@@ -32,6 +32,10 @@ struct HttpRequest {
   std::string body;
   std::chrono::milliseconds timeout{30000};  // whole request
   std::chrono::milliseconds connect_timeout{10000};
+  // HTTPS: verify the server's certificate (and host name); a CA bundle
+  // file to verify against when not "".
+  bool verify_tls = true;
+  std::string ca_bundle;
   // HTTP basic authentication when user is not empty.
   std::string user;
   std::string password;

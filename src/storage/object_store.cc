@@ -24,9 +24,17 @@ Result<StoreLocation> ObjectStoreRegistry::Resolve(std::string_view uri) const {
   std::string path(uri);
   if (auto pos = uri.find("://"); pos != std::string_view::npos) {
     scheme = std::string(uri.substr(0, pos));
-    if (scheme == "file") path = std::string(uri.substr(pos + 3));
+    std::string_view rest = uri.substr(pos + 3);
+    if (scheme == "file") {
+      path = std::string(rest);
+    } else {
+      // scheme://authority/path: the store serves the authority (e.g. an S3
+      // bucket), and paths inside it follow; "" is its root.
+      const size_t slash = rest.find('/');
+      path = slash == std::string_view::npos ? std::string() : std::string(rest.substr(slash + 1));
+    }
   }
-  if (path.empty()) return InvalidArgumentError("empty path in '{}'", uri);
+  if (path.empty() && scheme == "file") return InvalidArgumentError("empty path in '{}'", uri);
   for (const auto& [name, factory] : factories_) {
     if (name == scheme) {
       LP_ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> store, factory(uri));

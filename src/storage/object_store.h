@@ -93,7 +93,8 @@ class ObjectStoreRegistry {
   static ObjectStoreRegistry& Default();
 
   void Register(std::string scheme, ObjectStoreFactory factory);
-  // "file:///a/b", "/a/b", "a/b" → file store; "<scheme>://..." → that scheme's store.
+  // "file:///a/b", "/a/b", "a/b" → file store; "<scheme>://authority/p" →
+  // that scheme's store for the authority (an S3 bucket), path "p".
   Result<StoreLocation> Resolve(std::string_view uri) const;
 
  private:
