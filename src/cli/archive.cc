@@ -223,7 +223,7 @@ int RunArchive(int argc, char** argv) {
   app.add_option("--topic", f.topics, "Topic(s) to archive; comma-separated or repeated")
       ->delimiter(',');
   app.add_option("--group", f.group, "Consumer group");
-  app.add_option("--lake", f.lake, "Lake root: a path or file:///path");
+  app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix");
   app.add_option("--format", f.format, "File format: parquet (default), avro, jsonl, csv");
   app.add_option("--compression", f.compression,
                  "Codec: parquet none|snappy|gzip|zstd, avro null|deflate|snappy|zstandard");

@@ -29,6 +29,7 @@ int RunInspect(int argc, char** argv);
 int RunBroker(int argc, char** argv);
 int RunProduce(int argc, char** argv);
 int RunArchive(int argc, char** argv);
+int RunCheck(int argc, char** argv);
 
 // Parses the subcommand name and dispatches.
 int Main(int argc, char** argv);

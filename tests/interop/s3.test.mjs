@@ -147,6 +147,54 @@ for page in s3.get_paginator('list_objects_v2').paginate(Bucket='faulty'):
   assert.equal(Number(rows[0].ids), 12000);
 });
 
+test('lakepipe check: all OK with the right keys, a clear FAIL with a wrong secret (moto checking signatures)', async (t) => {
+  // A moto of its own: signature checks stay on once enabled.
+  const port = await freePort();
+  const authEndpoint = `http://127.0.0.1:${port}`;
+  const authMoto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`${authEndpoint}/moto-api/`)).ok) break;
+      } catch { /* not up yet */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // While moto still accepts anything: an IAM user with an access key and S3 rights, and a bucket.
+    const r0 = spawnSync('python3', ['-c', `
+import boto3, json
+kw = dict(endpoint_url='${authEndpoint}', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
+iam = boto3.client('iam', **kw)
+iam.create_user(UserName='lp')
+iam.put_user_policy(UserName='lp', PolicyName='s3', PolicyDocument=json.dumps(
+    {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:*', 'Resource': '*'}]}))
+key = iam.create_access_key(UserName='lp')['AccessKey']
+boto3.client('s3', **kw).create_bucket(Bucket='checked')
+print(json.dumps({'id': key['AccessKeyId'], 'secret': key['SecretAccessKey']}))`], { encoding: 'utf8' });
+    assert.equal(r0.status, 0, r0.stderr);
+    const key = JSON.parse(r0.stdout);
+    const enabled = await fetch(`${authEndpoint}/moto-api/reset-auth`, { method: 'POST', body: '0' });
+    assert.ok(enabled.ok);
+
+    const args = ['check', '--brokers', bootstrap, '--topic', 'users', '--lake', 's3://checked/lake'];
+    let r = lakepipeWith({ AWS_ENDPOINT_URL: authEndpoint, AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret }, ...args);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^kafka\s.*topic users\s+OK\s+4 partitions$/m);
+    assert.match(r.stdout, /^lake\s+s3:\/\/checked\/lake\s+OK\s+wrote, read back and deleted lake\/_lakepipe\/check\//m);
+    assert.ok(!(r.stdout + r.stderr).includes(key.secret));
+
+    const wrong = `${key.secret.slice(0, -4)}zzzz`;
+    r = lakepipeWith({ AWS_ENDPOINT_URL: authEndpoint, AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: wrong }, ...args);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    t.diagnostic(`with a wrong secret:\n${r.stdout}`);
+    assert.match(r.stdout, /^kafka\s.*\sOK\s/m);
+    assert.match(r.stdout, /^lake\s+s3:\/\/checked\/lake\s+FAIL\s+.*SignatureDoesNotMatch/m);
+    assert.ok(!(r.stdout + r.stderr).includes(wrong));
+    assert.ok(!(r.stdout + r.stderr).includes(key.secret));
+  } finally {
+    authMoto.kill('SIGTERM');
+  }
+});
+
 test('a lake in a bucket that does not exist fails clearly and commits nothing', () => {
   const env = { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'AKIDINTEROP', AWS_SECRET_ACCESS_KEY: SECRET };
   const r = lakepipeWith(env, 'archive', '--brokers', bootstrap, '--topic', 'users', '--group', 's3-missing',
