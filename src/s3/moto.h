@@ -8,7 +8,10 @@
 #include <memory>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "core/result.h"
+#include "s3/s3_client.h"
 #include "s3/sigv4.h"
 
 namespace lakepipe::s3::testing {
@@ -30,6 +33,30 @@ class Moto {
   Moto() = default;
   pid_t pid_ = -1;
   std::string endpoint_;
+};
+
+// A test fixture whose suite shares one Moto, started before its first test.
+class MotoTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto moto = Moto::Start();
+    ASSERT_TRUE(moto.ok()) << moto.status().ToString();
+    moto_ = std::move(moto).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete moto_;
+    moto_ = nullptr;
+  }
+  // Client options for the shared Moto: its endpoint and test credentials,
+  // the smallest part size S3 allows.
+  static S3Options ClientOptions() {
+    S3Options o;
+    o.endpoint = moto_->endpoint();
+    o.credentials = Moto::TestCredentials();
+    o.part_size = 5 << 20;
+    return o;
+  }
+  static inline Moto* moto_ = nullptr;
 };
 
 }  // namespace lakepipe::s3::testing

@@ -13,33 +13,16 @@
 namespace lakepipe::s3 {
 namespace {
 
-class S3ClientTest : public ::testing::Test {
+class S3ClientTest : public testing::MotoTest {
  protected:
-  static void SetUpTestSuite() {
-    auto moto = testing::Moto::Start();
-    ASSERT_TRUE(moto.ok()) << moto.status().ToString();
-    moto_ = std::move(moto).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
-  }
-
-  std::unique_ptr<S3Client> Client(Credentials credentials = testing::Moto::TestCredentials()) {
-    S3Options o;
-    o.endpoint = moto_->endpoint();
-    o.credentials = std::move(credentials);
-    o.part_size = 5 << 20;
+  std::unique_ptr<S3Client> Client() {
+    S3Options o = ClientOptions();
     o.retry.deadline = std::chrono::seconds(5);
     auto client = S3Client::Make(o);
     EXPECT_TRUE(client.ok()) << client.status().ToString();
     return client.ok() ? std::move(client).value() : nullptr;
   }
-
-  static testing::Moto* moto_;
 };
-
-testing::Moto* S3ClientTest::moto_ = nullptr;
 
 TEST_F(S3ClientTest, PutGetHeadListDelete) {
   auto s3 = Client();

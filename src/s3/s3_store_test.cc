@@ -11,22 +11,10 @@
 namespace lakepipe::s3 {
 namespace {
 
-class S3StoreTest : public ::testing::Test {
+class S3StoreTest : public testing::MotoTest {
  protected:
-  static void SetUpTestSuite() {
-    auto moto = testing::Moto::Start();
-    ASSERT_TRUE(moto.ok()) << moto.status().ToString();
-    moto_ = std::move(moto).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
-  }
   void SetUp() override {
-    S3Options o;
-    o.endpoint = moto_->endpoint();
-    o.credentials = testing::Moto::TestCredentials();
-    o.part_size = 5 << 20;
+    S3Options o = ClientOptions();
     o.parallel_parts = 2;
     auto client = S3Client::Make(o);
     ASSERT_TRUE(client.ok()) << client.status().ToString();
@@ -39,13 +27,10 @@ class S3StoreTest : public ::testing::Test {
     store_ = std::move(store).value();
   }
 
-  static testing::Moto* moto_;
   std::shared_ptr<S3Client> client_;
   std::string bucket_;
   std::unique_ptr<ObjectStore> store_;
 };
-
-testing::Moto* S3StoreTest::moto_ = nullptr;
 
 TEST_F(S3StoreTest, SmallObjectAppearsOnlyAtCommit) {
   ASSERT_OK_AND_ASSIGN(auto out, store_->OpenOutput("/lake/t/a.txt", OutputOptions()));

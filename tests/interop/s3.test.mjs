@@ -26,6 +26,21 @@ function freePort() {
   });
 }
 
+// Starts moto_server on a free loopback port; resolves once it answers.
+async function startMoto() {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/moto-api/`)).ok) return { child, url };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`moto_server did not answer on ${url}`);
+}
+
 // boto3 against moto; prints JSON.
 function boto(code) {
   const r = spawnSync('python3', ['-c', `
@@ -42,16 +57,7 @@ before(async () => {
   const which = spawnSync('sh', ['-c', 'command -v moto_server']);
   assert.equal(which.status, 0, 'moto_server is not installed: the S3 tests need it (pip install "moto[server]")');
   work = mkdtempSync(join(tmpdir(), 'lakepipe-s3-'));
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(`${endpoint}/moto-api/`);
-      if (r.ok) break;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  ({ child: moto, url: endpoint } = await startMoto());
   broker = spawn(LAKEPIPE, ['broker', '--partitions', '4', '--topic', 'users', '--topic', 'faulty'], { stdio: ['ignore', 'pipe', 'pipe'] });
   bootstrap = await new Promise((resolve, reject) => {
     createInterface({ input: broker.stdout }).once('line', resolve);
@@ -149,16 +155,8 @@ for page in s3.get_paginator('list_objects_v2').paginate(Bucket='faulty'):
 
 test('lakepipe check: all OK with the right keys, a clear FAIL with a wrong secret (moto checking signatures)', async (t) => {
   // A moto of its own: signature checks stay on once enabled.
-  const port = await freePort();
-  const authEndpoint = `http://127.0.0.1:${port}`;
-  const authMoto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const { child: authMoto, url: authEndpoint } = await startMoto();
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(`${authEndpoint}/moto-api/`)).ok) break;
-      } catch { /* not up yet */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
     // While moto still accepts anything: an IAM user with an access key and S3 rights, and a bucket.
     const r0 = spawnSync('python3', ['-c', `
 import boto3, json
