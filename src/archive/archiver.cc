@@ -214,8 +214,9 @@ struct Archiver::Impl {
     uint64_t records = 0, bytes = 0, files = 0;
     for (auto& [path, file] : s.files) {
       LP_RETURN_IF_ERROR(FlushStaging(*file));
-      records += file->writer->rows_written();
       LP_RETURN_IF_ERROR(file->writer->Finish());
+      // Read once the file is finished: nothing is in flight any more.
+      records += file->writer->rows_written();
       bytes += file->writer->bytes_written();
       ++files;
     }

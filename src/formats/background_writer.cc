@@ -43,8 +43,8 @@ void WriterThread::Loop() {
 
 BackgroundWriter::BackgroundWriter(std::unique_ptr<FileWriter> inner, WriterThread* thread)
     : inner_(std::move(inner)), thread_(thread) {
-  memory_.store(inner_->memory_bytes());
-  bytes_.store(inner_->bytes_written());
+  memory_ = inner_->memory_bytes();
+  bytes_ = inner_->bytes_written();
 }
 
 BackgroundWriter::~BackgroundWriter() {
@@ -54,48 +54,46 @@ BackgroundWriter::~BackgroundWriter() {
 Status BackgroundWriter::Submit(RecordBatch* batch) {
   if (done_) return FailedPreconditionError("write to a finished or aborted file");
   RecordBatch taken(batch->schema());
+  const uint64_t size = batch->ByteSize();
+  const uint64_t rows = batch->num_rows();
   {
     std::lock_guard<std::mutex> lock(thread_->mu_);
     if (!error_.ok()) return error_;
     if (!spare_.empty()) {
       taken = std::move(spare_.back());
       spare_.pop_back();
-      spare_bytes_.store(0);
+      spare_bytes_ = 0;
     }
     ++pending_jobs_;
+    queued_bytes_ += size;
+    queued_rows_ += rows;
   }
   std::swap(taken, *batch);  // `*batch` gets the recycled (empty) buffers
-  const uint64_t size = taken.ByteSize();
-  const uint64_t rows = taken.num_rows();
-  queued_bytes_.fetch_add(size);
-  queued_rows_.fetch_add(rows);
   auto shared = std::make_shared<RecordBatch>(std::move(taken));
-  thread_->Push({[this, shared, size, rows] {
-                   Run(std::move(*shared));
-                   queued_bytes_.fetch_sub(size);
-                   queued_rows_.fetch_sub(rows);
-                 },
-                 size});
+  thread_->Push({[this, shared, size, rows] { Run(std::move(*shared), size, rows); }, size});
   return Status::OK();
 }
 
-void BackgroundWriter::Run(RecordBatch batch) {
+void BackgroundWriter::Run(RecordBatch batch, uint64_t size, uint64_t rows) {
   bool failed;
   {
     std::lock_guard<std::mutex> lock(thread_->mu_);
     failed = !error_.ok();
   }
   Status status = failed ? Status::OK() : inner_->Write(batch);
-  if (!failed) {
-    rows_.store(inner_->rows_written());
-    bytes_.store(inner_->bytes_written());
-    memory_.store(inner_->memory_bytes());
-  }
+  const uint64_t written_rows = inner_->rows_written();
+  const uint64_t written_bytes = inner_->bytes_written();
+  const uint64_t memory = inner_->memory_bytes();
   batch.Clear();
   std::lock_guard<std::mutex> lock(thread_->mu_);
+  rows_ = written_rows;
+  bytes_ = written_bytes;
+  memory_ = memory;
+  queued_bytes_ -= size;
+  queued_rows_ -= rows;
   if (!status.ok() && error_.ok()) error_ = std::move(status);
   if (spare_.empty()) {
-    spare_bytes_.store(batch.MemoryBytes());
+    spare_bytes_ = batch.MemoryBytes();
     spare_.push_back(std::move(batch));
   }
   --pending_jobs_;
@@ -115,7 +113,7 @@ void BackgroundWriter::Drain() {
 void BackgroundWriter::DropSpares() {
   std::lock_guard<std::mutex> lock(thread_->mu_);
   spare_.clear();
-  spare_bytes_.store(0);
+  spare_bytes_ = 0;
 }
 
 Status BackgroundWriter::Finish() {
@@ -133,9 +131,10 @@ Status BackgroundWriter::Finish() {
   done_ = true;
   DropSpares();
   Status finished = inner_->Finish();
-  rows_.store(inner_->rows_written());
-  bytes_.store(inner_->bytes_written());
-  memory_.store(0);
+  std::lock_guard<std::mutex> lock(thread_->mu_);
+  rows_ = inner_->rows_written();
+  bytes_ = inner_->bytes_written();
+  memory_ = 0;
   return finished;
 }
 
@@ -150,15 +149,23 @@ void BackgroundWriter::Abort() {
   done_ = true;
   DropSpares();
   inner_->Abort();
-  memory_.store(0);
+  std::lock_guard<std::mutex> lock(thread_->mu_);
+  memory_ = 0;
 }
 
-uint64_t BackgroundWriter::rows_written() const { return rows_.load() + queued_rows_.load(); }
+uint64_t BackgroundWriter::rows_written() const {
+  std::lock_guard<std::mutex> lock(thread_->mu_);
+  return rows_ + queued_rows_;
+}
 
-uint64_t BackgroundWriter::bytes_written() const { return bytes_.load() + queued_bytes_.load(); }
+uint64_t BackgroundWriter::bytes_written() const {
+  std::lock_guard<std::mutex> lock(thread_->mu_);
+  return bytes_ + queued_bytes_;
+}
 
 uint64_t BackgroundWriter::memory_bytes() const {
-  return memory_.load() + queued_bytes_.load() + spare_bytes_.load();
+  std::lock_guard<std::mutex> lock(thread_->mu_);
+  return memory_ + queued_bytes_ + spare_bytes_;
 }
 
 }  // namespace lakepipe

@@ -19,12 +19,12 @@
 // outlive its thread.
 // Thread-safety: one thread calls Submit, Write, Finish and Abort;
 // memory_bytes(), bytes_written() and rows_written() may be called by that
-// thread at any time (they read counters the worker publishes).
+// thread at any time (they read the counters the worker updates, each
+// batch counted once: queued or written).
 // memory_bytes() counts the inner writer's memory, the batches queued and
 // the one written batch kept (cleared) for reuse.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -87,24 +87,23 @@ class BackgroundWriter final : public FileWriter {
   void Drain();
   // Frees the batches kept for reuse (the file is done).
   void DropSpares();
-  void Run(RecordBatch batch);
+  void Run(RecordBatch batch, uint64_t size, uint64_t rows);
 
   std::unique_ptr<FileWriter> inner_;
   WriterThread* thread_;
   bool done_ = false;
 
-  // Shared with the worker, under thread_->mu_.
+  // Shared with the worker, under thread_->mu_. The counters of written and
+  // queued data change together, so a reader never counts a batch twice.
   uint64_t pending_jobs_ = 0;
   Status error_;
   std::vector<RecordBatch> spare_;  // written batches, cleared, for reuse
-
-  // Published by the worker after each batch; plus what is still queued.
-  std::atomic<uint64_t> rows_{0};
-  std::atomic<uint64_t> bytes_{0};
-  std::atomic<uint64_t> memory_{0};
-  std::atomic<uint64_t> queued_bytes_{0};
-  std::atomic<uint64_t> queued_rows_{0};
-  std::atomic<uint64_t> spare_bytes_{0};  // MemoryBytes() of spare_
+  uint64_t rows_ = 0;               // in the inner writer
+  uint64_t bytes_ = 0;
+  uint64_t memory_ = 0;
+  uint64_t queued_bytes_ = 0;  // submitted, not yet written
+  uint64_t queued_rows_ = 0;
+  uint64_t spare_bytes_ = 0;  // MemoryBytes() of spare_
 };
 
 }  // namespace lakepipe
