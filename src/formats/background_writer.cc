@@ -53,23 +53,21 @@ BackgroundWriter::~BackgroundWriter() {
 
 Status BackgroundWriter::Submit(RecordBatch* batch) {
   if (done_) return FailedPreconditionError("write to a finished or aborted file");
-  RecordBatch taken(batch->schema());
   const uint64_t size = batch->ByteSize();
   const uint64_t rows = batch->num_rows();
+  std::optional<RecordBatch> recycled;
   {
     std::lock_guard<std::mutex> lock(thread_->mu_);
     if (!error_.ok()) return error_;
-    if (!spare_.empty()) {
-      taken = std::move(spare_.back());
-      spare_.pop_back();
-      spare_bytes_ = 0;
-    }
+    recycled.swap(spare_);
+    spare_bytes_ = 0;
     ++pending_jobs_;
     queued_bytes_ += size;
     queued_rows_ += rows;
   }
-  std::swap(taken, *batch);  // `*batch` gets the recycled (empty) buffers
-  auto shared = std::make_shared<RecordBatch>(std::move(taken));
+  auto shared = std::make_shared<RecordBatch>(std::move(*batch));
+  // `*batch` gets the recycled (empty) buffers when there are some.
+  *batch = recycled ? std::move(*recycled) : RecordBatch(shared->schema());
   thread_->Push({[this, shared, size, rows] { Run(std::move(*shared), size, rows); }, size});
   return Status::OK();
 }
@@ -92,9 +90,9 @@ void BackgroundWriter::Run(RecordBatch batch, uint64_t size, uint64_t rows) {
   queued_bytes_ -= size;
   queued_rows_ -= rows;
   if (!status.ok() && error_.ok()) error_ = std::move(status);
-  if (spare_.empty()) {
+  if (!spare_) {
     spare_bytes_ = batch.MemoryBytes();
-    spare_.push_back(std::move(batch));
+    spare_.emplace(std::move(batch));
   }
   --pending_jobs_;
 }
@@ -112,7 +110,7 @@ void BackgroundWriter::Drain() {
 
 void BackgroundWriter::DropSpares() {
   std::lock_guard<std::mutex> lock(thread_->mu_);
-  spare_.clear();
+  spare_.reset();
   spare_bytes_ = 0;
 }
 

@@ -31,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -97,8 +98,8 @@ class BackgroundWriter final : public FileWriter {
   // queued data change together, so a reader never counts a batch twice.
   uint64_t pending_jobs_ = 0;
   Status error_;
-  std::vector<RecordBatch> spare_;  // written batches, cleared, for reuse
-  uint64_t rows_ = 0;               // in the inner writer
+  std::optional<RecordBatch> spare_;  // the last written batch, cleared, for reuse
+  uint64_t rows_ = 0;                 // in the inner writer
   uint64_t bytes_ = 0;
   uint64_t memory_ = 0;
   uint64_t queued_bytes_ = 0;  // submitted, not yet written

@@ -198,19 +198,7 @@ Result<int32_t> SchemaRegistryClient::Register(const std::string& subject,
 Result<std::string> SchemaRegistryClient::GetSchema(int32_t id) {
   if (auto cached = schemas_.find(id); cached != schemas_.end()) return cached->second;
   const std::string url = fmt::format("{}/schemas/ids/{}", base_url_, id);
-  LP_ASSIGN_OR_RETURN(HttpResponse response, Send("GET", url, ""));
-  if (response.status == 404) {
-    return NotFoundError("schema id {} not found in the schema registry at {}: {}", id, base_url_,
-                         RegistryMessage(response.body));
-  }
-  if (!IsSuccess(response.status)) return UnexpectedStatus("GET", url, response);
-  LP_ASSIGN_OR_RETURN(nlohmann::json json, ParseJsonObject("GET", url, response));
-  auto schema = json.find("schema");
-  if (schema == json.end() || !schema->is_string()) {
-    return FailedPreconditionError("schema registry: GET {} answered without a \"schema\": {}", url,
-                                   Excerpt(response.body));
-  }
-  std::string text = schema->get<std::string>();
+  LP_ASSIGN_OR_RETURN(std::string text, FetchSchemaText(url, fmt::format("schema id {}", id)));
   schemas_.emplace(id, text);
   return text;
 }
@@ -218,10 +206,15 @@ Result<std::string> SchemaRegistryClient::GetSchema(int32_t id) {
 Result<std::string> SchemaRegistryClient::GetLatestSchema(const std::string& subject) {
   const std::string url =
       fmt::format("{}/subjects/{}/versions/latest", base_url_, EscapePathSegment(subject));
+  return FetchSchemaText(url, fmt::format("subject '{}'", subject));
+}
+
+Result<std::string> SchemaRegistryClient::FetchSchemaText(const std::string& url,
+                                                          const std::string& what) {
   LP_ASSIGN_OR_RETURN(HttpResponse response, Send("GET", url, ""));
   if (response.status == 404) {
-    return NotFoundError("subject '{}' not found in the schema registry at {}: {}", subject,
-                         base_url_, RegistryMessage(response.body));
+    return NotFoundError("{} not found in the schema registry at {}: {}", what, base_url_,
+                         RegistryMessage(response.body));
   }
   if (!IsSuccess(response.status)) return UnexpectedStatus("GET", url, response);
   LP_ASSIGN_OR_RETURN(nlohmann::json json, ParseJsonObject("GET", url, response));

@@ -74,6 +74,9 @@ class SchemaRegistryClient {
 
  private:
   Result<HttpResponse> Send(const std::string& method, const std::string& url, std::string body);
+  // GETs `url` and returns the "schema" text of its answer; a 404 is
+  // kNotFound with `what` ("schema id 7", "subject 'users-value'").
+  Result<std::string> FetchSchemaText(const std::string& url, const std::string& what);
 
   RegistryOptions options_;
   std::string base_url_;

@@ -53,6 +53,33 @@ ${code}
   return r.stdout.trim() ? JSON.parse(r.stdout) : null;
 }
 
+// Produces `count` users to `topic`, then archives the topic into
+// s3://<bucket>/lake; fails on a non-zero exit or the secret in the output.
+function produceAndArchive(env, { topic, bucket, count, seed, flushRecords }) {
+  let r = lakepipeWith(env, 'produce', '--brokers', bootstrap, '--topic', topic, '--source', 'users',
+    '--seed', String(seed), '--count', String(count), '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  r = lakepipeWith(env, 'archive', '--brokers', bootstrap, '--topic', topic, '--group', topic,
+    '--lake', `s3://${bucket}/lake`, '--schema', join(ROOT, 'schemas', 'user.avsc'),
+    '--flush-records', String(flushRecords), '--exit-when-idle', '6s', '-X', 'session.timeout.ms=6000');
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!(r.stdout + r.stderr).includes(SECRET), 'the secret appears in the output');
+}
+
+// Downloads every object of `bucket` under `dir` with boto3; returns the keys.
+function downloadBucket(bucket, dir) {
+  return boto(`
+import os
+keys = []
+for page in s3.get_paginator('list_objects_v2').paginate(Bucket='${bucket}'):
+    for o in page.get('Contents', []):
+        path = os.path.join('${dir}', o['Key'])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        s3.download_file('${bucket}', o['Key'], path)
+        keys.append(o['Key'])
+print(json.dumps(keys))`);
+}
+
 before(async () => {
   const which = spawnSync('sh', ['-c', 'command -v moto_server']);
   assert.equal(which.status, 0, 'moto_server is not installed: the S3 tests need it (pip install "moto[server]")');
@@ -79,33 +106,15 @@ test('archive to s3://: boto3 finds the files, DuckDB reads every record once, n
     AWS_SECRET_ACCESS_KEY: SECRET,
     AWS_REGION: 'us-east-1',
   };
-  let r = lakepipeWith(env, 'produce', '--brokers', bootstrap, '--topic', 'users', '--source', 'users',
-    '--seed', '3', '--count', '20000', '--quiet');
-  assert.equal(r.status, 0, r.stderr);
-  r = lakepipeWith(env, 'archive', '--brokers', bootstrap, '--topic', 'users', '--group', 's3',
-    '--lake', 's3://lake-bucket/lake', '--schema', join(ROOT, 'schemas', 'user.avsc'),
-    '--flush-records', '3000', '--exit-when-idle', '6s', '-X', 'session.timeout.ms=6000');
-  assert.equal(r.status, 0, r.stderr);
-  assert.ok(!(r.stdout + r.stderr).includes(SECRET), 'the secret appears in the output');
-
-  const listed = boto(`
-keys = []
-for page in s3.get_paginator('list_objects_v2').paginate(Bucket='lake-bucket', Prefix='lake/'):
-    keys += [o['Key'] for o in page.get('Contents', [])]
-print(json.dumps(keys))`);
+  produceAndArchive(env, { topic: 'users', bucket: 'lake-bucket', count: 20000, seed: 3, flushRecords: 3000 });
+  const uploads = boto("print(json.dumps(s3.list_multipart_uploads(Bucket='lake-bucket').get('Uploads', [])))");
+  assert.deepEqual(uploads, []);
+  const local = join(work, 'download');
+  const listed = downloadBucket('lake-bucket', local);
   assert.ok(listed.length >= 8, `expected several files, got ${listed.length}`);
   for (const key of listed) {
     assert.match(key, /^lake\/users\/raw\/parquet\/event_date=\d{4}-\d\d-\d\d\/hour=\d\d\/users\+\d\+\d{20}\.parquet$/);
   }
-  const uploads = boto("print(json.dumps(s3.list_multipart_uploads(Bucket='lake-bucket').get('Uploads', [])))");
-  assert.deepEqual(uploads, []);
-  const local = join(work, 'download');
-  boto(`
-import os
-for key in ${JSON.stringify(listed)}:
-    path = os.path.join('${local}', key)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    s3.download_file('lake-bucket', key, path)`);
   const rows = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids, min(event_date) AS d
     FROM read_parquet('${local}/lake/users/raw/parquet/**/*.parquet', hive_partitioning = true)`);
   assert.equal(Number(rows[0].n), 20000);
@@ -124,14 +133,7 @@ test('through a proxy that fails, resets, loses answers and stalls ~25% of reque
   });
   try {
     const env = { AWS_ENDPOINT_URL: proxyUrl, AWS_ACCESS_KEY_ID: 'AKIDINTEROP', AWS_SECRET_ACCESS_KEY: SECRET };
-    let r = lakepipeWith(env, 'produce', '--brokers', bootstrap, '--topic', 'faulty', '--source', 'users',
-      '--seed', '5', '--count', '12000', '--quiet');
-    assert.equal(r.status, 0, r.stderr);
-    r = lakepipeWith(env, 'archive', '--brokers', bootstrap, '--topic', 'faulty', '--group', 'faulty',
-      '--lake', 's3://faulty/lake', '--schema', join(ROOT, 'schemas', 'user.avsc'),
-      '--flush-records', '500', '--exit-when-idle', '6s', '-X', 'session.timeout.ms=6000');
-    assert.equal(r.status, 0, r.stderr);
-    assert.ok(!(r.stdout + r.stderr).includes(SECRET));
+    produceAndArchive(env, { topic: 'faulty', bucket: 'faulty', count: 12000, seed: 5, flushRecords: 500 });
   } finally {
     proxy.kill('SIGTERM');
     await new Promise((resolve) => proxy.once('exit', resolve));
@@ -140,13 +142,7 @@ test('through a proxy that fails, resets, loses answers and stalls ~25% of reque
   t.diagnostic(`fault proxy: ${JSON.stringify(counts)}`);
   for (const fault of ['500', '503', 'reset', 'lost-answer', 'stall']) assert.ok(counts[fault] > 0, `no ${fault} injected: ${summary}`);
   const local = join(work, 'faulty');
-  boto(`
-import os
-for page in s3.get_paginator('list_objects_v2').paginate(Bucket='faulty'):
-    for o in page.get('Contents', []):
-        path = os.path.join('${local}', o['Key'])
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        s3.download_file('faulty', o['Key'], path)`);
+  downloadBucket('faulty', local);
   const rows = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids
     FROM read_parquet('${local}/lake/faulty/raw/parquet/**/*.parquet')`);
   assert.equal(Number(rows[0].n), 12000);
