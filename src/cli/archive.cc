@@ -25,11 +25,13 @@ struct ArchiveFlags {
   std::vector<std::string> kafka_settings;
   bool strict = false;
   bool print_config = false;
+  S3Flags s3;
 };
 
 Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cfg) {
   auto given = [&](const char* name) { return app.count(name) > 0; };
   LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.brokers, f.kafka_settings, cfg));
+  LP_RETURN_IF_ERROR(ApplyS3Flags(app, f.s3, cfg));
   if (given("--topic")) {
     std::string joined;
     for (const std::string& t : f.topics) joined += (joined.empty() ? "" : ",") + t;
@@ -163,15 +165,14 @@ Status WriteStatsJson(const std::string& path, const archive::ArchiveStats& s,
 
 int Archive(const CLI::App& app, const ArchiveFlags& f) {
   const std::string cmd = "lakepipe archive";
-  auto loaded = config::Config::Load(
-      f.config_path,
-      {config::KafkaSection(), config::SchemaRegistrySection(), config::ArchiveSection()});
+  auto loaded = config::Config::Load(f.config_path, config::AllSections());
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   if (Status st = ApplyFlags(app, f, &*loaded); !st.ok()) return ReportError(cmd, st);
   if (f.print_config) {
     fmt::print("{}", loaded->Dump());
     return kExitOk;
   }
+  if (Status st = ConfigureS3(*loaded); !st.ok()) return ReportError(cmd, st);
   archive::ArchiveOptions options;
   std::string stats_json;
   if (Status st = BuildOptions(*loaded, &options, &stats_json); !st.ok())
@@ -214,11 +215,13 @@ int RunArchive(int argc, char** argv) {
       "from flags, then "
       "LAKEPIPE_<SECTION>_<KEY> environment variables (also read from ./.env), then --config, then "
       "defaults. "
+      "An s3:// lake uses the s3 section and --s3-* flags; what they leave unset comes from the "
+      "AWS_* variables (environment, then ./.env) and ~/.aws. "
       "Ctrl-C finishes open files, commits and leaves the group; a second Ctrl-C aborts.",
       "lakepipe archive");
   ArchiveFlags f;
   app.add_option("--config", f.config_path,
-                 "YAML config file (sections kafka, schema_registry, archive)");
+                 "YAML config file (sections kafka, schema_registry, archive, s3)");
   app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
   app.add_option("--topic", f.topics, "Topic(s) to archive; comma-separated or repeated")
       ->delimiter(',');
@@ -257,6 +260,7 @@ int RunArchive(int argc, char** argv) {
   app.add_option("--stats-json", f.stats_json, "Write the final stats as JSON here at exit");
   app.add_flag("--strict", f.strict, "Stop with an error when offsets were lost to retention");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
+  AddS3Flags(&app, &f.s3);
   app.add_flag("--print-config", f.print_config,
                "Print the effective configuration (secrets masked) and exit");
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;

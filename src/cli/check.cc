@@ -22,6 +22,7 @@ namespace {
 struct CheckFlags {
   std::string config_path, brokers, lake, registry, registry_auth;
   std::vector<std::string> topics, kafka_settings;
+  S3Flags s3;
 };
 
 struct Row {
@@ -61,13 +62,13 @@ Status ProbeLake(const std::string& lake, std::string* detail) {
 
 int Check(const CLI::App& app, const CheckFlags& f) {
   const std::string cmd = "lakepipe check";
-  auto loaded = config::Config::Load(
-      f.config_path,
-      {config::KafkaSection(), config::SchemaRegistrySection(), config::ArchiveSection()});
+  auto loaded = config::Config::Load(f.config_path, config::AllSections());
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
   if (Status st = ApplyKafkaFlags(app, f.brokers, f.kafka_settings, &cfg); !st.ok())
     return ReportError(cmd, st);
+  if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
+  if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
   if (Status st = ApplyRegistryAuthFlag(app, f.registry_auth, &cfg); !st.ok())
     return ReportError(cmd, st);
   if (app.count("--topic") > 0) {
@@ -159,8 +160,9 @@ int RunCheck(int argc, char** argv) {
       "lake (write, read back and delete a probe object under <lake>/_lakepipe/check/). Prints "
       "OK or FAIL with the reason per service; exits 1 when anything fails.\n\nSettings come from "
       "flags, then LAKEPIPE_<SECTION>_<KEY> environment variables (also read from ./.env), then "
-      "--config (sections kafka, schema_registry, archive), then defaults. S3 credentials, "
-      "region and endpoint come from the AWS_* variables and ~/.aws.",
+      "--config (every section is validated; kafka, schema_registry, archive and s3 are "
+      "used), then defaults. S3 settings the s3 section leaves unset come from the AWS_* "
+      "variables (environment, then ./.env) and ~/.aws.",
       "lakepipe check");
   CheckFlags f;
   app.add_option("--config", f.config_path, "YAML config file");
@@ -172,6 +174,7 @@ int RunCheck(int argc, char** argv) {
                  "USER:PASSWORD for the schema registry");
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
+  AddS3Flags(&app, &f.s3);
   if (int code = ParseArgs(app, argc, argv); code >= 0) return code;
   return Check(app, f);
 }

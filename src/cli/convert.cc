@@ -32,6 +32,8 @@ struct ConvertFlags {
   bool no_header = false;
   size_t sample_rows = 10000;
   bool quiet = false;
+  std::string config_path;
+  S3Flags s3;
 };
 
 Result<WriteOptions> MakeWriteOptions(const ConvertFlags& flags, const FormatInfo& out_format) {
@@ -137,8 +139,8 @@ int RunConvert(int argc, char** argv) {
       "done, 1 failed, 2 bad usage, 3 done but records were rejected (see --bad-records).",
       "lakepipe convert");
   ConvertFlags f;
-  app.add_option("input", f.input, "Input file path or file:// URI")->required();
-  app.add_option("output", f.output, "Output file path or file:// URI")->required();
+  app.add_option("input", f.input, "Input file: a path, file:// or s3:// URI")->required();
+  app.add_option("output", f.output, "Output file: a path, file:// or s3:// URI")->required();
   app.add_option(
       "--schema", f.schema_path,
       "Avro schema (.avsc) to read the input as: text is parsed into it, Avro and Parquet "
@@ -172,7 +174,12 @@ int RunConvert(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_flag("-q,--quiet", f.quiet, "Do not print the summary");
+  app.add_option("--config", f.config_path, "YAML config file (its s3 section is used)");
+  AddS3Flags(&app, &f.s3);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
+  if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) {
+    return ReportError("lakepipe convert", st);
+  }
   return Convert(f);
 }
 

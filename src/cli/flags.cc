@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "config/sections.h"
 #include "core/units.h"
+#include "s3/s3_store.h"
+#include "storage/object_store.h"
 
 namespace lakepipe::cli {
 
@@ -61,6 +64,75 @@ Status ApplyRegistryAuthFlag(const CLI::App& app, const std::string& user_passwo
   }
   LP_RETURN_IF_ERROR(cfg->SetFlag("schema_registry", "username", user_password.substr(0, colon)));
   return cfg->SetFlag("schema_registry", "password", user_password.substr(colon + 1));
+}
+
+void AddS3Flags(CLI::App* app, S3Flags* flags) {
+  app->add_option("--s3-endpoint", flags->endpoint,
+                  "S3-compatible endpoint URL, e.g. http://127.0.0.1:9000 (s3.endpoint; default "
+                  "AWS_ENDPOINT_URL, else AWS)");
+  app->add_option("--s3-region", flags->region,
+                  "S3 region (s3.region; default AWS_REGION, else us-east-1)");
+  app->add_option("--s3-ca-bundle", flags->ca_bundle,
+                  "PEM CA bundle to verify the S3 endpoint's certificate with (s3.ca_bundle)");
+  app->add_flag("--s3-insecure", flags->insecure,
+                "Do not verify the S3 endpoint's certificate (test endpoints only; s3.insecure)");
+  app->add_option("--s3-part-size", flags->part_size,
+                  "Single PUT up to this size, multipart above it (s3.part_size, default 16MiB)");
+}
+
+Status ApplyS3Flags(const CLI::App& app, const S3Flags& flags, config::Config* cfg) {
+  struct Given {
+    const char* flag;
+    const char* key;
+    const std::string* value;
+  };
+  for (const Given& g : {Given{"--s3-endpoint", "endpoint", &flags.endpoint},
+                         Given{"--s3-region", "region", &flags.region},
+                         Given{"--s3-ca-bundle", "ca_bundle", &flags.ca_bundle},
+                         Given{"--s3-part-size", "part_size", &flags.part_size}}) {
+    if (app.count(g.flag) > 0) LP_RETURN_IF_ERROR(cfg->SetFlag("s3", g.key, *g.value));
+  }
+  if (flags.insecure) LP_RETURN_IF_ERROR(cfg->SetFlag("s3", "insecure", "true"));
+  return Status::OK();
+}
+
+Status ConfigureS3(const config::Config& cfg) {
+  s3::S3Options o;
+  LP_ASSIGN_OR_RETURN(o.endpoint, cfg.GetString("s3", "endpoint"));
+  LP_ASSIGN_OR_RETURN(o.region, cfg.GetString("s3", "region"));
+  LP_ASSIGN_OR_RETURN(o.profile, cfg.GetString("s3", "profile"));
+  LP_ASSIGN_OR_RETURN(o.credentials.access_key_id, cfg.GetString("s3", "access_key_id"));
+  LP_ASSIGN_OR_RETURN(o.credentials.secret_access_key, cfg.GetString("s3", "secret_access_key"));
+  LP_ASSIGN_OR_RETURN(o.credentials.session_token, cfg.GetString("s3", "session_token"));
+  if (o.credentials.access_key_id.empty() != o.credentials.secret_access_key.empty()) {
+    return InvalidArgumentError(
+        "s3.access_key_id and s3.secret_access_key go together: set both or neither (then the "
+        "AWS_* variables and ~/.aws are used)");
+  }
+  LP_ASSIGN_OR_RETURN(const std::string addressing, cfg.GetString("s3", "addressing"));
+  if (addressing != "auto") o.path_style = addressing == "path";
+  LP_ASSIGN_OR_RETURN(o.ca_bundle, cfg.GetString("s3", "ca_bundle"));
+  LP_ASSIGN_OR_RETURN(const bool insecure, cfg.GetBool("s3", "insecure"));
+  o.verify_tls = !insecure;
+  LP_ASSIGN_OR_RETURN(o.part_size, cfg.GetSize("s3", "part_size"));
+  LP_ASSIGN_OR_RETURN(const int64_t parallel, cfg.GetInt("s3", "parallel_parts"));
+  o.parallel_parts = static_cast<int>(parallel);
+  LP_ASSIGN_OR_RETURN(o.request_timeout, cfg.GetDuration("s3", "request_timeout"));
+  LP_ASSIGN_OR_RETURN(o.retry.deadline, cfg.GetDuration("s3", "retry_deadline"));
+  if (insecure) {
+    fmt::print(stderr,
+               "lakepipe: warning: s3.insecure is set ({}): the S3 endpoint's HTTPS certificate "
+               "is not verified\n",
+               cfg.SourceOf("s3", "insecure"));
+  }
+  s3::RegisterS3Store(&ObjectStoreRegistry::Default(), std::move(o));
+  return Status::OK();
+}
+
+Status SetUpS3(const CLI::App& app, const std::string& config_path, const S3Flags& flags) {
+  LP_ASSIGN_OR_RETURN(config::Config cfg, config::Config::Load(config_path, config::AllSections()));
+  LP_RETURN_IF_ERROR(ApplyS3Flags(app, flags, &cfg));
+  return ConfigureS3(cfg);
 }
 
 }  // namespace lakepipe::cli

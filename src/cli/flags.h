@@ -31,4 +31,23 @@ Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,
 Status ApplyRegistryAuthFlag(const CLI::App& app, const std::string& user_password,
                              config::Config* cfg);
 
+// --s3-* flags, shared by the commands that read or write a lake.
+struct S3Flags {
+  std::string endpoint, region, ca_bundle, part_size;
+  bool insecure = false;
+};
+void AddS3Flags(CLI::App* app, S3Flags* flags);
+// Sets the s3 section's options from the --s3-* flags that were given.
+Status ApplyS3Flags(const CLI::App& app, const S3Flags& flags, config::Config* cfg);
+
+// Makes s3:// URIs use the s3 section of `cfg` (anything it leaves unset
+// comes from the AWS_* variables and ~/.aws, see s3/s3_store.h). Prints a
+// warning to stderr when certificate checks are off.
+Status ConfigureS3(const config::Config& cfg);
+
+// For commands whose only settings are S3's (convert, inspect): loads
+// `config_path` ("" = none) and the environment, applies the --s3-* flags
+// and configures S3 with the result.
+Status SetUpS3(const CLI::App& app, const std::string& config_path, const S3Flags& flags);
+
 }  // namespace lakepipe::cli

@@ -161,15 +161,21 @@ int RunInspect(int argc, char** argv) {
       "Show a file's schema, row count, layout (Parquet row groups, codecs, encodings, "
       "sizes, statistics; Avro codec and blocks) and its first rows.",
       "lakepipe inspect");
-  std::string path, format;
+  std::string path, format, config_path;
   size_t rows = 5;
   bool as_json = false;
-  app.add_option("file", path, "File path or file:// URI")->required();
+  S3Flags s3;
+  app.add_option("file", path, "File: a path, file:// or s3:// URI")->required();
   app.add_option("--rows", rows, "Rows to show")->capture_default_str();
   app.add_flag("--json", as_json, "Print everything as one JSON document");
   app.add_option("--format", format,
                  "Format when the extension does not tell: parquet, avro, jsonl, json, csv");
+  app.add_option("--config", config_path, "YAML config file (its s3 section is used)");
+  AddS3Flags(&app, &s3);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
+  if (Status st = SetUpS3(app, config_path, s3); !st.ok()) {
+    return ReportError("lakepipe inspect", st);
+  }
   return Inspect(path, rows, as_json, format);
 }
 

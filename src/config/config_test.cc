@@ -252,7 +252,8 @@ TEST_F(ConfigTest, UnknownSectionNamesFileLineAndSections) {
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Contains(config.status().message(), path + ":3: unknown section 'warehouse'"));
-  EXPECT_TRUE(Contains(config.status().message(), "kafka, schema_registry, source, produce, archive, sink"));
+  EXPECT_TRUE(Contains(config.status().message(),
+                       "kafka, schema_registry, source, produce, archive, s3, sink"));
 }
 
 TEST_F(ConfigTest, UnknownKeyNamesFileLineKeyAndAllowedKeys) {

@@ -134,7 +134,7 @@ SectionSpec ArchiveSection() {
                .help = "Kafka topics to archive; required by archive."},
               {.key = "group",
                .help = "Kafka consumer group; processes in one group split the partitions."},
-              {.key = "lake", .help = "Lake root: a path or file:///path."},
+              {.key = "lake", .help = "Lake root: a path, file:///path or s3://bucket/prefix."},
               {.key = "table", .help = "Table name under the lake. Empty: the topic name."},
               {.key = "format",
                .type = Type::kEnum,
@@ -198,9 +198,79 @@ SectionSpec ArchiveSection() {
   };
 }
 
+SectionSpec S3Section() {
+  return SectionSpec{
+      .name = "s3",
+      .help =
+          "S3 or an S3-compatible store (MinIO, Ceph, moto) for s3://bucket/prefix lakes and "
+          "outputs. Unset options fall back to the AWS_* variables (environment, then "
+          "./.env) and then to ~/.aws/credentials and ~/.aws/config.",
+      .options =
+          {
+              {.key = "endpoint",
+               .help = "Endpoint URL of an S3-compatible store, e.g. http://127.0.0.1:9000. "
+                       "Empty: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's "
+                       "endpoint_url, else AWS S3."},
+              {.key = "region",
+               .help = "Region to sign for. Empty: AWS_REGION, AWS_DEFAULT_REGION, the "
+                       "profile's region, else us-east-1."},
+              {.key = "profile",
+               .help = "Profile of ~/.aws/credentials and ~/.aws/config. Empty: AWS_PROFILE, "
+                       "else default."},
+              {.key = "access_key_id",
+               .help = "Access key ID. Empty: AWS_ACCESS_KEY_ID, else the profile's."},
+              {.key = "secret_access_key",
+               .help = "Secret access key, with access_key_id. Secret: never printed.",
+               .secret = true},
+              {.key = "session_token",
+               .help = "Session token of temporary credentials. Secret: never printed.",
+               .secret = true},
+              {.key = "addressing",
+               .type = Type::kEnum,
+               .default_value = "auto",
+               .help = "virtual (https://bucket.host/key), path (https://host/bucket/key), or "
+                       "auto: path with a custom endpoint, virtual on AWS.",
+               .allowed = {"auto", "virtual", "path"}},
+              {.key = "ca_bundle",
+               .help = "PEM file of CA certificates to verify HTTPS endpoints with. Empty: the "
+                       "system's."},
+              {.key = "insecure",
+               .type = Type::kBool,
+               .default_value = "false",
+               .help = "Do not verify HTTPS certificates (self-signed test endpoints only; logs "
+                       "a warning)."},
+              {.key = "part_size",
+               .type = Type::kSize,
+               .default_value = "16MiB",
+               .help = "Objects up to this size go in one PUT; larger ones in a multipart "
+                       "upload of parts this size.",
+               .min = 5 << 20,
+               .max = 5ll << 30},
+              {.key = "parallel_parts",
+               .type = Type::kInt,
+               .default_value = "4",
+               .help = "Parts of one multipart upload sent at once.",
+               .min = 1,
+               .max = 64},
+              {.key = "request_timeout",
+               .type = Type::kDuration,
+               .default_value = "120s",
+               .help = "Timeout of one request; a timed-out request is retried.",
+               .min = 1},
+              {.key = "retry_deadline",
+               .type = Type::kDuration,
+               .default_value = "2m",
+               .help = "Failed requests (5xx, SlowDown, timeouts, resets) are retried with "
+                       "backoff until this long after the first attempt; then the command "
+                       "fails without committing what the request carried.",
+               .min = 0},
+          },
+  };
+}
+
 std::vector<SectionSpec> AllSections() {
-  return {KafkaSection(), SchemaRegistrySection(), SourceSection(), ProduceSection(),
-          ArchiveSection()};
+  return {KafkaSection(),   SchemaRegistrySection(), SourceSection(),
+          ProduceSection(), ArchiveSection(),        S3Section()};
 }
 
 }  // namespace lakepipe::config

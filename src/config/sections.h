@@ -24,6 +24,9 @@ SectionSpec ProduceSection();
 // `archive`: topics, group, lake, table, formats, partitioning, rotation,
 // memory bound, dead letters, idle exit, stats.
 SectionSpec ArchiveSection();
+// `s3`: endpoint, region, profile, credentials (secrets), addressing, TLS,
+// part size, parallel parts, timeouts and retries.
+SectionSpec S3Section();
 
 // Every section above, in file order.
 std::vector<SectionSpec> AllSections();

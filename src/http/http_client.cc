@@ -123,8 +123,16 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
-    return UnavailableError("{} {}: {}", request.method, request.url,
-                            error[0] != '\0' ? error : curl_easy_strerror(rc));
+    const char* what = error[0] != '\0' ? error : curl_easy_strerror(rc);
+    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+        rc == CURLE_SSL_CERTPROBLEM) {
+      // Retrying cannot help: the certificate or the CA bundle must change.
+      return FailedPreconditionError(
+          "{} {}: {} (the server's TLS certificate could not be verified: give the CA bundle "
+          "that signed it)",
+          request.method, request.url, what);
+    }
+    return UnavailableError("{} {}: {}", request.method, request.url, what);
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
@@ -176,6 +184,7 @@ Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& reques
           delay = std::max(delay, *after);
       }
     } else {
+      if (response.status().code() != StatusCode::kUnavailable) return response.status();
       last_cause = response.status().ToString();
     }
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(

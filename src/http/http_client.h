@@ -2,7 +2,9 @@
 // service (randomuser.me, schema registries, S3).
 //
 // HttpClient::Send performs one request. Transport failures (DNS, connect,
-// TLS, timeout, connection reset) are kUnavailable naming the URL; HTTP
+// TLS, timeout, connection reset) are kUnavailable naming the URL, except a
+// certificate that cannot be verified, which is kFailedPrecondition (no
+// retry will fix it); HTTP
 // statuses, including errors, come back in the response. SendWithRetry
 // retries transport failures, 429 (honouring Retry-After) and 5xx with
 // exponential backoff and jitter until max_attempts or the deadline.
@@ -92,8 +94,9 @@ std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int attempt,
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value);
 
 // Sends `request`, retrying as described above. Returns the final response
-// (which may be a non-retriable error status), or kUnavailable /
-// kDeadlineExceeded naming the URL, the attempts and the last cause.
+// (which may be a non-retriable error status), or kUnavailable naming the
+// URL, the attempts and the last cause; a failure that is not kUnavailable
+// (an untrusted certificate) is returned at once.
 Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& request,
                                    const RetryPolicy& policy,
                                    const std::function<void(const RetryEvent&)>& on_retry = {});

@@ -192,8 +192,10 @@ Result<HttpResponse> S3Client::Perform(const Call& call) {
   Return(std::move(client));
   if (!response.ok()) {
     // The URL may carry the bucket in the host; name the object instead.
+    const bool untrusted = response.status().code() == StatusCode::kFailedPrecondition;
     return Status(response.status().code(),
-                  fmt::format("{}: {}", what, response.status().message()));
+                  fmt::format("{}: {}{}", what, response.status().message(),
+                              untrusted ? "; set s3.ca_bundle (--s3-ca-bundle)" : ""));
   }
   if (response->status >= 200 && response->status < 300) return response;
   const std::string code = XmlText(response->body, "Code").value_or("");

@@ -45,6 +45,8 @@ struct S3Options {
   // Path-style addressing; std::nullopt: only with a custom endpoint.
   std::optional<bool> path_style{};
   Credentials credentials{};
+  // Profile of the AWS files ResolveS3Options reads; "": AWS_PROFILE.
+  std::string profile{};
   // HTTPS: verify certificates (turning it off is for tests against
   // self-signed endpoints only), with this CA bundle when not "".
   bool verify_tls = true;

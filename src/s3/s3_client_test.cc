@@ -52,6 +52,25 @@ TEST_F(S3ClientTest, PutGetHeadListDelete) {
       << missing.status().ToString();
 }
 
+TEST_F(S3ClientTest, VirtualHostedAddressing) {
+  // bucket.localhost resolves to loopback, and moto takes the bucket from
+  // the host name, as AWS does.
+  S3Options o = ClientOptions();
+  const std::string port = o.endpoint.substr(o.endpoint.rfind(':') + 1);
+  o.endpoint = "http://localhost:" + port;
+  o.path_style = false;
+  ASSERT_OK_AND_ASSIGN(auto s3, S3Client::Make(o));
+  auto path_style = Client();
+  ASSERT_NE(path_style, nullptr);
+  ASSERT_OK(path_style->CreateBucket("virtual"));
+  ASSERT_OK(s3->PutObject("virtual", "a/b.txt", "hosted"));
+  ASSERT_OK_AND_ASSIGN(std::string got, path_style->GetObject("virtual", "a/b.txt"));
+  EXPECT_EQ(got, "hosted");
+  ASSERT_OK_AND_ASSIGN(std::vector<ListedObject> listed, s3->ListObjects("virtual", "a/"));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].key, "a/b.txt");
+}
+
 TEST_F(S3ClientTest, MultipartUploadOfThreeParts) {
   auto s3 = Client();
   ASSERT_NE(s3, nullptr);

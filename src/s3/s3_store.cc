@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "config/dotenv.h"
+
 namespace lakepipe::s3 {
 namespace {
 
@@ -215,10 +217,26 @@ std::map<std::string, std::string> ReadProfile(const std::string& file, const st
   return values;
 }
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
+// AWS_* variables: the real environment first, then ./.env.
+class AwsEnvironment {
+ public:
+  static Result<AwsEnvironment> Load() {
+    AwsEnvironment env;
+    LP_ASSIGN_OR_RETURN(std::vector<config::EnvAssignment> dotenv, config::ReadDotEnv(".env"));
+    for (config::EnvAssignment& a : dotenv) {
+      if (a.name.rfind("AWS_", 0) == 0) env.dotenv_[a.name] = std::move(a.value);
+    }
+    return env;
+  }
+  std::string Get(const char* name) const {
+    if (const char* v = std::getenv(name); v != nullptr && *v != '\0') return v;
+    auto it = dotenv_.find(name);
+    return it == dotenv_.end() ? std::string() : it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> dotenv_;
+};
 
 void FillIfEmpty(std::string* field, const std::string& value) {
   if (field->empty()) *field = value;
@@ -233,27 +251,28 @@ Result<std::unique_ptr<ObjectStore>> NewS3Store(std::shared_ptr<S3Client> client
 }
 
 Result<S3Options> ResolveS3Options(S3Options o) {
+  LP_ASSIGN_OR_RETURN(const AwsEnvironment env, AwsEnvironment::Load());
   Credentials& c = o.credentials;
   if (c.access_key_id.empty() && c.secret_access_key.empty()) {
-    c.access_key_id = Env("AWS_ACCESS_KEY_ID");
-    c.secret_access_key = Env("AWS_SECRET_ACCESS_KEY");
-    c.session_token = Env("AWS_SESSION_TOKEN");
+    c.access_key_id = env.Get("AWS_ACCESS_KEY_ID");
+    c.secret_access_key = env.Get("AWS_SECRET_ACCESS_KEY");
+    c.session_token = env.Get("AWS_SESSION_TOKEN");
   }
-  FillIfEmpty(&o.region, Env("AWS_REGION"));
-  FillIfEmpty(&o.region, Env("AWS_DEFAULT_REGION"));
-  FillIfEmpty(&o.endpoint, Env("AWS_ENDPOINT_URL_S3"));
-  FillIfEmpty(&o.endpoint, Env("AWS_ENDPOINT_URL"));
-  const std::string home = Env("HOME");
-  std::string profile = Env("AWS_PROFILE");
-  if (profile.empty()) profile = "default";
-  std::string credentials_file = Env("AWS_SHARED_CREDENTIALS_FILE");
+  FillIfEmpty(&o.region, env.Get("AWS_REGION"));
+  FillIfEmpty(&o.region, env.Get("AWS_DEFAULT_REGION"));
+  FillIfEmpty(&o.endpoint, env.Get("AWS_ENDPOINT_URL_S3"));
+  FillIfEmpty(&o.endpoint, env.Get("AWS_ENDPOINT_URL"));
+  const std::string home = env.Get("HOME");
+  FillIfEmpty(&o.profile, env.Get("AWS_PROFILE"));
+  FillIfEmpty(&o.profile, "default");
+  std::string credentials_file = env.Get("AWS_SHARED_CREDENTIALS_FILE");
   if (credentials_file.empty() && !home.empty()) credentials_file = home + "/.aws/credentials";
-  std::string config_file = Env("AWS_CONFIG_FILE");
+  std::string config_file = env.Get("AWS_CONFIG_FILE");
   if (config_file.empty() && !home.empty()) config_file = home + "/.aws/config";
   if (c.access_key_id.empty() && c.secret_access_key.empty()) {
     for (const auto& [file, is_config] :
          {std::make_pair(credentials_file, false), std::make_pair(config_file, true)}) {
-      auto values = ReadProfile(file, profile, is_config);
+      auto values = ReadProfile(file, o.profile, is_config);
       if (values.count("aws_access_key_id") && values.count("aws_secret_access_key")) {
         c.access_key_id = values["aws_access_key_id"];
         c.secret_access_key = values["aws_secret_access_key"];
@@ -262,15 +281,16 @@ Result<S3Options> ResolveS3Options(S3Options o) {
       }
     }
   }
-  auto config = ReadProfile(config_file, profile, true);
+  auto config = ReadProfile(config_file, o.profile, true);
   FillIfEmpty(&o.region, config["region"]);
   FillIfEmpty(&o.endpoint, config["endpoint_url"]);
   if (o.region.empty()) o.region = "us-east-1";
   if (c.access_key_id.empty() || c.secret_access_key.empty()) {
     return FailedPreconditionError(
-        "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add them to "
+        "no S3 credentials: set s3.access_key_id and s3.secret_access_key, or "
+        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (environment or ./.env), or add them to "
         "profile '{}' of {}",
-        profile, credentials_file.empty() ? "~/.aws/credentials" : credentials_file);
+        o.profile, credentials_file.empty() ? "~/.aws/credentials" : credentials_file);
   }
   return o;
 }

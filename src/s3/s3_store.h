@@ -25,15 +25,15 @@ namespace lakepipe::s3 {
 Result<std::unique_ptr<ObjectStore>> NewS3Store(std::shared_ptr<S3Client> client,
                                                 std::string bucket);
 
-// S3Options from the environment and the usual AWS files, in this order of
-// precedence: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN;
-// AWS_REGION or AWS_DEFAULT_REGION; AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL;
-// then the profile AWS_PROFILE (else "default") of ~/.aws/credentials
-// (AWS_SHARED_CREDENTIALS_FILE) and ~/.aws/config (AWS_CONFIG_FILE) for
-// whatever is still unset. `base` supplies values given explicitly (flags,
-// config file), which win over all of these when set; empty strings are
-// unset (so pass region "" unless given), and the region falls back to
-// us-east-1.
+// S3Options completed from the environment and the usual AWS files. Values
+// already set in `base` (flags, the config file's s3 section) win; then
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN,
+// AWS_REGION or AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL
+// and AWS_PROFILE, each from the real environment or else from ./.env; then
+// the profile (else "default") of ~/.aws/credentials
+// (AWS_SHARED_CREDENTIALS_FILE) and ~/.aws/config (AWS_CONFIG_FILE). Empty
+// strings are unset (so pass region "" unless given), and the region falls
+// back to us-east-1. kFailedPrecondition when no credentials are found.
 Result<S3Options> ResolveS3Options(S3Options base);
 
 // Registers "s3" in `registry`; each URI resolves its options with

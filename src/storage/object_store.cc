@@ -16,6 +16,12 @@ ObjectStoreRegistry& ObjectStoreRegistry::Default() {
 }
 
 void ObjectStoreRegistry::Register(std::string scheme, ObjectStoreFactory factory) {
+  for (auto& [name, existing] : factories_) {
+    if (name == scheme) {
+      existing = std::move(factory);
+      return;
+    }
+  }
   factories_.emplace_back(std::move(scheme), std::move(factory));
 }
 

@@ -73,6 +73,9 @@ class ObjectStore {
                                                            const OutputOptions& options) = 0;
   // Every object whose path starts with `prefix` (a directory prefix for
   // local files), in no particular order; a missing prefix lists nothing.
+  // Local files being written show up under hidden names
+  // (".<name>.tmp-<random>", which readers of a lake skip, as Hive and Spark
+  // do); S3 shows nothing before Commit().
   virtual Result<std::vector<ObjectInfo>> List(std::string_view prefix) = 0;
   // Deletes one object; deleting a missing object succeeds.
   virtual Status Delete(std::string_view path) = 0;
@@ -92,6 +95,7 @@ class ObjectStoreRegistry {
   // The process-wide registry, with built-in stores registered.
   static ObjectStoreRegistry& Default();
 
+  // Adds a store, or replaces the factory of a scheme already registered.
   void Register(std::string scheme, ObjectStoreFactory factory);
   // "file:///a/b", "/a/b", "a/b" → file store; "<scheme>://authority/p" →
   // that scheme's store for the authority (an S3 bucket), path "p".

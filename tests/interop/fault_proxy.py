@@ -3,7 +3,11 @@ share of requests: 500 InternalError, 503 SlowDown, a connection reset
 before any answer, a request carried out upstream whose answer is lost (the
 connection resets instead), or a stalled answer (delivered late).
 
-    python3 fault_proxy.py UPSTREAM_URL FAULT_RATE SEED
+    python3 fault_proxy.py UPSTREAM_URL FAULT_RATE SEED [FAIL_WRITES_AFTER]
+
+With FAIL_WRITES_AFTER = N, the first N writes (PUT, POST) go through and
+every later one fails for good with 503 SlowDown: an outage that outlasts
+any retry.
 
 Prints its own "http://127.0.0.1:PORT" on the first line, then serves until
 killed; on SIGTERM it prints a JSON summary of what it did to stderr.
@@ -22,18 +26,24 @@ from urllib.parse import urlparse
 upstream = urlparse(sys.argv[1])
 rate = float(sys.argv[2])
 rng = random.Random(int(sys.argv[3]))
+fail_writes_after = int(sys.argv[4]) if len(sys.argv) > 4 else None
 lock = threading.Lock()
 counts = {"forwarded": 0, "500": 0, "503": 0, "reset": 0, "lost-answer": 0, "stall": 0}
+writes = 0
 
 
 KINDS = ["500", "503", "reset", "lost-answer", "stall"]
 faults = 0
 
 
-def pick():
+def pick(method):
     # Whether to misbehave is random; how rotates, so every kind shows up.
-    global faults
+    global faults, writes
     with lock:
+        if fail_writes_after is not None and method in ("PUT", "POST"):
+            writes += 1
+            if writes > fail_writes_after:
+                return "503"
         if rng.random() >= rate:
             return "forward"
         faults += 1
@@ -49,7 +59,7 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        fault = pick()
+        fault = pick(self.command)
         with lock:
             counts["forwarded" if fault == "forward" else fault] += 1
         if fault == "reset":

@@ -62,6 +62,19 @@ function produce(...args) {
   });
 }
 
+// Runs lakepipe without blocking this process; resolves with its exit
+// status and output.
+function run(...args) {
+  return new Promise((resolve) => {
+    const child = spawn(LAKEPIPE, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 // Consumes `count` messages of `topic` from the beginning with kafkajs.
 async function consume(topic, count) {
   const kafka = new Kafka({ clientId: 'interop', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
@@ -128,6 +141,12 @@ test('activity as Avro through a schema registry: Confluent framing, avsc decode
       if (req.method === 'GET' && get && schemas[get[1] - 1]) {
         return res.end(JSON.stringify({ schema: schemas[get[1] - 1].schema }));
       }
+      // GET /subjects/{subject}/versions/latest (lakepipe check).
+      const latest = req.url.match(/^\/subjects\/([^/]+)\/versions\/latest$/);
+      const found = latest && schemas.filter((x) => x.subject === decodeURIComponent(latest[1])).pop();
+      if (req.method === 'GET' && found) {
+        return res.end(JSON.stringify({ subject: found.subject, version: 1, id: schemas.indexOf(found) + 1, schema: found.schema }));
+      }
       res.statusCode = 404;
       res.end(JSON.stringify({ error_code: 40403, message: 'not found' }));
     });
@@ -154,6 +173,17 @@ test('activity as Avro through a schema registry: Confluent framing, avsc decode
     if (event.event_type === 'page_view') assert.equal(event.quantity, null);
   }
   assert.ok(types.has('page_view') && types.has('add_to_cart') && types.has('purchase'), [...types].join());
+
+  // lakepipe check probes the topics and their subjects: OK for what exists,
+  // FAIL with the reason for what does not, exit status 1.
+  const check = await run('check', '--brokers', bootstrap, '--topic', 'user_activity_avro_stream,no_such_topic',
+    '--schema-registry', url);
+  t.diagnostic(`lakepipe check:\n${check.stdout}`);
+  assert.equal(check.status, 1, check.stdout + check.stderr);
+  assert.match(check.stdout, /^kafka\s.*topic user_activity_avro_stream\s+OK\s+\d+ partitions$/m);
+  assert.match(check.stdout, /^kafka\s.*topic no_such_topic\s+FAIL\s+.*no_such_topic/m);
+  assert.match(check.stdout, /^schema registry\s.*subject user_activity_avro_stream-value\s+OK\s+latest schema found$/m);
+  assert.match(check.stdout, /^schema registry\s.*subject no_such_topic-value\s+FAIL\s+.*not found/m);
 });
 
 test('users as plain Avro with --schema decode with avsc', async () => {
