@@ -19,6 +19,8 @@ const Command kCommands[] = {
     {"produce", "produce records from a source (generators, randomuser.me, files) onto Kafka",
      RunProduce},
     {"archive", "archive Kafka topics into a Hive-partitioned lake, exactly once", RunArchive},
+    {"transform", "run jobs over the lake incrementally (clean: validate, cleanse, de-duplicate)",
+     RunTransform},
     {"check", "validate the configuration and probe Kafka, the schema registry and the lake",
      RunCheck},
     {"broker", "run an in-memory Kafka broker for development and tests", RunBroker},

@@ -30,6 +30,7 @@ int RunBroker(int argc, char** argv);
 int RunProduce(int argc, char** argv);
 int RunArchive(int argc, char** argv);
 int RunCheck(int argc, char** argv);
+int RunTransform(int argc, char** argv);
 
 // Parses the subcommand name and dispatches.
 int Main(int argc, char** argv);

@@ -1,0 +1,274 @@
+#include "jobs/clean_job.h"
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "core/time_util.h"
+#include "formats/open.h"
+#include "formats/text/text_formats.h"
+#include "jobs/clean_rules.h"
+#include "jobs/lake.h"
+
+namespace lakepipe::jobs {
+namespace {
+
+constexpr size_t kWriteBatchRows = 65536;
+
+int32_t Today() { return static_cast<int32_t>(FloorDiv(std::time(nullptr), 86400)); }
+
+// A name for the files of one run, the same whenever the same raw files are
+// processed (so a rerun after a crash overwrites what the crashed run wrote).
+std::string RunTag(const std::vector<ObjectInfo>& files, const Lake& lake) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (const ObjectInfo& f : files) {
+    for (char c : lake.Relative(f.path) + "\n") {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ull;
+    }
+  }
+  return fmt::format("{:016x}", h);
+}
+
+SchemaPtr RejectedSchema() {
+  auto field = [](std::string name, Type type, bool nullable = false) {
+    Field f;
+    f.name = std::move(name);
+    f.type = type;
+    f.nullable = nullable;
+    return f;
+  };
+  static const SchemaPtr schema = std::make_shared<const Schema>(
+      "Rejected",
+      std::vector<Field>{field("source_file", Type::kString), field("row", Type::kLong),
+                         field("rule", Type::kString), field("reason", Type::kString),
+                         field("record", Type::kString, true)},
+      "lakepipe.jobs");
+  return schema;
+}
+
+class CleanRun {
+ public:
+  CleanRun(const CleanRules& rules, const Lake& lake, const CleanJobOptions& options,
+           std::string tag, JobStats* stats)
+      : rules_(rules),
+        lake_(lake),
+        options_(options),
+        tag_(std::move(tag)),
+        stats_(*stats),
+        rejected_(RejectedSchema()),
+        raw_json_(*rules.raw_schema()) {}
+
+  Status ReadFile(const ObjectInfo& file) {
+    const std::string source = lake_.Relative(file.path);
+    LP_ASSIGN_OR_RETURN(const FormatInfo* format, FormatRegistry::Default().ForPath(file.path));
+    ReadOptions ro;
+    ro.schema = rules_.raw_schema();
+    ro.bad_records = [&](const BadRecord& bad) {
+      ++stats_.records_in;
+      Reject(source, static_cast<int64_t>(bad.line), Rejection{"record", bad.reason}, bad.raw);
+      return Status::OK();
+    };
+    LP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
+                        OpenReader(lake_.Uri(file.path), *format, ro));
+    if (reader->schema()->num_fields() != rules_.raw_schema()->num_fields()) {
+      return InternalError("{}: read with {} fields, expected {}", source,
+                           reader->schema()->num_fields(), rules_.raw_schema()->num_fields());
+    }
+    RecordBatch raw(reader->schema());
+    RecordBatch one(rules_.clean_schema());
+    int64_t row_number = 0;
+    for (bool more = true; more;) {
+      LP_ASSIGN_OR_RETURN(more, reader->ReadBatch(&raw));
+      for (size_t i = 0; i < raw.num_rows(); ++i) {
+        ++row_number;
+        ++stats_.records_in;
+        std::string partition;
+        Rejection rejection;
+        one.Clear();
+        if (rules_.Apply(raw, i, &one, &partition, &rejection)) {
+          ++stats_.clean;
+          auto it = pending_.try_emplace(partition, rules_.clean_schema()).first;
+          it->second.AppendRowFrom(one, 0);
+        } else {
+          std::string json;
+          raw_json_.Append(raw, i, &json);
+          Reject(source, row_number, rejection, json);
+        }
+      }
+      pending_bytes_ = rejected_.ByteSize();
+      for (const auto& [value, rows] : pending_) pending_bytes_ += rows.ByteSize();
+      if (pending_bytes_ >= options_.max_buffer_bytes) LP_RETURN_IF_ERROR(Flush());
+    }
+    return Status::OK();
+  }
+
+  // Writes the partitions touched since the last flush, and the rejected records.
+  Status Flush() {
+    const std::string suffix = fmt::format("{}-{:03}", tag_, flushes_++);
+    for (auto& [value, rows] : pending_) LP_RETURN_IF_ERROR(WritePartition(value, rows, suffix));
+    pending_.clear();
+    if (rejected_.num_rows() > 0) {
+      const std::string path =
+          lake_.Path(fmt::format("{}/rejected/parquet/part-{}.parquet", rules_.table(), suffix));
+      LP_RETURN_IF_ERROR(WriteRows(path, rejected_, nullptr));
+      rejected_.Clear();
+    }
+    pending_bytes_ = 0;
+    return Status::OK();
+  }
+
+ private:
+  void Reject(const std::string& source, int64_t row, const Rejection& r, std::string_view record) {
+    ++stats_.rejected;
+    rejected_.column(0).AppendBytes(source);
+    rejected_.column(1).AppendInt64(row);
+    rejected_.column(2).AppendBytes(r.rule);
+    rejected_.column(3).AppendBytes(r.reason);
+    rejected_.column(4).AppendBytes(record);
+    rejected_.CommitRow();
+  }
+
+  // Writes the rows of `batch` whose `keep` flag is set (all when null) to
+  // a new Parquet file at `path`.
+  Status WriteRows(const std::string& path, const RecordBatch& batch,
+                   const std::vector<uint8_t>* keep) {
+    const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
+    const WriteOptions wo = TableWriteOptions();
+    LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out,
+                        lake_.store().OpenOutput(path, wo.output));
+    LP_ASSIGN_OR_RETURN(std::unique_ptr<FileWriter> writer,
+                        parquet->new_writer(std::move(out), batch.schema(), wo));
+    RecordBatch chunk(batch.schema());
+    Status st;
+    for (size_t i = 0; i < batch.num_rows() && st.ok(); ++i) {
+      if (keep != nullptr && !(*keep)[i]) continue;
+      chunk.AppendRowFrom(batch, i);
+      if (chunk.num_rows() == kWriteBatchRows) {
+        st = writer->Write(chunk);
+        chunk.Clear();
+      }
+    }
+    if (st.ok() && chunk.num_rows() > 0) st = writer->Write(chunk);
+    if (st.ok()) st = writer->Finish();
+    if (!st.ok()) {
+      writer->Abort();
+      return st.WithContext(lake_.Uri(path));
+    }
+    ++stats_.files_written;
+    stats_.bytes_written += writer->bytes_written();
+    return Status::OK();
+  }
+
+  Status WritePartition(const std::string& value, const RecordBatch& rows,
+                        const std::string& suffix) {
+    const std::string dir =
+        fmt::format("{}/clean/parquet/{}={}", rules_.table(), rules_.partition_column(), value);
+    const std::string path = lake_.Path(fmt::format("{}/part-{}.parquet", dir, suffix));
+    LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, lake_.ListData(dir));
+    RecordBatch merged(rules_.clean_schema());
+    const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
+    for (const ObjectInfo& f : existing) {
+      ReadOptions ro;
+      ro.schema = rules_.clean_schema();
+      LP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
+                          OpenReader(lake_.Uri(f.path), *parquet, ro));
+      RecordBatch batch(reader->schema());
+      for (bool more = true; more;) {
+        LP_ASSIGN_OR_RETURN(more, reader->ReadBatch(&batch));
+        for (size_t i = 0; i < batch.num_rows(); ++i) merged.AppendRowFrom(batch, i);
+      }
+    }
+    for (size_t i = 0; i < rows.num_rows(); ++i) merged.AppendRowFrom(rows, i);
+    // Latest wins: keep the last row of each key.
+    const Column& key = merged.column(static_cast<size_t>(rules_.key_column()));
+    std::vector<uint8_t> keep(merged.num_rows());
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(merged.num_rows());
+    uint64_t kept = 0;
+    for (size_t i = merged.num_rows(); i-- > 0;) {
+      keep[i] = seen.insert(key.GetBytes(i)).second ? 1 : 0;
+      kept += keep[i];
+    }
+    stats_.duplicates += merged.num_rows() - kept;
+    LP_RETURN_IF_ERROR(WriteRows(path, merged, &keep));
+    ++stats_.partitions_written;
+    stats_.rows_written += kept;
+    for (const ObjectInfo& f : existing) {
+      if (f.path != path) LP_RETURN_IF_ERROR(lake_.store().Delete(f.path));
+    }
+    return Status::OK();
+  }
+
+  const CleanRules& rules_;
+  const Lake& lake_;
+  const CleanJobOptions& options_;
+  const std::string tag_;
+  JobStats& stats_;
+  std::map<std::string, RecordBatch> pending_;  // partition value -> new clean rows
+  uint64_t pending_bytes_ = 0;
+  RecordBatch rejected_;
+  JsonRowWriter raw_json_;
+  int flushes_ = 0;
+};
+
+}  // namespace
+
+WriteOptions TableWriteOptions() {
+  WriteOptions w;
+  w.parquet.compression = "zstd";
+  return w;
+}
+
+Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  LP_ASSIGN_OR_RETURN(Lake lake, Lake::Open(options.lake));
+  const std::string job = "clean";
+  Bookmark bookmark;
+  if (options.full_refresh) {
+    LP_RETURN_IF_ERROR(lake.DeleteAll(options.table + "/clean/"));
+    LP_RETURN_IF_ERROR(lake.DeleteAll(options.table + "/rejected/"));
+  } else {
+    LP_ASSIGN_OR_RETURN(bookmark, LoadBookmark(lake, options.table, job));
+  }
+  if (options.as_of && bookmark.as_of && *options.as_of != *bookmark.as_of) {
+    return InvalidArgumentError(
+        "--as-of {} differs from {}, the date the clean table of {} was computed at: ages and "
+        "tenures would mix; run with --full-refresh to recompute everything at {}",
+        FormatDate(*options.as_of), FormatDate(*bookmark.as_of), options.table,
+        FormatDate(*options.as_of));
+  }
+  const int32_t as_of = options.as_of.value_or(bookmark.as_of.value_or(Today()));
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<CleanRules> rules, NewCleanRules(options.table, as_of));
+
+  JobStats stats;
+  stats.table = options.table;
+  stats.job = job;
+  stats.as_of = as_of;
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> raw,
+                      ListRawFiles(lake, options.table, options.since));
+  stats.raw_files = raw.size();
+  std::unordered_set<std::string> done;
+  for (const auto& [path, size] : bookmark.files) done.insert(fmt::format("{}\n{}", path, size));
+  std::vector<ObjectInfo> fresh;
+  for (const ObjectInfo& f : raw) {
+    if (!done.count(fmt::format("{}\n{}", lake.Relative(f.path), f.size))) fresh.push_back(f);
+  }
+  stats.new_files = fresh.size();
+  if (!fresh.empty()) {
+    CleanRun run(*rules, lake, options, RunTag(fresh, lake), &stats);
+    for (const ObjectInfo& f : fresh) LP_RETURN_IF_ERROR(run.ReadFile(f));
+    LP_RETURN_IF_ERROR(run.Flush());
+    for (const ObjectInfo& f : fresh) bookmark.files.emplace_back(lake.Relative(f.path), f.size);
+    bookmark.as_of = as_of;
+    ++bookmark.runs;
+    LP_RETURN_IF_ERROR(SaveBookmark(lake, options.table, job, bookmark));
+  }
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return stats;
+}
+
+}  // namespace lakepipe::jobs

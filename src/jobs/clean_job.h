@@ -1,0 +1,69 @@
+// The clean job: raw rows of a table validated, cleansed, enriched and
+// de-duplicated into the clean table; rejected rows kept with their reason.
+//
+// A run reads the raw files its bookmark does not list, in arrival order
+// (lake.h). Each row passes the table's CleanRules or becomes a rejected
+// record (rule, reason, source file, row, the record as JSON) in
+// <table>/rejected/parquet/. Clean rows are grouped by the clean table's
+// partition; each partition they touch is rewritten: its current files and
+// the new rows are merged, a later row replacing an earlier one with the
+// same key (latest wins), into one new file that appears atomically, after
+// which the partition's other files are deleted. New rows are buffered up
+// to max_buffer_bytes; past that, the touched partitions are written and
+// buffering starts again. The bookmark moves last.
+//
+// Idempotent: a run with no new raw file changes nothing. After a crash the
+// next run reads the same files again (the bookmark did not move) and
+// writes files of the same names; merging keeps one row per key, so it
+// ends with the tables an uninterrupted run would have written.
+// Counts balance: records read = clean + rejected; the clean rows that did
+// not survive de-duplication are counted as duplicates.
+//
+// Thread-safety: one run at a time per table (no lock is taken).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "formats/format.h"
+
+namespace lakepipe::jobs {
+
+struct CleanJobOptions {
+  std::string lake;             // a path, file:///path or s3://bucket/prefix
+  std::string table = "users";  // users
+  // Forget the bookmark, delete the clean and rejected tables, process
+  // every raw file.
+  bool full_refresh = false;
+  // Only raw files in event_date partitions on or after this day.
+  std::optional<int32_t> since;
+  // The day ages and tenures are computed at (days since 1970-01-01):
+  // given, else the bookmark's, else today (UTC); kept in the bookmark.
+  std::optional<int32_t> as_of;
+  uint64_t max_buffer_bytes = 256ull << 20;
+};
+
+struct JobStats {
+  std::string table, job;
+  uint64_t raw_files = 0;  // raw files in the lake (after --since)
+  uint64_t new_files = 0;  // of which this run read
+  uint64_t records_in = 0;
+  uint64_t clean = 0;
+  uint64_t rejected = 0;
+  uint64_t duplicates = 0;  // clean rows replaced by a later row with the same key
+  uint64_t partitions_written = 0;
+  uint64_t rows_written = 0;  // rows of the partitions rewritten
+  uint64_t files_written = 0;
+  uint64_t bytes_written = 0;
+  int32_t as_of = 0;
+  double seconds = 0;
+};
+
+// The Parquet options of the tables the jobs write (zstd).
+WriteOptions TableWriteOptions();
+
+Result<JobStats> RunCleanJob(const CleanJobOptions& options);
+
+}  // namespace lakepipe::jobs

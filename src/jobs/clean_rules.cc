@@ -1,0 +1,262 @@
+#include "jobs/clean_rules.h"
+
+#include <array>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "core/time_util.h"
+#include "sources/builtin_schemas.h"
+
+namespace lakepipe::jobs {
+namespace {
+
+constexpr int64_t kMillisPerDay = 86400000;
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// At most 60 characters of a value, for messages.
+std::string Quote(std::string_view s) {
+  return s.size() <= 60 ? fmt::format("'{}'", s) : fmt::format("'{}...'", s.substr(0, 60));
+}
+
+int32_t DayOf(int64_t millis) { return static_cast<int32_t>(FloorDiv(millis, kMillisPerDay)); }
+
+Field Make(std::string name, Type type, LogicalType logical = LogicalType::kNone,
+           bool nullable = false) {
+  Field f;
+  f.name = std::move(name);
+  f.type = type;
+  f.logical = logical;
+  f.nullable = nullable;
+  return f;
+}
+
+class UsersRules final : public CleanRules {
+ public:
+  explicit UsersRules(int32_t as_of) : as_of_(as_of) {
+    Result<Schema> raw = Schema::FromAvroJson(sources::UserAvsc());
+    raw_ = std::make_shared<const Schema>(std::move(raw).value());  // compiled in: parses
+    for (size_t i = 0; i < kRawFields.size(); ++i) raw_index_[i] = raw_->FieldIndex(kRawFields[i]);
+    std::vector<Field> fields = {
+        Make("id", Type::kString, LogicalType::kUuid),
+        Make("first_name", Type::kString),
+        Make("last_name", Type::kString),
+        Make("gender", Type::kString),
+        Make("email", Type::kString),
+        Make("email_domain", Type::kString),
+        Make("username", Type::kString),
+        Make("phone", Type::kString),
+        Make("address", Type::kString),
+        Make("post_code", Type::kString),
+        Make("city", Type::kString, LogicalType::kNone, true),
+        Make("state", Type::kString, LogicalType::kNone, true),
+        Make("country", Type::kString, LogicalType::kNone, true),
+        Make("nat", Type::kString, LogicalType::kNone, true),
+        Make("picture", Type::kString),
+        Make("dob", Type::kLong, LogicalType::kTimestampMillis),
+        Make("dob_date", Type::kInt, LogicalType::kDate),
+        Make("age", Type::kInt),
+        Make("age_group", Type::kString),
+        Make("registered_date", Type::kLong, LogicalType::kTimestampMillis),
+        Make("registration_date", Type::kInt, LogicalType::kDate),
+        Make("tenure_days", Type::kInt),
+    };
+    clean_ = std::make_shared<const Schema>("CleanUser", std::move(fields), "lakepipe.users");
+  }
+
+  std::string_view table() const override { return "users"; }
+  const SchemaPtr& raw_schema() const override { return raw_; }
+  const SchemaPtr& clean_schema() const override { return clean_; }
+  int key_column() const override { return 0; }
+  std::string_view partition_column() const override { return "registration_year"; }
+
+  bool Apply(const RecordBatch& raw, size_t row, RecordBatch* out, std::string* partition,
+             Rejection* rejection) const override {
+    auto text = [&](RawField f) { return Trim(raw.column(raw_index_[f]).GetBytes(row)); };
+    auto optional = [&](RawField f) -> std::optional<std::string_view> {
+      const Column& c = raw.column(raw_index_[f]);
+      if (c.IsNull(row)) return std::nullopt;
+      std::string_view v = Trim(c.GetBytes(row));
+      if (v.empty()) return std::nullopt;
+      return v;
+    };
+    auto reject = [&](std::string rule, std::string reason) {
+      *rejection = Rejection{std::move(rule), std::move(reason)};
+      return false;
+    };
+    const std::string_view id = text(kId);
+    if (!IsUuid(id)) return reject("id", fmt::format("id {} is not a UUID", Quote(id)));
+    const std::string_view first = text(kFirstName), last = text(kLastName);
+    if (first.empty()) return reject("first_name", "first_name is empty");
+    if (last.empty()) return reject("last_name", "last_name is empty");
+    const std::string email = Lower(text(kEmail));
+    if (!IsEmailAddress(email)) {
+      return reject("email", fmt::format("email {} is not an email address", Quote(email)));
+    }
+    const std::string gender = Lower(text(kGender));
+    if (gender != "female" && gender != "male") {
+      return reject("gender", fmt::format("gender {} is not female or male", Quote(gender)));
+    }
+    const int64_t dob = raw.column(raw_index_[kDob]).GetInt64(row);
+    const int64_t registered = raw.column(raw_index_[kRegistered]).GetInt64(row);
+    const int32_t dob_day = DayOf(dob), registered_day = DayOf(registered);
+    if (dob_day < kEarliestBirth || dob_day > as_of_) {
+      return reject("dob", fmt::format("dob {} is not a plausible date of birth (1900-01-01 to {})",
+                                       FormatDate(dob_day), FormatDate(as_of_)));
+    }
+    if (registered_day < kEarliestRegistration || registered_day > as_of_) {
+      return reject("registered_date", fmt::format("registered_date {} is outside 2000-01-01 to {}",
+                                                   FormatDate(registered_day), FormatDate(as_of_)));
+    }
+    if (dob_day > registered_day) {
+      return reject("dob", fmt::format("dob {} is after registered_date {}", FormatDate(dob_day),
+                                       FormatDate(registered_day)));
+    }
+    std::string phone;
+    for (char c : text(kPhone)) {
+      if (c >= '0' && c <= '9') phone.push_back(c);
+    }
+    const int age = AgeInYears(dob_day, as_of_);
+    const std::string_view domain = std::string_view(email).substr(email.rfind('@') + 1);
+
+    auto col = [&](int i) -> Column& { return out->column(static_cast<size_t>(i)); };
+    auto put_optional = [&](int i, std::optional<std::string_view> v, bool upper = false) {
+      if (v) {
+        col(i).AppendBytes(upper ? Upper(*v) : std::string(*v));
+      } else {
+        col(i).AppendNull();
+      }
+    };
+    col(0).AppendBytes(Lower(id));
+    col(1).AppendBytes(first);
+    col(2).AppendBytes(last);
+    col(3).AppendBytes(gender);
+    col(4).AppendBytes(email);
+    col(5).AppendBytes(domain);
+    col(6).AppendBytes(text(kUsername));
+    col(7).AppendBytes(phone);
+    col(8).AppendBytes(text(kAddress));
+    col(9).AppendBytes(text(kPostCode));
+    put_optional(10, optional(kCity));
+    put_optional(11, optional(kState));
+    put_optional(12, optional(kCountry));
+    put_optional(13, optional(kNat), true);
+    col(14).AppendBytes(text(kPicture));
+    col(15).AppendInt64(dob);
+    col(16).AppendInt32(dob_day);
+    col(17).AppendInt32(age);
+    col(18).AppendBytes(AgeGroup(age));
+    col(19).AppendInt64(registered);
+    col(20).AppendInt32(registered_day);
+    col(21).AppendInt32(as_of_ - registered_day);
+    out->CommitRow();
+    *partition = std::to_string(CivilFromDays(registered_day).year);
+    return true;
+  }
+
+ private:
+  enum RawField {
+    kId,
+    kFirstName,
+    kLastName,
+    kGender,
+    kAddress,
+    kPostCode,
+    kEmail,
+    kUsername,
+    kDob,
+    kRegistered,
+    kPhone,
+    kPicture,
+    kCity,
+    kState,
+    kCountry,
+    kNat,
+    kNumRawFields
+  };
+  static constexpr std::array<const char*, kNumRawFields> kRawFields = {
+      "id",       "first_name", "last_name",       "gender", "address", "post_code", "email",
+      "username", "dob",        "registered_date", "phone",  "picture", "city",      "state",
+      "country",  "nat"};
+  static inline const int32_t kEarliestBirth = static_cast<int32_t>(DaysFromCivil(1900, 1, 1));
+  static inline const int32_t kEarliestRegistration =
+      static_cast<int32_t>(DaysFromCivil(2000, 1, 1));
+
+  int32_t as_of_;
+  SchemaPtr raw_, clean_;
+  std::array<int, kNumRawFields> raw_index_{};
+};
+
+}  // namespace
+
+bool IsUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+bool IsEmailAddress(std::string_view s) {
+  const size_t at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  for (char c : s) {
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == ';' || c == '<' ||
+        c == '>') {
+      return false;
+    }
+  }
+  const std::string_view domain = s.substr(at + 1);
+  const size_t dot = domain.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 2 > domain.size()) return false;
+  if (domain.front() == '.' || domain.find("..") != std::string_view::npos) return false;
+  return true;
+}
+
+int AgeInYears(int32_t born, int32_t at) {
+  const CivilDate b = CivilFromDays(born), a = CivilFromDays(at);
+  int age = static_cast<int>(a.year - b.year);
+  if (a.month < b.month || (a.month == b.month && a.day < b.day)) --age;
+  return age;
+}
+
+std::string_view AgeGroup(int age) {
+  if (age < 18) return "under 18";
+  if (age < 25) return "18-24";
+  if (age < 35) return "25-34";
+  if (age < 45) return "35-44";
+  if (age < 55) return "45-54";
+  if (age < 65) return "55-64";
+  return "65+";
+}
+
+std::unique_ptr<CleanRules> NewUsersRules(int32_t as_of) {
+  return std::make_unique<UsersRules>(as_of);
+}
+
+Result<std::unique_ptr<CleanRules>> NewCleanRules(std::string_view table, int32_t as_of) {
+  if (table == "users") return NewUsersRules(as_of);
+  return InvalidArgumentError("table '{}' has no clean rules (tables: users)", table);
+}
+
+}  // namespace lakepipe::jobs

@@ -1,0 +1,77 @@
+// CleanRules: how the clean job validates, cleanses and enriches the rows of
+// one table, and how its clean table is keyed and partitioned.
+//
+// The clean job (clean_job.h) reads raw rows in the raw schema, hands each
+// to Apply(), and either keeps the clean row it appended or records the
+// rejection. Rules are pure: the same row and as-of date give the same
+// result, so reruns rebuild identical tables.
+//
+// Thread-safety: rules are immutable after construction.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/column.h"
+#include "core/result.h"
+#include "core/schema.h"
+
+namespace lakepipe::jobs {
+
+// Why a row was rejected: the rule (a field name, or "record" for rows that
+// could not be read at all) and a sentence naming the bad value.
+struct Rejection {
+  std::string rule;
+  std::string reason;
+};
+
+class CleanRules {
+ public:
+  virtual ~CleanRules() = default;
+  // "users", "user_activity".
+  virtual std::string_view table() const = 0;
+  // Schema raw rows are read into (the archive's table schema).
+  virtual const SchemaPtr& raw_schema() const = 0;
+  // Schema of the clean table's files (without the partition column).
+  virtual const SchemaPtr& clean_schema() const = 0;
+  // Column of clean_schema() that identifies a record: duplicates keep the
+  // latest row.
+  virtual int key_column() const = 0;
+  // Name of the Hive partition column of the clean table.
+  virtual std::string_view partition_column() const = 0;
+  // Checks row `row` of `raw` (raw_schema()). On success appends one
+  // committed row to `out` (clean_schema()), sets `*partition` to the value
+  // of the partition column and returns true; otherwise fills `*rejection`,
+  // leaves `out` untouched and returns false.
+  virtual bool Apply(const RecordBatch& raw, size_t row, RecordBatch* out, std::string* partition,
+                     Rejection* rejection) const = 0;
+};
+
+// Rules of the users table (schemas/user.avsc). `as_of` (days since
+// 1970-01-01) is the date ages and tenures are computed at.
+//
+// Rejected: id not a UUID; first or last name empty; email not
+// local@domain.tld; gender not female or male (after trimming and
+// lower-casing); date of birth before 1900 or after as_of; registration
+// before 2000-01-01 or after as_of; born after registering.
+// Cleansed: every string trimmed; email, gender and email domain
+// lower-cased; nat upper-cased; phone reduced to its digits.
+// Enriched: dob_date and registration_date (dates), age at as_of and
+// age_group (under 18, 18-24, 25-34, 35-44, 45-54, 55-64, 65+),
+// email_domain, registration_year (the partition column) and tenure_days
+// (as_of minus the registration date).
+std::unique_ptr<CleanRules> NewUsersRules(int32_t as_of);
+
+// The rules of `table` ("users"), or kInvalidArgument naming the tables.
+Result<std::unique_ptr<CleanRules>> NewCleanRules(std::string_view table, int32_t as_of);
+
+// Shared checks, exposed for tests.
+bool IsUuid(std::string_view text);
+bool IsEmailAddress(std::string_view text);
+// Whole years from `born` to `at` (days since 1970-01-01).
+int AgeInYears(int32_t born, int32_t at);
+std::string_view AgeGroup(int age);
+
+}  // namespace lakepipe::jobs

@@ -1,0 +1,168 @@
+#include "jobs/lake.h"
+
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/time_util.h"
+#include "formats/format.h"
+
+namespace lakepipe::jobs {
+namespace {
+
+std::string Strip(std::string s) {
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+// True when a path component below `base` starts with '.' or '_'.
+bool Hidden(std::string_view rel) {
+  size_t start = 0;
+  while (start <= rel.size()) {
+    const size_t end = rel.find('/', start);
+    const std::string_view part =
+        rel.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!part.empty() && (part.front() == '.' || part.front() == '_')) return true;
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<Lake> Lake::Open(const std::string& uri) {
+  if (uri.empty()) return InvalidArgumentError("no lake given (--lake PATH|s3://bucket/prefix)");
+  Lake lake;
+  lake.uri_ = Strip(uri);
+  LP_ASSIGN_OR_RETURN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(lake.uri_));
+  lake.store_ = std::move(loc.store);
+  lake.root_ = loc.path;
+  while (!lake.root_.empty() && lake.root_.back() == '/') lake.root_.pop_back();
+  return lake;
+}
+
+std::string Lake::Path(const std::string& rel) const {
+  return root_.empty() ? rel : root_ + "/" + rel;
+}
+
+std::string Lake::Relative(const std::string& path) const {
+  if (root_.empty()) return path;
+  return path.size() > root_.size() ? path.substr(root_.size() + 1) : std::string();
+}
+
+std::string Lake::Uri(const std::string& path) const { return uri_ + "/" + Relative(path); }
+
+Result<std::vector<ObjectInfo>> Lake::ListData(const std::string& rel) const {
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, store_->List(Path(rel)));
+  std::vector<ObjectInfo> out;
+  const size_t base = Path(rel).size() + 1;
+  for (ObjectInfo& o : all) {
+    if (o.path.size() <= base || Hidden(std::string_view(o.path).substr(base))) continue;
+    out.push_back(std::move(o));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ObjectInfo& a, const ObjectInfo& b) { return a.path < b.path; });
+  return out;
+}
+
+Status Lake::DeleteAll(const std::string& rel) const {
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, store_->List(Path(rel)));
+  for (const ObjectInfo& o : all) LP_RETURN_IF_ERROR(store_->Delete(o.path));
+  return Status::OK();
+}
+
+Result<std::vector<ObjectInfo>> ListRawFiles(const Lake& lake, const std::string& table,
+                                             std::optional<int32_t> since) {
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> files, lake.ListData(table + "/raw"));
+  const FormatRegistry& formats = FormatRegistry::Default();
+  static const std::regex kArchiveName(R"(\+(\d+)\+(\d+)\.[A-Za-z]+$)");
+  static const std::regex kEventDate(R"((^|/)event_date=(\d{4}-\d\d-\d\d)(/|$))");
+  struct Keyed {
+    ObjectInfo info;
+    int64_t partition = -1, offset = -1;
+  };
+  std::vector<Keyed> keyed;
+  for (ObjectInfo& f : files) {
+    if (!formats.ForPath(f.path).ok()) continue;  // not a data file of a known format
+    std::smatch m;
+    if (since && std::regex_search(f.path, m, kEventDate)) {
+      Result<int32_t> day = ParseDate(m[2].str());
+      if (day.ok() && *day < *since) continue;
+    }
+    Keyed k{std::move(f)};
+    if (std::regex_search(k.info.path, m, kArchiveName)) {
+      k.partition = std::stoll(m[1].str());
+      k.offset = std::stoll(m[2].str());
+    }
+    keyed.push_back(std::move(k));
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    if (a.partition != b.partition) return a.partition < b.partition;
+    if (a.offset != b.offset) return a.offset < b.offset;
+    return a.info.path < b.info.path;
+  });
+  std::vector<ObjectInfo> out;
+  out.reserve(keyed.size());
+  for (Keyed& k : keyed) out.push_back(std::move(k.info));
+  return out;
+}
+
+bool Bookmark::Has(const std::string& relative_path, uint64_t size) const {
+  for (const auto& [p, s] : files) {
+    if (p == relative_path && s == size) return true;
+  }
+  return false;
+}
+
+std::string BookmarkPath(const std::string& table, const std::string& job) {
+  return fmt::format("_lakepipe/bookmarks/{}/{}.json", table, job);
+}
+
+Result<Bookmark> LoadBookmark(const Lake& lake, const std::string& table, const std::string& job) {
+  const std::string path = lake.Path(BookmarkPath(table, job));
+  Result<std::unique_ptr<InputFile>> in = lake.store().OpenInput(path);
+  if (!in.ok() && in.status().code() == StatusCode::kNotFound) return Bookmark{};
+  if (!in.ok()) return in.status();
+  LP_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(in->get()));
+  Bookmark b;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    if (j.at("version").get<int>() != 1) {
+      return CorruptionError("{}: unknown bookmark version {}", lake.Uri(path),
+                             j.at("version").dump());
+    }
+    for (const auto& f : j.at("files")) {
+      b.files.emplace_back(f.at("path").get<std::string>(), f.at("size").get<uint64_t>());
+    }
+    if (j.contains("as_of")) {
+      LP_ASSIGN_OR_RETURN(b.as_of, ParseDate(j.at("as_of").get<std::string>()));
+    }
+    b.runs = j.value("runs", uint64_t{0});
+  } catch (const nlohmann::json::exception& e) {
+    return CorruptionError("{}: not a bookmark ({}); delete it or run with --full-refresh",
+                           lake.Uri(path), e.what());
+  }
+  return b;
+}
+
+Status SaveBookmark(const Lake& lake, const std::string& table, const std::string& job,
+                    const Bookmark& b) {
+  nlohmann::ordered_json j;
+  j["version"] = 1;
+  j["table"] = table;
+  j["job"] = job;
+  if (b.as_of) j["as_of"] = FormatDate(*b.as_of);
+  j["runs"] = b.runs;
+  j["files"] = nlohmann::ordered_json::array();
+  for (const auto& [p, s] : b.files) j["files"].push_back({{"path", p}, {"size", s}});
+  const std::string path = lake.Path(BookmarkPath(table, job));
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out,
+                      lake.store().OpenOutput(path, OutputOptions()));
+  LP_RETURN_IF_ERROR(out->Append(j.dump(1) + "\n"));
+  return out->Commit();
+}
+
+}  // namespace lakepipe::jobs

@@ -1,0 +1,76 @@
+// The lake as the transform jobs see it: the tables' zones, the raw files
+// the archive wrote, and the bookmarks that say which of them a job has
+// processed.
+//
+//   <lake>/<table>/raw/<format>/<partitions>/<file>    archive output
+//   <lake>/<table>/clean/parquet/<column>=<value>/...  clean table
+//   <lake>/<table>/rejected/parquet/...                rejected records
+//   <lake>/_lakepipe/bookmarks/<table>/<job>.json      bookmarks
+//
+// Names starting with '.' or '_' below a zone are not data (files being
+// written, staging, rejected records), as for Hive and Spark.
+//
+// Thread-safety: a Lake is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "storage/object_store.h"
+
+namespace lakepipe::jobs {
+
+class Lake {
+ public:
+  // `uri`: a path, file:///path or s3://bucket/prefix.
+  static Result<Lake> Open(const std::string& uri);
+
+  ObjectStore& store() const { return *store_; }
+  // The store path of `rel` ("users/raw"), for List and Delete.
+  std::string Path(const std::string& rel) const;
+  // The URI of a store path, for OpenInputFile and readers.
+  std::string Uri(const std::string& path) const;
+  // The store path relative to the lake root.
+  std::string Relative(const std::string& path) const;
+  const std::string& uri() const { return uri_; }
+
+  // Data files under `rel` (hidden names skipped), sorted by path.
+  Result<std::vector<ObjectInfo>> ListData(const std::string& rel) const;
+  // Deletes every object under `rel`.
+  Status DeleteAll(const std::string& rel) const;
+
+ private:
+  std::unique_ptr<ObjectStore> store_;
+  std::string root_;  // store path of the lake root, no trailing '/'
+  std::string uri_;   // the lake URI, no trailing '/'
+};
+
+// The raw files of `table` in the order records arrived: archive files by
+// Kafka partition and first offset (their names say), others by path.
+// With `since`, only files in event_date partitions on or after that day
+// (files without an event_date are kept).
+Result<std::vector<ObjectInfo>> ListRawFiles(const Lake& lake, const std::string& table,
+                                             std::optional<int32_t> since);
+
+// What a job has processed: raw files (paths relative to the lake, with
+// their sizes) and the as-of date it computes ages and tenures at.
+struct Bookmark {
+  std::vector<std::pair<std::string, uint64_t>> files;
+  std::optional<int32_t> as_of;
+  uint64_t runs = 0;
+
+  bool Has(const std::string& relative_path, uint64_t size) const;
+};
+
+std::string BookmarkPath(const std::string& table, const std::string& job);
+// An empty bookmark when there is none; kCorruption for one that does not parse.
+Result<Bookmark> LoadBookmark(const Lake& lake, const std::string& table, const std::string& job);
+// Replaces the bookmark atomically.
+Status SaveBookmark(const Lake& lake, const std::string& table, const std::string& job,
+                    const Bookmark& bookmark);
+
+}  // namespace lakepipe::jobs

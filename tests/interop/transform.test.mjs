@@ -1,0 +1,197 @@
+// transform --job clean, checked against DuckDB: users produced in waves
+// onto the dev broker and archived into a local lake, plus a raw JSON Lines
+// file seeded with bad rows. DuckDB computes the clean table from the raw
+// files on its own (same rules, in SQL) and the tables must be equal; the
+// rejected records must have the expected rules; three incremental runs
+// must equal one full refresh; a rerun with nothing new changes nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { LAKEPIPE, ROOT, duck, lakepipeWith, tempDir } from './lib.mjs';
+
+const AS_OF = '2026-06-14';
+let broker, bootstrap;
+
+before(async () => {
+  broker = spawn(LAKEPIPE, ['broker', '--partitions', '4', '--topic', 'users'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  bootstrap = await new Promise((resolve, reject) => {
+    createInterface({ input: broker.stdout }).once('line', resolve);
+    setTimeout(() => reject(new Error('no bootstrap line from lakepipe broker')), 15000);
+  });
+});
+
+after(() => broker?.kill('SIGTERM'));
+
+function ok(...args) {
+  const r = lakepipeWith({}, ...args);
+  assert.equal(r.status, 0, `lakepipe ${args.join(' ')}\n${r.stderr}`);
+  return r;
+}
+
+function wave(lake, seed, count) {
+  ok('produce', '--brokers', bootstrap, '--topic', 'users', '--source', 'users', '--seed', String(seed),
+    '--count', String(count), '--quiet');
+  ok('archive', '--brokers', bootstrap, '--topic', 'users', '--group', `transform-${lake.length}`, '--table', 'users',
+    '--lake', lake, '--schema', join(ROOT, 'schemas', 'user.avsc'), '--exit-when-idle', '5s', '-X', 'session.timeout.ms=6000');
+}
+
+function transform(lake, ...extra) {
+  const stats = join(lake, '..', `stats-${Date.now()}-${Math.random()}.json`);
+  ok('transform', '--lake', lake, '--table', 'users', '--job', 'clean', '--as-of', AS_OF, '--stats-json', stats, ...extra);
+  return JSON.parse(readFileSync(stats, 'utf8'));
+}
+
+// Every file under `dir` with its size, for "nothing changed".
+function snapshot(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(`${p} ${statSync(p).size} ${statSync(p).mtimeMs}`);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+const u = (id, over = {}) => JSON.stringify({
+  id, first_name: 'Test', last_name: 'User', gender: 'female', address: '1 Main St', post_code: '1',
+  email: `${id.slice(0, 8)}@example.org`, username: 'tester', dob: Date.UTC(1985, 4, 3), registered_date: Date.UTC(2016, 7, 9),
+  phone: '(555) 010-0000', picture: 'p', city: 'Oslo', state: 'Oslo', country: 'Norway', nat: 'NO', ...over,
+});
+const uuid = (n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+// The clean table computed by DuckDB from the raw files.
+const ORACLE = (lake) => `
+WITH raw AS (
+  SELECT id, first_name, last_name, gender, email, phone, nat, city, epoch_ms(dob) AS dob_ms, epoch_ms(registered_date) AS reg_ms
+  FROM read_parquet('${lake}/users/raw/parquet/**/*.parquet', hive_partitioning = false)
+  UNION ALL
+  SELECT id, first_name, last_name, gender, email, phone, nat, city, dob, registered_date
+  FROM read_json('${lake}/users/raw/jsonl/**/*.jsonl', format = 'newline_delimited', ignore_errors = true,
+    columns = {id: 'VARCHAR', first_name: 'VARCHAR', last_name: 'VARCHAR', gender: 'VARCHAR', email: 'VARCHAR',
+               phone: 'VARCHAR', nat: 'VARCHAR', city: 'VARCHAR', dob: 'BIGINT', registered_date: 'BIGINT'})
+  WHERE dob IS NOT NULL AND registered_date IS NOT NULL
+), t AS (
+  SELECT trim(id) AS id, trim(first_name) AS first_name, trim(last_name) AS last_name,
+    lower(trim(gender)) AS gender, lower(trim(email)) AS email, regexp_replace(phone, '[^0-9]', '', 'g') AS phone,
+    upper(nullif(trim(nat), '')) AS nat, nullif(trim(city), '') AS city,
+    CAST(make_timestamp(dob_ms * 1000) AS DATE) AS dob_date, CAST(make_timestamp(reg_ms * 1000) AS DATE) AS reg_date
+  FROM raw
+), valid AS (
+  SELECT * FROM t
+  WHERE regexp_full_match(id, '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}')
+    AND first_name <> '' AND last_name <> ''
+    AND regexp_full_match(email, '[^@\\s,;<>]+@[^@\\s,;<>.][^@\\s,;<>]*\\.[^@\\s,;<>.]+') AND NOT contains(split_part(email, '@', 2), '..')
+    AND gender IN ('female', 'male')
+    AND dob_date BETWEEN DATE '1900-01-01' AND DATE '${AS_OF}'
+    AND reg_date BETWEEN DATE '2000-01-01' AND DATE '${AS_OF}'
+    AND dob_date <= reg_date
+)
+SELECT DISTINCT lower(id) AS id, first_name, last_name, gender, email, split_part(email, '@', 2) AS email_domain, phone, nat, city,
+  dob_date, reg_date AS registration_date,
+  year(DATE '${AS_OF}') - year(dob_date) - CASE WHEN month(DATE '${AS_OF}') * 100 + day(DATE '${AS_OF}') < month(dob_date) * 100 + day(dob_date) THEN 1 ELSE 0 END AS age,
+  DATE '${AS_OF}' - reg_date AS tenure_days, year(reg_date) AS registration_year
+FROM valid`;
+
+const LAKEPIPE_CLEAN = (lake) => `
+SELECT id, first_name, last_name, gender, email, email_domain, phone, nat, city, dob_date, registration_date, age,
+  tenure_days, registration_year
+FROM read_parquet('${lake}/users/clean/parquet/**/*.parquet', hive_partitioning = true)`;
+
+test('clean users: equal to DuckDB over the raw files, rejected rows with their rules, waves equal a full refresh', async (t) => {
+  const dir = tempDir(t, 'transform');
+  const lake = join(dir, 'lake');
+
+  // Wave 1: 6,000 users.
+  wave(lake, 31, 6000);
+  let s = transform(lake);
+  assert.equal(s.records_in, 6000);
+  assert.equal(s.records_in, s.clean + s.rejected);
+
+  // Wave 2: 4,000 new users and the first 1,500 of wave 1 again.
+  wave(lake, 32, 4000);
+  wave(lake, 31, 1500);
+  s = transform(lake);
+  assert.equal(s.records_in, 5500);
+  assert.equal(s.duplicates, 1500);
+
+  // Wave 3: a hand-written raw file with 5 good rows and 9 bad ones.
+  const bad = join(lake, 'users', 'raw', 'jsonl', 'event_date=2026-06-01', 'hour=10');
+  mkdirSync(bad, { recursive: true });
+  const lines = [
+    ...[1, 2, 3, 4, 5].map((n) => u(uuid(n))),
+    u(uuid(10), { email: 'no-at-sign.example.org' }),
+    u(uuid(11), { email: 'two@@example.org' }),
+    u(uuid(12), { email: 'x@localhost' }),
+    u(uuid(13), { gender: 'unknown' }),
+    u('not-a-uuid'),
+    u(uuid(14), { dob: Date.UTC(2020, 0, 1) }),          // born after registering
+    u(uuid(15), { registered_date: Date.UTC(1995, 0, 1) }),
+    '{"id": "truncated',
+    '[1, 2, 3]',
+  ];
+  writeFileSync(join(bad, 'handwritten.jsonl'), `${lines.join('\n')}\n`);
+  s = transform(lake);
+  assert.equal(s.new_files, 1);
+  assert.equal(s.records_in, 14);
+  assert.equal(s.clean, 5);
+  assert.equal(s.rejected, 9);
+
+  // Nothing new: nothing changes.
+  const before = snapshot(lake);
+  s = transform(lake);
+  assert.equal(s.new_files, 0);
+  assert.deepEqual(snapshot(lake), before);
+
+  // DuckDB's clean table equals lakepipe's, both ways.
+  const [{ n: expected }] = await duck(`SELECT count(*) AS n FROM (${ORACLE(lake)})`);
+  const [{ n: got, ids }] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM (${LAKEPIPE_CLEAN(lake)})`);
+  t.diagnostic(`clean rows: lakepipe ${got}, DuckDB ${expected}`);
+  assert.equal(Number(got), Number(expected));
+  assert.equal(Number(ids), Number(got), 'one row per id');
+  assert.equal(Number(got), 6000 + 4000 + 5);
+  for (const [a, b] of [[ORACLE(lake), LAKEPIPE_CLEAN(lake)], [LAKEPIPE_CLEAN(lake), ORACLE(lake)]]) {
+    const diff = await duck(`SELECT * FROM ((${a}) EXCEPT (${b})) LIMIT 3`);
+    assert.deepEqual(diff, [], `rows in one table and not the other: ${JSON.stringify(diff, (k, v) => (typeof v === 'bigint' ? Number(v) : v))}`);
+  }
+  const groups = await duck(`SELECT age_group, min(age) AS lo, max(age) AS hi FROM (SELECT * FROM read_parquet('${lake}/users/clean/parquet/**/*.parquet')) GROUP BY 1`);
+  for (const g of groups) {
+    const [lo, hi] = g.age_group === 'under 18' ? [0, 17] : g.age_group === '65+' ? [65, 200] : g.age_group.split('-').map(Number);
+    assert.ok(Number(g.lo) >= lo && Number(g.hi) <= hi, `age_group ${g.age_group}: ages ${g.lo}..${g.hi}`);
+  }
+
+  // Rejected records: rule, source file and the record itself.
+  const rejected = await duck(`SELECT rule, count(*) AS n, min(source_file) AS f, count(record) AS with_record
+    FROM read_parquet('${lake}/users/rejected/parquet/*.parquet') GROUP BY rule ORDER BY rule`);
+  const byRule = Object.fromEntries(rejected.map((r) => [r.rule, Number(r.n)]));
+  // 'not-a-uuid' does not even read as the schema's uuid: a 'record' rejection.
+  assert.deepEqual(byRule, { dob: 1, email: 3, gender: 1, record: 3, registered_date: 1 });
+  for (const r of rejected) assert.equal(r.f, 'users/raw/jsonl/event_date=2026-06-01/hour=10/handwritten.jsonl');
+
+  // Three incremental runs equal one full refresh.
+  const copy = join(dir, 'full');
+  cpSync(lake, copy, { recursive: true });
+  s = transform(copy, '--full-refresh');
+  assert.equal(s.records_in, 6000 + 5500 + 14);
+  for (const [a, b] of [[LAKEPIPE_CLEAN(lake), LAKEPIPE_CLEAN(copy)], [LAKEPIPE_CLEAN(copy), LAKEPIPE_CLEAN(lake)]]) {
+    const diff = await duck(`SELECT * FROM ((${a}) EXCEPT (${b})) LIMIT 3`);
+    assert.deepEqual(diff, []);
+  }
+});
+
+test('transform: bad arguments are named', () => {
+  let r = lakepipeWith({}, 'transform', '--lake', '/tmp/x', '--job', 'analytics');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--job 'analytics' is not available yet \(jobs: clean\)/);
+  r = lakepipeWith({}, 'transform', '--lake', '/tmp/x', '--table', 'orders');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /table 'orders'/);
+  r = lakepipeWith({}, 'transform', '--lake', '/tmp/x', '--since', '21/11/2026');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--since '21\/11\/2026' is not a date/);
+});
