@@ -1,5 +1,7 @@
 // lakepipe transform: jobs over the lake's raw zone (today: clean).
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -9,6 +11,7 @@
 #include "cli/flags.h"
 #include "core/time_util.h"
 #include "core/units.h"
+#include "jobs/aggregate_jobs.h"
 #include "jobs/clean_job.h"
 #include "storage/object_store.h"
 
@@ -18,6 +21,8 @@ namespace {
 struct TransformFlags {
   std::string lake, table = "users", job = "clean", since, as_of, stats_json, config_path;
   bool full_refresh = false;
+  int zscore_window = 28;
+  double zscore_threshold = 3.0;
   S3Flags s3;
 };
 
@@ -30,51 +35,33 @@ Result<std::optional<int32_t>> OptionalDate(const std::string& text, const char*
   return std::optional<int32_t>(*day);
 }
 
-Status WriteStats(const std::string& path, const jobs::JobStats& s) {
+nlohmann::ordered_json StatsJson(const jobs::JobStats& s) {
   nlohmann::ordered_json j;
   j["table"] = s.table;
   j["job"] = s.job;
-  j["as_of"] = FormatDate(s.as_of);
-  j["raw_files"] = s.raw_files;
+  if (s.job == "clean") j["as_of"] = FormatDate(s.as_of);
+  j["input_files"] = s.raw_files;
   j["new_files"] = s.new_files;
   j["records_in"] = s.records_in;
-  j["clean"] = s.clean;
-  j["rejected"] = s.rejected;
-  j["duplicates"] = s.duplicates;
+  if (s.job == "clean") {
+    j["clean"] = s.clean;
+    j["rejected"] = s.rejected;
+    j["duplicates"] = s.duplicates;
+  }
   j["partitions_written"] = s.partitions_written;
   j["rows_written"] = s.rows_written;
   j["files_written"] = s.files_written;
   j["bytes_written"] = s.bytes_written;
   j["seconds"] = s.seconds;
-  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(path));
-  LP_RETURN_IF_ERROR(out->Append(j.dump(2) + "\n"));
-  return out->Commit();
+  return j;
 }
 
-int Transform(const CLI::App& app, const TransformFlags& f) {
+void PrintSummary(const jobs::JobStats& s) {
   const std::string cmd = "lakepipe transform";
-  if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) return ReportError(cmd, st);
-  if (f.job != "clean") {
-    return ReportError(
-        cmd, InvalidArgumentError("--job '{}' is not available yet (jobs: clean)", f.job));
-  }
-  jobs::CleanJobOptions o;
-  o.lake = f.lake;
-  o.table = f.table;
-  o.full_refresh = f.full_refresh;
-  auto since = OptionalDate(f.since, "--since");
-  if (!since.ok()) return ReportError(cmd, since.status());
-  o.since = *since;
-  auto as_of = OptionalDate(f.as_of, "--as-of");
-  if (!as_of.ok()) return ReportError(cmd, as_of.status());
-  o.as_of = *as_of;
-  auto stats = jobs::RunCleanJob(o);
-  if (!stats.ok()) return ReportError(cmd, stats.status());
-  const jobs::JobStats& s = *stats;
   if (s.new_files == 0) {
-    fmt::print(stderr, "{}: {} {}: no new raw files ({} already processed); nothing changed\n", cmd,
+    fmt::print(stderr, "{}: {} {}: nothing new in its {} input files; nothing changed\n", cmd,
                s.table, s.job, FormatCount(s.raw_files));
-  } else {
+  } else if (s.job == "clean") {
     fmt::print(stderr,
                "{}: {} {}: {} new raw files, {} records in = {} clean + {} rejected; {} "
                "duplicates replaced; {} partitions rewritten ({} rows, {} files, {}) as of {} in "
@@ -84,11 +71,66 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
                FormatCount(s.partitions_written), FormatCount(s.rows_written),
                FormatCount(s.files_written), FormatBytes(s.bytes_written), FormatDate(s.as_of),
                FormatSeconds(s.seconds));
+  } else {
+    fmt::print(stderr, "{}: {} {}: {} clean rows read, {} metrics written ({} rows, {}) in {}\n",
+               cmd, s.table, s.job, FormatCount(s.records_in), FormatCount(s.partitions_written),
+               FormatCount(s.rows_written), FormatBytes(s.bytes_written), FormatSeconds(s.seconds));
+  }
+}
+
+int Transform(const CLI::App& app, const TransformFlags& f) {
+  const std::string cmd = "lakepipe transform";
+  if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) return ReportError(cmd, st);
+  const std::vector<std::string> all = {"clean", "analytics", "demographics", "timeseries"};
+  std::vector<std::string> run;
+  if (f.job == "all") {
+    run = all;
+  } else if (std::find(all.begin(), all.end(), f.job) != all.end()) {
+    run = {f.job};
+  } else {
+    return ReportError(
+        cmd, InvalidArgumentError("--job '{}' is not a job (clean, analytics, demographics, "
+                                  "timeseries, all)",
+                                  f.job));
+  }
+  auto since = OptionalDate(f.since, "--since");
+  if (!since.ok()) return ReportError(cmd, since.status());
+  auto as_of = OptionalDate(f.as_of, "--as-of");
+  if (!as_of.ok()) return ReportError(cmd, as_of.status());
+  nlohmann::ordered_json report = nlohmann::ordered_json::array();
+  for (const std::string& job : run) {
+    Result<jobs::JobStats> stats = InternalError("no job ran");
+    if (job == "clean") {
+      jobs::CleanJobOptions o;
+      o.lake = f.lake;
+      o.table = f.table;
+      o.full_refresh = f.full_refresh;
+      o.since = *since;
+      o.as_of = *as_of;
+      stats = jobs::RunCleanJob(o);
+    } else {
+      jobs::AggregateOptions o;
+      o.lake = f.lake;
+      o.table = f.table;
+      o.job = job;
+      o.full_refresh = f.full_refresh;
+      o.zscore_window_days = f.zscore_window;
+      o.zscore_threshold = f.zscore_threshold;
+      stats = jobs::RunAggregateJob(o);
+    }
+    if (!stats.ok()) return ReportError(cmd, stats.status().WithContext("job " + job));
+    PrintSummary(*stats);
+    report.push_back(StatsJson(*stats));
   }
   if (!f.stats_json.empty()) {
-    if (Status st = WriteStats(f.stats_json, s); !st.ok()) {
-      return ReportError(cmd, st.WithContext("--stats-json"));
-    }
+    nlohmann::ordered_json j;
+    j["jobs"] = report;
+    Status st = [&]() -> Status {
+      LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(f.stats_json));
+      LP_RETURN_IF_ERROR(out->Append(j.dump(2) + "\n"));
+      return out->Commit();
+    }();
+    if (!st.ok()) return ReportError(cmd, st.WithContext("--stats-json"));
   }
   return kExitOk;
 }
@@ -103,13 +145,25 @@ int RunTransform(int argc, char** argv) {
       "<lake>/<table>/raw/<format>/ (written by archive --table <table>) into "
       "<lake>/<table>/clean/parquet/ (zstd, Hive-partitioned); rejected rows go to "
       "<lake>/<table>/rejected/parquet/ with the rule, the reason, the source file and the "
-      "record.",
+      "record.\n\nanalytics (gender distribution, top email domains, age groups), demographics "
+      "(users by country, by country and state) and timeseries (registrations per day with a "
+      "moving average and z-score anomalies) read the clean table and write "
+      "<lake>/<table>/<job>/parquet/<metric>/; all runs clean and then the three.",
       "lakepipe transform");
   TransformFlags f;
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix")
       ->required();
   app.add_option("--table", f.table, "Table: users")->capture_default_str();
-  app.add_option("--job", f.job, "Job: clean")->capture_default_str();
+  app.add_option("--job", f.job, "Job: clean, analytics, demographics, timeseries or all")
+      ->capture_default_str();
+  app.add_option("--zscore-window", f.zscore_window,
+                 "timeseries: days before each day its z-score is computed against")
+      ->check(CLI::Range(2, 3660))
+      ->capture_default_str();
+  app.add_option("--zscore-threshold", f.zscore_threshold,
+                 "timeseries: a day is an anomaly when |z-score| reaches this")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_flag("--full-refresh", f.full_refresh,
                "Forget the bookmark and rebuild the job's tables from every raw file");
   app.add_option("--since", f.since,

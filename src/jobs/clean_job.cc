@@ -16,8 +16,6 @@
 namespace lakepipe::jobs {
 namespace {
 
-constexpr size_t kWriteBatchRows = 65536;
-
 int32_t Today() { return static_cast<int32_t>(FloorDiv(std::time(nullptr), 86400)); }
 
 // A name for the files of one run, the same whenever the same raw files are
@@ -34,18 +32,11 @@ std::string RunTag(const std::vector<ObjectInfo>& files, const Lake& lake) {
 }
 
 SchemaPtr RejectedSchema() {
-  auto field = [](std::string name, Type type, bool nullable = false) {
-    Field f;
-    f.name = std::move(name);
-    f.type = type;
-    f.nullable = nullable;
-    return f;
-  };
   static const SchemaPtr schema = std::make_shared<const Schema>(
       "Rejected",
-      std::vector<Field>{field("source_file", Type::kString), field("row", Type::kLong),
-                         field("rule", Type::kString), field("reason", Type::kString),
-                         field("record", Type::kString, true)},
+      std::vector<Field>{TableField("source_file", Type::kString), TableField("row", Type::kLong),
+                         TableField("rule", Type::kString), TableField("reason", Type::kString),
+                         TableField("record", Type::kString, LogicalType::kNone, true)},
       "lakepipe.jobs");
   return schema;
 }
@@ -132,34 +123,11 @@ class CleanRun {
     rejected_.CommitRow();
   }
 
-  // Writes the rows of `batch` whose `keep` flag is set (all when null) to
-  // a new Parquet file at `path`.
   Status WriteRows(const std::string& path, const RecordBatch& batch,
                    const std::vector<uint8_t>* keep) {
-    const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
-    const WriteOptions wo = TableWriteOptions();
-    LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out,
-                        lake_.store().OpenOutput(path, wo.output));
-    LP_ASSIGN_OR_RETURN(std::unique_ptr<FileWriter> writer,
-                        parquet->new_writer(std::move(out), batch.schema(), wo));
-    RecordBatch chunk(batch.schema());
-    Status st;
-    for (size_t i = 0; i < batch.num_rows() && st.ok(); ++i) {
-      if (keep != nullptr && !(*keep)[i]) continue;
-      chunk.AppendRowFrom(batch, i);
-      if (chunk.num_rows() == kWriteBatchRows) {
-        st = writer->Write(chunk);
-        chunk.Clear();
-      }
-    }
-    if (st.ok() && chunk.num_rows() > 0) st = writer->Write(chunk);
-    if (st.ok()) st = writer->Finish();
-    if (!st.ok()) {
-      writer->Abort();
-      return st.WithContext(lake_.Uri(path));
-    }
+    LP_ASSIGN_OR_RETURN(const uint64_t bytes, WriteTableFile(lake_, path, batch, keep));
     ++stats_.files_written;
-    stats_.bytes_written += writer->bytes_written();
+    stats_.bytes_written += bytes;
     return Status::OK();
   }
 
@@ -170,18 +138,10 @@ class CleanRun {
     const std::string path = lake_.Path(fmt::format("{}/part-{}.parquet", dir, suffix));
     LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, lake_.ListData(dir));
     RecordBatch merged(rules_.clean_schema());
-    const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
-    for (const ObjectInfo& f : existing) {
-      ReadOptions ro;
-      ro.schema = rules_.clean_schema();
-      LP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
-                          OpenReader(lake_.Uri(f.path), *parquet, ro));
-      RecordBatch batch(reader->schema());
-      for (bool more = true; more;) {
-        LP_ASSIGN_OR_RETURN(more, reader->ReadBatch(&batch));
-        for (size_t i = 0; i < batch.num_rows(); ++i) merged.AppendRowFrom(batch, i);
-      }
-    }
+    LP_RETURN_IF_ERROR(ScanTable(lake_, dir, rules_.clean_schema(), [&](const RecordBatch& b) {
+      for (size_t i = 0; i < b.num_rows(); ++i) merged.AppendRowFrom(b, i);
+      return Status::OK();
+    }));
     for (size_t i = 0; i < rows.num_rows(); ++i) merged.AppendRowFrom(rows, i);
     // Latest wins: keep the last row of each key.
     const Column& key = merged.column(static_cast<size_t>(rules_.key_column()));
@@ -216,12 +176,6 @@ class CleanRun {
 };
 
 }  // namespace
-
-WriteOptions TableWriteOptions() {
-  WriteOptions w;
-  w.parquet.compression = "zstd";
-  return w;
-}
 
 Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
   const auto start = std::chrono::steady_clock::now();

@@ -61,9 +61,6 @@ struct JobStats {
   double seconds = 0;
 };
 
-// The Parquet options of the tables the jobs write (zstd).
-WriteOptions TableWriteOptions();
-
 Result<JobStats> RunCleanJob(const CleanJobOptions& options);
 
 }  // namespace lakepipe::jobs

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/time_util.h"
+#include "jobs/lake.h"
 #include "sources/builtin_schemas.h"
 
 namespace lakepipe::jobs {
@@ -38,16 +39,6 @@ std::string Quote(std::string_view s) {
 
 int32_t DayOf(int64_t millis) { return static_cast<int32_t>(FloorDiv(millis, kMillisPerDay)); }
 
-Field Make(std::string name, Type type, LogicalType logical = LogicalType::kNone,
-           bool nullable = false) {
-  Field f;
-  f.name = std::move(name);
-  f.type = type;
-  f.logical = logical;
-  f.nullable = nullable;
-  return f;
-}
-
 class UsersRules final : public CleanRules {
  public:
   explicit UsersRules(int32_t as_of) : as_of_(as_of) {
@@ -55,28 +46,28 @@ class UsersRules final : public CleanRules {
     raw_ = std::make_shared<const Schema>(std::move(raw).value());  // compiled in: parses
     for (size_t i = 0; i < kRawFields.size(); ++i) raw_index_[i] = raw_->FieldIndex(kRawFields[i]);
     std::vector<Field> fields = {
-        Make("id", Type::kString, LogicalType::kUuid),
-        Make("first_name", Type::kString),
-        Make("last_name", Type::kString),
-        Make("gender", Type::kString),
-        Make("email", Type::kString),
-        Make("email_domain", Type::kString),
-        Make("username", Type::kString),
-        Make("phone", Type::kString),
-        Make("address", Type::kString),
-        Make("post_code", Type::kString),
-        Make("city", Type::kString, LogicalType::kNone, true),
-        Make("state", Type::kString, LogicalType::kNone, true),
-        Make("country", Type::kString, LogicalType::kNone, true),
-        Make("nat", Type::kString, LogicalType::kNone, true),
-        Make("picture", Type::kString),
-        Make("dob", Type::kLong, LogicalType::kTimestampMillis),
-        Make("dob_date", Type::kInt, LogicalType::kDate),
-        Make("age", Type::kInt),
-        Make("age_group", Type::kString),
-        Make("registered_date", Type::kLong, LogicalType::kTimestampMillis),
-        Make("registration_date", Type::kInt, LogicalType::kDate),
-        Make("tenure_days", Type::kInt),
+        TableField("id", Type::kString, LogicalType::kUuid),
+        TableField("first_name", Type::kString),
+        TableField("last_name", Type::kString),
+        TableField("gender", Type::kString),
+        TableField("email", Type::kString),
+        TableField("email_domain", Type::kString),
+        TableField("username", Type::kString),
+        TableField("phone", Type::kString),
+        TableField("address", Type::kString),
+        TableField("post_code", Type::kString),
+        TableField("city", Type::kString, LogicalType::kNone, true),
+        TableField("state", Type::kString, LogicalType::kNone, true),
+        TableField("country", Type::kString, LogicalType::kNone, true),
+        TableField("nat", Type::kString, LogicalType::kNone, true),
+        TableField("picture", Type::kString),
+        TableField("dob", Type::kLong, LogicalType::kTimestampMillis),
+        TableField("dob_date", Type::kInt, LogicalType::kDate),
+        TableField("age", Type::kInt),
+        TableField("age_group", Type::kString),
+        TableField("registered_date", Type::kLong, LogicalType::kTimestampMillis),
+        TableField("registration_date", Type::kInt, LogicalType::kDate),
+        TableField("tenure_days", Type::kInt),
     };
     clean_ = std::make_shared<const Schema>("CleanUser", std::move(fields), "lakepipe.users");
   }

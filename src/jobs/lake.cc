@@ -8,6 +8,7 @@
 
 #include "core/time_util.h"
 #include "formats/format.h"
+#include "formats/open.h"
 
 namespace lakepipe::jobs {
 namespace {
@@ -108,6 +109,71 @@ Result<std::vector<ObjectInfo>> ListRawFiles(const Lake& lake, const std::string
   out.reserve(keyed.size());
   for (Keyed& k : keyed) out.push_back(std::move(k.info));
   return out;
+}
+
+Field TableField(std::string name, Type type, LogicalType logical, bool nullable) {
+  Field f;
+  f.name = std::move(name);
+  f.type = type;
+  f.logical = logical;
+  f.nullable = nullable;
+  return f;
+}
+
+WriteOptions TableWriteOptions() {
+  WriteOptions w;
+  w.parquet.compression = "zstd";
+  return w;
+}
+
+Result<uint64_t> WriteTableFile(const Lake& lake, const std::string& path, const RecordBatch& batch,
+                                const std::vector<uint8_t>* keep) {
+  constexpr size_t kChunkRows = 65536;
+  const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
+  const WriteOptions wo = TableWriteOptions();
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, lake.store().OpenOutput(path, wo.output));
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<FileWriter> writer,
+                      parquet->new_writer(std::move(out), batch.schema(), wo));
+  Status st;
+  if (keep == nullptr) {
+    st = writer->Write(batch);
+  } else {
+    RecordBatch chunk(batch.schema());
+    for (size_t i = 0; i < batch.num_rows() && st.ok(); ++i) {
+      if (!(*keep)[i]) continue;
+      chunk.AppendRowFrom(batch, i);
+      if (chunk.num_rows() == kChunkRows) {
+        st = writer->Write(chunk);
+        chunk.Clear();
+      }
+    }
+    if (st.ok() && chunk.num_rows() > 0) st = writer->Write(chunk);
+  }
+  if (st.ok()) st = writer->Finish();
+  if (!st.ok()) {
+    writer->Abort();
+    return st.WithContext(lake.Uri(path));
+  }
+  return writer->bytes_written();
+}
+
+Status ScanTable(const Lake& lake, const std::string& rel, const SchemaPtr& schema,
+                 const std::function<Status(const RecordBatch&)>& fn) {
+  const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> files, lake.ListData(rel));
+  for (const ObjectInfo& f : files) {
+    if (f.path.size() < 8 || f.path.compare(f.path.size() - 8, 8, ".parquet") != 0) continue;
+    ReadOptions ro;
+    ro.schema = schema;
+    LP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
+                        OpenReader(lake.Uri(f.path), *parquet, ro));
+    RecordBatch batch(reader->schema());
+    for (bool more = true; more;) {
+      LP_ASSIGN_OR_RETURN(more, reader->ReadBatch(&batch));
+      if (batch.num_rows() > 0) LP_RETURN_IF_ERROR(fn(batch));
+    }
+  }
+  return Status::OK();
 }
 
 bool Bookmark::Has(const std::string& relative_path, uint64_t size) const {

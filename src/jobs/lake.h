@@ -14,12 +14,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/column.h"
 #include "core/result.h"
+#include "formats/format.h"
 #include "storage/object_store.h"
 
 namespace lakepipe::jobs {
@@ -55,6 +58,24 @@ class Lake {
 // (files without an event_date are kept).
 Result<std::vector<ObjectInfo>> ListRawFiles(const Lake& lake, const std::string& table,
                                              std::optional<int32_t> since);
+
+// A non-null (unless `nullable`) field of a table the jobs write.
+Field TableField(std::string name, Type type, LogicalType logical = LogicalType::kNone,
+                 bool nullable = false);
+
+// The Parquet options of the tables the jobs write (zstd).
+WriteOptions TableWriteOptions();
+
+// Writes the rows of `batch` whose `keep` flag is set (every row when null)
+// to a new Parquet file at the store path `path`, atomically; returns its
+// size.
+Result<uint64_t> WriteTableFile(const Lake& lake, const std::string& path, const RecordBatch& batch,
+                                const std::vector<uint8_t>* keep = nullptr);
+
+// Calls `fn` with the batches of every Parquet file under `rel` (hidden
+// names skipped), read as `schema`: a projection by column name.
+Status ScanTable(const Lake& lake, const std::string& rel, const SchemaPtr& schema,
+                 const std::function<Status(const RecordBatch&)>& fn);
 
 // What a job has processed: raw files (paths relative to the lake, with
 // their sizes) and the as-of date it computes ages and tenures at.

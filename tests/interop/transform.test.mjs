@@ -40,8 +40,10 @@ function wave(lake, seed, count) {
 
 function transform(lake, ...extra) {
   const stats = join(lake, '..', `stats-${Date.now()}-${Math.random()}.json`);
-  ok('transform', '--lake', lake, '--table', 'users', '--job', 'clean', '--as-of', AS_OF, '--stats-json', stats, ...extra);
-  return JSON.parse(readFileSync(stats, 'utf8'));
+  ok('transform', '--lake', lake, '--table', 'users', '--as-of', AS_OF, '--stats-json', stats,
+    ...(extra.includes('--job') ? [] : ['--job', 'clean']), ...extra);
+  const { jobs } = JSON.parse(readFileSync(stats, 'utf8'));
+  return jobs.length === 1 ? jobs[0] : jobs;
 }
 
 // Every file under `dir` with its size, for "nothing changed".
@@ -68,18 +70,19 @@ const uuid = (n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 // The clean table computed by DuckDB from the raw files.
 const ORACLE = (lake) => `
 WITH raw AS (
-  SELECT id, first_name, last_name, gender, email, phone, nat, city, epoch_ms(dob) AS dob_ms, epoch_ms(registered_date) AS reg_ms
+  SELECT id, first_name, last_name, gender, email, phone, nat, city, state, country, epoch_ms(dob) AS dob_ms, epoch_ms(registered_date) AS reg_ms
   FROM read_parquet('${lake}/users/raw/parquet/**/*.parquet', hive_partitioning = false)
   UNION ALL
-  SELECT id, first_name, last_name, gender, email, phone, nat, city, dob, registered_date
+  SELECT id, first_name, last_name, gender, email, phone, nat, city, state, country, dob, registered_date
   FROM read_json('${lake}/users/raw/jsonl/**/*.jsonl', format = 'newline_delimited', ignore_errors = true,
     columns = {id: 'VARCHAR', first_name: 'VARCHAR', last_name: 'VARCHAR', gender: 'VARCHAR', email: 'VARCHAR',
-               phone: 'VARCHAR', nat: 'VARCHAR', city: 'VARCHAR', dob: 'BIGINT', registered_date: 'BIGINT'})
+               phone: 'VARCHAR', nat: 'VARCHAR', city: 'VARCHAR', state: 'VARCHAR', country: 'VARCHAR', dob: 'BIGINT', registered_date: 'BIGINT'})
   WHERE dob IS NOT NULL AND registered_date IS NOT NULL
 ), t AS (
   SELECT trim(id) AS id, trim(first_name) AS first_name, trim(last_name) AS last_name,
     lower(trim(gender)) AS gender, lower(trim(email)) AS email, regexp_replace(phone, '[^0-9]', '', 'g') AS phone,
-    upper(nullif(trim(nat), '')) AS nat, nullif(trim(city), '') AS city,
+    upper(nullif(trim(nat), '')) AS nat, nullif(trim(city), '') AS city, nullif(trim(state), '') AS state,
+    nullif(trim(country), '') AS country,
     CAST(make_timestamp(dob_ms * 1000) AS DATE) AS dob_date, CAST(make_timestamp(reg_ms * 1000) AS DATE) AS reg_date
   FROM raw
 ), valid AS (
@@ -93,13 +96,14 @@ WITH raw AS (
     AND dob_date <= reg_date
 )
 SELECT DISTINCT lower(id) AS id, first_name, last_name, gender, email, split_part(email, '@', 2) AS email_domain, phone, nat, city,
+  state, country,
   dob_date, reg_date AS registration_date,
   year(DATE '${AS_OF}') - year(dob_date) - CASE WHEN month(DATE '${AS_OF}') * 100 + day(DATE '${AS_OF}') < month(dob_date) * 100 + day(dob_date) THEN 1 ELSE 0 END AS age,
   DATE '${AS_OF}' - reg_date AS tenure_days, year(reg_date) AS registration_year
 FROM valid`;
 
 const LAKEPIPE_CLEAN = (lake) => `
-SELECT id, first_name, last_name, gender, email, email_domain, phone, nat, city, dob_date, registration_date, age,
+SELECT id, first_name, last_name, gender, email, email_domain, phone, nat, city, state, country, dob_date, registration_date, age,
   tenure_days, registration_year
 FROM read_parquet('${lake}/users/clean/parquet/**/*.parquet', hive_partitioning = true)`;
 
@@ -173,6 +177,15 @@ test('clean users: equal to DuckDB over the raw files, rejected rows with their 
   assert.deepEqual(byRule, { dob: 1, email: 3, gender: 1, record: 3, registered_date: 1 });
   for (const r of rejected) assert.equal(r.f, 'users/raw/jsonl/event_date=2026-06-01/hour=10/handwritten.jsonl');
 
+  // The aggregates, against DuckDB over the same raw files.
+  const jobs = transform(lake, '--job', 'all');
+  assert.deepEqual(jobs.map((j) => j.job), ['clean', 'analytics', 'demographics', 'timeseries']);
+  assert.equal(jobs[0].new_files, 0);
+  for (const j of jobs.slice(1)) assert.equal(j.records_in, 10005);
+  await checkAggregates(t, lake);
+  const again = transform(lake, '--job', 'all');
+  for (const j of again) assert.equal(j.new_files, 0, `${j.job} ran again with nothing new`);
+
   // Three incremental runs equal one full refresh.
   const copy = join(dir, 'full');
   cpSync(lake, copy, { recursive: true });
@@ -184,10 +197,54 @@ test('clean users: equal to DuckDB over the raw files, rejected rows with their 
   }
 });
 
+// Rows of `expected` and `got` (SQL) must match one to one on `keys`, with
+// `exact` columns equal and `approx` columns within 1e-9.
+async function assertSameTable(label, expected, got, keys, exact, approx) {
+  const on = keys.map((k) => `e.${k} IS NOT DISTINCT FROM g.${k}`).join(' AND ');
+  const same = [...exact.map((c) => `e.${c} IS NOT DISTINCT FROM g.${c}`),
+    ...approx.map((c) => `((e.${c} IS NULL AND g.${c} IS NULL) OR abs(e.${c} - g.${c}) <= 1e-9)`)].join(' AND ');
+  const [r] = await duck(`SELECT (SELECT count(*) FROM (${expected})) AS ne, (SELECT count(*) FROM (${got})) AS ng,
+    (SELECT count(*) FROM (${expected}) e JOIN (${got}) g ON ${on} WHERE ${same}) AS matched`);
+  assert.ok(Number(r.ne) > 0, `${label}: DuckDB computed no rows`);
+  assert.equal(Number(r.ng), Number(r.ne), `${label}: ${r.ng} rows, DuckDB ${r.ne}`);
+  assert.equal(Number(r.matched), Number(r.ne), `${label}: ${r.matched} of ${r.ne} rows agree`);
+}
+
+async function checkAggregates(t, lake) {
+  const clean = `(${ORACLE(lake)})`;
+  const table = (job, metric) => `SELECT * FROM read_parquet('${lake}/users/${job}/parquet/${metric}/*.parquet')`;
+  const share = (group) => `SELECT ${group}, count(*) AS users, count(*) / sum(count(*)) OVER () AS share FROM ${clean} GROUP BY ${group}`;
+  await assertSameTable('gender_distribution', share('gender'), table('analytics', 'gender_distribution'), ['gender'], ['users'], ['share']);
+  await assertSameTable('email_domains', `SELECT row_number() OVER (ORDER BY users DESC, email_domain) AS rank, * FROM (${share('email_domain')}) ORDER BY users DESC, email_domain LIMIT 100`,
+    table('analytics', 'email_domains'), ['rank'], ['email_domain', 'users'], ['share']);
+  const ageGroup = `CASE WHEN age < 18 THEN 'under 18' WHEN age < 25 THEN '18-24' WHEN age < 35 THEN '25-34' WHEN age < 45 THEN '35-44'
+    WHEN age < 55 THEN '45-54' WHEN age < 65 THEN '55-64' ELSE '65+' END`;
+  await assertSameTable('age_groups', `SELECT ${ageGroup} AS age_group, count(*) AS users, count(*) / sum(count(*)) OVER () AS share FROM ${clean} GROUP BY 1`,
+    table('analytics', 'age_groups'), ['age_group'], ['users'], ['share']);
+  await assertSameTable('users_by_country', share('country'), table('demographics', 'users_by_country'), ['country'], ['users'], ['share']);
+  await assertSameTable('users_by_country_state',
+    `SELECT country, state, count(*) AS users, count(*) / sum(count(*)) OVER (PARTITION BY country) AS share_of_country,
+       count(*) / sum(count(*)) OVER () AS share FROM ${clean} GROUP BY country, state`,
+    table('demographics', 'users_by_country_state'), ['country', 'state'], ['users'], ['share_of_country', 'share']);
+  await assertSameTable('registrations_daily', `
+    WITH c AS (SELECT registration_date AS d, count(*) AS n FROM ${clean} GROUP BY 1),
+    s AS (SELECT CAST(g AS DATE) AS d FROM generate_series((SELECT min(d) FROM c), (SELECT max(d) FROM c), INTERVAL 1 DAY) t(g)),
+    x AS (SELECT s.d, coalesce(c.n, 0) AS n FROM s LEFT JOIN c USING (d)),
+    w AS (SELECT d, n, avg(n) OVER (ORDER BY d ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS moving_avg,
+            avg(n) OVER p AS m, stddev_pop(n) OVER p AS sd, count(*) OVER p AS k
+          FROM x WINDOW p AS (ORDER BY d ROWS BETWEEN 28 PRECEDING AND 1 PRECEDING))
+    SELECT d AS date, n AS registrations, moving_avg,
+      CASE WHEN k = 28 AND sd > 0 THEN (n - m) / sd END AS zscore,
+      coalesce(k = 28 AND sd > 0 AND abs((n - m) / sd) >= 3, false) AS anomaly
+    FROM w`, table('timeseries', 'registrations_daily'), ['date'], ['registrations', 'anomaly'], ['moving_avg', 'zscore']);
+  const [{ n: anomalies }] = await duck(`SELECT count(*) FILTER (WHERE anomaly) AS n FROM (${table('timeseries', 'registrations_daily')})`);
+  t.diagnostic(`aggregates agree with DuckDB; ${anomalies} anomalous registration days`);
+}
+
 test('transform: bad arguments are named', () => {
-  let r = lakepipeWith({}, 'transform', '--lake', '/tmp/x', '--job', 'analytics');
+  let r = lakepipeWith({}, 'transform', '--lake', '/tmp/x', '--job', 'everything');
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /--job 'analytics' is not available yet \(jobs: clean\)/);
+  assert.match(r.stderr, /--job 'everything' is not a job \(clean, analytics, demographics, timeseries, all\)/);
   r = lakepipeWith({}, 'transform', '--lake', '/tmp/x', '--table', 'orders');
   assert.equal(r.status, 1);
   assert.match(r.stderr, /table 'orders'/);
