@@ -88,6 +88,9 @@ class Column {
   }
   void EndBytes() { offsets_.push_back(static_cast<int64_t>(data_.size())); }
 
+  // Replaces the value of row `i` (an int32 column's valid row).
+  void SetInt32(size_t i, int32_t v) { i32_[i] = v; }
+
   bool IsValid(size_t i) const { return !nullable_ || valid_[i] != 0; }
   bool IsNull(size_t i) const { return !IsValid(i); }
   bool GetBool(size_t i) const { return bools_[i] != 0; }

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -42,7 +45,9 @@ void AppendKey(Column* c, const Key& k) {
 // The clean columns named, as a projection schema.
 SchemaPtr Projection(const Schema& clean, const std::vector<std::string>& names) {
   std::vector<Field> fields;
-  for (const std::string& n : names) fields.push_back(clean.field(clean.FieldIndex(n)));
+  for (const std::string& n : names) {
+    fields.push_back(clean.field(static_cast<size_t>(clean.FieldIndex(n))));
+  }
   return MakeSchema("Projection", std::move(fields));
 }
 
@@ -148,10 +153,60 @@ Result<std::vector<Metric>> Demographics(const Lake& lake, const CleanRules& rul
   return out;
 }
 
+// Appends to `m` (columns: the series' key columns filled by `key`, then
+// count, moving_avg, zscore, anomaly at `first_stat`) one row per step from
+// the first key of `counts` to the last, zero-filled.
+void AppendSeries(const std::map<int64_t, uint64_t>& counts, int64_t step,
+                  const AggregateOptions& o, Metric* m, size_t first_stat,
+                  const std::function<void(int64_t)>& key) {
+  if (counts.empty()) return;
+  std::vector<double> x;
+  const int64_t first = counts.begin()->first, last = counts.rbegin()->first;
+  for (int64_t t = first; t <= last; t += step) {
+    auto it = counts.find(t);
+    x.push_back(it == counts.end() ? 0.0 : static_cast<double>(it->second));
+  }
+  const size_t ma = static_cast<size_t>(std::max(1, o.moving_average_days));
+  const size_t w = static_cast<size_t>(std::max(2, o.zscore_window_days));
+  for (size_t i = 0; i < x.size(); ++i) {
+    const size_t from = i + 1 >= ma ? i + 1 - ma : 0;
+    double sum = 0;
+    for (size_t j = from; j <= i; ++j) sum += x[j];
+    std::optional<double> z;
+    if (i >= w) {
+      double mean = 0;
+      for (size_t j = i - w; j < i; ++j) mean += x[j];
+      mean /= static_cast<double>(w);
+      double var = 0;
+      for (size_t j = i - w; j < i; ++j) var += (x[j] - mean) * (x[j] - mean);
+      const double sd = std::sqrt(var / static_cast<double>(w));
+      if (sd > 0) z = (x[i] - mean) / sd;
+    }
+    key(first + static_cast<int64_t>(i) * step);
+    m->rows.column(first_stat).AppendInt64(static_cast<int64_t>(x[i]));
+    m->rows.column(first_stat + 1).AppendDouble(sum / static_cast<double>(i - from + 1));
+    if (z) {
+      m->rows.column(first_stat + 2).AppendDouble(*z);
+    } else {
+      m->rows.column(first_stat + 2).AppendNull();
+    }
+    m->rows.column(first_stat + 3).AppendBool(z && std::fabs(*z) >= o.zscore_threshold);
+    m->rows.CommitRow();
+  }
+}
+
+std::vector<Field> SeriesFields(std::vector<Field> keys, const std::string& count) {
+  keys.push_back(TableField(count, Type::kLong));
+  keys.push_back(TableField("moving_avg", Type::kDouble));
+  keys.push_back(TableField("zscore", Type::kDouble, LogicalType::kNone, true));
+  keys.push_back(TableField("anomaly", Type::kBoolean));
+  return keys;
+}
+
 Result<std::vector<Metric>> TimeSeries(const Lake& lake, const CleanRules& rules,
                                        const AggregateOptions& o, uint64_t* rows) {
   const SchemaPtr schema = Projection(*rules.clean_schema(), {"registration_date"});
-  std::map<int32_t, uint64_t> days;
+  std::map<int64_t, uint64_t> days;
   uint64_t total = 0;
   LP_RETURN_IF_ERROR(ScanTable(lake, "users/clean/parquet", schema, [&](const RecordBatch& b) {
     for (size_t i = 0; i < b.num_rows(); ++i) ++days[b.column(0).GetInt32(i)];
@@ -160,49 +215,276 @@ Result<std::vector<Metric>> TimeSeries(const Lake& lake, const CleanRules& rules
   }));
   *rows = total;
   Metric m{"registrations_daily",
-           RecordBatch(MakeSchema(
-               "registrations_daily",
-               {TableField("date", Type::kInt, LogicalType::kDate),
-                TableField("registrations", Type::kLong), TableField("moving_avg", Type::kDouble),
-                TableField("zscore", Type::kDouble, LogicalType::kNone, true),
-                TableField("anomaly", Type::kBoolean)}))};
-  if (!days.empty()) {
-    std::vector<double> x;
-    const int32_t first = days.begin()->first, last = days.rbegin()->first;
-    for (int32_t d = first; d <= last; ++d) {
-      auto it = days.find(d);
-      x.push_back(it == days.end() ? 0.0 : static_cast<double>(it->second));
-    }
-    const size_t ma = static_cast<size_t>(std::max(1, o.moving_average_days));
-    const size_t w = static_cast<size_t>(std::max(2, o.zscore_window_days));
-    for (size_t i = 0; i < x.size(); ++i) {
-      const size_t from = i + 1 >= ma ? i + 1 - ma : 0;
-      double sum = 0;
-      for (size_t j = from; j <= i; ++j) sum += x[j];
-      std::optional<double> z;
-      if (i >= w) {
-        double mean = 0;
-        for (size_t j = i - w; j < i; ++j) mean += x[j];
-        mean /= static_cast<double>(w);
-        double var = 0;
-        for (size_t j = i - w; j < i; ++j) var += (x[j] - mean) * (x[j] - mean);
-        const double sd = std::sqrt(var / static_cast<double>(w));
-        if (sd > 0) z = (x[i] - mean) / sd;
-      }
-      m.rows.column(0).AppendInt32(first + static_cast<int32_t>(i));
-      m.rows.column(1).AppendInt64(static_cast<int64_t>(x[i]));
-      m.rows.column(2).AppendDouble(sum / static_cast<double>(i - from + 1));
-      if (z) {
-        m.rows.column(3).AppendDouble(*z);
-      } else {
-        m.rows.column(3).AppendNull();
-      }
-      m.rows.column(4).AppendBool(z && std::fabs(*z) >= o.zscore_threshold);
-      m.rows.CommitRow();
-    }
-  }
+           RecordBatch(MakeSchema("registrations_daily",
+                                  SeriesFields({TableField("date", Type::kInt, LogicalType::kDate)},
+                                               "registrations")))};
+  AppendSeries(days, 1, o, &m, 1,
+               [&](int64_t d) { m.rows.column(0).AppendInt32(static_cast<int32_t>(d)); });
   std::vector<Metric> out;
   out.push_back(std::move(m));
+  return out;
+}
+
+// ----------------------------------------------------------- user_activity
+
+constexpr int64_t kMillisPerHour = 3600000;
+constexpr int64_t kMillisPerDay = 24 * kMillisPerHour;
+
+const std::vector<std::string>& EventTypes(const CleanRules& rules) {
+  (void)rules;
+  static const std::vector<std::string> types = {"page_view", "add_to_cart", "remove_from_cart",
+                                                 "purchase"};
+  return types;
+}
+
+int TypeIndex(std::string_view type) {
+  if (type == "page_view") return 0;
+  if (type == "add_to_cart") return 1;
+  if (type == "remove_from_cart") return 2;
+  return 3;
+}
+
+Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules& rules,
+                                              uint64_t* rows) {
+  const SchemaPtr schema = Projection(
+      *rules.clean_schema(),
+      {"event_time", "event_type", "user_id", "session_id", "product_id", "quantity", "revenue"});
+  std::map<std::pair<int64_t, int>, uint64_t> daily, hourly;  // (day|hour, type) -> events
+  std::map<int64_t, std::unordered_set<std::string>> users, sessions_seen;
+  std::map<int64_t, std::unordered_map<std::string, uint8_t>> funnel;  // day -> session -> stages
+  struct Sales {
+    uint64_t purchases = 0, units = 0;
+    double revenue = 0;
+  };
+  std::map<int64_t, Sales> revenue_daily;
+  std::map<std::string, Sales> by_product;
+  uint64_t total = 0;
+  LP_RETURN_IF_ERROR(
+      ScanTable(lake, "user_activity/clean/parquet", schema, [&](const RecordBatch& b) {
+        for (size_t i = 0; i < b.num_rows(); ++i) {
+          const int64_t t = b.column(0).GetInt64(i);
+          const int64_t day = FloorDiv(t, kMillisPerDay), hour = FloorDiv(t, kMillisPerHour);
+          const int type = TypeIndex(b.column(1).GetBytes(i));
+          ++daily[{day, type}];
+          ++hourly[{hour, type}];
+          users[day].emplace(b.column(2).GetBytes(i));
+          const std::string session(b.column(3).GetBytes(i));
+          sessions_seen[day].insert(session);
+          if (type != 2) funnel[day][session] |= static_cast<uint8_t>(1 << (type == 3 ? 2 : type));
+          if (type == 3) {
+            const double r = b.column(6).GetDouble(i);
+            const uint64_t q = static_cast<uint64_t>(b.column(5).GetInt32(i));
+            Sales& d = revenue_daily[day];
+            ++d.purchases;
+            d.units += q;
+            d.revenue += r;
+            Sales& p = by_product[std::string(b.column(4).GetBytes(i))];
+            ++p.purchases;
+            p.units += q;
+            p.revenue += r;
+          }
+        }
+        total += b.num_rows();
+        return Status::OK();
+      }));
+  *rows = total;
+  const auto& types = EventTypes(rules);
+  std::vector<Metric> out;
+  {
+    Metric m{"events_by_type_daily",
+             RecordBatch(MakeSchema(
+                 "events_by_type_daily",
+                 {TableField("event_date", Type::kInt, LogicalType::kDate),
+                  TableField("event_type", Type::kString), TableField("events", Type::kLong)}))};
+    for (const auto& [k, n] : daily) {
+      m.rows.column(0).AppendInt32(static_cast<int32_t>(k.first));
+      m.rows.column(1).AppendBytes(types[static_cast<size_t>(k.second)]);
+      m.rows.column(2).AppendInt64(static_cast<int64_t>(n));
+      m.rows.CommitRow();
+    }
+    out.push_back(std::move(m));
+  }
+  {
+    Metric m{"events_by_type_hourly",
+             RecordBatch(MakeSchema(
+                 "events_by_type_hourly",
+                 {TableField("event_date", Type::kInt, LogicalType::kDate),
+                  TableField("hour", Type::kInt), TableField("event_type", Type::kString),
+                  TableField("events", Type::kLong)}))};
+    for (const auto& [k, n] : hourly) {
+      m.rows.column(0).AppendInt32(static_cast<int32_t>(FloorDiv(k.first, 24)));
+      m.rows.column(1).AppendInt32(static_cast<int32_t>(FloorMod(k.first, 24)));
+      m.rows.column(2).AppendBytes(types[static_cast<size_t>(k.second)]);
+      m.rows.column(3).AppendInt64(static_cast<int64_t>(n));
+      m.rows.CommitRow();
+    }
+    out.push_back(std::move(m));
+  }
+  {
+    Metric m{"users_sessions_daily",
+             RecordBatch(MakeSchema(
+                 "users_sessions_daily",
+                 {TableField("event_date", Type::kInt, LogicalType::kDate),
+                  TableField("unique_users", Type::kLong), TableField("sessions", Type::kLong)}))};
+    for (const auto& [day, set] : users) {
+      m.rows.column(0).AppendInt32(static_cast<int32_t>(day));
+      m.rows.column(1).AppendInt64(static_cast<int64_t>(set.size()));
+      m.rows.column(2).AppendInt64(static_cast<int64_t>(sessions_seen[day].size()));
+      m.rows.CommitRow();
+    }
+    out.push_back(std::move(m));
+  }
+  {
+    Metric m{"funnel_daily",
+             RecordBatch(MakeSchema(
+                 "funnel_daily",
+                 {TableField("event_date", Type::kInt, LogicalType::kDate),
+                  TableField("page_view_sessions", Type::kLong),
+                  TableField("add_to_cart_sessions", Type::kLong),
+                  TableField("purchase_sessions", Type::kLong),
+                  TableField("view_to_cart", Type::kDouble, LogicalType::kNone, true),
+                  TableField("cart_to_purchase", Type::kDouble, LogicalType::kNone, true),
+                  TableField("view_to_purchase", Type::kDouble, LogicalType::kNone, true)}))};
+    auto ratio = [&](size_t col, uint64_t a, uint64_t b) {
+      if (b == 0) {
+        m.rows.column(col).AppendNull();
+      } else {
+        m.rows.column(col).AppendDouble(static_cast<double>(a) / static_cast<double>(b));
+      }
+    };
+    for (const auto& [day, sessions] : funnel) {
+      uint64_t stage[3] = {0, 0, 0};
+      for (const auto& [id, bits] : sessions) {
+        for (int s2 = 0; s2 < 3; ++s2) stage[s2] += (bits >> s2) & 1;
+      }
+      m.rows.column(0).AppendInt32(static_cast<int32_t>(day));
+      for (size_t c = 0; c < 3; ++c)
+        m.rows.column(1 + c).AppendInt64(static_cast<int64_t>(stage[c]));
+      ratio(4, stage[1], stage[0]);
+      ratio(5, stage[2], stage[1]);
+      ratio(6, stage[2], stage[0]);
+      m.rows.CommitRow();
+    }
+    out.push_back(std::move(m));
+  }
+  auto sales_fields = [](Field key) {
+    return std::vector<Field>{std::move(key), TableField("purchases", Type::kLong),
+                              TableField("units", Type::kLong),
+                              TableField("revenue", Type::kDouble)};
+  };
+  auto append_sales = [](Metric* m, const Sales& s) {
+    m->rows.column(1).AppendInt64(static_cast<int64_t>(s.purchases));
+    m->rows.column(2).AppendInt64(static_cast<int64_t>(s.units));
+    m->rows.column(3).AppendDouble(s.revenue);
+    m->rows.CommitRow();
+  };
+  {
+    Metric m{"revenue_daily", RecordBatch(MakeSchema(
+                                  "revenue_daily", sales_fields(TableField("event_date", Type::kInt,
+                                                                           LogicalType::kDate))))};
+    for (const auto& [day, sales] : revenue_daily) {
+      m.rows.column(0).AppendInt32(static_cast<int32_t>(day));
+      append_sales(&m, sales);
+    }
+    out.push_back(std::move(m));
+  }
+  {
+    Metric m{"revenue_by_product",
+             RecordBatch(MakeSchema("revenue_by_product",
+                                    sales_fields(TableField("product_id", Type::kString))))};
+    std::vector<std::pair<std::string, Sales>> sorted(by_product.begin(), by_product.end());
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+      return a.second.revenue > b.second.revenue;
+    });
+    for (const auto& [product, sales] : sorted) {
+      m.rows.column(0).AppendBytes(product);
+      append_sales(&m, sales);
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<std::vector<Metric>> ActivityDemographics(const Lake& lake, const CleanRules& rules,
+                                                 uint64_t* rows) {
+  const SchemaPtr schema = Projection(*rules.clean_schema(), {"country", "user_id"});
+  std::map<Key, uint64_t> events;
+  std::map<Key, std::unordered_set<std::string>> users;
+  std::unordered_set<std::string> all_users;
+  uint64_t total = 0;
+  LP_RETURN_IF_ERROR(
+      ScanTable(lake, "user_activity/clean/parquet", schema, [&](const RecordBatch& b) {
+        for (size_t i = 0; i < b.num_rows(); ++i) {
+          const Key country = KeyAt(b.column(0), i);
+          ++events[country];
+          users[country].emplace(b.column(1).GetBytes(i));
+          all_users.emplace(b.column(1).GetBytes(i));
+        }
+        total += b.num_rows();
+        return Status::OK();
+      }));
+  *rows = total;
+  std::map<Key, uint64_t> user_counts;
+  for (const auto& [country, set] : users) user_counts[country] = set.size();
+  std::vector<Metric> out;
+  out.push_back(Distribution("events_by_country", "country", events, total));
+  Metric m = Distribution("users_by_country", "country", user_counts, all_users.size());
+  out.push_back(std::move(m));
+  return out;
+}
+
+Result<std::vector<Metric>> ActivityTimeSeries(const Lake& lake, const CleanRules& rules,
+                                               const AggregateOptions& o, uint64_t* rows) {
+  const SchemaPtr schema = Projection(*rules.clean_schema(), {"event_time", "event_type"});
+  std::vector<std::map<int64_t, uint64_t>> hourly(4), daily(4);
+  uint64_t total = 0;
+  LP_RETURN_IF_ERROR(
+      ScanTable(lake, "user_activity/clean/parquet", schema, [&](const RecordBatch& b) {
+        for (size_t i = 0; i < b.num_rows(); ++i) {
+          const int64_t t = b.column(0).GetInt64(i);
+          const int type = TypeIndex(b.column(1).GetBytes(i));
+          ++hourly[static_cast<size_t>(type)][FloorDiv(t, kMillisPerHour)];
+          ++daily[static_cast<size_t>(type)][FloorDiv(t, kMillisPerDay)];
+        }
+        total += b.num_rows();
+        return Status::OK();
+      }));
+  *rows = total;
+  const auto& types = EventTypes(rules);
+  std::vector<Metric> out;
+  for (const bool is_hourly : {true, false}) {
+    const std::string name = is_hourly ? "events_hourly" : "events_daily";
+    Metric m{name,
+             RecordBatch(MakeSchema(
+                 name,
+                 SeriesFields({is_hourly ? TableField("hour_start", Type::kLong,
+                                                      LogicalType::kTimestampMillis)
+                                         : TableField("event_date", Type::kInt, LogicalType::kDate),
+                               TableField("event_type", Type::kString)},
+                              "events")))};
+    const auto& series = is_hourly ? hourly : daily;
+    // Every type over the same span, so that series line up.
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (const auto& s2 : series) {
+      if (s2.empty()) continue;
+      lo = std::min(lo, s2.begin()->first);
+      hi = std::max(hi, s2.rbegin()->first);
+    }
+    for (size_t type = 0; type < series.size() && lo <= hi; ++type) {
+      std::map<int64_t, uint64_t> counts = series[type];
+      counts.try_emplace(lo, 0);
+      counts.try_emplace(hi, 0);
+      AppendSeries(counts, 1, o, &m, 2, [&](int64_t k) {
+        if (is_hourly) {
+          m.rows.column(0).AppendInt64(k * kMillisPerHour);
+        } else {
+          m.rows.column(0).AppendInt32(static_cast<int32_t>(k));
+        }
+        m.rows.column(1).AppendBytes(types[type]);
+      });
+    }
+    out.push_back(std::move(m));
+  }
   return out;
 }
 
@@ -210,10 +492,6 @@ Result<std::vector<Metric>> TimeSeries(const Lake& lake, const CleanRules& rules
 
 Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   const auto start = std::chrono::steady_clock::now();
-  if (o.table != "users") {
-    return InvalidArgumentError("--job {} is not available for table '{}' yet (tables: users)",
-                                o.job, o.table);
-  }
   if (o.job != "analytics" && o.job != "demographics" && o.job != "timeseries") {
     return InvalidArgumentError("unknown aggregate job '{}' (analytics, demographics, timeseries)",
                                 o.job);
@@ -233,10 +511,14 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   }
   stats.new_files = clean.size();
   LP_ASSIGN_OR_RETURN(std::unique_ptr<CleanRules> rules, NewCleanRules(o.table, 0));
+  const bool users = o.table == "users";
   Result<std::vector<Metric>> metrics =
-      o.job == "analytics"      ? Analytics(lake, *rules, o, &stats.records_in)
-      : o.job == "demographics" ? Demographics(lake, *rules, &stats.records_in)
-                                : TimeSeries(lake, *rules, o, &stats.records_in);
+      o.job == "analytics"      ? (users ? Analytics(lake, *rules, o, &stats.records_in)
+                                         : ActivityAnalytics(lake, *rules, &stats.records_in))
+      : o.job == "demographics" ? (users ? Demographics(lake, *rules, &stats.records_in)
+                                         : ActivityDemographics(lake, *rules, &stats.records_in))
+                                : (users ? TimeSeries(lake, *rules, o, &stats.records_in)
+                                         : ActivityTimeSeries(lake, *rules, o, &stats.records_in));
   LP_RETURN_IF_ERROR(metrics.status());
   uint64_t h = 1469598103934665603ull;  // a name from the inputs (FNV-1a)
   for (const auto& [p, size] : now.files) {

@@ -1,11 +1,14 @@
-// The aggregate jobs of the users table, computed from its clean table:
+// The aggregate jobs, computed from a table's clean table, one Parquet file
+// per metric under <lake>/<table>/<job>/parquet/<metric>/:
 //
-//   analytics     <lake>/users/analytics/parquet/gender_distribution/
-//                                               email_domains/   (top N)
-//                                               age_groups/
-//   demographics  <lake>/users/demographics/parquet/users_by_country/
-//                                                  users_by_country_state/
-//   timeseries    <lake>/users/timeseries/parquet/registrations_daily/
+//   users          analytics: gender_distribution, email_domains (top N),
+//                  age_groups; demographics: users_by_country,
+//                  users_by_country_state; timeseries: registrations_daily
+//   user_activity  analytics: events_by_type_daily, events_by_type_hourly,
+//                  users_sessions_daily, funnel_daily, revenue_daily,
+//                  revenue_by_product; demographics: events_by_country,
+//                  users_by_country; timeseries: events_hourly,
+//                  events_daily (per event type)
 //
 // Each metric is one Parquet file (zstd) replaced atomically. A job's
 // bookmark lists the clean table's files it was computed from: when they
@@ -13,12 +16,12 @@
 // only the columns a job needs, and the groups are small (genders, domains,
 // countries, days), so memory does not grow with the number of rows.
 //
-// registrations_daily has a row per day from the first registration to the
-// last (days without any count 0): the moving average over the last
-// `moving_average_days` days (fewer at the start), and the z-score of the
-// day against the `zscore_window_days` days before it (population standard
-// deviation; null until that many days exist or when they do not vary);
-// anomaly is |z-score| >= `zscore_threshold`.
+// A time series has a row per step (day or hour) from the first to the
+// last (steps without any count 0): the moving average over the last
+// `moving_average_days` steps (fewer at the start), and the z-score of the
+// step against the `zscore_window_days` steps before it (population
+// standard deviation; null until that many exist or when they do not
+// vary); anomaly is |z-score| >= `zscore_threshold`.
 //
 // Thread-safety: one run at a time per table.
 #pragma once

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <set>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -97,11 +98,49 @@ class CleanRun {
     return Status::OK();
   }
 
-  // Writes the partitions touched since the last flush, and the rejected records.
+  // Writes the partitions touched since the last flush (and the later
+  // partitions of their sequence groups), and the rejected records.
   Status Flush() {
     const std::string suffix = fmt::format("{}-{:03}", tag_, flushes_++);
-    for (auto& [value, rows] : pending_) LP_RETURN_IF_ERROR(WritePartition(value, rows, suffix));
+    std::map<std::string, RecordBatch> work = std::move(pending_);
     pending_.clear();
+    std::map<std::string, std::set<std::string>> groups;  // group -> its existing partitions
+    for (const auto& [partition, rows] : work) {
+      const std::string group = rules_.SequenceGroup(partition);
+      if (group.empty() || groups.count(group)) continue;
+      LP_ASSIGN_OR_RETURN(groups[group], ExistingPartitions(group));
+    }
+    for (const auto& [group, existing] : groups) {
+      const std::string& first = work.lower_bound(group)->first;
+      for (const std::string& p : existing) {
+        if (p > first) work.try_emplace(p, rules_.clean_schema());
+      }
+    }
+    std::string group;
+    SequenceState state;
+    for (auto& [partition, rows] : work) {
+      const std::string g = rules_.SequenceGroup(partition);
+      if (!g.empty() && g != group) {
+        // The group's earlier partitions that stay as they are.
+        group = g;
+        state.clear();
+        std::vector<std::string> names = rules_.SequenceColumns();
+        std::vector<Field> fields;
+        for (const std::string& n : names) {
+          fields.push_back(rules_.clean_schema()->field(rules_.clean_schema()->FieldIndex(n)));
+        }
+        const SchemaPtr projection =
+            std::make_shared<const Schema>("Sequence", std::move(fields), "lakepipe.jobs");
+        for (const std::string& p : groups[g]) {
+          if (p >= partition) break;
+          LP_RETURN_IF_ERROR(ScanTable(lake_, Dir(p), projection, [&](const RecordBatch& b) {
+            rules_.Observe(b, &state);
+            return Status::OK();
+          }));
+        }
+      }
+      LP_RETURN_IF_ERROR(WritePartition(partition, rows, suffix, g.empty() ? nullptr : &state));
+    }
     if (rejected_.num_rows() > 0) {
       const std::string path =
           lake_.Path(fmt::format("{}/rejected/parquet/part-{}.parquet", rules_.table(), suffix));
@@ -131,10 +170,27 @@ class CleanRun {
     return Status::OK();
   }
 
-  Status WritePartition(const std::string& value, const RecordBatch& rows,
-                        const std::string& suffix) {
-    const std::string dir =
-        fmt::format("{}/clean/parquet/{}={}", rules_.table(), rules_.partition_column(), value);
+  // The store-relative directory of a partition of the clean table.
+  std::string Dir(const std::string& partition) const {
+    return fmt::format("{}/clean/parquet/{}", rules_.table(), partition);
+  }
+
+  // The partitions of the clean table under `prefix` ("event_date=..."),
+  // as paths like "event_date=2026-01-01/hour=03".
+  Result<std::set<std::string>> ExistingPartitions(const std::string& prefix) const {
+    LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> files, lake_.ListData(Dir(prefix)));
+    const std::string base = lake_.Path(Dir(""));
+    std::set<std::string> out;
+    for (const ObjectInfo& f : files) {
+      const size_t slash = f.path.rfind('/');
+      if (slash > base.size()) out.insert(f.path.substr(base.size(), slash - base.size()));
+    }
+    return out;
+  }
+
+  Status WritePartition(const std::string& partition, const RecordBatch& rows,
+                        const std::string& suffix, SequenceState* sequence) {
+    const std::string dir = Dir(partition);
     const std::string path = lake_.Path(fmt::format("{}/part-{}.parquet", dir, suffix));
     LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, lake_.ListData(dir));
     RecordBatch merged(rules_.clean_schema());
@@ -154,6 +210,7 @@ class CleanRun {
       kept += keep[i];
     }
     stats_.duplicates += merged.num_rows() - kept;
+    if (sequence != nullptr) rules_.Sequence(&merged, keep, sequence);
     LP_RETURN_IF_ERROR(WriteRows(path, merged, &keep));
     ++stats_.partitions_written;
     stats_.rows_written += kept;

@@ -1,7 +1,9 @@
 #include "jobs/clean_rules.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -76,7 +78,6 @@ class UsersRules final : public CleanRules {
   const SchemaPtr& raw_schema() const override { return raw_; }
   const SchemaPtr& clean_schema() const override { return clean_; }
   int key_column() const override { return 0; }
-  std::string_view partition_column() const override { return "registration_year"; }
 
   bool Apply(const RecordBatch& raw, size_t row, RecordBatch* out, std::string* partition,
              Rejection* rejection) const override {
@@ -158,7 +159,7 @@ class UsersRules final : public CleanRules {
     col(20).AppendInt32(registered_day);
     col(21).AppendInt32(as_of_ - registered_day);
     out->CommitRow();
-    *partition = std::to_string(CivilFromDays(registered_day).year);
+    *partition = fmt::format("registration_year={}", CivilFromDays(registered_day).year);
     return true;
   }
 
@@ -193,6 +194,165 @@ class UsersRules final : public CleanRules {
   int32_t as_of_;
   SchemaPtr raw_, clean_;
   std::array<int, kNumRawFields> raw_index_{};
+};
+
+class ActivityRules final : public CleanRules {
+ public:
+  explicit ActivityRules(int32_t as_of) : as_of_(as_of) {
+    Result<Schema> raw = Schema::FromAvroJson(sources::UserActivityAvsc());
+    raw_ = std::make_shared<const Schema>(std::move(raw).value());  // compiled in: parses
+    for (size_t i = 0; i < kRawFields.size(); ++i) raw_index_[i] = raw_->FieldIndex(kRawFields[i]);
+    const Field& type = raw_->field(static_cast<size_t>(raw_index_[kEventType]));
+    symbols_ = type.symbols;
+    std::vector<Field> fields = {
+        TableField("event_id", Type::kString, LogicalType::kUuid),
+        TableField("user_id", Type::kString),
+        TableField("session_id", Type::kString),
+        TableField("session_ordinal", Type::kInt),
+        TableField("event_type", Type::kString),
+        TableField("event_time", Type::kLong, LogicalType::kTimestampMillis),
+        TableField("page_url", Type::kString),
+        TableField("product_id", Type::kString, LogicalType::kNone, true),
+        TableField("price", Type::kDouble, LogicalType::kNone, true),
+        TableField("quantity", Type::kInt, LogicalType::kNone, true),
+        TableField("revenue", Type::kDouble, LogicalType::kNone, true),
+        TableField("device", Type::kString),
+        TableField("country", Type::kString),
+    };
+    clean_ =
+        std::make_shared<const Schema>("CleanUserActivity", std::move(fields), "lakepipe.activity");
+  }
+
+  std::string_view table() const override { return "user_activity"; }
+  const SchemaPtr& raw_schema() const override { return raw_; }
+  const SchemaPtr& clean_schema() const override { return clean_; }
+  int key_column() const override { return 0; }
+
+  bool Apply(const RecordBatch& raw, size_t row, RecordBatch* out, std::string* partition,
+             Rejection* rejection) const override {
+    auto col = [&](RawField f) -> const Column& { return raw.column(raw_index_[f]); };
+    auto text = [&](RawField f) { return Trim(col(f).GetBytes(row)); };
+    auto reject = [&](std::string rule, std::string reason) {
+      *rejection = Rejection{std::move(rule), std::move(reason)};
+      return false;
+    };
+    const std::string_view event_id = text(kEventId);
+    if (!IsUuid(event_id)) {
+      return reject("event_id", fmt::format("event_id {} is not a UUID", Quote(event_id)));
+    }
+    const std::string_view user = text(kUserId), session = text(kSessionId);
+    if (user.empty()) return reject("user_id", "user_id is empty");
+    if (session.empty()) return reject("session_id", "session_id is empty");
+    const int32_t symbol = col(kEventType).GetInt32(row);
+    const std::string& type = symbols_[static_cast<size_t>(symbol)];
+    const int64_t time = col(kEventTime).GetInt64(row);
+    const int32_t day = DayOf(time);
+    if (day < kEarliest || day > as_of_) {
+      return reject("event_time", fmt::format("event_time {} is outside 2000-01-01 to {}",
+                                              FormatDate(day), FormatDate(as_of_)));
+    }
+    const std::string device = Lower(text(kDevice));
+    if (device != "mobile" && device != "desktop" && device != "tablet") {
+      return reject("device",
+                    fmt::format("device {} is not mobile, desktop or tablet", Quote(device)));
+    }
+    const std::string country = Upper(text(kCountry));
+    if (country.size() != 2 || !std::isalpha(static_cast<unsigned char>(country[0])) ||
+        !std::isalpha(static_cast<unsigned char>(country[1]))) {
+      return reject("country", fmt::format("country {} is not a two-letter code", Quote(country)));
+    }
+    std::optional<std::string_view> product;
+    if (!col(kProductId).IsNull(row) && !text(kProductId).empty()) product = text(kProductId);
+    std::optional<double> price;
+    if (!col(kPrice).IsNull(row)) price = col(kPrice).GetDouble(row);
+    std::optional<int32_t> quantity;
+    if (!col(kQuantity).IsNull(row)) quantity = col(kQuantity).GetInt32(row);
+    if (price && !(*price >= 0)) {
+      return reject("price", fmt::format("price {} is negative", *price));
+    }
+    if (quantity && *quantity < 1) {
+      return reject("quantity", fmt::format("quantity {} is below 1", *quantity));
+    }
+    if (type != "page_view" && (!product || !price || !quantity)) {
+      return reject("product_id",
+                    fmt::format("a {} event needs product_id, price and quantity", type));
+    }
+    std::optional<double> revenue;
+    if (type == "purchase") revenue = *price * *quantity;
+
+    auto out_col = [&](int i) -> Column& { return out->column(static_cast<size_t>(i)); };
+    out_col(0).AppendBytes(Lower(event_id));
+    out_col(1).AppendBytes(user);
+    out_col(2).AppendBytes(session);
+    out_col(3).AppendInt32(0);  // session ordinal: set by Sequence()
+    out_col(4).AppendBytes(type);
+    out_col(5).AppendInt64(time);
+    out_col(6).AppendBytes(text(kPageUrl));
+    product ? out_col(7).AppendBytes(*product) : out_col(7).AppendNull();
+    price ? out_col(8).AppendDouble(*price) : out_col(8).AppendNull();
+    quantity ? out_col(9).AppendInt32(*quantity) : out_col(9).AppendNull();
+    revenue ? out_col(10).AppendDouble(*revenue) : out_col(10).AppendNull();
+    out_col(11).AppendBytes(device);
+    out_col(12).AppendBytes(country);
+    out->CommitRow();
+    const int64_t hour = FloorDiv(FloorMod(time, kMillisPerDay), 3600000);
+    *partition = fmt::format("event_date={}/hour={:02}", FormatDate(day), hour);
+    return true;
+  }
+
+  std::string SequenceGroup(const std::string& partition) const override {
+    return partition.substr(0, partition.find('/'));  // event_date=...
+  }
+  std::vector<std::string> SequenceColumns() const override { return {"session_id"}; }
+  void Observe(const RecordBatch& rows, SequenceState* state) const override {
+    for (size_t i = 0; i < rows.num_rows(); ++i)
+      ++(*state)[std::string(rows.column(0).GetBytes(i))];
+  }
+  void Sequence(RecordBatch* rows, const std::vector<uint8_t>& keep,
+                SequenceState* state) const override {
+    // Kept rows in (session, event time, event id) order get consecutive ordinals.
+    std::vector<size_t> order;
+    for (size_t i = 0; i < rows->num_rows(); ++i) {
+      if (keep[i]) order.push_back(i);
+    }
+    const Column& session = rows->column(2);
+    const Column& time = rows->column(5);
+    const Column& id = rows->column(0);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      if (session.GetBytes(a) != session.GetBytes(b))
+        return session.GetBytes(a) < session.GetBytes(b);
+      if (time.GetInt64(a) != time.GetInt64(b)) return time.GetInt64(a) < time.GetInt64(b);
+      return id.GetBytes(a) < id.GetBytes(b);
+    });
+    for (size_t i : order) {
+      rows->column(3).SetInt32(i, ++(*state)[std::string(session.GetBytes(i))]);
+    }
+  }
+
+ private:
+  enum RawField {
+    kEventId,
+    kUserId,
+    kSessionId,
+    kEventType,
+    kEventTime,
+    kPageUrl,
+    kProductId,
+    kPrice,
+    kQuantity,
+    kDevice,
+    kCountry,
+    kNumRawFields
+  };
+  static constexpr std::array<const char*, kNumRawFields> kRawFields = {
+      "event_id",   "user_id", "session_id", "event_type", "event_time", "page_url",
+      "product_id", "price",   "quantity",   "device",     "country"};
+  static inline const int32_t kEarliest = static_cast<int32_t>(DaysFromCivil(2000, 1, 1));
+
+  int32_t as_of_;
+  SchemaPtr raw_, clean_;
+  std::array<int, kNumRawFields> raw_index_{};
+  std::vector<std::string> symbols_;
 };
 
 }  // namespace
@@ -245,9 +405,15 @@ std::unique_ptr<CleanRules> NewUsersRules(int32_t as_of) {
   return std::make_unique<UsersRules>(as_of);
 }
 
+std::unique_ptr<CleanRules> NewActivityRules(int32_t as_of) {
+  return std::make_unique<ActivityRules>(as_of);
+}
+
 Result<std::unique_ptr<CleanRules>> NewCleanRules(std::string_view table, int32_t as_of) {
   if (table == "users") return NewUsersRules(as_of);
-  return InvalidArgumentError("table '{}' has no clean rules (tables: users)", table);
+  if (table == "user_activity") return NewActivityRules(as_of);
+  return InvalidArgumentError("table '{}' has no clean rules (tables: users, user_activity)",
+                              table);
 }
 
 }  // namespace lakepipe::jobs

@@ -13,12 +13,18 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "core/column.h"
 #include "core/result.h"
 #include "core/schema.h"
 
 namespace lakepipe::jobs {
+
+// What Observe()/Sequence() carry from one partition of a group to the
+// next: counts by a key (activity: events per session).
+using SequenceState = std::unordered_map<std::string, int32_t>;
 
 // Why a row was rejected: the rule (a field name, or "record" for rows that
 // could not be read at all) and a sentence naming the bad value.
@@ -39,14 +45,38 @@ class CleanRules {
   // Column of clean_schema() that identifies a record: duplicates keep the
   // latest row.
   virtual int key_column() const = 0;
-  // Name of the Hive partition column of the clean table.
-  virtual std::string_view partition_column() const = 0;
   // Checks row `row` of `raw` (raw_schema()). On success appends one
-  // committed row to `out` (clean_schema()), sets `*partition` to the value
-  // of the partition column and returns true; otherwise fills `*rejection`,
-  // leaves `out` untouched and returns false.
+  // committed row to `out` (clean_schema()), sets `*partition` to the Hive
+  // path of its partition ("registration_year=2015") and returns true;
+  // otherwise fills `*rejection`, leaves `out` untouched and returns false.
   virtual bool Apply(const RecordBatch& raw, size_t row, RecordBatch* out, std::string* partition,
                      Rejection* rejection) const = 0;
+
+  // Partitions whose rows depend on earlier partitions of the same group
+  // (activity: a session's ordinal counts its earlier events of the day,
+  // in the hours before) name that group; "" for independent partitions.
+  // Within a group the clean job rewrites partitions in path order, and a
+  // rewritten partition makes it rewrite the later ones of its group too.
+  virtual std::string SequenceGroup(const std::string& partition) const {
+    (void)partition;
+    return "";
+  }
+  // Columns Observe() needs from partitions that are not rewritten.
+  virtual std::vector<std::string> SequenceColumns() const { return {}; }
+  // Counts rows of an earlier partition of the group into `state` (`rows`
+  // has SequenceColumns()).
+  virtual void Observe(const RecordBatch& rows, SequenceState* state) const {
+    (void)rows;
+    (void)state;
+  }
+  // Fills the sequence-dependent columns of the kept rows of a rewritten
+  // partition (clean_schema()) from `state`, and counts them into it.
+  virtual void Sequence(RecordBatch* rows, const std::vector<uint8_t>& keep,
+                        SequenceState* state) const {
+    (void)rows;
+    (void)keep;
+    (void)state;
+  }
 };
 
 // Rules of the users table (schemas/user.avsc). `as_of` (days since
@@ -64,7 +94,23 @@ class CleanRules {
 // (as_of minus the registration date).
 std::unique_ptr<CleanRules> NewUsersRules(int32_t as_of);
 
-// The rules of `table` ("users"), or kInvalidArgument naming the tables.
+// Rules of the user_activity table (schemas/user_activity.avsc), partitioned
+// by event_date and hour. `as_of` bounds event times (up to the end of that
+// day).
+//
+// Rejected: event_id not a UUID; user_id or session_id empty; an event time
+// before 2000-01-01 or after as_of; device not mobile, desktop or tablet;
+// country not two letters; a negative price; a quantity below 1; cart and
+// purchase events without product_id, price and quantity.
+// Cleansed: strings trimmed; device lower-cased, country upper-cased.
+// Enriched: event_date (the partition), hour (the partition), the
+// session_ordinal (1 for the first event of the session that day, by event
+// time then event_id; a session that crosses midnight UTC starts again at
+// 1), revenue (price times quantity for purchases, else null).
+std::unique_ptr<CleanRules> NewActivityRules(int32_t as_of);
+
+// The rules of `table` ("users", "user_activity"), or kInvalidArgument
+// naming the tables.
 Result<std::unique_ptr<CleanRules>> NewCleanRules(std::string_view table, int32_t as_of);
 
 // Shared checks, exposed for tests.

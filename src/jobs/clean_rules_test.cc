@@ -93,7 +93,7 @@ class UsersRulesTest : public ::testing::Test {
 
 TEST_F(UsersRulesTest, CleansesAndEnriches) {
   ASSERT_EQ(Check(RawUser{}), "");
-  EXPECT_EQ(partition_, "2015");
+  EXPECT_EQ(partition_, "registration_year=2015");
   EXPECT_EQ(Text("first_name"), "Ada");
   EXPECT_EQ(Text("gender"), "female");
   EXPECT_EQ(Text("email"), "ada.lovelace@example.com");
