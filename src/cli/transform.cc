@@ -21,6 +21,7 @@ namespace {
 struct TransformFlags {
   std::string lake, table = "users", job = "clean", since, as_of, stats_json, config_path;
   bool full_refresh = false;
+  std::string max_buffer_bytes = "256MiB";
   int zscore_window = 28;
   double zscore_threshold = 3.0;
   S3Flags s3;
@@ -107,6 +108,7 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
       o.full_refresh = f.full_refresh;
       o.since = *since;
       o.as_of = *as_of;
+      o.max_buffer_bytes = *ParseByteSize(f.max_buffer_bytes);  // checked by the flag
       stats = jobs::RunCleanJob(o);
     } else {
       jobs::AggregateOptions o;
@@ -155,6 +157,10 @@ int RunTransform(int argc, char** argv) {
       ->required();
   app.add_option("--table", f.table, "Table: users")->capture_default_str();
   app.add_option("--job", f.job, "Job: clean, analytics, demographics, timeseries or all")
+      ->capture_default_str();
+  app.add_option("--max-buffer-bytes", f.max_buffer_bytes,
+                 "clean: new rows held in memory before they are spilled to hidden files")
+      ->check(ByteSizeValidator())
       ->capture_default_str();
   app.add_option("--zscore-window", f.zscore_window,
                  "timeseries: days before each day its z-score is computed against")

@@ -29,10 +29,54 @@ SchemaPtr MakeSchema(const std::string& name, std::vector<Field> fields) {
   return std::make_shared<const Schema>(name, std::move(fields), "lakepipe.jobs");
 }
 
-Key KeyAt(const Column& c, size_t i) {
-  if (c.IsNull(i)) return std::nullopt;
-  return std::string(c.GetBytes(i));
+// Hash maps and sets of strings that look up a string_view without
+// building a string: rows only allocate for values not seen before.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
+template <typename V>
+V& Slot(StringMap<V>& m, std::string_view k) {
+  auto it = m.find(k);
+  if (it == m.end()) it = m.emplace(std::string(k), V()).first;
+  return it->second;
 }
+
+void InsertOnce(StringSet& s, std::string_view k) {
+  if (s.find(k) == s.end()) s.emplace(k);
+}
+
+// A nullable value as a map key: "\1" + the value, "" for null.
+std::string_view KeyText(const Column& c, size_t i, std::string* buf) {
+  if (c.IsNull(i)) return {};
+  buf->assign(1, '\1');
+  buf->append(c.GetBytes(i));
+  return *buf;
+}
+
+Key FromKeyText(std::string_view k) {
+  if (k.empty()) return std::nullopt;
+  return std::string(k.substr(1));
+}
+
+// Counts by a nullable column value.
+class GroupCounts {
+ public:
+  void Add(const Column& c, size_t i, uint64_t n = 1) { Slot(counts_, KeyText(c, i, &buf_)) += n; }
+  std::map<Key, uint64_t> ToMap() const {
+    std::map<Key, uint64_t> out;
+    for (const auto& [k, n] : counts_) out[FromKeyText(k)] = n;
+    return out;
+  }
+
+ private:
+  StringMap<uint64_t> counts_;
+  std::string buf_;
+};
 
 void AppendKey(Column* c, const Key& k) {
   if (k) {
@@ -90,44 +134,49 @@ Result<std::vector<Metric>> Analytics(const Lake& lake, const CleanRules& rules,
                                       const AggregateOptions& o, uint64_t* rows) {
   const SchemaPtr schema =
       Projection(*rules.clean_schema(), {"gender", "email_domain", "age_group"});
-  std::map<Key, uint64_t> genders, domains, ages;
+  GroupCounts genders, domains, ages;
   uint64_t total = 0;
   LP_RETURN_IF_ERROR(ScanTable(lake, "users/clean/parquet", schema, [&](const RecordBatch& b) {
     for (size_t i = 0; i < b.num_rows(); ++i) {
-      ++genders[KeyAt(b.column(0), i)];
-      ++domains[KeyAt(b.column(1), i)];
-      ++ages[KeyAt(b.column(2), i)];
+      genders.Add(b.column(0), i);
+      domains.Add(b.column(1), i);
+      ages.Add(b.column(2), i);
     }
     total += b.num_rows();
     return Status::OK();
   }));
   *rows = total;
   std::vector<Metric> out;
-  out.push_back(Distribution("gender_distribution", "gender", genders, total));
-  out.push_back(Distribution("email_domains", "email_domain", domains, total, {},
+  out.push_back(Distribution("gender_distribution", "gender", genders.ToMap(), total));
+  out.push_back(Distribution("email_domains", "email_domain", domains.ToMap(), total, {},
                              static_cast<size_t>(o.top_email_domains), true));
   std::vector<std::string> order;
   for (int age : {0, 18, 25, 35, 45, 55, 65}) order.emplace_back(AgeGroup(age));
-  out.push_back(Distribution("age_groups", "age_group", ages, total, order));
+  out.push_back(Distribution("age_groups", "age_group", ages.ToMap(), total, order));
   return out;
 }
 
 Result<std::vector<Metric>> Demographics(const Lake& lake, const CleanRules& rules,
                                          uint64_t* rows) {
   const SchemaPtr schema = Projection(*rules.clean_schema(), {"country", "state"});
-  std::map<Key, uint64_t> countries;
-  std::map<std::pair<Key, Key>, uint64_t> states;
+  StringMap<GroupCounts> by_country;  // country key -> counts by state
+  GroupCounts country_counts;
   uint64_t total = 0;
+  std::string buf;
   LP_RETURN_IF_ERROR(ScanTable(lake, "users/clean/parquet", schema, [&](const RecordBatch& b) {
     for (size_t i = 0; i < b.num_rows(); ++i) {
-      const Key country = KeyAt(b.column(0), i);
-      ++countries[country];
-      ++states[{country, KeyAt(b.column(1), i)}];
+      country_counts.Add(b.column(0), i);
+      Slot(by_country, KeyText(b.column(0), i, &buf)).Add(b.column(1), i);
     }
     total += b.num_rows();
     return Status::OK();
   }));
   *rows = total;
+  std::map<Key, uint64_t> countries = country_counts.ToMap();
+  std::map<std::pair<Key, Key>, uint64_t> states;
+  for (const auto& [country, counts] : by_country) {
+    for (const auto& [state, n] : counts.ToMap()) states[{FromKeyText(country), state}] = n;
+  }
   std::vector<Metric> out;
   out.push_back(Distribution("users_by_country", "country", countries, total));
   Metric m{"users_by_country_state",
@@ -250,14 +299,14 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
       *rules.clean_schema(),
       {"event_time", "event_type", "user_id", "session_id", "product_id", "quantity", "revenue"});
   std::map<std::pair<int64_t, int>, uint64_t> daily, hourly;  // (day|hour, type) -> events
-  std::map<int64_t, std::unordered_set<std::string>> users, sessions_seen;
-  std::map<int64_t, std::unordered_map<std::string, uint8_t>> funnel;  // day -> session -> stages
+  std::map<int64_t, StringSet> users, sessions_seen;
+  std::map<int64_t, StringMap<uint8_t>> funnel;  // day -> session -> stages seen
   struct Sales {
     uint64_t purchases = 0, units = 0;
     double revenue = 0;
   };
   std::map<int64_t, Sales> revenue_daily;
-  std::map<std::string, Sales> by_product;
+  StringMap<Sales> by_product;
   uint64_t total = 0;
   LP_RETURN_IF_ERROR(
       ScanTable(lake, "user_activity/clean/parquet", schema, [&](const RecordBatch& b) {
@@ -267,10 +316,12 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
           const int type = TypeIndex(b.column(1).GetBytes(i));
           ++daily[{day, type}];
           ++hourly[{hour, type}];
-          users[day].emplace(b.column(2).GetBytes(i));
-          const std::string session(b.column(3).GetBytes(i));
-          sessions_seen[day].insert(session);
-          if (type != 2) funnel[day][session] |= static_cast<uint8_t>(1 << (type == 3 ? 2 : type));
+          InsertOnce(users[day], b.column(2).GetBytes(i));
+          const std::string_view session = b.column(3).GetBytes(i);
+          InsertOnce(sessions_seen[day], session);
+          if (type != 2) {
+            Slot(funnel[day], session) |= static_cast<uint8_t>(1 << (type == 3 ? 2 : type));
+          }
           if (type == 3) {
             const double r = b.column(6).GetDouble(i);
             const uint64_t q = static_cast<uint64_t>(b.column(5).GetInt32(i));
@@ -278,7 +329,7 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
             ++d.purchases;
             d.units += q;
             d.revenue += r;
-            Sales& p = by_product[std::string(b.column(4).GetBytes(i))];
+            Sales& p = Slot(by_product, b.column(4).GetBytes(i));
             ++p.purchases;
             p.units += q;
             p.revenue += r;
@@ -393,8 +444,9 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
              RecordBatch(MakeSchema("revenue_by_product",
                                     sales_fields(TableField("product_id", Type::kString))))};
     std::vector<std::pair<std::string, Sales>> sorted(by_product.begin(), by_product.end());
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-      return a.second.revenue > b.second.revenue;
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+      return a.second.revenue != b.second.revenue ? a.second.revenue > b.second.revenue
+                                                  : a.first < b.first;
     });
     for (const auto& [product, sales] : sorted) {
       m.rows.column(0).AppendBytes(product);
@@ -408,26 +460,26 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
 Result<std::vector<Metric>> ActivityDemographics(const Lake& lake, const CleanRules& rules,
                                                  uint64_t* rows) {
   const SchemaPtr schema = Projection(*rules.clean_schema(), {"country", "user_id"});
-  std::map<Key, uint64_t> events;
-  std::map<Key, std::unordered_set<std::string>> users;
-  std::unordered_set<std::string> all_users;
+  GroupCounts events;
+  StringMap<StringSet> users;  // country key -> its users
+  StringSet all_users;
   uint64_t total = 0;
+  std::string buf;
   LP_RETURN_IF_ERROR(
       ScanTable(lake, "user_activity/clean/parquet", schema, [&](const RecordBatch& b) {
         for (size_t i = 0; i < b.num_rows(); ++i) {
-          const Key country = KeyAt(b.column(0), i);
-          ++events[country];
-          users[country].emplace(b.column(1).GetBytes(i));
-          all_users.emplace(b.column(1).GetBytes(i));
+          events.Add(b.column(0), i);
+          InsertOnce(Slot(users, KeyText(b.column(0), i, &buf)), b.column(1).GetBytes(i));
+          InsertOnce(all_users, b.column(1).GetBytes(i));
         }
         total += b.num_rows();
         return Status::OK();
       }));
   *rows = total;
   std::map<Key, uint64_t> user_counts;
-  for (const auto& [country, set] : users) user_counts[country] = set.size();
+  for (const auto& [country, set] : users) user_counts[FromKeyText(country)] = set.size();
   std::vector<Metric> out;
-  out.push_back(Distribution("events_by_country", "country", events, total));
+  out.push_back(Distribution("events_by_country", "country", events.ToMap(), total));
   Metric m = Distribution("users_by_country", "country", user_counts, all_users.size());
   out.push_back(std::move(m));
   return out;
@@ -491,6 +543,7 @@ Result<std::vector<Metric>> ActivityTimeSeries(const Lake& lake, const CleanRule
 }  // namespace
 
 Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
+  ReuseFreedMemory();
   const auto start = std::chrono::steady_clock::now();
   if (o.job != "analytics" && o.job != "demographics" && o.job != "timeseries") {
     return InvalidArgumentError("unknown aggregate job '{}' (analytics, demographics, timeseries)",

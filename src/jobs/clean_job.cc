@@ -71,20 +71,25 @@ class CleanRun {
                            reader->schema()->num_fields(), rules_.raw_schema()->num_fields());
     }
     RecordBatch raw(reader->schema());
-    RecordBatch one(rules_.clean_schema());
+    // The batch of the last partition used: rows of a file mostly share one.
+    std::string last_partition;
+    RecordBatch* last = nullptr;
+    const PartitionSink sink = [&](std::string_view partition) {
+      if (last == nullptr || partition != last_partition) {
+        last_partition = partition;
+        last = &pending_.try_emplace(last_partition, rules_.clean_schema()).first->second;
+      }
+      return last;
+    };
     int64_t row_number = 0;
     for (bool more = true; more;) {
       LP_ASSIGN_OR_RETURN(more, reader->ReadBatch(&raw));
       for (size_t i = 0; i < raw.num_rows(); ++i) {
         ++row_number;
         ++stats_.records_in;
-        std::string partition;
         Rejection rejection;
-        one.Clear();
-        if (rules_.Apply(raw, i, &one, &partition, &rejection)) {
+        if (rules_.Apply(raw, i, sink, &rejection)) {
           ++stats_.clean;
-          auto it = pending_.try_emplace(partition, rules_.clean_schema()).first;
-          it->second.AppendRowFrom(one, 0);
         } else {
           std::string json;
           raw_json_.Append(raw, i, &json);
@@ -93,17 +98,38 @@ class CleanRun {
       }
       pending_bytes_ = rejected_.ByteSize();
       for (const auto& [value, rows] : pending_) pending_bytes_ += rows.ByteSize();
-      if (pending_bytes_ >= options_.max_buffer_bytes) LP_RETURN_IF_ERROR(Flush());
+      if (pending_bytes_ >= options_.max_buffer_bytes) {
+        LP_RETURN_IF_ERROR(Spill());
+        last = nullptr;  // the batches were written and dropped
+      }
     }
     return Status::OK();
   }
 
-  // Writes the partitions touched since the last flush (and the later
-  // partitions of their sequence groups), and the rejected records.
-  Status Flush() {
-    const std::string suffix = fmt::format("{}-{:03}", tag_, flushes_++);
+  // Writes the buffered rows of each partition to a hidden spill file in it
+  // (<partition>/_spill/, merged by Finish()), and the rejected records.
+  Status Spill() {
+    for (auto& [partition, rows] : pending_) {
+      const std::string path =
+          lake_.Path(fmt::format("{}/_spill/part-{}-{:04}.parquet", Dir(partition), tag_, spills_));
+      LP_ASSIGN_OR_RETURN(const uint64_t bytes, WriteTableFile(lake_, path, rows));
+      (void)bytes;
+      spilled_.insert(partition);
+    }
+    pending_.clear();
+    LP_RETURN_IF_ERROR(WriteRejected());
+    ++spills_;
+    pending_bytes_ = 0;
+    return Status::OK();
+  }
+
+  // Merges every touched partition (and the later partitions of their
+  // sequence groups) into its final file, and writes the rejected records.
+  Status Finish() {
+    const std::string& suffix = tag_;
     std::map<std::string, RecordBatch> work = std::move(pending_);
     pending_.clear();
+    for (const std::string& p : spilled_) work.try_emplace(p, rules_.clean_schema());
     std::map<std::string, std::set<std::string>> groups;  // group -> its existing partitions
     for (const auto& [partition, rows] : work) {
       const std::string group = rules_.SequenceGroup(partition);
@@ -141,17 +167,19 @@ class CleanRun {
       }
       LP_RETURN_IF_ERROR(WritePartition(partition, rows, suffix, g.empty() ? nullptr : &state));
     }
-    if (rejected_.num_rows() > 0) {
-      const std::string path =
-          lake_.Path(fmt::format("{}/rejected/parquet/part-{}.parquet", rules_.table(), suffix));
-      LP_RETURN_IF_ERROR(WriteRows(path, rejected_, nullptr));
-      rejected_.Clear();
-    }
-    pending_bytes_ = 0;
-    return Status::OK();
+    return WriteRejected();
   }
 
  private:
+  Status WriteRejected() {
+    if (rejected_.num_rows() == 0) return Status::OK();
+    const std::string path = lake_.Path(
+        fmt::format("{}/rejected/parquet/part-{}-{:04}.parquet", rules_.table(), tag_, spills_));
+    LP_RETURN_IF_ERROR(WriteRows(path, rejected_, nullptr));
+    rejected_.Clear();
+    return Status::OK();
+  }
+
   void Reject(const std::string& source, int64_t row, const Rejection& r, std::string_view record) {
     ++stats_.rejected;
     rejected_.column(0).AppendBytes(source);
@@ -188,17 +216,29 @@ class CleanRun {
     return out;
   }
 
-  Status WritePartition(const std::string& partition, const RecordBatch& rows,
-                        const std::string& suffix, SequenceState* sequence) {
+  // Merges the partition's current files (if any) and `rows` (moved from;
+  // left empty), keeps the last row of each key, writes the result as one
+  // new file and deletes the old ones.
+  Status WritePartition(const std::string& partition, RecordBatch& rows, const std::string& suffix,
+                        SequenceState* sequence) {
     const std::string dir = Dir(partition);
     const std::string path = lake_.Path(fmt::format("{}/part-{}.parquet", dir, suffix));
     LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, lake_.ListData(dir));
+    LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> spills, lake_.ListData(dir + "/_spill"));
     RecordBatch merged(rules_.clean_schema());
-    LP_RETURN_IF_ERROR(ScanTable(lake_, dir, rules_.clean_schema(), [&](const RecordBatch& b) {
-      for (size_t i = 0; i < b.num_rows(); ++i) merged.AppendRowFrom(b, i);
-      return Status::OK();
-    }));
-    for (size_t i = 0; i < rows.num_rows(); ++i) merged.AppendRowFrom(rows, i);
+    if (existing.empty() && spills.empty()) {
+      merged = std::move(rows);  // nothing to merge with: no copy
+    } else {
+      // Oldest first: the current files, this run's spills in order, the rest.
+      for (const std::string& from : {dir, dir + "/_spill"}) {
+        LP_RETURN_IF_ERROR(ScanTable(lake_, from, rules_.clean_schema(), [&](const RecordBatch& b) {
+          for (size_t i = 0; i < b.num_rows(); ++i) merged.AppendRowFrom(b, i);
+          return Status::OK();
+        }));
+      }
+      for (size_t i = 0; i < rows.num_rows(); ++i) merged.AppendRowFrom(rows, i);
+    }
+    rows = RecordBatch(rules_.clean_schema());
     // Latest wins: keep the last row of each key.
     const Column& key = merged.column(static_cast<size_t>(rules_.key_column()));
     std::vector<uint8_t> keep(merged.num_rows());
@@ -211,12 +251,13 @@ class CleanRun {
     }
     stats_.duplicates += merged.num_rows() - kept;
     if (sequence != nullptr) rules_.Sequence(&merged, keep, sequence);
-    LP_RETURN_IF_ERROR(WriteRows(path, merged, &keep));
+    LP_RETURN_IF_ERROR(WriteRows(path, merged, kept == merged.num_rows() ? nullptr : &keep));
     ++stats_.partitions_written;
     stats_.rows_written += kept;
     for (const ObjectInfo& f : existing) {
       if (f.path != path) LP_RETURN_IF_ERROR(lake_.store().Delete(f.path));
     }
+    for (const ObjectInfo& f : spills) LP_RETURN_IF_ERROR(lake_.store().Delete(f.path));
     return Status::OK();
   }
 
@@ -229,12 +270,14 @@ class CleanRun {
   uint64_t pending_bytes_ = 0;
   RecordBatch rejected_;
   JsonRowWriter raw_json_;
-  int flushes_ = 0;
+  std::set<std::string> spilled_;  // partitions with spill files of this run
+  int spills_ = 0;
 };
 
 }  // namespace
 
 Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
+  ReuseFreedMemory();
   const auto start = std::chrono::steady_clock::now();
   LP_ASSIGN_OR_RETURN(Lake lake, Lake::Open(options.lake));
   const std::string job = "clean";
@@ -272,7 +315,7 @@ Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
   if (!fresh.empty()) {
     CleanRun run(*rules, lake, options, RunTag(fresh, lake), &stats);
     for (const ObjectInfo& f : fresh) LP_RETURN_IF_ERROR(run.ReadFile(f));
-    LP_RETURN_IF_ERROR(run.Flush());
+    LP_RETURN_IF_ERROR(run.Finish());
     for (const ObjectInfo& f : fresh) bookmark.files.emplace_back(lake.Relative(f.path), f.size);
     bookmark.as_of = as_of;
     ++bookmark.runs;

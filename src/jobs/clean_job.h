@@ -5,12 +5,13 @@
 // (lake.h). Each row passes the table's CleanRules or becomes a rejected
 // record (rule, reason, source file, row, the record as JSON) in
 // <table>/rejected/parquet/. Clean rows are grouped by the clean table's
-// partition; each partition they touch is rewritten: its current files and
-// the new rows are merged, a later row replacing an earlier one with the
-// same key (latest wins), into one new file that appears atomically, after
-// which the partition's other files are deleted. New rows are buffered up
-// to max_buffer_bytes; past that, the touched partitions are written and
-// buffering starts again. The bookmark moves last.
+// partition; at the end each partition they touch is rewritten: its current
+// files and the new rows are merged, a later row replacing an earlier one
+// with the same key (latest wins), into one new file that appears
+// atomically, after which the partition's other files are deleted. New rows
+// are buffered up to max_buffer_bytes; past that they are spilled to hidden
+// files (<partition>/_spill/), so one partition at a time is held in
+// memory while it is merged. The bookmark moves last.
 //
 // Idempotent: a run with no new raw file changes nothing. After a crash the
 // next run reads the same files again (the bookmark did not move) and
@@ -42,6 +43,7 @@ struct CleanJobOptions {
   // The day ages and tenures are computed at (days since 1970-01-01):
   // given, else the bookmark's, else today (UTC); kept in the bookmark.
   std::optional<int32_t> as_of;
+  // New clean rows held in memory before they are spilled.
   uint64_t max_buffer_bytes = 256ull << 20;
 };
 

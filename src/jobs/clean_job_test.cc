@@ -173,6 +173,30 @@ TEST_F(CleanJobTest, ARunInterruptedBeforeItsBookmarkMovedIsRepairedByTheNext) {
   EXPECT_EQ(files, 1u);
 }
 
+TEST_F(CleanJobTest, SpillingEqualsBuffering) {
+  std::vector<std::string> a, b;
+  for (int n = 0; n < 300; ++n)
+    a.push_back(UserLine(n, fmt::format("u{}@example.com", n), 2010 + n % 7));
+  for (int n = 250; n < 400; ++n)
+    b.push_back(UserLine(n, fmt::format("v{}@example.com", n), 2010 + n % 7));
+  WriteRaw("users+0+00000000000000000000.jsonl", a);
+  WriteRaw("users+0+00000000000000000300.jsonl", b);
+  ASSERT_OK(Run());
+  const auto buffered = CleanRows();
+  CleanJobOptions o;
+  o.lake = lake_;
+  o.as_of = static_cast<int32_t>(DaysFromCivil(2026, 6, 14));
+  o.full_refresh = true;
+  o.max_buffer_bytes = 1;  // spill after every batch
+  ASSERT_OK_AND_ASSIGN(JobStats s, RunCleanJob(o));
+  EXPECT_EQ(s.duplicates, 50u);
+  EXPECT_EQ(CleanRows(), buffered);
+  EXPECT_EQ(buffered.size(), 400u);
+  for (const auto& e : fs::recursive_directory_iterator(lake_)) {
+    EXPECT_EQ(e.path().string().find("_spill/"), std::string::npos) << e.path();
+  }
+}
+
 TEST_F(CleanJobTest, AsOfCannotChangeWithoutFullRefresh) {
   WriteRaw("users+0+00000000000000000000.jsonl", {UserLine(1, "a@example.com")});
   ASSERT_OK(Run());

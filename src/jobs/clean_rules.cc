@@ -16,21 +16,26 @@ namespace {
 
 constexpr int64_t kMillisPerDay = 86400000;
 
+// ASCII only, without the locale lookups of <cctype>.
+bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+char ToLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+char ToUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
+
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
   return s;
 }
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = ToLower(c);
   return out;
 }
 
 std::string Upper(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : out) c = ToUpper(c);
   return out;
 }
 
@@ -79,7 +84,7 @@ class UsersRules final : public CleanRules {
   const SchemaPtr& clean_schema() const override { return clean_; }
   int key_column() const override { return 0; }
 
-  bool Apply(const RecordBatch& raw, size_t row, RecordBatch* out, std::string* partition,
+  bool Apply(const RecordBatch& raw, size_t row, const PartitionSink& sink,
              Rejection* rejection) const override {
     auto text = [&](RawField f) { return Trim(raw.column(raw_index_[f]).GetBytes(row)); };
     auto optional = [&](RawField f) -> std::optional<std::string_view> {
@@ -128,6 +133,10 @@ class UsersRules final : public CleanRules {
     const int age = AgeInYears(dob_day, as_of_);
     const std::string_view domain = std::string_view(email).substr(email.rfind('@') + 1);
 
+    char name[32];
+    const auto end = fmt::format_to_n(name, sizeof(name), "registration_year={}",
+                                      CivilFromDays(registered_day).year);
+    RecordBatch* out = sink(std::string_view(name, end.out - name));
     auto col = [&](int i) -> Column& { return out->column(static_cast<size_t>(i)); };
     auto put_optional = [&](int i, std::optional<std::string_view> v, bool upper = false) {
       if (v) {
@@ -159,7 +168,6 @@ class UsersRules final : public CleanRules {
     col(20).AppendInt32(registered_day);
     col(21).AppendInt32(as_of_ - registered_day);
     out->CommitRow();
-    *partition = fmt::format("registration_year={}", CivilFromDays(registered_day).year);
     return true;
   }
 
@@ -228,7 +236,7 @@ class ActivityRules final : public CleanRules {
   const SchemaPtr& clean_schema() const override { return clean_; }
   int key_column() const override { return 0; }
 
-  bool Apply(const RecordBatch& raw, size_t row, RecordBatch* out, std::string* partition,
+  bool Apply(const RecordBatch& raw, size_t row, const PartitionSink& sink,
              Rejection* rejection) const override {
     auto col = [&](RawField f) -> const Column& { return raw.column(raw_index_[f]); };
     auto text = [&](RawField f) { return Trim(col(f).GetBytes(row)); };
@@ -280,6 +288,12 @@ class ActivityRules final : public CleanRules {
     std::optional<double> revenue;
     if (type == "purchase") revenue = *price * *quantity;
 
+    const int64_t hour = FloorDiv(FloorMod(time, kMillisPerDay), 3600000);
+    const CivilDate date = CivilFromDays(day);
+    char name[48];
+    const auto end = fmt::format_to_n(name, sizeof(name), "event_date={:04}-{:02}-{:02}/hour={:02}",
+                                      date.year, date.month, date.day, hour);
+    RecordBatch* out = sink(std::string_view(name, end.out - name));
     auto out_col = [&](int i) -> Column& { return out->column(static_cast<size_t>(i)); };
     out_col(0).AppendBytes(Lower(event_id));
     out_col(1).AppendBytes(user);
@@ -295,8 +309,6 @@ class ActivityRules final : public CleanRules {
     out_col(11).AppendBytes(device);
     out_col(12).AppendBytes(country);
     out->CommitRow();
-    const int64_t hour = FloorDiv(FloorMod(time, kMillisPerDay), 3600000);
-    *partition = fmt::format("event_date={}/hour={:02}", FormatDate(day), hour);
     return true;
   }
 
@@ -372,8 +384,7 @@ bool IsEmailAddress(std::string_view s) {
     return false;
   }
   for (char c : s) {
-    if (std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == ';' || c == '<' ||
-        c == '>') {
+    if (IsSpace(c) || c == ',' || c == ';' || c == '<' || c == '>') {
       return false;
     }
   }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ struct Rejection {
   std::string reason;
 };
 
+// Where clean rows go: the batch of a partition (by its Hive path).
+using PartitionSink = std::function<RecordBatch*(std::string_view partition)>;
+
 class CleanRules {
  public:
   virtual ~CleanRules() = default;
@@ -46,10 +50,10 @@ class CleanRules {
   // latest row.
   virtual int key_column() const = 0;
   // Checks row `row` of `raw` (raw_schema()). On success appends one
-  // committed row to `out` (clean_schema()), sets `*partition` to the Hive
-  // path of its partition ("registration_year=2015") and returns true;
-  // otherwise fills `*rejection`, leaves `out` untouched and returns false.
-  virtual bool Apply(const RecordBatch& raw, size_t row, RecordBatch* out, std::string* partition,
+  // committed row (clean_schema()) to the batch `out` returns for the Hive
+  // path of the row's partition ("registration_year=2015") and returns
+  // true; otherwise fills `*rejection`, appends nothing and returns false.
+  virtual bool Apply(const RecordBatch& raw, size_t row, const PartitionSink& out,
                      Rejection* rejection) const = 0;
 
   // Partitions whose rows depend on earlier partitions of the same group

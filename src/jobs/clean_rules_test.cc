@@ -62,7 +62,11 @@ class UsersRulesTest : public ::testing::Test {
     std::string partition;
     Rejection r;
     const size_t before = out_.num_rows();
-    if (rules_->Apply(raw_, raw_.num_rows() - 1, &out_, &partition, &r)) {
+    auto sink = [&](std::string_view p) {
+      partition = p;
+      return &out_;
+    };
+    if (rules_->Apply(raw_, raw_.num_rows() - 1, sink, &r)) {
       EXPECT_EQ(out_.num_rows(), before + 1);
       partition_ = partition;
       return "";

@@ -5,16 +5,17 @@
 // included).
 
 // The clean users table computed from the raw files: lakepipe's rules in SQL.
-export const usersClean = (lake, AS_OF) => `
+// `jsonl`: also read raw JSON Lines files (the test seeds one).
+export const usersClean = (lake, AS_OF, jsonl = true) => `
 WITH raw AS (
   SELECT id, first_name, last_name, gender, email, phone, nat, city, state, country, epoch_ms(dob) AS dob_ms, epoch_ms(registered_date) AS reg_ms
   FROM read_parquet('${lake}/users/raw/parquet/**/*.parquet', hive_partitioning = false)
-  UNION ALL
+${jsonl ? `  UNION ALL
   SELECT id, first_name, last_name, gender, email, phone, nat, city, state, country, dob, registered_date
   FROM read_json('${lake}/users/raw/jsonl/**/*.jsonl', format = 'newline_delimited', ignore_errors = true,
     columns = {id: 'VARCHAR', first_name: 'VARCHAR', last_name: 'VARCHAR', gender: 'VARCHAR', email: 'VARCHAR',
                phone: 'VARCHAR', nat: 'VARCHAR', city: 'VARCHAR', state: 'VARCHAR', country: 'VARCHAR', dob: 'BIGINT', registered_date: 'BIGINT'})
-  WHERE dob IS NOT NULL AND registered_date IS NOT NULL
+  WHERE dob IS NOT NULL AND registered_date IS NOT NULL` : ''}
 ), t AS (
   SELECT trim(id) AS id, trim(first_name) AS first_name, trim(last_name) AS last_name,
     lower(trim(gender)) AS gender, lower(trim(email)) AS email, regexp_replace(phone, '[^0-9]', '', 'g') AS phone,
@@ -40,18 +41,18 @@ SELECT DISTINCT lower(id) AS id, first_name, last_name, gender, email, split_par
 FROM valid`;
 
 // The clean user_activity table computed from the raw files.
-export const activityClean = (lake, AS_OF) => `
+export const activityClean = (lake, AS_OF, jsonl = true) => `
 WITH raw AS (
   SELECT event_id, user_id, session_id, CAST(event_type AS VARCHAR) AS event_type, epoch_ms(event_time) AS t, page_url,
     product_id, price, quantity, device, country
   FROM read_parquet('${lake}/user_activity/raw/parquet/**/*.parquet', hive_partitioning = false)
-  UNION ALL
+${jsonl ? `  UNION ALL
   SELECT event_id, user_id, session_id, event_type, event_time, page_url, product_id, price, quantity, device, country
   FROM read_json('${lake}/user_activity/raw/jsonl/**/*.jsonl', format = 'newline_delimited', ignore_errors = true,
     columns = {event_id: 'VARCHAR', user_id: 'VARCHAR', session_id: 'VARCHAR', event_type: 'VARCHAR', event_time: 'BIGINT',
                page_url: 'VARCHAR', product_id: 'VARCHAR', price: 'DOUBLE', quantity: 'INTEGER', device: 'VARCHAR', country: 'VARCHAR'})
   WHERE event_time IS NOT NULL AND event_type IN ('page_view', 'add_to_cart', 'remove_from_cart', 'purchase')
-    AND regexp_full_match(event_id, '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}')
+    AND regexp_full_match(event_id, '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}')` : ''}
 ), t AS (
   SELECT lower(trim(event_id)) AS event_id, trim(user_id) AS user_id, trim(session_id) AS session_id, event_type, t,
     make_timestamp(t * 1000) AS ts, trim(page_url) AS page_url, nullif(trim(product_id), '') AS product_id, price, quantity,
