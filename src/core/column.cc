@@ -45,6 +45,39 @@ void Column::AppendFrom(const Column& src, size_t row) {
   }
 }
 
+void Column::AppendColumn(const Column& src) {
+  if (nullable_ || storage_ == Storage::kNone) {
+    valid_.insert(valid_.end(), src.valid_.begin(), src.valid_.end());
+  }
+  switch (storage_) {
+    case Storage::kNone:
+      break;
+    case Storage::kBool:
+      bools_.insert(bools_.end(), src.bools_.begin(), src.bools_.end());
+      break;
+    case Storage::kInt32:
+      i32_.insert(i32_.end(), src.i32_.begin(), src.i32_.end());
+      break;
+    case Storage::kInt64:
+      i64_.insert(i64_.end(), src.i64_.begin(), src.i64_.end());
+      break;
+    case Storage::kFloat:
+      f32_.insert(f32_.end(), src.f32_.begin(), src.f32_.end());
+      break;
+    case Storage::kDouble:
+      f64_.insert(f64_.end(), src.f64_.begin(), src.f64_.end());
+      break;
+    case Storage::kBinary: {
+      const int64_t base = static_cast<int64_t>(data_.size());
+      data_.append(src.data_);
+      offsets_.reserve(offsets_.size() + src.size_);
+      for (size_t i = 1; i <= src.size_; ++i) offsets_.push_back(base + src.offsets_[i]);
+      break;
+    }
+  }
+  size_ += src.size_;
+}
+
 void Column::Truncate(size_t n) {
   if (n >= size_) return;
   size_ = n;
@@ -128,6 +161,11 @@ void RecordBatch::Reserve(size_t rows) {
 void RecordBatch::AppendRowFrom(const RecordBatch& src, size_t row) {
   for (size_t c = 0; c < columns_.size(); ++c) columns_[c].AppendFrom(src.column(c), row);
   CommitRow();
+}
+
+void RecordBatch::AppendBatch(const RecordBatch& src) {
+  for (size_t c = 0; c < columns_.size(); ++c) columns_[c].AppendColumn(src.column(c));
+  num_rows_ += src.num_rows();
 }
 
 size_t Column::MemoryBytes() const {

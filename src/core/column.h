@@ -122,6 +122,8 @@ class Column {
 
   // Appends row `row` of `src` (same storage and nullability).
   void AppendFrom(const Column& src, size_t row);
+  // Appends every row of `src` at once (same storage and nullability).
+  void AppendColumn(const Column& src);
 
   // Drops rows [n, size()).
   void Truncate(size_t n);
@@ -174,6 +176,8 @@ class RecordBatch {
   size_t MemoryBytes() const;
   // Appends (and commits) row `row` of `src`. REQUIRES: src has this batch's schema.
   void AppendRowFrom(const RecordBatch& src, size_t row);
+  // Appends (and commits) every row of `src`. REQUIRES: src has this batch's schema.
+  void AppendBatch(const RecordBatch& src);
 
  private:
   SchemaPtr schema_;

@@ -80,3 +80,47 @@ TEST(ColumnTest, BeginBytesWritesInPlace) {
 
 }  // namespace
 }  // namespace lakepipe
+
+namespace lakepipe {
+namespace {
+
+TEST(RecordBatchTest, AppendBatchEqualsAppendingRowByRow) {
+  auto field = [](std::string name, Type type, bool nullable) {
+    Field f;
+    f.name = std::move(name);
+    f.type = type;
+    f.nullable = nullable;
+    return f;
+  };
+  auto schema = std::make_shared<const Schema>(
+      "T", std::vector<Field>{field("s", Type::kString, true), field("i", Type::kInt, false),
+                              field("d", Type::kDouble, true), field("n", Type::kNull, true)});
+  RecordBatch src(schema);
+  for (int r = 0; r < 50; ++r) {
+    r % 3 == 0 ? src.column(0).AppendNull() : src.column(0).AppendBytes(std::string(r % 7, 'x'));
+    src.column(1).AppendInt32(r);
+    r % 4 == 0 ? src.column(2).AppendNull() : src.column(2).AppendDouble(r / 2.0);
+    src.column(3).AppendNull();
+    src.CommitRow();
+  }
+  RecordBatch bulk(schema), rows(schema);
+  for (int twice = 0; twice < 2; ++twice) {
+    bulk.AppendBatch(src);
+    for (size_t r = 0; r < src.num_rows(); ++r) rows.AppendRowFrom(src, r);
+  }
+  ASSERT_EQ(bulk.num_rows(), 100u);
+  for (size_t c = 0; c < schema->num_fields(); ++c) {
+    ASSERT_EQ(bulk.column(c).size(), 100u);
+    for (size_t r = 0; r < 100; ++r) {
+      ASSERT_EQ(bulk.column(c).IsNull(r), rows.column(c).IsNull(r)) << c << " " << r;
+    }
+  }
+  for (size_t r = 0; r < 100; ++r) {
+    EXPECT_EQ(bulk.column(0).GetBytes(r), rows.column(0).GetBytes(r));
+    EXPECT_EQ(bulk.column(1).GetInt32(r), rows.column(1).GetInt32(r));
+    EXPECT_EQ(bulk.column(2).GetDouble(r), rows.column(2).GetDouble(r));
+  }
+}
+
+}  // namespace
+}  // namespace lakepipe

@@ -45,6 +45,10 @@ struct ReadOptions {
   // InferSchema() to make one); for Avro it is the reader schema of schema
   // resolution; for Parquet a projection by field name. Null: the file's own.
   SchemaPtr schema;
+  // Formats that can skip columns (Parquet) read only the columns named
+  // here, when the file has them all; empty: every column. OpenReader()
+  // sets it from `schema` when it projects.
+  std::vector<std::string> columns;
   // Rows per batch returned by ReadBatch().
   size_t batch_rows = 8192;
   // Where malformed records go. Without a sink, the first malformed record

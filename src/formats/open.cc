@@ -66,6 +66,8 @@ Result<std::unique_ptr<RecordReader>> OpenReader(std::string_view uri, const For
 
   SchemaPtr wanted = options.schema;
   options.schema = nullptr;
+  options.columns.clear();
+  for (const Field& f : wanted->fields()) options.columns.push_back(f.name);
   LP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> inner,
                       format.open_reader(std::move(file), options));
   LP_ASSIGN_OR_RETURN(BatchProjector projector, BatchProjector::Make(inner->schema(), wanted));

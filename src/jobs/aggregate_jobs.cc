@@ -299,8 +299,12 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
       *rules.clean_schema(),
       {"event_time", "event_type", "user_id", "session_id", "product_id", "quantity", "revenue"});
   std::map<std::pair<int64_t, int>, uint64_t> daily, hourly;  // (day|hour, type) -> events
-  std::map<int64_t, StringSet> users, sessions_seen;
-  std::map<int64_t, StringMap<uint8_t>> funnel;  // day -> session -> stages seen
+  // Per day: its users, and its sessions with the funnel stages they reached.
+  struct Day {
+    StringSet users;
+    StringMap<uint8_t> sessions;
+  };
+  std::map<int64_t, Day> days;
   struct Sales {
     uint64_t purchases = 0, units = 0;
     double revenue = 0;
@@ -308,6 +312,8 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
   std::map<int64_t, Sales> revenue_daily;
   StringMap<Sales> by_product;
   uint64_t total = 0;
+  int64_t last_day = INT64_MIN;
+  Day* today = nullptr;
   LP_RETURN_IF_ERROR(
       ScanTable(lake, "user_activity/clean/parquet", schema, [&](const RecordBatch& b) {
         for (size_t i = 0; i < b.num_rows(); ++i) {
@@ -316,12 +322,14 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
           const int type = TypeIndex(b.column(1).GetBytes(i));
           ++daily[{day, type}];
           ++hourly[{hour, type}];
-          InsertOnce(users[day], b.column(2).GetBytes(i));
-          const std::string_view session = b.column(3).GetBytes(i);
-          InsertOnce(sessions_seen[day], session);
-          if (type != 2) {
-            Slot(funnel[day], session) |= static_cast<uint8_t>(1 << (type == 3 ? 2 : type));
+          if (day != last_day) {
+            today = &days[day];
+            last_day = day;
           }
+          InsertOnce(today->users, b.column(2).GetBytes(i));
+          // Stages: bit 0 page view, 1 add to cart, 2 purchase.
+          Slot(today->sessions, b.column(3).GetBytes(i)) |=
+              type == 2 ? 0 : static_cast<uint8_t>(1 << (type == 3 ? 2 : type));
           if (type == 3) {
             const double r = b.column(6).GetDouble(i);
             const uint64_t q = static_cast<uint64_t>(b.column(5).GetInt32(i));
@@ -377,10 +385,10 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
                  "users_sessions_daily",
                  {TableField("event_date", Type::kInt, LogicalType::kDate),
                   TableField("unique_users", Type::kLong), TableField("sessions", Type::kLong)}))};
-    for (const auto& [day, set] : users) {
+    for (const auto& [day, d] : days) {
       m.rows.column(0).AppendInt32(static_cast<int32_t>(day));
-      m.rows.column(1).AppendInt64(static_cast<int64_t>(set.size()));
-      m.rows.column(2).AppendInt64(static_cast<int64_t>(sessions_seen[day].size()));
+      m.rows.column(1).AppendInt64(static_cast<int64_t>(d.users.size()));
+      m.rows.column(2).AppendInt64(static_cast<int64_t>(d.sessions.size()));
       m.rows.CommitRow();
     }
     out.push_back(std::move(m));
@@ -403,9 +411,9 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
         m.rows.column(col).AppendDouble(static_cast<double>(a) / static_cast<double>(b));
       }
     };
-    for (const auto& [day, sessions] : funnel) {
+    for (const auto& [day, d] : days) {
       uint64_t stage[3] = {0, 0, 0};
-      for (const auto& [id, bits] : sessions) {
+      for (const auto& [id, bits] : d.sessions) {
         for (int s2 = 0; s2 < 3; ++s2) stage[s2] += (bits >> s2) & 1;
       }
       m.rows.column(0).AppendInt32(static_cast<int32_t>(day));
@@ -595,6 +603,7 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   }
   now.runs = bookmark.runs + 1;
   LP_RETURN_IF_ERROR(SaveBookmark(lake, o.table, o.job, now));
+  LP_RETURN_IF_ERROR(lake.DeleteInterruptedWrites(fmt::format("{}/{}/parquet", o.table, o.job)));
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;
 }

@@ -112,7 +112,7 @@ class CleanRun {
     for (auto& [partition, rows] : pending_) {
       const std::string path =
           lake_.Path(fmt::format("{}/_spill/part-{}-{:04}.parquet", Dir(partition), tag_, spills_));
-      LP_ASSIGN_OR_RETURN(const uint64_t bytes, WriteTableFile(lake_, path, rows));
+      LP_ASSIGN_OR_RETURN(const uint64_t bytes, WriteTableFile(lake_, path, rows, nullptr, true));
       (void)bytes;
       spilled_.insert(partition);
     }
@@ -232,11 +232,11 @@ class CleanRun {
       // Oldest first: the current files, this run's spills in order, the rest.
       for (const std::string& from : {dir, dir + "/_spill"}) {
         LP_RETURN_IF_ERROR(ScanTable(lake_, from, rules_.clean_schema(), [&](const RecordBatch& b) {
-          for (size_t i = 0; i < b.num_rows(); ++i) merged.AppendRowFrom(b, i);
+          merged.AppendBatch(b);
           return Status::OK();
         }));
       }
-      for (size_t i = 0; i < rows.num_rows(); ++i) merged.AppendRowFrom(rows, i);
+      merged.AppendBatch(rows);
     }
     rows = RecordBatch(rules_.clean_schema());
     // Latest wins: keep the last row of each key.
@@ -320,6 +320,11 @@ Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
     bookmark.as_of = as_of;
     ++bookmark.runs;
     LP_RETURN_IF_ERROR(SaveBookmark(lake, options.table, job, bookmark));
+    for (const std::string& zone :
+         {options.table + "/clean/parquet", options.table + "/rejected/parquet",
+          "_lakepipe/bookmarks/" + options.table}) {
+      LP_RETURN_IF_ERROR(lake.DeleteInterruptedWrites(zone));
+    }
   }
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;

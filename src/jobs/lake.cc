@@ -77,6 +77,17 @@ Status Lake::DeleteAll(const std::string& rel) const {
   return Status::OK();
 }
 
+Status Lake::DeleteInterruptedWrites(const std::string& rel) const {
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, store_->List(Path(rel)));
+  for (const ObjectInfo& o : all) {
+    const size_t slash = o.path.rfind('/');
+    const std::string_view name =
+        std::string_view(o.path).substr(slash == std::string::npos ? 0 : slash + 1);
+    if (!name.empty() && name.front() == '.') LP_RETURN_IF_ERROR(store_->Delete(o.path));
+  }
+  return Status::OK();
+}
+
 Result<std::vector<ObjectInfo>> ListRawFiles(const Lake& lake, const std::string& table,
                                              std::optional<int32_t> since) {
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> files, lake.ListData(table + "/raw"));
@@ -138,10 +149,14 @@ WriteOptions TableWriteOptions() {
 }
 
 Result<uint64_t> WriteTableFile(const Lake& lake, const std::string& path, const RecordBatch& batch,
-                                const std::vector<uint8_t>* keep) {
+                                const std::vector<uint8_t>* keep, bool scratch) {
   constexpr size_t kChunkRows = 65536;
   const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
-  const WriteOptions wo = TableWriteOptions();
+  WriteOptions wo = TableWriteOptions();
+  if (scratch) {
+    wo.parquet.compression = "none";
+    wo.parquet.dictionary = false;
+  }
   LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, lake.store().OpenOutput(path, wo.output));
   LP_ASSIGN_OR_RETURN(std::unique_ptr<FileWriter> writer,
                       parquet->new_writer(std::move(out), batch.schema(), wo));

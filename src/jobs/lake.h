@@ -45,6 +45,10 @@ class Lake {
   Result<std::vector<ObjectInfo>> ListData(const std::string& rel) const;
   // Deletes every object under `rel`.
   Status DeleteAll(const std::string& rel) const;
+  // Deletes the files under `rel` whose names start with '.': what writes
+  // interrupted by a crash left behind (local files are written under such
+  // names and renamed at commit). REQUIRES: nothing is writing under `rel`.
+  Status DeleteInterruptedWrites(const std::string& rel) const;
 
  private:
   std::unique_ptr<ObjectStore> store_;
@@ -74,9 +78,11 @@ WriteOptions TableWriteOptions();
 
 // Writes the rows of `batch` whose `keep` flag is set (every row when null)
 // to a new Parquet file at the store path `path`, atomically; returns its
-// size.
+// size. With `scratch`, the file is a temporary one read back soon:
+// written plain, without dictionaries or compression, which cost more
+// than they save there.
 Result<uint64_t> WriteTableFile(const Lake& lake, const std::string& path, const RecordBatch& batch,
-                                const std::vector<uint8_t>* keep = nullptr);
+                                const std::vector<uint8_t>* keep = nullptr, bool scratch = false);
 
 // Calls `fn` with the batches of every Parquet file under `rel` (hidden
 // names skipped), read as `schema`: a projection by column name.

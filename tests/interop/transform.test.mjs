@@ -251,6 +251,55 @@ test('clean user_activity: equal to DuckDB (session ordinals across hours and wa
     ['session_ordinal', 'event_date', 'hour', 'event_ms'], ['revenue']);
 });
 
+test('kills at random points: a rerun ends with the tables of an uninterrupted run', async (t) => {
+  const dir = tempDir(t, 'kills');
+  const lake = join(dir, 'lake');
+  wave(lake, 51, 100000, 'users');
+  wave(lake, 52, 100000, 'user_activity');
+  const reference = join(dir, 'reference');
+  cpSync(lake, reference, { recursive: true });
+  const took = {};
+  for (const table of ['users', 'user_activity']) {
+    const start = Date.now();
+    transform(reference, '--table', table, '--job', 'all', '--max-buffer-bytes', '1MiB');
+    took[table] = Date.now() - start;
+  }
+
+  // Kill transform --job all at random moments (small buffers: many spill
+  // files, so kills land while spilling, merging, deleting and writing the
+  // bookmark), then let one run finish.
+  const kills = [];
+  for (const table of ['users', 'user_activity']) {
+    for (let i = 0; i < 8; i++) {
+      // Within the time an uninterrupted run takes: most runs are killed.
+      const delay = 20 + Math.floor(Math.random() * took[table] * 0.9);
+      const child = spawn(LAKEPIPE, ['transform', '--lake', lake, '--table', table, '--job', 'all', '--as-of', AS_OF,
+        '--max-buffer-bytes', '1MiB'], { stdio: 'ignore' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      const [code, signal] = await new Promise((resolve) => child.once('exit', (c, sig) => resolve([c, sig])));
+      clearTimeout(timer);
+      kills.push(`${table} ${delay}ms ${signal ?? `exit ${code}`}`);
+      if (signal === null) assert.equal(code, 0, `${table}: a run that was not killed failed`);
+    }
+    transform(lake, '--table', table, '--job', 'all', '--max-buffer-bytes', '1MiB');
+  }
+  t.diagnostic(`uninterrupted: ${JSON.stringify(took)} ms; runs: ${kills.join(', ')}`);
+  assert.ok(kills.filter((k) => k.endsWith('SIGKILL')).length >= 10, 'most runs were killed');
+
+  for (const [table, view] of [['users', LAKEPIPE_CLEAN], ['user_activity', LAKEPIPE_ACTIVITY]]) {
+    const key = table === 'users' ? 'id' : 'event_id';
+    const cols = table === 'users' ? ['email', 'age', 'tenure_days', 'registration_year'] : ['session_ordinal', 'event_date', 'hour', 'event_ms'];
+    await assertSameTable(`${table} clean after kills`, view(reference), view(lake), [key], cols, []);
+    const metrics = table === 'users' ? usersMetrics('x') : activityMetrics('x');
+    for (const m of metrics) {
+      const at = (root) => `SELECT * FROM read_parquet('${root}/${table}/${m.job}/parquet/${m.metric}/*.parquet')`;
+      await assertSameTable(`${table} ${m.metric} after kills`, at(reference), at(lake), m.keys, m.exact, m.approx);
+    }
+  }
+  const leftovers = snapshot(lake).filter((f) => f.includes('/_spill/') || f.includes('.tmp-'));
+  assert.deepEqual(leftovers, [], 'spill and temporary files are gone');
+});
+
 test('transform: bad arguments are named', () => {
   let r = lakepipeWith({}, 'transform', '--lake', '/tmp/x', '--job', 'everything');
   assert.equal(r.status, 1);

@@ -167,8 +167,9 @@ Status ValidateChunk(const std::string& path, size_t rg_index, const RowGroup& r
 
 class ParquetReader final : public RecordReader {
  public:
-  ParquetReader(std::unique_ptr<InputFile> file, size_t batch_rows)
-      : file_(std::move(file)), batch_rows_(batch_rows) {}
+  ParquetReader(std::unique_ptr<InputFile> file, size_t batch_rows,
+                std::vector<std::string> wanted_columns)
+      : file_(std::move(file)), batch_rows_(batch_rows), wanted_(std::move(wanted_columns)) {}
   ParquetReader(const ParquetReader&) = delete;
   ParquetReader& operator=(const ParquetReader&) = delete;
 
@@ -217,13 +218,31 @@ class ParquetReader final : public RecordReader {
       return UnimplementedError("{}: the file has {} rows but no columns", path, rows);
     }
     total_rows_ = rows;
-    schema_ = std::make_shared<const Schema>(mapping_.schema);
-    columns_.reserve(ncols);
+    // Only the wanted columns, when the file has them all (in file order).
     for (size_t c = 0; c < ncols; ++c) {
+      if (wanted_.empty() || std::find(wanted_.begin(), wanted_.end(),
+                                       mapping_.leaves[c].field.name) != wanted_.end()) {
+        selected_.push_back(c);
+      }
+    }
+    if (selected_.size() != wanted_.size() || selected_.empty()) {
+      selected_.clear();
+      for (size_t c = 0; c < ncols; ++c) selected_.push_back(c);
+    }
+    if (selected_.size() == ncols) {
+      schema_ = std::make_shared<const Schema>(mapping_.schema);
+    } else {
+      std::vector<Field> fields;
+      for (size_t c : selected_) fields.push_back(mapping_.leaves[c].field);
+      schema_ = std::make_shared<const Schema>(mapping_.schema.name(), std::move(fields),
+                                               mapping_.schema.name_space());
+    }
+    columns_.reserve(selected_.size());
+    for (size_t c : selected_) {
       columns_.push_back(
           std::make_unique<ColumnReader>(file_.get(), &codecs_, &mapping_.leaves[c]));
     }
-    next_row_group_.assign(ncols, 0);
+    next_row_group_.assign(selected_.size(), 0);
     return Status::OK();
   }
 
@@ -236,7 +255,7 @@ class ParquetReader final : public RecordReader {
                                   batch->num_columns(), columns_.size());
     }
     for (size_t c = 0; c < columns_.size(); ++c) {
-      const Field& f = mapping_.leaves[c].field;
+      const Field& f = mapping_.leaves[selected_[c]].field;
       const Column& col = batch->column(c);
       if (col.storage() != f.storage() || col.nullable() != f.nullable) {
         return InvalidArgumentError("batch column {} does not match field '{}' ({})", c, f.name,
@@ -267,12 +286,13 @@ class ParquetReader final : public RecordReader {
       while (left > 0) {
         if (reader.chunk_values_left() == 0) {
           const size_t g = next_row_group_[c]++;
+          const size_t leaf = selected_[c];
           if (g >= md_.row_groups.size()) {
             return InternalError("{}: column '{}' has no row group left", file_->path(),
-                                 mapping_.leaves[c].field.name);
+                                 mapping_.leaves[leaf].field.name);
           }
           LP_RETURN_IF_ERROR(reader.StartChunk(
-              static_cast<int>(g), &*md_.row_groups[g].columns[c].meta_data, extents_[g][c]));
+              static_cast<int>(g), &*md_.row_groups[g].columns[leaf].meta_data, extents_[g][leaf]));
           continue;
         }
         const auto take = static_cast<size_t>(std::min<uint64_t>(left, reader.chunk_values_left()));
@@ -290,7 +310,9 @@ class ParquetReader final : public RecordReader {
   SchemaPtr schema_;
   CodecContext codecs_;
   std::vector<std::vector<ChunkExtent>> extents_;  // [row group][column]
-  std::vector<std::unique_ptr<ColumnReader>> columns_;
+  std::vector<std::string> wanted_;
+  std::vector<size_t> selected_;                        // leaves read, in file order
+  std::vector<std::unique_ptr<ColumnReader>> columns_;  // one per selected leaf
   std::vector<size_t> next_row_group_;
   uint64_t total_rows_ = 0;
   uint64_t rows_read_ = 0;
@@ -757,7 +779,8 @@ Result<nlohmann::json> Describe(InputFile* file) {
 Result<std::unique_ptr<RecordReader>> OpenParquetReader(std::unique_ptr<InputFile> file,
                                                         const ReadOptions& options) {
   if (options.batch_rows == 0) return InvalidArgumentError("batch_rows must be at least 1");
-  auto reader = std::make_unique<parquet::ParquetReader>(std::move(file), options.batch_rows);
+  auto reader = std::make_unique<parquet::ParquetReader>(std::move(file), options.batch_rows,
+                                                         options.columns);
   LP_RETURN_IF_ERROR(reader->Init());
   return std::unique_ptr<RecordReader>(std::move(reader));
 }

@@ -10,10 +10,11 @@
 // column and that column's dictionary, never a whole row group. A batch may
 // span pages and row groups.
 //
-// Batches use the file's own schema (MapFileSchema in schema_mapping.h);
+// Batches use the file's own schema (MapFileSchema in schema_mapping.h),
+// restricted to ReadOptions::columns when the file has all of them: only
+// those column chunks are read and decoded (a projection's pruning).
 // ReadOptions::schema is ignored (OpenReader in formats/open.h projects
-// batches when another schema is wanted). Only ReadOptions::batch_rows is
-// used.
+// batches when another schema is wanted, and sets `columns` for it).
 //
 // Errors: damaged files give kCorruption, features lakepipe lacks (nested
 // columns, DECIMAL, encrypted footers, LZ4/BROTLI/LZO codecs, ...) give
