@@ -158,9 +158,7 @@ Status WriteStatsJson(const std::string& path, const archive::ArchiveStats& s,
   nlohmann::ordered_json j = StatsJson(s);
   j["ok"] = outcome.ok();
   if (!outcome.ok()) j["error"] = outcome.ToString();
-  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(path));
-  LP_RETURN_IF_ERROR(out->Append(j.dump(2) + "\n"));
-  return out->Commit();
+  return WriteWholeFile(path, j.dump(2) + "\n");
 }
 
 int Archive(const CLI::App& app, const ArchiveFlags& f) {

@@ -127,12 +127,9 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
   if (!f.stats_json.empty()) {
     nlohmann::ordered_json j;
     j["jobs"] = report;
-    Status st = [&]() -> Status {
-      LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(f.stats_json));
-      LP_RETURN_IF_ERROR(out->Append(j.dump(2) + "\n"));
-      return out->Commit();
-    }();
-    if (!st.ok()) return ReportError(cmd, st.WithContext("--stats-json"));
+    if (Status st = WriteWholeFile(f.stats_json, j.dump(2) + "\n"); !st.ok()) {
+      return ReportError(cmd, st.WithContext("--stats-json"));
+    }
   }
   return kExitOk;
 }

@@ -70,6 +70,12 @@ Result<std::unique_ptr<OutputStream>> OpenOutputStream(std::string_view uri,
   return loc.store->OpenOutput(loc.path, options);
 }
 
+Status WriteWholeFile(std::string_view uri, std::string_view data) {
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(uri));
+  LP_RETURN_IF_ERROR(out->Append(data));
+  return out->Commit();
+}
+
 Result<std::string> ReadWholeFile(InputFile* file) {
   std::string out;
   LP_RETURN_IF_ERROR(file->ReadAt(0, static_cast<size_t>(file->size()), &out));

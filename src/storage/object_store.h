@@ -115,5 +115,7 @@ Result<std::unique_ptr<OutputStream>> OpenOutputStream(std::string_view uri,
 
 // Reads a whole (small) file into memory.
 Result<std::string> ReadWholeFile(InputFile* file);
+// Writes `data` as the whole file at `uri`, atomically (replacing it).
+Status WriteWholeFile(std::string_view uri, std::string_view data);
 
 }  // namespace lakepipe
