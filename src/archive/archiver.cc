@@ -545,6 +545,14 @@ void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) 
         s->next_offset = marks->first;
         s->replay_cut.reset();
       }
+    } else {
+      // A group that never committed here starts at the log start: records
+      // below it were removed before anyone archived them.
+      Status st = im.CheckLoss(*s, 0, INT64_MAX);
+      if (!st.ok()) {
+        im.error = st;
+        return;
+      }
     }
     // Leftovers of a writer that was killed while finishing a segment.
     auto leftovers = im.lake.store->List(im.StagingDir(*s));

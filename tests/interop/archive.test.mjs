@@ -558,6 +558,15 @@ test('retention: offsets dropped before archiving are reported as DATA LOSS (and
   assert.notEqual(d.status, 0, `--strict exits non-zero on data loss\n${d.stderr}`);
   assert.match(d.stderr, /DATA LOSS/);
   assert.ok(d.stderr.includes(range), d.stderr);
+
+  // A group that never read the topic starts at the log start: what
+  // retention removed before it is reported too, not skipped silently.
+  const e = await archive(broker, [...common, '--group', 'ret-new', '--lake', join(dir, 'new-lake')],
+    { statsPath: join(dir, 'e.json') });
+  assert.equal(e.status, 0, e.stderr);
+  assert.ok(e.stderr.includes(`DATA LOSS: ret[0] offsets 0..${low - 1}`), e.stderr);
+  assert.equal(e.stats.data_loss_records, low);
+  assert.equal(e.stats.archived, high - low);
   assert.equal(d.stats?.ok, false);
   assert.equal(d.stats.data_loss_records, low - first);
 });
