@@ -87,15 +87,6 @@ void AppendKey(Column* c, const Key& k) {
   }
 }
 
-// The clean columns named, as a projection schema.
-SchemaPtr Projection(const Schema& clean, const std::vector<std::string>& names) {
-  std::vector<Field> fields;
-  for (const std::string& n : names) {
-    fields.push_back(clean.field(static_cast<size_t>(clean.FieldIndex(n))));
-  }
-  return MakeSchema("Projection", std::move(fields));
-}
-
 // "<key> users share" for each group, largest first (ties by key).
 Metric Distribution(const std::string& name, const std::string& column,
                     const std::map<Key, uint64_t>& counts, uint64_t total,
@@ -134,7 +125,7 @@ Metric Distribution(const std::string& name, const std::string& column,
 Result<std::vector<Metric>> Analytics(const Lake& lake, const CleanRules& rules,
                                       const AggregateOptions& o, uint64_t* rows) {
   const SchemaPtr schema =
-      Projection(*rules.clean_schema(), {"gender", "email_domain", "age_group"});
+      ProjectColumns(*rules.clean_schema(), {"gender", "email_domain", "age_group"});
   GroupCounts genders, domains, ages;
   uint64_t total = 0;
   LP_RETURN_IF_ERROR(ScanTable(lake, "users/clean/parquet", schema, [&](const RecordBatch& b) {
@@ -159,7 +150,7 @@ Result<std::vector<Metric>> Analytics(const Lake& lake, const CleanRules& rules,
 
 Result<std::vector<Metric>> Demographics(const Lake& lake, const CleanRules& rules,
                                          uint64_t* rows) {
-  const SchemaPtr schema = Projection(*rules.clean_schema(), {"country", "state"});
+  const SchemaPtr schema = ProjectColumns(*rules.clean_schema(), {"country", "state"});
   StringMap<GroupCounts> by_country;  // country key -> counts by state
   GroupCounts country_counts;
   uint64_t total = 0;
@@ -255,7 +246,7 @@ std::vector<Field> SeriesFields(std::vector<Field> keys, const std::string& coun
 
 Result<std::vector<Metric>> TimeSeries(const Lake& lake, const CleanRules& rules,
                                        const AggregateOptions& o, uint64_t* rows) {
-  const SchemaPtr schema = Projection(*rules.clean_schema(), {"registration_date"});
+  const SchemaPtr schema = ProjectColumns(*rules.clean_schema(), {"registration_date"});
   std::map<int64_t, uint64_t> days;
   uint64_t total = 0;
   LP_RETURN_IF_ERROR(ScanTable(lake, "users/clean/parquet", schema, [&](const RecordBatch& b) {
@@ -293,7 +284,7 @@ int TypeIndex(std::string_view type) {
 
 Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules& rules,
                                               uint64_t* rows) {
-  const SchemaPtr schema = Projection(
+  const SchemaPtr schema = ProjectColumns(
       *rules.clean_schema(),
       {"event_time", "event_type", "user_id", "session_id", "product_id", "quantity", "revenue"});
   std::map<std::pair<int64_t, int>, uint64_t> daily, hourly;  // (day|hour, type) -> events
@@ -465,7 +456,7 @@ Result<std::vector<Metric>> ActivityAnalytics(const Lake& lake, const CleanRules
 
 Result<std::vector<Metric>> ActivityDemographics(const Lake& lake, const CleanRules& rules,
                                                  uint64_t* rows) {
-  const SchemaPtr schema = Projection(*rules.clean_schema(), {"country", "user_id"});
+  const SchemaPtr schema = ProjectColumns(*rules.clean_schema(), {"country", "user_id"});
   GroupCounts events;
   StringMap<StringSet> users;  // country key -> its users
   StringSet all_users;
@@ -493,7 +484,7 @@ Result<std::vector<Metric>> ActivityDemographics(const Lake& lake, const CleanRu
 
 Result<std::vector<Metric>> ActivityTimeSeries(const Lake& lake, const CleanRules& rules,
                                                const AggregateOptions& o, uint64_t* rows) {
-  const SchemaPtr schema = Projection(*rules.clean_schema(), {"event_time", "event_type"});
+  const SchemaPtr schema = ProjectColumns(*rules.clean_schema(), {"event_time", "event_type"});
   std::vector<std::map<int64_t, uint64_t>> hourly(4), daily(4);
   uint64_t total = 0;
   LP_RETURN_IF_ERROR(
@@ -579,16 +570,12 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
                                 : (users ? TimeSeries(lake, *rules, o, &stats.records_in)
                                          : ActivityTimeSeries(lake, *rules, o, &stats.records_in));
   LP_RETURN_IF_ERROR(metrics.status());
-  uint64_t h = 1469598103934665603ull;  // a name from the inputs (FNV-1a)
-  for (const auto& [p, size] : now.files) {
-    for (char c : fmt::format("{}\n{}\n", p, size)) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ull;
-    }
-  }
+  std::string inputs;
+  for (const auto& [p, size] : now.files) inputs += fmt::format("{}\n{}\n", p, size);
+  const std::string tag = NameTag(inputs);
   for (const Metric& m : *metrics) {
     const std::string dir = fmt::format("{}/{}/parquet/{}", o.table, o.job, m.name);
-    const std::string path = lake.Path(fmt::format("{}/part-{:016x}.parquet", dir, h));
+    const std::string path = lake.Path(fmt::format("{}/part-{}.parquet", dir, tag));
     LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> old, lake.ListData(dir));
     LP_ASSIGN_OR_RETURN(const uint64_t bytes, WriteTableFile(lake, path, m.rows));
     for (const ObjectInfo& f : old) {

@@ -22,14 +22,9 @@ int32_t Today() { return static_cast<int32_t>(FloorDiv(std::time(nullptr), 86400
 // A name for the files of one run, the same whenever the same raw files are
 // processed (so a rerun after a crash overwrites what the crashed run wrote).
 std::string RunTag(const std::vector<ObjectInfo>& files, const Lake& lake) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (const ObjectInfo& f : files) {
-    for (char c : lake.Relative(f.path) + "\n") {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ull;
-    }
-  }
-  return fmt::format("{:016x}", h);
+  std::string text;
+  for (const ObjectInfo& f : files) text += lake.Relative(f.path) + "\n";
+  return NameTag(text);
 }
 
 SchemaPtr RejectedSchema() {
@@ -150,13 +145,8 @@ class CleanRun {
         // The group's earlier partitions that stay as they are.
         group = g;
         state.clear();
-        std::vector<std::string> names = rules_.SequenceColumns();
-        std::vector<Field> fields;
-        for (const std::string& n : names) {
-          fields.push_back(rules_.clean_schema()->field(rules_.clean_schema()->FieldIndex(n)));
-        }
         const SchemaPtr projection =
-            std::make_shared<const Schema>("Sequence", std::move(fields), "lakepipe.jobs");
+            ProjectColumns(*rules_.clean_schema(), rules_.SequenceColumns());
         for (const std::string& p : groups[g]) {
           if (p >= partition) break;
           LP_RETURN_IF_ERROR(ScanTable(lake_, Dir(p), projection, [&](const RecordBatch& b) {

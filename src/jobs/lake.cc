@@ -139,6 +139,23 @@ Field TableField(std::string name, Type type, LogicalType logical, bool nullable
   return f;
 }
 
+SchemaPtr ProjectColumns(const Schema& schema, const std::vector<std::string>& names) {
+  std::vector<Field> fields;
+  for (const std::string& n : names) {
+    fields.push_back(schema.field(static_cast<size_t>(schema.FieldIndex(n))));
+  }
+  return std::make_shared<const Schema>("Projection", std::move(fields), "lakepipe.jobs");
+}
+
+std::string NameTag(std::string_view text) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return fmt::format("{:016x}", h);
+}
+
 WriteOptions TableWriteOptions() {
   WriteOptions w;
   w.parquet.compression = "zstd";
@@ -200,13 +217,6 @@ Status ScanTable(const Lake& lake, const std::string& rel, const SchemaPtr& sche
     }
   }
   return Status::OK();
-}
-
-bool Bookmark::Has(const std::string& relative_path, uint64_t size) const {
-  for (const auto& [p, s] : files) {
-    if (p == relative_path && s == size) return true;
-  }
-  return false;
 }
 
 std::string BookmarkPath(const std::string& table, const std::string& job) {

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/column.h"
@@ -73,6 +74,14 @@ void ReuseFreedMemory();
 Field TableField(std::string name, Type type, LogicalType logical = LogicalType::kNone,
                  bool nullable = false);
 
+// The columns `names` of `schema` (a table's), as a projection to read.
+SchemaPtr ProjectColumns(const Schema& schema, const std::vector<std::string>& names);
+
+// A file-name tag that depends only on `text` (FNV-1a, 16 hex digits):
+// jobs name their outputs after their inputs, so a rerun after a crash
+// writes the same names.
+std::string NameTag(std::string_view text);
+
 // The Parquet options of the tables the jobs write (zstd level 1).
 WriteOptions TableWriteOptions();
 
@@ -95,8 +104,6 @@ struct Bookmark {
   std::vector<std::pair<std::string, uint64_t>> files;
   std::optional<int32_t> as_of;
   uint64_t runs = 0;
-
-  bool Has(const std::string& relative_path, uint64_t size) const;
 };
 
 std::string BookmarkPath(const std::string& table, const std::string& job);
