@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { LAKEPIPE, ROOT, duck, lakepipeWith, tempDir } from './lib.mjs';
@@ -258,6 +258,8 @@ test('kills at random points: a rerun ends with the tables of an uninterrupted r
   wave(lake, 52, 100000, 'user_activity');
   const reference = join(dir, 'reference');
   cpSync(lake, reference, { recursive: true });
+  const pristine = join(dir, 'pristine');  // raw files only
+  cpSync(lake, pristine, { recursive: true });
   const took = {};
   for (const table of ['users', 'user_activity']) {
     const start = Date.now();
@@ -271,15 +273,21 @@ test('kills at random points: a rerun ends with the tables of an uninterrupted r
   const kills = [];
   for (const table of ['users', 'user_activity']) {
     for (let i = 0; i < 8; i++) {
-      // Within the time an uninterrupted run takes: most runs are killed.
-      const delay = 20 + Math.floor(Math.random() * took[table] * 0.9);
+      // Well within the time an uninterrupted run takes: most runs are killed.
+      const delay = 20 + Math.floor(Math.random() * took[table] * 0.6);
       const child = spawn(LAKEPIPE, ['transform', '--lake', lake, '--table', table, '--job', 'all', '--as-of', AS_OF,
         '--max-buffer-bytes', '1MiB'], { stdio: 'ignore' });
       const timer = setTimeout(() => child.kill('SIGKILL'), delay);
       const [code, signal] = await new Promise((resolve) => child.once('exit', (c, sig) => resolve([c, sig])));
       clearTimeout(timer);
       kills.push(`${table} ${delay}ms ${signal ?? `exit ${code}`}`);
-      if (signal === null) assert.equal(code, 0, `${table}: a run that was not killed failed`);
+      if (signal === null) {
+        assert.equal(code, 0, `${table}: a run that was not killed failed`);
+        // It finished: start over from the raw files, so that the next runs
+        // have work to be killed in.
+        rmSync(lake, { recursive: true, force: true });
+        cpSync(pristine, lake, { recursive: true });
+      }
     }
     transform(lake, '--table', table, '--job', 'all', '--max-buffer-bytes', '1MiB');
   }
