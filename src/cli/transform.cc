@@ -73,9 +73,12 @@ void PrintSummary(const jobs::JobStats& s) {
                FormatCount(s.files_written), FormatBytes(s.bytes_written), FormatDate(s.as_of),
                FormatSeconds(s.seconds));
   } else {
-    fmt::print(stderr, "{}: {} {}: {} clean rows read, {} metrics written ({} rows, {}) in {}\n",
-               cmd, s.table, s.job, FormatCount(s.records_in), FormatCount(s.partitions_written),
-               FormatCount(s.rows_written), FormatBytes(s.bytes_written), FormatSeconds(s.seconds));
+    fmt::print(stderr,
+               "{}: {} {}: {} clean rows read from {} changed files, {} metric files written "
+               "({} rows, {}) in {}\n",
+               cmd, s.table, s.job, FormatCount(s.records_in), FormatCount(s.new_files),
+               FormatCount(s.partitions_written), FormatCount(s.rows_written),
+               FormatBytes(s.bytes_written), FormatSeconds(s.seconds));
   }
 }
 
@@ -145,14 +148,15 @@ int RunTransform(int argc, char** argv) {
       "<lake>/<table>/clean/parquet/ (zstd, Hive-partitioned); rejected rows go to "
       "<lake>/<table>/rejected/parquet/ with the rule, the reason, the source file and the "
       "record.\n\nanalytics (gender distribution, top email domains, age groups), demographics "
-      "(users by country, by country and state) and timeseries (registrations per day with a "
+      "(users by country, by country and state) and timeseries (daily and hourly counts with a "
       "moving average and z-score anomalies) read the clean table and write "
-      "<lake>/<table>/<job>/parquet/<metric>/; all runs clean and then the three.",
+      "<lake>/<table>/<job>/parquet/<metric>/, reading only the clean partitions that changed "
+      "since their bookmark; all runs clean and then the three.",
       "lakepipe transform");
   TransformFlags f;
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix")
       ->required();
-  app.add_option("--table", f.table, "Table: users")->capture_default_str();
+  app.add_option("--table", f.table, "Table: users or user_activity")->capture_default_str();
   app.add_option("--job", f.job, "Job: clean, analytics, demographics, timeseries or all")
       ->capture_default_str();
   app.add_option("--max-buffer-bytes", f.max_buffer_bytes,

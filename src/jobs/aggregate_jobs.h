@@ -1,20 +1,32 @@
-// The aggregate jobs, computed from a table's clean table, one Parquet file
-// per metric under <lake>/<table>/<job>/parquet/<metric>/:
+// The aggregate jobs, computed from a table's clean table, under
+// <lake>/<table>/<job>/parquet/<metric>/:
 //
 //   users          analytics: gender_distribution, email_domains (top N),
 //                  age_groups; demographics: users_by_country,
 //                  users_by_country_state; timeseries: registrations_daily
+//                  (by registration_year=)
 //   user_activity  analytics: events_by_type_daily, events_by_type_hourly,
-//                  users_sessions_daily, funnel_daily, revenue_daily,
-//                  revenue_by_product; demographics: events_by_country,
-//                  users_by_country; timeseries: events_hourly,
-//                  events_daily (per event type)
+//                  users_sessions_daily, funnel_daily, revenue_daily (each
+//                  by event_date=), revenue_by_product; demographics:
+//                  events_by_country, users_by_country; timeseries:
+//                  events_hourly, events_daily (per event type, by
+//                  event_date=)
 //
-// Each metric is one Parquet file (zstd) replaced atomically. A job's
-// bookmark lists the clean table's files it was computed from: when they
-// have not changed, the job changes nothing. The clean table is read with
-// only the columns a job needs, and the groups are small (genders, domains,
-// countries, days), so memory does not grow with the number of rows.
+// Metrics over the whole table are one Parquet file (zstd); the others are
+// Hive-partitioned, one file per partition, the partition column only in
+// the path. Files are replaced atomically and the bookmark moves last.
+//
+// Incremental by unit, a top-level partition of the clean table
+// (registration_year=, event_date=): a job keeps for each unit a partial
+// aggregate (counts and sums by group: genders, domains, days, products,
+// a country's users) in <lake>/_lakepipe/state/<table>/<job>/<unit>.parquet.
+// A run reads the clean files only of the units that changed since its
+// bookmark, sums every unit's partial, and writes the metrics over the
+// whole table, the partitions of the days that changed (per-day metrics)
+// and the partitions from the first changed one on (time series, whose
+// moving averages and z-scores look back). Nothing changed: nothing
+// written. A full refresh, a first run and changed options rewrite every
+// partition. Memory grows with the groups, not the rows.
 //
 // A time series has a row per step (day or hour) from the first to the
 // last (steps without any count 0): the moving average over the last
@@ -44,7 +56,8 @@ struct AggregateOptions {
   double zscore_threshold = 3.0;
 };
 
-// records_in: clean rows read; partitions_written: metrics written.
+// records_in: clean rows read; new_files: clean files read;
+// partitions_written: metric files written.
 Result<JobStats> RunAggregateJob(const AggregateOptions& options);
 
 }  // namespace lakepipe::jobs

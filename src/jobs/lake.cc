@@ -202,14 +202,24 @@ Result<uint64_t> WriteTableFile(const Lake& lake, const std::string& path, const
 
 Status ScanTable(const Lake& lake, const std::string& rel, const SchemaPtr& schema,
                  const std::function<Status(const RecordBatch&)>& fn) {
-  const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> files, lake.ListData(rel));
+  std::vector<std::string> paths;
   for (const ObjectInfo& f : files) {
-    if (f.path.size() < 8 || f.path.compare(f.path.size() - 8, 8, ".parquet") != 0) continue;
+    if (f.path.size() >= 8 && f.path.compare(f.path.size() - 8, 8, ".parquet") == 0) {
+      paths.push_back(f.path);
+    }
+  }
+  return ScanFiles(lake, paths, schema, fn);
+}
+
+Status ScanFiles(const Lake& lake, const std::vector<std::string>& paths, const SchemaPtr& schema,
+                 const std::function<Status(const RecordBatch&)>& fn) {
+  const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
+  for (const std::string& path : paths) {
     ReadOptions ro;
     ro.schema = schema;
     LP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
-                        OpenReader(lake.Uri(f.path), *parquet, ro));
+                        OpenReader(lake.Uri(path), *parquet, ro));
     RecordBatch batch(reader->schema());
     for (bool more = true; more;) {
       LP_ASSIGN_OR_RETURN(more, reader->ReadBatch(&batch));
@@ -243,6 +253,7 @@ Result<Bookmark> LoadBookmark(const Lake& lake, const std::string& table, const 
       LP_ASSIGN_OR_RETURN(b.as_of, ParseDate(j.at("as_of").get<std::string>()));
     }
     b.runs = j.value("runs", uint64_t{0});
+    b.params = j.value("params", std::string());
   } catch (const nlohmann::json::exception& e) {
     return CorruptionError("{}: not a bookmark ({}); delete it or run with --full-refresh",
                            lake.Uri(path), e.what());
@@ -258,6 +269,7 @@ Status SaveBookmark(const Lake& lake, const std::string& table, const std::strin
   j["job"] = job;
   if (b.as_of) j["as_of"] = FormatDate(*b.as_of);
   j["runs"] = b.runs;
+  if (!b.params.empty()) j["params"] = b.params;
   j["files"] = nlohmann::ordered_json::array();
   for (const auto& [p, s] : b.files) j["files"].push_back({{"path", p}, {"size", s}});
   const std::string path = lake.Path(BookmarkPath(table, job));

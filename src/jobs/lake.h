@@ -97,12 +97,17 @@ Result<uint64_t> WriteTableFile(const Lake& lake, const std::string& path, const
 // names skipped), read as `schema`: a projection by column name.
 Status ScanTable(const Lake& lake, const std::string& rel, const SchemaPtr& schema,
                  const std::function<Status(const RecordBatch&)>& fn);
+// The same over the Parquet files at the store paths `paths`.
+Status ScanFiles(const Lake& lake, const std::vector<std::string>& paths, const SchemaPtr& schema,
+                 const std::function<Status(const RecordBatch&)>& fn);
 
 // What a job has processed: raw files (paths relative to the lake, with
-// their sizes) and the as-of date it computes ages and tenures at.
+// their sizes), the as-of date it computes ages and tenures at, and the
+// options its outputs depend on.
 struct Bookmark {
   std::vector<std::pair<std::string, uint64_t>> files;
   std::optional<int32_t> as_of;
+  std::string params;
   uint64_t runs = 0;
 };
 

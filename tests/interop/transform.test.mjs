@@ -151,7 +151,7 @@ test('clean users: equal to DuckDB over the raw files, rejected rows with their 
   assert.equal(jobs[0].new_files, 0);
   for (const j of jobs.slice(1)) assert.equal(j.records_in, 10005);
   await checkMetrics(t, lake, 'users');
-  const [{ n: anomalies }] = await duck(`SELECT count(*) FILTER (WHERE anomaly) AS n FROM read_parquet('${lake}/users/timeseries/parquet/registrations_daily/*.parquet')`);
+  const [{ n: anomalies }] = await duck(`SELECT count(*) FILTER (WHERE anomaly) AS n FROM read_parquet('${lake}/users/timeseries/parquet/registrations_daily/**/*.parquet', hive_partitioning = true)`);
   t.diagnostic(`${anomalies} anomalous registration days`);
   const again = transform(lake, '--job', 'all');
   for (const j of again) assert.equal(j.new_files, 0, `${j.job} ran again with nothing new`);
@@ -186,7 +186,7 @@ async function checkMetrics(t, lake, table) {
   const clean = table === 'users' ? `(${usersClean(lake, AS_OF)})` : `(${activityClean(lake, AS_OF)})`;
   const metrics = table === 'users' ? usersMetrics(clean) : activityMetrics(clean);
   for (const m of metrics) {
-    await assertSameTable(`${table} ${m.metric}`, m.sql, `SELECT * FROM read_parquet('${lake}/${table}/${m.job}/parquet/${m.metric}/*.parquet')`,
+    await assertSameTable(`${table} ${m.metric}`, m.sql, `SELECT * FROM read_parquet('${lake}/${table}/${m.job}/parquet/${m.metric}/**/*.parquet', hive_partitioning = true)`,
       m.keys, m.exact, m.approx);
   }
   t.diagnostic(`${metrics.length} ${table} metrics agree with DuckDB`);
@@ -244,6 +244,60 @@ test('clean user_activity: equal to DuckDB (session ordinals across hours and wa
   for (const j of jobs.slice(1)) assert.equal(j.records_in, 75002, j.job);
   await checkMetrics(t, lake, 'user_activity');
 
+  // Events of a new day, two days after the data: the aggregate jobs read
+  // only that day's clean rows; the daily metrics write only its partitions;
+  // the series rewrite from the day before the gap on (zero counts for the
+  // gap day). Every other partition stays as it was.
+  const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const t3 = Number(first.t0) + 2 * 86400000;
+  const [d1, d2, d3] = [day(t3 - 2 * 86400000), day(t3 - 86400000), day(t3)];
+  const newDay = [];
+  for (let i = 0; i < 10; i++) {
+    const base = { user_id: first.user_id, session_id: `late-session-${i}`, page_url: 'https://shop.example/', device: 'desktop', country: 'SE' };
+    const sale = { product_id: 'P100002', price: 4.25, quantity: 1 + (i % 3) };
+    newDay.push({ ...base, event_type: 'page_view', product_id: null, price: null, quantity: null });
+    newDay.push({ ...base, event_type: 'page_view', product_id: null, price: null, quantity: null });
+    newDay.push({ ...base, event_type: 'add_to_cart', ...sale });
+    newDay.push({ ...base, event_type: i % 2 ? 'remove_from_cart' : 'purchase', ...sale });
+    newDay.push({ ...base, event_type: 'page_view', product_id: null, price: null, quantity: null });
+  }
+  const newDir = join(lake, 'user_activity', 'raw', 'jsonl', `event_date=${d3}`, 'hour=00');
+  mkdirSync(newDir, { recursive: true });
+  writeFileSync(join(newDir, 'new-day.jsonl'),
+    `${newDay.map((e, i) => JSON.stringify({ event_id: uuid(5000 + i), event_time: t3 + i * 1000, ...e })).join('\n')}\n`);
+  const beforeDay = snapshot(join(lake, 'user_activity'));
+  const [cleanDay, ...aggDay] = transform(lake, '--table', 'user_activity', '--job', 'all');
+  assert.equal(cleanDay.clean, 50);
+  for (const j of aggDay) assert.equal(j.records_in, 50, `${j.job} read only the new day's rows`);
+  const afterDay = snapshot(join(lake, 'user_activity'));
+  const kept = (metricDir) => beforeDay.filter((f) => f.includes(metricDir) && afterDay.includes(f));
+  for (const metric of ['events_by_type_daily', 'events_by_type_hourly', 'users_sessions_daily', 'funnel_daily', 'revenue_daily']) {
+    const files = (list, d) => list.filter((f) => f.includes(`/analytics/parquet/${metric}/event_date=${d}/`));
+    assert.ok(files(beforeDay, d1).length > 0, `${metric} has a partition for ${d1}`);
+    assert.deepEqual(files(afterDay, d1), files(beforeDay, d1), `${metric} ${d1} left as it was`);
+    assert.equal(files(afterDay, d3).length, 1, `${metric} ${d3} written`);
+  }
+  for (const metric of ['events_daily', 'events_hourly']) {
+    const files = (d) => afterDay.filter((f) => f.includes(`/timeseries/parquet/${metric}/event_date=${d}/`));
+    assert.equal(files(d2).length, 1, `${metric}: the gap day ${d2} has its zero counts`);
+    assert.equal(files(d3).length, 1, `${metric}: ${d3} written`);
+  }
+  const [{ n: gap }] = await duck(`SELECT sum(events) AS n FROM read_parquet('${lake}/user_activity/timeseries/parquet/events_daily/**/*.parquet', hive_partitioning = true) WHERE event_date = DATE '${d2}'`);
+  assert.equal(Number(gap), 0);
+  t.diagnostic(`a new day kept ${kept('/parquet/').length} of the earlier output and table files as they were`);
+  await checkMetrics(t, lake, 'user_activity');
+  // The same metrics as a full refresh of every job.
+  const refreshed = join(dir, 'refreshed');
+  cpSync(lake, refreshed, { recursive: true });
+  transform(refreshed, '--table', 'user_activity', '--job', 'all', '--full-refresh');
+  for (const m of activityMetrics('x')) {
+    const at = (root) => `SELECT * FROM read_parquet('${root}/user_activity/${m.job}/parquet/${m.metric}/**/*.parquet', hive_partitioning = true)`;
+    await assertSameTable(`${m.metric}: incremental vs full refresh`, at(refreshed), at(lake), m.keys, m.exact, m.approx);
+  }
+  const nothing = snapshot(join(lake, 'user_activity'));
+  for (const j of transform(lake, '--table', 'user_activity', '--job', 'all')) assert.equal(j.new_files, 0, j.job);
+  assert.deepEqual(snapshot(join(lake, 'user_activity')), nothing, 'a rerun with nothing new changes nothing');
+
   const copy = join(dir, 'full');
   cpSync(lake, copy, { recursive: true });
   transform(copy, '--table', 'user_activity', '--job', 'clean', '--full-refresh');
@@ -300,7 +354,7 @@ test('kills at random points: a rerun ends with the tables of an uninterrupted r
     await assertSameTable(`${table} clean after kills`, view(reference), view(lake), [key], cols, []);
     const metrics = table === 'users' ? usersMetrics('x') : activityMetrics('x');
     for (const m of metrics) {
-      const at = (root) => `SELECT * FROM read_parquet('${root}/${table}/${m.job}/parquet/${m.metric}/*.parquet')`;
+      const at = (root) => `SELECT * FROM read_parquet('${root}/${table}/${m.job}/parquet/${m.metric}/**/*.parquet', hive_partitioning = true)`;
       await assertSameTable(`${table} ${m.metric} after kills`, at(reference), at(lake), m.keys, m.exact, m.approx);
     }
   }
