@@ -342,6 +342,7 @@ struct Archiver::Impl {
     LP_ASSIGN_OR_RETURN(bool decoded, s.context->decoder->Decode(m.value, into, &reason));
     if (decoded) {
       const size_t row = into->num_rows() - 1;
+      if (options.on_record) LP_RETURN_IF_ERROR(options.on_record(*into, row));
       s.context->partitioner->PathFor(*into, row, m.timestamp_ms, &path_scratch);
       if (file == nullptr || path_scratch != file->partition_path) {
         LP_ASSIGN_OR_RETURN(file, FileFor(s, path_scratch, m.offset));
@@ -523,6 +524,7 @@ void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) 
     im.error = committed.status().WithContext("reading committed offsets");
     return;
   }
+  bool lake_down = false;
   for (const kafka::OffsetAndMetadata& c : *committed) {
     auto ctx = im.topics.find(c.tp.topic);
     if (ctx == im.topics.end()) continue;
@@ -554,10 +556,16 @@ void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) 
         return;
       }
     }
-    // Leftovers of a writer that was killed while finishing a segment.
-    auto leftovers = im.lake.store->List(im.StagingDir(*s));
-    if (leftovers.ok()) {
-      for (const ObjectInfo& o : *leftovers) im.lake.store->Delete(o.path).IgnoreError();
+    // Leftovers of a writer that was killed while finishing a segment. When
+    // the lake does not answer, the other partitions are not asked either:
+    // writing will report it.
+    if (!lake_down) {
+      auto leftovers = im.lake.store->List(im.StagingDir(*s));
+      if (leftovers.ok()) {
+        for (const ObjectInfo& o : *leftovers) im.lake.store->Delete(o.path).IgnoreError();
+      } else {
+        lake_down = true;
+      }
     }
     im.states[c.tp] = std::move(s);
   }

@@ -77,6 +77,11 @@ struct ArchiveOptions {
   std::chrono::milliseconds stats_interval{10000};
   // Log lines (stats, data loss, warnings); defaults to stderr.
   std::function<void(const std::string&)> log;
+  // Called with each record decoded for the lake (row `row` of `batch`),
+  // on the consuming thread, before it is buffered: a copy of what is
+  // consumed (lakepipe run writes local files from it). An error stops the
+  // run like a write error.
+  std::function<Status(const RecordBatch& batch, size_t row)> on_record;
 };
 
 struct ArchiveStats {

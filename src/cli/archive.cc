@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archiver.h"
+#include "cli/archive_options.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/signals.h"
@@ -200,6 +201,11 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
 }
 
 }  // namespace
+
+Status BuildArchiveOptions(const config::Config& cfg, archive::ArchiveOptions* options,
+                           std::string* stats_json) {
+  return BuildOptions(cfg, options, stats_json);
+}
 
 int RunArchive(int argc, char** argv) {
   CLI::App app(

@@ -14,13 +14,16 @@ namespace lakepipe::cli {
 namespace {
 
 const Command kCommands[] = {
+    {"run", "the whole pipeline in one command: produce, archive and transform, with a summary",
+     RunRun},
     {"convert", "convert a file between Parquet, Avro, JSON Lines, JSON and CSV", RunConvert},
     {"inspect", "show a file's schema, row count, layout and first rows", RunInspect},
     {"produce", "produce records from a source (generators, randomuser.me, files) onto Kafka",
      RunProduce},
     {"archive", "archive Kafka topics into a Hive-partitioned lake, exactly once", RunArchive},
-    {"transform", "run jobs over the lake incrementally (clean: validate, cleanse, de-duplicate)",
+    {"transform", "run jobs over the lake incrementally: clean, analytics, demographics, timeseries",
      RunTransform},
+    {"sql", "print warehouse SQL for the lake's tables (snowflake, duckdb, athena, spark)", RunSql},
     {"check", "validate the configuration and probe Kafka, the schema registry and the lake",
      RunCheck},
     {"broker", "run an in-memory Kafka broker for development and tests", RunBroker},

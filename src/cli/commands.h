@@ -31,6 +31,8 @@ int RunProduce(int argc, char** argv);
 int RunArchive(int argc, char** argv);
 int RunCheck(int argc, char** argv);
 int RunTransform(int argc, char** argv);
+int RunRun(int argc, char** argv);
+int RunSql(int argc, char** argv);
 
 // Parses the subcommand name and dispatches.
 int Main(int argc, char** argv);

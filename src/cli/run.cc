@@ -1,0 +1,650 @@
+// lakepipe run: the whole pipeline in one process. Produce records from a
+// source onto Kafka (the in-process dev broker unless the config names
+// brokers) while archiving them into the lake, with local copies of what
+// was consumed; then the transform jobs over the table.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "archive/archiver.h"
+#include "cli/archive_options.h"
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "cli/signals.h"
+#include "config/config.h"
+#include "config/sections.h"
+#include "core/time_util.h"
+#include "core/units.h"
+#include "jobs/aggregate_jobs.h"
+#include "jobs/clean_job.h"
+#include "kafka/dev_broker.h"
+#include "kafka/producer.h"
+#include "pipeline/local_outputs.h"
+#include "pipeline/produce.h"
+#include "pipeline/record_encoder.h"
+#include "registry/schema_registry.h"
+#include "sources/source.h"
+#include "storage/object_store.h"
+#include "warehouse/catalog.h"
+
+namespace lakepipe::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct RunFlags {
+  std::string config_path, source = "users", duration, lake, output = "out", settle = "5s", as_of,
+                           stats_json;
+  uint64_t count = 0;
+  double rate = 0;
+  int64_t seed = -1;
+  int partitions = 16;
+  bool sequential = false;
+  bool replace = false;
+  S3Flags s3;
+};
+
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string PerSecond(uint64_t n, double seconds) {
+  return seconds > 0 ? FormatCount(static_cast<uint64_t>(static_cast<double>(n) / seconds)) + "/s"
+                     : "-";
+}
+
+// Progress on stderr: on a terminal one line redrawn in place; otherwise a
+// plain line every few seconds. Log lines from any thread go above it.
+class Progress {
+ public:
+  Progress() : tty_(isatty(fileno(stderr)) != 0) {}
+  bool tty() const { return tty_; }
+  std::chrono::milliseconds interval() const {
+    return tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(2000);
+  }
+  void Show(const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (tty_) {
+      fmt::print(stderr, "\r\033[K{}", line);
+      shown_ = line;
+    } else {
+      fmt::print(stderr, "{}\n", line);
+    }
+    std::fflush(stderr);
+  }
+  void Log(const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (tty_ && !shown_.empty()) {
+      fmt::print(stderr, "\r\033[K{}\n{}", line, shown_);
+    } else {
+      fmt::print(stderr, "{}\n", line);
+    }
+    std::fflush(stderr);
+  }
+  // Ends the phase's line: it stays, as the phase's last state.
+  void End(const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fmt::print(stderr, "{}{}\n", tty_ ? "\r\033[K" : "", line);
+    shown_.clear();
+    std::fflush(stderr);
+  }
+
+ private:
+  const bool tty_;
+  std::mutex mu_;
+  std::string shown_;
+};
+
+struct PhaseTime {
+  std::string name;
+  uint64_t records = 0;
+  double seconds = 0;
+};
+
+// What the producing thread shares.
+struct ProduceState {
+  std::atomic<uint64_t> produced{0}, delivered{0}, failed{0}, rejected{0};
+  std::atomic<bool> done{false};
+  Result<ProduceSummary> result = InternalError("not run");
+  Clock::time_point start = Clock::now(), end;
+};
+
+struct ArchiveState {
+  std::atomic<bool> done{false};
+  Result<archive::ArchiveStats> result = InternalError("not run");
+  Clock::time_point start = Clock::now(), end;
+};
+
+std::string TableOf(const std::string& source) {
+  return source == "activity" ? "user_activity" : "users";
+}
+
+// Deletes what an earlier dev-broker run left of `table` in `lake` (raw,
+// curated and rejected zones, bookmarks, job state) when `allowed`;
+// kFailedPrecondition naming --replace otherwise.
+Status ReplaceTable(const std::string& uri, const std::string& table, bool allowed,
+                    Progress& progress) {
+  LP_ASSIGN_OR_RETURN(jobs::Lake lake, jobs::Lake::Open(uri));
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, lake.ListData(table));
+  if (existing.empty()) return Status::OK();
+  if (!allowed) {
+    return FailedPreconditionError(
+        "{}/{} already holds {} files from an earlier run; the dev broker's offsets start at 0 "
+        "again, so its files would be overwritten: give --replace to delete the table first, "
+        "or another --lake",
+        lake.uri(), table, existing.size());
+  }
+  progress.Log(fmt::format("lakepipe run: replacing {}/{} ({} files of an earlier run)", lake.uri(),
+                           table, existing.size()));
+  for (const std::string& rel :
+       {table, "_lakepipe/bookmarks/" + table, "_lakepipe/state/" + table}) {
+    LP_RETURN_IF_ERROR(lake.DeleteAll(rel));
+  }
+  return Status::OK();
+}
+
+int Run(const CLI::App& app, const RunFlags& f) {
+  const std::string cmd = "lakepipe run";
+  const auto started = Clock::now();
+  if (f.source != "users" && f.source != "activity" && f.source != "randomuser") {
+    return ReportError(
+        cmd, InvalidArgumentError(
+                 "--source '{}' is not a source of run (users, activity, randomuser)", f.source));
+  }
+  auto loaded = config::Config::Load(f.config_path, config::AllSections());
+  if (!loaded.ok()) return ReportError(cmd, loaded.status());
+  config::Config& cfg = *loaded;
+  if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
+  if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
+
+  std::chrono::milliseconds duration{0}, settle{0};
+  if (!f.duration.empty()) {
+    auto d = config::ParseDuration(f.duration);
+    if (!d.ok()) return ReportError(cmd, d.status().WithContext("--duration"));
+    duration = *d;
+  }
+  {
+    auto d = config::ParseDuration(f.settle);
+    if (!d.ok()) return ReportError(cmd, d.status().WithContext("--settle"));
+    settle = *d;
+  }
+  if (app.count("--count") > 0 && duration.count() > 0) {
+    return ReportError(cmd, InvalidArgumentError("give --count or --duration, not both"));
+  }
+  const uint64_t count = duration.count() > 0 ? 0 : (app.count("--count") > 0 ? f.count : 100000);
+  if (duration.count() == 0 && count == 0) {
+    return ReportError(cmd, InvalidArgumentError("--count 0 produces nothing: give a count > 0"));
+  }
+  std::optional<int32_t> as_of;
+  if (!f.as_of.empty()) {
+    auto d = ParseDate(f.as_of);
+    if (!d.ok()) {
+      return ReportError(cmd, InvalidArgumentError("--as-of '{}' is not a date: write it as "
+                                                   "YYYY-MM-DD",
+                                                   f.as_of));
+    }
+    as_of = *d;
+  }
+
+  // Where things go: flags, then the config file, then the defaults.
+  const std::string table =
+      cfg.HasValue("archive", "table") && !cfg.GetString("archive", "table")->empty()
+          ? *cfg.GetString("archive", "table")
+          : TableOf(f.source);
+  std::string topic = cfg.HasValue("produce", "topic") ? *cfg.GetString("produce", "topic") : "";
+  if (topic.empty()) topic = table;
+  std::string lake = f.lake;
+  if (lake.empty() && cfg.HasValue("archive", "lake")) lake = *cfg.GetString("archive", "lake");
+  const bool default_lake = lake.empty();
+  if (default_lake) lake = "out/lake";
+  if (Status st = cfg.SetFlag("archive", "lake", lake); !st.ok()) return ReportError(cmd, st);
+  if (Status st = cfg.SetFlag("archive", "topics", topic); !st.ok()) return ReportError(cmd, st);
+  if (Status st = cfg.SetFlag("archive", "table", table); !st.ok()) return ReportError(cmd, st);
+  if (!cfg.HasValue("archive", "group") || cfg.GetString("archive", "group")->empty()) {
+    if (Status st = cfg.SetFlag("archive", "group", "lakepipe-run"); !st.ok()) {
+      return ReportError(cmd, st);
+    }
+  }
+  auto format_name = cfg.GetString("produce", "format");
+  if (!format_name.ok()) return ReportError(cmd, format_name.status());
+  auto payload = ParsePayloadFormat(*format_name);
+  if (!payload.ok()) return ReportError(cmd, payload.status());
+  if (Status st = cfg.SetFlag("archive", "input_format", *format_name); !st.ok()) {
+    return ReportError(cmd, st);
+  }
+
+  Progress progress;
+  // Kafka: the configured brokers, else the dev broker in this process.
+  std::string brokers;
+  for (const auto& [k, v] : cfg.Passthrough("kafka")) {
+    if (k == "bootstrap.servers") brokers = v;
+  }
+  std::unique_ptr<kafka::DevBroker> dev_broker;
+  if (brokers.empty()) {
+    kafka::DevBrokerOptions bo;
+    bo.partitions = f.partitions;
+    bo.topics = {topic};
+    auto started_broker = kafka::DevBroker::Start(bo);
+    if (!started_broker.ok()) return ReportError(cmd, started_broker.status());
+    dev_broker = std::move(started_broker).value();
+    brokers = dev_broker->bootstrap();
+    if (Status st = cfg.SetFlag("kafka", "bootstrap.servers", brokers); !st.ok()) {
+      return ReportError(cmd, st);
+    }
+    progress.Log(fmt::format("{}: dev broker in this process at {} (topic '{}', {} partitions; {})",
+                             cmd, brokers, topic, f.partitions, kafka::kDevBrokerRetention));
+    // A new dev broker starts its offsets at 0 again, so the archive would
+    // write over the files of an earlier run: the table starts afresh.
+    if (Status st = ReplaceTable(lake, table, default_lake || f.replace, progress); !st.ok()) {
+      if (st.code() == StatusCode::kFailedPrecondition) return ReportError(cmd, st);
+      // The lake may be down: go on, the local copies keep what is consumed.
+      progress.Log(fmt::format("{}: warning: cannot look at the lake: {}", cmd, st.ToString()));
+    }
+  } else {
+    progress.Log(fmt::format("{}: Kafka at {}, topic '{}'", cmd, brokers, topic));
+  }
+
+  // The source and what its records are written as.
+  SourceOptions so;
+  if (f.seed >= 0) {
+    so.seed = static_cast<uint64_t>(f.seed);
+  } else if (cfg.HasValue("source", "seed")) {
+    auto seed = cfg.GetInt("source", "seed");
+    if (!seed.ok()) return ReportError(cmd, seed.status());
+    so.seed = static_cast<uint64_t>(*seed);
+  }
+  if (auto url = cfg.GetString("source", "url"); url.ok()) so.url = *url;
+  auto source = OpenSource(f.source, so);
+  if (!source.ok()) return ReportError(cmd, source.status());
+  const SchemaPtr table_schema =
+      table == "user_activity" ? UserActivitySchemaPtr() : UserSchemaPtr();
+  auto projector = BatchProjector::Make((*source)->schema(), table_schema);
+  if (!projector.ok()) return ReportError(cmd, projector.status());
+  std::optional<int32_t> schema_id;
+  auto registry_url = cfg.GetString("schema_registry", "url");
+  if (!registry_url.ok()) return ReportError(cmd, registry_url.status());
+  archive::ArchiveOptions ao;
+  std::string unused_stats_json;
+  if (Status st = BuildArchiveOptions(cfg, &ao, &unused_stats_json); !st.ok()) {
+    return ReportError(cmd, st);
+  }
+  if (!registry_url->empty() && *payload == PayloadFormat::kAvro) {
+    registry::SchemaRegistryClient client(*ao.decoder.registry);
+    auto id = client.Register(topic + "-value", table_schema->avro_json());
+    if (!id.ok()) return ReportError(cmd, id.status());
+    schema_id = *id;
+  }
+  if (!ao.decoder.schema) ao.decoder.schema = table_schema;
+  auto encoder = RecordEncoder::Make(*payload, *table_schema, schema_id);
+  if (!encoder.ok()) return ReportError(cmd, encoder.status());
+  std::optional<KeyExtractor> key;
+  if (const std::string k = (*source)->default_key_field(); !k.empty()) {
+    auto made = KeyExtractor::Make(*table_schema, k);
+    if (!made.ok()) return ReportError(cmd, made.status());
+    key.emplace(std::move(made).value());
+  }
+  kafka::ProducerOptions po;
+  po.brokers = brokers;
+  po.settings = cfg.Passthrough("kafka");
+  auto producer = kafka::Producer::Make(po);
+  if (!producer.ok()) return ReportError(cmd, producer.status());
+
+  // Local copies of every record the archive consumes.
+  const std::string stem = table + "_data";
+  auto local = LocalOutputs::Open(f.output, stem, ao.decoder.schema);
+  if (!local.ok()) return ReportError(cmd, local.status().WithContext("--output"));
+  LocalOutputs* outputs = local->get();
+  ao.on_record = [outputs](const RecordBatch& b, size_t row) { return outputs->Add(b, row); };
+  ao.log = [&progress](const std::string& line) { progress.Log(line); };
+  ao.rotate_interval = std::min(ao.rotate_interval, std::chrono::milliseconds(10000));
+  auto archiver = archive::Archiver::Make(ao);
+  if (!archiver.ok()) return ReportError(cmd, archiver.status());
+
+  const std::atomic<bool>& interrupted = StopRequested();
+  std::atomic<bool> stop_produce{false}, stop_archive{false};
+  ProduceState ps;
+  ArchiveState as;
+  ProduceOptions popt;
+  popt.topic = topic;
+  popt.count = count;
+  popt.duration = duration;
+  popt.rate = f.rate;
+  popt.progress_interval = std::chrono::milliseconds(100);
+  popt.on_progress = [&ps](const ProduceProgress& p) {
+    ps.produced = p.produced;
+    ps.delivered = p.delivered;
+    ps.failed = p.failed;
+    ps.rejected = p.rejected;
+  };
+  auto produce = [&] {
+    ps.result = RunProduce(**source, &*projector, *encoder, key, **producer, popt, stop_produce);
+    if (ps.result.ok()) {
+      ps.produced = ps.result->progress.produced;
+      ps.delivered = ps.result->progress.delivered;
+      ps.failed = ps.result->progress.failed;
+      ps.rejected = ps.result->progress.rejected;
+    }
+    ps.end = Clock::now();
+    ps.done = true;
+  };
+  auto consume = [&] {
+    as.result = (*archiver)->Run(stop_archive);
+    as.end = Clock::now();
+    as.done = true;
+  };
+  auto remaining = [&](uint64_t done, double elapsed) -> std::string {
+    if (duration.count() > 0) {
+      const double left = std::max(0.0, static_cast<double>(duration.count()) / 1000 - elapsed);
+      return FormatSeconds(left);
+    }
+    if (done == 0 || elapsed <= 0) return "-";
+    const double rate = static_cast<double>(done) / elapsed;
+    return FormatSeconds(static_cast<double>(count > done ? count - done : 0) / rate);
+  };
+  auto target = [&] { return count > 0 ? "/" + FormatCount(count) : std::string(); };
+  auto lag_of = [&](const archive::ArchiveStats& s) {
+    // The broker's figure once partitions are assigned; what was delivered
+    // and not consumed yet before that.
+    const uint64_t d = ps.delivered;
+    return std::max<uint64_t>(s.lag > 0 ? static_cast<uint64_t>(s.lag) : 0,
+                              d > s.consumed ? d - s.consumed : 0);
+  };
+  // Everything delivered was consumed (or lost to retention, which the
+  // archive reports).
+  auto caught_up = [&] {
+    const archive::ArchiveStats s = (*archiver)->Snapshot();
+    return ps.done && s.consumed + s.data_loss_records >= ps.delivered;
+  };
+  // Watches the running phase: progress, and the stop conditions.
+  auto watch = [&](const std::string& phase, const std::function<bool()>& finished,
+                   const std::function<std::string()>& line) {
+    auto next = Clock::now();
+    while (!finished()) {
+      if (interrupted) {
+        stop_produce = true;
+        stop_archive = true;
+      }
+      if (Clock::now() >= next) {
+        progress.Show(fmt::format("{} {:<8} {}", cmd, phase, line()));
+        next = Clock::now() + progress.interval();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    progress.End(fmt::format("{} {:<8} {}", cmd, phase, line()));
+  };
+  auto archive_line = [&] {
+    const archive::ArchiveStats s = (*archiver)->Snapshot();
+    const double t = Since(as.start);
+    return fmt::format("archived {} of {} consumed ({}), lag {}, {} files, {} elapsed",
+                       FormatCount(s.archived), FormatCount(s.consumed), PerSecond(s.consumed, t),
+                       FormatCount(lag_of(s)), FormatCount(s.files_written), FormatSeconds(t));
+  };
+
+  std::vector<PhaseTime> phases;
+  if (!f.sequential) {
+    ps.start = as.start = Clock::now();
+    std::thread consumer(consume);
+    std::thread producer_thread(produce);
+    watch(
+        "produce+archive",
+        [&] {
+          if (as.done) stop_produce = true;  // the archive failed: stop producing
+          if (!stop_archive && caught_up()) stop_archive = true;
+          if (ps.done && !ps.result.ok()) stop_archive = true;
+          return ps.done && as.done;
+        },
+        [&] {
+          const archive::ArchiveStats s = (*archiver)->Snapshot();
+          const double t = Since(ps.start);
+          return fmt::format("produced {}{} ({}), archived {} ({}), lag {}, {} elapsed, {} left",
+                             FormatCount(ps.produced), target(), PerSecond(ps.produced, t),
+                             FormatCount(s.archived), PerSecond(s.archived, t),
+                             FormatCount(lag_of(s)), FormatSeconds(t), remaining(ps.produced, t));
+        });
+    producer_thread.join();
+    consumer.join();
+  } else {
+    ps.start = Clock::now();
+    std::thread producer_thread(produce);
+    watch(
+        "produce", [&] { return ps.done.load(); },
+        [&] {
+          const double t = Since(ps.start);
+          return fmt::format("produced {}{} ({}), delivered {}, {} elapsed, {} left",
+                             FormatCount(ps.produced), target(), PerSecond(ps.produced, t),
+                             FormatCount(ps.delivered), FormatSeconds(t),
+                             remaining(ps.produced, t));
+        });
+    producer_thread.join();
+    const auto settle_start = Clock::now();
+    watch(
+        "settle", [&] { return interrupted || Clock::now() - settle_start >= settle; },
+        [&] {
+          return fmt::format(
+              "waiting {} before consuming, {} left", FormatSeconds(settle.count() / 1000.0),
+              FormatSeconds(std::max(0.0, settle.count() / 1000.0 - Since(settle_start))));
+        });
+    as.start = Clock::now();
+    std::thread consumer(consume);
+    watch(
+        "archive",
+        [&] {
+          if (!stop_archive && caught_up()) stop_archive = true;
+          return as.done.load();
+        },
+        archive_line);
+    consumer.join();
+  }
+  const double produce_seconds = std::chrono::duration<double>(ps.end - ps.start).count();
+  const double archive_seconds = std::chrono::duration<double>(as.end - as.start).count();
+  const archive::ArchiveStats astats = as.result.ok() ? *as.result : (*archiver)->Snapshot();
+
+  // The local files get what was consumed, whatever happened to the lake.
+  Status local_status = outputs->Finish();
+  int exit_code = kExitOk;
+  std::vector<std::string> failures;
+  if (!ps.result.ok()) failures.push_back("produce: " + ps.result.status().ToString());
+  if (!as.result.ok()) failures.push_back("archive: " + as.result.status().ToString());
+  if (!local_status.ok()) failures.push_back("local outputs: " + local_status.ToString());
+  const ProduceProgress pp = ps.result.ok() ? ps.result->progress : ProduceProgress{};
+  if (ps.result.ok() && (pp.failed > 0 || pp.delivered < pp.produced)) {
+    failures.push_back(
+        fmt::format("produce: {} records not delivered", pp.produced - pp.delivered));
+  }
+  if (as.result.ok() && astats.data_loss_records > 0) {
+    failures.push_back(fmt::format("archive: {} records lost to the broker's retention",
+                                   FormatCount(astats.data_loss_records)));
+  }
+
+  // Transform, when the lake got everything.
+  std::vector<jobs::JobStats> job_stats;
+  double transform_seconds = 0;
+  uint64_t clean_rows = 0, rejected_rows = 0;
+  if (failures.empty() && !interrupted) {
+    const auto t0 = Clock::now();
+    for (const std::string job : {"clean", "analytics", "demographics", "timeseries"}) {
+      progress.Show(fmt::format("{} {:<8} {} ...", cmd, "transform", job));
+      Result<jobs::JobStats> st = InternalError("no job ran");
+      if (job == "clean") {
+        jobs::CleanJobOptions o;
+        o.lake = lake;
+        o.table = table;
+        o.as_of = as_of;
+        st = jobs::RunCleanJob(o);
+      } else {
+        jobs::AggregateOptions o;
+        o.lake = lake;
+        o.table = table;
+        o.job = job;
+        st = jobs::RunAggregateJob(o);
+      }
+      if (!st.ok()) {
+        failures.push_back(fmt::format("transform {}: {}", job, st.status().ToString()));
+        break;
+      }
+      if (job == "clean") {
+        clean_rows = st->clean;
+        rejected_rows = st->rejected;
+      }
+      job_stats.push_back(*st);
+    }
+    transform_seconds = Since(t0);
+    progress.End(fmt::format("{} {:<8} {} jobs in {}", cmd, "transform", job_stats.size(),
+                             FormatSeconds(transform_seconds)));
+  }
+
+  // Summary (stdout).
+  std::string out = "\nlakepipe run: summary\n\n";
+  out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "phase", "records", "throughput", "time");
+  out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "produce", FormatCount(pp.produced),
+                     PerSecond(pp.produced, produce_seconds), FormatSeconds(produce_seconds));
+  out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "archive", FormatCount(astats.consumed),
+                     PerSecond(astats.consumed, archive_seconds), FormatSeconds(archive_seconds));
+  if (!job_stats.empty()) {
+    out += fmt::format(
+        "  {:<16} {:>12} {:>14} {:>10}\n", "transform", FormatCount(job_stats[0].records_in),
+        PerSecond(job_stats[0].records_in, transform_seconds), FormatSeconds(transform_seconds));
+  }
+  out += fmt::format(
+      "\n  produced {} = archived {} + dead-lettered {}{}\n", FormatCount(pp.delivered),
+      FormatCount(astats.archived), FormatCount(astats.dead_lettered),
+      astats.data_loss_records > 0
+          ? fmt::format(" + lost to retention {}", FormatCount(astats.data_loss_records))
+          : "");
+  if (!job_stats.empty()) {
+    out += fmt::format(
+        "  archived {} = clean {} + rejected {}  (source records rejected before "
+        "Kafka: {})\n",
+        FormatCount(job_stats[0].records_in), FormatCount(clean_rows), FormatCount(rejected_rows),
+        FormatCount(pp.rejected));
+  }
+  nlohmann::ordered_json tables_json = nlohmann::ordered_json::array();
+  if (Result<jobs::Lake> l = jobs::Lake::Open(lake); l.ok()) {
+    if (auto tables = warehouse::DiscoverTables(*l); tables.ok()) {
+      std::map<std::pair<std::string, std::string>, std::pair<uint64_t, uint64_t>> zones;
+      for (const warehouse::LakeTable& t : *tables) {
+        auto& z = zones[{t.table, t.zone}];
+        z.first += t.files;
+        z.second += t.bytes;
+      }
+      out += fmt::format("\n  {:<16} {:<14} {:>8} {:>12}\n", "table", "zone", "files", "bytes");
+      for (const auto& [k, z] : zones) {
+        out += fmt::format("  {:<16} {:<14} {:>8} {:>12}\n", k.first, k.second,
+                           FormatCount(z.first), FormatBytes(z.second));
+        tables_json.push_back(
+            {{"table", k.first}, {"zone", k.second}, {"files", z.first}, {"bytes", z.second}});
+      }
+    }
+  }
+  out += fmt::format("\n  lake          {}\n", lake);
+  if (local_status.ok()) {
+    for (const std::string& p : outputs->paths()) out += fmt::format("  local copy    {}\n", p);
+  }
+  out += fmt::format("  query it      lakepipe sql --dialect duckdb --lake {}\n", lake);
+  out += fmt::format("  total         {}\n", FormatSeconds(Since(started)));
+  fmt::print("{}", out);
+  std::fflush(stdout);
+
+  if (!f.stats_json.empty()) {
+    nlohmann::ordered_json j;
+    j["table"] = table;
+    j["topic"] = topic;
+    j["lake"] = lake;
+    j["produced"] = pp.produced;
+    j["delivered"] = pp.delivered;
+    j["source_rejected"] = pp.rejected;
+    j["consumed"] = astats.consumed;
+    j["archived"] = astats.archived;
+    j["dead_lettered"] = astats.dead_lettered;
+    j["data_loss_records"] = astats.data_loss_records;
+    j["lake_files"] = astats.files_written;
+    j["local_records"] = outputs->records();
+    j["local_outputs"] = local_status.ok() ? outputs->paths() : std::vector<std::string>();
+    j["clean"] = clean_rows;
+    j["rejected"] = rejected_rows;
+    j["jobs"] = job_stats.size();
+    j["tables"] = tables_json;
+    j["seconds"] = {{"produce", produce_seconds},
+                    {"archive", archive_seconds},
+                    {"transform", transform_seconds},
+                    {"total", Since(started)}};
+    j["errors"] = failures;
+    if (Status st = WriteWholeFile(f.stats_json, j.dump(2) + "\n"); !st.ok()) {
+      failures.push_back("--stats-json: " + st.ToString());
+    }
+  }
+  for (const std::string& failure : failures) {
+    fmt::print(stderr, "{}: FAILED {}\n", cmd, failure);
+    exit_code = kExitFailure;
+  }
+  if (!failures.empty() && local_status.ok()) {
+    fmt::print(stderr, "{}: the {} records consumed are in {}\n", cmd,
+               FormatCount(outputs->records()), fmt::join(outputs->paths(), ", "));
+  }
+  if (interrupted) {
+    fmt::print(stderr, "{}: interrupted\n", cmd);
+    exit_code = kExitFailure;
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+int RunRun(int argc, char** argv) {
+  CLI::App app(
+      "Run the whole pipeline: produce records from a source onto Kafka while archiving them "
+      "into the lake (exactly once, Parquet, Hive-partitioned), with local copies of every "
+      "consumed record in <output>/<table>_data.json, .csv and .parquet; then transform --job "
+      "all over the table. With no config file Kafka is a dev broker in this process; a "
+      "config file's kafka, schema_registry, s3, produce and archive sections point it at real "
+      "Kafka, a registry and S3.\n\nAt the end: a summary of records per phase (produced = "
+      "archived + dead-lettered; archived = clean + rejected), files and bytes per table and "
+      "zone, and the outputs' paths. Exit status 1 when any phase failed (the local copies "
+      "are written anyway).",
+      "lakepipe run");
+  RunFlags f;
+  app.add_option("--config", f.config_path,
+                 "YAML config file (kafka, schema_registry, s3, "
+                 "source, produce, archive sections)");
+  app.add_option("--source", f.source, "users, activity or randomuser (the randomuser.me API)")
+      ->capture_default_str();
+  app.add_option("--count", f.count, "Records to produce (default 100000)");
+  app.add_option("--duration", f.duration, "Produce for this long instead (e.g. 30s, 2m)");
+  app.add_option("--rate", f.rate, "Records per second (default: as fast as possible)");
+  app.add_option("--seed", f.seed, "Generator seed: the same records on every run");
+  app.add_option("--lake", f.lake,
+                 "Lake root: a path or s3://bucket/prefix (default: archive.lake, else out/lake)");
+  app.add_option("--output", f.output, "Directory of the local copies")->capture_default_str();
+  app.add_flag("--sequential", f.sequential,
+               "The batch flow: produce everything first, wait --settle, then consume it all");
+  app.add_option("--settle", f.settle,
+                 "With --sequential: the wait between producing and "
+                 "consuming")
+      ->capture_default_str();
+  app.add_flag("--replace", f.replace,
+               "With the dev broker and a --lake that has the table: delete the table first "
+               "(done without asking for the default lake, out/lake)");
+  app.add_option("--partitions", f.partitions, "Partitions of the dev broker's topic")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--as-of", f.as_of, "transform: the day ages and tenures are computed at");
+  app.add_option("--stats-json", f.stats_json, "Write the run's counts as JSON here");
+  AddS3Flags(&app, &f.s3);
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
+  return Run(app, f);
+}
+
+}  // namespace lakepipe::cli

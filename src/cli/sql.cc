@@ -1,0 +1,87 @@
+// lakepipe sql: warehouse SQL for the tables of a lake.
+#include <filesystem>
+#include <string>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "jobs/lake.h"
+#include "warehouse/catalog.h"
+#include "warehouse/sql.h"
+
+namespace lakepipe::cli {
+namespace {
+
+struct SqlFlags {
+  std::string dialect, lake, table, location, stage, storage_integration, database = "lakepipe",
+                                                                          config_path;
+  S3Flags s3;
+};
+
+int Sql(const CLI::App& app, const SqlFlags& f) {
+  const std::string cmd = "lakepipe sql";
+  if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) return ReportError(cmd, st);
+  Result<jobs::Lake> lake = jobs::Lake::Open(f.lake);
+  if (!lake.ok()) return ReportError(cmd, lake.status());
+  Result<std::vector<warehouse::LakeTable>> tables = warehouse::DiscoverTables(*lake, f.table);
+  if (!tables.ok()) return ReportError(cmd, tables.status());
+  warehouse::SqlOptions o;
+  o.dialect = f.dialect;
+  o.location = f.location;
+  if (o.location.empty()) {
+    o.location = lake->uri();
+    // A local lake as an absolute path, so that the SQL runs from anywhere.
+    if (o.location.find("://") == std::string::npos || o.location.rfind("file://", 0) == 0) {
+      std::string path = o.location.rfind("file://", 0) == 0 ? o.location.substr(7) : o.location;
+      o.location = std::filesystem::absolute(path).lexically_normal().string();
+    }
+  }
+  if (!f.stage.empty()) {
+    o.stage = f.stage;
+    o.create_stage = false;
+  }
+  o.storage_integration = f.storage_integration;
+  o.database = f.database;
+  Result<std::string> sql = warehouse::GenerateSql(*tables, o);
+  if (!sql.ok()) return ReportError(cmd, sql.status());
+  fmt::print("{}", *sql);
+  fmt::print(stderr, "{}: {} tables of {} ({})\n", cmd, tables->size(), lake->uri(), f.dialect);
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunSql(int argc, char** argv) {
+  CLI::App app(
+      "Print SQL that declares every Parquet table of the lake in a warehouse, with sample "
+      "analytics queries and data-quality checks (row counts, null rates, freshness, the share "
+      "of rejected records). Tables: <table>_<zone> (raw, clean, rejected) and "
+      "<table>_<job>_<metric>; column types follow the files' Parquet schemas, partition "
+      "columns their Hive paths.\n\nsnowflake: a Parquet file format, a stage and external "
+      "tables with partition columns parsed from METADATA$FILENAME.\nduckdb: views over "
+      "read_parquet(..., hive_partitioning = true).\nathena: Glue external tables with "
+      "partition projection.\nspark: CREATE TABLE ... USING parquet, then MSCK REPAIR TABLE.",
+      "lakepipe sql");
+  SqlFlags f;
+  app.add_option("--dialect", f.dialect, "snowflake, duckdb, athena or spark")->required();
+  app.add_option("--lake", f.lake,
+                 "Lake root to read the tables from: a path or s3://bucket/prefix")
+      ->required();
+  app.add_option("--table", f.table, "Only this table's zones and metrics (users, user_activity)");
+  app.add_option("--location", f.location,
+                 "Where the warehouse reads the lake, when not at --lake (e.g. s3://bucket/lake "
+                 "after copying a local lake there)");
+  app.add_option("--stage", f.stage,
+                 "snowflake: an existing stage at the lake's root (default: create lakepipe_lake)");
+  app.add_option("--storage-integration", f.storage_integration,
+                 "snowflake: the storage integration the created stage uses");
+  app.add_option("--database", f.database, "athena: the Glue database")->capture_default_str();
+  app.add_option("--config", f.config_path, "YAML config file (its s3 section is used)");
+  AddS3Flags(&app, &f.s3);
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
+  return Sql(app, f);
+}
+
+}  // namespace lakepipe::cli

@@ -1,0 +1,379 @@
+#include "warehouse/sql.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace lakepipe::warehouse {
+namespace {
+
+enum class Dialect { kSnowflake, kDuckDb, kAthena, kSpark };
+
+std::string ColumnType(Dialect d, Type type, LogicalType logical) {
+  const bool snowflake = d == Dialect::kSnowflake, athena = d == Dialect::kAthena;
+  switch (type) {
+    case Type::kBoolean:
+      return athena ? "boolean" : "BOOLEAN";
+    case Type::kInt:
+      if (logical == LogicalType::kDate) return athena ? "date" : "DATE";
+      return athena ? "int" : snowflake ? "INTEGER" : "INT";
+    case Type::kLong:
+      if (logical == LogicalType::kTimestampMillis || logical == LogicalType::kTimestampMicros) {
+        return athena ? "timestamp" : snowflake ? "TIMESTAMP_NTZ" : "TIMESTAMP";
+      }
+      return athena ? "bigint" : "BIGINT";
+    case Type::kFloat:
+      return athena ? "float" : "FLOAT";
+    case Type::kDouble:
+      return athena ? "double" : "DOUBLE";
+    case Type::kBytes:
+      return athena ? "binary" : snowflake ? "BINARY" : d == Dialect::kDuckDb ? "BLOB" : "BINARY";
+    case Type::kNull:
+    case Type::kString:
+    case Type::kEnum:
+      break;
+  }
+  return athena ? "string" : snowflake ? "VARCHAR" : d == Dialect::kDuckDb ? "VARCHAR" : "STRING";
+}
+
+std::string ColumnType(Dialect d, const PartitionColumn& c) {
+  return ColumnType(d, c.type, c.logical);
+}
+
+const LakeTable* Find(const std::vector<LakeTable>& tables, const std::string& name) {
+  for (const LakeTable& t : tables) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+bool HasColumn(const LakeTable& t, const std::string& column) {
+  for (const Field& f : t.schema->fields()) {
+    if (f.name == column) return true;
+  }
+  for (const PartitionColumn& p : t.partitions) {
+    if (p.name == column) return true;
+  }
+  return false;
+}
+
+// Sample analytics queries over the clean tables, each named after the
+// metric table whose rows it returns, and data-quality checks. `ref` turns
+// a table name into the name queries use.
+std::string SampleQueries(const std::vector<LakeTable>& tables,
+                          const std::function<std::string(const std::string&)>& ref) {
+  std::string out;
+  auto sample = [&](const std::string& metric, const std::string& what, const std::string& sql) {
+    out += fmt::format("-- sample: {} ({})\n{};\n\n", metric, what, sql);
+  };
+  auto share = [](const std::string& column) {
+    return fmt::format(
+        "SELECT {0}, count(*) AS users, CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS "
+        "share",
+        column);
+  };
+  if (const LakeTable* u = Find(tables, "users_clean")) {
+    out +=
+        "-- Sample analytics over the clean tables. Each returns the rows of the metric\n"
+        "-- table it names, which the transform jobs keep up to date.\n\n";
+    const std::string from = ref(u->name);
+    sample("users_analytics_gender_distribution", "users and share by gender",
+           fmt::format("{} FROM {} GROUP BY gender ORDER BY users DESC, gender", share("gender"),
+                       from));
+    sample("users_demographics_users_by_country", "users and share by country",
+           fmt::format("{} FROM {} GROUP BY country ORDER BY users DESC, country", share("country"),
+                       from));
+    sample(
+        "users_analytics_age_groups", "users and share by age group",
+        fmt::format("{} FROM {} GROUP BY age_group ORDER BY age_group", share("age_group"), from));
+  }
+  if (const LakeTable* a = Find(tables, "user_activity_clean")) {
+    if (out.empty()) {
+      out +=
+          "-- Sample analytics over the clean tables. Each returns the rows of the metric\n"
+          "-- table it names, which the transform jobs keep up to date.\n\n";
+    }
+    const std::string from = ref(a->name);
+    sample("user_activity_analytics_events_by_type_daily", "events per type per day",
+           fmt::format("SELECT event_date, event_type, count(*) AS events FROM {} GROUP BY "
+                       "event_date, event_type ORDER BY event_date, event_type",
+                       from));
+    sample("user_activity_analytics_users_sessions_daily", "unique users and sessions per day",
+           fmt::format("SELECT event_date, count(DISTINCT user_id) AS unique_users, "
+                       "count(DISTINCT session_id) AS sessions FROM {} GROUP BY event_date ORDER "
+                       "BY event_date",
+                       from));
+    sample("user_activity_analytics_revenue_daily", "purchases, units and revenue per day",
+           fmt::format("SELECT event_date, count(*) AS purchases, sum(quantity) AS units, "
+                       "sum(revenue) AS revenue FROM {} WHERE event_type = 'purchase' GROUP BY "
+                       "event_date ORDER BY event_date",
+                       from));
+  }
+
+  // Data quality.
+  std::vector<const LakeTable*> counted;
+  for (const LakeTable& t : tables) {
+    if (t.zone == "raw" || t.zone == "clean" || t.zone == "rejected") counted.push_back(&t);
+  }
+  if (!counted.empty()) {
+    out += "-- Data quality: rows per table.\n";
+    for (size_t i = 0; i < counted.size(); ++i) {
+      out += fmt::format("{}SELECT '{}' AS table_name, count(*) AS row_count FROM {}\n",
+                         i == 0 ? "" : "UNION ALL\n", counted[i]->name, ref(counted[i]->name));
+    }
+    out += "ORDER BY table_name;\n\n";
+  }
+  for (const LakeTable& t : tables) {
+    if (t.zone != "clean") continue;
+    std::vector<std::string> rates;
+    for (const Field& f : t.schema->fields()) {
+      if (f.nullable) {
+        rates.push_back(fmt::format(
+            "  avg(CASE WHEN {0} IS NULL THEN 1.0 ELSE 0.0 END) AS {0}_null_rate", f.name));
+      }
+    }
+    if (rates.empty()) continue;
+    out += fmt::format("-- Data quality: null rates of {}'s nullable columns.\n", t.name);
+    out += fmt::format("SELECT count(*) AS row_count,\n{}\nFROM {};\n\n", fmt::join(rates, ",\n"),
+                       ref(t.name));
+  }
+  for (const LakeTable& t : tables) {
+    if (t.zone != "clean") continue;
+    const std::string column = HasColumn(t, "event_time")        ? "event_time"
+                               : HasColumn(t, "registered_date") ? "registered_date"
+                                                                 : "";
+    if (column.empty()) continue;
+    out += fmt::format("-- Data quality: freshness of {} (its newest record).\n", t.name);
+    out += fmt::format("SELECT max({}) AS newest, count(*) AS row_count FROM {};\n\n", column,
+                       ref(t.name));
+  }
+  for (const LakeTable& t : tables) {
+    if (t.zone != "raw" || !HasColumn(t, "event_date")) continue;
+    out += fmt::format("-- Data quality: freshness of {} (the newest day records arrived on).\n",
+                       t.name);
+    out += fmt::format("SELECT max(event_date) AS newest_day, count(*) AS row_count FROM {};\n\n",
+                       ref(t.name));
+  }
+  for (const LakeTable& t : tables) {
+    if (t.zone != "clean") continue;
+    const LakeTable* rejected = Find(tables, t.table + "_rejected");
+    if (rejected == nullptr) continue;
+    out += fmt::format("-- Data quality: the share of {}'s records the clean job rejected.\n",
+                       t.table);
+    out += fmt::format(
+        "SELECT r.n AS rejected, c.n AS clean, CAST(r.n AS DOUBLE) / (r.n + c.n) AS "
+        "rejected_share\nFROM (SELECT count(*) AS n FROM {}) r CROSS JOIN (SELECT count(*) AS n "
+        "FROM {}) c;\n\n",
+        ref(rejected->name), ref(t.name));
+  }
+  return out;
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
+std::string Snowflake(const std::vector<LakeTable>& tables, const SqlOptions& o,
+                      const std::string& location) {
+  std::string out = "-- Snowflake: external tables over the lake at " + location + "\n\n";
+  out += "CREATE FILE FORMAT IF NOT EXISTS lakepipe_parquet TYPE = PARQUET;\n\n";
+  if (o.create_stage) {
+    out += fmt::format("CREATE STAGE IF NOT EXISTS {}\n  URL = '{}/'\n", o.stage, location);
+    if (!o.storage_integration.empty()) {
+      out += fmt::format("  STORAGE_INTEGRATION = {}\n", o.storage_integration);
+    } else {
+      out +=
+          "  -- no --storage-integration: give the bucket's credentials instead\n"
+          "  CREDENTIALS = (AWS_KEY_ID = '<aws key id>' AWS_SECRET_KEY = '<aws secret key>')\n";
+    }
+    out += "  FILE_FORMAT = lakepipe_parquet;\n\n";
+  }
+  for (const LakeTable& t : tables) {
+    std::vector<std::string> columns;
+    for (const PartitionColumn& p : t.partitions) {
+      const std::string part =
+          fmt::format("REGEXP_SUBSTR(METADATA$FILENAME, '{}=([^/]+)', 1, 1, 'e', 1)", p.name);
+      const std::string expr = p.logical == LogicalType::kDate ? fmt::format("TO_DATE({})", part)
+                               : p.type == Type::kInt          ? fmt::format("TO_NUMBER({})", part)
+                                                               : part;
+      columns.push_back(
+          fmt::format("  {} {} AS ({})", p.name, ColumnType(Dialect::kSnowflake, p), expr));
+    }
+    for (const Field& f : t.schema->fields()) {
+      const std::string type = ColumnType(Dialect::kSnowflake, f.type, f.logical);
+      columns.push_back(fmt::format("  {} {} AS (VALUE:\"{}\"::{})", f.name, type, f.name, type));
+    }
+    out += fmt::format("CREATE OR REPLACE EXTERNAL TABLE {} (\n{}\n)\n", t.name,
+                       fmt::join(columns, ",\n"));
+    if (!t.partitions.empty()) {
+      std::vector<std::string> names;
+      for (const PartitionColumn& p : t.partitions) names.push_back(p.name);
+      out += fmt::format("PARTITION BY ({})\n", fmt::join(names, ", "));
+    }
+    out += fmt::format(
+        "LOCATION = @{}/{}/\nFILE_FORMAT = (FORMAT_NAME = 'lakepipe_parquet')\nAUTO_REFRESH = "
+        "FALSE;\n\n",
+        o.stage, t.location);
+  }
+  out +=
+      "-- Refresh: the tables list the files present when they were created. After new\n"
+      "-- archive or transform runs, refresh them (or create them with AUTO_REFRESH = TRUE\n"
+      "-- and send the bucket's S3 event notifications to the queue that\n"
+      "-- SHOW EXTERNAL TABLES lists as notification_channel):\n";
+  for (const LakeTable& t : tables) {
+    out += fmt::format("ALTER EXTERNAL TABLE {} REFRESH;\n", t.name);
+  }
+  out += "\n";
+  out += SampleQueries(tables, [](const std::string& n) { return n; });
+  return out;
+}
+
+std::string DuckDb(const std::vector<LakeTable>& tables, const std::string& location) {
+  std::string out = "-- DuckDB: views over the lake at " + location + "\n\n";
+  if (location.rfind("s3://", 0) == 0) {
+    out +=
+        "INSTALL httpfs;\nLOAD httpfs;\n"
+        "-- Credentials from the environment or ~/.aws; add ENDPOINT and URL_STYLE 'path'\n"
+        "-- for an S3-compatible store.\n"
+        "CREATE OR REPLACE SECRET lakepipe_s3 (TYPE s3, PROVIDER credential_chain);\n\n";
+  }
+  for (const LakeTable& t : tables) {
+    std::string args =
+        t.partitions.empty() ? "hive_partitioning = false" : "hive_partitioning = true";
+    if (!t.partitions.empty()) {
+      std::vector<std::string> types;
+      for (const PartitionColumn& p : t.partitions) {
+        types.push_back(fmt::format("'{}': {}", p.name,
+                                    p.logical == LogicalType::kDate ? "DATE"
+                                    : p.type == Type::kInt          ? "INTEGER"
+                                                                    : "VARCHAR"));
+      }
+      args += fmt::format(", hive_types = {{{}}}", fmt::join(types, ", "));
+    }
+    out += fmt::format(
+        "CREATE OR REPLACE VIEW {} AS\n  SELECT * FROM read_parquet('{}/{}/**/*.parquet', {});\n\n",
+        t.name, location, t.location, args);
+  }
+  out += SampleQueries(tables, [](const std::string& n) { return n; });
+  return out;
+}
+
+std::string Athena(const std::vector<LakeTable>& tables, const SqlOptions& o,
+                   const std::string& location) {
+  std::string out =
+      "-- Athena (Glue catalog): external tables over the lake at " + location +
+      "\n-- Partitions come from partition projection: nothing to load or repair.\n\n";
+  out += fmt::format("CREATE DATABASE IF NOT EXISTS {};\n\n", o.database);
+  for (const LakeTable& t : tables) {
+    std::vector<std::string> columns;
+    for (const Field& f : t.schema->fields()) {
+      columns.push_back(
+          fmt::format("  `{}` {}", f.name, ColumnType(Dialect::kAthena, f.type, f.logical)));
+    }
+    const std::string where = fmt::format("{}/{}/", location, t.location);
+    out += fmt::format("CREATE EXTERNAL TABLE IF NOT EXISTS {}.{} (\n{}\n)\n", o.database, t.name,
+                       fmt::join(columns, ",\n"));
+    std::vector<std::string> props;
+    if (!t.partitions.empty()) {
+      std::vector<std::string> parts;
+      std::string tmpl = Trim(where);
+      props.push_back("  'projection.enabled' = 'true'");
+      for (const PartitionColumn& p : t.partitions) {
+        parts.push_back(fmt::format("`{}` {}", p.name, ColumnType(Dialect::kAthena, p)));
+        tmpl += fmt::format("/{0}=${{{0}}}", p.name);
+        const std::string key = "  'projection." + p.name;
+        if (p.logical == LogicalType::kDate) {
+          props.push_back(key + ".type' = 'date'");
+          props.push_back(key + ".format' = 'yyyy-MM-dd'");
+          props.push_back(fmt::format("{}.range' = '{},NOW'", key, p.values.front()));
+          props.push_back(key + ".interval' = '1'");
+          props.push_back(key + ".interval.unit' = 'DAYS'");
+        } else if (p.type == Type::kInt && p.name == "hour") {
+          props.push_back(key + ".type' = 'integer'");
+          props.push_back(key + ".range' = '0,23'");
+          props.push_back(key + ".digits' = '2'");
+        } else if (p.type == Type::kInt) {
+          std::vector<long> ints;
+          for (const std::string& v : p.values) ints.push_back(std::stol(v));
+          const auto [lo, hi] = std::minmax_element(ints.begin(), ints.end());
+          props.push_back(key + ".type' = 'integer'");
+          props.push_back(fmt::format("{}.range' = '{},{}'", key, *lo, *hi));
+          const size_t width = p.values.front().size();
+          if (width > 1 && p.values.front()[0] == '0') {
+            props.push_back(fmt::format("{}.digits' = '{}'", key, width));
+          }
+        } else {
+          props.push_back(key + ".type' = 'enum'");
+          props.push_back(fmt::format("{}.values' = '{}'", key, fmt::join(p.values, ",")));
+        }
+      }
+      props.push_back(fmt::format("  'storage.location.template' = '{}/'", tmpl));
+      out += fmt::format("PARTITIONED BY ({})\n", fmt::join(parts, ", "));
+    }
+    out += fmt::format("STORED AS PARQUET\nLOCATION '{}'", where);
+    if (!props.empty()) out += fmt::format("\nTBLPROPERTIES (\n{}\n)", fmt::join(props, ",\n"));
+    out += ";\n\n";
+  }
+  out +=
+      "-- Integer partitions are projected over the values in the lake when this was\n"
+      "-- generated (dates up to NOW): regenerate when new years or values appear.\n\n";
+  out += SampleQueries(tables, [&](const std::string& n) { return o.database + "." + n; });
+  return out;
+}
+
+std::string Spark(const std::vector<LakeTable>& tables, const std::string& location) {
+  std::string out = "-- Spark SQL: tables over the lake at " + location + "\n\n";
+  for (const LakeTable& t : tables) {
+    std::vector<std::string> columns;
+    for (const Field& f : t.schema->fields()) {
+      columns.push_back(
+          fmt::format("  `{}` {}", f.name, ColumnType(Dialect::kSpark, f.type, f.logical)));
+    }
+    std::vector<std::string> names;
+    for (const PartitionColumn& p : t.partitions) {
+      columns.push_back(fmt::format("  `{}` {}", p.name, ColumnType(Dialect::kSpark, p)));
+      names.push_back(fmt::format("`{}`", p.name));
+    }
+    out += fmt::format("CREATE TABLE IF NOT EXISTS {} (\n{}\n)\nUSING parquet\n", t.name,
+                       fmt::join(columns, ",\n"));
+    if (!names.empty()) out += fmt::format("PARTITIONED BY ({})\n", fmt::join(names, ", "));
+    out += fmt::format("LOCATION '{}/{}';\n", location, t.location);
+    if (!names.empty()) out += fmt::format("MSCK REPAIR TABLE {};\n", t.name);
+    out += "\n";
+  }
+  out +=
+      "-- New partitions written later: MSCK REPAIR TABLE <table> (or ALTER TABLE <table>\n"
+      "-- RECOVER PARTITIONS); REFRESH TABLE <table> for new files in known partitions.\n\n";
+  out += SampleQueries(tables, [](const std::string& n) { return n; });
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& Dialects() {
+  static const std::vector<std::string> kDialects = {"snowflake", "duckdb", "athena", "spark"};
+  return kDialects;
+}
+
+Result<std::string> GenerateSql(const std::vector<LakeTable>& tables, const SqlOptions& o) {
+  const std::string location = Trim(o.location);
+  const bool s3 = location.rfind("s3://", 0) == 0;
+  if (o.dialect == "snowflake" || o.dialect == "athena") {
+    if (!s3) {
+      return InvalidArgumentError(
+          "{} reads external tables from S3, not '{}': copy the lake to a bucket (aws s3 sync) "
+          "and give --location s3://bucket/prefix",
+          o.dialect, location);
+    }
+    return o.dialect == "snowflake" ? Snowflake(tables, o, location) : Athena(tables, o, location);
+  }
+  if (o.dialect == "duckdb") return DuckDb(tables, location);
+  if (o.dialect == "spark") return Spark(tables, location);
+  return InvalidArgumentError("--dialect '{}' is not a dialect ({})", o.dialect,
+                              fmt::join(Dialects(), ", "));
+}
+
+}  // namespace lakepipe::warehouse
