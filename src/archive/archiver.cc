@@ -342,7 +342,7 @@ struct Archiver::Impl {
     LP_ASSIGN_OR_RETURN(bool decoded, s.context->decoder->Decode(m.value, into, &reason));
     if (decoded) {
       const size_t row = into->num_rows() - 1;
-      if (options.on_record) LP_RETURN_IF_ERROR(options.on_record(*into, row));
+      if (options.on_record) LP_RETURN_IF_ERROR(options.on_record(*into, row, m));
       s.context->partitioner->PathFor(*into, row, m.timestamp_ms, &path_scratch);
       if (file == nullptr || path_scratch != file->partition_path) {
         LP_ASSIGN_OR_RETURN(file, FileFor(s, path_scratch, m.offset));
@@ -416,6 +416,17 @@ struct Archiver::Impl {
     return Status::OK();
   }
 
+  // Positions() for other threads.
+  std::map<kafka::TopicPartition, int64_t> positions;
+
+  void UpdatePositions() {
+    std::lock_guard<std::mutex> lock(stats_mu);
+    positions.clear();
+    for (const auto& [tp, s] : states) {
+      positions[tp] = s->next_offset >= 0 ? s->next_offset : s->segment_start;
+    }
+  }
+
   void RefreshStats() {
     std::map<kafka::TopicPartition, int64_t> lag = consumer->Lag();
     int64_t total = 0;
@@ -434,6 +445,11 @@ struct Archiver::Impl {
     stats.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   }
 };
+
+std::map<kafka::TopicPartition, int64_t> Archiver::Positions() const {
+  std::lock_guard<std::mutex> lock(impl_->stats_mu);
+  return impl_->positions;
+}
 
 Archiver::Archiver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Archiver::~Archiver() = default;
@@ -634,6 +650,7 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
       }
     }
     im.FlushCounts();
+    im.UpdatePositions();
     if (!im.error.ok()) break;
     if (any) im.last_activity = Clock::now();
     if (Status st = im.Housekeeping(); !st.ok()) {

@@ -32,6 +32,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -77,11 +78,13 @@ struct ArchiveOptions {
   std::chrono::milliseconds stats_interval{10000};
   // Log lines (stats, data loss, warnings); defaults to stderr.
   std::function<void(const std::string&)> log;
-  // Called with each record decoded for the lake (row `row` of `batch`),
-  // on the consuming thread, before it is buffered: a copy of what is
-  // consumed (lakepipe run writes local files from it). An error stops the
-  // run like a write error.
-  std::function<Status(const RecordBatch& batch, size_t row)> on_record;
+  // Called with each record decoded for the lake (row `row` of `batch`,
+  // from message `m`), on the consuming thread, before it is buffered: a
+  // copy of what is consumed (lakepipe run writes local files from it). A
+  // segment read again after a rewind or a rebalance calls it again for
+  // the same offsets. An error stops the run like a write error.
+  std::function<Status(const RecordBatch& batch, size_t row, const kafka::MessageView& m)>
+      on_record;
 };
 
 struct ArchiveStats {
@@ -112,6 +115,10 @@ class Archiver final : public kafka::RebalanceListener {
   Result<ArchiveStats> Run(const std::atomic<bool>& stop);
 
   ArchiveStats Snapshot() const;
+  // For each assigned partition, the offset the archiver has read up to
+  // (the next one it expects; its committed offset before it reads any,
+  // -1 if none). Any thread.
+  std::map<kafka::TopicPartition, int64_t> Positions() const;
 
   void OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<kafka::TopicPartition>& partitions, bool lost) override;

@@ -31,6 +31,7 @@
 #include "jobs/aggregate_jobs.h"
 #include "jobs/clean_job.h"
 #include "kafka/dev_broker.h"
+#include "kafka/metadata.h"
 #include "kafka/producer.h"
 #include "pipeline/local_outputs.h"
 #include "pipeline/produce.h"
@@ -307,7 +308,17 @@ int Run(const CLI::App& app, const RunFlags& f) {
   auto local = LocalOutputs::Open(f.output, stem, ao.decoder.schema);
   if (!local.ok()) return ReportError(cmd, local.status().WithContext("--output"));
   LocalOutputs* outputs = local->get();
-  ao.on_record = [outputs](const RecordBatch& b, size_t row) { return outputs->Add(b, row); };
+  // Each offset once: a segment read again (a rewind, a rebalance) is not
+  // copied twice.
+  std::map<int32_t, int64_t> copied_until;  // partition -> next offset to copy
+  ao.on_record = [outputs, &copied_until](const RecordBatch& b, size_t row,
+                                          const kafka::MessageView& m) {
+    int64_t& next = copied_until.try_emplace(m.partition, -1).first->second;
+    if (m.offset < next) return Status::OK();
+    next = m.offset + 1;
+    return outputs->Add(b, row);
+  };
+  ao.exit_when_idle = std::chrono::milliseconds(0);  // the run says when to stop
   ao.log = [&progress](const std::string& line) { progress.Log(line); };
   ao.rotate_interval = std::min(ao.rotate_interval, std::chrono::milliseconds(10000));
   auto archiver = archive::Archiver::Make(ao);
@@ -363,10 +374,34 @@ int Run(const CLI::App& app, const RunFlags& f) {
                               d > s.consumed ? d - s.consumed : 0);
   };
   // Everything delivered was consumed (or lost to retention, which the
-  // archive reports).
+  // archive reports), and the consumer knows of nothing left in its
+  // partitions (a new group on a topic with older records reads those too).
+  // Once produced: the end offset of every partition, which the archive
+  // must reach (records from before the run included).
+  std::optional<std::vector<int64_t>> ends;
+  bool ends_failed = false;
   auto caught_up = [&] {
+    if (!ps.done) return false;
     const archive::ArchiveStats s = (*archiver)->Snapshot();
-    return ps.done && s.consumed + s.data_loss_records >= ps.delivered;
+    if (s.consumed + s.data_loss_records < ps.delivered) return false;
+    if (!ends && !ends_failed) {
+      auto got =
+          kafka::EndOffsets(brokers, topic, cfg.Passthrough("kafka"), std::chrono::seconds(10));
+      if (got.ok()) {
+        ends = std::move(got).value();
+      } else {
+        ends_failed = true;  // counts alone, then
+        progress.Log(fmt::format("{}: warning: {}", cmd, got.status().ToString()));
+      }
+    }
+    if (!ends) return true;
+    const std::map<kafka::TopicPartition, int64_t> at = (*archiver)->Positions();
+    for (size_t p = 0; p < ends->size(); ++p) {
+      if ((*ends)[p] <= 0) continue;
+      auto it = at.find(kafka::TopicPartition{topic, static_cast<int32_t>(p)});
+      if (it == at.end() || it->second < (*ends)[p]) return false;
+    }
+    return true;
   };
   // Watches the running phase: progress, and the stop conditions.
   auto watch = [&](const std::string& phase, const std::function<bool()>& finished,
@@ -464,6 +499,13 @@ int Run(const CLI::App& app, const RunFlags& f) {
     failures.push_back(
         fmt::format("produce: {} records not delivered", pp.produced - pp.delivered));
   }
+  if (as.result.ok() && astats.archived + astats.dead_lettered < astats.consumed) {
+    failures.push_back(
+        fmt::format("archive: consumed {} records but archived {} and "
+                    "dead-lettered {}",
+                    FormatCount(astats.consumed), FormatCount(astats.archived),
+                    FormatCount(astats.dead_lettered)));
+  }
   if (as.result.ok() && astats.data_loss_records > 0) {
     failures.push_back(fmt::format("archive: {} records lost to the broker's retention",
                                    FormatCount(astats.data_loss_records)));
@@ -518,12 +560,23 @@ int Run(const CLI::App& app, const RunFlags& f) {
         "  {:<16} {:>12} {:>14} {:>10}\n", "transform", FormatCount(job_stats[0].records_in),
         PerSecond(job_stats[0].records_in, transform_seconds), FormatSeconds(transform_seconds));
   }
-  out += fmt::format(
-      "\n  produced {} = archived {} + dead-lettered {}{}\n", FormatCount(pp.delivered),
-      FormatCount(astats.archived), FormatCount(astats.dead_lettered),
+  const std::string lost =
       astats.data_loss_records > 0
           ? fmt::format(" + lost to retention {}", FormatCount(astats.data_loss_records))
-          : "");
+          : "";
+  if (astats.consumed > pp.delivered) {
+    // A new group on a topic that already had records reads those too.
+    out += fmt::format(
+        "\n  consumed {} = archived {} + dead-lettered {}{} (produced {} by this run; the "
+        "topic held {} more)\n",
+        FormatCount(astats.consumed), FormatCount(astats.archived),
+        FormatCount(astats.dead_lettered), lost, FormatCount(pp.delivered),
+        FormatCount(astats.consumed - pp.delivered));
+  } else {
+    out += fmt::format("\n  produced {} = archived {} + dead-lettered {}{}\n",
+                       FormatCount(pp.delivered), FormatCount(astats.archived),
+                       FormatCount(astats.dead_lettered), lost);
+  }
   if (!job_stats.empty()) {
     out += fmt::format(
         "  archived {} = clean {} + rejected {}  (source records rejected before "

@@ -770,9 +770,10 @@ std::string UnitOf(const std::string& rel_to_table) {
 // Writes metric `m` into `dir`: the whole file, or the partitions `rewrite`
 // selects (all when `all`); deletes the files they replace and partitions
 // that no longer have rows.
+// `from`: where kFrom metrics start rewriting.
 Status WriteMetric(const Lake& lake, const std::string& dir, const Metric& m,
-                   const std::set<std::string>& touched, bool all, const std::string& tag,
-                   JobStats* stats) {
+                   const std::set<std::string>& touched, const std::string& from, bool all,
+                   const std::string& tag, JobStats* stats) {
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> old, lake.ListData(dir));
   const std::string base = lake.Path(dir) + "/";
   auto write = [&](const std::string& path, const std::vector<uint8_t>* keep,
@@ -804,13 +805,6 @@ Status WriteMetric(const Lake& lake, const std::string& dir, const Metric& m,
     const std::string rel = f.path.substr(base.size());
     const size_t slash = rel.find('/');
     existing[slash == std::string::npos ? std::string() : rel.substr(0, slash)].push_back(f.path);
-  }
-  // kFrom: from the first touched unit, and the partition before it, whose
-  // last steps may gain zero counts when the series grows past it.
-  std::string from = touched.empty() ? std::string() : *touched.begin();
-  if (m.rewrite == Rewrite::kFrom && !from.empty()) {
-    auto it = existing.lower_bound(from);
-    if (it != existing.begin() && !(--it)->first.empty()) from = std::min(from, it->first);
   }
   auto selected = [&](const std::string& p) {
     if (all || p.rfind(m.partition + "=", 0) != 0) return true;  // stray files too
@@ -856,6 +850,9 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   LP_ASSIGN_OR_RETURN(Bookmark bookmark, LoadBookmark(lake, o.table, o.job));
   const std::string table_dir = o.table + "/clean/parquet";
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> clean, lake.ListData(table_dir));
+  std::erase_if(clean, [](const ObjectInfo& f) {
+    return f.path.size() < 8 || f.path.compare(f.path.size() - 8, 8, ".parquet") != 0;
+  });
   Bookmark now;
   now.params = fmt::format(
       "top_email_domains={} moving_average_days={} zscore_window_days={} "
@@ -906,10 +903,22 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
     if (units.count(unit) == 0) touched.insert(unit);
   }
 
-  // Partials: recomputed for the touched units, read back for the others.
-  const SchemaPtr schema =
-      ProjectColumns(*(*NewCleanRules(o.table, 0))->clean_schema(), aggregator->columns());
-  Partial all_units;
+  // Time series are rewritten from the last unit before the first touched
+  // one: its last steps gain or lose zero counts when the series grows or
+  // shrinks past it.
+  std::string from;
+  if (!touched.empty()) {
+    from = *touched.begin();
+    auto before_first = units.lower_bound(from);
+    if (before_first != units.begin()) from = std::prev(before_first)->first;
+  }
+
+  // Partials: recomputed for the touched units, read back for the others,
+  // summed in unit order (sums of doubles then do not depend on which units
+  // changed).
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<CleanRules> rules, NewCleanRules(o.table, 0));
+  const SchemaPtr schema = ProjectColumns(*rules->clean_schema(), aggregator->columns());
+  std::map<std::string, Partial> partials;
   for (const auto& [unit, paths] : unit_paths) {
     if (touched.count(unit) == 0) continue;
     LP_RETURN_IF_ERROR(ScanFiles(lake, paths, schema, [&](const RecordBatch& b) {
@@ -923,18 +932,23 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
                                       lake.Path(fmt::format("{}/{}.parquet", state_dir, unit)),
                                       PartialRows(p))
                            .status());
-    for (auto& [k, s] : p) all_units[k].Add(s);
+    partials[unit] = std::move(p);
   }
   const SchemaPtr partial_schema = PartialSchema();
   for (const auto& [unit, path] : state_of) {
     if (units.count(unit) == 0) {
       LP_RETURN_IF_ERROR(lake.store().Delete(path));
     } else if (touched.count(unit) == 0) {
+      Partial& p = partials[unit];
       LP_RETURN_IF_ERROR(ScanFiles(lake, {path}, partial_schema, [&](const RecordBatch& b) {
-        AddPartialRows(b, &all_units);
+        AddPartialRows(b, &p);
         return Status::OK();
       }));
     }
+  }
+  Partial all_units;
+  for (const auto& [unit, p] : partials) {
+    for (const auto& [k, sums] : p) all_units[k].Add(sums);
   }
 
   std::string inputs = now.params + "\n";
@@ -942,7 +956,7 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   const std::string tag = NameTag(inputs);
   for (const Metric& m : aggregator->Build(all_units, o)) {
     LP_RETURN_IF_ERROR(WriteMetric(lake, fmt::format("{}/{}/parquet/{}", o.table, o.job, m.name), m,
-                                   touched, all, tag, &stats));
+                                   touched, from, all, tag, &stats));
   }
   now.runs = bookmark.runs + 1;
   LP_RETURN_IF_ERROR(SaveBookmark(lake, o.table, o.job, now));

@@ -82,4 +82,28 @@ Result<int> TopicPartitions(const std::string& brokers, const std::string& topic
       topic, effective, topic);
 }
 
+Result<std::vector<int64_t>> EndOffsets(const std::string& brokers, const std::string& topic,
+                                        const Settings& settings,
+                                        std::chrono::milliseconds timeout) {
+  LP_ASSIGN_OR_RETURN(const int partitions, TopicPartitions(brokers, topic, settings, timeout));
+  Settings all{{"bootstrap.servers", brokers}};
+  all.insert(all.end(), settings.begin(), settings.end());
+  LP_ASSIGN_OR_RETURN(ConfHandle conf, MakeConf(all));
+  LogCapture capture;
+  rd_kafka_conf_set_opaque(conf.get(), &capture);
+  rd_kafka_conf_set_log_cb(conf.get(), CaptureLog);
+  LP_ASSIGN_OR_RETURN(ClientHandle client, NewClient(RD_KAFKA_PRODUCER, conf));
+  std::vector<int64_t> ends;
+  for (int p = 0; p < partitions; ++p) {
+    int64_t low = 0, high = 0;
+    const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+        client.get(), topic.c_str(), p, &low, &high, static_cast<int>(timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return KafkaError(err, fmt::format("end offset of Kafka topic '{}' partition {}", topic, p));
+    }
+    ends.push_back(high);
+  }
+  return ends;
+}
+
 }  // namespace lakepipe::kafka

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "kafka/handles.h"
@@ -19,5 +20,11 @@ namespace lakepipe::kafka {
 // kInvalidArgument for bad `settings` (as for Producer::Make).
 Result<int> TopicPartitions(const std::string& brokers, const std::string& topic,
                             const Settings& settings, std::chrono::milliseconds timeout);
+
+// The high watermark (the offset the next record will get) of every
+// partition of `topic`, by partition number. kNotFound for a missing topic.
+Result<std::vector<int64_t>> EndOffsets(const std::string& brokers, const std::string& topic,
+                                        const Settings& settings,
+                                        std::chrono::milliseconds timeout);
 
 }  // namespace lakepipe::kafka

@@ -42,9 +42,11 @@ LocalOutputs::~LocalOutputs() {
 }
 
 Status LocalOutputs::Add(const RecordBatch& batch, size_t row) {
+  if (!failed_.ok()) return failed_;
   pending_->AppendRowFrom(batch, row);
   ++records_;
-  return pending_->num_rows() >= kFlushRows ? Flush() : Status::OK();
+  if (pending_->num_rows() >= kFlushRows) failed_ = Flush();
+  return failed_;
 }
 
 Status LocalOutputs::Flush() {
@@ -57,14 +59,28 @@ Status LocalOutputs::Flush() {
 }
 
 Status LocalOutputs::Finish() {
+  if (!failed_.ok()) {
+    Abort();
+    return failed_;
+  }
   Status st = Flush();
-  // Each file that finishes is visible; the others are discarded.
-  for (size_t i = 0; i < writers_.size(); ++i) {
-    if (st.ok()) {
-      st = writers_[i]->Finish().WithContext(paths_[i]);
-      if (st.ok()) continue;
+  if (!st.ok()) {
+    Abort();
+    return st;
+  }
+  size_t finished = 0;
+  for (; finished < writers_.size() && st.ok(); ++finished) {
+    st = writers_[finished]->Finish().WithContext(paths_[finished]);
+  }
+  if (!st.ok()) {
+    // The writer that failed and those after it are discarded; the ones
+    // already visible are removed, so that no file is left from a run whose
+    // copies are incomplete.
+    for (size_t i = finished - 1; i < writers_.size(); ++i) writers_[i]->Abort();
+    for (size_t i = 0; i + 1 < finished; ++i) {
+      std::error_code ec;
+      std::filesystem::remove(paths_[i], ec);
     }
-    writers_[i]->Abort();
   }
   done_ = true;
   return st;

@@ -4,7 +4,9 @@
 // in the same order.
 //
 // Lifecycle: Add... then exactly one of Finish (the three files appear,
-// each atomically) or Abort (nothing appears).
+// each atomically; if one cannot be finished, none stays) or Abort
+// (nothing appears). After a failed Add, Finish aborts and returns that
+// error.
 //
 // Thread-safety: one thread at a time.
 #pragma once
@@ -47,6 +49,7 @@ class LocalOutputs {
   std::unique_ptr<RecordBatch> pending_;
   uint64_t records_ = 0;
   bool done_ = false;
+  Status failed_;  // the first Add that failed
 };
 
 }  // namespace lakepipe

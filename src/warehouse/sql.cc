@@ -179,7 +179,10 @@ std::string Trim(std::string s) {
 std::string Snowflake(const std::vector<LakeTable>& tables, const SqlOptions& o,
                       const std::string& location) {
   std::string out = "-- Snowflake: external tables over the lake at " + location + "\n\n";
-  out += "CREATE FILE FORMAT IF NOT EXISTS lakepipe_parquet TYPE = PARQUET;\n\n";
+  // Logical types: dates and timestamps come out as such, not as numbers.
+  out +=
+      "CREATE FILE FORMAT IF NOT EXISTS lakepipe_parquet TYPE = PARQUET USE_LOGICAL_TYPE = "
+      "TRUE;\n\n";
   if (o.create_stage) {
     out += fmt::format("CREATE STAGE IF NOT EXISTS {}\n  URL = '{}/'\n", o.stage, location);
     if (!o.storage_integration.empty()) {
@@ -189,7 +192,7 @@ std::string Snowflake(const std::vector<LakeTable>& tables, const SqlOptions& o,
           "  -- no --storage-integration: give the bucket's credentials instead\n"
           "  CREDENTIALS = (AWS_KEY_ID = '<aws key id>' AWS_SECRET_KEY = '<aws secret key>')\n";
     }
-    out += "  FILE_FORMAT = lakepipe_parquet;\n\n";
+    out += "  FILE_FORMAT = (FORMAT_NAME = 'lakepipe_parquet');\n\n";
   }
   for (const LakeTable& t : tables) {
     std::vector<std::string> columns;
@@ -324,8 +327,14 @@ std::string Athena(const std::vector<LakeTable>& tables, const SqlOptions& o,
   return out;
 }
 
-std::string Spark(const std::vector<LakeTable>& tables, const std::string& location) {
-  std::string out = "-- Spark SQL: tables over the lake at " + location + "\n\n";
+std::string Spark(const std::vector<LakeTable>& tables, std::string location) {
+  std::string out = "-- Spark SQL: tables over the lake at " + location + "\n";
+  if (location.rfind("s3://", 0) == 0) {
+    // Open-source Spark reads S3 through the Hadoop S3A connector.
+    location = "s3a://" + location.substr(5);
+    out += "-- (as s3a://, Hadoop's S3A connector; on EMR or Databricks s3:// works too)\n";
+  }
+  out += "\n";
   for (const LakeTable& t : tables) {
     std::vector<std::string> columns;
     for (const Field& f : t.schema->fields()) {

@@ -93,7 +93,7 @@ before(async () => {
   ({ child: moto, url: endpoint } = await startMoto());
   signing = await startSigningMoto();
   broker = spawn(LAKEPIPE, ['broker', '--partitions', '4', '--topic', 'users', '--topic', 'faulty',
-    '--topic', 'secrets', '--topic', 'stuck'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--topic', 'secrets', '--topic', 'stuck', '--topic', 'run_users'], { stdio: ['ignore', 'pipe', 'pipe'] });
   bootstrap = await new Promise((resolve, reject) => {
     createInterface({ input: broker.stdout }).once('line', resolve);
     setTimeout(() => reject(new Error('no bootstrap line from lakepipe broker')), 15000);
@@ -128,6 +128,47 @@ test('archive to s3://: boto3 finds the files, DuckDB reads every record once, n
     FROM read_parquet('${local}/lake/users/raw/parquet/**/*.parquet', hive_partitioning = true)`);
   assert.equal(Number(rows[0].n), 20000);
   assert.equal(Number(rows[0].ids), 20000);
+});
+
+test('lakepipe run with a config: the configured Kafka and S3 instead of the dev broker', async () => {
+  boto("s3.create_bucket(Bucket='run-bucket')");
+  const dir = join(work, 'run-config');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'lakepipe.yaml'), `kafka:
+  bootstrap.servers: ${bootstrap}
+s3:
+  endpoint: ${endpoint}
+  region: us-east-1
+produce:
+  topic: run_users
+archive:
+  lake: s3://run-bucket/lake
+  group: run-config
+`);
+  const r = lakepipeWith({ cwd: dir, AWS_ACCESS_KEY_ID: 'AKIDINTEROP', AWS_SECRET_ACCESS_KEY: SECRET },
+    'run', '--config', 'lakepipe.yaml', '--count', '5000', '--seed', '11', '--as-of', '2026-06-14', '--stats-json', 'stats.json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`Kafka at ${bootstrap.replaceAll('.', '\\.')}, topic 'run_users'`));
+  assert.doesNotMatch(r.stderr, /dev broker/);
+  assert.ok(!(r.stdout + r.stderr).includes(SECRET), 'the secret appears in the output');
+  const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8'));
+  assert.equal(stats.lake, 's3://run-bucket/lake');
+  assert.equal(stats.produced, 5000);
+  assert.equal(stats.archived, 5000);
+  assert.equal(stats.clean, 5000);
+  assert.equal(stats.local_records, 5000);
+  // What the bucket holds: every zone of the table, read by DuckDB.
+  const local = join(dir, 'download');
+  const keys = downloadBucket('run-bucket', local);
+  for (const zone of ['raw', 'clean', 'analytics', 'demographics', 'timeseries']) {
+    assert.ok(keys.some((k) => k.startsWith(`lake/users/${zone}/parquet/`)), `${zone} in the bucket`);
+  }
+  const [{ n, ids }] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids
+    FROM read_parquet('${local}/lake/users/clean/parquet/**/*.parquet', hive_partitioning = true)`);
+  assert.equal(Number(n), 5000);
+  assert.equal(Number(ids), 5000);
+  const [{ copies }] = await duck(`SELECT count(*) AS copies FROM read_parquet('${join(dir, 'out', 'users_data.parquet')}')`);
+  assert.equal(Number(copies), 5000);
 });
 
 test('through a proxy that fails, resets, loses answers and stalls ~25% of requests: nothing lost, nothing duplicated', async (t) => {

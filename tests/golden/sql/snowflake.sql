@@ -1,11 +1,11 @@
 -- Snowflake: external tables over the lake at s3://example-bucket/lake
 
-CREATE FILE FORMAT IF NOT EXISTS lakepipe_parquet TYPE = PARQUET;
+CREATE FILE FORMAT IF NOT EXISTS lakepipe_parquet TYPE = PARQUET USE_LOGICAL_TYPE = TRUE;
 
 CREATE STAGE IF NOT EXISTS lakepipe_lake
   URL = 's3://example-bucket/lake/'
   STORAGE_INTEGRATION = lakepipe_s3
-  FILE_FORMAT = lakepipe_parquet;
+  FILE_FORMAT = (FORMAT_NAME = 'lakepipe_parquet');
 
 CREATE OR REPLACE EXTERNAL TABLE user_activity_analytics_events_by_type_daily (
   event_date DATE AS (TO_DATE(REGEXP_SUBSTR(METADATA$FILENAME, 'event_date=([^/]+)', 1, 1, 'e', 1))),

@@ -1,4 +1,5 @@
 -- Spark SQL: tables over the lake at s3://example-bucket/lake
+-- (as s3a://, Hadoop's S3A connector; on EMR or Databricks s3:// works too)
 
 CREATE TABLE IF NOT EXISTS user_activity_analytics_events_by_type_daily (
   `event_type` STRING,
@@ -7,7 +8,7 @@ CREATE TABLE IF NOT EXISTS user_activity_analytics_events_by_type_daily (
 )
 USING parquet
 PARTITIONED BY (`event_date`)
-LOCATION 's3://example-bucket/lake/user_activity/analytics/parquet/events_by_type_daily';
+LOCATION 's3a://example-bucket/lake/user_activity/analytics/parquet/events_by_type_daily';
 MSCK REPAIR TABLE user_activity_analytics_events_by_type_daily;
 
 CREATE TABLE IF NOT EXISTS user_activity_analytics_events_by_type_hourly (
@@ -18,7 +19,7 @@ CREATE TABLE IF NOT EXISTS user_activity_analytics_events_by_type_hourly (
 )
 USING parquet
 PARTITIONED BY (`event_date`)
-LOCATION 's3://example-bucket/lake/user_activity/analytics/parquet/events_by_type_hourly';
+LOCATION 's3a://example-bucket/lake/user_activity/analytics/parquet/events_by_type_hourly';
 MSCK REPAIR TABLE user_activity_analytics_events_by_type_hourly;
 
 CREATE TABLE IF NOT EXISTS user_activity_analytics_funnel_daily (
@@ -32,7 +33,7 @@ CREATE TABLE IF NOT EXISTS user_activity_analytics_funnel_daily (
 )
 USING parquet
 PARTITIONED BY (`event_date`)
-LOCATION 's3://example-bucket/lake/user_activity/analytics/parquet/funnel_daily';
+LOCATION 's3a://example-bucket/lake/user_activity/analytics/parquet/funnel_daily';
 MSCK REPAIR TABLE user_activity_analytics_funnel_daily;
 
 CREATE TABLE IF NOT EXISTS user_activity_analytics_revenue_by_product (
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS user_activity_analytics_revenue_by_product (
   `revenue` DOUBLE
 )
 USING parquet
-LOCATION 's3://example-bucket/lake/user_activity/analytics/parquet/revenue_by_product';
+LOCATION 's3a://example-bucket/lake/user_activity/analytics/parquet/revenue_by_product';
 
 CREATE TABLE IF NOT EXISTS user_activity_analytics_revenue_daily (
   `purchases` BIGINT,
@@ -52,7 +53,7 @@ CREATE TABLE IF NOT EXISTS user_activity_analytics_revenue_daily (
 )
 USING parquet
 PARTITIONED BY (`event_date`)
-LOCATION 's3://example-bucket/lake/user_activity/analytics/parquet/revenue_daily';
+LOCATION 's3a://example-bucket/lake/user_activity/analytics/parquet/revenue_daily';
 MSCK REPAIR TABLE user_activity_analytics_revenue_daily;
 
 CREATE TABLE IF NOT EXISTS user_activity_analytics_users_sessions_daily (
@@ -62,7 +63,7 @@ CREATE TABLE IF NOT EXISTS user_activity_analytics_users_sessions_daily (
 )
 USING parquet
 PARTITIONED BY (`event_date`)
-LOCATION 's3://example-bucket/lake/user_activity/analytics/parquet/users_sessions_daily';
+LOCATION 's3a://example-bucket/lake/user_activity/analytics/parquet/users_sessions_daily';
 MSCK REPAIR TABLE user_activity_analytics_users_sessions_daily;
 
 CREATE TABLE IF NOT EXISTS user_activity_clean (
@@ -84,7 +85,7 @@ CREATE TABLE IF NOT EXISTS user_activity_clean (
 )
 USING parquet
 PARTITIONED BY (`event_date`, `hour`)
-LOCATION 's3://example-bucket/lake/user_activity/clean/parquet';
+LOCATION 's3a://example-bucket/lake/user_activity/clean/parquet';
 MSCK REPAIR TABLE user_activity_clean;
 
 CREATE TABLE IF NOT EXISTS user_activity_demographics_events_by_country (
@@ -93,7 +94,7 @@ CREATE TABLE IF NOT EXISTS user_activity_demographics_events_by_country (
   `share` DOUBLE
 )
 USING parquet
-LOCATION 's3://example-bucket/lake/user_activity/demographics/parquet/events_by_country';
+LOCATION 's3a://example-bucket/lake/user_activity/demographics/parquet/events_by_country';
 
 CREATE TABLE IF NOT EXISTS user_activity_demographics_users_by_country (
   `country` STRING,
@@ -101,7 +102,7 @@ CREATE TABLE IF NOT EXISTS user_activity_demographics_users_by_country (
   `share` DOUBLE
 )
 USING parquet
-LOCATION 's3://example-bucket/lake/user_activity/demographics/parquet/users_by_country';
+LOCATION 's3a://example-bucket/lake/user_activity/demographics/parquet/users_by_country';
 
 CREATE TABLE IF NOT EXISTS user_activity_raw (
   `event_id` STRING,
@@ -120,7 +121,7 @@ CREATE TABLE IF NOT EXISTS user_activity_raw (
 )
 USING parquet
 PARTITIONED BY (`event_date`, `hour`)
-LOCATION 's3://example-bucket/lake/user_activity/raw/parquet';
+LOCATION 's3a://example-bucket/lake/user_activity/raw/parquet';
 MSCK REPAIR TABLE user_activity_raw;
 
 CREATE TABLE IF NOT EXISTS user_activity_timeseries_events_daily (
@@ -133,7 +134,7 @@ CREATE TABLE IF NOT EXISTS user_activity_timeseries_events_daily (
 )
 USING parquet
 PARTITIONED BY (`event_date`)
-LOCATION 's3://example-bucket/lake/user_activity/timeseries/parquet/events_daily';
+LOCATION 's3a://example-bucket/lake/user_activity/timeseries/parquet/events_daily';
 MSCK REPAIR TABLE user_activity_timeseries_events_daily;
 
 CREATE TABLE IF NOT EXISTS user_activity_timeseries_events_hourly (
@@ -147,7 +148,7 @@ CREATE TABLE IF NOT EXISTS user_activity_timeseries_events_hourly (
 )
 USING parquet
 PARTITIONED BY (`event_date`)
-LOCATION 's3://example-bucket/lake/user_activity/timeseries/parquet/events_hourly';
+LOCATION 's3a://example-bucket/lake/user_activity/timeseries/parquet/events_hourly';
 MSCK REPAIR TABLE user_activity_timeseries_events_hourly;
 
 CREATE TABLE IF NOT EXISTS users_analytics_age_groups (
@@ -156,7 +157,7 @@ CREATE TABLE IF NOT EXISTS users_analytics_age_groups (
   `share` DOUBLE
 )
 USING parquet
-LOCATION 's3://example-bucket/lake/users/analytics/parquet/age_groups';
+LOCATION 's3a://example-bucket/lake/users/analytics/parquet/age_groups';
 
 CREATE TABLE IF NOT EXISTS users_analytics_email_domains (
   `rank` INT,
@@ -165,7 +166,7 @@ CREATE TABLE IF NOT EXISTS users_analytics_email_domains (
   `share` DOUBLE
 )
 USING parquet
-LOCATION 's3://example-bucket/lake/users/analytics/parquet/email_domains';
+LOCATION 's3a://example-bucket/lake/users/analytics/parquet/email_domains';
 
 CREATE TABLE IF NOT EXISTS users_analytics_gender_distribution (
   `gender` STRING,
@@ -173,7 +174,7 @@ CREATE TABLE IF NOT EXISTS users_analytics_gender_distribution (
   `share` DOUBLE
 )
 USING parquet
-LOCATION 's3://example-bucket/lake/users/analytics/parquet/gender_distribution';
+LOCATION 's3a://example-bucket/lake/users/analytics/parquet/gender_distribution';
 
 CREATE TABLE IF NOT EXISTS users_clean (
   `id` STRING,
@@ -202,7 +203,7 @@ CREATE TABLE IF NOT EXISTS users_clean (
 )
 USING parquet
 PARTITIONED BY (`registration_year`)
-LOCATION 's3://example-bucket/lake/users/clean/parquet';
+LOCATION 's3a://example-bucket/lake/users/clean/parquet';
 MSCK REPAIR TABLE users_clean;
 
 CREATE TABLE IF NOT EXISTS users_demographics_users_by_country (
@@ -211,7 +212,7 @@ CREATE TABLE IF NOT EXISTS users_demographics_users_by_country (
   `share` DOUBLE
 )
 USING parquet
-LOCATION 's3://example-bucket/lake/users/demographics/parquet/users_by_country';
+LOCATION 's3a://example-bucket/lake/users/demographics/parquet/users_by_country';
 
 CREATE TABLE IF NOT EXISTS users_demographics_users_by_country_state (
   `country` STRING,
@@ -221,7 +222,7 @@ CREATE TABLE IF NOT EXISTS users_demographics_users_by_country_state (
   `share` DOUBLE
 )
 USING parquet
-LOCATION 's3://example-bucket/lake/users/demographics/parquet/users_by_country_state';
+LOCATION 's3a://example-bucket/lake/users/demographics/parquet/users_by_country_state';
 
 CREATE TABLE IF NOT EXISTS users_raw (
   `id` STRING,
@@ -245,7 +246,7 @@ CREATE TABLE IF NOT EXISTS users_raw (
 )
 USING parquet
 PARTITIONED BY (`event_date`, `hour`)
-LOCATION 's3://example-bucket/lake/users/raw/parquet';
+LOCATION 's3a://example-bucket/lake/users/raw/parquet';
 MSCK REPAIR TABLE users_raw;
 
 CREATE TABLE IF NOT EXISTS users_timeseries_registrations_daily (
@@ -258,7 +259,7 @@ CREATE TABLE IF NOT EXISTS users_timeseries_registrations_daily (
 )
 USING parquet
 PARTITIONED BY (`registration_year`)
-LOCATION 's3://example-bucket/lake/users/timeseries/parquet/registrations_daily';
+LOCATION 's3a://example-bucket/lake/users/timeseries/parquet/registrations_daily';
 MSCK REPAIR TABLE users_timeseries_registrations_daily;
 
 -- New partitions written later: MSCK REPAIR TABLE <table> (or ALTER TABLE <table>
