@@ -14,7 +14,7 @@ BUILD_PACKAGES=(
   libfmt-dev libcli11-dev libgtest-dev
   libcurl4-openssl-dev libssl-dev librdkafka-dev libyaml-cpp-dev libcpp-httplib-dev
 )
-TEST_PACKAGES=(time zstd kcat openssl)
+TEST_PACKAGES=(time zstd kcat openssl chromium)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

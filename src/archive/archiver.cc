@@ -15,6 +15,8 @@
 #include "core/units.h"
 #include "formats/background_writer.h"
 #include "kafka/dev_broker.h"  // ValidateTopicName
+#include "observe/log.h"
+#include "observe/metrics.h"
 #include "storage/object_store.h"
 
 namespace lakepipe::archive {
@@ -120,11 +122,17 @@ struct Archiver::Impl {
   Clock::time_point last_activity = Clock::now();  // last record or assignment
   bool joined = false;  // the group has answered with an assignment (maybe empty)
 
-  void Log(const std::string& line) const {
+  // A log line; about records of a partition when `record` says so.
+  void Log(const std::string& line, observe::LogLevel level = observe::LogLevel::kInfo,
+           const observe::LogRecord& record = {}) const {
     if (options.log) {
       options.log(line);
+      if (level >= observe::LogLevel::kWarning) {
+        observe::Events::Default().Add(level == observe::LogLevel::kError ? "error" : "warning",
+                                       "archive: " + line);
+      }
     } else {
-      fmt::print(stderr, "lakepipe archive: {}\n", line);
+      observe::Log(level, "archive", line, record);
     }
   }
 
@@ -214,7 +222,11 @@ struct Archiver::Impl {
     uint64_t records = 0, bytes = 0, files = 0;
     for (auto& [path, file] : s.files) {
       LP_RETURN_IF_ERROR(FlushStaging(*file));
+      const auto finishing = Clock::now();
       LP_RETURN_IF_ERROR(file->writer->Finish());
+      observe::Registry::Default().Observe(
+          "lakepipe_upload_seconds", {{"table", s.context->table}},
+          std::chrono::duration<double>(Clock::now() - finishing).count());
       // Read once the file is finished: nothing is in flight any more.
       records += file->writer->rows_written();
       bytes += file->writer->bytes_written();
@@ -267,7 +279,8 @@ struct Archiver::Impl {
   Status Rewind(PartitionState& s, std::optional<int64_t> cut, const Status& why) {
     const int64_t start = s.segment_start;
     Log(fmt::format("{}[{}]: commit refused for now ({}); re-reading from offset {}", s.tp.topic,
-                    s.tp.partition, why.message(), start));
+                    s.tp.partition, why.message(), start),
+        observe::LogLevel::kWarning, {s.tp.topic, s.tp.partition, start});
     Abort(s);  // finished files stay; the replay rewrites them alike
     s.next_offset = -1;
     s.replay_cut = cut;
@@ -275,8 +288,9 @@ struct Archiver::Impl {
     Status sought = consumer->Seek(s.tp, start, kBrokerTimeout);
     if (!sought.ok()) {
       Log(fmt::format(
-          "{}[{}]: could not seek back to {} ({}); the partition's next owner replays it",
-          s.tp.topic, s.tp.partition, start, sought.message()));
+              "{}[{}]: could not seek back to {} ({}); the partition's next owner replays it",
+              s.tp.topic, s.tp.partition, start, sought.message()),
+          observe::LogLevel::kWarning, {s.tp.topic, s.tp.partition, start});
     }
     return Status::OK();
   }
@@ -293,9 +307,10 @@ struct Archiver::Impl {
     // A replayed cut cannot be reproduced once part of its records are gone.
     s.replay_cut.reset();
     Log(fmt::format(
-        "DATA LOSS: {}[{}] offsets {}..{} ({} records) were removed by retention before they "
-        "were archived; continuing from offset {}",
-        s.tp.topic, s.tp.partition, expected, last_lost, FormatCount(lost), last_lost + 1));
+            "DATA LOSS: {}[{}] offsets {}..{} ({} records) were removed by retention before they "
+            "were archived; continuing from offset {}",
+            s.tp.topic, s.tp.partition, expected, last_lost, FormatCount(lost), last_lost + 1),
+        observe::LogLevel::kError, {s.tp.topic, s.tp.partition, expected, last_lost});
     {
       std::lock_guard<std::mutex> lock(stats_mu);
       stats.data_loss_records += lost;
@@ -445,6 +460,11 @@ struct Archiver::Impl {
     stats.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   }
 };
+
+std::map<kafka::TopicPartition, int64_t> Archiver::Lag() const {
+  if (!impl_->consumer) return {};
+  return impl_->consumer->Lag();
+}
 
 std::map<kafka::TopicPartition, int64_t> Archiver::Positions() const {
   std::lock_guard<std::mutex> lock(impl_->stats_mu);
@@ -599,10 +619,11 @@ void Archiver::OnRevoked(const std::vector<kafka::TopicPartition>& partitions, b
       Status st = im.FinishOrAbort(s);
       if (!st.ok()) {
         // The new owner replays from the last committed offset; nothing is lost.
-        im.Log(fmt::format(
-            "warning: could not finish {}[{}] on revoke ({}); its open files were discarded and "
-            "the new owner will replay them",
-            tp.topic, tp.partition, st.message()));
+        im.Log(fmt::format("warning: could not finish {}[{}] on revoke ({}); its open files were "
+                           "discarded and "
+                           "the new owner will replay them",
+                           tp.topic, tp.partition, st.message()),
+               observe::LogLevel::kWarning, {tp.topic, tp.partition});
         im.Abort(s);
       }
     }

@@ -119,6 +119,8 @@ class Archiver final : public kafka::RebalanceListener {
   // (the next one it expects; its committed offset before it reads any,
   // -1 if none). Any thread.
   std::map<kafka::TopicPartition, int64_t> Positions() const;
+  // Lag per assigned partition (kafka::Consumer::Lag). Any thread.
+  std::map<kafka::TopicPartition, int64_t> Lag() const;
 
   void OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<kafka::TopicPartition>& partitions, bool lost) override;

@@ -6,10 +6,12 @@
 #include "cli/archive_options.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/observe.h"
 #include "cli/signals.h"
 #include "config/config.h"
 #include "config/sections.h"
 #include "core/units.h"
+#include "observe/metrics.h"
 #include "storage/object_store.h"
 
 namespace lakepipe::cli {
@@ -27,6 +29,8 @@ struct ArchiveFlags {
   bool strict = false;
   bool print_config = false;
   S3Flags s3;
+  std::string metrics_addr;
+  LogFlags log;
 };
 
 Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cfg) {
@@ -164,6 +168,7 @@ Status WriteStatsJson(const std::string& path, const archive::ArchiveStats& s,
 
 int Archive(const CLI::App& app, const ArchiveFlags& f) {
   const std::string cmd = "lakepipe archive";
+  if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
   auto loaded = config::Config::Load(f.config_path, config::AllSections());
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   if (Status st = ApplyFlags(app, f, &*loaded); !st.ok()) return ReportError(cmd, st);
@@ -178,20 +183,28 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
     return ReportError(cmd, st);
   auto archiver = archive::Archiver::Make(options);
   if (!archiver.ok()) return ReportError(cmd, archiver.status());
-  fmt::print(stderr, "{}: {} -> {} ({}), group '{}'\n", cmd, fmt::join(options.topics, ","),
-             options.lake, options.format, options.group);
+  Say("{}: {} -> {} ({}), group '{}'\n", cmd, fmt::join(options.topics, ","), options.lake,
+      options.format, options.group);
+  ArchiverMetrics metrics(**archiver, options);
+  auto server = StartMetrics("archive", f.metrics_addr, [&metrics] { return metrics.Health(); });
+  if (!server.ok()) return ReportError(cmd, server.status());
   auto result = (*archiver)->Run(StopRequested());
+  if (result.ok()) {
+    metrics.Finished();
+  } else {
+    metrics.Failed(result.status().ToString());
+    observe::Events::Default().Add("error", result.status().ToString());
+  }
   const archive::ArchiveStats stats = result.ok() ? *result : (*archiver)->Snapshot();
-  fmt::print(stderr,
-             "{}: consumed {}, archived {}, dead-lettered {} ({} to files), files {} ({}), data "
-             "loss {} records "
-             "in {} ranges, {} rebalances, {} ({:.0f} records/s)\n",
-             cmd, FormatCount(stats.consumed), FormatCount(stats.archived),
-             FormatCount(stats.dead_lettered), FormatCount(stats.dead_letter_files),
-             FormatCount(stats.files_written), FormatBytes(stats.bytes_written),
-             FormatCount(stats.data_loss_records), stats.data_loss_ranges, stats.rebalances,
-             FormatSeconds(stats.seconds),
-             stats.seconds > 0 ? static_cast<double>(stats.consumed) / stats.seconds : 0);
+  Say("{}: consumed {}, archived {}, dead-lettered {} ({} to files), files {} ({}), data "
+      "loss {} records "
+      "in {} ranges, {} rebalances, {} ({:.0f} records/s)\n",
+      cmd, FormatCount(stats.consumed), FormatCount(stats.archived),
+      FormatCount(stats.dead_lettered), FormatCount(stats.dead_letter_files),
+      FormatCount(stats.files_written), FormatBytes(stats.bytes_written),
+      FormatCount(stats.data_loss_records), stats.data_loss_ranges, stats.rebalances,
+      FormatSeconds(stats.seconds),
+      stats.seconds > 0 ? static_cast<double>(stats.consumed) / stats.seconds : 0);
   if (!stats_json.empty()) {
     Status written = WriteStatsJson(stats_json, stats, result.status());
     if (!written.ok()) return ReportError(cmd, written.WithContext("--stats-json"));
@@ -265,6 +278,8 @@ int RunArchive(int argc, char** argv) {
   app.add_flag("--strict", f.strict, "Stop with an error when offsets were lost to retention");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
   AddS3Flags(&app, &f.s3);
+  AddMetricsFlag(&app, &f.metrics_addr);
+  AddLogFlags(&app, &f.log);
   app.add_flag("--print-config", f.print_config,
                "Print the effective configuration (secrets masked) and exit");
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;

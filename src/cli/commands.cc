@@ -21,11 +21,13 @@ const Command kCommands[] = {
     {"produce", "produce records from a source (generators, randomuser.me, files) onto Kafka",
      RunProduce},
     {"archive", "archive Kafka topics into a Hive-partitioned lake, exactly once", RunArchive},
-    {"transform", "run jobs over the lake incrementally: clean, analytics, demographics, timeseries",
+    {"transform",
+     "run jobs over the lake incrementally: clean, analytics, demographics, timeseries",
      RunTransform},
     {"sql", "print warehouse SQL for the lake's tables (snowflake, duckdb, athena, spark)", RunSql},
     {"check", "validate the configuration and probe Kafka, the schema registry and the lake",
      RunCheck},
+    {"lag", "show a consumer group's offsets, lag per partition and members", RunLag},
     {"broker", "run an in-memory Kafka broker for development and tests", RunBroker},
 };
 

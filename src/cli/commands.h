@@ -33,6 +33,7 @@ int RunCheck(int argc, char** argv);
 int RunTransform(int argc, char** argv);
 int RunRun(int argc, char** argv);
 int RunSql(int argc, char** argv);
+int RunLag(int argc, char** argv);
 
 // Parses the subcommand name and dispatches.
 int Main(int argc, char** argv);

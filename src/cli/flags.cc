@@ -1,5 +1,7 @@
 #include "cli/flags.h"
 
+#include "observe/log.h"
+
 #include <fmt/format.h>
 
 #include "cli/commands.h"
@@ -25,7 +27,13 @@ int ParseArgs(CLI::App& app, int argc, char** argv) {
 }
 
 int ReportError(const std::string& command, const Status& status) {
-  fmt::print(stderr, "{}: {}\n", command, status.ToString());
+  if (observe::LogJson()) {
+    observe::Log(observe::LogLevel::kError,
+                 command.rfind("lakepipe ", 0) == 0 ? command.substr(9) : command,
+                 status.ToString());
+  } else {
+    fmt::print(stderr, "{}: {}\n", command, status.ToString());
+  }
   return kExitFailure;
 }
 

@@ -4,6 +4,7 @@
 #include "cli/bad_records.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/observe.h"
 #include "cli/signals.h"
 #include "config/config.h"
 #include "config/sections.h"
@@ -24,6 +25,8 @@ struct ProduceFlags {
   std::vector<std::string> kafka_settings;
   bool print_config = false;
   bool quiet = false;
+  std::string metrics_addr;
+  LogFlags log;
 };
 
 // Applies the flags that were given on the command line, which win over
@@ -61,6 +64,7 @@ std::string Rate(uint64_t n, double seconds) {
 
 int Produce(const CLI::App& app, const ProduceFlags& f) {
   const std::string cmd = "lakepipe produce";
+  if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
   auto loaded =
       config::Config::Load(f.config_path, {config::KafkaSection(), config::SchemaRegistrySection(),
                                            config::SourceSection(), config::ProduceSection()});
@@ -180,8 +184,8 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
   if (!partitions.ok()) {
     if (partitions.status().code() != StatusCode::kNotFound)
       return ReportError(cmd, partitions.status());
-    fmt::print(stderr, "{}: warning: {}; producing anyway (brokers may create it)\n", cmd,
-               partitions.status().message());
+    Say("{}: warning: {}; producing anyway (brokers may create it)\n", cmd,
+        partitions.status().message());
   }
   kafka::ProducerOptions po;
   po.brokers = brokers;
@@ -195,17 +199,18 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
   options.duration = *duration;
   options.rate = static_cast<double>(std::max<int64_t>(0, *rate));
   if (bad) options.bad_records = bad->Sink();
+  options.on_progress = [&](const ProduceProgress& p) {
+    ExportProduceProgress(*topic, p);
+    if (f.quiet) return;
+    Say("{}: produced {} records ({}/s), delivered {}, failed {}\n", cmd, FormatCount(p.produced),
+        Rate(p.produced, p.seconds), FormatCount(p.delivered), FormatCount(p.failed));
+  };
+  auto server = StartMetrics("produce", f.metrics_addr);
+  if (!server.ok()) return ReportError(cmd, server.status());
   if (!f.quiet) {
-    options.on_progress = [&](const ProduceProgress& p) {
-      fmt::print(stderr, "{}: produced {} records ({}/s), delivered {}, failed {}\n", cmd,
-                 FormatCount(p.produced), Rate(p.produced, p.seconds), FormatCount(p.delivered),
-                 FormatCount(p.failed));
-    };
     if (options.count == 0 && options.duration.count() == 0 &&
         (*source_name == "users" || *source_name == "activity" || *source_name == "randomuser")) {
-      fmt::print(
-          stderr,
-          "{}: producing to '{}' until interrupted (Ctrl-C); --count or --duration limit it\n", cmd,
+      Say("{}: producing to '{}' until interrupted (Ctrl-C); --count or --duration limit it\n", cmd,
           *topic);
     }
   }
@@ -215,18 +220,18 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
   Status committed = bad ? bad->Commit() : Status::OK();
   if (!result.ok()) return ReportError(cmd, result.status());
   if (!committed.ok()) return ReportError(cmd, committed);
+  ExportProduceProgress(*topic, result->progress);
 
   const ProduceProgress& p = result->progress;
-  fmt::print(
-      stderr, "{}: produced {} records to '{}' in {}: {} records/s, {} MB/s{}\n", cmd,
+  Say("{}: produced {} records to '{}' in {}: {} records/s, {} MB/s{}\n", cmd,
       FormatCount(p.produced), *topic, FormatSeconds(p.seconds), Rate(p.produced, p.seconds),
       p.seconds > 0 ? fmt::format("{:.1f}", static_cast<double>(p.bytes) / 1e6 / p.seconds) : "-",
       result->interrupted ? " (interrupted)" : "");
-  fmt::print(stderr, "{}: delivered {}, failed {}, rejected {}{}\n", cmd, FormatCount(p.delivered),
-             FormatCount(p.failed), FormatCount(p.rejected),
-             bad && p.rejected > 0 ? fmt::format(" -> {}", bad->path()) : "");
+  Say("{}: delivered {}, failed {}, rejected {}{}\n", cmd, FormatCount(p.delivered),
+      FormatCount(p.failed), FormatCount(p.rejected),
+      bad && p.rejected > 0 ? fmt::format(" -> {}", bad->path()) : "");
   for (const auto& [cause, n] : result->stats.failures_by_cause) {
-    fmt::print(stderr, "{}:   {} failed: {}\n", cmd, FormatCount(n), cause);
+    Say("{}:   {} failed: {}\n", cmd, FormatCount(n), cause);
   }
   if (p.failed > 0 || p.delivered < p.produced) return kExitFailure;
   return p.rejected > 0 ? kExitRejected : kExitOk;
@@ -282,6 +287,8 @@ int RunProduce(int argc, char** argv) {
   app.add_flag("--print-config", f.print_config,
                "Print the effective configuration (secrets masked) and exit");
   app.add_flag("-q,--quiet", f.quiet, "Print only the final summary");
+  AddMetricsFlag(&app, &f.metrics_addr);
+  AddLogFlags(&app, &f.log);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Produce(app, f);
 }

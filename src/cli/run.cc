@@ -23,6 +23,7 @@
 #include "cli/archive_options.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/observe.h"
 #include "cli/signals.h"
 #include "config/config.h"
 #include "config/sections.h"
@@ -33,6 +34,8 @@
 #include "kafka/dev_broker.h"
 #include "kafka/metadata.h"
 #include "kafka/producer.h"
+#include "observe/log.h"
+#include "observe/metrics.h"
 #include "pipeline/local_outputs.h"
 #include "pipeline/produce.h"
 #include "pipeline/record_encoder.h"
@@ -46,6 +49,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr const char* kDefaultMetricsAddress = "127.0.0.1:9464";
+
 struct RunFlags {
   std::string config_path, source = "users", duration, lake, output = "out", settle = "5s", as_of,
                            stats_json;
@@ -55,6 +60,8 @@ struct RunFlags {
   int partitions = 16;
   bool sequential = false;
   bool replace = false;
+  std::string metrics_addr = kDefaultMetricsAddress;
+  LogFlags log;
   S3Flags s3;
 };
 
@@ -71,7 +78,7 @@ std::string PerSecond(uint64_t n, double seconds) {
 // plain line every few seconds. Log lines from any thread go above it.
 class Progress {
  public:
-  Progress() : tty_(isatty(fileno(stderr)) != 0) {}
+  Progress() : tty_(isatty(fileno(stderr)) != 0 && !observe::LogJson()) {}
   bool tty() const { return tty_; }
   std::chrono::milliseconds interval() const {
     return tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(2000);
@@ -82,7 +89,7 @@ class Progress {
       fmt::print(stderr, "\r\033[K{}", line);
       shown_ = line;
     } else {
-      fmt::print(stderr, "{}\n", line);
+      Plain(line);
     }
     std::fflush(stderr);
   }
@@ -91,19 +98,35 @@ class Progress {
     if (tty_ && !shown_.empty()) {
       fmt::print(stderr, "\r\033[K{}\n{}", line, shown_);
     } else {
-      fmt::print(stderr, "{}\n", line);
+      Plain(line);
     }
     std::fflush(stderr);
   }
   // Ends the phase's line: it stays, as the phase's last state.
   void End(const std::string& line) {
     std::lock_guard<std::mutex> lock(mu_);
-    fmt::print(stderr, "{}{}\n", tty_ ? "\r\033[K" : "", line);
+    if (tty_) {
+      fmt::print(stderr, "\r\033[K{}\n", line);
+    } else {
+      Plain(line);
+    }
     shown_.clear();
     std::fflush(stderr);
   }
 
  private:
+  // A line as it is, or as a JSON log line without its "lakepipe run: ".
+  static void Plain(const std::string& line) {
+    if (!observe::LogJson()) {
+      fmt::print(stderr, "{}\n", line);
+      return;
+    }
+    std::string_view text = line;
+    for (std::string_view prefix : {"lakepipe run: ", "lakepipe run "}) {
+      if (text.substr(0, prefix.size()) == prefix) text.remove_prefix(prefix.size());
+    }
+    observe::Log(observe::LogLevel::kInfo, "run", text);
+  }
   const bool tty_;
   std::mutex mu_;
   std::string shown_;
@@ -160,6 +183,7 @@ Status ReplaceTable(const std::string& uri, const std::string& table, bool allow
 int Run(const CLI::App& app, const RunFlags& f) {
   const std::string cmd = "lakepipe run";
   const auto started = Clock::now();
+  if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
   if (f.source != "users" && f.source != "activity" && f.source != "randomuser") {
     return ReportError(
         cmd, InvalidArgumentError(
@@ -319,10 +343,30 @@ int Run(const CLI::App& app, const RunFlags& f) {
     return outputs->Add(b, row);
   };
   ao.exit_when_idle = std::chrono::milliseconds(0);  // the run says when to stop
-  ao.log = [&progress](const std::string& line) { progress.Log(line); };
+  ao.log = [&progress](const std::string& line) {
+    progress.Log(line);
+    if (line.find("DATA LOSS") != std::string::npos) observe::Events::Default().Add("error", line);
+  };
   ao.rotate_interval = std::min(ao.rotate_interval, std::chrono::milliseconds(10000));
   auto archiver = archive::Archiver::Make(ao);
   if (!archiver.ok()) return ReportError(cmd, archiver.status());
+
+  // The status page: on by default; another free port when the default one
+  // is taken (another run, say).
+  ArchiverMetrics archive_metrics(**archiver, ao);
+  std::atomic<bool> transforming{false};
+  auto health = [&archive_metrics, &transforming]() -> observe::Health {
+    if (transforming) return {};
+    return archive_metrics.Health();
+  };
+  auto server = StartMetrics("run", f.metrics_addr, health);
+  if (!server.ok() && server.status().code() == StatusCode::kFailedPrecondition &&
+      f.metrics_addr == kDefaultMetricsAddress) {
+    progress.Log(fmt::format("{}: {} is taken; serving the status page on another port", cmd,
+                             kDefaultMetricsAddress));
+    server = StartMetrics("run", "127.0.0.1:0", health);
+  }
+  if (!server.ok()) return ReportError(cmd, server.status());
 
   const std::atomic<bool>& interrupted = StopRequested();
   std::atomic<bool> stop_produce{false}, stop_archive{false};
@@ -334,7 +378,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
   popt.duration = duration;
   popt.rate = f.rate;
   popt.progress_interval = std::chrono::milliseconds(100);
-  popt.on_progress = [&ps](const ProduceProgress& p) {
+  popt.on_progress = [&ps, &topic](const ProduceProgress& p) {
+    ExportProduceProgress(topic, p);
     ps.produced = p.produced;
     ps.delivered = p.delivered;
     ps.failed = p.failed;
@@ -343,6 +388,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
   auto produce = [&] {
     ps.result = RunProduce(**source, &*projector, *encoder, key, **producer, popt, stop_produce);
     if (ps.result.ok()) {
+      ExportProduceProgress(topic, ps.result->progress);
       ps.produced = ps.result->progress.produced;
       ps.delivered = ps.result->progress.delivered;
       ps.failed = ps.result->progress.failed;
@@ -353,6 +399,12 @@ int Run(const CLI::App& app, const RunFlags& f) {
   };
   auto consume = [&] {
     as.result = (*archiver)->Run(stop_archive);
+    if (as.result.ok()) {
+      archive_metrics.Finished();
+    } else {
+      archive_metrics.Failed(as.result.status().ToString());
+      observe::Events::Default().Add("error", "archive: " + as.result.status().ToString());
+    }
     as.end = Clock::now();
     as.done = true;
   };
@@ -516,6 +568,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
   double transform_seconds = 0;
   uint64_t clean_rows = 0, rejected_rows = 0;
   if (failures.empty() && !interrupted) {
+    transforming = true;
     const auto t0 = Clock::now();
     for (const std::string job : {"clean", "analytics", "demographics", "timeseries"}) {
       progress.Show(fmt::format("{} {:<8} {} ...", cmd, "transform", job));
@@ -541,6 +594,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
         clean_rows = st->clean;
         rejected_rows = st->rejected;
       }
+      ExportJobStats(*st);
       job_stats.push_back(*st);
     }
     transform_seconds = Since(t0);
@@ -640,15 +694,15 @@ int Run(const CLI::App& app, const RunFlags& f) {
     }
   }
   for (const std::string& failure : failures) {
-    fmt::print(stderr, "{}: FAILED {}\n", cmd, failure);
+    Say("{}: FAILED {}\n", cmd, failure);
     exit_code = kExitFailure;
   }
   if (!failures.empty() && local_status.ok()) {
-    fmt::print(stderr, "{}: the {} records consumed are in {}\n", cmd,
-               FormatCount(outputs->records()), fmt::join(outputs->paths(), ", "));
+    Say("{}: the {} records consumed are in {}\n", cmd, FormatCount(outputs->records()),
+        fmt::join(outputs->paths(), ", "));
   }
   if (interrupted) {
-    fmt::print(stderr, "{}: interrupted\n", cmd);
+    Say("{}: interrupted\n", cmd);
     exit_code = kExitFailure;
   }
   return exit_code;
@@ -696,6 +750,10 @@ int RunRun(int argc, char** argv) {
   app.add_option("--as-of", f.as_of, "transform: the day ages and tenures are computed at");
   app.add_option("--stats-json", f.stats_json, "Write the run's counts as JSON here");
   AddS3Flags(&app, &f.s3);
+  AddMetricsFlag(
+      &app, &f.metrics_addr,
+      fmt::format("{}, or another free port when taken; off: none", kDefaultMetricsAddress));
+  AddLogFlags(&app, &f.log);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Run(app, f);
 }

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/observe.h"
 #include "core/time_util.h"
 #include "core/units.h"
 #include "jobs/aggregate_jobs.h"
@@ -25,6 +26,8 @@ struct TransformFlags {
   int zscore_window = 28;
   double zscore_threshold = 3.0;
   S3Flags s3;
+  std::string metrics_addr;
+  LogFlags log;
 };
 
 Result<std::optional<int32_t>> OptionalDate(const std::string& text, const char* flag) {
@@ -60,30 +63,29 @@ nlohmann::ordered_json StatsJson(const jobs::JobStats& s) {
 void PrintSummary(const jobs::JobStats& s) {
   const std::string cmd = "lakepipe transform";
   if (s.new_files == 0) {
-    fmt::print(stderr, "{}: {} {}: nothing new in its {} input files; nothing changed\n", cmd,
-               s.table, s.job, FormatCount(s.raw_files));
+    Say("{}: {} {}: nothing new in its {} input files; nothing changed\n", cmd, s.table, s.job,
+        FormatCount(s.raw_files));
   } else if (s.job == "clean") {
-    fmt::print(stderr,
-               "{}: {} {}: {} new raw files, {} records in = {} clean + {} rejected; {} "
-               "duplicates replaced; {} partitions rewritten ({} rows, {} files, {}) as of {} in "
-               "{}\n",
-               cmd, s.table, s.job, FormatCount(s.new_files), FormatCount(s.records_in),
-               FormatCount(s.clean), FormatCount(s.rejected), FormatCount(s.duplicates),
-               FormatCount(s.partitions_written), FormatCount(s.rows_written),
-               FormatCount(s.files_written), FormatBytes(s.bytes_written), FormatDate(s.as_of),
-               FormatSeconds(s.seconds));
+    Say("{}: {} {}: {} new raw files, {} records in = {} clean + {} rejected; {} "
+        "duplicates replaced; {} partitions rewritten ({} rows, {} files, {}) as of {} in "
+        "{}\n",
+        cmd, s.table, s.job, FormatCount(s.new_files), FormatCount(s.records_in),
+        FormatCount(s.clean), FormatCount(s.rejected), FormatCount(s.duplicates),
+        FormatCount(s.partitions_written), FormatCount(s.rows_written),
+        FormatCount(s.files_written), FormatBytes(s.bytes_written), FormatDate(s.as_of),
+        FormatSeconds(s.seconds));
   } else {
-    fmt::print(stderr,
-               "{}: {} {}: {} clean rows read from {} changed files, {} metric files written "
-               "({} rows, {}) in {}\n",
-               cmd, s.table, s.job, FormatCount(s.records_in), FormatCount(s.new_files),
-               FormatCount(s.partitions_written), FormatCount(s.rows_written),
-               FormatBytes(s.bytes_written), FormatSeconds(s.seconds));
+    Say("{}: {} {}: {} clean rows read from {} changed files, {} metric files written "
+        "({} rows, {}) in {}\n",
+        cmd, s.table, s.job, FormatCount(s.records_in), FormatCount(s.new_files),
+        FormatCount(s.partitions_written), FormatCount(s.rows_written),
+        FormatBytes(s.bytes_written), FormatSeconds(s.seconds));
   }
 }
 
 int Transform(const CLI::App& app, const TransformFlags& f) {
   const std::string cmd = "lakepipe transform";
+  if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
   if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) return ReportError(cmd, st);
   const std::vector<std::string> all = {"clean", "analytics", "demographics", "timeseries"};
   std::vector<std::string> run;
@@ -101,6 +103,8 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
   if (!since.ok()) return ReportError(cmd, since.status());
   auto as_of = OptionalDate(f.as_of, "--as-of");
   if (!as_of.ok()) return ReportError(cmd, as_of.status());
+  auto server = StartMetrics("transform", f.metrics_addr);
+  if (!server.ok()) return ReportError(cmd, server.status());
   nlohmann::ordered_json report = nlohmann::ordered_json::array();
   for (const std::string& job : run) {
     Result<jobs::JobStats> stats = InternalError("no job ran");
@@ -125,6 +129,7 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
     }
     if (!stats.ok()) return ReportError(cmd, stats.status().WithContext("job " + job));
     PrintSummary(*stats);
+    ExportJobStats(*stats);
     report.push_back(StatsJson(*stats));
   }
   if (!f.stats_json.empty()) {
@@ -181,6 +186,8 @@ int RunTransform(int argc, char** argv) {
   app.add_option("--stats-json", f.stats_json, "Write the run's counts as JSON here");
   app.add_option("--config", f.config_path, "YAML config file (its s3 section is used)");
   AddS3Flags(&app, &f.s3);
+  AddMetricsFlag(&app, &f.metrics_addr);
+  AddLogFlags(&app, &f.log);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Transform(app, f);
 }

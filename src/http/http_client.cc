@@ -1,5 +1,7 @@
 #include "http/http_client.h"
 
+#include "observe/metrics.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -199,6 +201,9 @@ Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& reques
                               request.method, request.url, attempt,
                               static_cast<double>(elapsed.count()) / 1000, last_cause);
     }
+    observe::Registry::Default().Add(
+        "lakepipe_retries_total",
+        {{"cause", response.ok() ? fmt::format("http_{}", response->status) : "transport"}}, 1);
     if (on_retry) on_retry(RetryEvent{attempt, last_cause, delay});
     std::this_thread::sleep_for(delay);
   }

@@ -13,6 +13,8 @@
 
 #include "kafka/dev_broker.h"  // ValidateTopicName
 
+#include "observe/log.h"
+
 namespace lakepipe::kafka {
 namespace {
 
@@ -32,9 +34,10 @@ struct ErrorDeleter {
 using ErrorHandle = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
 
 void Log(std::string_view level, const std::string& message) {
-  // One fprintf per line keeps lines whole, as for librdkafka's own logs.
-  std::fprintf(stderr, "lakepipe: kafka %.*s consumer: %s\n", static_cast<int>(level.size()),
-               level.data(), message.c_str());
+  observe::Log(level == "error"     ? observe::LogLevel::kError
+               : level == "warning" ? observe::LogLevel::kWarning
+                                    : observe::LogLevel::kInfo,
+               "kafka", fmt::format("{} consumer: {}", level, message));
 }
 
 std::vector<TopicPartition> ToVector(const rd_kafka_topic_partition_list_t& list) {

@@ -2,10 +2,13 @@
 
 #include <syslog.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
 #include <fmt/format.h>
+
+#include "observe/log.h"
 
 namespace lakepipe::kafka {
 namespace {
@@ -17,9 +20,17 @@ std::string_view LevelName(int level) {
   return "debug";
 }
 
-// Called from librdkafka's threads; one fprintf per line keeps lines whole.
+// Called from librdkafka's threads; the log keeps lines whole.
 void LogToStderr(const rd_kafka_t*, int level, const char* facility, const char* message) {
-  std::fprintf(stderr, "lakepipe: kafka %s %s: %s\n", LevelName(level).data(), facility, message);
+  const std::string_view name = LevelName(level);
+  const observe::LogLevel l = name == "error"     ? observe::LogLevel::kError
+                              : name == "warning" ? observe::LogLevel::kWarning
+                              : name == "info"    ? observe::LogLevel::kInfo
+                                                  : observe::LogLevel::kDebug;
+  // librdkafka's own levels decide what reaches here (debug only with the
+  // `debug` property), so show everything it sends.
+  observe::Log(std::max(l, observe::LogLevel::kInfo), "kafka",
+               fmt::format("{} {}: {}", name, facility, message));
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "observe/log.h"
+
 namespace lakepipe::kafka {
 
 Settings DefaultProducerSettings() {
@@ -67,8 +69,9 @@ void Producer::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
   }
   // Connection failures are already logged (facility FAIL) with more detail.
   if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE) return;
-  std::fprintf(stderr, "lakepipe: kafka error %s: %s\n",
-               rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)), reason);
+  observe::Log(observe::LogLevel::kError, "kafka",
+               fmt::format("error {}: {}", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)),
+                           reason));
 }
 
 void Producer::RecordDelivery(const rd_kafka_message_t& message) {

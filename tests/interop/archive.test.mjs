@@ -567,6 +567,21 @@ test('retention: offsets dropped before archiving are reported as DATA LOSS (and
   assert.ok(e.stderr.includes(`DATA LOSS: ret[0] offsets 0..${low - 1}`), e.stderr);
   assert.equal(e.stats.data_loss_records, low);
   assert.equal(e.stats.archived, high - low);
+
+  // --log-format json: the DATA LOSS line names the topic, the partition and
+  // the range of offsets as fields.
+  const g = await archive(broker, [...common, '--group', 'ret-json', '--lake', join(dir, 'json-lake'), '--log-format', 'json'],
+    { statsPath: join(dir, 'g.json') });
+  assert.equal(g.status, 0, g.stderr);
+  const logs = g.stderr.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const loss = logs.find((l) => l.message.startsWith('DATA LOSS'));
+  assert.ok(loss, g.stderr);
+  assert.equal(loss.level, 'error');
+  assert.equal(loss.source, 'archive');
+  assert.equal(loss.topic, 'ret');
+  assert.equal(loss.partition, 0);
+  assert.equal(loss.offset, 0);
+  assert.equal(loss.offset_end, low - 1);
   assert.equal(d.stats?.ok, false);
   assert.equal(d.stats.data_loss_records, low - first);
 });

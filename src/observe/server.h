@@ -1,0 +1,60 @@
+// StatusServer: the HTTP endpoints of --metrics-addr, served by cpp-httplib
+// on a thread of its own:
+//   /metrics      the Registry in the Prometheus text format
+//   /status.json  the same figures as JSON, plus the command's status
+//                 (partitions, tables...), health and recent events
+//   /healthz      200 "ok", or 503 with the reason the command gives
+//   /             a status page (HTML and JavaScript in the binary, no
+//                 network fetch) that refreshes itself from /status.json
+//
+// Thread-safety: the callbacks run on the server's threads; they must be
+// safe to call while the command runs.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+
+namespace lakepipe::observe {
+
+struct Health {
+  bool ok = true;
+  std::string reason;  // why not, for /healthz and the page
+};
+
+struct ServerOptions {
+  std::string address;                     // HOST:PORT; port 0 picks a free one
+  std::string command;                     // "archive", "run", ... for the page's title
+  std::function<Health()> health;          // default: ok
+  std::function<nlohmann::json()> status;  // merged into /status.json
+};
+
+class StatusServer {
+ public:
+  // kInvalidArgument for an address that is not HOST:PORT;
+  // kFailedPrecondition when the port is taken.
+  static Result<std::unique_ptr<StatusServer>> Start(ServerOptions options);
+  ~StatusServer();
+  StatusServer(const StatusServer&) = delete;
+  StatusServer& operator=(const StatusServer&) = delete;
+
+  // http://HOST:PORT/ with the port actually bound.
+  const std::string& url() const { return url_; }
+  int port() const { return port_; }
+
+ private:
+  struct Impl;
+  explicit StatusServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::string url_;
+  int port_ = 0;
+};
+
+// The status page (HTML with its script and styles inline).
+const char* StatusPageHtml();
+
+}  // namespace lakepipe::observe

@@ -1,0 +1,259 @@
+// --metrics-addr, lakepipe lag and JSON logs, checked from outside: /metrics
+// scraped during an archive run and parsed with a Prometheus text parser we
+// did not write; the counters move and end equal to the run's summary;
+// /healthz and /status.json; the status page loaded in headless Chromium
+// during lakepipe run (one lag entry per partition, the charts drawn, no
+// request leaving the process; a screenshot is written to
+// build/test-artifacts/status-page.png); lakepipe lag against the group's
+// committed offsets; --log-format json.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import parsePrometheus from 'parse-prometheus-text-format';
+import puppeteer from 'puppeteer-core';
+import { LAKEPIPE, ROOT, lakepipeWith, tempDir } from './lib.mjs';
+
+let broker, bootstrap;
+
+before(async () => {
+  broker = spawn(LAKEPIPE, ['broker', '--partitions', '4', '--topic', 'observed', '--topic', 'lagging'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  bootstrap = await new Promise((resolve, reject) => {
+    createInterface({ input: broker.stdout }).once('line', resolve);
+    setTimeout(() => reject(new Error('no bootstrap line from lakepipe broker')), 15000);
+  });
+});
+
+after(() => broker?.kill('SIGTERM'));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function get(url) {
+  try {
+    const r = await fetch(url);
+    return { status: r.status, text: await r.text() };
+  } catch {
+    return null;  // not up yet, or gone
+  }
+}
+
+// The value of a metric's series whose labels include `labels`, from the
+// parser's families; the sum over every matching series.
+function value(families, name, labels = {}) {
+  const family = families.find((f) => f.name === name);
+  if (!family) return undefined;
+  return family.metrics.filter((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
+    .reduce((s, m) => s + Number(m.value), 0);
+}
+
+// Resolves when `child` has exited (at once if it already has).
+function exited(child) {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+test('archive --metrics-addr: /metrics parses, counters move and end equal to the summary; /healthz; /status.json', async (t) => {
+  const dir = tempDir(t, 'observe');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const stats = join(dir, 'stats.json');
+  const archive = spawn(LAKEPIPE, ['archive', '--brokers', bootstrap, '--topic', 'observed', '--group', 'observer',
+    '--lake', join(dir, 'lake'), '--schema', join(ROOT, 'schemas', 'user.avsc'), '--flush-records', '4000', '--rotate-interval', '2s',
+    '--exit-when-idle', '8s', '--stats-json', stats, '--metrics-addr', `127.0.0.1:${port}`, '--log-format', 'json',
+    '-X', 'session.timeout.ms=6000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  archive.stderr.on('data', (d) => { stderr += d; });
+  const done = exited(archive);
+  // Produced while archived, over about 3 seconds.
+  const producer = spawn(LAKEPIPE, ['produce', '--brokers', bootstrap, '--topic', 'observed', '--source', 'users',
+    '--count', '30000', '--rate', '10000', '--seed', '5', '--quiet'], { stdio: 'ignore' });
+  const produced = exited(producer);
+  const scrapes = [];
+  const health = new Set();
+  let status = null;
+  let finished = false;
+  done.then(() => { finished = true; });
+  while (!finished) {
+    const m = await get(`${base}/metrics`);
+    if (m && m.status === 200) {
+      const families = parsePrometheus(m.text);  // throws on malformed text
+      scrapes.push({ text: m.text, families });
+      const h = await get(`${base}/healthz`);
+      if (h) health.add(`${h.status} ${h.text.trim()}`);
+      const s = await get(`${base}/status.json`);
+      if (s && s.status === 200) status = JSON.parse(s.text);
+    }
+    await sleep(250);
+  }
+  assert.equal((await done).code, 0, stderr);
+  assert.equal((await produced).code, 0);
+  const summary = JSON.parse(readFileSync(stats, 'utf8'));
+  assert.equal(summary.archived, 30000);
+
+  assert.ok(scrapes.length >= 8, `${scrapes.length} scrapes`);
+  const consumed = scrapes.map((s) => value(s.families, 'lakepipe_records_in_total', { stage: 'archive' }));
+  const archived = scrapes.map((s) => value(s.families, 'lakepipe_records_out_total', { stage: 'archive' }));
+  for (let i = 1; i < consumed.length; i++) {
+    assert.ok(consumed[i] >= consumed[i - 1] && archived[i] >= archived[i - 1], 'counters never go down');
+  }
+  const distinct = new Set(archived.filter((v) => v > 0 && v < 30000));
+  assert.ok(distinct.size >= 1, `archived moved through intermediate values: ${[...new Set(archived)].join(', ')}`);
+  // The last scrape (idle, before exit) agrees with the summary.
+  const last = scrapes.at(-1).families;
+  assert.equal(value(last, 'lakepipe_records_in_total', { stage: 'archive' }), summary.consumed);
+  assert.equal(value(last, 'lakepipe_records_out_total', { stage: 'archive' }), summary.archived);
+  assert.equal(value(last, 'lakepipe_files_written_total'), summary.files_written);
+  assert.equal(value(last, 'lakepipe_bytes_out_total', { stage: 'archive' }), summary.bytes_written);
+  assert.equal(value(last, 'lakepipe_dead_letters_total'), summary.dead_lettered);
+  assert.equal(value(last, 'lakepipe_data_loss_records_total'), summary.data_loss_records);
+  const lag = last.find((f) => f.name === 'lakepipe_consumer_lag');
+  assert.equal(lag.type, 'GAUGE');
+  assert.deepEqual(lag.metrics.map((m) => m.labels.partition).sort(), ['0', '1', '2', '3']);
+  assert.equal(value(last, 'lakepipe_consumer_lag'), 0);
+  const upload = last.find((f) => f.name === 'lakepipe_upload_seconds');
+  assert.equal(upload.type, 'HISTOGRAM');
+  assert.equal(Number(upload.metrics[0].buckets['+Inf']), summary.files_written, 'one upload timed per file');
+  assert.ok(value(last, 'lakepipe_process_resident_memory_bytes') > 1e6);
+  for (const name of ['lakepipe_rebalances_total', 'lakepipe_open_files', 'lakepipe_buffered_bytes']) {
+    assert.ok(last.some((f) => f.name === name), name);
+  }
+  assert.ok([...health].some((h) => h === '200 ok'), `healthy while consuming: ${[...health].join(' | ')}`);
+  assert.ok([...health].some((h) => h.startsWith('503 no partitions assigned')), `503 before the group is joined: ${[...health].join(' | ')}`);
+  assert.equal(status.command, 'archive');
+  assert.ok(status.metrics.lakepipe_consumer_lag.series.length === 4);
+  t.diagnostic(`${scrapes.length} scrapes; archived went ${[...new Set(archived)].join(' → ')}`);
+
+  // Every log line is a JSON object.
+  const lines = stderr.split('\n').filter((l) => l.trim());
+  assert.ok(lines.length > 0);
+  for (const line of lines) {
+    const j = JSON.parse(line);
+    for (const k of ['time', 'level', 'source', 'message']) assert.ok(k in j, `${k} in ${line}`);
+  }
+});
+
+test('lakepipe lag: committed and end offsets per partition, the lag, the members', async (t) => {
+  const dir = tempDir(t, 'lag');
+  let r = lakepipeWith({}, 'produce', '--brokers', bootstrap, '--topic', 'lagging', '--source', 'users', '--count', '4000', '--seed', '9', '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  r = lakepipeWith({}, 'archive', '--brokers', bootstrap, '--topic', 'lagging', '--group', 'behind', '--lake', join(dir, 'lake'),
+    '--schema', join(ROOT, 'schemas', 'user.avsc'), '--exit-when-idle', '4s', '-X', 'session.timeout.ms=6000');
+  assert.equal(r.status, 0, r.stderr);
+  r = lakepipeWith({}, 'produce', '--brokers', bootstrap, '--topic', 'lagging', '--source', 'users', '--count', '1500', '--seed', '10', '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  r = lakepipeWith({}, 'lag', '--brokers', bootstrap, '--group', 'behind', '--topic', 'lagging', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.partitions.length, 4);
+  assert.equal(j.total_lag, 1500);
+  assert.equal(j.partitions.reduce((s, p) => s + p.log_end_offset, 0), 5500);
+  assert.equal(j.partitions.reduce((s, p) => s + p.committed_offset, 0), 4000);
+  for (const p of j.partitions) assert.equal(p.lag, p.log_end_offset - p.committed_offset);
+  r = lakepipeWith({}, 'lag', '--brokers', bootstrap, '--group', 'behind', '--topic', 'lagging');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^GROUP +TOPIC +PARTITION +CURRENT-OFFSET +LOG-END-OFFSET +LAG/);
+  assert.match(r.stdout, /group 'behind': 4 partitions, total lag 1,500/);
+  t.diagnostic(r.stdout.trim().split('\n').slice(0, 2).join(' / '));
+
+  // With a member consuming. The dev broker does not answer DescribeGroups
+  // (real Kafka does), so the members are reported unknown, with why.
+  const port = await freePort();
+  const live = spawn(LAKEPIPE, ['archive', '--brokers', bootstrap, '--topic', 'lagging', '--group', 'behind', '--lake', join(dir, 'lake'),
+    '--schema', join(ROOT, 'schemas', 'user.avsc'), '--exit-when-idle', '120s', '--rotate-interval', '1s', '--metrics-addr', `127.0.0.1:${port}`,
+    '-X', 'session.timeout.ms=6000'], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100; i++) {
+      const h = await get(`http://127.0.0.1:${port}/healthz`);
+      if (h && h.status === 200) break;
+      await sleep(200);
+    }
+    for (let i = 0; i < 50; i++) {  // until the member has caught up
+      r = lakepipeWith({}, 'lag', '--brokers', bootstrap, '--group', 'behind', '--topic', 'lagging', '--json');
+      if (r.status === 0 && JSON.parse(r.stdout).total_lag === 0) break;
+      await sleep(200);
+    }
+    assert.equal(r.status, 0, r.stderr);
+    const m = JSON.parse(r.stdout);
+    assert.equal(m.total_lag, 0, 'the member consumed the backlog');
+    assert.equal(m.partitions.reduce((s, p) => s + p.committed_offset, 0), 5500);
+    if (m.members.length > 0) {
+      assert.equal(m.members[0].assignment.length, 4);
+    } else {
+      assert.match(m.members_error, /not supported by broker/);
+    }
+    t.diagnostic(`members: ${m.members.length ? JSON.stringify(m.members) : m.members_error}`);
+  } finally {
+    live.kill('SIGTERM');
+    await exited(live);
+  }
+  r = lakepipeWith({}, 'lag', '--brokers', bootstrap, '--group', 'nobody');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /group 'nobody' has no members to show its topics.*give --topic/);
+});
+
+test('the status page in headless Chromium during lakepipe run: one lag entry per partition, charts, no outside request; a screenshot', async (t) => {
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  assert.ok(chromium, 'chromium is not installed (scripts/test installs it)');
+  const dir = tempDir(t, 'page');
+  const port = await freePort();
+  const run = spawn(LAKEPIPE, ['run', '--count', '150000', '--rate', '15000', '--partitions', '6', '--lake', join(dir, 'lake'),
+    '--output', join(dir, 'out'), '--metrics-addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  run.stderr.on('data', (d) => { stderr += d; });
+  const done = exited(run);
+  const browser = await puppeteer.launch({ executablePath: chromium, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  try {
+    for (let i = 0; i < 100 && !stderr.includes('status page'); i++) await sleep(100);
+    assert.match(stderr, new RegExp(`status page http://127\\.0\\.0\\.1:${port}/`));
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    const outside = [];
+    page.on('request', (req) => { if (!req.url().startsWith(`http://127.0.0.1:${port}/`)) outside.push(req.url()); });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => document.querySelectorAll('.lag-entry').length > 0
+      && Number(document.getElementById('throughput').dataset.points) >= 3, { timeout: 20000 });
+    const entries = await page.$$eval('.lag-entry', (els) => els.map((e) => e.dataset.partition));
+    assert.deepEqual(entries.map(Number).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5], 'one lag entry per partition');
+    const figures = await page.$eval('#figures', (e) => e.textContent);
+    assert.match(figures, /records in/);
+    assert.match(await page.$eval('#health', (e) => e.textContent), /healthy/);
+    const artifacts = join(ROOT, 'build', 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    const shot = join(artifacts, 'status-page.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(statSync(shot).size > 20000, 'a screenshot with content');
+    assert.deepEqual(outside, [], 'the page fetched nothing from elsewhere');
+    t.diagnostic(`screenshot: ${shot}`);
+  } finally {
+    await browser.close();
+  }
+  assert.equal((await done).code, 0, stderr);
+});
+
+test('bad --metrics-addr and --log-format values are named', () => {
+  let r = lakepipeWith({}, 'archive', '--brokers', '127.0.0.1:1', '--topic', 't', '--group', 'g', '--lake', '/tmp/x',
+    '--schema', join(ROOT, 'schemas', 'user.avsc'), '--metrics-addr', 'nine');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--metrics-addr 'nine' is not HOST:PORT/);
+  r = lakepipeWith({}, 'transform', '--lake', '/tmp/x', '--log-format', 'xml');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--log-format 'xml' is not a log format \(text, json\)/);
+});
