@@ -850,9 +850,7 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   LP_ASSIGN_OR_RETURN(Bookmark bookmark, LoadBookmark(lake, o.table, o.job));
   const std::string table_dir = o.table + "/clean/parquet";
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> clean, lake.ListData(table_dir));
-  std::erase_if(clean, [](const ObjectInfo& f) {
-    return f.path.size() < 8 || f.path.compare(f.path.size() - 8, 8, ".parquet") != 0;
-  });
+  std::erase_if(clean, [](const ObjectInfo& f) { return !IsParquetFile(f.path); });
   Bookmark now;
   now.params = fmt::format(
       "top_email_domains={} moving_average_days={} zscore_window_days={} "
@@ -888,7 +886,7 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   std::map<std::string, std::string> state_of;  // unit -> its partial's path
   for (const ObjectInfo& f : states) {
     std::string name = f.path.substr(lake.Path(state_dir).size() + 1);
-    if (name.size() > 8 && name.compare(name.size() - 8, 8, ".parquet") == 0) {
+    if (name.size() > 8 && IsParquetFile(name)) {
       state_of[name.substr(0, name.size() - 8)] = f.path;
     }
   }

@@ -205,7 +205,7 @@ Status ScanTable(const Lake& lake, const std::string& rel, const SchemaPtr& sche
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> files, lake.ListData(rel));
   std::vector<std::string> paths;
   for (const ObjectInfo& f : files) {
-    if (f.path.size() >= 8 && f.path.compare(f.path.size() - 8, 8, ".parquet") == 0) {
+    if (IsParquetFile(f.path)) {
       paths.push_back(f.path);
     }
   }

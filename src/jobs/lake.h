@@ -77,6 +77,11 @@ Field TableField(std::string name, Type type, LogicalType logical = LogicalType:
 // The columns `names` of `schema` (a table's), as a projection to read.
 SchemaPtr ProjectColumns(const Schema& schema, const std::vector<std::string>& names);
 
+// True for a path (or name) ending in ".parquet".
+inline bool IsParquetFile(std::string_view path) {
+  return path.size() >= 8 && path.substr(path.size() - 8) == ".parquet";
+}
+
 // A file-name tag that depends only on `text` (FNV-1a, 16 hex digits):
 // jobs name their outputs after their inputs, so a rerun after a crash
 // writes the same names.

@@ -3,6 +3,7 @@
 #include <syslog.h>
 
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string_view>
 
@@ -35,69 +36,79 @@ void CaptureLog(const rd_kafka_t* rk, int level, const char* facility, const cha
   if (std::string_view(facility) == "FAIL") capture->last_connection_failure = message;
 }
 
-}  // namespace
+// A client for metadata queries, with the log capture that explains a
+// failure to reach the brokers. The capture outlives the client.
+struct MetadataClient {
+  std::unique_ptr<LogCapture> capture = std::make_unique<LogCapture>();
+  ClientHandle client;
+  std::string effective;  // the bootstrap servers, for messages
+};
 
-Result<int> TopicPartitions(const std::string& brokers, const std::string& topic,
-                            const Settings& settings, std::chrono::milliseconds timeout) {
+Result<MetadataClient> OpenMetadataClient(const std::string& brokers, const Settings& settings) {
+  MetadataClient c;
   Settings all{{"bootstrap.servers", brokers}};
   all.insert(all.end(), settings.begin(), settings.end());
-  std::string effective;
   for (const auto& [key, value] : all) {
-    if (key == "bootstrap.servers" || key == "metadata.broker.list") effective = value;
+    if (key == "bootstrap.servers" || key == "metadata.broker.list") c.effective = value;
   }
-  if (effective.empty()) {
+  if (c.effective.empty()) {
     return InvalidArgumentError(
         "no Kafka brokers given: set the bootstrap servers (host:port[,host:port...])");
   }
   LP_ASSIGN_OR_RETURN(ConfHandle conf, MakeConf(all));
-  LogCapture capture;
-  rd_kafka_conf_set_opaque(conf.get(), &capture);
+  rd_kafka_conf_set_opaque(conf.get(), c.capture.get());
   rd_kafka_conf_set_log_cb(conf.get(), CaptureLog);
-  LP_ASSIGN_OR_RETURN(ClientHandle client, NewClient(RD_KAFKA_PRODUCER, conf));
+  LP_ASSIGN_OR_RETURN(c.client, NewClient(RD_KAFKA_PRODUCER, conf));
+  return c;
+}
 
+Result<int> PartitionCount(MetadataClient& c, const std::string& topic,
+                           std::chrono::milliseconds timeout) {
   // All topics: asking for one topic by name could make the broker create it.
   const rd_kafka_metadata_t* raw = nullptr;
   const rd_kafka_resp_err_t err =
-      rd_kafka_metadata(client.get(), 1, nullptr, &raw, static_cast<int>(timeout.count()));
+      rd_kafka_metadata(c.client.get(), 1, nullptr, &raw, static_cast<int>(timeout.count()));
   MetadataHandle metadata(raw);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const std::string last = capture.Explanation();
+    const std::string last = c.capture->Explanation();
     return UnavailableError(
         "cannot get metadata from the Kafka brokers at '{}' within {} ms: {} ({}){}{}; check the "
         "address and that the brokers are running",
-        effective, timeout.count(), rd_kafka_err2str(err), rd_kafka_err2name(err),
+        c.effective, timeout.count(), rd_kafka_err2str(err), rd_kafka_err2name(err),
         last.empty() ? "" : "; last client error: ", last);
   }
   for (int i = 0; i < metadata->topic_cnt; ++i) {
     const rd_kafka_metadata_topic_t& t = metadata->topics[i];
     if (topic != t.topic) continue;
     if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return KafkaError(t.err, fmt::format("Kafka topic '{}' on brokers '{}'", topic, effective));
+      return KafkaError(t.err, fmt::format("Kafka topic '{}' on brokers '{}'", topic, c.effective));
     }
     return t.partition_cnt;
   }
   return NotFoundError(
       "Kafka topic '{}' does not exist on the brokers at '{}'; create it first (the dev broker: "
       "lakepipe broker --topic {})",
-      topic, effective, topic);
+      topic, c.effective, topic);
+}
+
+}  // namespace
+
+Result<int> TopicPartitions(const std::string& brokers, const std::string& topic,
+                            const Settings& settings, std::chrono::milliseconds timeout) {
+  LP_ASSIGN_OR_RETURN(MetadataClient c, OpenMetadataClient(brokers, settings));
+  return PartitionCount(c, topic, timeout);
 }
 
 Result<std::vector<int64_t>> EndOffsets(const std::string& brokers, const std::string& topic,
                                         const Settings& settings,
                                         std::chrono::milliseconds timeout) {
-  LP_ASSIGN_OR_RETURN(const int partitions, TopicPartitions(brokers, topic, settings, timeout));
-  Settings all{{"bootstrap.servers", brokers}};
-  all.insert(all.end(), settings.begin(), settings.end());
-  LP_ASSIGN_OR_RETURN(ConfHandle conf, MakeConf(all));
-  LogCapture capture;
-  rd_kafka_conf_set_opaque(conf.get(), &capture);
-  rd_kafka_conf_set_log_cb(conf.get(), CaptureLog);
-  LP_ASSIGN_OR_RETURN(ClientHandle client, NewClient(RD_KAFKA_PRODUCER, conf));
+  LP_ASSIGN_OR_RETURN(MetadataClient c, OpenMetadataClient(brokers, settings));
+  LP_ASSIGN_OR_RETURN(const int partitions, PartitionCount(c, topic, timeout));
   std::vector<int64_t> ends;
   for (int p = 0; p < partitions; ++p) {
     int64_t low = 0, high = 0;
     const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-        client.get(), topic.c_str(), p, &low, &high, static_cast<int>(timeout.count()));
+        c.client.get(), topic.c_str(), p, &low, &high, static_cast<int>(timeout.count()));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return KafkaError(err, fmt::format("end offset of Kafka topic '{}' partition {}", topic, p));
     }

@@ -44,7 +44,7 @@ Result<std::vector<LakeTable>> DiscoverTables(const jobs::Lake& lake,
   std::map<std::string, Found> found;  // by location
   for (const ObjectInfo& f : all) {
     const std::string rel = lake.Relative(f.path);
-    if (rel.size() < 8 || rel.compare(rel.size() - 8, 8, ".parquet") != 0) continue;
+    if (!jobs::IsParquetFile(rel)) continue;
     const std::vector<std::string> parts = Split(rel);
     bool hidden = false;
     for (const std::string& p : parts) hidden = hidden || p.empty() || p[0] == '.' || p[0] == '_';

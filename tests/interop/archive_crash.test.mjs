@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import kafkajs from 'kafkajs';
-import { LAKEPIPE, ROOT, duck, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, duck, sleep, tempDir } from './lib.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 
@@ -249,7 +249,6 @@ function mulberry32(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Resolves true once a file in staging was written after `since` (the
 // archiver joined and consumes), false after `ms`.

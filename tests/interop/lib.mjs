@@ -2,6 +2,7 @@
 // and avsc as independent readers and writers, and the typed test data.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,20 @@ export function lakepipeOk(expected, ...args) {
   }
   return r;
 }
+
+// A loopback TCP port nothing listens on right now.
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function tempDir(t, name) {
   const dir = mkdtempSync(join(tmpdir(), `lakepipe-${name}-`));

@@ -10,12 +10,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import parsePrometheus from 'parse-prometheus-text-format';
 import puppeteer from 'puppeteer-core';
-import { LAKEPIPE, ROOT, lakepipeWith, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, freePort, lakepipeWith, sleep, tempDir } from './lib.mjs';
 
 let broker, bootstrap;
 
@@ -29,19 +28,6 @@ before(async () => {
 });
 
 after(() => broker?.kill('SIGTERM'));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function get(url) {
   try {

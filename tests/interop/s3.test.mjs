@@ -9,28 +9,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import kafkajs from 'kafkajs';
-import { LAKEPIPE, ROOT, duck, lakepipeWith } from './lib.mjs';
+import { LAKEPIPE, ROOT, duck, freePort, lakepipeWith } from './lib.mjs';
 
 const { Kafka, logLevel } = kafkajs;
 
 const SECRET = 'lakepipe-interop-secret-9f3a';
 let moto, endpoint, broker, bootstrap, work, signing;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 // Starts moto_server on a free loopback port; resolves once it answers.
 async function startMoto() {
