@@ -70,19 +70,21 @@ class LocalInputFile final : public InputFile {
   uint64_t size_;
 };
 
-class LocalOutputStream final : public OutputStream {
+// Buffers appends and writes them to a descriptor. Once a write failed the
+// stream is broken: later appends and Commit() return that failure, so a
+// file missing some of its bytes is never committed.
+class BufferedOutputStream : public OutputStream {
  public:
-  LocalOutputStream(std::string path, std::string temp_path, int fd, OutputOptions options)
-      : path_(std::move(path)), temp_path_(std::move(temp_path)), fd_(fd), options_(options) {
+  BufferedOutputStream(std::string path, int fd) : path_(std::move(path)), fd_(fd) {
     buffer_.reserve(kBufferSize);
   }
-  ~LocalOutputStream() override { Abort(); }
 
   const std::string& path() const override { return path_; }
   uint64_t position() const override { return position_; }
 
   Status Append(std::string_view data) override {
     if (done_) return FailedPreconditionError("'{}' is already committed or aborted", path_);
+    if (!failed_.ok()) return failed_;
     position_ += data.size();
     if (buffer_.size() + data.size() <= kBufferSize) {
       buffer_.append(data.data(), data.size());
@@ -94,28 +96,73 @@ class LocalOutputStream final : public OutputStream {
     return Status::OK();
   }
 
+ protected:
+  static constexpr size_t kBufferSize = 256 << 10;
+
+  // Writes what is buffered; the first failure sticks.
+  Status Flush() {
+    if (!failed_.ok()) return failed_;
+    if (buffer_.empty()) return Status::OK();
+    Status st = WriteAll(buffer_);
+    buffer_.clear();
+    return st;
+  }
+
+  // Flushes and closes the descriptor, syncing it first when `sync`.
+  Status FlushAndClose(bool sync) {
+    Status st = Flush();
+    if (st.ok() && sync && ::fsync(fd_.get()) != 0) st = Fail("cannot sync", errno);
+    if (fd_.get() >= 0 && ::close(fd_.Release()) != 0 && st.ok()) st = Fail("cannot write", errno);
+    return st;
+  }
+
+  Status Fail(std::string_view what, int errnum) {
+    failed_ = ErrnoError(fmt::format("{} '{}'", what, path_), errnum);
+    return failed_;
+  }
+
+  std::string path_;
+  FileDescriptor fd_;
+  bool done_ = false;
+
+ private:
+  Status WriteAll(std::string_view data) {
+    if (!failed_.ok()) return failed_;
+    while (!data.empty()) {
+      ssize_t w = ::write(fd_.get(), data.data(), data.size());
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return Fail("cannot write", errno);
+      }
+      data.remove_prefix(static_cast<size_t>(w));
+    }
+    return Status::OK();
+  }
+
+  std::string buffer_;
+  uint64_t position_ = 0;
+  Status failed_;
+};
+
+// A regular file (new or replaced): written to a hidden temporary file and
+// renamed over `target` on Commit().
+class AtomicFileStream final : public BufferedOutputStream {
+ public:
+  AtomicFileStream(std::string path, std::string target, std::string temp_path, int fd,
+                   OutputOptions options)
+      : BufferedOutputStream(std::move(path), fd),
+        target_(std::move(target)),
+        temp_path_(std::move(temp_path)),
+        options_(std::move(options)) {}
+  ~AtomicFileStream() override { Abort(); }
+
   Status Commit() override {
     if (done_) return FailedPreconditionError("'{}' is already committed or aborted", path_);
-    Status st = Flush();
-    if (st.ok() && options_.sync && ::fsync(fd_.get()) != 0) {
-      st = ErrnoError(fmt::format("cannot sync '{}'", temp_path_), errno);
-    }
-    fd_.Close();
-    if (st.ok()) {
-      if (options_.overwrite) {
-        if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-          st = ErrnoError(fmt::format("cannot rename '{}' to '{}'", temp_path_, path_), errno);
-        }
-      } else if (::renameat2(AT_FDCWD, temp_path_.c_str(), AT_FDCWD, path_.c_str(),
-                             RENAME_NOREPLACE) != 0) {
-        st = errno == EEXIST
-                 ? AlreadyExistsError("'{}' already exists", path_)
-                 : ErrnoError(fmt::format("cannot rename '{}' to '{}'", temp_path_, path_), errno);
-      }
-    }
+    Status st = FlushAndClose(options_.sync);
+    if (st.ok()) st = CheckStillReplaceable(target_, path_);
+    if (st.ok()) st = Rename();
     if (!st.ok()) {
-      ::unlink(temp_path_.c_str());
-      done_ = true;
+      Abort();
       return st;
     }
     done_ = true;
@@ -131,41 +178,164 @@ class LocalOutputStream final : public OutputStream {
   }
 
  private:
-  static constexpr size_t kBufferSize = 256 << 10;
-
-  Status Flush() {
-    if (buffer_.empty()) return Status::OK();
-    Status st = WriteAll(buffer_);
-    buffer_.clear();
-    return st;
+  // Refuses to rename over what is not a regular file (it became one after
+  // OpenOutput() looked).
+  static Status CheckStillReplaceable(const std::string& target, const std::string& path) {
+    struct stat st;
+    if (::lstat(target.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return Status::OK();
+    return FailedPreconditionError(
+        "'{}' is no longer a regular file; it was left alone and nothing was written", path);
   }
 
-  Status WriteAll(std::string_view data) {
-    while (!data.empty()) {
-      ssize_t w = ::write(fd_.get(), data.data(), data.size());
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoError(fmt::format("cannot write '{}'", temp_path_), errno);
-      }
-      data.remove_prefix(static_cast<size_t>(w));
+  Status Rename() {
+    if (options_.overwrite) {
+      if (::rename(temp_path_.c_str(), target_.c_str()) != 0) return Fail("cannot write", errno);
+      return Status::OK();
+    }
+    if (::renameat2(AT_FDCWD, temp_path_.c_str(), AT_FDCWD, target_.c_str(), RENAME_NOREPLACE) !=
+        0) {
+      if (errno == EEXIST) return AlreadyExistsError("'{}' already exists", path_);
+      return Fail("cannot write", errno);
     }
     return Status::OK();
   }
 
   void SyncDirectory() {
-    std::string dir = std::filesystem::path(path_).parent_path().string();
+    std::string dir = std::filesystem::path(target_).parent_path().string();
     FileDescriptor dfd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dfd.get() >= 0) ::fsync(dfd.get());
   }
 
-  std::string path_;
+  std::string target_;
   std::string temp_path_;
-  FileDescriptor fd_;
   OutputOptions options_;
-  std::string buffer_;
-  uint64_t position_ = 0;
-  bool done_ = false;
 };
+
+// A character device, a FIFO or an inherited descriptor (/dev/stdout):
+// written in place. Bytes written cannot be taken back, so Abort() only
+// stops writing.
+class InPlaceStream final : public BufferedOutputStream {
+ public:
+  InPlaceStream(std::string path, int fd, bool sync)
+      : BufferedOutputStream(std::move(path), fd), sync_(sync) {}
+  ~InPlaceStream() override { Abort(); }
+
+  Status Commit() override {
+    if (done_) return FailedPreconditionError("'{}' is already committed or aborted", path_);
+    struct stat st;
+    const bool regular = ::fstat(fd_.get(), &st) == 0 && S_ISREG(st.st_mode);
+    done_ = true;
+    return FlushAndClose(sync_ && regular);
+  }
+
+  void Abort() override {
+    done_ = true;
+    fd_.Close();
+  }
+
+ private:
+  bool sync_;
+};
+
+// Where OpenOutput() writes. Symbolic links are followed to their final
+// target: a regular file there is replaced atomically (the link stays), a
+// missing one is created. Character devices, FIFOs and the process's own
+// descriptors (/dev/stdout, /dev/stderr, /dev/fd/N) are written in place,
+// never replaced. Anything else (a directory, a socket, a block device) is
+// refused.
+struct Destination {
+  enum class Kind { kFile, kDevice, kDescriptor };
+  Kind kind = Kind::kFile;
+  std::string target;   // the path after following symbolic links
+  int descriptor = -1;  // kDescriptor: the process's descriptor to write to
+};
+
+// The descriptor named by /dev/stdout, /dev/stderr, /dev/fd/N or
+// /proc/self/fd/N; -1 for any other path. They are links to wherever the
+// descriptor points (a pipe, a terminal, a file opened for appending), so
+// they are written through the descriptor itself rather than resolved.
+int InheritedDescriptor(std::string_view path) {
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (path.substr(0, prefix.size()) != prefix) continue;
+    std::string_view digits = path.substr(prefix.size());
+    if (digits.empty() || digits.size() > 6 ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return -1;
+    }
+    return std::stoi(std::string(digits));
+  }
+  return -1;
+}
+
+const char* FileTypeName(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+Result<Destination> ResolveDestination(const std::string& path) {
+  constexpr int kMaxLinks = 40;  // as the kernel's ELOOP limit
+  Destination dest;
+  dest.target = path;
+  for (int links = 0;; ++links) {
+    if (int fd = InheritedDescriptor(dest.target); fd >= 0) {
+      dest.kind = Destination::Kind::kDescriptor;
+      dest.descriptor = fd;
+      return dest;
+    }
+    struct stat st;
+    if (::lstat(dest.target.c_str(), &st) != 0) {
+      if (errno == ENOENT) return dest;  // a new file
+      return ErrnoError(fmt::format("cannot write '{}'", path), errno);
+    }
+    if (S_ISREG(st.st_mode)) return dest;
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+      dest.kind = Destination::Kind::kDevice;
+      return dest;
+    }
+    if (!S_ISLNK(st.st_mode)) {
+      return InvalidArgumentError(
+          "cannot write '{}': it is {}; outputs are regular files, character devices or FIFOs",
+          path, FileTypeName(st.st_mode));
+    }
+    if (links == kMaxLinks) return ErrnoError(fmt::format("cannot write '{}'", path), ELOOP);
+    std::string link(static_cast<size_t>(st.st_size > 0 ? st.st_size : 4096) + 1, '\0');
+    const ssize_t n = ::readlink(dest.target.c_str(), link.data(), link.size());
+    if (n < 0) return ErrnoError(fmt::format("cannot write '{}'", path), errno);
+    link.resize(static_cast<size_t>(n));
+    std::filesystem::path next{link};
+    // Not normalised: "a/../b" must stay for the kernel to resolve through a link at "a".
+    if (next.is_relative()) next = std::filesystem::path(dest.target).parent_path() / next;
+    dest.target = next.string();
+  }
+}
+
+// Makes sure `dir` exists: creates it (and its parents) when `create`, else
+// names the outermost missing directory.
+Status PrepareDirectory(const std::string& path, const std::filesystem::path& dir, bool create) {
+  if (dir.empty()) return Status::OK();
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) return Status::OK();
+  if (create) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return IoError("cannot create directory '{}': {}", dir.string(), ec.message());
+    return Status::OK();
+  }
+  std::filesystem::path missing = dir;
+  while (missing.has_parent_path() && missing.parent_path() != missing &&
+         !std::filesystem::exists(missing.parent_path(), ec)) {
+    missing = missing.parent_path();
+  }
+  if (std::filesystem::exists(missing, ec)) {
+    return InvalidArgumentError("cannot write '{}': '{}' is not a directory", path,
+                                missing.string());
+  }
+  return NotFoundError("cannot write '{}': directory '{}' does not exist (create it first)", path,
+                       missing.string());
+}
 
 class LocalObjectStore final : public ObjectStore {
  public:
@@ -219,29 +389,47 @@ class LocalObjectStore final : public ObjectStore {
 
   Result<std::unique_ptr<OutputStream>> OpenOutput(std::string_view path,
                                                    const OutputOptions& options) override {
-    std::filesystem::path p{std::string(path)};
-    if (p.filename().empty())
+    std::string p(path);
+    if (std::filesystem::path(p).filename().empty())
       return InvalidArgumentError("'{}' names a directory, not a file", path);
-    std::error_code ec;
-    if (p.has_parent_path()) {
-      std::filesystem::create_directories(p.parent_path(), ec);
-      if (ec) {
-        return IoError("cannot create directory '{}': {}", p.parent_path().string(), ec.message());
-      }
+    LP_ASSIGN_OR_RETURN(Destination dest, ResolveDestination(p));
+    if (dest.kind != Destination::Kind::kFile) {
+      if (!options.overwrite) return AlreadyExistsError("'{}' already exists", p);
+      return OpenInPlace(p, dest, options);
     }
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::filesystem::path temp_dir = p.parent_path();
+    return OpenAtomic(p, dest.target, options);
+  }
+
+ private:
+  static Result<std::unique_ptr<OutputStream>> OpenInPlace(const std::string& path,
+                                                           const Destination& dest,
+                                                           const OutputOptions& options) {
+    // A FIFO waits here for its reader, as a shell redirection does.
+    FileDescriptor fd(dest.kind == Destination::Kind::kDescriptor
+                          ? ::fcntl(dest.descriptor, F_DUPFD_CLOEXEC, 3)
+                          : ::open(dest.target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC));
+    if (fd.get() < 0) return ErrnoError(fmt::format("cannot write '{}'", path), errno);
+    return std::unique_ptr<OutputStream>(
+        std::make_unique<InPlaceStream>(path, fd.Release(), options.sync));
+  }
+
+  static Result<std::unique_ptr<OutputStream>> OpenAtomic(const std::string& path,
+                                                          const std::string& target,
+                                                          const OutputOptions& options) {
+    const std::filesystem::path t{target};
+    LP_RETURN_IF_ERROR(PrepareDirectory(path, t.parent_path(), options.create_parent_dirs));
+    std::filesystem::path temp_dir = t.parent_path();
     if (!options.staging_dir.empty()) {
       temp_dir = options.staging_dir;
-      std::filesystem::create_directories(temp_dir, ec);
-      if (ec) return IoError("cannot create directory '{}': {}", temp_dir.string(), ec.message());
+      LP_RETURN_IF_ERROR(PrepareDirectory(path, temp_dir, /*create=*/true));
     }
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
     std::string temp =
-        (temp_dir / fmt::format(".{}.tmp-{:016x}", p.filename().string(), rng())).string();
+        (temp_dir / fmt::format(".{}.tmp-{:016x}", t.filename().string(), rng())).string();
     FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (fd.get() < 0) return ErrnoError(fmt::format("cannot create '{}'", temp), errno);
+    if (fd.get() < 0) return ErrnoError(fmt::format("cannot write '{}'", path), errno);
     return std::unique_ptr<OutputStream>(
-        std::make_unique<LocalOutputStream>(p.string(), temp, fd.Release(), options));
+        std::make_unique<AtomicFileStream>(path, target, temp, fd.Release(), options));
   }
 };
 

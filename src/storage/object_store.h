@@ -7,6 +7,10 @@
 // Writers follow one lifecycle: Append()... then exactly one of Commit() or
 // Abort(). Nothing is visible at the destination before Commit(), which makes
 // the whole object appear atomically; destroying an uncommitted stream aborts.
+// Once an Append() failed the stream can only abort: its Commit() fails, so
+// an object missing some of its bytes never appears. (Destinations that are
+// not files, such as a local FIFO or device, are written in place: see
+// local_store.h.)
 //
 // Thread-safety: stores may be shared between threads; a stream or input
 // file is used by one thread at a time.
@@ -57,6 +61,9 @@ struct OutputOptions {
   // Lets a writer find and delete what a killed process left behind.
   // Stores that never expose unfinished objects (S3 multipart) ignore it.
   std::string staging_dir;
+  // Local files: create missing parent directories of the object. When
+  // false, a missing directory is an error naming it (kNotFound).
+  bool create_parent_dirs = true;
 };
 
 struct ObjectInfo {

@@ -1,6 +1,20 @@
 #include "storage/object_store.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -66,6 +80,194 @@ TEST_F(LocalStoreTest, PlainPathsAreLocalFiles) {
   ASSERT_OK(out->Append("p"));
   ASSERT_OK(out->Commit());
   EXPECT_TRUE(fs::exists(root_ + "/plain.txt"));
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Names in `dir`, hidden temporary files included.
+std::vector<std::string> Names(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+mode_t TypeOf(const std::string& path) {
+  struct stat st;
+  EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
+  return st.st_mode & S_IFMT;
+}
+
+// Reads `fd` until its writer closes it; gives up after `timeout_ms` without
+// news (a writer that never came), so a broken store fails instead of hanging.
+std::string DrainFifo(int fd, int timeout_ms) {
+  std::string got;
+  char buf[65536];
+  for (;;) {
+    struct pollfd p = {fd, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return got + "<timed out>";
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EAGAIN) continue;
+    if (n <= 0) return got;
+    got.append(buf, static_cast<size_t>(n));
+  }
+}
+
+TEST_F(LocalStoreTest, WritesToAFifoInPlace) {
+  const std::string fifo = root_ + "/out.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // The reading end, open before the writer comes (as a shell's reader would be).
+  const int rfd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(rfd, 0);
+  std::string received;
+  std::thread reader([&] { received = DrainFifo(rfd, 5000); });
+  const std::string data = std::string(1 << 20, 'f') + "end";
+  Status st;
+  {
+    auto out = OpenOutputStream(fifo);
+    st = out.ok() ? (*out)->Append(data) : out.status();
+    if (st.ok()) st = (*out)->Commit();
+  }
+  reader.join();
+  ::close(rfd);
+  EXPECT_OK(st);
+  EXPECT_EQ(received.size(), data.size());
+  EXPECT_TRUE(received == data);
+  EXPECT_EQ(TypeOf(fifo), S_IFIFO) << "the FIFO was replaced";
+  EXPECT_EQ(Names(root_), std::vector<std::string>{"out.fifo"});
+}
+
+TEST_F(LocalStoreTest, WritesToAnInheritedDescriptorInPlace) {
+  // /dev/fd/N (like /dev/stdout) is written through the descriptor itself.
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  {
+    ASSERT_OK_AND_ASSIGN(auto out, OpenOutputStream("/dev/fd/" + std::to_string(fds[1])));
+    ASSERT_OK(out->Append("through the pipe"));
+    ASSERT_OK(out->Commit());
+  }
+  ASSERT_EQ(::close(fds[1]), 0) << "the caller's descriptor stays open";
+  char buf[64];
+  const ssize_t n = ::read(fds[0], buf, sizeof buf);
+  ::close(fds[0]);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(n)), "through the pipe");
+}
+
+TEST_F(LocalStoreTest, WritesToACharacterDeviceInPlace) {
+  // Twins of /dev/null and /dev/full (we run as root; never the real ones).
+  const std::string null_dev = root_ + "/null";
+  const std::string full_dev = root_ + "/full";
+  ASSERT_EQ(::mknod(null_dev.c_str(), S_IFCHR | 0666, makedev(1, 3)), 0) << std::strerror(errno);
+  ASSERT_EQ(::mknod(full_dev.c_str(), S_IFCHR | 0666, makedev(1, 7)), 0) << std::strerror(errno);
+  {
+    ASSERT_OK_AND_ASSIGN(auto out, OpenOutputStream(null_dev));
+    ASSERT_OK(out->Append("discarded"));
+    ASSERT_OK(out->Commit());
+  }
+  {
+    ASSERT_OK_AND_ASSIGN(auto out, OpenOutputStream(full_dev));
+    Status st = out->Append("no room");
+    if (st.ok()) st = out->Commit();
+    EXPECT_EQ(st.code(), StatusCode::kIoError) << st.ToString();
+    EXPECT_NE(st.message().find("No space left on device"), std::string::npos) << st.ToString();
+    EXPECT_NE(st.message().find("'" + full_dev + "'"), std::string::npos) << st.ToString();
+  }
+  EXPECT_EQ(TypeOf(null_dev), S_IFCHR) << "the device was replaced";
+  EXPECT_EQ(TypeOf(full_dev), S_IFCHR) << "the device was replaced";
+  EXPECT_EQ(Names(root_), (std::vector<std::string>{"full", "null"}));
+}
+
+TEST_F(LocalStoreTest, FollowsSymlinksAndReplacesTheirTarget) {
+  fs::create_directory(root_ + "/real");
+  std::ofstream(root_ + "/real/data.txt") << "old";
+  fs::create_symlink("real/data.txt", root_ + "/link.txt");
+  fs::create_symlink("link.txt", root_ + "/link2.txt");
+  fs::create_symlink("real/new.txt", root_ + "/dangling.txt");
+  ASSERT_OK(WriteWholeFile(root_ + "/link2.txt", "new"));
+  ASSERT_OK(WriteWholeFile(root_ + "/dangling.txt", "created"));
+  EXPECT_EQ(TypeOf(root_ + "/link.txt"), S_IFLNK);
+  EXPECT_EQ(TypeOf(root_ + "/link2.txt"), S_IFLNK);
+  EXPECT_EQ(TypeOf(root_ + "/dangling.txt"), S_IFLNK);
+  EXPECT_EQ(Slurp(root_ + "/real/data.txt"), "new");
+  EXPECT_EQ(Slurp(root_ + "/real/new.txt"), "created");
+  EXPECT_EQ(Names(root_ + "/real"), (std::vector<std::string>{"data.txt", "new.txt"}));
+  EXPECT_EQ(Names(root_),
+            (std::vector<std::string>{"dangling.txt", "link.txt", "link2.txt", "real"}));
+
+  fs::create_symlink("loop.txt", root_ + "/loop.txt");
+  Status st = WriteWholeFile(root_ + "/loop.txt", "x");
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find(root_ + "/loop.txt"), std::string::npos) << st.ToString();
+}
+
+TEST_F(LocalStoreTest, RefusesADirectory) {
+  fs::create_directory(root_ + "/dir");
+  Status st = WriteWholeFile(root_ + "/dir", "x");
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
+  EXPECT_TRUE(fs::is_directory(root_ + "/dir"));
+}
+
+// Makes writes past `bytes` fail with EFBIG for as long as it lives, as a
+// full disk would (SIGXFSZ ignored, so write() reports the error instead).
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    old_handler_ = ::signal(SIGXFSZ, SIG_IGN);
+    ::getrlimit(RLIMIT_FSIZE, &old_);
+    struct rlimit lim = old_;
+    lim.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &lim);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &old_);
+    ::signal(SIGXFSZ, old_handler_);
+  }
+
+ private:
+  struct rlimit old_;
+  sighandler_t old_handler_;
+};
+
+TEST_F(LocalStoreTest, AStreamWhoseWriteFailedCanOnlyAbort) {
+  const std::string path = root_ + "/cut.jsonl";
+  ASSERT_OK_AND_ASSIGN(auto out, OpenOutputStream(path));
+  {
+    FileSizeLimit limit(8192);
+    Status st = out->Append(std::string(600 << 10, 'a'));
+    ASSERT_FALSE(st.ok()) << "the write past the limit should fail";
+    EXPECT_NE(st.message().find("'" + path + "'"), std::string::npos) << st.ToString();
+    EXPECT_EQ(st.message().find(".tmp-"), std::string::npos) << st.ToString();
+  }
+  // Room again (another file was deleted): the stream still must not commit.
+  EXPECT_FALSE(out->Append("tail\n").ok());
+  Status st = out->Commit();
+  EXPECT_FALSE(st.ok()) << "a stream that lost bytes was committed";
+  EXPECT_NE(st.message().find("'" + path + "'"), std::string::npos) << st.ToString();
+  EXPECT_EQ(st.message().find(".tmp-"), std::string::npos) << st.ToString();
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_TRUE(fs::is_empty(root_)) << "temporary files were left in " << root_;
+}
+
+TEST_F(LocalStoreTest, MissingDirectoriesAreCreatedOnlyWhenAsked) {
+  OutputOptions no_dirs;
+  no_dirs.create_parent_dirs = false;
+  const std::string path = root_ + "/missing/sub/out.bin";
+  Result<std::unique_ptr<OutputStream>> out = OpenOutputStream(path, no_dirs);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kNotFound) << out.status().ToString();
+  EXPECT_NE(out.status().message().find("'" + root_ + "/missing'"), std::string::npos)
+      << out.status().ToString();
+  EXPECT_NE(out.status().message().find(path), std::string::npos) << out.status().ToString();
+  EXPECT_FALSE(fs::exists(root_ + "/missing"));
+
+  ASSERT_OK_AND_ASSIGN(auto made, OpenOutputStream(path));
+  ASSERT_OK(made->Append("x"));
+  ASSERT_OK(made->Commit());
+  EXPECT_EQ(Slurp(path), "x");
 }
 
 TEST(ObjectStoreRegistryTest, RegisteringASchemeAgainReplacesIt) {
