@@ -274,7 +274,9 @@ int RunArchive(int argc, char** argv) {
                  "Dead-letter records larger than this (default 8MiB)");
   app.add_option("--exit-when-idle", f.exit_when_idle,
                  "Finish and exit after receiving nothing for this long");
-  app.add_option("--stats-json", f.stats_json, "Write the final stats as JSON here at exit");
+  app.add_option("--stats-json", f.stats_json,
+                 "Write the final stats as JSON here at exit (a file is replaced atomically, a "
+                 "symlink followed; a FIFO, device or /dev/stdout is written in place)");
   app.add_flag("--strict", f.strict, "Stop with an error when offsets were lost to retention");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
   AddS3Flags(&app, &f.s3);

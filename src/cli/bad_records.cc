@@ -4,8 +4,9 @@
 
 namespace lakepipe::cli {
 
-Result<std::unique_ptr<BadRecordFile>> BadRecordFile::Open(const std::string& uri) {
-  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(uri));
+Result<std::unique_ptr<BadRecordFile>> BadRecordFile::Open(const std::string& uri,
+                                                           const OutputOptions& options) {
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(uri, options));
   return std::unique_ptr<BadRecordFile>(new BadRecordFile(std::move(out)));
 }
 
@@ -35,6 +36,11 @@ uint64_t BadRecordFile::count() const {
 Status BadRecordFile::Commit() {
   std::lock_guard<std::mutex> lock(mu_);
   return out_->Commit();
+}
+
+void BadRecordFile::Abort() {
+  std::lock_guard<std::mutex> lock(mu_);
+  out_->Abort();
 }
 
 }  // namespace lakepipe::cli

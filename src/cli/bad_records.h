@@ -13,7 +13,8 @@ namespace lakepipe::cli {
 
 class BadRecordFile {
  public:
-  static Result<std::unique_ptr<BadRecordFile>> Open(const std::string& uri);
+  static Result<std::unique_ptr<BadRecordFile>> Open(const std::string& uri,
+                                                     const OutputOptions& options = {});
 
   // Thread-safe.
   Status Add(const BadRecord& record);
@@ -22,6 +23,8 @@ class BadRecordFile {
   uint64_t count() const;
   const std::string& path() const { return out_->path(); }
   Status Commit();
+  // Discards the file (a failed run's rejects are not published).
+  void Abort();
 
  private:
   explicit BadRecordFile(std::unique_ptr<OutputStream> out) : out_(std::move(out)) {}

@@ -74,6 +74,7 @@ int Convert(const ConvertFlags& flags) {
   }
   Result<WriteOptions> write_options = MakeWriteOptions(flags, **out_format);
   if (!write_options.ok()) return ReportError(cmd, write_options.status());
+  write_options->output.create_parent_dirs = false;
 
   ReadOptions read_options;
   read_options.csv_header = !flags.no_header;
@@ -83,9 +84,12 @@ int Convert(const ConvertFlags& flags) {
     if (!schema.ok()) return ReportError(cmd, schema.status());
     read_options.schema = std::make_shared<const Schema>(std::move(schema).value());
   }
+  // Outputs go into directories that exist: convert creates none.
+  OutputOptions side_output;
+  side_output.create_parent_dirs = false;
   std::unique_ptr<BadRecordFile> bad;
   if (!flags.bad_records.empty()) {
-    auto opened = BadRecordFile::Open(flags.bad_records);
+    auto opened = BadRecordFile::Open(flags.bad_records, side_output);
     if (!opened.ok()) return ReportError(cmd, opened.status().WithContext("--bad-records"));
     bad = std::move(opened).value();
     read_options.bad_records = bad->Sink();
@@ -107,18 +111,22 @@ int Convert(const ConvertFlags& flags) {
   if (!copied.ok()) (*writer)->Abort();
   const uint64_t rejected = (*reader)->rejected();
   if (bad) {
-    Status committed = bad->Commit();
-    if (status.ok()) status = committed;
+    // The rejects of a failed conversion are not published either.
+    if (status.ok()) {
+      status = bad->Commit();
+    } else {
+      bad->Abort();
+    }
   }
   if (!status.ok()) return ReportError(cmd, status);
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!flags.quiet) {
-    auto size = OpenInputFile(flags.output);
+    // The size as written: the output may be a FIFO, which cannot be read back.
     fmt::print(stderr, "converted {} records: {} ({}) -> {} ({}, {}) in {}",
                FormatCount(copied->rows), flags.input, (*in_format)->name, flags.output,
-               (*out_format)->name, size.ok() ? FormatBytes((*size)->size()) : "?",
+               (*out_format)->name, FormatBytes((*writer)->bytes_written()),
                FormatSeconds(seconds));
     if (rejected > 0) {
       fmt::print(stderr, "; {} rejected -> {}", FormatCount(rejected), bad ? bad->path() : "");
@@ -135,12 +143,22 @@ int RunConvert(int argc, char** argv) {
       "Convert a file between Parquet, Avro, JSON Lines (.jsonl/.ndjson), JSON arrays (.json) "
       "and CSV. Formats follow the file extensions unless given. Without --schema, the "
       "schema comes from the input file (Parquet, Avro) or is inferred from its first rows "
-      "(JSON, CSV). The output appears only when the conversion succeeds.\n\nExit status: 0 "
+      "(JSON, CSV). The output appears only when the conversion succeeds.\n\nOutputs (OUTPUT, "
+      "--bad-records): a regular file is written beside its destination and renamed into place "
+      "at the end; a symbolic link is followed and its target replaced (the link stays); a "
+      "character device, a FIFO (which waits for its reader) or /dev/stdout, /dev/stderr, "
+      "/dev/fd/N is written in place "
+      "and never replaced (what was written before a failure stays there); a directory, socket or "
+      "block device is refused. convert creates no "
+      "directories: the output's directory must exist.\n\nExit status: 0 "
       "done, 1 failed, 2 bad usage, 3 done but records were rejected (see --bad-records).",
       "lakepipe convert");
   ConvertFlags f;
   app.add_option("input", f.input, "Input file: a path, file:// or s3:// URI")->required();
-  app.add_option("output", f.output, "Output file: a path, file:// or s3:// URI")->required();
+  app.add_option("output", f.output,
+                 "Output file: a path, file:// or s3:// URI (in an existing directory; see "
+                 "Outputs above)")
+      ->required();
   app.add_option(
       "--schema", f.schema_path,
       "Avro schema (.avsc) to read the input as: text is parsed into it, Avro and Parquet "
@@ -164,7 +182,8 @@ int RunConvert(int argc, char** argv) {
   app.add_option(
       "--bad-records", f.bad_records,
       "Write malformed input records here (JSON Lines with source, line, reason, record) "
-      "and convert the rest; without it the first malformed record stops the conversion");
+      "and convert the rest; without it the first malformed record stops the conversion. "
+      "Written like the output, and only when the conversion succeeds");
   app.add_option("--input-format", f.input_format, "Input format: parquet, avro, jsonl, json, csv");
   app.add_option("--output-format", f.output_format,
                  "Output format: parquet, avro, jsonl, json, csv");

@@ -2,9 +2,10 @@
 // inspect and help; outcomes checked with DuckDB where data is involved.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, duck, lakepipe, lakepipeOk, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, duck, lakepipe, lakepipeOk, tempDir } from './lib.mjs';
 
 const SCHEMA = JSON.stringify({
   type: 'record', name: 'P', fields: [
@@ -164,4 +165,154 @@ test('unknown extensions and options give clear errors', (t) => {
   r = lakepipe('convert', join(dir, 'missing.jsonl'), join(dir, 'out.parquet'));
   assert.equal(r.status, 1);
   assert.match(r.stderr, /missing\.jsonl/);
+});
+
+// Outputs that are not regular files: written in place, never replaced.
+// Never the real /dev/null or /dev/stdout: twins made in a temp dir.
+
+// Runs `cmd` without blocking the event loop; resolves with its exit and output.
+function run(cmd, args) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: Buffer.alloc(0), stderr: '' };
+  child.stdout.on('data', (d) => { out.stdout = Buffer.concat([out.stdout, d]); });
+  child.stderr.on('data', (d) => { out.stderr += d; });
+  const done = new Promise((resolve) => child.on('close', (status, signal) => resolve({ ...out, status, signal })));
+  return { child, done };
+}
+
+function mkfifo(path) {
+  const r = spawnSync('mkfifo', [path]);
+  assert.equal(r.status, 0, String(r.stderr));
+}
+
+// Reads a FIFO with cat until lakepipe, which must have kept it a FIFO, closes it.
+async function readFifoAfter(lakepipeRun, readers) {
+  const r = await lakepipeRun.done;
+  const results = [];
+  for (const [path] of readers) {
+    if (!lstatSync(path).isFIFO()) {
+      for (const [, reader] of readers) reader.child.kill();
+      assert.fail(`${path} was replaced by a ${lstatSync(path).isFile() ? 'regular file' : 'non-FIFO'}\n${r.stderr}`);
+    }
+  }
+  for (const [, reader] of readers) results.push(await reader.done);
+  return [r, ...results];
+}
+
+function peopleWithABadLine(dir) {
+  const input = join(dir, 'people.jsonl');
+  writeFileSync(input, '{"id": "a", "age": 1}\n{"id": "b", "age": \n{"id": "c", "age": 3}\n');
+  const schema = join(dir, 'p.avsc');
+  writeFileSync(schema, SCHEMA);
+  return { input, schema };
+}
+
+test('convert writes the output and --bad-records into FIFOs in place', async (t) => {
+  const dir = tempDir(t, 'fifo');
+  const { input, schema } = peopleWithABadLine(dir);
+  const out = join(dir, 'out.jsonl');
+  const bad = join(dir, 'bad.jsonl');
+  mkfifo(out);
+  mkfifo(bad);
+  const readers = [[bad, run('cat', [bad])], [out, run('cat', [out])]];
+  const lp = run(LAKEPIPE, ['convert', input, out, '--schema', schema, '--bad-records', bad]);
+  const [r, badRead, outRead] = await readFifoAfter(lp, readers);
+  assert.equal(r.status, 3, r.stderr);
+  const rows = outRead.stdout.toString().trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rows, [{ id: 'a', age: 1 }, { id: 'c', age: 3 }]);
+  const rejected = badRead.stdout.toString().trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rejected.map((x) => x.line), [2]);
+  assert.ok(lstatSync(out).isFIFO() && lstatSync(bad).isFIFO());
+  assert.deepEqual(readdirSync(dir).sort(), ['bad.jsonl', 'out.jsonl', 'p.avsc', 'people.jsonl']);
+});
+
+test('--stats-json writes into a FIFO in place', async (t) => {
+  const dir = tempDir(t, 'stats-fifo');
+  const lake = join(dir, 'lake');
+  mkdirSync(lake);
+  const stats = join(dir, 'stats.json');
+  mkfifo(stats);
+  const reader = run('cat', [stats]);
+  const lp = run(LAKEPIPE, ['transform', '--lake', lake, '--table', 'users', '--stats-json', stats]);
+  const [r, read] = await readFifoAfter(lp, [[stats, reader]]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(typeof JSON.parse(read.stdout.toString()), 'object');
+});
+
+test('convert follows a symlink and replaces its target; the link stays', async (t) => {
+  const dir = tempDir(t, 'symlink');
+  const { input, schema } = peopleWithABadLine(dir);
+  mkdirSync(join(dir, 'real'));
+  writeFileSync(join(dir, 'real', 'people.parquet'), 'old contents');
+  symlinkSync('real/people.parquet', join(dir, 'latest.parquet'));
+  symlinkSync('real/new.parquet', join(dir, 'dangling.parquet'));
+  for (const link of ['latest.parquet', 'dangling.parquet']) {
+    const r = lakepipe('convert', input, join(dir, link), '--schema', schema, '--bad-records', join(dir, 'bad.jsonl'));
+    assert.equal(r.status, 3, r.stderr);
+    assert.ok(lstatSync(join(dir, link)).isSymbolicLink(), `${link} is still a symlink`);
+  }
+  for (const target of ['people.parquet', 'new.parquet']) {
+    const rows = await duck(`SELECT id FROM '${join(dir, 'real', target)}' ORDER BY id`);
+    assert.deepEqual(rows.map((x) => x.id), ['a', 'c']);
+  }
+  assert.deepEqual(readdirSync(join(dir, 'real')).sort(), ['new.parquet', 'people.parquet']);
+});
+
+test('convert writes character devices in place: a full device reports ENOSPC and stays a device', (t) => {
+  const dir = tempDir(t, 'chardev');
+  const { input, schema } = peopleWithABadLine(dir);
+  // Twins of /dev/null (1,3) and /dev/full (1,7); the tests run as root.
+  for (const [name, minor] of [['null', '3'], ['full', '7']]) {
+    const made = spawnSync('mknod', ['-m', '666', join(dir, name), 'c', '1', minor]);
+    assert.equal(made.status, 0, String(made.stderr));
+  }
+  let r = lakepipe('convert', input, join(dir, 'null'), '--output-format', 'jsonl', '--schema', schema,
+    '--bad-records', join(dir, 'null'));
+  assert.equal(r.status, 3, r.stderr);
+  r = lakepipe('convert', input, join(dir, 'full'), '--output-format', 'parquet', '--schema', schema,
+    '--bad-records', join(dir, 'null'));
+  assert.equal(r.status, 1, r.stderr);
+  assert.ok(r.stderr.includes(`'${join(dir, 'full')}'`), r.stderr);
+  assert.match(r.stderr, /No space left on device/);
+  assert.ok(lstatSync(join(dir, 'null')).isCharacterDevice(), 'null is still a device');
+  assert.ok(lstatSync(join(dir, 'full')).isCharacterDevice(), 'full is still a device');
+  assert.deepEqual(readdirSync(dir).sort(), ['full', 'null', 'p.avsc', 'people.jsonl']);
+});
+
+test('a conversion that fails on a full disk publishes no truncated bad-records file', (t) => {
+  const dir = tempDir(t, 'full-disk');
+  const schema = join(dir, 'p.avsc');
+  writeFileSync(schema, SCHEMA);
+  // 3,000 malformed lines: about 400 KB of rejects for a 64 KiB file system.
+  const input = join(dir, 'bad.jsonl');
+  const lines = [];
+  for (let i = 0; i < 3000; i++) lines.push(i % 2 ? `{"id": "r${i}", "age": ${'9'.repeat(80)}x}` : `{"id": "r${i}", "age": ${i}}`);
+  writeFileSync(input, lines.join('\n') + '\n');
+  const small = join(dir, 'small');
+  mkdirSync(small);
+  // A private mount namespace with a 64 KiB tmpfs; what convert left there is listed before it goes.
+  const script = 'mount -t tmpfs -o size=64k tmpfs "$1" || exit 90; "$2" convert "$3" "$1/out.parquet" --schema "$4" ' +
+    '--bad-records "$1/rejected.jsonl"; echo "exit=$?"; ls -A "$1"';
+  const r = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', small, LAKEPIPE, input, schema], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `unshare: ${r.stderr}`);
+  const [exit, ...left] = r.stdout.trim().split('\n');
+  assert.equal(exit, 'exit=1', r.stderr);
+  assert.deepEqual(left, [], `files left on the full file system:\n${r.stderr}`);
+  assert.match(r.stderr, /No space left on device/);
+  assert.ok(r.stderr.includes(`'${small}/rejected.jsonl'`) || r.stderr.includes(`'${small}/out.parquet'`), r.stderr);
+  assert.ok(!r.stderr.includes('.tmp-'), `errors name the final file:\n${r.stderr}`);
+});
+
+test('convert creates no directories: a missing one is named', (t) => {
+  const dir = tempDir(t, 'no-dirs');
+  const { input, schema } = peopleWithABadLine(dir);
+  let r = lakepipe('convert', input, join(dir, 'nonexistent_dir_zz', 'sub', 'out.parquet'), '--schema', schema);
+  assert.equal(r.status, 1, r.stderr);
+  assert.ok(r.stderr.includes(`directory '${join(dir, 'nonexistent_dir_zz')}' does not exist`), r.stderr);
+  r = lakepipe('convert', input, join(dir, 'out.parquet'), '--schema', schema, '--bad-records', join(dir, 'nope', 'bad.jsonl'));
+  assert.equal(r.status, 1, r.stderr);
+  assert.ok(r.stderr.includes(`directory '${join(dir, 'nope')}' does not exist`), r.stderr);
+  assert.deepEqual(readdirSync(dir).sort(), ['p.avsc', 'people.jsonl']);
+  assert.match(lakepipeOk(0, 'convert', '--help').stdout, /creates no\s+directories/);
+  assert.match(lakepipeOk(0, 'convert', '--help').stdout, /symbolic link is followed/);
 });
