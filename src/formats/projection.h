@@ -13,6 +13,8 @@
 //     default symbol, else the record is bad.
 // Logical types must agree, except that a plain string reads as uuid and
 // timestamp-millis ↔ timestamp-micros convert.
+// Bytes read as a string must be valid UTF-8: other values make their
+// record bad.
 #pragma once
 
 #include <memory>

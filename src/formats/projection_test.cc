@@ -250,6 +250,43 @@ TEST(BatchProjectorTest, EnumSymbolsMapByNameWithTheReadersDefault) {
   EXPECT_NE(reasons[0].find("test.E"), std::string::npos) << reasons[0];
 }
 
+TEST(BatchProjectorTest, BytesReadAsAStringMustBeUtf8) {
+  SchemaPtr from =
+      ParseSchema(R"({"name":"id","type":"int"},{"name":"y","type":["null","bytes"]})");
+  SchemaPtr to = ParseSchema(R"({"name":"id","type":"int"},{"name":"y","type":["null","string"]})");
+  ASSERT_OK_AND_ASSIGN(BatchProjector p, BatchProjector::Make(from, to));
+  RecordBatch in(from);
+  const char* values[] = {"ok", "caf\xe9", nullptr, "\xe2\x9c\x93"};
+  for (int i = 0; i < 4; ++i) {
+    in.column(0).AppendInt32(i);
+    if (values[i] == nullptr) {
+      in.column(1).AppendNull();
+    } else {
+      in.column(1).AppendBytes(values[i]);
+    }
+    in.CommitRow();
+  }
+  std::vector<BadRecord> bad;
+  RecordBatch out(to);
+  ASSERT_OK(p.Project(
+      in, &out,
+      [&](const BadRecord& r) {
+        bad.push_back(r);
+        return Status::OK();
+      },
+      "src"));
+  EXPECT_EQ(out.column(0).int32s(), (std::vector<int32_t>{0, 2, 3}));
+  EXPECT_EQ(out.column(1).GetBytes(2), "\xe2\x9c\x93");
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_NE(bad[0].reason.find("field 'y': string is not valid UTF-8 (byte 0xe9 at offset 3"),
+            std::string::npos)
+      << bad[0].reason;
+
+  Status strict = p.Project(in, &out, nullptr, "src");
+  EXPECT_EQ(strict.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(strict.message().find("not valid UTF-8"), std::string::npos) << strict.message();
+}
+
 TEST(BatchProjectorTest, AliasesAndNullableWidening) {
   SchemaPtr from = ParseSchema(R"({"name":"old","type":"int"},{"name":"n","type":"null"})");
   SchemaPtr to = ParseSchema(

@@ -308,6 +308,46 @@ TEST(AvroDecodingTest, MalformedValuesNameTheFieldAndTheProblem) {
   }
 }
 
+TEST(AvroDecodingTest, InvalidUtf8InAStringRejectsTheRecordAndTheNextOneDecodes) {
+  const char* fields =
+      R"({"name":"id","type":"int"},{"name":"s","type":["null","string"]},{"name":"y","type":"bytes"})";
+  SchemaPtr schema = ParseSchema(Record(fields));
+  ASSERT_OK_AND_ASSIGN(DatumDecoder decoder, DatumDecoder::Make(schema, schema));
+  auto datum = [](int id, std::string_view s) {
+    std::string out;
+    AppendLong(id, &out);
+    out.push_back('\x02');  // the string branch
+    AppendBytes(s, &out);
+    AppendBytes(std::string("\xff\xfe", 2), &out);  // bytes need not be UTF-8
+    return out;
+  };
+  const std::string data = datum(1, "caf\xc3\xa9") + datum(2, "bad \xc3(") + datum(3, "ok");
+  RecordBatch out(schema);
+  std::string_view cursor = data;
+  std::string reason;
+  ASSERT_OK_AND_ASSIGN(bool first, decoder.DecodeNext(&cursor, &out, &reason));
+  EXPECT_TRUE(first);
+  ASSERT_OK_AND_ASSIGN(bool second, decoder.DecodeNext(&cursor, &out, &reason));
+  EXPECT_FALSE(second);
+  EXPECT_NE(reason.find("field 's'"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("not valid UTF-8"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("offset 4"), std::string::npos) << reason;
+  ASSERT_OK_AND_ASSIGN(bool third, decoder.DecodeNext(&cursor, &out, &reason));
+  EXPECT_TRUE(third);
+  EXPECT_TRUE(cursor.empty());
+  ASSERT_EQ(out.num_rows(), 2u);
+  for (size_t c = 0; c < out.num_columns(); ++c) EXPECT_EQ(out.column(c).size(), 2u);
+  EXPECT_EQ(out.column(0).GetInt32(1), 3);
+  EXPECT_EQ(out.column(1).GetBytes(0), "caf\xc3\xa9");
+
+  // Decode() (one datum, e.g. a Kafka payload) fails with the same reason.
+  Status st = decoder.Decode(datum(4, "\xed\xa0\x80"), &out);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("field 's'"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("not valid UTF-8"), std::string::npos) << st.message();
+  EXPECT_EQ(out.num_rows(), 2u);
+}
+
 // ---------------------------------------------------------------------------
 // Schema resolution.
 
@@ -376,6 +416,26 @@ TEST(AvroResolutionTest, StringsAndBytesReadAsEachOther) {
       &out));
   EXPECT_EQ(out.column(0).GetBytes(0), "text");
   EXPECT_EQ(out.column(1).GetBytes(0), "raw");
+}
+
+TEST(AvroResolutionTest, OnlyReaderStringsMustBeUtf8) {
+  std::string reason;
+  RecordBatch as_string = EmptyBatch(R"({"name":"a","type":"string"})");
+  Status st =
+      ResolveOne(R"({"name":"a","type":"bytes"})", R"({"name":"a","type":"string"})",
+                 [](RecordBatch* b) { b->column(0).AppendBytes(std::string("\x00\xff", 2)); },
+                 &as_string, &reason);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(reason.find("field 'a'"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("not valid UTF-8"), std::string::npos) << reason;
+  EXPECT_EQ(as_string.num_rows(), 0u);
+
+  // A reader that declares the field as bytes keeps such values as they are.
+  RecordBatch as_bytes = EmptyBatch(R"({"name":"a","type":"bytes"})");
+  ASSERT_OK(ResolveOne(R"({"name":"a","type":"string"})", R"({"name":"a","type":"bytes"})",
+                       [](RecordBatch* b) { b->column(0).AppendBytes("\xc0\xaf"); }, &as_bytes,
+                       &reason));
+  EXPECT_EQ(as_bytes.column(0).GetBytes(0), "\xc0\xaf");
 }
 
 TEST(AvroResolutionTest, NoDemotionsOrUnrelatedTypes) {
