@@ -137,17 +137,24 @@ Status PlanConversion(const Field& w, const Field& r, ValueConversion* conv) {
   }
   if (IsNullType(r)) return incompatible("a null field holds no values");
 
-  // Logical types must agree, with two exceptions.
+  // Logical types annotate the underlying types, which resolve by the rules
+  // below (Avro specification). Only two different logical types need a
+  // decision: timestamp units convert, anything else is refused rather than
+  // reinterpreted.
   *conv = ValueConversion::kCopy;
-  if (w.logical != r.logical) {
+  if (w.logical != r.logical && w.logical != LogicalType::kNone &&
+      r.logical != LogicalType::kNone) {
     if (w.logical == LogicalType::kTimestampMillis && r.logical == LogicalType::kTimestampMicros) {
       *conv = ValueConversion::kMillisToMicros;
     } else if (w.logical == LogicalType::kTimestampMicros &&
                r.logical == LogicalType::kTimestampMillis) {
       *conv = ValueConversion::kMicrosToMillis;
-    } else if (!(w.logical == LogicalType::kNone && w.type == Type::kString &&
-                 r.logical == LogicalType::kUuid)) {
-      return incompatible("logical types differ");
+    } else {
+      return incompatible(fmt::format(
+          "the data's values are {} and the reader's {}, which lakepipe does not convert; read "
+          "the field as {} or as plain {}",
+          LogicalTypeName(w.logical), LogicalTypeName(r.logical), LogicalTypeName(w.logical),
+          TypeName(w.type)));
     }
   }
   if (w.type == r.type) {

@@ -314,7 +314,6 @@ TEST(BatchProjectorTest, UnresolvableSchemasNameTheField) {
       {R"({"name":"a","type":"int"})", "reader field 'a'"},
       {R"({"name":"missing","type":"int"})", "reader field 'missing' is not in the data's schema"},
       {R"({"name":"t","type":{"type":"int","logicalType":"date"}})", "reader field 't'"},
-      {R"({"name":"t","type":"long"})", "logical types differ"},
       {R"({"name":"b","type":"boolean","default":"yes"})", "default \"yes\""},
   };
   for (const auto& c : cases) {
@@ -322,6 +321,40 @@ TEST(BatchProjectorTest, UnresolvableSchemasNameTheField) {
     EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument) << c.to;
     EXPECT_NE(p.status().message().find(c.message), std::string::npos) << p.status().message();
   }
+}
+
+TEST(BatchProjectorTest, LogicalTypesAnnotateTheUnderlyingType) {
+  SchemaPtr from = ParseSchema(
+      R"({"name":"id","type":{"type":"string","logicalType":"uuid"}},)"
+      R"({"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}},)"
+      R"({"name":"d","type":{"type":"int","logicalType":"date"}},{"name":"n","type":"long"})");
+  SchemaPtr to = ParseSchema(
+      R"({"name":"id","type":"string"},{"name":"t","type":"long"},{"name":"d","type":"int"},)"
+      R"({"name":"n","type":{"type":"long","logicalType":"timestamp-micros"}})");
+  ASSERT_OK_AND_ASSIGN(BatchProjector p, BatchProjector::Make(from, to));
+  RecordBatch in(from);
+  in.column(0).AppendBytes("123e4567-e89b-12d3-a456-426614174000");
+  in.column(1).AppendInt64(1700000000123);
+  in.column(2).AppendInt32(19000);
+  in.column(3).AppendInt64(42);
+  in.CommitRow();
+  RecordBatch out(to);
+  ASSERT_OK(p.Project(in, &out, nullptr, "src"));
+  ASSERT_EQ(out.num_rows(), 1u);
+  EXPECT_EQ(out.column(0).GetBytes(0), "123e4567-e89b-12d3-a456-426614174000");
+  EXPECT_EQ(out.column(1).GetInt64(0), 1700000000123);
+  EXPECT_EQ(out.column(2).GetInt32(0), 19000);
+  EXPECT_EQ(out.column(3).GetInt64(0), 42);
+
+  // Different logical types are never reinterpreted: a date is not a timestamp.
+  Result<BatchProjector> refused = BatchProjector::Make(
+      ParseSchema(R"({"name":"d","type":{"type":"int","logicalType":"date"}})"),
+      ParseSchema(R"({"name":"d","type":{"type":"long","logicalType":"timestamp-micros"}})"));
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("reader field 'd'"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("timestamp-micros"), std::string::npos)
+      << refused.status().message();
 }
 
 TEST(BatchProjectorTest, EmptyBatches) {
