@@ -22,8 +22,10 @@
 // \"abc\"", "field 'x': expected one of the symbols ...", "payload does not
 // start with the Confluent magic byte 0x00 ...", "schema id N not found in
 // the schema registry ...", "schema id N cannot be read as the table
-// schema: ...", and the Avro decoder's messages for truncated or malformed
-// datums.
+// schema: ...", "field 'x': string is not valid UTF-8 (byte 0xe9 at offset
+// 3 of 4) ..." (Avro strings are checked as the JSON parser checks whole
+// payloads: the lake's readers reject invalid UTF-8), and the Avro
+// decoder's messages for truncated or malformed datums.
 //
 // Errors: Decode() returns an error Status only when the record is not at
 // fault: the registry is unreachable after its retries (kUnavailable /

@@ -332,6 +332,56 @@ TEST(RecordDecoderTest, RegistryAvroResolvesEveryWriterIntoTheTableSchema) {
   EXPECT_EQ(registry.id_requests(), requests);
 }
 
+// The datum of a kTable record (or of a writer schema with the same first
+// fields) whose name is `name`, whatever its bytes.
+std::string DatumNamed(const SchemaPtr& schema, std::string_view name) {
+  RecordBatch batch(schema);
+  batch.column(0).AppendInt64(1);
+  batch.column(1).AppendBytes(name);
+  batch.column(2).AppendNull();
+  batch.column(3).AppendInt32(0);
+  batch.column(4).AppendNull();
+  batch.CommitRow();
+  std::string out;
+  avro::AppendDatum(batch, 0, &out);
+  return out;
+}
+
+TEST(RecordDecoderTest, AvroStringsThatAreNotUtf8AreBadRecords) {
+  StandInRegistry registry;
+  const int id = registry.Register("events-value", kTable);
+  DecoderOptions plain;
+  plain.input_format = "avro";
+  plain.schema = MustSchema(kTable);
+  DecoderOptions framed = plain;
+  framed.registry = registry.Options();
+  for (const DecoderOptions& options : {plain, framed}) {
+    const bool is_framed = options.registry.has_value();
+    SCOPED_TRACE(is_framed ? "Confluent-framed" : "plain");
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordDecoder> decoder, RecordDecoder::Make(options));
+    auto value = [&](std::string_view name) {
+      const std::string datum = DatumNamed(plain.schema, name);
+      return is_framed ? Framed(id, datum) : datum;
+    };
+    RecordBatch batch(decoder->schema());
+    std::string reason;
+    ASSERT_OK_AND_ASSIGN(bool ok, decoder->Decode(value("caf\xc3\xa9"), &batch, &reason));
+    EXPECT_TRUE(ok) << reason;
+    for (std::string_view bad : {"caf\xe9", "\xc0\xaf", "\xed\xa0\x80", "trunc\xe2\x9c"}) {
+      reason.clear();
+      ASSERT_OK_AND_ASSIGN(ok, decoder->Decode(value(bad), &batch, &reason));
+      EXPECT_FALSE(ok);
+      EXPECT_TRUE(Contains(reason, "field 'name': string is not valid UTF-8"));
+    }
+    ASSERT_OK_AND_ASSIGN(ok, decoder->Decode(value("ok"), &batch, &reason));
+    EXPECT_TRUE(ok) << reason;
+    ASSERT_EQ(batch.num_rows(), 2u);
+    for (size_t c = 0; c < batch.num_columns(); ++c) EXPECT_EQ(batch.column(c).size(), 2u);
+    EXPECT_EQ(batch.column(1).GetBytes(0), "caf\xc3\xa9");
+    EXPECT_EQ(batch.column(1).GetBytes(1), "ok");
+  }
+}
+
 TEST(RecordDecoderTest, TableSchemaFromTheSubjectsLatestVersion) {
   StandInRegistry registry;
   const int v1 = registry.Register("events-value", kWriterV1);

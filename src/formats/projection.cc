@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
 #include "formats/schema_resolution.h"
 
 namespace lakepipe {
@@ -136,17 +137,24 @@ Status PlanConversion(const Field& w, const Field& r, ValueConversion* conv) {
   }
   if (IsNullType(r)) return incompatible("a null field holds no values");
 
-  // Logical types must agree, with two exceptions.
+  // Logical types annotate the underlying types, which resolve by the rules
+  // below (Avro specification). Only two different logical types need a
+  // decision: timestamp units convert, anything else is refused rather than
+  // reinterpreted.
   *conv = ValueConversion::kCopy;
-  if (w.logical != r.logical) {
+  if (w.logical != r.logical && w.logical != LogicalType::kNone &&
+      r.logical != LogicalType::kNone) {
     if (w.logical == LogicalType::kTimestampMillis && r.logical == LogicalType::kTimestampMicros) {
       *conv = ValueConversion::kMillisToMicros;
     } else if (w.logical == LogicalType::kTimestampMicros &&
                r.logical == LogicalType::kTimestampMillis) {
       *conv = ValueConversion::kMicrosToMillis;
-    } else if (!(w.logical == LogicalType::kNone && w.type == Type::kString &&
-                 r.logical == LogicalType::kUuid)) {
-      return incompatible("logical types differ");
+    } else {
+      return incompatible(fmt::format(
+          "the data's values are {} and the reader's {}, which lakepipe does not convert; read "
+          "the field as {} or as plain {}",
+          LogicalTypeName(w.logical), LogicalTypeName(r.logical), LogicalTypeName(w.logical),
+          TypeName(w.type)));
     }
   }
   if (w.type == r.type) {
@@ -278,9 +286,19 @@ std::string DescribeRejection(const Schema& writer, const Schema& reader, const 
                      FieldTypeText(rf));
 }
 
+std::string DescribeInvalidUtf8(const Field& reader_field, std::string_view value, size_t bad) {
+  return fmt::format(
+      "field '{}': string is not valid UTF-8 (byte 0x{:02x} at offset {} of {}); fix the "
+      "producer, or declare the field as bytes in the reader schema to keep such values",
+      reader_field.name, bad < value.size() ? static_cast<unsigned char>(value[bad]) : 0, bad,
+      value.size());
+}
+
 struct BatchProjector::FieldPlan {
   FieldResolution resolution;
   bool can_fail = false;
+  // Bytes read into a string: each value must be valid UTF-8.
+  bool check_utf8 = false;
   // Same representation and nullability: a whole column may be copied.
   bool plain_copy = false;
 };
@@ -302,6 +320,8 @@ Result<BatchProjector> BatchProjector::Make(SchemaPtr from, SchemaPtr to) {
     if (fr.writer_field >= 0) {
       const Field& w = from->field(static_cast<size_t>(fr.writer_field));
       const Field& r = to->field(fr.reader_field);
+      plan->check_utf8 = w.type == Type::kBytes && r.type == Type::kString;
+      plan->can_fail = plan->can_fail || plan->check_utf8;
       const bool identity_enum =
           fr.conversion == ValueConversion::kEnumRemap && w.symbols == r.symbols;
       plan->plain_copy = (fr.conversion == ValueConversion::kCopy ||
@@ -381,6 +401,7 @@ Status BatchProjector::Project(const RecordBatch& in, RecordBatch* out, const Ba
       bool fails = false;
       bool was_null = false;
       int64_t value = 0;
+      std::string reason;
       if (col.IsNull(row)) {
         fails = r.null_is_bad;
         was_null = true;
@@ -393,11 +414,17 @@ Status BatchProjector::Project(const RecordBatch& in, RecordBatch* out, const Ba
         value = col.GetInt64(row);
         probe.Clear();
         fails = !AppendResolvedInt64(r, value, &probe);
+      } else if (plan->check_utf8) {
+        const std::string_view text = col.GetBytes(row);
+        const size_t bad_at = FindInvalidUtf8(text);
+        fails = bad_at != text.size();
+        if (fails) reason = DescribeInvalidUtf8(to_->field(r.reader_field), text, bad_at);
       }
       if (!fails) continue;
       if (skip.empty()) skip.assign(n, 0);
       skip[row] = 1;
-      rejected.emplace_back(row, DescribeRejection(*from_, *to_, r, was_null, value));
+      if (reason.empty()) reason = DescribeRejection(*from_, *to_, r, was_null, value);
+      rejected.emplace_back(row, std::move(reason));
     }
   }
   if (!rejected.empty()) {

@@ -11,8 +11,19 @@
 //     a null value makes that record bad;
 //   - enums: a symbol missing from the reader's enum takes the reader enum's
 //     default symbol, else the record is bad.
-// Logical types must agree, except that a plain string reads as uuid and
-// timestamp-millis ↔ timestamp-micros convert.
+// Logical types (date, timestamp-millis, timestamp-micros, uuid) are
+// annotations: the underlying types resolve by the rules above, then
+//   - a reader without a logical type reads the underlying values (a uuid's
+//     text, a date's days, a timestamp's count of ms or µs);
+//   - a writer without one: the reader's logical type says what the values
+//     are (e.g. a plain long read as timestamp-millis);
+//   - timestamp-millis → timestamp-micros multiplies by 1000 (a value that
+//     overflows makes its record bad); timestamp-micros → timestamp-millis
+//     rounds down;
+//   - any other two different logical types (e.g. date → timestamp-millis)
+//     are refused, never reinterpreted.
+// Bytes read as a string must be valid UTF-8: other values make their
+// record bad.
 #pragma once
 
 #include <memory>

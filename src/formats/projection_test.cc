@@ -250,6 +250,43 @@ TEST(BatchProjectorTest, EnumSymbolsMapByNameWithTheReadersDefault) {
   EXPECT_NE(reasons[0].find("test.E"), std::string::npos) << reasons[0];
 }
 
+TEST(BatchProjectorTest, BytesReadAsAStringMustBeUtf8) {
+  SchemaPtr from =
+      ParseSchema(R"({"name":"id","type":"int"},{"name":"y","type":["null","bytes"]})");
+  SchemaPtr to = ParseSchema(R"({"name":"id","type":"int"},{"name":"y","type":["null","string"]})");
+  ASSERT_OK_AND_ASSIGN(BatchProjector p, BatchProjector::Make(from, to));
+  RecordBatch in(from);
+  const char* values[] = {"ok", "caf\xe9", nullptr, "\xe2\x9c\x93"};
+  for (int i = 0; i < 4; ++i) {
+    in.column(0).AppendInt32(i);
+    if (values[i] == nullptr) {
+      in.column(1).AppendNull();
+    } else {
+      in.column(1).AppendBytes(values[i]);
+    }
+    in.CommitRow();
+  }
+  std::vector<BadRecord> bad;
+  RecordBatch out(to);
+  ASSERT_OK(p.Project(
+      in, &out,
+      [&](const BadRecord& r) {
+        bad.push_back(r);
+        return Status::OK();
+      },
+      "src"));
+  EXPECT_EQ(out.column(0).int32s(), (std::vector<int32_t>{0, 2, 3}));
+  EXPECT_EQ(out.column(1).GetBytes(2), "\xe2\x9c\x93");
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_NE(bad[0].reason.find("field 'y': string is not valid UTF-8 (byte 0xe9 at offset 3"),
+            std::string::npos)
+      << bad[0].reason;
+
+  Status strict = p.Project(in, &out, nullptr, "src");
+  EXPECT_EQ(strict.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(strict.message().find("not valid UTF-8"), std::string::npos) << strict.message();
+}
+
 TEST(BatchProjectorTest, AliasesAndNullableWidening) {
   SchemaPtr from = ParseSchema(R"({"name":"old","type":"int"},{"name":"n","type":"null"})");
   SchemaPtr to = ParseSchema(
@@ -277,7 +314,6 @@ TEST(BatchProjectorTest, UnresolvableSchemasNameTheField) {
       {R"({"name":"a","type":"int"})", "reader field 'a'"},
       {R"({"name":"missing","type":"int"})", "reader field 'missing' is not in the data's schema"},
       {R"({"name":"t","type":{"type":"int","logicalType":"date"}})", "reader field 't'"},
-      {R"({"name":"t","type":"long"})", "logical types differ"},
       {R"({"name":"b","type":"boolean","default":"yes"})", "default \"yes\""},
   };
   for (const auto& c : cases) {
@@ -285,6 +321,40 @@ TEST(BatchProjectorTest, UnresolvableSchemasNameTheField) {
     EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument) << c.to;
     EXPECT_NE(p.status().message().find(c.message), std::string::npos) << p.status().message();
   }
+}
+
+TEST(BatchProjectorTest, LogicalTypesAnnotateTheUnderlyingType) {
+  SchemaPtr from = ParseSchema(
+      R"({"name":"id","type":{"type":"string","logicalType":"uuid"}},)"
+      R"({"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}},)"
+      R"({"name":"d","type":{"type":"int","logicalType":"date"}},{"name":"n","type":"long"})");
+  SchemaPtr to = ParseSchema(
+      R"({"name":"id","type":"string"},{"name":"t","type":"long"},{"name":"d","type":"int"},)"
+      R"({"name":"n","type":{"type":"long","logicalType":"timestamp-micros"}})");
+  ASSERT_OK_AND_ASSIGN(BatchProjector p, BatchProjector::Make(from, to));
+  RecordBatch in(from);
+  in.column(0).AppendBytes("123e4567-e89b-12d3-a456-426614174000");
+  in.column(1).AppendInt64(1700000000123);
+  in.column(2).AppendInt32(19000);
+  in.column(3).AppendInt64(42);
+  in.CommitRow();
+  RecordBatch out(to);
+  ASSERT_OK(p.Project(in, &out, nullptr, "src"));
+  ASSERT_EQ(out.num_rows(), 1u);
+  EXPECT_EQ(out.column(0).GetBytes(0), "123e4567-e89b-12d3-a456-426614174000");
+  EXPECT_EQ(out.column(1).GetInt64(0), 1700000000123);
+  EXPECT_EQ(out.column(2).GetInt32(0), 19000);
+  EXPECT_EQ(out.column(3).GetInt64(0), 42);
+
+  // Different logical types are never reinterpreted: a date is not a timestamp.
+  Result<BatchProjector> refused = BatchProjector::Make(
+      ParseSchema(R"({"name":"d","type":{"type":"int","logicalType":"date"}})"),
+      ParseSchema(R"({"name":"d","type":{"type":"long","logicalType":"timestamp-micros"}})"));
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("reader field 'd'"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("timestamp-micros"), std::string::npos)
+      << refused.status().message();
 }
 
 TEST(BatchProjectorTest, EmptyBatches) {

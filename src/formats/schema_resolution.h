@@ -108,6 +108,10 @@ Result<SchemaResolution> ResolveSchemas(const Schema& writer, const Schema& read
 std::string DescribeRejection(const Schema& writer, const Schema& reader, const FieldResolution& r,
                               bool was_null, int64_t value);
 
+// Why a record was rejected because `value`, read into the string field
+// `reader_field`, is not valid UTF-8 from byte `bad` on.
+std::string DescribeInvalidUtf8(const Field& reader_field, std::string_view value, size_t bad);
+
 // Appending one writer value to the reader column `out` (whose storage is
 // the reader field's). Each REQUIRES the writer field's storage to match
 // the function (int32 for int/date/enum, int64 for long/timestamps, ...).

@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
+import avro from 'avsc';
 import kafkajs from 'kafkajs';
 import lz4 from 'lz4js';
 import { LAKEPIPE, duck, lakepipe, readAvroFile, tempDir } from './lib.mjs';
@@ -58,7 +60,7 @@ async function startBroker(partitions, topics) {
 let main; // 3 partitions per topic
 
 before(async () => {
-  main = await startBroker(3, ['dl', 'dl.dlq', 'fb', 'fb.dlq', 'hostile', 'rot', 'fmt']);
+  main = await startBroker(3, ['dl', 'dl.dlq', 'fb', 'fb.dlq', 'hostile', 'rot', 'fmt', 'u8', 'u8.dlq', 'u8cf', 'u8cf.dlq']);
 });
 
 after(async () => {
@@ -300,6 +302,83 @@ test('dead letters: good records in the lake, bad ones byte-identical in <topic>
   assert.equal(at(bad.find((b) => b.message.value === null)).value, null, 'kafkajs produced a tombstone');
   assert.deepEqual(at(bad.find((b) => b.message.key?.length === 0)).key, Buffer.alloc(0), 'kafkajs produced an empty key');
   assert.deepEqual(changed, [], 'dead letters keep value and key unchanged');
+});
+
+// ------------------------------------------------------------ Avro strings that are not UTF-8
+
+const U8_SCHEMA = {
+  type: 'record',
+  name: 'Msg',
+  fields: [
+    { name: 'id', type: 'int' },
+    { name: 'text', type: 'string' },
+    { name: 'tag', type: ['null', 'string'], default: null },
+  ],
+};
+// Avro encodes string and bytes alike, so this twin makes avsc write any bytes where U8_SCHEMA has strings.
+const U8_RAW = avro.Type.forSchema({
+  ...U8_SCHEMA,
+  fields: [{ name: 'id', type: 'int' }, { name: 'text', type: 'bytes' }, { name: 'tag', type: ['null', 'bytes'] }],
+});
+
+test('Avro strings that are not UTF-8 are dead-lettered, plain and Confluent-framed; DuckDB reads the rest', async (t) => {
+  const dir = tempDir(t, 'archive-utf8');
+  const schemaPath = join(dir, 'msg.avsc');
+  writeFileSync(schemaPath, JSON.stringify(U8_SCHEMA));
+  // A schema registry stand-in that knows one id: GET /schemas/ids/7.
+  const SCHEMA_ID = 7;
+  const registry = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === `/schemas/ids/${SCHEMA_ID}`) return res.end(JSON.stringify({ schema: JSON.stringify(U8_SCHEMA) }));
+    res.statusCode = 404;
+    res.end(JSON.stringify({ error_code: 40403, message: 'Schema not found' }));
+  });
+  await new Promise((resolve) => registry.listen(0, '127.0.0.1', resolve));
+  t.after(() => registry.close());
+  const url = `http://127.0.0.1:${registry.address().port}`;
+
+  const b = (...bytes) => Buffer.from(bytes);
+  const records = [
+    { id: 1, text: 'plain', tag: null },
+    { id: 2, text: 'ünïcødé ✓ 😀', tag: 'é' },
+    { id: 3, text: b(0x63, 0x61, 0x66, 0xe9), tag: null, error: /field 'text': string is not valid UTF-8 \(byte 0xe9 at offset 3 of 4\)/ },
+    { id: 4, text: 'ok', tag: b(0xed, 0xa0, 0x80), error: /field 'tag': string is not valid UTF-8 \(byte 0xed at offset 0/ },
+    { id: 5, text: b(0xc0, 0xaf), tag: 'x', error: /field 'text': string is not valid UTF-8/ },
+    { id: 6, text: b(0x61, 0xe2, 0x9c), tag: null, error: /field 'text': string is not valid UTF-8 \(byte 0xe2 at offset 1/ },
+    { id: 7, text: 'last', tag: 'good' },
+  ];
+  const datum = (r) => U8_RAW.toBuffer({ id: r.id, text: Buffer.from(r.text), tag: r.tag === null ? null : Buffer.from(r.tag) });
+  const header = Buffer.alloc(5);
+  header.writeInt32BE(SCHEMA_ID, 1);
+  const framings = [
+    { topic: 'u8', args: [], value: datum },
+    { topic: 'u8cf', args: ['--schema-registry', url], value: (r) => Buffer.concat([header, datum(r)]) },
+  ];
+  for (const f of framings) {
+    await main.producer.send({ topic: f.topic, acks: -1, messages: records.map((r, i) => ({ value: f.value(r), partition: i % 3 })) });
+  }
+  const runs = await Promise.all(framings.map((f) => archive(main, ['--topic', f.topic, '--group', `${f.topic}-archiver`,
+    '--lake', join(dir, f.topic), '--schema', schemaPath, '--input-format', 'avro', ...f.args, '--exit-when-idle', IDLE],
+  { statsPath: join(dir, `${f.topic}.json`) })));
+
+  const good = records.filter((r) => !r.error);
+  const bad = records.filter((r) => r.error);
+  for (const [k, f] of framings.entries()) {
+    const r = runs[k];
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stats.archived, good.length, `${f.topic}: archived`);
+    assert.equal(r.stats.dead_lettered, bad.length, `${f.topic}: dead-lettered`);
+    // The whole table reads back with DuckDB: exactly the good records.
+    const rows = await duck(`SELECT id, text, tag FROM read_parquet(${sqlString(join(dir, f.topic, f.topic, 'raw', 'parquet', '**', '*.parquet'))}) ORDER BY id`);
+    assert.deepEqual(rows, good.map(({ id, text, tag }) => ({ id, text, tag })), `${f.topic}: the lake`);
+    // Every bad record is in the dead-letter topic, unchanged, with its reason.
+    const dlq = await readTopic(main, `${f.topic}.dlq`);
+    assert.equal(dlq.length, bad.length, `${f.topic}: dead letters`);
+    for (const m of dlq) {
+      const rec = bad.find((x) => f.value(x).equals(m.value));
+      assert.ok(rec, `${f.topic}: dead letter ${m.value.toString('hex')} is one of the bad records`);
+      assert.match(m.headers['lakepipe.error'].toString(), rec.error, `${f.topic}: reason for id ${rec.id}`);
+    }
+  }
 });
 
 test('dead letters the topic refuses (larger than the producer allows) go to <lake>/_rejected/<topic>/*.jsonl', async (t) => {

@@ -97,3 +97,43 @@ test('lakepipe resolves avsc data into an evolved reader schema', async (t) => {
     assert.equal(rows[i].dropped, undefined);
   }
 });
+
+test('logical types are annotations: plain reader types read avsc uuid, timestamp and date values', async (t) => {
+  const dir = tempDir(t, 'avro-logical');
+  const writer = {
+    type: 'record', name: 'Event', fields: [
+      { name: 'id', type: { type: 'string', logicalType: 'uuid' } },
+      { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      { name: 'day', type: { type: 'int', logicalType: 'date' } },
+      { name: 'seen', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    ],
+  };
+  const uuid = (i) => `123e4567-e89b-12d3-a456-${String(426614174000 + i).padStart(12, '0')}`;
+  const records = Array.from({ length: 20 }, (_, i) => ({
+    id: uuid(i), at: BigInt(1700000000000 + i), day: 19000 + i, seen: BigInt(-1500 + i),
+  }));
+  const input = join(dir, 'events.avro');
+  await writeAvroFile(input, writer, records);
+  // The reader drops the logical types of id, at and day, and converts seen to microseconds.
+  const reader = {
+    type: 'record', name: 'Event', fields: [
+      { name: 'id', type: 'string' },
+      { name: 'at', type: 'long' },
+      { name: 'day', type: 'int' },
+      { name: 'seen', type: { type: 'long', logicalType: 'timestamp-micros' } },
+    ],
+  };
+  const schemaPath = join(dir, 'plain.avsc');
+  (await import('node:fs')).writeFileSync(schemaPath, JSON.stringify(reader));
+  const out = join(dir, 'events.parquet');
+  lakepipeOk(0, 'convert', input, out, '--schema', schemaPath, '--quiet');
+  const rows = await duck(`SELECT id, typeof(id) AS id_type, "at", typeof("at") AS at_type, "day", typeof("day") AS day_type,
+    epoch_us(seen) AS seen_us FROM '${out}' ORDER BY "at"`);
+  assert.equal(rows.length, records.length);
+  for (const [i, r] of rows.entries()) {
+    assert.deepEqual(r, {
+      id: uuid(i), id_type: 'VARCHAR', at: BigInt(1700000000000 + i), at_type: 'BIGINT', day: 19000 + i, day_type: 'INTEGER',
+      seen_us: BigInt((-1500 + i) * 1000),
+    }, `row ${i}`);
+  }
+});

@@ -536,6 +536,54 @@ TEST_F(AvroContainerTest, ReadsIntoAReaderSchema) {
   EXPECT_NE(unresolvable.status().message().find("reader field 'name'"), std::string::npos);
 }
 
+TEST_F(AvroContainerTest, StringsThatAreNotUtf8AreBadRecords) {
+  SchemaPtr schema = ParseSchema(R"({"type":"record","name":"r","fields":[
+    {"name":"id","type":"int"},{"name":"name","type":["null","string"]}]})");
+  RecordBatch batch(schema);
+  for (int i = 0; i < 20; ++i) {
+    batch.column(0).AppendInt32(i);
+    batch.column(1).AppendBytes(i % 7 == 2 ? std::string("n\xff") : fmt::format("n{}", i));
+    batch.CommitRow();
+  }
+  AvroWriteOptions options;
+  options.block_bytes = 32;
+  ASSERT_OK_AND_ASSIGN(std::string bytes, WriteFile("latin1.avro", schema, {&batch}, options));
+  ASSERT_FALSE(bytes.empty());
+
+  std::vector<BadRecord> bad;
+  ReadOptions read;
+  read.bad_records = [&](const BadRecord& r) {
+    bad.push_back(r);
+    return Status::OK();
+  };
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<InputFile> in, OpenInputFile(Uri("latin1.avro")));
+  ASSERT_OK_AND_ASSIGN(RecordBatch all, ReadAll(std::move(in), read));
+  std::vector<int32_t> ids;
+  for (size_t row = 0; row < all.num_rows(); ++row) {
+    ids.push_back(all.column(0).GetInt32(row));
+    EXPECT_EQ(all.column(1).GetBytes(row), fmt::format("n{}", ids.back()));
+  }
+  EXPECT_EQ(ids.size(), 17u);
+  ASSERT_EQ(bad.size(), 3u);
+  for (const BadRecord& r : bad) {
+    EXPECT_NE(r.source.find("latin1.avro"), std::string::npos) << r.source;
+    EXPECT_NE(r.reason.find("block "), std::string::npos) << r.reason;
+    EXPECT_NE(r.reason.find("field 'name': string is not valid UTF-8 (byte 0xff at offset 1"),
+              std::string::npos)
+        << r.reason;
+  }
+
+  // Without a sink the first one stops reading, naming the file and block.
+  read.bad_records = nullptr;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<InputFile> in2, OpenInputFile(Uri("latin1.avro")));
+  Result<RecordBatch> strict = ReadAll(std::move(in2), read);
+  EXPECT_EQ(strict.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(strict.status().message().find("latin1.avro: block"), std::string::npos)
+      << strict.status().message();
+  EXPECT_NE(strict.status().message().find("not valid UTF-8"), std::string::npos)
+      << strict.status().message();
+}
+
 // ---------------------------------------------------------------------------
 // Files written by hand: foreign headers, unsupported schemas, damage.
 

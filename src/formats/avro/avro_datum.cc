@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
+
 namespace lakepipe::avro {
 namespace {
 
@@ -191,6 +193,10 @@ Result<DatumDecoder> DatumDecoder::Make(SchemaPtr writer, SchemaPtr reader) {
     s.is_union = f.nullable && f.type != Type::kNull;
     s.null_branch = f.null_first ? 0 : 1;
     s.target = resolution.reader_of_writer[wi];
+    if (s.target >= 0) {
+      const FieldResolution& r = resolution.fields[static_cast<size_t>(s.target)];
+      s.utf8 = reader->field(r.reader_field).type == Type::kString;
+    }
     s.writer_field = wi;
     d.steps_.push_back(s);
   }
@@ -216,11 +222,17 @@ Result<bool> DatumDecoder::DecodeRow(std::string_view* in, RecordBatch* out,
   const FieldResolution* failed = nullptr;
   bool failed_null = false;
   int64_t failed_value = 0;
+  std::string failed_text;  // the reason, when it is not DescribeRejection()'s
   auto reject = [&](const FieldResolution* r, bool was_null, int64_t value) {
     if (failed != nullptr) return;
     failed = r;
     failed_null = was_null;
     failed_value = value;
+  };
+  auto reject_utf8 = [&](const FieldResolution* r, std::string_view value, size_t bad) {
+    if (failed != nullptr) return;
+    failed = r;
+    failed_text = DescribeInvalidUtf8(reader_->field(r->reader_field), value, bad);
   };
   auto malformed = [&](const Step& s, std::string_view what) {
     out->RollbackRow();
@@ -320,9 +332,13 @@ Result<bool> DatumDecoder::DecodeRow(std::string_view* in, RecordBatch* out,
               s, fmt::format("length {} exceeds the {} bytes left in the datum", len, end - p));
         }
         if (col != nullptr) {
-          AppendResolvedBytes(
-              *r, std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(len)),
-              col);
+          const std::string_view v(reinterpret_cast<const char*>(p), static_cast<size_t>(len));
+          const size_t bad = s.utf8 ? FindInvalidUtf8(v) : v.size();
+          if (bad == v.size()) {
+            AppendResolvedBytes(*r, v, col);
+          } else {
+            reject_utf8(r, v, bad);
+          }
         }
         p += len;
         break;
@@ -336,7 +352,9 @@ Result<bool> DatumDecoder::DecodeRow(std::string_view* in, RecordBatch* out,
   in->remove_prefix(static_cast<size_t>(p - begin));
   if (failed != nullptr) {
     out->RollbackRow();
-    *reason = DescribeRejection(*writer_, *reader_, *failed, failed_null, failed_value);
+    *reason = !failed_text.empty()
+                  ? std::move(failed_text)
+                  : DescribeRejection(*writer_, *reader_, *failed, failed_null, failed_value);
     return false;
   }
   return true;

@@ -67,13 +67,16 @@ class DatumDecoder {
   // `*out` (schema reader_schema()) as one committed row. Fails with
   // kInvalidArgument (and leaves `*out` as it was) when the bytes are
   // malformed or truncated, when bytes follow the datum, or when a value
-  // cannot be resolved into the reader schema; the message names the field.
+  // cannot be resolved into the reader schema (this includes a value read
+  // into a reader string that is not valid UTF-8); the message names the
+  // field.
   Status Decode(std::string_view datum, RecordBatch* out) const;
 
   // Decodes the datum at the start of `*in` and advances `*in` past it.
   // Returns true when a row was appended and committed to `*out`, false when
   // the datum is well-formed but a value cannot be resolved (the row is
-  // rolled back and `*reason` names the field). Fails with kInvalidArgument
+  // rolled back and `*reason` names the field; a value read into a reader
+  // string must be valid UTF-8). Fails with kInvalidArgument
   // when the bytes are malformed or truncated; `*in` is then unspecified.
   Result<bool> DecodeNext(std::string_view* in, RecordBatch* out, std::string* reason) const;
 
@@ -87,6 +90,7 @@ class DatumDecoder {
     int target = -1;          // index in resolution_.fields, or -1: skip the value
     size_t writer_field = 0;
     int32_t num_symbols = 0;  // kEnum: writer symbol count
+    bool utf8 = false;        // kept as a reader string: must be valid UTF-8
   };
 
   DatumDecoder() = default;

@@ -308,6 +308,46 @@ TEST(AvroDecodingTest, MalformedValuesNameTheFieldAndTheProblem) {
   }
 }
 
+TEST(AvroDecodingTest, InvalidUtf8InAStringRejectsTheRecordAndTheNextOneDecodes) {
+  const char* fields =
+      R"({"name":"id","type":"int"},{"name":"s","type":["null","string"]},{"name":"y","type":"bytes"})";
+  SchemaPtr schema = ParseSchema(Record(fields));
+  ASSERT_OK_AND_ASSIGN(DatumDecoder decoder, DatumDecoder::Make(schema, schema));
+  auto datum = [](int id, std::string_view s) {
+    std::string out;
+    AppendLong(id, &out);
+    out.push_back('\x02');  // the string branch
+    AppendBytes(s, &out);
+    AppendBytes(std::string("\xff\xfe", 2), &out);  // bytes need not be UTF-8
+    return out;
+  };
+  const std::string data = datum(1, "caf\xc3\xa9") + datum(2, "bad \xc3(") + datum(3, "ok");
+  RecordBatch out(schema);
+  std::string_view cursor = data;
+  std::string reason;
+  ASSERT_OK_AND_ASSIGN(bool first, decoder.DecodeNext(&cursor, &out, &reason));
+  EXPECT_TRUE(first);
+  ASSERT_OK_AND_ASSIGN(bool second, decoder.DecodeNext(&cursor, &out, &reason));
+  EXPECT_FALSE(second);
+  EXPECT_NE(reason.find("field 's'"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("not valid UTF-8"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("offset 4"), std::string::npos) << reason;
+  ASSERT_OK_AND_ASSIGN(bool third, decoder.DecodeNext(&cursor, &out, &reason));
+  EXPECT_TRUE(third);
+  EXPECT_TRUE(cursor.empty());
+  ASSERT_EQ(out.num_rows(), 2u);
+  for (size_t c = 0; c < out.num_columns(); ++c) EXPECT_EQ(out.column(c).size(), 2u);
+  EXPECT_EQ(out.column(0).GetInt32(1), 3);
+  EXPECT_EQ(out.column(1).GetBytes(0), "caf\xc3\xa9");
+
+  // Decode() (one datum, e.g. a Kafka payload) fails with the same reason.
+  Status st = decoder.Decode(datum(4, "\xed\xa0\x80"), &out);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("field 's'"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("not valid UTF-8"), std::string::npos) << st.message();
+  EXPECT_EQ(out.num_rows(), 2u);
+}
+
 // ---------------------------------------------------------------------------
 // Schema resolution.
 
@@ -378,6 +418,26 @@ TEST(AvroResolutionTest, StringsAndBytesReadAsEachOther) {
   EXPECT_EQ(out.column(1).GetBytes(0), "raw");
 }
 
+TEST(AvroResolutionTest, OnlyReaderStringsMustBeUtf8) {
+  std::string reason;
+  RecordBatch as_string = EmptyBatch(R"({"name":"a","type":"string"})");
+  Status st =
+      ResolveOne(R"({"name":"a","type":"bytes"})", R"({"name":"a","type":"string"})",
+                 [](RecordBatch* b) { b->column(0).AppendBytes(std::string("\x00\xff", 2)); },
+                 &as_string, &reason);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(reason.find("field 'a'"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("not valid UTF-8"), std::string::npos) << reason;
+  EXPECT_EQ(as_string.num_rows(), 0u);
+
+  // A reader that declares the field as bytes keeps such values as they are.
+  RecordBatch as_bytes = EmptyBatch(R"({"name":"a","type":"bytes"})");
+  ASSERT_OK(ResolveOne(R"({"name":"a","type":"string"})", R"({"name":"a","type":"bytes"})",
+                       [](RecordBatch* b) { b->column(0).AppendBytes("\xc0\xaf"); }, &as_bytes,
+                       &reason));
+  EXPECT_EQ(as_bytes.column(0).GetBytes(0), "\xc0\xaf");
+}
+
 TEST(AvroResolutionTest, NoDemotionsOrUnrelatedTypes) {
   struct Case {
     const char* writer;
@@ -391,11 +451,11 @@ TEST(AvroResolutionTest, NoDemotionsOrUnrelatedTypes) {
       {R"({"name":"a","type":"int"})", R"({"name":"a","type":"null"})"},
       {R"({"name":"a","type":{"type":"enum","name":"E","symbols":["X"]}})",
        R"({"name":"a","type":"string"})"},
-      // Logical types must agree.
+      // Different logical types are not reinterpreted (only timestamp units convert).
       {R"({"name":"a","type":{"type":"int","logicalType":"date"}})",
-       R"({"name":"a","type":"int"})"},
-      {R"({"name":"a","type":"long"})",
        R"({"name":"a","type":{"type":"long","logicalType":"timestamp-millis"}})"},
+      {R"({"name":"a","type":{"type":"int","logicalType":"date"}})",
+       R"({"name":"a","type":{"type":"long","logicalType":"timestamp-micros"}})"},
   };
   for (const Case& c : cases) {
     SchemaPtr writer = ParseSchema(Record(c.writer));
@@ -604,6 +664,73 @@ TEST(AvroResolutionTest, TimestampUnitsConvertAndUuidReadsPlainStrings) {
       [](RecordBatch* b) { b->column(0).AppendBytes("123e4567-e89b-12d3-a456-426614174000"); },
       &ids));
   EXPECT_EQ(ids.column(0).GetBytes(0), "123e4567-e89b-12d3-a456-426614174000");
+}
+
+TEST(AvroResolutionTest, LogicalTypesAnnotateTheUnderlyingType) {
+  const char* uuid = R"({"name":"a","type":{"type":"string","logicalType":"uuid"}})";
+  const char* date = R"({"name":"a","type":{"type":"int","logicalType":"date"}})";
+  const char* millis = R"({"name":"a","type":{"type":"long","logicalType":"timestamp-millis"}})";
+  const char* micros = R"({"name":"a","type":{"type":"long","logicalType":"timestamp-micros"}})";
+  const std::string text = "123e4567-e89b-12d3-a456-426614174000";
+
+  // A reader without the logical type reads the underlying values.
+  RecordBatch str = EmptyBatch(R"({"name":"a","type":"string"})");
+  ASSERT_OK(ResolveOne(
+      uuid, R"({"name":"a","type":"string"})",
+      [&](RecordBatch* b) { b->column(0).AppendBytes(text); }, &str));
+  EXPECT_EQ(str.column(0).GetBytes(0), text);
+  RecordBatch raw = EmptyBatch(R"({"name":"a","type":"bytes"})");
+  ASSERT_OK(ResolveOne(
+      uuid, R"({"name":"a","type":"bytes"})",
+      [&](RecordBatch* b) { b->column(0).AppendBytes(text); }, &raw));
+  EXPECT_EQ(raw.column(0).GetBytes(0), text);
+  RecordBatch days = EmptyBatch(R"({"name":"a","type":"int"})");
+  ASSERT_OK(ResolveOne(
+      date, R"({"name":"a","type":"int"})", [](RecordBatch* b) { b->column(0).AppendInt32(-3); },
+      &days));
+  EXPECT_EQ(days.column(0).GetInt32(0), -3);
+  RecordBatch days_long = EmptyBatch(R"({"name":"a","type":"long"})");
+  ASSERT_OK(ResolveOne(
+      date, R"({"name":"a","type":"long"})",
+      [](RecordBatch* b) { b->column(0).AppendInt32(20000); }, &days_long));
+  EXPECT_EQ(days_long.column(0).GetInt64(0), 20000);
+  RecordBatch ms = EmptyBatch(R"({"name":"a","type":"long"})");
+  ASSERT_OK(ResolveOne(
+      millis, R"({"name":"a","type":"long"})",
+      [](RecordBatch* b) { b->column(0).AppendInt64(1700000000123); }, &ms));
+  EXPECT_EQ(ms.column(0).GetInt64(0), 1700000000123);
+  RecordBatch us = EmptyBatch(R"({"name":"a","type":"double"})");
+  ASSERT_OK(ResolveOne(
+      micros, R"({"name":"a","type":"double"})",
+      [](RecordBatch* b) { b->column(0).AppendInt64(-5); }, &us));
+  EXPECT_EQ(us.column(0).GetDouble(0), -5.0);
+
+  // A writer without one: the reader's logical type says what the values are.
+  RecordBatch ts = EmptyBatch(millis);
+  ASSERT_OK(ResolveOne(R"({"name":"a","type":"long"})", millis,
+                       [](RecordBatch* b) { b->column(0).AppendInt64(1700000000123); }, &ts));
+  EXPECT_EQ(ts.column(0).GetInt64(0), 1700000000123);
+  RecordBatch ts_from_int = EmptyBatch(micros);
+  ASSERT_OK(ResolveOne(R"({"name":"a","type":"int"})", micros,
+                       [](RecordBatch* b) { b->column(0).AppendInt32(7); }, &ts_from_int));
+  EXPECT_EQ(ts_from_int.column(0).GetInt64(0), 7);
+  RecordBatch d = EmptyBatch(date);
+  ASSERT_OK(ResolveOne(R"({"name":"a","type":"int"})", date,
+                       [](RecordBatch* b) { b->column(0).AppendInt32(19000); }, &d));
+  EXPECT_EQ(d.column(0).GetInt32(0), 19000);
+  RecordBatch id = EmptyBatch(uuid);
+  ASSERT_OK(ResolveOne(R"({"name":"a","type":"bytes"})", uuid,
+                       [&](RecordBatch* b) { b->column(0).AppendBytes(text); }, &id));
+  EXPECT_EQ(id.column(0).GetBytes(0), text);
+
+  // Two different logical types: refused, naming both, unless they convert.
+  Result<DatumDecoder> refused =
+      DatumDecoder::Make(ParseSchema(Record(date)), ParseSchema(Record(millis)));
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("date"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("timestamp-millis"), std::string::npos)
+      << refused.status().message();
 }
 
 TEST(AvroResolutionTest, ReaderFieldOrderIsTheReaders) {
