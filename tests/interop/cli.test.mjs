@@ -112,6 +112,17 @@ test('integers are stored exactly or rejected, never rounded: convert --bad-reco
   assert.deepEqual(rejected.map((x) => x.record), lines.slice(5));
 });
 
+test('inference of a file whose only line is over the limit says the line is too long', async (t) => {
+  const dir = tempDir(t, 'infer-long');
+  const input = join(dir, 'big.jsonl');
+  const line = `{"s": "${'x'.repeat(64 << 20)}"}`;
+  writeFileSync(input, line + '\n');
+  const r = lakepipe('convert', input, join(dir, 'big.parquet'));
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`big\\.jsonl:1: the line is ${line.length} bytes, longer than the limit of ${64 << 20} bytes`));
+  assert.ok(!existsSync(join(dir, 'big.parquet')));
+});
+
 test('malformed CSV rows are rejected with their line', async (t) => {
   const dir = tempDir(t, 'bad-csv');
   const input = join(dir, 'people.csv');
