@@ -355,6 +355,11 @@ struct Archiver::Impl {
     RecordBatch* into = file != nullptr ? &file->staging : s.scratch.get();
     std::string reason;
     LP_ASSIGN_OR_RETURN(bool decoded, s.context->decoder->Decode(m.value, into, &reason));
+    if (decoded && !s.context->partitioner->EventTimeReadable(*into, into->num_rows() - 1,
+                                                              m.timestamp_ms, &reason)) {
+      into->TruncateRows(into->num_rows() - 1);
+      decoded = false;
+    }
     if (decoded) {
       const size_t row = into->num_rows() - 1;
       if (options.on_record) LP_RETURN_IF_ERROR(options.on_record(*into, row, m));

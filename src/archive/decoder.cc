@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/time_util.h"
+
 namespace lakepipe::archive {
 
 RecordDecoder::~RecordDecoder() = default;
@@ -73,18 +75,39 @@ Result<bool> RecordDecoder::Decode(std::string_view value, RecordBatch* out, std
   }
   switch (kind_) {
     case Kind::kJson:
+      // The JSON parser checks timestamps as it reads them.
       return json_->Parse(value, out, reason);
     case Kind::kAvro: {
       Status status = plain_avro_->Decode(value, out);
-      if (status.ok()) return true;
+      if (status.ok()) return TimestampsReadable(out, reason);
       if (status.code() != StatusCode::kInvalidArgument) return status;
       *reason = status.message();
       return false;
     }
-    case Kind::kConfluentAvro:
-      return DecodeConfluent(value, out, reason);
+    case Kind::kConfluentAvro: {
+      LP_ASSIGN_OR_RETURN(bool decoded, DecodeConfluent(value, out, reason));
+      return decoded && TimestampsReadable(out, reason);
+    }
   }
   return InternalError("record decoder has no kind");
+}
+
+bool RecordDecoder::TimestampsReadable(RecordBatch* out, std::string* reason) const {
+  const size_t row = out->num_rows() - 1;
+  for (size_t i = 0; i < schema_->num_fields(); ++i) {
+    const Field& field = schema_->field(i);
+    const bool millis = field.logical == LogicalType::kTimestampMillis;
+    if (!millis && field.logical != LogicalType::kTimestampMicros) continue;
+    const Column& column = out->column(i);
+    if (column.IsNull(row)) continue;
+    const int64_t v = column.GetInt64(row);
+    if (millis ? TimestampMillisInReaderRange(v) : TimestampMicrosInReaderRange(v)) continue;
+    *reason = fmt::format("field '{}': {} is outside the timestamps the lake's readers accept ({})",
+                          field.name, v, kReaderTimestampRange);
+    out->TruncateRows(row);
+    return false;
+  }
+  return true;
 }
 
 Result<bool> RecordDecoder::DecodeConfluent(std::string_view value, RecordBatch* out,

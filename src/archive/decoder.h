@@ -24,8 +24,11 @@
 // the schema registry ...", "schema id N cannot be read as the table
 // schema: ...", "field 'x': string is not valid UTF-8 (byte 0xe9 at offset
 // 3 of 4) ..." (Avro strings are checked as the JSON parser checks whole
-// payloads: the lake's readers reject invalid UTF-8), and the Avro
-// decoder's messages for truncated or malformed datums.
+// payloads: the lake's readers reject invalid UTF-8), the Avro decoder's
+// messages for truncated or malformed datums, and "field 'x': N is outside
+// the timestamps the lake's readers accept (0001-01-01T00:00:00Z to
+// 9999-12-31T23:59:59.999999Z)" for a timestamp no reader of the lake could
+// read (core/time_util.h).
 //
 // Errors: Decode() returns an error Status only when the record is not at
 // fault: the registry is unreachable after its retries (kUnavailable /
@@ -118,6 +121,10 @@ class RecordDecoder {
   RecordDecoder() = default;
   Result<bool> DecodeConfluent(std::string_view value, RecordBatch* out, std::string* reason);
   Result<const WriterEntry*> Writer(int32_t id);
+  // Checks the timestamps of the last row of `*out` (just decoded) against
+  // the range the lake's readers accept; outside it, removes the row, sets
+  // `*reason` and returns false.
+  bool TimestampsReadable(RecordBatch* out, std::string* reason) const;
 
   Kind kind_ = Kind::kJson;
   SchemaPtr schema_;

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -180,6 +181,42 @@ TEST(RecordDecoderTest, PlainAvroWrittenWithTheTableSchema) {
     EXPECT_FALSE(reason.empty());
   }
   EXPECT_EQ(batch.num_rows(), 1u);
+}
+
+// Avro carries any long in a timestamp; those no reader of the lake can
+// read (outside years 0001 to 9999) are bad records.
+TEST(RecordDecoderTest, AvroTimestampsOutsideWhatReadersAcceptAreBadRecords) {
+  DecoderOptions options;
+  options.input_format = "avro";
+  options.schema = MustSchema(kTable);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordDecoder> decoder, RecordDecoder::Make(options));
+  // The same binary encoding, written from a schema whose "at" is a plain long.
+  std::string plain_json = kTable;
+  const std::string logical = R"({"type": "long", "logicalType": "timestamp-millis"})";
+  plain_json.replace(plain_json.find(logical), logical.size(), R"("long")");
+  const SchemaPtr plain = MustSchema(plain_json);
+  RecordBatch batch(decoder->schema());
+  std::string reason;
+  for (const char* at : {"-62135596800000", "253402300799999"}) {
+    const std::string datum =
+        Datum(plain, fmt::format(R"({{"id": 1, "name": "n", "color": "RED", "at": {}}})", at));
+    ASSERT_OK_AND_ASSIGN(bool ok, decoder->Decode(datum, &batch, &reason));
+    EXPECT_TRUE(ok) << at << ": " << reason;
+  }
+  for (const char* at :
+       {"9223372036854775807", "-9223372036854775808", "253402300800000", "-62135596800001"}) {
+    SCOPED_TRACE(at);
+    const std::string datum =
+        Datum(plain, fmt::format(R"({{"id": 1, "name": "n", "color": "RED", "at": {}}})", at));
+    reason.clear();
+    ASSERT_OK_AND_ASSIGN(bool ok, decoder->Decode(datum, &batch, &reason));
+    EXPECT_FALSE(ok);
+    EXPECT_EQ(reason, fmt::format("field 'at': {} is outside the timestamps the lake's readers "
+                                  "accept (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z)",
+                                  at));
+    EXPECT_EQ(batch.num_rows(), 2u);
+    for (size_t c = 0; c < batch.num_columns(); ++c) EXPECT_EQ(batch.column(c).size(), 2u);
+  }
 }
 
 // A stand-in for a Confluent schema registry, on loopback: it implements

@@ -176,8 +176,15 @@ bool IsTimeField(const Field& field) {
 // A date or timestamp value as microseconds; nullopt when out of range.
 std::optional<int64_t> TimeMicros(const Field& field, const Column& column, size_t row) {
   switch (field.logical) {
-    case LogicalType::kDate:
-      return static_cast<int64_t>(column.GetInt32(row)) * kMicrosPerDay;
+    case LogicalType::kDate: {
+      // Beyond the readers' range a day count can overflow microseconds.
+      const int64_t days = column.GetInt32(row);
+      if (days < kMinReaderTimestampMicros / kMicrosPerDay ||
+          days > kMaxReaderTimestampMicros / kMicrosPerDay) {
+        return std::nullopt;
+      }
+      return days * kMicrosPerDay;
+    }
     case LogicalType::kTimestampMillis: {
       const int64_t ms = column.GetInt64(row);
       constexpr int64_t kLimit = std::numeric_limits<int64_t>::max() / 1000;
@@ -423,6 +430,40 @@ std::optional<int64_t> Partitioner::EventTimeMicros(const RecordBatch& batch, si
   const Column& column = batch.column(index);
   if (column.IsNull(row) || column.storage() == Storage::kNone) return std::nullopt;
   return TimeMicros(fields_[index], column, row);
+}
+
+bool Partitioner::EventTimeReadable(const RecordBatch& batch, size_t row,
+                                    int64_t kafka_timestamp_ms, std::string* reason) const {
+  if (!uses_event_time_) return true;
+  std::string value;
+  if (time_field_ < 0) {
+    if (kafka_timestamp_ms < 0 || TimestampMillisInReaderRange(kafka_timestamp_ms)) return true;
+    value = fmt::format("the Kafka timestamp {}", kafka_timestamp_ms);
+  } else {
+    const auto index = static_cast<size_t>(time_field_);
+    const Field& field = fields_[index];
+    const Column& column = batch.column(index);
+    if (column.storage() == Storage::kNone || column.IsNull(row)) return true;
+    const std::optional<int64_t> micros = TimeMicros(field, column, row);
+    if (micros && TimestampMicrosInReaderRange(*micros)) return true;
+    switch (field.logical) {
+      case LogicalType::kDate:
+        value = fmt::format("field '{}': day {}", field.name, column.GetInt32(row));
+        break;
+      case LogicalType::kTimestampMillis:
+      case LogicalType::kTimestampMicros:
+        value = fmt::format("field '{}': {}", field.name, column.GetInt64(row));
+        break;
+      default:
+        // A string that does not parse is a null event time (see the header).
+        if (!micros) return true;
+        value = fmt::format("field '{}': {}", field.name, column.GetBytes(row));
+        break;
+    }
+  }
+  *reason = fmt::format("{} is outside the event times the lake's readers accept ({})", value,
+                        kReaderTimestampRange);
+  return false;
 }
 
 bool Partitioner::AppendPiece(const Piece& piece, const RecordBatch& batch, size_t row,

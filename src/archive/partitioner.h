@@ -9,9 +9,11 @@
 //               timestamp-millis, timestamp-micros, date, or ISO-8601 string
 //               field; a string that does not parse is a null event time),
 //               or without one the Kafka record timestamp (a negative
-//               timestamp means none: null). The name always means this,
-//               even when the schema has a field called event_time (pass
-//               --time-field event_time to partition by that field).
+//               timestamp means none: null). An event time outside the
+//               years 0001..9999 fails EventTimeReadable() (a bad record).
+//               The name always means this, even when the schema has a
+//               field called event_time (pass --time-field event_time to
+//               partition by that field).
 //   other names fields of the schema. Booleans render true/false, ints and
 //               longs in decimal, floats and doubles as the shortest text
 //               that reads back (NaN, Infinity, -Infinity), strings and
@@ -107,6 +109,14 @@ class Partitioner {
   // when it is null. Same REQUIRES as PathFor().
   std::optional<int64_t> EventTimeMicros(const RecordBatch& batch, size_t row,
                                          int64_t kafka_timestamp_ms) const;
+
+  // False, with `*reason`, when the template uses the event time and the
+  // row's event time (a time field's value, or the Kafka timestamp) is
+  // outside what the lake's readers accept (TimestampMicrosInReaderRange in
+  // core/time_util.h): such a record is bad. Null event times are fine.
+  // Same REQUIRES as PathFor().
+  bool EventTimeReadable(const RecordBatch& batch, size_t row, int64_t kafka_timestamp_ms,
+                         std::string* reason) const;
 
   // The partition column names, in path order.
   std::vector<std::string> names() const;

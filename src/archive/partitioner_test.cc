@@ -1,9 +1,11 @@
 #include "archive/partitioner.h"
 
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <set>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/testing.h"
@@ -119,6 +121,50 @@ TEST_F(PartitionerTest, TimeFieldVariants) {
   EXPECT_EQ(Path("y={iso:%Y}/m={tm:%m}/d={dt:%d}", "iso",
                  Row(R"("iso": "2024-03-01T01:59:58+02:00", "tm": 0, "dt": 3)")),
             "y=2024/m=01/d=04");
+}
+
+// Event times outside what the lake's readers accept (years 0001 to 9999)
+// make the record bad instead of landing in a partition readers choke on.
+TEST_F(PartitionerTest, EventTimesOutsideWhatReadersAcceptAreNotReadable) {
+  const std::string range = "(0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z)";
+  const std::string templ = "d={event_time:%Y-%m-%d}";
+  ASSERT_OK_AND_ASSIGN(Partitioner kafka, Partitioner::Make(*schema_, templ, ""));
+  const RecordBatch row = Row("");
+  std::string reason;
+  EXPECT_TRUE(kafka.EventTimeReadable(row, 0, kMillis, &reason));
+  EXPECT_TRUE(kafka.EventTimeReadable(row, 0, -1, &reason));  // none: null
+  EXPECT_TRUE(kafka.EventTimeReadable(row, 0, 253402300799999, &reason));
+  EXPECT_FALSE(kafka.EventTimeReadable(row, 0, 253402300800000, &reason));
+  EXPECT_EQ(reason,
+            "the Kafka timestamp 253402300800000 is outside the event times the lake's "
+            "readers accept " +
+                range);
+  EXPECT_FALSE(kafka.EventTimeReadable(row, 0, std::numeric_limits<int64_t>::max(), &reason));
+
+  ASSERT_OK_AND_ASSIGN(Partitioner date, Partitioner::Make(*schema_, templ, "dt"));
+  EXPECT_TRUE(date.EventTimeReadable(Row(R"("dt": 2932896)"), 0, kMillis, &reason));
+  EXPECT_TRUE(date.EventTimeReadable(Row(""), 0, kMillis, &reason));  // null
+  for (const int64_t day :
+       {int64_t{2932897}, int64_t{-719163}, int64_t{2147483647}, int64_t{-2147483648}}) {
+    SCOPED_TRACE(day);
+    EXPECT_FALSE(date.EventTimeReadable(Row(fmt::format(R"("dt": {})", day)), 0, kMillis, &reason));
+    EXPECT_EQ(reason, fmt::format("field 'dt': day {} is outside the event times the lake's "
+                                  "readers accept {}",
+                                  day, range));
+  }
+
+  ASSERT_OK_AND_ASSIGN(Partitioner iso, Partitioner::Make(*schema_, templ, "iso"));
+  EXPECT_TRUE(iso.EventTimeReadable(Row(R"("iso": "9999-12-31T23:59:59Z")"), 0, kMillis, &reason));
+  EXPECT_TRUE(iso.EventTimeReadable(Row(R"("iso": "yesterday")"), 0, kMillis, &reason));
+  EXPECT_FALSE(iso.EventTimeReadable(Row(R"("iso": "0000-06-01T00:00:00Z")"), 0, kMillis, &reason));
+  EXPECT_EQ(reason,
+            "field 'iso': 0000-06-01T00:00:00Z is outside the event times the lake's "
+            "readers accept " +
+                range);
+
+  // A template without the event time does not look at it.
+  ASSERT_OK_AND_ASSIGN(Partitioner none, Partitioner::Make(*schema_, "i={i}", "dt"));
+  EXPECT_TRUE(none.EventTimeReadable(Row(R"("dt": 2147483647)"), 0, kMillis, &reason));
 }
 
 TEST_F(PartitionerTest, FieldValuesOfEachType) {

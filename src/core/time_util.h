@@ -51,6 +51,23 @@ void AppendTimestampMillis(int64_t millis, std::string* out);
 // Fractions beyond microseconds are truncated.
 Result<int64_t> ParseTimestampMicros(std::string_view text);
 
+// The timestamps every reader of the lake accepts: 0001-01-01T00:00:00Z to
+// 9999-12-31T23:59:59.999999Z, the years that ISO-8601 text, Spark, Hive,
+// Snowflake and Python's datetime all support. Wider values break readers:
+// DuckDB cannot read a millisecond timestamp whose microseconds overflow
+// int64, and it reads the largest int64 microsecond value as infinity.
+inline constexpr int64_t kMinReaderTimestampMicros = -62135596800000000;
+inline constexpr int64_t kMaxReaderTimestampMicros = 253402300799999999;
+inline constexpr bool TimestampMicrosInReaderRange(int64_t micros) {
+  return micros >= kMinReaderTimestampMicros && micros <= kMaxReaderTimestampMicros;
+}
+inline constexpr bool TimestampMillisInReaderRange(int64_t millis) {
+  return millis >= kMinReaderTimestampMicros / 1000 && millis <= kMaxReaderTimestampMicros / 1000;
+}
+// "0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z", for messages.
+inline constexpr std::string_view kReaderTimestampRange =
+    "0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z";
+
 // True when `text` looks like a date or a date-time that the parsers accept.
 bool LooksLikeDate(std::string_view text);
 bool LooksLikeTimestamp(std::string_view text);

@@ -775,6 +775,57 @@ test('an unknown --compression codec is refused before anything runs', async (t)
   assert.doesNotMatch(r.stderr, /group 'codec'/, 'refused before joining the group');
 });
 
+test('times readers cannot take and inexact integers are dead-lettered; the table stays readable', async (t) => {
+  const broker = await startBroker(1, ['nums', 'nums.dlq']);
+  const dir = tempDir(t, 'archive-nums');
+  const lake = join(dir, 'lake');
+  const schemaPath = join(dir, 'n.avsc');
+  writeFileSync(schemaPath, JSON.stringify({
+    type: 'record', name: 'N', fields: [
+      { name: 'id', type: 'string' },
+      { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      { name: 'v', type: 'long' },
+    ],
+  }));
+  // Raw JSON text: these numbers do not survive a JavaScript number.
+  const good = [
+    ['now', '1700000000000', '1'],
+    ['last', '253402300799999', '9223372036854775807'],
+    ['first', '-62135596800000', '-9223372036854775808'],
+    ['dec', '1700000000000', '1234567890123456789.0'],
+    ['p53', '1700000000000', '9007199254740993.0'],
+  ];
+  const outside = "is outside the timestamps the lake's readers accept";
+  const bad = [
+    ['max', '9223372036854775807', '0', new RegExp(`field 'at': 9223372036854775807 ${outside}`)],
+    ['min', '-9223372036854775808', '0', new RegExp(`field 'at': -9223372036854775808 ${outside}`)],
+    ['y10000', '253402300800000', '0', new RegExp(`field 'at': 253402300800000 ${outside}`)],
+    ['below', '0', '-9223372036854775809', /field 'v': -9223372036854775809 is out of range for long/],
+    ['frac', '0', '1.5', /field 'v': expected long, got 1\.5/],
+  ];
+  const json = ([id, at, v]) => `{"id": "${id}", "at": ${at}, "v": ${v}}`;
+  await sendEach(broker, 'nums', [...good, ...bad].map((x) => ({ value: json(x), timestamp: '1700000000000' })));
+  const statsPath = join(dir, 'stats.json');
+  const r = await archive(broker, ['--topic', 'nums', '--group', 'nums', '--lake', lake, '--schema', schemaPath,
+    '--time-field', 'at', '--exit-when-idle', IDLE], { statsPath });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stats.archived, good.length, 'archived');
+  assert.equal(r.stats.dead_lettered, bad.length, 'dead_lettered');
+  const dirs = filesUnder(join(lake, 'nums', 'raw', 'parquet')).map((f) => relative(join(lake, 'nums', 'raw', 'parquet'), dirname(f)));
+  assert.ok(!dirs.some((d) => d.includes('__HIVE_DEFAULT_PARTITION__')), `no null event time: ${dirs}`);
+  const rows = await duck(`SELECT id, epoch_ms("at")::VARCHAR AS "at", v::VARCHAR AS v
+    FROM read_parquet(${sqlString(join(lake, 'nums', '**'))}) ORDER BY id`);
+  const exact = (v) => (v.endsWith('.0') ? v.slice(0, -2) : v);
+  assert.deepEqual(rows, good.map(([id, at, v]) => ({ id, at, v: exact(v) })).sort((a, b) => (a.id < b.id ? -1 : 1)));
+  const dlq = await readTopic(broker, 'nums.dlq');
+  assert.equal(dlq.length, bad.length);
+  for (const [id, at, v, error] of bad) {
+    const m = dlq.find((x) => x.value.toString() === json([id, at, v]));
+    assert.ok(m, `${id} dead-lettered unchanged`);
+    assert.match(m.headers['lakepipe.error'].toString(), error, id);
+  }
+});
+
 const FMT_SCHEMA = {
   type: 'record',
   name: 'Row',

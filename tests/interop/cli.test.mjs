@@ -63,6 +63,67 @@ test('malformed JSON lines stop the conversion with file:line, or go to --bad-re
   assert.match(rejected[1].reason, /age/);
 });
 
+test('integers are stored exactly or rejected, never rounded: convert --bad-records', async (t) => {
+  const dir = tempDir(t, 'exact-ints');
+  const input = join(dir, 'numbers.jsonl');
+  const lines = [
+    '{"id": "max", "v": 9223372036854775807, "t": 253402300799999}',
+    '{"id": "min", "v": -9223372036854775808, "t": -62135596800000}',
+    '{"id": "dec", "v": 1234567890123456789.0, "t": 0}',
+    '{"id": "p53", "v": 9007199254740993.0, "t": 1e3}',
+    '{"id": "exp", "v": 1e2, "t": -0.0}',
+    '{"id": "below", "v": -9223372036854775809, "t": 0}',
+    '{"id": "below1000", "v": -9223372036854776808, "t": 0}',
+    '{"id": "frac", "v": 1.5, "t": 0}',
+    '{"id": "tmax", "v": 0, "t": 9223372036854775807}',
+    '{"id": "tmin", "v": 0, "t": -9223372036854775808}',
+    '{"id": "t10000", "v": 0, "t": 253402300800000}',
+  ];
+  writeFileSync(input, lines.join('\n') + '\n');
+  const schema = join(dir, 'n.avsc');
+  writeFileSync(schema, JSON.stringify({
+    type: 'record', name: 'N', fields: [
+      { name: 'id', type: 'string' },
+      { name: 'v', type: 'long' },
+      { name: 't', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    ],
+  }));
+  const out = join(dir, 'numbers.parquet');
+  const bad = join(dir, 'rejected.jsonl');
+  const r = lakepipe('convert', input, out, '--schema', schema, '--bad-records', bad);
+  assert.equal(r.status, 3, r.stderr);
+  const rows = await duck(`SELECT id, v::VARCHAR AS v, epoch_ms(t)::VARCHAR AS t FROM read_parquet('${out}') ORDER BY id`);
+  assert.deepEqual(rows, [
+    { id: 'dec', v: '1234567890123456789', t: '0' },
+    { id: 'exp', v: '100', t: '0' },
+    { id: 'max', v: '9223372036854775807', t: '253402300799999' },
+    { id: 'min', v: '-9223372036854775808', t: '-62135596800000' },
+    { id: 'p53', v: '9007199254740993', t: '1000' },
+  ]);
+  const rejected = readFileSync(bad, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const outside = "is outside the timestamps the lake's readers accept (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z)";
+  assert.deepEqual(rejected.map((x) => [x.line, x.reason]), [
+    [6, "field 'v': -9223372036854775809 is out of range for long (-2^63 to 2^63-1)"],
+    [7, "field 'v': -9223372036854776808 is out of range for long (-2^63 to 2^63-1)"],
+    [8, "field 'v': expected long, got 1.5"],
+    [9, `field 't': 9223372036854775807 ${outside}`],
+    [10, `field 't': -9223372036854775808 ${outside}`],
+    [11, `field 't': 253402300800000 ${outside}`],
+  ]);
+  assert.deepEqual(rejected.map((x) => x.record), lines.slice(5));
+});
+
+test('inference of a file whose only line is over the limit says the line is too long', async (t) => {
+  const dir = tempDir(t, 'infer-long');
+  const input = join(dir, 'big.jsonl');
+  const line = `{"s": "${'x'.repeat(64 << 20)}"}`;
+  writeFileSync(input, line + '\n');
+  const r = lakepipe('convert', input, join(dir, 'big.parquet'));
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`big\\.jsonl:1: the line is ${line.length} bytes, longer than the limit of ${64 << 20} bytes`));
+  assert.ok(!existsSync(join(dir, 'big.parquet')));
+});
+
 test('malformed CSV rows are rejected with their line', async (t) => {
   const dir = tempDir(t, 'bad-csv');
   const input = join(dir, 'people.csv');

@@ -2,6 +2,7 @@
 // sampled and every key/column gets the narrowest type all its values fit.
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -265,7 +266,25 @@ bool ObserveJsonObject(od::parser* parser, std::string_view json, Row* row) {
   return doc.current_location().get(rest) == simdjson::OUT_OF_BOUNDS;
 }
 
-Status NoFields(InputFile* file, const InferOptions& options) {
+// The first record of a sample that was over the record limit.
+struct Oversized {
+  uint64_t line = 0;
+  uint64_t size = 0;
+};
+
+std::string TooLong(InputFile* file, std::string_view what, const Oversized& record, size_t limit) {
+  return fmt::format("{}:{}: {} is {} bytes, longer than the limit of {} bytes", file->path(),
+                     record.line, what, record.size, limit);
+}
+
+Status NoFields(InputFile* file, bool array, const InferOptions& options,
+                const std::optional<Oversized>& oversized, size_t limit) {
+  if (oversized) {
+    return InvalidArgumentError(
+        "{}; no other record among the first {} is a JSON object to infer a schema from: give a "
+        "schema",
+        TooLong(file, array ? "the element" : "the line", *oversized, limit), options.sample_rows);
+  }
   return InvalidArgumentError(
       "cannot infer a schema from '{}': no JSON object among its first {} records; give a schema",
       file->path(), options.sample_rows);
@@ -316,6 +335,7 @@ Result<Schema> InferJsonSchema(InputFile* file, bool array, const InferOptions& 
   Row row;
   uint64_t records = 0;
   bool first = true;
+  std::optional<Oversized> oversized;
   RawRecord record;
   while (records < options.sample_rows) {
     LP_ASSIGN_OR_RETURN(bool more, splitter.Next(&record));
@@ -334,12 +354,15 @@ Result<Schema> InferJsonSchema(InputFile* file, bool array, const InferOptions& 
         continue;
       }
     }
+    if (record.oversized && !oversized) oversized = Oversized{record.line, record.size};
     if (text.empty() || record.oversized) continue;
     ++records;
     if (!ObserveJsonObject(&parser, text, &row)) continue;
     inference.AddRow(row);
   }
-  if (inference.num_fields() == 0) return NoFields(file, options);
+  if (inference.num_fields() == 0) {
+    return NoFields(file, array, options, oversized, splitter.max_record_bytes());
+  }
   return inference.Build(options.record_name);
 }
 
@@ -356,6 +379,11 @@ Result<Schema> InferCsvSchema(InputFile* file, const InferOptions& options) {
   while (records < options.sample_rows) {
     LP_ASSIGN_OR_RETURN(bool more, splitter.Next(&record));
     if (!more) break;
+    if (record.oversized && !have_names) {
+      return InvalidArgumentError("{}: give a schema", TooLong(file, "the CSV header row",
+                                                               Oversized{record.line, record.size},
+                                                               splitter.max_record_bytes()));
+    }
     if (record.oversized || (!record.terminated && scanner.in_quotes())) continue;
     std::string_view text = record.text;
     if (text.empty() || text == "\r") continue;

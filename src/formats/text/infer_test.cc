@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "formats/text/text_test_util.h"
@@ -93,6 +94,32 @@ TEST(InferSchemaTest, JsonWithoutObjectsIsAnError) {
   Result<Schema> schema = Infer(JsonLinesFormat(), "\n[1, 2]\n");
   ASSERT_FALSE(schema.ok());
   EXPECT_EQ(schema.status().code(), StatusCode::kInvalidArgument);
+}
+
+// A sample whose only record is over the record limit (64 MiB) says so, as
+// reading with a schema does, instead of claiming there is no object.
+TEST(InferSchemaTest, RecordsOverTheLimitAreNamedAsTheReason) {
+  const std::string big = "{\"s\": \"" + std::string(kDefaultMaxRecordBytes, 'x') + "\"}";
+  const std::string limit =
+      fmt::format("longer than the limit of {} bytes", kDefaultMaxRecordBytes);
+  Result<Schema> json = Infer(JsonLinesFormat(), "\n" + big + "\n");
+  ASSERT_FALSE(json.ok());
+  EXPECT_EQ(json.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(json.status().message(),
+            fmt::format("test.txt:2: the line is {} bytes, {}; no other record among the first "
+                        "10000 is a JSON object to infer a schema from: give a schema",
+                        big.size(), limit));
+  Result<Schema> array = Infer(JsonArrayFormat(), "[" + big + "]");
+  ASSERT_FALSE(array.ok());
+  EXPECT_NE(array.status().message().find(
+                fmt::format("test.txt:1: the element is {} bytes, {}", big.size() + 1, limit)),
+            std::string::npos)
+      << array.status().message();
+  Result<Schema> csv = Infer(CsvFormat(), "s" + std::string(kDefaultMaxRecordBytes, 'x') + "\n1\n");
+  ASSERT_FALSE(csv.ok());
+  EXPECT_EQ(csv.status().message(),
+            fmt::format("test.txt:1: the CSV header row is {} bytes, {}: give a schema",
+                        kDefaultMaxRecordBytes + 1, limit));
 }
 
 TEST(InferSchemaTest, CsvTypesFromText) {

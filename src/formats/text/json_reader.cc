@@ -343,28 +343,22 @@ class JsonRowParser {
       case ValueKind::kDate:
       case ValueKind::kTimestampMillis:
       case ValueKind::kTimestampMicros: {
+        // simdjson reads integer text in int64 exactly; anything else (a
+        // fraction, an exponent, more digits) is decided from the text.
+        const std::string_view token = TrimTrailingSpace(value.raw_json_token());
         int64_t v = 0;
         if (value.get_int64().get(v)) {
-          double d = 0;
-          if (value.get_double().get(d) || !(d >= -9223372036854775808.0) ||
-              !(d < 9223372036854775808.0) || d != std::trunc(d)) {
-            return Mismatch(plan, value.raw_json_token(), reason);
+          switch (ParseExactInteger(token, NumberSyntax::kJson, &v)) {
+            case IntegerText::kOk:
+              break;
+            case IntegerText::kOutOfRange:
+              return IntegerOutOfRange(plan, token, reason);
+            case IntegerText::kNotANumber:
+            case IntegerText::kNotAnInteger:
+              return Mismatch(plan, token, reason);
           }
-          v = static_cast<int64_t>(d);
         }
-        if (plan.kind == ValueKind::kInt64 || plan.kind == ValueKind::kTimestampMillis ||
-            plan.kind == ValueKind::kTimestampMicros) {
-          column->AppendInt64(v);
-          return true;
-        }
-        if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
-          *reason = fmt::format("field '{}': {} is out of range for {}", plan.name,
-                                Preview(TrimTrailingSpace(value.raw_json_token())),
-                                plan.kind == ValueKind::kDate ? "a date" : "int (declare it long)");
-          return false;
-        }
-        column->AppendInt32(static_cast<int32_t>(v));
-        return true;
+        return AppendIntegerValue(plan, v, token, column, reason);
       }
       case ValueKind::kDouble: {
         double d = 0;

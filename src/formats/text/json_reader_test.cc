@@ -132,7 +132,7 @@ TEST(JsonLinesReaderTest, ExplainsValuesThatDoNotFit) {
       {R"({"age": "abc", "need": ""})", R"(field 'age': expected int, got "abc")"},
       {R"({"age": 3.5, "need": ""})", "field 'age': expected int, got 3.5"},
       {R"({"age": 3000000000, "need": ""})",
-       "field 'age': 3000000000 is out of range for int (declare it long)"},
+       "field 'age': 3000000000 is out of range for int (declare the field long)"},
       {R"({"age": {"x": 1}, "need": ""})", "field 'age': expected int, got an object"},
       {R"({"ok": "maybe", "need": ""})", R"(field 'ok': expected boolean, got "maybe")"},
       {R"({"ok": 1, "need": ""})", "field 'ok': expected boolean, got 1"},
@@ -163,6 +163,110 @@ TEST(JsonLinesReaderTest, ExplainsValuesThatDoNotFit) {
     ASSERT_EQ(bad.records.size(), 1u);
     EXPECT_EQ(bad.records[0].reason, c.reason);
     EXPECT_EQ(bad.records[0].raw, c.line);
+  }
+}
+
+// A number goes into an integer field only when its value is exactly an
+// integer of the field's range: nothing is rounded through a double.
+TEST(JsonLinesReaderTest, IntegersAreExactOrTheRecordIsBad) {
+  const char* schema = R"({"type": "record", "name": "r", "fields": [
+    {"name": "l", "type": ["null", "long"]},
+    {"name": "i", "type": ["null", "int"]},
+    {"name": "d", "type": ["null", {"type": "int", "logicalType": "date"}]}
+  ]})";
+  const std::string good = R"({"l": 9223372036854775807})"
+                           "\n"
+                           R"({"l": -9223372036854775808})"
+                           "\n"
+                           R"({"l": 1234567890123456789.0})"
+                           "\n"
+                           R"({"l": 9007199254740993.0})"
+                           "\n"
+                           R"({"l": -9.223372036854775808e18, "i": 1e2, "d": 19000.0})"
+                           "\n"
+                           R"({"l": -0.0, "i": -2147483648.0, "d": "1.9e4"})"
+                           "\n";
+  ASSERT_OK_AND_ASSIGN(RecordBatch batch, ReadAll(Format::kJsonLines, good, Options(schema)));
+  EXPECT_EQ(Rows(batch), (std::vector<std::string>{
+                             R"({"l":9223372036854775807,"i":null,"d":null})",
+                             R"({"l":-9223372036854775808,"i":null,"d":null})",
+                             R"({"l":1234567890123456789,"i":null,"d":null})",
+                             R"({"l":9007199254740993,"i":null,"d":null})",
+                             R"({"l":-9223372036854775808,"i":100,"d":"2022-01-08"})",
+                             R"({"l":0,"i":-2147483648,"d":"2022-01-08"})",
+                         }));
+  const BadCase cases[] = {
+      {R"({"l": -9223372036854775809})",
+       "field 'l': -9223372036854775809 is out of range for long (-2^63 to 2^63-1)"},
+      {R"({"l": -9223372036854776808})",
+       "field 'l': -9223372036854776808 is out of range for long (-2^63 to 2^63-1)"},
+      {R"({"l": 9223372036854775808})",
+       "field 'l': 9223372036854775808 is out of range for long (-2^63 to 2^63-1)"},
+      {R"({"l": 9223372036854775808.0})",
+       "field 'l': 9223372036854775808.0 is out of range for long (-2^63 to 2^63-1)"},
+      {R"({"l": 1e400})", "field 'l': 1e400 is out of range for long (-2^63 to 2^63-1)"},
+      {R"({"l": "-9223372036854775809"})",
+       "field 'l': -9223372036854775809 is out of range for long (-2^63 to 2^63-1)"},
+      {R"({"l": 1.5})", "field 'l': expected long, got 1.5"},
+      {R"({"l": 1234567890123456789.5})", "field 'l': expected long, got 1234567890123456789.5"},
+      {R"({"l": 1e-400})", "field 'l': expected long, got 1e-400"},
+      {R"({"i": 2147483648.0})",
+       "field 'i': 2147483648.0 is out of range for int (declare the field long)"},
+      {R"({"i": 4294967296.5})", "field 'i': expected int, got 4294967296.5"},
+      {R"({"d": 2147483648})", "field 'd': 2147483648 is out of range for a date"},
+  };
+  for (const BadCase& c : cases) {
+    SCOPED_TRACE(c.line);
+    BadRecords bad;
+    ReadOptions options = Options(schema);
+    options.bad_records = bad.Sink();
+    ASSERT_OK_AND_ASSIGN(batch, ReadAll(Format::kJsonLines, std::string(c.line) + "\n", options));
+    EXPECT_EQ(batch.num_rows(), 0u) << Rows(batch)[0];
+    ASSERT_EQ(bad.records.size(), 1u);
+    EXPECT_EQ(bad.records[0].reason, c.reason);
+  }
+}
+
+// Timestamps are accepted in the range every reader of the lake handles.
+TEST(JsonLinesReaderTest, TimestampsOutsideWhatReadersAcceptAreBadRecords) {
+  const char* schema = R"({"type": "record", "name": "r", "fields": [
+    {"name": "ms", "type": ["null", {"type": "long", "logicalType": "timestamp-millis"}]},
+    {"name": "us", "type": ["null", {"type": "long", "logicalType": "timestamp-micros"}]}
+  ]})";
+  const std::string good = R"({"ms": -62135596800000, "us": -62135596800000000})"
+                           "\n"
+                           R"({"ms": 253402300799999, "us": 253402300799999999})"
+                           "\n"
+                           R"({"ms": "9999-12-31T23:59:59.999Z", "us": "0001-01-01T00:00:00Z"})"
+                           "\n";
+  ASSERT_OK_AND_ASSIGN(RecordBatch batch, ReadAll(Format::kJsonLines, good, Options(schema)));
+  EXPECT_EQ(Rows(batch),
+            (std::vector<std::string>{
+                R"({"ms":"0001-01-01T00:00:00Z","us":"0001-01-01T00:00:00Z"})",
+                R"({"ms":"9999-12-31T23:59:59.999Z","us":"9999-12-31T23:59:59.999999Z"})",
+                R"({"ms":"9999-12-31T23:59:59.999Z","us":"0001-01-01T00:00:00Z"})",
+            }));
+  const std::string range = "(0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z)";
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"ms": 9223372036854775807})", "field 'ms': 9223372036854775807"},
+      {R"({"ms": -9223372036854775808})", "field 'ms': -9223372036854775808"},
+      {R"({"ms": 253402300800000})", "field 'ms': 253402300800000"},
+      {R"({"ms": -62135596800001})", "field 'ms': -62135596800001"},
+      {R"({"us": 253402300800000000})", "field 'us': 253402300800000000"},
+      {R"({"us": "-9223372036854775808"})", "field 'us': -9223372036854775808"},
+      {R"({"us": "0000-12-31T23:59:59.999999Z"})", "field 'us': 0000-12-31T23:59:59.999999Z"},
+      {R"({"ms": "9999-12-31T23:59:59-01:00"})", "field 'ms': 9999-12-31T23:59:59-01:00"},
+  };
+  for (const auto& [line, field] : cases) {
+    SCOPED_TRACE(line);
+    BadRecords bad;
+    ReadOptions options = Options(schema);
+    options.bad_records = bad.Sink();
+    ASSERT_OK_AND_ASSIGN(batch, ReadAll(Format::kJsonLines, line + "\n", options));
+    EXPECT_EQ(batch.num_rows(), 0u);
+    ASSERT_EQ(bad.records.size(), 1u);
+    EXPECT_EQ(bad.records[0].reason,
+              field + " is outside the timestamps the lake's readers accept " + range);
   }
 }
 

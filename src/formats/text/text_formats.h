@@ -2,7 +2,10 @@
 //
 // Value text (reading and writing):
 //   boolean     true/false (CSV also accepts 1/0, case-insensitive true/false)
-//   int/long    integers; JSON also accepts integral floats like 3.0
+//   int/long    integers; reading also accepts a fraction or an exponent
+//               whose value is exactly an integer (3.0, 1e3), parsed
+//               exactly (never through a double); a value outside the
+//               type's range or with a non-zero fraction is a bad record
 //   float/double numbers (shortest text that reads back exactly; -0.0 keeps
 //               its sign); NaN and infinities as the strings "NaN",
 //               "Infinity", "-Infinity" (JSON has no literals for them;
@@ -11,7 +14,9 @@
 //   bytes       base64 (RFC 4648, with padding)
 //   date        "YYYY-MM-DD" (reading also accepts days since epoch as a number)
 //   timestamps  ISO-8601 UTC "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" (reading also
-//               accepts offsets and epoch numbers in the field's unit)
+//               accepts offsets and epoch numbers in the field's unit, read
+//               as int/long are); reading takes only values the lake's
+//               readers accept, 0001-01-01 to 9999-12-31 (core/time_util.h)
 //   null        JSON null / a missing key; CSV: an empty unquoted field.
 //               CSV writes an empty string as "" so it stays distinct from null.
 //

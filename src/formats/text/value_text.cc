@@ -1,5 +1,6 @@
 #include "formats/text/value_text.h"
 
+#include <algorithm>
 #include <array>
 #include <cfloat>
 #include <charconv>
@@ -156,23 +157,90 @@ bool ParseBoolText(std::string_view text, bool* out) {
   return false;
 }
 
-bool ParseInt64Text(std::string_view text, int64_t* out) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  if (text.empty()) return false;
-  const char* end = text.data() + text.size();
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), end, v);
-  if (ec == std::errc() && p == end) {
-    *out = v;
-    return true;
+namespace {
+
+constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Exponents beyond this give values far outside int64 (or far below 1), so
+// larger ones are clamped to it while they are read.
+constexpr int64_t kExponentClamp = int64_t{1} << 40;
+
+}  // namespace
+
+IntegerText ParseExactInteger(std::string_view text, NumberSyntax syntax, int64_t* out) {
+  const bool json = syntax == NumberSyntax::kJson;
+  const size_t n = text.size();
+  size_t i = 0;
+  bool negative = false;
+  if (i < n && (text[i] == '-' || (!json && text[i] == '+'))) negative = text[i++] == '-';
+  const size_t int_begin = i;
+  while (i < n && IsDigit(text[i])) ++i;
+  const std::string_view int_digits = text.substr(int_begin, i - int_begin);
+  std::string_view frac_digits;
+  bool has_point = false;
+  if (i < n && text[i] == '.') {
+    has_point = true;
+    const size_t frac_begin = ++i;
+    while (i < n && IsDigit(text[i])) ++i;
+    frac_digits = text.substr(frac_begin, i - frac_begin);
   }
-  // Integral numbers written with a fraction or an exponent: 3.0, 1e3.
-  double d = 0;
-  auto [q, ec2] = std::from_chars(text.data(), end, d);
-  if (ec2 != std::errc() || q != end || !std::isfinite(d)) return false;
-  if (d < -9223372036854775808.0 || d >= 9223372036854775808.0 || d != std::trunc(d)) return false;
-  *out = static_cast<int64_t>(d);
-  return true;
+  if (int_digits.empty() && frac_digits.empty()) return IntegerText::kNotANumber;
+  if (json && (int_digits.empty() || (int_digits.size() > 1 && int_digits[0] == '0') ||
+               (has_point && frac_digits.empty()))) {
+    return IntegerText::kNotANumber;
+  }
+  int64_t exponent = 0;
+  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool exponent_negative = false;
+    if (i < n && (text[i] == '+' || text[i] == '-')) exponent_negative = text[i++] == '-';
+    const size_t exp_begin = i;
+    for (; i < n && IsDigit(text[i]); ++i) {
+      exponent = std::min(exponent * 10 + (text[i] - '0'), kExponentClamp);
+    }
+    if (i == exp_begin) return IntegerText::kNotANumber;
+    if (exponent_negative) exponent = -exponent;
+  }
+  if (i != n) return IntegerText::kNotANumber;
+  // The value is D * 10^scale, D the digits without the decimal point.
+  // Leading zeros of D do not count; trailing zeros move into the scale.
+  std::string_view head = int_digits;
+  std::string_view tail = frac_digits;
+  int64_t scale = exponent - static_cast<int64_t>(frac_digits.size());
+  while (!tail.empty() && tail.back() == '0') {
+    tail.remove_suffix(1);
+    ++scale;
+  }
+  if (tail.empty()) {
+    while (!head.empty() && head.back() == '0') {
+      head.remove_suffix(1);
+      ++scale;
+    }
+  }
+  while (!head.empty() && head.front() == '0') head.remove_prefix(1);
+  if (head.empty()) {
+    while (!tail.empty() && tail.front() == '0') tail.remove_prefix(1);
+  }
+  const size_t digits = head.size() + tail.size();
+  if (digits == 0) {
+    *out = 0;  // zero, whatever its sign and exponent
+    return IntegerText::kOk;
+  }
+  if (scale < 0) return IntegerText::kNotAnInteger;  // the last digit is not 0
+  // 2^63 has 19 digits: more digits are out of range.
+  if (scale > 19 || static_cast<int64_t>(digits) + scale > 19) return IntegerText::kOutOfRange;
+  uint64_t magnitude = 0;
+  for (char c : head) magnitude = magnitude * 10 + static_cast<uint64_t>(c - '0');
+  for (char c : tail) magnitude = magnitude * 10 + static_cast<uint64_t>(c - '0');
+  for (int64_t k = 0; k < scale; ++k) magnitude *= 10;  // at most 19 digits: no overflow
+  constexpr uint64_t kMaxMagnitude = uint64_t{1} << 63;
+  if (magnitude > kMaxMagnitude - (negative ? 0 : 1)) return IntegerText::kOutOfRange;
+  *out = negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+  return IntegerText::kOk;
+}
+
+bool ParseInt64Text(std::string_view text, int64_t* out) {
+  return ParseExactInteger(text, NumberSyntax::kText, out) == IntegerText::kOk;
 }
 
 bool ParseDoubleText(std::string_view text, double* out) {
@@ -268,6 +336,82 @@ void AppendBase64(std::string_view bytes, std::string* out) {
   }
 }
 
+namespace {
+
+bool OutOfRange(const FieldPlan& plan, std::string_view text, std::string_view what,
+                std::string* reason) {
+  *reason = fmt::format("field '{}': {} is out of range for {}", plan.name, Preview(text), what);
+  return false;
+}
+
+bool OutsideReaderTimestamps(const FieldPlan& plan, std::string_view text, std::string* reason) {
+  *reason = fmt::format("field '{}': {} is outside the timestamps the lake's readers accept ({})",
+                        plan.name, Preview(text), kReaderTimestampRange);
+  return false;
+}
+
+constexpr bool FitsInt32(int64_t v) {
+  return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
+}
+
+}  // namespace
+
+bool IntegerOutOfRange(const FieldPlan& plan, std::string_view text, std::string* reason) {
+  switch (plan.kind) {
+    case ValueKind::kInt32:
+      return OutOfRange(plan, text, "int (declare the field long)", reason);
+    case ValueKind::kDate:
+      return OutOfRange(plan, text, "a date", reason);
+    case ValueKind::kTimestampMillis:
+    case ValueKind::kTimestampMicros:
+      return OutsideReaderTimestamps(plan, text, reason);
+    default:
+      return OutOfRange(plan, text, "long (-2^63 to 2^63-1)", reason);
+  }
+}
+
+bool AppendIntegerValue(const FieldPlan& plan, int64_t v, std::string_view text, Column* column,
+                        std::string* reason) {
+  switch (plan.kind) {
+    case ValueKind::kInt32:
+      if (!FitsInt32(v)) return OutOfRange(plan, text, "int (declare the field long)", reason);
+      column->AppendInt32(static_cast<int32_t>(v));
+      return true;
+    case ValueKind::kDate:
+      if (!FitsInt32(v)) return OutOfRange(plan, text, "a date", reason);
+      column->AppendInt32(static_cast<int32_t>(v));
+      return true;
+    case ValueKind::kInt64:
+      column->AppendInt64(v);
+      return true;
+    case ValueKind::kTimestampMillis:
+      if (!TimestampMillisInReaderRange(v)) return OutsideReaderTimestamps(plan, text, reason);
+      column->AppendInt64(v);
+      return true;
+    case ValueKind::kTimestampMicros:
+      if (!TimestampMicrosInReaderRange(v)) return OutsideReaderTimestamps(plan, text, reason);
+      column->AppendInt64(v);
+      return true;
+    default:
+      return Fail(plan, text, reason);
+  }
+}
+
+bool AppendIntegerText(const FieldPlan& plan, std::string_view text, NumberSyntax syntax,
+                       Column* column, std::string* reason) {
+  int64_t v = 0;
+  switch (ParseExactInteger(text, syntax, &v)) {
+    case IntegerText::kOk:
+      return AppendIntegerValue(plan, v, text, column, reason);
+    case IntegerText::kOutOfRange:
+      return IntegerOutOfRange(plan, text, reason);
+    case IntegerText::kNotANumber:
+    case IntegerText::kNotAnInteger:
+      break;
+  }
+  return Fail(plan, text, reason);
+}
+
 bool AppendTextValue(const FieldPlan& plan, std::string_view text, Column* column,
                      std::string* reason) {
   switch (plan.kind) {
@@ -279,23 +423,9 @@ bool AppendTextValue(const FieldPlan& plan, std::string_view text, Column* colum
       column->AppendBool(b);
       return true;
     }
-    case ValueKind::kInt32: {
-      int64_t v = 0;
-      if (!ParseInt64Text(text, &v)) return Fail(plan, text, reason);
-      if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
-        *reason = fmt::format("field '{}': {} is out of range for int (declare the field long)",
-                              plan.name, Preview(text));
-        return false;
-      }
-      column->AppendInt32(static_cast<int32_t>(v));
-      return true;
-    }
-    case ValueKind::kInt64: {
-      int64_t v = 0;
-      if (!ParseInt64Text(text, &v)) return Fail(plan, text, reason);
-      column->AppendInt64(v);
-      return true;
-    }
+    case ValueKind::kInt32:
+    case ValueKind::kInt64:
+      return AppendIntegerText(plan, text, NumberSyntax::kText, column, reason);
     case ValueKind::kFloat: {
       float v = 0;
       if (!ParseFloatText(text, &v)) return Fail(plan, text, reason);
@@ -335,25 +465,20 @@ bool AppendTextValue(const FieldPlan& plan, std::string_view text, Column* colum
         column->AppendInt32(*days);
         return true;
       }
-      int64_t v = 0;
-      if (!ParseInt64Text(text, &v) || v < std::numeric_limits<int32_t>::min() ||
-          v > std::numeric_limits<int32_t>::max()) {
-        return Fail(plan, text, reason);
-      }
-      column->AppendInt32(static_cast<int32_t>(v));
-      return true;
+      return AppendIntegerText(plan, text, NumberSyntax::kText, column, reason);
     }
     case ValueKind::kTimestampMillis:
     case ValueKind::kTimestampMicros: {
-      int64_t v = 0;
-      if (LooksIso(text)) {
-        Result<int64_t> micros = ParseTimestampMicros(text);
-        if (!micros.ok()) return Fail(plan, text, reason);
-        v = plan.kind == ValueKind::kTimestampMillis ? FloorDiv(*micros, 1000) : *micros;
-      } else if (!ParseInt64Text(text, &v)) {
-        return Fail(plan, text, reason);
+      if (!LooksIso(text)) {
+        return AppendIntegerText(plan, text, NumberSyntax::kText, column, reason);
       }
-      column->AppendInt64(v);
+      Result<int64_t> micros = ParseTimestampMicros(text);
+      if (!micros.ok()) return Fail(plan, text, reason);
+      if (!TimestampMicrosInReaderRange(*micros)) {
+        return OutsideReaderTimestamps(plan, text, reason);
+      }
+      column->AppendInt64(plan.kind == ValueKind::kTimestampMillis ? FloorDiv(*micros, 1000)
+                                                                   : *micros);
       return true;
     }
   }

@@ -72,8 +72,41 @@ bool AppendTextValue(const FieldPlan& plan, std::string_view text, Column* colum
 
 // Parsers of single values; false when the text is not a value of the type.
 bool ParseBoolText(std::string_view text, bool* out);  // true/false/1/0, any case
-// Integer text, or a decimal/exponent number with an integral value.
+
+// Which spellings of a number a parser takes.
+enum class NumberSyntax {
+  kJson,  // JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+  kText,  // also a leading '+', leading zeros, "5." and ".5" (CSV, JSON strings)
+};
+
+// How a number's text relates to int64.
+enum class IntegerText {
+  kOk,            // its value is an integer in [-2^63, 2^63-1]
+  kNotANumber,    // not a number in the syntax
+  kNotAnInteger,  // a number with a non-zero fraction (1.5, 123e-2)
+  kOutOfRange,    // an integer outside [-2^63, 2^63-1]
+};
+
+// Parses decimal number text exactly, never through a double: integers, and
+// numbers with a fraction or an exponent whose value is an integer ("3.0",
+// "1e3", "1234567890123456789.0"; "-0.0" is 0). Sets `*out` only for kOk.
+IntegerText ParseExactInteger(std::string_view text, NumberSyntax syntax, int64_t* out);
+// ParseExactInteger(text, NumberSyntax::kText, out) == IntegerText::kOk.
 bool ParseInt64Text(std::string_view text, int64_t* out);
+
+// Appends the integer `v` (whose text was `text`, for messages) to a field
+// of kind int, long, date or timestamp, after checking it fits: int and
+// date in int32, timestamps in the range the lake's readers accept
+// (TimestampMicrosInReaderRange). Sets `*reason` and returns false otherwise.
+bool AppendIntegerValue(const FieldPlan& plan, int64_t v, std::string_view text, Column* column,
+                        std::string* reason);
+// Sets `*reason` for an integer `text` outside the range of the field's type
+// ("field 'v': ... is out of range for long (-2^63 to 2^63-1)"); returns false.
+bool IntegerOutOfRange(const FieldPlan& plan, std::string_view text, std::string* reason);
+// Parses `text` with ParseExactInteger and appends it with AppendIntegerValue;
+// a text that is not an integer of the field's type sets `*reason`.
+bool AppendIntegerText(const FieldPlan& plan, std::string_view text, NumberSyntax syntax,
+                       Column* column, std::string* reason);
 // Numbers plus NaN / Infinity / -Infinity / inf (any case).
 bool ParseDoubleText(std::string_view text, double* out);
 bool IsCanonicalUuid(std::string_view text);

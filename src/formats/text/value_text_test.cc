@@ -198,6 +198,73 @@ TEST(ValueTextTest, ParsesIntegers) {
   EXPECT_FALSE(ParseInt64Text("NaN", &v));
 }
 
+// Integers are parsed exactly, never through a double: the 1,024 integers
+// below -2^63 all round to -2^63 as doubles, 1234567890123456789.0 to
+// 1234567890123456768 and 9007199254740993.0 to 9007199254740992.
+TEST(ValueTextTest, ParsesIntegersExactly) {
+  int64_t v = 0;
+  for (uint64_t k = 1; k <= 1024; ++k) {
+    const std::string text = fmt::format("-{}", uint64_t{9223372036854775808u} + k);
+    EXPECT_FALSE(ParseInt64Text(text, &v)) << text << " gave " << v;
+  }
+  EXPECT_FALSE(ParseInt64Text("-9223372036854775809", &v)) << v;
+  EXPECT_FALSE(ParseInt64Text("-9223372036854775809.0", &v)) << v;
+  EXPECT_FALSE(ParseInt64Text("9223372036854775808.0", &v)) << v;
+  EXPECT_FALSE(ParseInt64Text("9.223372036854775808e18", &v)) << v;
+  const std::pair<const char*, int64_t> exact[] = {
+      {"1234567890123456789.0", 1234567890123456789},
+      {"9007199254740993.0", 9007199254740993},
+      {"9007199254740993", 9007199254740993},
+      {"9223372036854775807.0", std::numeric_limits<int64_t>::max()},
+      {"9.223372036854775807e18", std::numeric_limits<int64_t>::max()},
+      {"-9223372036854775808.000", std::numeric_limits<int64_t>::min()},
+      {"-9.223372036854775808E+18", std::numeric_limits<int64_t>::min()},
+      {"1e2", 100},
+      {"1.0e3", 1000},
+      {"5.0", 5},
+      {"5.", 5},
+      {"12300e-2", 123},
+      {"0.000000000000000000000001e24", 1},
+      {"-0.0", 0},
+      {"0e400", 0},
+      {"007", 7},
+  };
+  for (const auto& [text, want] : exact) {
+    v = -1;
+    EXPECT_TRUE(ParseInt64Text(text, &v)) << text;
+    EXPECT_EQ(v, want) << text;
+  }
+  for (const char* text : {"1.5", "123e-2", "1e19", "1e400", "1e-400", "1e99999999999999999999",
+                           ".5", "1.2.3", "1e", "-", "--1", "1e+", "0x10", "inf", " 1", "1 "}) {
+    EXPECT_FALSE(ParseInt64Text(text, &v)) << text << " gave " << v;
+  }
+}
+
+TEST(ValueTextTest, LongAndTimestampTextOutOfRangeIsRejected) {
+  Field l;
+  l.name = "v";
+  l.type = Type::kLong;
+  Field ts;
+  ts.name = "t";
+  ts.type = Type::kLong;
+  ts.logical = LogicalType::kTimestampMillis;
+  Schema schema("r", {l, ts});
+  std::vector<FieldPlan> plans = MakeFieldPlans(schema);
+  Column column(Storage::kInt64, false);
+  std::string reason;
+  EXPECT_FALSE(AppendTextValue(plans[0], "-9223372036854775809", &column, &reason));
+  EXPECT_EQ(reason, "field 'v': -9223372036854775809 is out of range for long (-2^63 to 2^63-1)");
+  EXPECT_FALSE(AppendTextValue(plans[0], "1.5", &column, &reason));
+  EXPECT_EQ(reason, "field 'v': expected long, got \"1.5\"");
+  EXPECT_FALSE(AppendTextValue(plans[1], "9223372036854775807", &column, &reason));
+  EXPECT_EQ(reason,
+            "field 't': 9223372036854775807 is outside the timestamps the lake's readers accept "
+            "(0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z)");
+  EXPECT_EQ(column.size(), 0u);
+  EXPECT_TRUE(AppendTextValue(plans[0], "1234567890123456789.0", &column, &reason)) << reason;
+  EXPECT_EQ(column.GetInt64(0), 1234567890123456789);
+}
+
 TEST(ValueTextTest, ParsesDoublesAndSpecialValues) {
   double d = 0;
   EXPECT_TRUE(ParseDoubleText("1.5e-3", &d));
