@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/sections.h"
+#include "core/lake_names.h"
 #include "kafka/metadata.h"
 #include "registry/schema_registry.h"
 #include "storage/object_store.h"
@@ -122,6 +123,11 @@ int Check(const CLI::App& app, const CheckFlags& f) {
       rows.push_back({"schema registry", fmt::format("{} subject {}", *url, subject),
                       schema.status(), schema.ok() ? "latest schema found" : ""});
     }
+  }
+  if (auto table = cfg.GetString("archive", "table"); table.ok() && !table->empty()) {
+    Status valid = ValidateTableName(*table);
+    rows.push_back({"config", "archive.table (" + cfg.SourceOf("archive", "table") + ")", valid,
+                    "a valid table name"});
   }
   auto lake = cfg.GetString("archive", "lake");
   if (!lake.ok()) return ReportError(cmd, lake.status());

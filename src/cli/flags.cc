@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "config/sections.h"
+#include "core/lake_names.h"
 #include "core/units.h"
 #include "s3/s3_store.h"
 #include "storage/object_store.h"
@@ -46,6 +47,15 @@ CLI::Validator ByteSizeValidator() {
         return "";
       },
       "SIZE");
+}
+
+CLI::Validator TableNameValidator() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        Status valid = ValidateTableName(value);
+        return valid.ok() ? "" : valid.message();
+      },
+      "NAME");
 }
 
 Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,

@@ -21,6 +21,9 @@ int ReportError(const std::string& command, const Status& status);
 // A CLI11 validator for byte sizes ("64MiB").
 CLI::Validator ByteSizeValidator();
 
+// A CLI11 validator for --table: ValidateTableName (core/lake_names.h).
+CLI::Validator TableNameValidator();
+
 // Sets kafka.bootstrap.servers from --brokers (when given) and each -X
 // key=value into the kafka section.
 Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,

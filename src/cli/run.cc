@@ -27,6 +27,7 @@
 #include "cli/signals.h"
 #include "config/config.h"
 #include "config/sections.h"
+#include "core/lake_names.h"
 #include "core/time_util.h"
 #include "core/units.h"
 #include "jobs/aggregate_jobs.h"
@@ -229,6 +230,10 @@ int Run(const CLI::App& app, const RunFlags& f) {
       cfg.HasValue("archive", "table") && !cfg.GetString("archive", "table")->empty()
           ? *cfg.GetString("archive", "table")
           : TableOf(f.source);
+  if (Status valid = ValidateTableName(table); !valid.ok()) {
+    return ReportError(cmd, valid.WithContext(fmt::format("archive.table ({})",
+                                                          cfg.SourceOf("archive", "table"))));
+  }
   std::string topic = cfg.HasValue("produce", "topic") ? *cfg.GetString("produce", "topic") : "";
   if (topic.empty()) topic = table;
   std::string lake = f.lake;
