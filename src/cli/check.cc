@@ -13,6 +13,7 @@
 #include "cli/flags.h"
 #include "config/sections.h"
 #include "core/lake_names.h"
+#include "core/redact.h"
 #include "kafka/metadata.h"
 #include "registry/schema_registry.h"
 #include "storage/object_store.h"
@@ -142,6 +143,7 @@ int Check(const CLI::App& app, const CheckFlags& f) {
                                   "--lake, or a --config file naming them"));
   }
   size_t w_service = 7, w_target = 6;
+  for (Row& r : rows) r.target = MaskUrlCredentials(r.target);
   for (const Row& r : rows) {
     w_service = std::max(w_service, r.service.size());
     w_target = std::max(w_target, r.target.size());
@@ -152,7 +154,8 @@ int Check(const CLI::App& app, const CheckFlags& f) {
   for (const Row& r : rows) {
     failed |= !r.status.ok();
     fmt::print("{:<{}}  {:<{}}  {:<6}  {}\n", r.service, w_service, r.target, w_target,
-               r.status.ok() ? "OK" : "FAIL", r.status.ok() ? r.detail : r.status.ToString());
+               r.status.ok() ? "OK" : "FAIL",
+               MaskUrlCredentials(r.status.ok() ? r.detail : r.status.ToString()));
   }
   return failed ? 1 : kExitOk;
 }

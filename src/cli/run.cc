@@ -28,6 +28,7 @@
 #include "config/config.h"
 #include "config/sections.h"
 #include "core/lake_names.h"
+#include "core/redact.h"
 #include "core/time_util.h"
 #include "core/units.h"
 #include "jobs/aggregate_jobs.h"
@@ -84,7 +85,8 @@ class Progress {
   std::chrono::milliseconds interval() const {
     return tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(2000);
   }
-  void Show(const std::string& line) {
+  void Show(const std::string& raw_line) {
+    const std::string line = MaskUrlCredentials(raw_line);
     std::lock_guard<std::mutex> lock(mu_);
     if (tty_) {
       fmt::print(stderr, "\r\033[K{}", line);
@@ -94,7 +96,8 @@ class Progress {
     }
     std::fflush(stderr);
   }
-  void Log(const std::string& line) {
+  void Log(const std::string& raw_line) {
+    const std::string line = MaskUrlCredentials(raw_line);
     std::lock_guard<std::mutex> lock(mu_);
     if (tty_ && !shown_.empty()) {
       fmt::print(stderr, "\r\033[K{}\n{}", line, shown_);
@@ -104,7 +107,8 @@ class Progress {
     std::fflush(stderr);
   }
   // Ends the phase's line: it stays, as the phase's last state.
-  void End(const std::string& line) {
+  void End(const std::string& raw_line) {
+    const std::string line = MaskUrlCredentials(raw_line);
     std::lock_guard<std::mutex> lock(mu_);
     if (tty_) {
       fmt::print(stderr, "\r\033[K{}\n", line);
