@@ -12,6 +12,7 @@
 
 #include "archive/dead_letters.h"
 #include "archive/partitioner.h"
+#include "core/lake_names.h"
 #include "core/units.h"
 #include "formats/background_writer.h"
 #include "kafka/dev_broker.h"  // ValidateTopicName
@@ -94,6 +95,21 @@ struct PartitionState {
   // After a rewind: records are skipped until this offset comes again.
   std::optional<int64_t> await_offset;
 };
+
+// The table is one directory of the lake: --table, else each topic's name,
+// must be a valid table name (core/lake_names.h).
+Status ValidateTables(const ArchiveOptions& options) {
+  if (!options.table.empty()) return ValidateTableName(options.table).WithContext("--table");
+  for (const std::string& topic : options.topics) {
+    if (Status valid = ValidateTableName(topic); !valid.ok()) {
+      return InvalidArgumentError(
+          "topic '{}' cannot name its table, and the table name defaults to the topic name: "
+          "give --table (archive.table) to name the table ({})",
+          PrintableName(topic), valid.message());
+    }
+  }
+  return Status::OK();
+}
 
 }  // namespace
 
@@ -514,6 +530,7 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
       }
     }
   }
+  LP_RETURN_IF_ERROR(ValidateTables(options));
   LP_ASSIGN_OR_RETURN(impl->lake, ObjectStoreRegistry::Default().Resolve(options.lake));
   while (impl->lake.path.size() > 1 && impl->lake.path.back() == '/') impl->lake.path.pop_back();
   for (const std::string& topic : options.topics) {

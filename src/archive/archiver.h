@@ -60,7 +60,7 @@ struct ArchiveOptions {
   std::vector<std::string> topics;
   kafka::Settings kafka_settings;  // consumer and dead-letter producer
   std::string lake;                // file:///path or a path
-  std::string table;               // "": the topic name
+  std::string table;  // "": the topic name; either must pass ValidateTableName (core/lake_names.h)
   std::string format = "parquet";  // parquet | avro | jsonl | csv
   WriteOptions write = ArchiveWriteOptions();
   DecoderOptions decoder;  // input format, schema, registry

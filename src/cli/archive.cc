@@ -10,6 +10,7 @@
 #include "cli/signals.h"
 #include "config/config.h"
 #include "config/sections.h"
+#include "core/lake_names.h"
 #include "core/units.h"
 #include "observe/metrics.h"
 #include "storage/object_store.h"
@@ -94,6 +95,10 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
   if (o->lake.empty())
     return InvalidArgumentError("no lake: give --lake (a path or file:///path) or archive.lake");
   LP_ASSIGN_OR_RETURN(o->table, cfg.GetString("archive", "table"));
+  if (!o->table.empty()) {
+    LP_RETURN_IF_ERROR(ValidateTableName(o->table).WithContext(
+        fmt::format("archive.table ({})", cfg.SourceOf("archive", "table"))));
+  }
   LP_ASSIGN_OR_RETURN(o->format, cfg.GetString("archive", "format"));
   LP_ASSIGN_OR_RETURN(std::string compression, cfg.GetString("archive", "compression"));
   if (!compression.empty()) {
@@ -268,7 +273,10 @@ int RunArchive(int argc, char** argv) {
                  "Close a file this long after its first record (default 60s)");
   app.add_option("--max-buffer-bytes", f.max_buffer_bytes,
                  "Memory bound over all open files (default 128MiB)");
-  app.add_option("--table", f.table, "Table name (default: the topic name)");
+  app.add_option("--table", f.table,
+                 "Table name: letters, digits, '_', '-', '.', starting with a letter or digit "
+                 "(default: the topic name)")
+      ->check(TableNameValidator());
   app.add_option("--dlq-topic", f.dlq_topic, "Dead-letter topic (default <topic>.dlq)");
   app.add_option("--max-record-bytes", f.max_record_bytes,
                  "Dead-letter records larger than this (default 8MiB)");

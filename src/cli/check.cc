@@ -12,6 +12,8 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/sections.h"
+#include "core/lake_names.h"
+#include "core/redact.h"
 #include "kafka/metadata.h"
 #include "registry/schema_registry.h"
 #include "storage/object_store.h"
@@ -123,6 +125,11 @@ int Check(const CLI::App& app, const CheckFlags& f) {
                       schema.status(), schema.ok() ? "latest schema found" : ""});
     }
   }
+  if (auto table = cfg.GetString("archive", "table"); table.ok() && !table->empty()) {
+    Status valid = ValidateTableName(*table);
+    rows.push_back({"config", "archive.table (" + cfg.SourceOf("archive", "table") + ")", valid,
+                    "a valid table name"});
+  }
   auto lake = cfg.GetString("archive", "lake");
   if (!lake.ok()) return ReportError(cmd, lake.status());
   if (!lake->empty()) {
@@ -136,6 +143,7 @@ int Check(const CLI::App& app, const CheckFlags& f) {
                                   "--lake, or a --config file naming them"));
   }
   size_t w_service = 7, w_target = 6;
+  for (Row& r : rows) r.target = MaskUrlCredentials(r.target);
   for (const Row& r : rows) {
     w_service = std::max(w_service, r.service.size());
     w_target = std::max(w_target, r.target.size());
@@ -146,7 +154,8 @@ int Check(const CLI::App& app, const CheckFlags& f) {
   for (const Row& r : rows) {
     failed |= !r.status.ok();
     fmt::print("{:<{}}  {:<{}}  {:<6}  {}\n", r.service, w_service, r.target, w_target,
-               r.status.ok() ? "OK" : "FAIL", r.status.ok() ? r.detail : r.status.ToString());
+               r.status.ok() ? "OK" : "FAIL",
+               MaskUrlCredentials(r.status.ok() ? r.detail : r.status.ToString()));
   }
   return failed ? 1 : kExitOk;
 }

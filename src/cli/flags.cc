@@ -6,33 +6,114 @@
 
 #include "cli/commands.h"
 #include "config/sections.h"
+#include "core/lake_names.h"
+#include "core/redact.h"
 #include "core/units.h"
 #include "s3/s3_store.h"
 #include "storage/object_store.h"
 
 namespace lakepipe::cli {
 
+namespace {
+
+// Values on the command line that may be secrets: the values of -X and of
+// --schema-registry-auth, and the value of any key=value, or of any --flag
+// the command does not declare, whose name looks secret (core/redact.h).
+std::vector<std::string> SecretArguments(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> secrets;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    const size_t eq = arg.find('=');
+    const std::string_view name = arg.substr(0, eq);
+    const bool undeclared_secret = name.size() > 2 && name.substr(0, 2) == "--" &&
+                                   LooksSecretKey(name.substr(2)) &&
+                                   app.get_option_no_throw(std::string(name)) == nullptr;
+    const bool takes_secret = name == "-X" || name == "--schema-registry-auth" || undeclared_secret;
+    const bool is_option = !name.empty() && name[0] == '-';
+    if (arg.size() > 2 && arg.substr(0, 2) == "-X") {
+      secrets.emplace_back(arg.substr(2));
+    } else if (eq == std::string_view::npos) {
+      if (takes_secret && i + 1 < argc) secrets.emplace_back(argv[i + 1]);
+    } else if (is_option ? takes_secret : LooksSecretKey(name)) {
+      secrets.emplace_back(arg.substr(eq + 1));
+    }
+  }
+  return secrets;
+}
+
+// The command line's secrets, for the messages printed after parsing.
+std::vector<std::string>& CommandLineSecrets() {
+  static std::vector<std::string>* secrets = new std::vector<std::string>();
+  return *secrets;
+}
+
+// `text` with credentials of URLs and the command line's secrets masked.
+std::string Scrub(std::string text) {
+  text = MaskUrlCredentials(text);
+  for (const std::string& secret : CommandLineSecrets()) {
+    if (secret.size() < 3) continue;  // too short to be a secret, and would garble the text
+    for (size_t at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + kMaskedSecret.size())) {
+      text.replace(at, secret.size(), kMaskedSecret);
+    }
+  }
+  return text;
+}
+
+// CLI11's message for arguments no option takes lists them, values included;
+// ours names the options (without "=value") and only counts the values.
+std::string DescribeExtras(const std::vector<std::string>& extras) {
+  std::vector<std::string> options;
+  size_t values = 0;
+  for (const std::string& arg : extras) {
+    if (arg.size() > 1 && arg[0] == '-') {
+      // "--name=value" -> "--name"; "-Xkey=value" -> "-X".
+      options.push_back(arg[1] == '-' ? arg.substr(0, arg.find('=')) : arg.substr(0, 2));
+    } else {
+      ++values;
+    }
+  }
+  std::string out;
+  if (!options.empty()) {
+    out = fmt::format("{} {} of this command", fmt::join(options, ", "),
+                      options.size() == 1 ? "is not an option" : "are not options");
+  }
+  if (values > 0) {
+    out += fmt::format("{}{} {} that no option takes (not shown: {} be a secret)",
+                       out.empty() ? "" : "; ", values, values == 1 ? "value" : "values",
+                       values == 1 ? "it may" : "any may");
+  }
+  return out.empty() ? "unexpected arguments" : out;
+}
+
+}  // namespace
+
 int ParseArgs(CLI::App& app, int argc, char** argv) {
+  CommandLineSecrets() = SecretArguments(app, argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     fmt::print("{}", app.help());
     return kExitOk;
+  } catch (const CLI::ExtrasError& e) {
+    fmt::print(stderr, "{}: {}\nRun '{} --help' for the options.\n", app.get_name(),
+               DescribeExtras(app.remaining()), app.get_name());
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "{}: {}\nRun '{} --help' for the options.\n", app.get_name(), e.what(),
-               app.get_name());
+    fmt::print(stderr, "{}: {}\nRun '{} --help' for the options.\n", app.get_name(),
+               Scrub(e.what()), app.get_name());
     return kExitUsage;
   }
   return -1;
 }
 
 int ReportError(const std::string& command, const Status& status) {
+  const std::string message = Scrub(status.ToString());
   if (observe::LogJson()) {
     observe::Log(observe::LogLevel::kError,
-                 command.rfind("lakepipe ", 0) == 0 ? command.substr(9) : command,
-                 status.ToString());
+                 command.rfind("lakepipe ", 0) == 0 ? command.substr(9) : command, message);
   } else {
-    fmt::print(stderr, "{}: {}\n", command, status.ToString());
+    fmt::print(stderr, "{}: {}\n", command, message);
   }
   return kExitFailure;
 }
@@ -48,6 +129,15 @@ CLI::Validator ByteSizeValidator() {
       "SIZE");
 }
 
+CLI::Validator TableNameValidator() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        Status valid = ValidateTableName(value);
+        return valid.ok() ? "" : valid.message();
+      },
+      "NAME");
+}
+
 Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,
                        const std::vector<std::string>& settings, config::Config* cfg) {
   if (app.count("--brokers") > 0) {
@@ -56,7 +146,9 @@ Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,
   for (const std::string& kv : settings) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return InvalidArgumentError("-X '{}' must look like key=value (a librdkafka setting)", kv);
+      return InvalidArgumentError(
+          "-X takes key=value (a librdkafka setting); one -X value has no key (the value is not "
+          "shown: it may be a secret)");
     }
     LP_RETURN_IF_ERROR(cfg->SetFlag("kafka", kv.substr(0, eq), kv.substr(eq + 1)));
   }

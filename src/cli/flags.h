@@ -13,13 +13,22 @@ namespace lakepipe::cli {
 
 // Parses argv with CLI11; returns -1 to continue, or the exit status to
 // return right away (help printed: 0; bad usage: 2 after printing why).
+// Usage messages never show a value that may be a secret: arguments no
+// option takes are named when they are options and only counted when they
+// are values, and the values of -X, --schema-registry-auth and of options
+// or key=value pairs with secret-looking names (core/redact.h) are masked
+// in every other message, here and in ReportError.
 int ParseArgs(CLI::App& app, int argc, char** argv);
 
 // Prints "lakepipe <command>: <status message>" to stderr and returns 1.
+// Credentials of URLs and the command line's secrets are masked.
 int ReportError(const std::string& command, const Status& status);
 
 // A CLI11 validator for byte sizes ("64MiB").
 CLI::Validator ByteSizeValidator();
+
+// A CLI11 validator for --table: ValidateTableName (core/lake_names.h).
+CLI::Validator TableNameValidator();
 
 // Sets kafka.bootstrap.servers from --brokers (when given) and each -X
 // key=value into the kafka section.

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/redact.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 
@@ -138,7 +139,7 @@ void ExportJobStats(const jobs::JobStats& s) {
 
 void SayText(const std::string& text) {
   if (!observe::LogJson()) {
-    std::fputs(text.c_str(), stderr);
+    std::fputs(MaskUrlCredentials(text).c_str(), stderr);
     return;
   }
   std::string_view line = text;

@@ -27,6 +27,8 @@
 #include "cli/signals.h"
 #include "config/config.h"
 #include "config/sections.h"
+#include "core/lake_names.h"
+#include "core/redact.h"
 #include "core/time_util.h"
 #include "core/units.h"
 #include "jobs/aggregate_jobs.h"
@@ -83,7 +85,8 @@ class Progress {
   std::chrono::milliseconds interval() const {
     return tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(2000);
   }
-  void Show(const std::string& line) {
+  void Show(const std::string& raw_line) {
+    const std::string line = MaskUrlCredentials(raw_line);
     std::lock_guard<std::mutex> lock(mu_);
     if (tty_) {
       fmt::print(stderr, "\r\033[K{}", line);
@@ -93,7 +96,8 @@ class Progress {
     }
     std::fflush(stderr);
   }
-  void Log(const std::string& line) {
+  void Log(const std::string& raw_line) {
+    const std::string line = MaskUrlCredentials(raw_line);
     std::lock_guard<std::mutex> lock(mu_);
     if (tty_ && !shown_.empty()) {
       fmt::print(stderr, "\r\033[K{}\n{}", line, shown_);
@@ -103,7 +107,8 @@ class Progress {
     std::fflush(stderr);
   }
   // Ends the phase's line: it stays, as the phase's last state.
-  void End(const std::string& line) {
+  void End(const std::string& raw_line) {
+    const std::string line = MaskUrlCredentials(raw_line);
     std::lock_guard<std::mutex> lock(mu_);
     if (tty_) {
       fmt::print(stderr, "\r\033[K{}\n", line);
@@ -229,6 +234,10 @@ int Run(const CLI::App& app, const RunFlags& f) {
       cfg.HasValue("archive", "table") && !cfg.GetString("archive", "table")->empty()
           ? *cfg.GetString("archive", "table")
           : TableOf(f.source);
+  if (Status valid = ValidateTableName(table); !valid.ok()) {
+    return ReportError(cmd, valid.WithContext(fmt::format("archive.table ({})",
+                                                          cfg.SourceOf("archive", "table"))));
+  }
   std::string topic = cfg.HasValue("produce", "topic") ? *cfg.GetString("produce", "topic") : "";
   if (topic.empty()) topic = table;
   std::string lake = f.lake;

@@ -69,7 +69,8 @@ int RunSql(int argc, char** argv) {
   app.add_option("--lake", f.lake,
                  "Lake root to read the tables from: a path or s3://bucket/prefix")
       ->required();
-  app.add_option("--table", f.table, "Only this table's zones and metrics (users, user_activity)");
+  app.add_option("--table", f.table, "Only this table's zones and metrics (users, user_activity)")
+      ->check(TableNameValidator());
   app.add_option("--location", f.location,
                  "Where the warehouse reads the lake, when not at --lake (e.g. s3://bucket/lake "
                  "after copying a local lake there)");

@@ -161,7 +161,9 @@ int RunTransform(int argc, char** argv) {
   TransformFlags f;
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix")
       ->required();
-  app.add_option("--table", f.table, "Table: users or user_activity")->capture_default_str();
+  app.add_option("--table", f.table, "Table: users or user_activity")
+      ->check(TableNameValidator())
+      ->capture_default_str();
   app.add_option("--job", f.job, "Job: clean, analytics, demographics, timeseries or all")
       ->capture_default_str();
   app.add_option("--max-buffer-bytes", f.max_buffer_bytes,

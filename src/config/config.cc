@@ -14,6 +14,7 @@
 
 #include "config/dotenv.h"
 #include "config/yaml_file.h"
+#include "core/redact.h"
 #include "core/units.h"
 
 namespace lakepipe::config {
@@ -712,16 +713,20 @@ std::string Config::Dump() const {
     for (const Entry* entry : entries) {
       const OptionSpec* option =
           entry->option >= 0 ? &section.spec.options[entry->option] : nullptr;
-      const bool secret = (option != nullptr && option->secret) || LooksSecret(entry->key);
+      // A passthrough key nobody declared is judged by its name alone.
+      const bool secret = (option != nullptr && option->secret) || LooksSecret(entry->key) ||
+                          (option == nullptr && LooksSecretKey(entry->key));
       std::string value;
       if (secret && !entry->text.empty()) {
         value = "\"***\"";
       } else if (option != nullptr && option->type == OptionSpec::Type::kStringList) {
         std::vector<std::string> items;
-        for (const std::string& item : entry->list) items.push_back(YamlScalar(item));
+        for (const std::string& item : entry->list) {
+          items.push_back(YamlScalar(MaskUrlCredentials(item)));
+        }
         value = "[" + Join(items, ", ") + "]";
       } else {
-        value = YamlScalar(entry->text);
+        value = YamlScalar(MaskUrlCredentials(entry->text));
       }
       out += fmt::format("  {}: {}  # {}\n", YamlScalar(entry->key), value, entry->where);
     }

@@ -37,8 +37,9 @@
 // accepted for optional options and for strings and lists.
 //
 // Secrets (OptionSpec::secret, and passthrough keys containing "password",
-// "secret", "token" or "sasl.jaas") never appear in Dump() or in error
-// messages.
+// "secret", "token" or "sasl.jaas", or undeclared passthrough keys that
+// LooksSecretKey() of core/redact.h flags) never appear in Dump() or in error
+// messages. Dump() masks the credentials of URLs (MaskUrlCredentials).
 //
 // Thread-safety: a Config is a value. Const methods may be called from many
 // threads at once; SetFlag needs exclusive access.

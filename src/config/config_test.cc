@@ -415,6 +415,26 @@ schema_registry:
   EXPECT_TRUE(Lacks(bad.status().message(), "hunter2"));
 }
 
+TEST_F(ConfigTest, DumpMasksUrlCredentialsAndSecretLookingKeys) {
+  const std::string path = WriteFile("lakepipe.yaml", R"(kafka:
+  sasl.pasword: typo-hunter2
+  client.id: visible-client
+schema_registry:
+  url: http://reguser:url-hunter2@registry:8081/prefix
+sink:
+  columns: [https://list-hunter2@host/x, plain]
+)");
+  ASSERT_OK_AND_ASSIGN(Config config, Config::Load(path, TestSections()));
+  const std::string dump = config.Dump();
+  EXPECT_TRUE(Lacks(dump, "hunter2")) << dump;
+  EXPECT_TRUE(Contains(dump, "http://reguser:***@registry:8081/prefix"));
+  EXPECT_TRUE(Contains(dump, "https://***@host/x"));
+  EXPECT_TRUE(Contains(dump, "sasl.pasword: \"***\""));
+  EXPECT_TRUE(Contains(dump, "visible-client"));
+  ASSERT_OK_AND_ASSIGN(std::string url, config.GetString("schema_registry", "url"));
+  EXPECT_EQ(url, "http://reguser:url-hunter2@registry:8081/prefix") << "getters keep the URL";
+}
+
 TEST_F(ConfigTest, DumpIsYamlThatLoadsBack) {
   const std::string path = WriteFile("lakepipe.yaml", R"(kafka:
   bootstrap.servers: "a:9092,b:9092"

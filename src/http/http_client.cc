@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "core/redact.h"
+
 namespace lakepipe {
 namespace {
 
@@ -132,9 +134,9 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
       return FailedPreconditionError(
           "{} {}: {} (the server's TLS certificate could not be verified: give the CA bundle "
           "that signed it)",
-          request.method, request.url, what);
+          request.method, MaskUrlCredentials(request.url), what);
     }
-    return UnavailableError("{} {}: {}", request.method, request.url, what);
+    return UnavailableError("{} {}: {}", request.method, MaskUrlCredentials(request.url), what);
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   return response;

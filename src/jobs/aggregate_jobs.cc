@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "core/lake_names.h"
 #include "core/time_util.h"
 #include "jobs/clean_rules.h"
 #include "jobs/lake.h"
@@ -842,6 +843,7 @@ Status WriteMetric(const Lake& lake, const std::string& dir, const Metric& m,
 Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   ReuseFreedMemory();
   const auto start = std::chrono::steady_clock::now();
+  LP_RETURN_IF_ERROR(ValidateTableName(o.table).WithContext("--table"));
   LP_ASSIGN_OR_RETURN(std::unique_ptr<Aggregator> aggregator, NewAggregator(o.table, o.job));
   LP_ASSIGN_OR_RETURN(Lake lake, Lake::Open(o.lake));
   JobStats stats;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/lake_names.h"
 #include "core/time_util.h"
 #include "formats/open.h"
 #include "formats/text/text_formats.h"
@@ -269,6 +270,7 @@ class CleanRun {
 Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
   ReuseFreedMemory();
   const auto start = std::chrono::steady_clock::now();
+  LP_RETURN_IF_ERROR(ValidateTableName(options.table).WithContext("--table"));
   LP_ASSIGN_OR_RETURN(Lake lake, Lake::Open(options.lake));
   const std::string job = "clean";
   Bookmark bookmark;

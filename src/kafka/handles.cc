@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/redact.h"
 #include "observe/log.h"
 
 namespace lakepipe::kafka {
@@ -33,6 +34,21 @@ void LogToStderr(const rd_kafka_t*, int level, const char* facility, const char*
                fmt::format("{} {}: {}", name, facility, message));
 }
 
+// `text` with `value` replaced by "***": quoted ("value") whatever its
+// length, bare when it is long enough not to be part of other words.
+std::string HideValue(std::string text, const std::string& value) {
+  const auto replace_all = [&text](const std::string& what, std::string_view with) {
+    for (size_t at = text.find(what); at != std::string::npos;
+         at = text.find(what, at + with.size())) {
+      text.replace(at, what.size(), with);
+    }
+  };
+  if (value.empty()) return text;
+  replace_all("\"" + value + "\"", fmt::format("\"{}\"", kMaskedSecret));
+  if (value.size() >= 3) replace_all(value, kMaskedSecret);
+  return text;
+}
+
 }  // namespace
 
 Status SetProperty(rd_kafka_conf_t* conf, std::string_view key, std::string_view value) {
@@ -42,13 +58,16 @@ Status SetProperty(rd_kafka_conf_t* conf, std::string_view key, std::string_view
   const rd_kafka_conf_res_t res =
       rd_kafka_conf_set(conf, k.c_str(), v.c_str(), errstr.data(), errstr.size());
   if (res == RD_KAFKA_CONF_OK) return Status::OK();
+  // Values are never shown: any of them may be a password or a key, and
+  // librdkafka quotes the value it rejects.
+  const std::string why = HideValue(errstr.data(), v);
   if (res == RD_KAFKA_CONF_UNKNOWN) {
     return InvalidArgumentError(
-        "unknown Kafka setting '{}' (value '{}'): {}; see librdkafka's CONFIGURATION.md for the "
-        "property names",
-        k, v, errstr.data());
+        "unknown Kafka setting '{}': {}; see librdkafka's CONFIGURATION.md for the property names",
+        k, why);
   }
-  return InvalidArgumentError("bad value '{}' for Kafka setting '{}': {}", v, k, errstr.data());
+  return InvalidArgumentError("bad value for Kafka setting '{}' (the value is not shown): {}", k,
+                              why);
 }
 
 Result<ConfHandle> MakeConf(const Settings& settings) {

@@ -49,8 +49,9 @@ using QueueHandle = std::unique_ptr<rd_kafka_queue_t, KafkaDeleter>;
 // A configuration with lakepipe's logging installed (warnings and errors go to
 // stderr as "lakepipe: kafka <level> <facility>: <message>"; setting `debug`
 // shows librdkafka's debug logs too), then `settings` applied in order.
-// An unknown property or a bad value is kInvalidArgument naming the key, the
-// value and librdkafka's reason.
+// An unknown property or a bad value is kInvalidArgument naming the key and
+// librdkafka's reason, never the value (it may be a secret; "***" stands for
+// it in the reason).
 Result<ConfHandle> MakeConf(const Settings& settings);
 
 // Sets one property; errors as for MakeConf.

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/redact.h"
 #include "observe/metrics.h"
 
 namespace lakepipe::observe {
@@ -54,8 +55,9 @@ Status ConfigureLog(std::string_view format, std::string_view level) {
 
 bool LogJson() { return json_format; }
 
-void Log(LogLevel level, std::string_view source, std::string_view message,
+void Log(LogLevel level, std::string_view source, std::string_view raw_message,
          const LogRecord& record) {
+  const std::string message = MaskUrlCredentials(raw_message);
   if (level >= LogLevel::kWarning) {
     Events::Default().Add(LevelName(level), fmt::format("{}: {}", source, message));
   }

@@ -2,7 +2,8 @@
 // lines ({"time", "level", "source", "message"} plus "topic", "partition",
 // "offset" and "offset_end" for lines about records). One setting for the
 // process (--log-format, --log-level). Warnings and errors also go to the
-// recent events of the status page.
+// recent events of the status page. Credentials of URLs in a message are
+// masked (core/redact.h).
 //
 // Thread-safety: Log may be called from any thread; Configure before.
 #pragma once

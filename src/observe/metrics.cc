@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/redact.h"
+
 namespace lakepipe::observe {
 namespace {
 
@@ -202,7 +204,7 @@ void Events::Add(const std::string& level, const std::string& text) {
   char when[32];
   std::strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
   std::lock_guard<std::mutex> lock(mu_);
-  events_.push_back({{"time", when}, {"level", level}, {"text", text}});
+  events_.push_back({{"time", when}, {"level", level}, {"text", MaskUrlCredentials(text)}});
   if (events_.size() > 50) events_.erase(events_.begin());
 }
 

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/redact.h"
+
 namespace lakepipe::registry {
 namespace {
 
@@ -90,18 +92,19 @@ Status AuthenticationError(const std::string& url, long status, const std::strin
     return FailedPreconditionError(
         "schema registry authentication failed for {} (HTTP {}): no credentials were sent; set "
         "a user name and password",
-        url, status);
+        MaskUrlCredentials(url), status);
   }
   return FailedPreconditionError(
       "schema registry authentication failed for {} (HTTP {}) as user '{}': check the user name "
       "and password",
-      url, status, user);
+      MaskUrlCredentials(url), status, user);
 }
 
 Status UnexpectedStatus(const std::string& method, const std::string& url,
                         const HttpResponse& response) {
-  return FailedPreconditionError("schema registry: {} {} answered HTTP {}: {}", method, url,
-                                 response.status, RegistryMessage(response.body));
+  return FailedPreconditionError("schema registry: {} {} answered HTTP {}: {}", method,
+                                 MaskUrlCredentials(url), response.status,
+                                 RegistryMessage(response.body));
 }
 
 Result<nlohmann::json> ParseJsonObject(const std::string& method, const std::string& url,
@@ -111,7 +114,7 @@ Result<nlohmann::json> ParseJsonObject(const std::string& method, const std::str
     return FailedPreconditionError(
         "schema registry: {} {} answered HTTP {} with a body that is not a JSON object (is the URL "
         "a schema registry?): {}",
-        method, url, response.status, Excerpt(response.body));
+        method, MaskUrlCredentials(url), response.status, Excerpt(response.body));
   }
   return json;
 }
@@ -213,15 +216,15 @@ Result<std::string> SchemaRegistryClient::FetchSchemaText(const std::string& url
                                                           const std::string& what) {
   LP_ASSIGN_OR_RETURN(HttpResponse response, Send("GET", url, ""));
   if (response.status == 404) {
-    return NotFoundError("{} not found in the schema registry at {}: {}", what, base_url_,
-                         RegistryMessage(response.body));
+    return NotFoundError("{} not found in the schema registry at {}: {}", what,
+                         MaskUrlCredentials(base_url_), RegistryMessage(response.body));
   }
   if (!IsSuccess(response.status)) return UnexpectedStatus("GET", url, response);
   LP_ASSIGN_OR_RETURN(nlohmann::json json, ParseJsonObject("GET", url, response));
   auto schema = json.find("schema");
   if (schema == json.end() || !schema->is_string()) {
-    return FailedPreconditionError("schema registry: GET {} answered without a \"schema\": {}", url,
-                                   Excerpt(response.body));
+    return FailedPreconditionError("schema registry: GET {} answered without a \"schema\": {}",
+                                   MaskUrlCredentials(url), Excerpt(response.body));
   }
   return schema->get<std::string>();
 }

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/redact.h"
+
 namespace lakepipe::s3 {
 namespace {
 
@@ -111,17 +113,18 @@ Result<std::unique_ptr<S3Client>> S3Client::Make(S3Options options) {
     if (sep == std::string::npos) {
       return InvalidArgumentError(
           "S3 endpoint '{}' has no scheme: write it as http://host:port or https://host",
-          o.endpoint);
+          MaskUrlCredentials(o.endpoint));
     }
     client->scheme_ = o.endpoint.substr(0, sep);
     if (client->scheme_ != "http" && client->scheme_ != "https") {
-      return InvalidArgumentError("S3 endpoint '{}': the scheme must be http or https", o.endpoint);
+      return InvalidArgumentError("S3 endpoint '{}': the scheme must be http or https",
+                                  MaskUrlCredentials(o.endpoint));
     }
     client->host_ = o.endpoint.substr(sep + 3);
     while (!client->host_.empty() && client->host_.back() == '/') client->host_.pop_back();
     if (client->host_.empty() || client->host_.find('/') != std::string::npos) {
       return InvalidArgumentError("S3 endpoint '{}' must be scheme://host[:port] without a path",
-                                  o.endpoint);
+                                  MaskUrlCredentials(o.endpoint));
     }
     client->path_style_ = o.path_style.value_or(true);
   }

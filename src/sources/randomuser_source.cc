@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/redact.h"
 #include "core/time_util.h"
 #include "sources/random.h"
 #include "sources/users_source.h"
@@ -264,7 +265,8 @@ class RandomUserSource final : public Source {
         ++accepted_in_response_;
       }
     } catch (const nlohmann::json::exception& e) {
-      return InternalError("{}: unexpected JSON error: {}", last_url_, e.what());
+      return InternalError("{}: unexpected JSON error: {}", MaskUrlCredentials(last_url_),
+                           e.what());
     }
     return true;
   }
@@ -296,8 +298,9 @@ class RandomUserSource final : public Source {
     for (int attempt = 1;; ++attempt) {
       LP_ASSIGN_OR_RETURN(HttpResponse response, SendWithRetry(client_, request, options_.retry));
       if (response.status < 200 || response.status > 299) {
-        return InvalidArgumentError("GET {} returned HTTP {}: '{}'; check the URL", request.url,
-                                    response.status, Excerpt(response.body));
+        return InvalidArgumentError("GET {} returned HTTP {}: '{}'; check the URL",
+                                    MaskUrlCredentials(request.url), response.status,
+                                    Excerpt(response.body));
       }
       Json results;
       std::optional<std::string> problem = ParseBody(response.body, &results);
@@ -310,8 +313,9 @@ class RandomUserSource final : public Source {
       const std::chrono::milliseconds delay = BackoffDelay(options_.retry, attempt, jitter_);
       const auto elapsed = std::chrono::steady_clock::now() - start;
       if (attempt >= kBodyAttempts || elapsed + delay > options_.retry.deadline) {
-        return UnavailableError("GET {} returned HTTP {} with {} ({} attempts)", request.url,
-                                response.status, *problem, attempt);
+        return UnavailableError("GET {} returned HTTP {} with {} ({} attempts)",
+                                MaskUrlCredentials(request.url), response.status, *problem,
+                                attempt);
       }
       std::this_thread::sleep_for(delay);
     }

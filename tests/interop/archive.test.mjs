@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { createServer } from 'node:http';
@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import avro from 'avsc';
 import kafkajs from 'kafkajs';
 import lz4 from 'lz4js';
-import { LAKEPIPE, duck, lakepipe, readAvroFile, tempDir } from './lib.mjs';
+import { LAKEPIPE, duck, lakepipe, lakepipeWith, readAvroFile, tempDir } from './lib.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 // kafkajs ships no LZ4 codec (lakepipe's default); a pure-JS LZ4 frame codec fills in.
@@ -60,7 +60,7 @@ async function startBroker(partitions, topics) {
 let main; // 3 partitions per topic
 
 before(async () => {
-  main = await startBroker(3, ['dl', 'dl.dlq', 'fb', 'fb.dlq', 'hostile', 'rot', 'fmt', 'u8', 'u8.dlq', 'u8cf', 'u8cf.dlq']);
+  main = await startBroker(3, ['dl', 'dl.dlq', 'fb', 'fb.dlq', 'hostile', 'rot', 'fmt', 'u8', 'u8.dlq', 'u8cf', 'u8cf.dlq', 'names', '_names']);
 });
 
 after(async () => {
@@ -891,4 +891,90 @@ test('--format jsonl, csv and avro archives read back with DuckDB and avsc', asy
     }
   }
   assert.deepEqual(avroRows.sort(byS), want);
+});
+
+// ------------------------------------------------------------- table names
+
+test('table names that would leave or hide in the lake are refused by archive, transform, sql and run', async (t) => {
+  // <dir>/deep/lake is the lake; <dir>/escape is what "../../escape" reaches.
+  const dir = tempDir(t, 'archive-names');
+  const lake = join(dir, 'deep', 'lake');
+  const outside = join(dir, 'escape');
+  // Files a table named "../../escape" would replace or delete.
+  for (const zone of ['clean', 'rejected', 'raw']) {
+    mkdirSync(join(outside, zone), { recursive: true });
+    writeFileSync(join(outside, zone, 'keep.txt'), 'not lakepipe\'s\n');
+  }
+  const untouched = () => {
+    for (const zone of ['clean', 'rejected', 'raw']) {
+      assert.ok(existsSync(join(outside, zone, 'keep.txt')), `${zone}/keep.txt outside the lake is gone`);
+    }
+    assert.deepEqual(readdirSync(outside).sort(), ['clean', 'raw', 'rejected'], 'nothing new outside the lake');
+    assert.deepEqual(readdirSync(join(outside, 'raw')), ['keep.txt'], 'nothing written outside the lake');
+  };
+  const schemaPath = join(dir, 's.avsc');
+  writeFileSync(schemaPath, JSON.stringify({ type: 'record', name: 'S', fields: [{ name: 'a', type: 'string' }] }));
+  await main.producer.send({ topic: 'names', messages: [{ value: JSON.stringify({ a: 'x' }) }] });
+  await main.producer.send({ topic: '_names', messages: [{ value: JSON.stringify({ a: 'y' }) }] });
+  const base = ['archive', '--brokers', main.bootstrap, ...QUICK_REJOIN, '--group', 'names', '--lake', lake,
+    '--schema', schemaPath, '--exit-when-idle', '1s'];
+
+  // --table: a usage error (exit 2) that names the value and the rule.
+  for (const table of ['../../escape', '..', '.', '_lakepipe', '_rejected', '.hidden', 'a/b', 'a\\b', '', 'tab\there']) {
+    const r = lakepipe(...base, '--topic', 'names', '--table', table);
+    assert.equal(r.status, 2, `--table ${JSON.stringify(table)} exited ${r.status}\n${r.stderr}`);
+    assert.match(r.stderr, /--table/, r.stderr);
+    assert.match(r.stderr, table === '' ? /empty/ : /table name '/, r.stderr);
+    assert.match(r.stderr, /letters, digits/, r.stderr);
+    assert.ok(!existsSync(lake), `--table ${JSON.stringify(table)}: the lake was created`);
+    untouched();
+  }
+  let r = lakepipe(...base, '--topic', 'names', '--table', '../../escape');
+  assert.match(r.stderr, /'\.\.\/\.\.\/escape'/);
+  assert.match(r.stderr, /'\/'/);
+  r = lakepipe(...base, '--topic', 'names', '--table', '_lakepipe');
+  assert.match(r.stderr, /reserved/);
+
+  // archive.table from a config file or the environment: refused before the group is joined.
+  const config = join(dir, 'lakepipe.yaml');
+  writeFileSync(config, 'archive:\n  table: ../../escape\n');
+  r = lakepipe(...base, '--topic', 'names', '--config', config);
+  assert.notEqual(r.status, 0, r.stderr);
+  assert.match(r.stderr, /'\.\.\/\.\.\/escape'/);
+  assert.doesNotMatch(r.stderr, /group 'names'/, 'refused before joining the group');
+  r = lakepipeWith({ LAKEPIPE_ARCHIVE_TABLE: '_rejected' }, ...base, '--topic', 'names');
+  assert.notEqual(r.status, 0, r.stderr);
+  assert.match(r.stderr, /'_rejected'/);
+  assert.ok(!existsSync(lake));
+  untouched();
+
+  // The default table is the topic name: a topic that is no table name says so and points at --table.
+  r = lakepipe(...base, '--topic', '_names');
+  assert.notEqual(r.status, 0, r.stderr);
+  assert.match(r.stderr, /topic '_names'/);
+  assert.match(r.stderr, /--table/);
+  assert.ok(!existsSync(join(lake, '_names')), 'no table under a reserved name');
+
+  // transform --table: refused before a full refresh deletes anything.
+  for (const job of ['clean', 'analytics']) {
+    r = lakepipe('transform', '--lake', lake, '--table', '../../escape', '--job', job, '--full-refresh');
+    assert.equal(r.status, 2, `transform --job ${job}: ${r.status}\n${r.stderr}`);
+    assert.match(r.stderr, /table name '\.\.\/\.\.\/escape'/);
+    untouched();
+  }
+  // sql --table.
+  r = lakepipe('sql', '--dialect', 'duckdb', '--lake', lake, '--table', '../../escape');
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /table name '\.\.\/\.\.\/escape'/);
+  // run takes its table from archive.table: refused before --replace deletes anything.
+  r = lakepipeWith({ LAKEPIPE_ARCHIVE_TABLE: '../../escape' }, 'run', '--lake', lake, '--count', '10', '--replace',
+    '--output', join(dir, 'out'), '--metrics-addr', 'off');
+  assert.notEqual(r.status, 0, r.stderr);
+  assert.match(r.stderr, /table name '\.\.\/\.\.\/escape'/);
+  untouched();
+  // check validates archive.table too.
+  r = lakepipeWith({ LAKEPIPE_ARCHIVE_TABLE: '../../escape' }, 'check', '--lake', lake);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^config\s+archive\.table .*FAIL\s+.*table name '\.\.\/\.\.\/escape'/m, r.stdout);
+  untouched();
 });

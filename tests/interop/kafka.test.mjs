@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import kafkajs from 'kafkajs';
 import lz4 from 'lz4js';
-import { LAKEPIPE, ROOT, avroType, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, avroType, freePort, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 // kafkajs ships no LZ4 codec (lakepipe's default); a pure-JS LZ4 frame decoder fills in.
@@ -278,4 +278,101 @@ test('settings: flags > environment > ./.env > config file > defaults; secrets m
   r = lakepipeWith({ cwd: dir }, 'produce', '--config', config);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /produced 10 records to 'limited'/);
+});
+
+test('credentials in URLs are masked in --print-config, check, logs and errors', async (t) => {
+  const PASSWORD = 'Pa55-in-url-7c1e';
+  // A registry stand-in that knows no subject; it records the credentials it is sent.
+  const authorizations = [];
+  const registry = createServer((req, res) => {
+    authorizations.push(req.headers.authorization);
+    res.statusCode = 404;
+    res.end(JSON.stringify({ error_code: 40401, message: 'subject not found' }));
+  });
+  await new Promise((resolve) => registry.listen(0, '127.0.0.1', resolve));
+  t.after(() => registry.close());
+  const url = `http://reguser:${PASSWORD}@127.0.0.1:${registry.address().port}`;
+  const down = `http://reguser:${PASSWORD}@127.0.0.1:${await freePort()}`;
+  const dir = tempDir(t, 'url-credentials');
+  // produce reads the kafka, schema_registry and source sections; archive and check also s3.
+  const produceConfig = join(dir, 'produce.yaml');
+  const common = ['kafka:', `  bootstrap.servers: ${bootstrap}`, 'schema_registry:', `  url: ${url}`];
+  writeFileSync(produceConfig, [...common, 'source:', `  url: https://api:${PASSWORD}@127.0.0.1:1/api/`].join('\n') + '\n');
+  const config = join(dir, 'lakepipe.yaml');
+  writeFileSync(config, [...common, 's3:', `  endpoint: http://akid:${PASSWORD}@127.0.0.1:${await freePort()}`,
+    '  retry_deadline: 0', '  access_key_id: AKIDURLTEST', `  secret_access_key: sk-${PASSWORD}`].join('\n') + '\n');
+  const outputs = [];
+  let r = await run('produce', '--config', produceConfig, '--print-config');
+  outputs.push(r);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /url: "?http:\/\/reguser:\*\*\*@127\.0\.0\.1:\d+"?/, r.stdout);
+  assert.match(r.stdout, /url: "?https:\/\/api:\*\*\*@127\.0\.0\.1:1\/api\/"?/, r.stdout);
+  r = await run('archive', '--config', config, '--print-config');
+  outputs.push(r);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /url: "?http:\/\/reguser:\*\*\*@127\.0\.0\.1:\d+"?/, r.stdout);
+  assert.match(r.stdout, /endpoint: "?http:\/\/akid:\*\*\*@127\.0\.0\.1:\d+"?/, r.stdout);
+  // check: the registry's row names the URL, masked; the credentials still reach the registry.
+  r = await run('check', '--config', config, '--topic', 'limited');
+  outputs.push(r);
+  t.diagnostic(`lakepipe check:\n${r.stdout}${r.stderr}`);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^schema registry\s+http:\/\/reguser:\*\*\*@127\.0\.0\.1:\d+ subject limited-value\s+FAIL/m);
+  assert.ok(authorizations.includes(`Basic ${Buffer.from(`reguser:${PASSWORD}`).toString('base64')}`),
+    `the registry got ${JSON.stringify(authorizations)}`);
+  // A registry that is down, and an S3 endpoint that is down: errors name them, masked.
+  r = await run('check', '--config', config, '--topic', 'limited', '--schema-registry', down, '--lake', 's3://bucket/lake');
+  outputs.push(r);
+  t.diagnostic(`lakepipe check:\n${r.stdout}${r.stderr}`);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^schema registry\s+http:\/\/reguser:\*\*\*@127\.0\.0\.1:\d+ subject limited-value\s+FAIL\s+.*unavailable/m);
+  assert.match(r.stdout, /^lake\s+s3:\/\/bucket\/lake\s+FAIL\s+.*http:\/\/akid:\*\*\*@127\.0\.0\.1:\d+\//m);
+  // archive and produce reach the registry and fail there.
+  r = await run('archive', '--config', config, '--topic', 'limited', '--group', 'url-credentials', '--lake', join(dir, 'lake'),
+    '--input-format', 'avro', '--schema-registry', down, '--exit-when-idle', '1s', '--log-format', 'json');
+  outputs.push(r);
+  r = await run('produce', '--config', produceConfig, '--topic', 'limited', '--format', 'avro', '--schema-registry', down,
+    '--count', '1');
+  outputs.push(r);
+  assert.notEqual(r.status, 0, r.stderr);
+  assert.match(r.stderr, /schema registry: .*127\.0\.0\.1:\d+/, r.stderr);
+  for (const o of outputs) {
+    assert.ok(!(o.stdout + o.stderr).includes(PASSWORD), `the password appears in:\n${o.stdout}${o.stderr}`);
+  }
+});
+
+test('usage errors and rejected Kafka settings never echo secret values', async (t) => {
+  const SECRET = 'flag-secret-41d9';
+  const lake = join(tempDir(t, 'usage-secrets'), 'lake');
+  // Flags given to a command that does not have them, and values without their flag.
+  const misplaced = [
+    ['transform', '--lake', lake, '--schema-registry-auth', `reguser:${SECRET}`, '-X', `sasl.password=${SECRET}`],
+    ['transform', '--lake', lake, `--schema-registry-auth=reguser:${SECRET}`, `-Xsasl.password=${SECRET}`],
+    ['archive', '--brokers', bootstrap, `reguser:${SECRET}`, `sasl.password=${SECRET}`, '--topic', 'limited'],
+    ['sql', '--dialect', 'duckdb', '--lake', lake, '--sasl-password', SECRET],
+    ['produce', '--brokers', bootstrap, '--topic', 'limited', '--count', '1', '--password', SECRET],
+  ];
+  for (const args of misplaced) {
+    const r = lakepipe(...args);
+    assert.equal(r.status, 2, `${args[0]} exited ${r.status}\n${r.stderr}`);
+    assert.ok(!(r.stdout + r.stderr).includes(SECRET), `the secret is echoed:\n${r.stderr}`);
+    assert.match(r.stderr, /--help/);
+  }
+  let r = lakepipe(...misplaced[0]);
+  assert.match(r.stderr, /--schema-registry-auth/, 'the unexpected flag is named');
+  assert.match(r.stderr, /-X/);
+  r = lakepipe(...misplaced[2]);
+  assert.match(r.stderr, /2 values/, r.stderr);
+  // An unknown -X key is named, its value is not; nor is a bad value.
+  for (const setting of [`sasl.pasword=${SECRET}`, `acks=${SECRET}`]) {
+    r = lakepipe('produce', '--brokers', bootstrap, '--topic', 'limited', '--count', '1', '-X', setting);
+    assert.notEqual(r.status, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`'${setting.split('=')[0].replace('.', '\\.')}'`), r.stderr);
+    assert.ok(!(r.stdout + r.stderr).includes(SECRET), `the value is echoed:\n${r.stderr}`);
+  }
+  // --print-config masks a misspelt secret key too.
+  r = lakepipe('produce', '--brokers', bootstrap, '--topic', 'limited', '-X', `sasl.pasword=${SECRET}`, '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /sasl\.pasword/);
+  assert.ok(!(r.stdout + r.stderr).includes(SECRET), r.stdout);
 });
