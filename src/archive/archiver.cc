@@ -205,14 +205,15 @@ struct Archiver::Impl {
   }
 
   // The records of an aborted segment go back to the group uncommitted:
-  // they no longer count as consumed, so consumed = archived + dead-lettered.
+  // they count as given back (consumed stays: it never goes down), so
+  // consumed - given_back = archived + dead-lettered.
   void Abort(PartitionState& s) {
     for (auto& [path, file] : s.files) file->writer->Abort();
     s.files.clear();
     s.last_file = nullptr;
     {
       std::lock_guard<std::mutex> lock(stats_mu);
-      stats.consumed -= std::min(stats.consumed, s.segment_records);
+      stats.given_back += s.segment_records;
     }
     s.segment_records = 0;
     s.segment_dead = 0;
@@ -339,6 +340,22 @@ struct Archiver::Impl {
     return Status::OK();
   }
 
+  // The error of a run that could not reach any broker: for
+  // --broker-timeout, or when it was stopped.
+  Status BrokersDown(const kafka::Disconnection& down, bool stopped) const {
+    const double seconds = std::chrono::duration<double>(Clock::now() - down.since).count();
+    const std::string what =
+        stopped
+            ? fmt::format("stopped while no Kafka broker was reachable at {} (for {:.0f} s: {})",
+                          options.brokers, seconds, down.reason)
+            : fmt::format("no Kafka broker reachable at {} for {:.0f} s ({}; --broker-timeout)",
+                          options.brokers, seconds, down.reason);
+    return UnavailableError(
+        "{}: nothing could be committed, the open files were discarded and their records are "
+        "archived at the next start. Check that the brokers run and that --brokers names them{}",
+        what, stopped ? "" : ", or raise --broker-timeout");
+  }
+
   // Records consumed since the stats were last updated (see FlushCounts).
   uint64_t consumed_unreported = 0;
 
@@ -400,8 +417,10 @@ struct Archiver::Impl {
       ++s.segment_records;
       if (s.replay_cut) {
         if (s.next_offset >= *s.replay_cut) return Cut(s);
-      } else if (file->records >= options.flush_records ||
-                 (check_size && file->Bytes() >= options.flush_bytes)) {
+      } else if ((file->records >= options.flush_records ||
+                  (check_size && file->Bytes() >= options.flush_bytes)) &&
+                 !consumer->Disconnected()) {
+        // Without a broker the commit would wait for one: the cut waits.
         return Cut(s);
       }
       return Status::OK();
@@ -487,6 +506,11 @@ std::map<kafka::TopicPartition, int64_t> Archiver::Lag() const {
   return impl_->consumer->Lag();
 }
 
+std::optional<kafka::Disconnection> Archiver::Disconnected() const {
+  if (!impl_->consumer) return std::nullopt;
+  return impl_->consumer->Disconnected();
+}
+
 std::map<kafka::TopicPartition, int64_t> Archiver::Positions() const {
   std::lock_guard<std::mutex> lock(impl_->stats_mu);
   return impl_->positions;
@@ -510,6 +534,10 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
     return InvalidArgumentError(
         "--flush-records, --flush-bytes, --max-buffer-bytes and --rotate-interval must be "
         "positive");
+  }
+  if (options.broker_timeout.count() <= 0) {
+    return InvalidArgumentError("--broker-timeout must be positive, got {} ms",
+                                options.broker_timeout.count());
   }
   LP_ASSIGN_OR_RETURN(impl->format, FormatRegistry::Default().Find(options.format));
   if (impl->format->check_write_options) {
@@ -696,19 +724,24 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
     im.UpdatePositions();
     if (!im.error.ok()) break;
     if (any) im.last_activity = Clock::now();
-    if (Status st = im.Housekeeping(); !st.ok()) {
+    if (const auto down = im.consumer->Disconnected()) {
+      im.last_activity = Clock::now();  // idle counts only while connected
+      if (Clock::now() - down->since >= im.options.broker_timeout) {
+        im.error = im.BrokersDown(*down, /*stopped=*/false);
+        break;
+      }
+      // Rotation and the memory bound wait for a broker: librdkafka holds a
+      // commit until a group coordinator answers, which would stall here.
+    } else if (Status st = im.Housekeeping(); !st.ok()) {
       im.error = st;
       break;
     }
     if (Clock::now() >= next_stats) {
       im.RefreshStats();
       const ArchiveStats s = Snapshot();
-      const double rate =
-          (s.seconds > last_seconds)
-              ? static_cast<double>(s.consumed - last_consumed) / (s.seconds - last_seconds)
-              : 0;
+      const std::string rate = FormatRate(last_consumed, s.consumed, s.seconds - last_seconds);
       im.Log(fmt::format(
-          "consumed {} ({:.0f}/s), archived {}, dead letters {}, files {} ({}), open files {} "
+          "consumed {} ({}), archived {}, dead letters {}, files {} ({}), open files {} "
           "({} buffered), lag {}{}",
           FormatCount(s.consumed), rate, FormatCount(s.archived), FormatCount(s.dead_lettered),
           FormatCount(s.files_written), FormatBytes(s.bytes_written), s.open_files,
@@ -723,6 +756,12 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
     if (im.options.exit_when_idle.count() > 0 && im.joined &&
         Clock::now() - im.last_activity >= im.options.exit_when_idle)
       break;
+  }
+  // Stopped while no broker answers: nothing can be committed.
+  if (im.error.ok()) {
+    if (const auto down = im.consumer->Disconnected()) {
+      im.error = im.BrokersDown(*down, /*stopped=*/true);
+    }
   }
   // Finish what is open (unless something is broken), then leave the group.
   Status finished = im.error.ok() ? im.FinishAll() : Status::OK();

@@ -34,6 +34,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,8 +73,15 @@ struct ArchiveOptions {
   uint64_t max_buffer_bytes = 128ull << 20;
   std::string dlq_topic;  // "": <topic>.dlq
   // 0: run until stopped. Idle time counts from the group join (the first
-  // assignment, even an empty one) or the last record, whichever is later.
+  // assignment, even an empty one) or the last record, whichever is later,
+  // and only while a broker is reachable: idle means connected with nothing
+  // arriving.
   std::chrono::milliseconds exit_when_idle{0};
+  // No Kafka broker reachable for this long (librdkafka reports all brokers
+  // down, and none has answered since) fails the run with kUnavailable; the
+  // open segments are given back uncommitted. Stopping while no broker is
+  // reachable fails the same way, as nothing can be committed.
+  std::chrono::milliseconds broker_timeout{60000};
   bool strict = false;  // stop on data loss instead of going on
   std::chrono::milliseconds stats_interval{10000};
   // Log lines (stats, data loss, warnings); defaults to stderr.
@@ -87,8 +95,18 @@ struct ArchiveOptions {
       on_record;
 };
 
+// The counts (all but open_files, buffered_bytes, lag and the seconds) only
+// grow, for the life of the Archiver: they are the metrics' counters. When a
+// run ends with every segment finished,
+// consumed - given_back = archived + dead_lettered.
 struct ArchiveStats {
-  uint64_t consumed = 0;           // records read from Kafka
+  // Records read from Kafka, each read counted: a record read again (after
+  // a rewind or a rebalance) counts again.
+  uint64_t consumed = 0;
+  // Of those, the records of segments given back uncommitted (a commit
+  // refused, a partition lost, a failure): this or the next owner of the
+  // partition reads them again.
+  uint64_t given_back = 0;
   uint64_t archived = 0;           // records in committed files
   uint64_t dead_lettered = 0;      // records sent to the dead-letter topic or files
   uint64_t dead_letter_files = 0;  // of those, how many went to files
@@ -103,6 +121,9 @@ struct ArchiveStats {
   double seconds = 0;
   double active_seconds =
       0;  // from the first record consumed to the last (excludes joins, idle waits)
+
+  // Records read and kept: archived, dead-lettered or in open files.
+  uint64_t kept() const { return consumed > given_back ? consumed - given_back : 0; }
 };
 
 class Archiver final : public kafka::RebalanceListener {
@@ -121,6 +142,9 @@ class Archiver final : public kafka::RebalanceListener {
   std::map<kafka::TopicPartition, int64_t> Positions() const;
   // Lag per assigned partition (kafka::Consumer::Lag). Any thread.
   std::map<kafka::TopicPartition, int64_t> Lag() const;
+  // Since when no broker is reachable, and why; nullopt while connected
+  // (kafka::Consumer::Disconnected). Any thread.
+  std::optional<kafka::Disconnection> Disconnected() const;
 
   void OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<kafka::TopicPartition>& partitions, bool lost) override;

@@ -1,9 +1,13 @@
 #include "archive/archiver.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -192,6 +196,139 @@ TEST_F(ArchiverTest, ReplaysAnInterruptedCutExactly) {
   }
   EXPECT_EQ(seen.size(), 99u);
   for (const auto& [id, n] : seen) EXPECT_EQ(n, 1) << id;
+}
+
+// A run that fails keeps counting what it read: consumed never goes down
+// (it is lakepipe_records_in_total); the records of the segment it gave
+// back uncommitted are counted apart.
+TEST_F(ArchiverTest, ConsumedNeverGoesDownWhenASegmentIsGivenBack) {
+  ArchiveOptions o = Options();
+  o.on_record = [](const RecordBatch& batch, size_t row, const kafka::MessageView&) {
+    if (batch.column(0).GetInt32(row) == 60) return UnavailableError("the local copy is full");
+    return Status::OK();
+  };
+  ASSERT_OK_AND_ASSIGN(auto archiver, Archiver::Make(o));
+  std::atomic<bool> stop{false}, done{false};
+  std::vector<uint64_t> seen;
+  std::thread sampler([&] {
+    while (!done) {
+      seen.push_back(archiver->Snapshot().consumed);
+      std::this_thread::sleep_for(milliseconds(1));
+    }
+  });
+  auto result = archiver->Run(stop);
+  done = true;
+  sampler.join();
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().ToString().find("the local copy is full"), std::string::npos);
+  const ArchiveStats stats = archiver->Snapshot();
+  seen.push_back(stats.consumed);
+  // Offsets 0..60 were read; 0..59 (59 rows, one dead letter) were in the
+  // segment given back when the run failed.
+  EXPECT_EQ(stats.consumed, 61u);
+  EXPECT_EQ(stats.given_back, 60u);
+  EXPECT_EQ(stats.archived, 0u);
+  for (size_t i = 1; i < seen.size(); ++i) {
+    ASSERT_GE(seen[i], seen[i - 1]) << "sample " << i;
+  }
+}
+
+// Stops `stop` after `limit` unless disarmed first: a run that never ends
+// by itself ends the test instead of hanging it.
+class Watchdog {
+ public:
+  Watchdog(std::atomic<bool>* stop, std::chrono::seconds limit)
+      : thread_([this, stop, limit] {
+          std::unique_lock<std::mutex> lock(mu_);
+          if (!cv_.wait_for(lock, limit, [this] { return disarmed_; })) *stop = true;
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      disarmed_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool disarmed_ = false;
+  std::thread thread_;
+};
+
+// Nothing listens at the address: the run fails after --broker-timeout
+// instead of waiting forever (or calling it idle), and says why.
+TEST_F(ArchiverTest, FailsWhenNoBrokerIsReachableForTheBrokerTimeout) {
+  ArchiveOptions o = Options();
+  o.brokers = "127.0.0.1:1";
+  o.broker_timeout = seconds(3);
+  o.exit_when_idle = seconds(1);  // counts only while connected
+  ASSERT_OK_AND_ASSIGN(auto archiver, Archiver::Make(o));
+  std::atomic<bool> stop{false}, done{false};
+  std::optional<std::chrono::steady_clock::duration> reported;  // when Disconnected() was first set
+  const auto start = std::chrono::steady_clock::now();
+  std::thread watcher([&] {
+    while (!done && !reported) {
+      if (archiver->Disconnected()) reported = std::chrono::steady_clock::now() - start;
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+  });
+  Result<ArchiveStats> result = InternalError("not run");
+  {
+    Watchdog watchdog(&stop, seconds(30));
+    result = archiver->Run(stop);
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  done = true;
+  watcher.join();
+  ASSERT_FALSE(result.ok()) << "the run ended by itself or by the watchdog as if all was well";
+  EXPECT_EQ(result.status().code(), StatusCode::kUnavailable) << result.status().ToString();
+  EXPECT_NE(result.status().message().find("no Kafka broker reachable at 127.0.0.1:1"),
+            std::string::npos)
+      << result.status().ToString();
+  EXPECT_NE(result.status().message().find("--broker-timeout"), std::string::npos);
+  EXPECT_GE(took, seconds(3));
+  EXPECT_LT(took, seconds(15));
+  ASSERT_TRUE(reported) << "Disconnected() was never set";
+  EXPECT_LT(*reported, seconds(3)) << "the disconnection shows before the timeout";
+}
+
+// The broker goes away mid-run: idle time does not count while nothing is
+// reachable, the run fails after --broker-timeout, and the open segment is
+// given back (consumed stays).
+TEST_F(ArchiverTest, FailsWhenTheBrokerGoesAwayMidRun) {
+  ArchiveOptions o = Options();
+  o.broker_timeout = seconds(3);
+  o.exit_when_idle = seconds(6);
+  ASSERT_OK_AND_ASSIGN(auto archiver, Archiver::Make(o));
+  std::atomic<bool> stop{false};
+  Result<ArchiveStats> result = InternalError("not run");
+  std::thread runner([&] { result = archiver->Run(stop); });
+  const auto deadline = std::chrono::steady_clock::now() + seconds(30);
+  while (archiver->Snapshot().consumed < 100 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_EQ(archiver->Snapshot().consumed, 100u);
+  EXPECT_FALSE(archiver->Disconnected());
+  const auto killed = std::chrono::steady_clock::now();
+  broker_.reset();
+  {
+    Watchdog watchdog(&stop, seconds(30));
+    runner.join();
+  }
+  const auto took = std::chrono::steady_clock::now() - killed;
+  ASSERT_FALSE(result.ok()) << "the run ended as if all was well";
+  EXPECT_EQ(result.status().code(), StatusCode::kUnavailable) << result.status().ToString();
+  EXPECT_NE(result.status().message().find("no Kafka broker reachable"), std::string::npos)
+      << result.status().ToString();
+  EXPECT_GE(took, seconds(3));
+  EXPECT_LT(took, seconds(15));
+  const ArchiveStats stats = archiver->Snapshot();
+  EXPECT_EQ(stats.consumed, 100u);
+  EXPECT_EQ(stats.given_back, 100u);
+  EXPECT_EQ(stats.archived, 0u);
 }
 
 }  // namespace

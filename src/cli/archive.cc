@@ -24,7 +24,7 @@ struct ArchiveFlags {
       registry_auth;
   std::string partition_by, time_field, flush_records, flush_bytes, rotate_interval,
       max_buffer_bytes;
-  std::string table, dlq_topic, exit_when_idle, stats_json, max_record_bytes;
+  std::string table, dlq_topic, exit_when_idle, broker_timeout, stats_json, max_record_bytes;
   std::vector<std::string> topics;
   std::vector<std::string> kafka_settings;
   bool strict = false;
@@ -60,6 +60,7 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
       {"--dlq-topic", {"dlq_topic", &f.dlq_topic}},
       {"--max-record-bytes", {"max_record_bytes", &f.max_record_bytes}},
       {"--exit-when-idle", {"exit_when_idle", &f.exit_when_idle}},
+      {"--broker-timeout", {"broker_timeout", &f.broker_timeout}},
       {"--stats-json", {"stats_json", &f.stats_json}},
   };
   for (const auto& [flag, target] : mapping) {
@@ -138,6 +139,11 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
   if (cfg.HasValue("archive", "exit_when_idle")) {
     LP_ASSIGN_OR_RETURN(o->exit_when_idle, cfg.GetDuration("archive", "exit_when_idle"));
   }
+  LP_ASSIGN_OR_RETURN(o->broker_timeout, cfg.GetDuration("archive", "broker_timeout"));
+  if (o->broker_timeout.count() <= 0) {
+    return InvalidArgumentError("--broker-timeout must be positive (e.g. 60s), got {} ms",
+                                o->broker_timeout.count());
+  }
   LP_ASSIGN_OR_RETURN(o->strict, cfg.GetBool("archive", "strict"));
   LP_ASSIGN_OR_RETURN(*stats_json, cfg.GetString("archive", "stats_json"));
   return Status::OK();
@@ -146,6 +152,7 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
 nlohmann::ordered_json StatsJson(const archive::ArchiveStats& s) {
   nlohmann::ordered_json j;
   j["consumed"] = s.consumed;
+  j["given_back"] = s.given_back;
   j["archived"] = s.archived;
   j["dead_lettered"] = s.dead_lettered;
   j["dead_letter_files"] = s.dead_letter_files;
@@ -158,8 +165,7 @@ nlohmann::ordered_json StatsJson(const archive::ArchiveStats& s) {
   j["seconds"] = s.seconds;
   j["active_seconds"] = s.active_seconds;
   // The rate while records flowed (excludes the group join and idle waits).
-  j["records_per_second"] =
-      s.active_seconds > 0 ? static_cast<double>(s.consumed) / s.active_seconds : 0.0;
+  j["records_per_second"] = RatePerSecond(0, s.consumed, s.active_seconds);
   return j;
 }
 
@@ -201,15 +207,19 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
     observe::Events::Default().Add("error", result.status().ToString());
   }
   const archive::ArchiveStats stats = result.ok() ? *result : (*archiver)->Snapshot();
-  Say("{}: consumed {}, archived {}, dead-lettered {} ({} to files), files {} ({}), data "
+  Say("{}: consumed {}{}, archived {}, dead-lettered {} ({} to files), files {} ({}), data "
       "loss {} records "
-      "in {} ranges, {} rebalances, {} ({:.0f} records/s)\n",
-      cmd, FormatCount(stats.consumed), FormatCount(stats.archived),
-      FormatCount(stats.dead_lettered), FormatCount(stats.dead_letter_files),
-      FormatCount(stats.files_written), FormatBytes(stats.bytes_written),
-      FormatCount(stats.data_loss_records), stats.data_loss_ranges, stats.rebalances,
-      FormatSeconds(stats.seconds),
-      stats.seconds > 0 ? static_cast<double>(stats.consumed) / stats.seconds : 0);
+      "in {} ranges, {} rebalances, {} ({})\n",
+      cmd, FormatCount(stats.consumed),
+      stats.given_back > 0
+          ? fmt::format(" ({} given back uncommitted, read again by the next owner or run)",
+                        FormatCount(stats.given_back))
+          : std::string(),
+      FormatCount(stats.archived), FormatCount(stats.dead_lettered),
+      FormatCount(stats.dead_letter_files), FormatCount(stats.files_written),
+      FormatBytes(stats.bytes_written), FormatCount(stats.data_loss_records),
+      stats.data_loss_ranges, stats.rebalances, FormatSeconds(stats.seconds),
+      FormatRate(0, stats.consumed, stats.seconds));
   if (!stats_json.empty()) {
     Status written = WriteStatsJson(stats_json, stats, result.status());
     if (!written.ok()) return ReportError(cmd, written.WithContext("--stats-json"));
@@ -281,7 +291,10 @@ int RunArchive(int argc, char** argv) {
   app.add_option("--max-record-bytes", f.max_record_bytes,
                  "Dead-letter records larger than this (default 8MiB)");
   app.add_option("--exit-when-idle", f.exit_when_idle,
-                 "Finish and exit after receiving nothing for this long");
+                 "Finish and exit after receiving nothing for this long while connected");
+  app.add_option("--broker-timeout", f.broker_timeout,
+                 "Fail (exit 1) when no Kafka broker is reachable for this long (default 60s); "
+                 "/healthz answers 503 as soon as none is");
   app.add_option("--stats-json", f.stats_json,
                  "Write the final stats as JSON here at exit (a file is replaced atomically, a "
                  "symlink followed; a FIFO, device or /dev/stdout is written in place)");

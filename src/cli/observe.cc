@@ -36,6 +36,7 @@ Result<std::unique_ptr<observe::StatusServer>> StartMetrics(
 ArchiverMetrics::ArchiverMetrics(const archive::Archiver& archiver,
                                  const archive::ArchiveOptions& options)
     : archiver_(archiver),
+      broker_timeout_(std::chrono::duration_cast<std::chrono::seconds>(options.broker_timeout)),
       stall_(std::max<std::chrono::seconds>(
           std::chrono::seconds(120),
           std::chrono::duration_cast<std::chrono::seconds>(options.rotate_interval * 2))) {
@@ -84,10 +85,17 @@ ArchiverMetrics::~ArchiverMetrics() {
 observe::Health ArchiverMetrics::Health() {
   const archive::ArchiveStats s = archiver_.Snapshot();
   const auto lags = archiver_.Lag();
+  const auto down = archiver_.Disconnected();
   std::lock_guard<std::mutex> lock(mu_);
   const auto now = std::chrono::steady_clock::now();
   if (!error_.empty()) return {false, "archive failed: " + error_};
   if (finished_) return {true, ""};
+  if (down) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now - down->since);
+    return {false, fmt::format("no Kafka broker reachable for {} s ({}); the archive fails after "
+                               "{} s (--broker-timeout)",
+                               seconds.count(), down->reason, broker_timeout_.count())};
+  }
   if (lags.empty()) return {false, "no partitions assigned (joining the consumer group)"};
   int64_t waiting = 0;
   for (const auto& [tp, lag] : lags) waiting += std::max<int64_t>(lag, 0);

@@ -37,7 +37,8 @@ class ArchiverMetrics {
 
   // 200 while partitions are assigned and records are archived or nothing
   // is waiting; 503 before the group is joined, after a failure (`error`
-  // set), or when records wait and nothing was committed for `stall`.
+  // set), while no broker is reachable, or when records wait and nothing
+  // was committed for `stall`.
   observe::Health Health();
   void Failed(const std::string& error);
   void Finished();
@@ -51,6 +52,7 @@ class ArchiverMetrics {
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   std::string error_;
   bool finished_ = false;
+  std::chrono::seconds broker_timeout_;
   std::chrono::seconds stall_;
 };
 

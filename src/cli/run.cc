@@ -72,8 +72,7 @@ double Since(Clock::time_point t) {
 }
 
 std::string PerSecond(uint64_t n, double seconds) {
-  return seconds > 0 ? FormatCount(static_cast<uint64_t>(static_cast<double>(n) / seconds)) + "/s"
-                     : "-";
+  return seconds > 0 ? FormatRate(0, n, seconds) : "-";
 }
 
 // Progress on stderr: on a terminal one line redrawn in place; otherwise a
@@ -432,7 +431,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
     // and not consumed yet before that.
     const uint64_t d = ps.delivered;
     return std::max<uint64_t>(s.lag > 0 ? static_cast<uint64_t>(s.lag) : 0,
-                              d > s.consumed ? d - s.consumed : 0);
+                              d > s.kept() ? d - s.kept() : 0);
   };
   // Everything delivered was consumed (or lost to retention, which the
   // archive reports), and the consumer knows of nothing left in its
@@ -444,7 +443,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
   auto caught_up = [&] {
     if (!ps.done) return false;
     const archive::ArchiveStats s = (*archiver)->Snapshot();
-    if (s.consumed + s.data_loss_records < ps.delivered) return false;
+    if (s.kept() + s.data_loss_records < ps.delivered) return false;
     if (!ends && !ends_failed) {
       auto got =
           kafka::EndOffsets(brokers, topic, cfg.Passthrough("kafka"), std::chrono::seconds(10));
@@ -485,7 +484,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
     const archive::ArchiveStats s = (*archiver)->Snapshot();
     const double t = Since(as.start);
     return fmt::format("archived {} of {} consumed ({}), lag {}, {} files, {} elapsed",
-                       FormatCount(s.archived), FormatCount(s.consumed), PerSecond(s.consumed, t),
+                       FormatCount(s.archived), FormatCount(s.kept()), PerSecond(s.consumed, t),
                        FormatCount(lag_of(s)), FormatCount(s.files_written), FormatSeconds(t));
   };
 
@@ -560,11 +559,11 @@ int Run(const CLI::App& app, const RunFlags& f) {
     failures.push_back(
         fmt::format("produce: {} records not delivered", pp.produced - pp.delivered));
   }
-  if (as.result.ok() && astats.archived + astats.dead_lettered < astats.consumed) {
+  if (as.result.ok() && astats.archived + astats.dead_lettered < astats.kept()) {
     failures.push_back(
         fmt::format("archive: consumed {} records but archived {} and "
                     "dead-lettered {}",
-                    FormatCount(astats.consumed), FormatCount(astats.archived),
+                    FormatCount(astats.kept()), FormatCount(astats.archived),
                     FormatCount(astats.dead_lettered)));
   }
   if (as.result.ok() && astats.data_loss_records > 0) {
@@ -627,14 +626,13 @@ int Run(const CLI::App& app, const RunFlags& f) {
       astats.data_loss_records > 0
           ? fmt::format(" + lost to retention {}", FormatCount(astats.data_loss_records))
           : "";
-  if (astats.consumed > pp.delivered) {
+  if (astats.kept() > pp.delivered) {
     // A new group on a topic that already had records reads those too.
     out += fmt::format(
         "\n  consumed {} = archived {} + dead-lettered {}{} (produced {} by this run; the "
         "topic held {} more)\n",
-        FormatCount(astats.consumed), FormatCount(astats.archived),
-        FormatCount(astats.dead_lettered), lost, FormatCount(pp.delivered),
-        FormatCount(astats.consumed - pp.delivered));
+        FormatCount(astats.kept()), FormatCount(astats.archived), FormatCount(astats.dead_lettered),
+        lost, FormatCount(pp.delivered), FormatCount(astats.kept() - pp.delivered));
   } else {
     out += fmt::format("\n  produced {} = archived {} + dead-lettered {}{}\n",
                        FormatCount(pp.delivered), FormatCount(astats.archived),
@@ -682,7 +680,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
     j["produced"] = pp.produced;
     j["delivered"] = pp.delivered;
     j["source_rejected"] = pp.rejected;
-    j["consumed"] = astats.consumed;
+    j["consumed"] = astats.kept();  // each record once
+    j["given_back"] = astats.given_back;
     j["archived"] = astats.archived;
     j["dead_lettered"] = astats.dead_lettered;
     j["data_loss_records"] = astats.data_loss_records;

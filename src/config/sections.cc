@@ -186,8 +186,13 @@ SectionSpec ArchiveSection() {
               {.key = "dlq_topic", .help = "Dead-letter topic. Empty: <topic>.dlq."},
               {.key = "exit_when_idle",
                .type = Type::kDuration,
-               .help = "Finish and exit after receiving nothing for this long. Unset: run until "
-                       "stopped."},
+               .help = "Finish and exit after receiving nothing for this long (counted only "
+                       "while a broker is reachable). Unset: run until stopped."},
+              {.key = "broker_timeout",
+               .type = Type::kDuration,
+               .default_value = "60s",
+               .help = "Fail (exit status 1) when no Kafka broker is reachable for this long; "
+                       "stopping while none is reachable fails too."},
               {.key = "stats_json", .help = "Write the final stats as JSON to this path at exit."},
               {.key = "strict",
                .type = Type::kBool,

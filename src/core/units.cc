@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -74,6 +75,20 @@ std::string FormatCount(uint64_t n) {
     out.push_back(digits[i]);
   }
   return out;
+}
+
+double RatePerSecond(uint64_t before, uint64_t after, double seconds) {
+  if (!(seconds > 0) || after <= before) return 0;
+  return static_cast<double>(after - before) / seconds;
+}
+
+std::string FormatRate(uint64_t before, uint64_t after, double seconds) {
+  const double rate = RatePerSecond(before, after, seconds);
+  // 2^64 as a double; anything at or above it does not fit a count.
+  constexpr double kLimit = 18446744073709551616.0;
+  const uint64_t whole =
+      rate >= kLimit ? std::numeric_limits<uint64_t>::max() : static_cast<uint64_t>(rate);
+  return FormatCount(whole) + "/s";
 }
 
 }  // namespace lakepipe

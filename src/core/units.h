@@ -17,5 +17,11 @@ std::string FormatBytes(uint64_t bytes);
 std::string FormatSeconds(double seconds);
 // "1,000,000".
 std::string FormatCount(uint64_t n);
+// The rate of a counter read as `before`, then as `after` `seconds` later:
+// 0 when the interval is not positive or the counter did not grow (never an
+// unsigned wrap-around or a division by zero).
+double RatePerSecond(uint64_t before, uint64_t after, double seconds);
+// The same as "12,345/s", whole per second, at most the largest count.
+std::string FormatRate(uint64_t before, uint64_t after, double seconds);
 
 }  // namespace lakepipe

@@ -1,5 +1,8 @@
 #include "core/units.h"
 
+#include <cstdint>
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "core/testing.h"
@@ -24,6 +27,20 @@ TEST(UnitsTest, Formats) {
   EXPECT_EQ(FormatBytes(3u << 20), "3.0 MiB");
   EXPECT_EQ(FormatCount(1000000), "1,000,000");
   EXPECT_EQ(FormatCount(12), "12");
+}
+
+// A counter read twice: the rate never wraps around or divides by zero.
+TEST(UnitsTest, RatePerSecondGuardsItsInterval) {
+  EXPECT_DOUBLE_EQ(RatePerSecond(100, 600, 2.0), 250.0);
+  EXPECT_DOUBLE_EQ(RatePerSecond(100, 100, 2.0), 0.0);
+  EXPECT_DOUBLE_EQ(RatePerSecond(18000, 15316, 45.0), 0.0) << "a counter that went down";
+  EXPECT_DOUBLE_EQ(RatePerSecond(0, 500, 0.0), 0.0);
+  EXPECT_DOUBLE_EQ(RatePerSecond(0, 500, -1.0), 0.0);
+  EXPECT_DOUBLE_EQ(RatePerSecond(0, 500, std::numeric_limits<double>::quiet_NaN()), 0.0);
+  EXPECT_EQ(FormatRate(100, 600, 2.0), "250/s");
+  EXPECT_EQ(FormatRate(18000, 15316, 45.0), "0/s");
+  EXPECT_EQ(FormatRate(0, UINT64_MAX, 1e-300), "18,446,744,073,709,551,615/s")
+      << "clamped to what a count can hold";
 }
 
 }  // namespace

@@ -24,6 +24,10 @@ using std::chrono::steady_clock;
 // How long a rebalance may wait for the group's committed offsets before the
 // consumer lets librdkafka look them up itself.
 constexpr int kCommittedLookupTimeoutMs = 10000;
+// While all brokers are down: how often Poll asks whether one answers
+// again, and how long it waits for the answer.
+constexpr milliseconds kProbeInterval(1000);
+constexpr int kProbeTimeoutMs = 500;
 // How long Poll may wait for watermarks to classify a jump when the fetcher
 // has none cached (brokers older than Kafka 0.11).
 constexpr int kWatermarkLookupTimeoutMs = 5000;
@@ -324,6 +328,13 @@ void Consumer::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
   if (code == RD_KAFKA_RESP_ERR__FATAL) {
     self->fatal_.store(true);
     return;
+  }
+  if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+    std::lock_guard<std::mutex> lock(self->mu_);
+    if (!self->disconnected_) {
+      self->disconnected_ = Disconnection{steady_clock::now(), reason};
+      self->next_probe_ = steady_clock::now() + kProbeInterval;
+    }
   }
   // Connection failures are already logged (facility FAIL) with more detail.
   if (code == RD_KAFKA_RESP_ERR__TRANSPORT || code == RD_KAFKA_RESP_ERR__RESOLVE) return;
@@ -645,7 +656,36 @@ Result<MessageBatch> Consumer::Poll(milliseconds timeout, size_t max_messages) {
   filling_ = nullptr;
   Publish();
   NudgeFetchers(batch);
+  ProbeBrokers();
   return batch;
+}
+
+// librdkafka reports ALL_BROKERS_DOWN once, when the last broker goes down,
+// and nothing when one comes back; a metadata request answered says so.
+void Consumer::ProbeBrokers() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!disconnected_ || steady_clock::now() < next_probe_) return;
+  }
+  const rd_kafka_metadata_t* raw = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(client_.get(), 0, nullptr, &raw, kProbeTimeoutMs);
+  if (raw != nullptr) rd_kafka_metadata_destroy(raw);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    Log("info",
+        fmt::format(
+            "group '{}': a broker answers again after {:.1f} s", group_id_,
+            std::chrono::duration<double>(steady_clock::now() - disconnected_->since).count()));
+    disconnected_.reset();
+  } else {
+    next_probe_ = steady_clock::now() + kProbeInterval;
+  }
+}
+
+std::optional<Disconnection> Consumer::Disconnected() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return disconnected_;
 }
 
 // Fetch stalls. librdkafka stops fetching a partition while the consumer

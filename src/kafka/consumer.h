@@ -162,6 +162,14 @@ class MessageBatch {
   size_t bytes_ = 0;
 };
 
+// No broker could be reached: librdkafka reported all brokers down (none
+// answers: stopped, unreachable, or nothing listens at the address) and no
+// broker has answered since.
+struct Disconnection {
+  std::chrono::steady_clock::time_point since;
+  std::string reason;  // librdkafka's, e.g. "1/1 brokers are down"
+};
+
 class RebalanceListener {
  public:
   virtual ~RebalanceListener() = default;
@@ -225,7 +233,8 @@ class Consumer {
   // record, then takes only what has already arrived. Records come in offset
   // order per partition, from the position set by assignment or Seek.
   // Transient conditions (brokers down, coordinator moving) are logged and
-  // retried by librdkafka. Errors: kNotFound for a subscribed topic that does
+  // retried by librdkafka; Disconnected() tells when no broker answers.
+  // Errors: kNotFound for a subscribed topic that does
   // not exist (reported once, then again only if it changes), kFailedPrecondition
   // for authorization failures, a fatal consumer error (e.g. fenced
   // group.instance.id), after Close, or when called from the listener;
@@ -286,6 +295,11 @@ class Consumer {
   // is unknown (before the first fetch response, or a partition without a
   // committed offset before its first record).
   std::map<TopicPartition, int64_t> Lag() const;
+  // Set from the moment librdkafka reports all brokers down until a broker
+  // answers again (Poll asks for metadata about once a second meanwhile,
+  // waiting up to 0.5 s for the answer);
+  // nullopt while connected. Any thread.
+  std::optional<Disconnection> Disconnected() const;
 
   // Leaves the group: revokes the assignment through the listener first
   // (commits made there are accepted), then destroys the librdkafka handle.
@@ -325,6 +339,9 @@ class Consumer {
   // See "Fetch stalls" in consumer.cc: wakes the fetchers when librdkafka's
   // queue ran full and has drained since.
   void NudgeFetchers(const MessageBatch& batch);
+  // While disconnected: asks any broker for metadata, at most once a
+  // second; an answer ends the disconnection.
+  void ProbeBrokers();
 
   std::string group_id_;
   std::string topics_;  // for messages
@@ -363,6 +380,8 @@ class Consumer {
   std::vector<TopicPartition> published_assignment_;
   std::map<TopicPartition, int64_t> published_positions_;
   rd_kafka_t* lag_client_ = nullptr;  // client_.get() until Close destroys it
+  std::optional<Disconnection> disconnected_;
+  std::chrono::steady_clock::time_point next_probe_{};
 };
 
 }  // namespace lakepipe::kafka

@@ -238,6 +238,31 @@ TEST(ConsumerTest, ConsumesEveryRecordInOffsetOrderWithKeysAndHeaders) {
   EXPECT_EQ(consumer->Commit({after_close}).code(), StatusCode::kFailedPrecondition);
 }
 
+// librdkafka says when every broker is down, not when one is back: the
+// consumer finds that out itself.
+TEST(ConsumerTest, ReportsWhenNoBrokerIsReachableAndWhenOneAnswersAgain) {
+  std::unique_ptr<DevBroker> broker = StartBroker("reach", 1);
+  ASSERT_NE(broker, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto consumer,
+                       Consumer::Make(Options(*broker, "g-reach", "reach"), nullptr));
+  ASSERT_TRUE(PollUntil(
+      {consumer.get()}, [&] { return !consumer->Assignment().empty(); }, seconds(30)));
+  EXPECT_FALSE(consumer->Disconnected());
+  const auto down_at = steady_clock::now();
+  ASSERT_EQ(rd_kafka_mock_broker_set_down(broker->mock(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_TRUE(PollUntil(
+      {consumer.get()}, [&] { return consumer->Disconnected().has_value(); }, seconds(20)));
+  const std::optional<Disconnection> down = consumer->Disconnected();
+  ASSERT_TRUE(down);
+  EXPECT_GE(down->since, down_at);
+  EXPECT_NE(down->reason.find("brokers are down"), std::string::npos) << down->reason;
+  ASSERT_EQ(rd_kafka_mock_broker_set_up(broker->mock(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  // librdkafka reconnects within reconnect.backoff.max.ms (10 s).
+  EXPECT_TRUE(PollUntil(
+      {consumer.get()}, [&] { return !consumer->Disconnected(); }, seconds(30)));
+  ASSERT_OK(consumer->Close());
+}
+
 TEST(ConsumerTest, CommittedMetadataRoundTripsAndConsumptionResumesThere) {
   auto broker = StartBroker("orders", 2);
   ASSERT_NE(broker, nullptr);

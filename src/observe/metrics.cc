@@ -93,7 +93,12 @@ void Registry::Add(const std::string& name, const Labels& labels, double delta) 
 
 void Registry::Set(const std::string& name, const Labels& labels, double value) {
   std::lock_guard<std::mutex> lock(mu_);
-  Find(name)->series[labels].value = value;
+  Family* f = Find(name);
+  double& v = f->series[labels].value;
+  // A counter never goes down for the life of the process: Prometheus
+  // would read a drop as a restart and count everything again.
+  if (f->type == MetricType::kCounter && value < v) return;
+  v = value;
 }
 
 void Registry::Observe(const std::string& name, const Labels& labels, double value) {

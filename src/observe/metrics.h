@@ -37,7 +37,8 @@ class Registry {
                 std::vector<double> buckets = {});
   // Counters: adds `delta` (>= 0).
   void Add(const std::string& name, const Labels& labels, double delta);
-  // Gauges; and counters copied from a running total kept elsewhere.
+  // Gauges; and counters copied from a running total kept elsewhere (a
+  // counter keeps its value when set lower: counters never go down).
   void Set(const std::string& name, const Labels& labels, double value);
   // Histograms.
   void Observe(const std::string& name, const Labels& labels, double value);

@@ -44,6 +44,22 @@ TEST(RegistryTest, RendersCountersGaugesAndHistograms) {
   EXPECT_EQ(r.Value("t_records_total", {{"topic", "a\"b"}}), 5);
 }
 
+// A counter copied from a total kept elsewhere never goes down, whatever
+// the total does: Prometheus would read a drop as a restart.
+TEST(RegistryTest, CountersSetFromATotalNeverGoDown) {
+  Registry r;
+  r.Describe("t_in_total", MetricType::kCounter, "In");
+  r.Describe("t_open", MetricType::kGauge, "Open");
+  r.Set("t_in_total", {}, 18000);
+  r.Set("t_in_total", {}, 15316);
+  EXPECT_EQ(r.Value("t_in_total", {}), 18000);
+  r.Set("t_in_total", {}, 18500);
+  EXPECT_EQ(r.Value("t_in_total", {}), 18500);
+  r.Set("t_open", {}, 5);
+  r.Set("t_open", {}, 2);
+  EXPECT_EQ(r.Value("t_open", {}), 2) << "gauges go both ways";
+}
+
 TEST(EventsTest, KeepsTheLastFifty) {
   Events e;
   for (int i = 0; i < 60; ++i) e.Add("warning", "w" + std::to_string(i));

@@ -1,28 +1,314 @@
 #include "observe/server.h"
 
-#include <chrono>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <list>
+#include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include "observe/metrics.h"
 
 namespace lakepipe::observe {
+namespace {
 
+using Clock = std::chrono::steady_clock;
+
+// A request is a GET with a few headers; anything longer is refused.
+constexpr size_t kMaxRequestBytes = 8192;
+// The longest the loop sleeps without a deadline to watch.
+constexpr int kIdlePollMs = 1000;
+
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() { Reset(); }
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    if (this != &other) {
+      Reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  void Reset() {
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/plain";
+  std::string body;
+  bool no_store = false;
+};
+
+struct Connection {
+  Fd fd;
+  Clock::time_point accepted;
+  Clock::time_point deadline;  // for the request, then for the response
+  std::string in;              // the request so far
+  std::string out;             // the response, once the request is complete
+  size_t sent = 0;
+  bool responding = false;
+};
+
+std::string_view Reason(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Error";
+  }
+}
+
+std::string Serialize(const Response& r, bool head) {
+  std::string out = fmt::format(
+      "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n", r.status,
+      Reason(r.status), r.content_type, r.body.size());
+  if (r.no_store) out += "Cache-Control: no-store\r\n";
+  if (r.status == 405) out += "Allow: GET, HEAD\r\n";
+  out += "\r\n";
+  if (!head) out += r.body;
+  return out;
+}
+
+// The listening socket for HOST:PORT (non-blocking), and the port bound.
+Result<std::pair<Fd, int>> Listen(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found);
+      rc != 0) {
+    return FailedPreconditionError("--metrics-addr {}:{}: cannot resolve '{}': {}", host, port,
+                                   host, gai_strerror(rc));
+  }
+  std::string failure = "no address";
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    Fd fd(socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
+    if (!fd.valid()) continue;
+    // Address reuse only: SO_REUSEPORT would let a second process share the
+    // port silently.
+    int yes = 1;
+    setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    if (bind(fd.get(), a->ai_addr, a->ai_addrlen) != 0 || listen(fd.get(), SOMAXCONN) != 0) {
+      failure = std::strerror(errno);
+      continue;
+    }
+    sockaddr_storage bound{};
+    socklen_t len = sizeof(bound);
+    getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &len);
+    const int actual = bound.ss_family == AF_INET6
+                           ? ntohs(reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port)
+                           : ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
+    freeaddrinfo(found);
+    return std::make_pair(std::move(fd), actual);
+  }
+  freeaddrinfo(found);
+  return FailedPreconditionError(
+      "--metrics-addr {}:{}: cannot listen there ({}: the port is in use or the host is not "
+      "local); give another HOST:PORT, or port 0 for any free one",
+      host, port, failure);
+}
+
+}  // namespace
+
+// One thread serves every connection with poll(): a connection costs a
+// buffer, not a thread, so idle clients cannot starve the others.
 struct StatusServer::Impl {
   ServerOptions options;
-  httplib::Server server;
+  Fd listener;
+  Fd wake_read, wake_write;  // a pipe that interrupts poll() for stop
+  std::atomic<bool> stopping{false};
   std::thread thread;
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  Clock::time_point started = Clock::now();
+  std::list<Connection> connections;  // oldest first
 
   Health Check() const { return options.health ? options.health() : Health{}; }
+
+  Response Route(std::string_view path) const {
+    Response r;
+    if (path == "/metrics") {
+      r.body = Registry::Default().RenderPrometheus();
+      r.content_type = "text/plain; version=0.0.4";
+    } else if (path == "/status.json") {
+      nlohmann::json j = options.status ? options.status() : nlohmann::json::object();
+      if (!j.is_object()) j = nlohmann::json::object();
+      const Health h = Check();
+      j["command"] = options.command;
+      j["uptime_seconds"] = std::chrono::duration<double>(Clock::now() - started).count();
+      j["health"] = {{"ok", h.ok}, {"reason", h.reason}};
+      j["metrics"] = Registry::Default().RenderJson();
+      j["errors"] = Events::Default().Json();
+      r.body = j.dump();
+      r.content_type = "application/json";
+      r.no_store = true;
+    } else if (path == "/healthz") {
+      const Health h = Check();
+      r.status = h.ok ? 200 : 503;
+      r.body = h.ok ? "ok\n" : h.reason + "\n";
+    } else if (path == "/") {
+      r.body = StatusPageHtml();
+      r.content_type = "text/html; charset=utf-8";
+    } else {
+      r.status = 404;
+      r.body = fmt::format("no such page: {} (try /, /metrics, /status.json, /healthz)\n", path);
+    }
+    return r;
+  }
+
+  // The response to a complete request head ("GET /path HTTP/1.1\r\n...").
+  std::string Answer(std::string_view head) const {
+    const size_t line_end = head.find("\r\n");
+    const std::string_view line = head.substr(0, line_end);
+    const size_t sp1 = line.find(' ');
+    const size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos) {
+      return Serialize({400, "text/plain", "malformed request line\n", false}, false);
+    }
+    const std::string_view method = line.substr(0, sp1);
+    std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    target = target.substr(0, target.find('?'));
+    if (method != "GET" && method != "HEAD") {
+      return Serialize({405, "text/plain", "only GET and HEAD are served\n", false}, false);
+    }
+    return Serialize(Route(target), method == "HEAD");
+  }
+
+  void Accept() {
+    for (;;) {
+      Fd fd(accept4(listener.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+      if (!fd.valid()) return;  // EAGAIN, or a connection already gone
+      if (connections.size() >= std::max<size_t>(options.max_connections, 1)) DropOne();
+      const auto now = Clock::now();
+      Connection& c = connections.emplace_back();
+      c.fd = std::move(fd);
+      c.accepted = now;
+      c.deadline = now + options.request_timeout;
+    }
+  }
+
+  // Makes room: the oldest connection that has sent nothing, else the
+  // oldest still sending its request, else the oldest.
+  void DropOne() {
+    auto victim = std::find_if(connections.begin(), connections.end(),
+                               [](const Connection& c) { return !c.responding && c.in.empty(); });
+    if (victim == connections.end()) {
+      victim = std::find_if(connections.begin(), connections.end(),
+                            [](const Connection& c) { return !c.responding; });
+    }
+    if (victim == connections.end()) victim = connections.begin();
+    connections.erase(victim);
+  }
+
+  // False when the connection is done (answered, closed or broken).
+  bool Read(Connection& c) {
+    char buffer[4096];
+    for (;;) {
+      const ssize_t n = recv(c.fd.get(), buffer, sizeof(buffer), 0);
+      if (n == 0) return false;
+      if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+      c.in.append(buffer, static_cast<size_t>(n));
+      const size_t end = c.in.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        c.out = Answer(std::string_view(c.in).substr(0, end));
+      } else if (c.in.size() > kMaxRequestBytes) {
+        c.out = Serialize({431, "text/plain", "request too large\n", false}, false);
+      } else {
+        continue;
+      }
+      c.responding = true;
+      c.deadline = Clock::now() + options.request_timeout;
+      return Write(c);
+    }
+  }
+
+  bool Write(Connection& c) {
+    while (c.sent < c.out.size()) {
+      const ssize_t n =
+          send(c.fd.get(), c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
+      if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+      c.sent += static_cast<size_t>(n);
+    }
+    // Unread bytes at close would make the kernel reset the connection,
+    // which can destroy the response before the client reads it.
+    char discard[4096];
+    while (recv(c.fd.get(), discard, sizeof(discard), 0) > 0) {
+    }
+    shutdown(c.fd.get(), SHUT_WR);
+    return false;
+  }
+
+  void Loop() {
+    std::vector<pollfd> fds;
+    while (!stopping.load()) {
+      fds.clear();
+      fds.push_back({wake_read.get(), POLLIN, 0});
+      fds.push_back({listener.get(), POLLIN, 0});
+      auto next = Clock::now() + std::chrono::milliseconds(kIdlePollMs);
+      for (const Connection& c : connections) {
+        fds.push_back({c.fd.get(), static_cast<short>(c.responding ? POLLOUT : POLLIN), 0});
+        next = std::min(next, c.deadline);
+      }
+      const auto wait = std::chrono::ceil<std::chrono::milliseconds>(next - Clock::now());
+      const int rc =
+          poll(fds.data(), fds.size(), static_cast<int>(std::max<int64_t>(0, wait.count())));
+      if (rc < 0 && errno != EINTR) break;
+      const auto now = Clock::now();
+      size_t i = 2;
+      for (auto it = connections.begin(); it != connections.end(); ++i) {
+        const short events = rc > 0 ? fds[i].revents : 0;
+        bool keep = now < it->deadline;
+        if (keep && events != 0) keep = it->responding ? Write(*it) : Read(*it);
+        it = keep ? std::next(it) : connections.erase(it);
+      }
+      if (rc > 0 && (fds[1].revents & POLLIN) != 0) Accept();
+    }
+    connections.clear();
+  }
 };
 
 StatusServer::StatusServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 StatusServer::~StatusServer() {
-  impl_->server.stop();
+  impl_->stopping.store(true);
+  const char byte = 0;
+  static_cast<void>(write(impl_->wake_write.get(), &byte, 1));
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
@@ -44,66 +330,28 @@ Result<std::unique_ptr<StatusServer>> StatusServer::Start(ServerOptions options)
     return InvalidArgumentError("--metrics-addr '{}' is not HOST:PORT (e.g. 127.0.0.1:9464)",
                                 options.address);
   }
+  if (options.request_timeout.count() <= 0) {
+    return InvalidArgumentError("the status server's request timeout must be positive, got {} ms",
+                                options.request_timeout.count());
+  }
   DescribeStandardMetrics();
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
+  LP_ASSIGN_OR_RETURN(auto listening, Listen(host, port));
+  impl->listener = std::move(listening.first);
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+    return InternalError("status server: cannot make a pipe: {}", std::strerror(errno));
+  }
+  impl->wake_read = Fd(pipe_fds[0]);
+  impl->wake_write = Fd(pipe_fds[1]);
   Impl* im = impl.get();
-  httplib::Server& s = im->server;
-  s.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(Registry::Default().RenderPrometheus(), "text/plain; version=0.0.4");
-  });
-  s.Get("/status.json", [im](const httplib::Request&, httplib::Response& res) {
-    nlohmann::json j = im->options.status ? im->options.status() : nlohmann::json::object();
-    if (!j.is_object()) j = nlohmann::json::object();
-    const Health h = im->Check();
-    j["command"] = im->options.command;
-    j["uptime_seconds"] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - im->started).count();
-    j["health"] = {{"ok", h.ok}, {"reason", h.reason}};
-    j["metrics"] = Registry::Default().RenderJson();
-    j["errors"] = Events::Default().Json();
-    res.set_header("Cache-Control", "no-store");
-    res.set_content(j.dump(), "application/json");
-  });
-  s.Get("/healthz", [im](const httplib::Request&, httplib::Response& res) {
-    const Health h = im->Check();
-    res.status = h.ok ? 200 : 503;
-    res.set_content(h.ok ? "ok\n" : h.reason + "\n", "text/plain");
-  });
-  s.Get("/", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(StatusPageHtml(), "text/html; charset=utf-8");
-  });
-  // httplib's default also sets SO_REUSEPORT, which would let a second
-  // process share the port silently: address reuse only.
-  s.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof(yes));
-  });
-  // One request per connection: a client keeping its connection alive
-  // would otherwise hold a server thread, and the command's exit, open.
-  s.set_keep_alive_max_count(1);
-  s.set_read_timeout(2, 0);
-  int bound = port;
-  if (port == 0) {
-    bound = s.bind_to_any_port(host);
-    if (bound < 0) {
-      return FailedPreconditionError("--metrics-addr {}: cannot listen on {}", host, host);
-    }
-  } else if (!s.bind_to_port(host, port)) {
-    return FailedPreconditionError(
-        "--metrics-addr {}:{}: cannot listen there (the port is in use or the host is not "
-        "local); give another HOST:PORT, or port 0 for any free one",
-        host, port);
-  }
-  im->thread = std::thread([im] { im->server.listen_after_bind(); });
-  // Serving before returning: a stop() before the loop starts would not
-  // stop it.
-  for (int i = 0; i < 500 && !im->server.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
+  // Listening already: connections made before the loop starts wait in the
+  // backlog.
+  im->thread = std::thread([im] { im->Loop(); });
   std::unique_ptr<StatusServer> out(new StatusServer(std::move(impl)));
-  out->port_ = bound;
-  out->url_ = fmt::format("http://{}:{}/", host, bound);
+  out->port_ = listening.second;
+  out->url_ = fmt::format("http://{}:{}/", host, listening.second);
   return out;
 }
 

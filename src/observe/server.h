@@ -1,5 +1,5 @@
-// StatusServer: the HTTP endpoints of --metrics-addr, served by cpp-httplib
-// on a thread of its own:
+// StatusServer: the HTTP endpoints of --metrics-addr, served on a thread of
+// its own:
 //   /metrics      the Registry in the Prometheus text format
 //   /status.json  the same figures as JSON, plus the command's status
 //                 (partitions, tables...), health and recent events
@@ -7,10 +7,16 @@
 //   /             a status page (HTML and JavaScript in the binary, no
 //                 network fetch) that refreshes itself from /status.json
 //
-// Thread-safety: the callbacks run on the server's threads; they must be
-// safe to call while the command runs.
+// One thread serves every connection with poll(): a connection costs a
+// buffer, not a thread, so idle or slow clients cannot delay the others.
+// Each connection answers one GET or HEAD and closes.
+//
+// Thread-safety: the callbacks run on the server's thread; they must be
+// safe to call while the command runs, and quick (they delay every client).
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,6 +37,13 @@ struct ServerOptions {
   std::string command;                     // "archive", "run", ... for the page's title
   std::function<Health()> health;          // default: ok
   std::function<nlohmann::json()> status;  // merged into /status.json
+  // A client has this long from connecting to send its whole request (and
+  // again to take the response); then the connection is closed. Idle and
+  // slow clients (preconnects, slowloris) cannot hold the server.
+  std::chrono::milliseconds request_timeout{2000};
+  // Connections held at once. A new connection beyond it closes the oldest
+  // one that has sent nothing yet, else the oldest still sending its request.
+  size_t max_connections = 64;
 };
 
 class StatusServer {

@@ -242,6 +242,7 @@ test('dead letters: good records in the lake, bad ones byte-identical in <topic>
   assert.equal(s.archived, good.length, 'archived');
   assert.equal(s.dead_lettered, bad.length, 'dead_lettered');
   assert.equal(s.dead_letter_files, 0, 'nothing fell back to files');
+  assert.equal(s.given_back, 0, 'nothing given back on a plain run');
   assert.equal(s.consumed, s.archived + s.dead_lettered);
   assert.equal(s.ok, true);
   assert.ok(!existsSync(join(lake, '_rejected')), 'no fallback files when the DLQ topic takes everything');

@@ -234,6 +234,99 @@ test('the status page in headless Chromium during lakepipe run: one lag entry pe
   assert.equal((await done).code, 0, stderr);
 });
 
+// Runs `lakepipe archive` with --metrics-addr on a free port; scrapes
+// /healthz and /metrics every 200 ms until it exits.
+async function watchedArchive(dir, brokers, extra) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const statsPath = join(dir, 'stats.json');
+  const started = Date.now();
+  const child = spawn(LAKEPIPE, ['archive', '--brokers', brokers, '--topic', 'lost', '--group', 'loser',
+    '--lake', join(dir, 'lake'), '--schema', join(ROOT, 'schemas', 'user.avsc'), '--stats-json', statsPath,
+    '--metrics-addr', `127.0.0.1:${port}`, '-X', 'session.timeout.ms=6000', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const run = { child, stderr: '', health: [], consumed: [], started };
+  child.stderr.on('data', (d) => { run.stderr += d; });
+  const done = exited(child);
+  let finished = false;
+  done.then(() => { finished = true; });
+  run.scraping = (async () => {
+    while (!finished) {
+      const h = await get(`${base}/healthz`);
+      if (h) run.health.push({ at: Date.now() - started, status: h.status, text: h.text.trim() });
+      const m = await get(`${base}/metrics`);
+      if (m && m.status === 200) {
+        const v = value(parsePrometheus(m.text), 'lakepipe_records_in_total', { stage: 'archive' });
+        if (v !== undefined) run.consumed.push(v);
+      }
+      await sleep(200);
+    }
+  })();
+  run.done = done.then(async (r) => {
+    await run.scraping;
+    return { ...r, seconds: (Date.now() - started) / 1000, stats: JSON.parse(readFileSync(statsPath, 'utf8')) };
+  });
+  return run;
+}
+
+test('archive against an address where nothing listens: /healthz 503 with the reason, then exit 1 and "ok": false after --broker-timeout', async (t) => {
+  const dir = tempDir(t, 'nobroker');
+  const nothing = `127.0.0.1:${await freePort()}`;
+  const run = await watchedArchive(dir, nothing, ['--broker-timeout', '5s', '--exit-when-idle', '2s']);
+  const limit = setTimeout(() => run.child.kill('SIGKILL'), 40_000);
+  const r = await run.done;
+  clearTimeout(limit);
+  assert.equal(r.code, 1, `exit ${JSON.stringify(r)}\n${run.stderr}`);
+  assert.ok(r.seconds >= 5 && r.seconds < 30, `exited after ${r.seconds} s`);
+  assert.equal(r.stats.ok, false);
+  assert.match(r.stats.error, new RegExp(`no Kafka broker reachable at ${nothing} for \\d+ s`));
+  assert.match(run.stderr, /--broker-timeout/);
+  const down = run.health.filter((h) => h.status === 503 && h.text.startsWith('no Kafka broker reachable for'));
+  assert.ok(down.length > 0, `503 with the reason while no broker answers: ${JSON.stringify(run.health)}`);
+  assert.ok(down[0].at < 5000, `503 from the first failed connection, not only at the timeout: ${JSON.stringify(down[0])}`);
+  assert.ok(!run.health.some((h) => h.status === 200), 'never healthy');
+});
+
+test('archive whose broker dies mid-run: exit 1 and "ok": false, /healthz 503, counters never go down', async (t) => {
+  const dir = tempDir(t, 'brokerdies');
+  const own = spawn(LAKEPIPE, ['broker', '--partitions', '2', '--topic', 'lost'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  t.after(() => own.kill('SIGKILL'));
+  const ownBootstrap = await new Promise((resolve, reject) => {
+    createInterface({ input: own.stdout }).once('line', resolve);
+    setTimeout(() => reject(new Error('no bootstrap line from lakepipe broker')), 15000);
+  });
+  const produced = lakepipeWith({}, 'produce', '--brokers', ownBootstrap, '--topic', 'lost', '--source', 'users',
+    '--count', '5000', '--seed', '3', '--quiet');
+  assert.equal(produced.status, 0, produced.stderr);
+  // One file per 1,000 records: some are archived before the broker dies.
+  const run = await watchedArchive(dir, ownBootstrap,
+    ['--broker-timeout', '5s', '--exit-when-idle', '20s', '--flush-records', '1000', '--rotate-interval', '60s']);
+  const limit = setTimeout(() => run.child.kill('SIGKILL'), 60_000);
+  while (!run.consumed.some((v) => v >= 5000)) {
+    assert.equal(run.child.exitCode, null, `the archive exited before it consumed everything\n${run.stderr}`);
+    await sleep(100);
+  }
+  const healthyBefore = run.health.some((h) => h.status === 200);
+  const killedAt = Date.now() - run.started;
+  own.kill('SIGKILL');
+  const r = await run.done;
+  clearTimeout(limit);
+  assert.ok(healthyBefore, `healthy while the broker ran: ${JSON.stringify(run.health)}`);
+  assert.equal(r.code, 1, `exit ${JSON.stringify(r)}\n${run.stderr}`);
+  assert.ok(r.seconds * 1000 - killedAt >= 5000, 'not before --broker-timeout');
+  assert.equal(r.stats.ok, false);
+  assert.match(r.stats.error, /no Kafka broker reachable at .* for \d+ s/);
+  // librdkafka reports all brokers down after its first failed reconnect.
+  const after = run.health.filter((h) => h.at > killedAt + 2000);
+  assert.ok(after.length > 0 && after.every((h) => h.status === 503), `503 once the broker is gone: ${JSON.stringify(after)}`);
+  for (let i = 1; i < run.consumed.length; i++) {
+    assert.ok(run.consumed[i] >= run.consumed[i - 1], `lakepipe_records_in_total went down: ${run.consumed.join(', ')}`);
+  }
+  // What was read stays counted; the open segment was given back.
+  assert.equal(r.stats.consumed, 5000);
+  assert.equal(r.stats.consumed - r.stats.given_back, r.stats.archived + r.stats.dead_lettered);
+  assert.match(run.stderr, r.stats.given_back > 0 ? /consumed 5,000 \([\d,]+ given back uncommitted/ : /consumed 5,000,/);
+});
+
 test('bad --metrics-addr and --log-format values are named', () => {
   let r = lakepipeWith({}, 'archive', '--brokers', '127.0.0.1:1', '--topic', 't', '--group', 'g', '--lake', '/tmp/x',
     '--schema', join(ROOT, 'schemas', 'user.avsc'), '--metrics-addr', 'nine');
