@@ -29,12 +29,50 @@ WriteOptions ArchiveWriteOptions() {
   return w;
 }
 
-std::string CutMetadata(int64_t cut) { return fmt::format("lakepipe:v1 cut={}", cut); }
+namespace {
 
-std::optional<int64_t> ParseCutMetadata(std::string_view metadata) {
-  constexpr std::string_view kPrefix = "lakepipe:v1 cut=";
-  if (metadata.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  std::string_view digits = metadata.substr(kPrefix.size());
+constexpr std::string_view kCutV1 = "lakepipe:v1 cut=";
+constexpr std::string_view kCutV2 = "lakepipe:v2 cut=";
+constexpr char kHexDigits[] = "0123456789ABCDEF";
+
+void AppendEscaped(std::string_view value, std::string* out) {
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= ' ' || c == '%' || c == 0x7f) {
+      out->push_back('%');
+      out->push_back(kHexDigits[c >> 4]);
+      out->push_back(kHexDigits[c & 15]);
+    } else {
+      out->push_back(ch);
+    }
+  }
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> Unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = HexValue(text[i + 1]);
+    const int lo = HexValue(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+std::optional<int64_t> ParseOffset(std::string_view digits) {
   if (digits.empty() || digits.size() > 18) return std::nullopt;
   int64_t v = 0;
   for (char c : digits) {
@@ -42,6 +80,55 @@ std::optional<int64_t> ParseCutMetadata(std::string_view metadata) {
     v = v * 10 + (c - '0');
   }
   return v;
+}
+
+// The value of "key=value" at the front of `*rest` (words separated by one
+// space), which is advanced past it.
+std::optional<std::string> TakeField(std::string_view key, std::string_view* rest) {
+  if (rest->substr(0, key.size() + 1) != fmt::format("{}=", key)) return std::nullopt;
+  rest->remove_prefix(key.size() + 1);
+  const size_t space = rest->find(' ');
+  auto value = Unescape(rest->substr(0, space));
+  rest->remove_prefix(space == std::string_view::npos ? rest->size() : space + 1);
+  return value;
+}
+
+}  // namespace
+
+std::string CutMetadata(int64_t cut, const SegmentLayout& layout) {
+  std::string out = fmt::format("{}{}", kCutV2, cut);
+  const std::pair<std::string_view, const std::string*> fields[] = {
+      {"table", &layout.table},
+      {"format", &layout.format},
+      {"partition_by", &layout.partition_by},
+      {"time_field", &layout.time_field}};
+  for (const auto& [key, value] : fields) {
+    fmt::format_to(std::back_inserter(out), " {}=", key);
+    AppendEscaped(*value, &out);
+  }
+  return out;
+}
+
+std::optional<CutIntent> ParseCutMetadata(std::string_view metadata) {
+  if (metadata.substr(0, kCutV1.size()) == kCutV1) {
+    auto cut = ParseOffset(metadata.substr(kCutV1.size()));
+    if (!cut) return std::nullopt;
+    return CutIntent{*cut, std::nullopt};
+  }
+  if (metadata.substr(0, kCutV2.size()) != kCutV2) return std::nullopt;
+  std::string_view rest = metadata.substr(kCutV2.size());
+  const size_t space = rest.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  auto cut = ParseOffset(rest.substr(0, space));
+  rest.remove_prefix(space + 1);
+  auto table = TakeField("table", &rest);
+  auto format = TakeField("format", &rest);
+  auto partition_by = TakeField("partition_by", &rest);
+  auto time_field = TakeField("time_field", &rest);
+  if (!cut || !table || !format || !partition_by || !time_field || !rest.empty()) {
+    return std::nullopt;
+  }
+  return CutIntent{*cut, SegmentLayout{*table, *format, *partition_by, *time_field}};
 }
 
 namespace {
@@ -57,12 +144,22 @@ constexpr uint64_t kWriterQueueBytes = 8ull << 20;
 constexpr auto kPollTimeout = std::chrono::milliseconds(200);
 constexpr auto kBrokerTimeout = std::chrono::seconds(15);
 
-// Everything that depends on the topic: table, decoding, partitioning.
+// Everything that depends on the topic: table, format, decoding,
+// partitioning. A segment replayed under the layout recorded in its intent
+// has a context of its own, sharing the topic's decoder.
 struct TopicContext {
   std::string table;
-  std::unique_ptr<RecordDecoder> decoder;
+  SegmentLayout layout;
+  const FormatInfo* format = nullptr;
+  RecordDecoder* decoder = nullptr;  // owned by Archiver::Impl::decoders
   std::optional<Partitioner> partitioner;
 };
+
+// The layout as the flags that set it, for messages.
+std::string DescribeLayout(const SegmentLayout& l) {
+  return fmt::format("--table '{}' --format {} --partition-by '{}' --time-field '{}'", l.table,
+                     l.format, l.partition_by, l.time_field);
+}
 
 struct OpenFile {
   std::string partition_path;  // the Hive path, e.g. "event_date=2026-11-21/hour=05"
@@ -85,6 +182,10 @@ struct PartitionState {
   int64_t segment_start = -1;  // S; -1: unknown until the first record
   int64_t next_offset = -1;    // after the last record consumed
   std::optional<int64_t> replay_cut;
+  TopicContext* topic_context = nullptr;  // the current settings
+  // The layout of the segment being replayed, when it differs from the
+  // current settings (`context` points to it until the replayed cut).
+  std::unique_ptr<TopicContext> replay_context;
   std::map<std::string, std::unique_ptr<OpenFile>> files;  // by partition path
   uint64_t segment_records = 0;                            // records read in the segment
   uint64_t segment_dead = 0;                               // of those, dead letters
@@ -105,6 +206,7 @@ struct Archiver::Impl {
   std::unique_ptr<kafka::Producer> dlq_producer;
   std::unique_ptr<DeadLetterSink> dead_letters;
   std::map<std::string, TopicContext> topics;
+  std::vector<std::unique_ptr<RecordDecoder>> decoders;
   // Encodes and compresses on a second core while this thread decodes; must
   // outlive the writers in `states`.
   WriterThread writer_thread{kWriterQueueBytes};
@@ -137,11 +239,13 @@ struct Archiver::Impl {
   }
 
   std::string TableDir(const TopicContext& ctx) const {
-    return fmt::format("{}/{}/raw/{}", lake.path, ctx.table, options.format);
+    return fmt::format("{}/{}/raw/{}", lake.path, ctx.table, ctx.layout.format);
+  }
+  std::string StagingDir(const std::string& table, const kafka::TopicPartition& tp) const {
+    return fmt::format("{}/_lakepipe/staging/{}/{}+{}", lake.path, table, tp.topic, tp.partition);
   }
   std::string StagingDir(const PartitionState& s) const {
-    return fmt::format("{}/_lakepipe/staging/{}/{}+{}", lake.path, s.context->table, s.tp.topic,
-                       s.tp.partition);
+    return StagingDir(s.context->table, s.tp);
   }
 
   Result<OpenFile*> FileFor(PartitionState& s, const std::string& partition_path,
@@ -154,14 +258,14 @@ struct Archiver::Impl {
                                 ? TableDir(*s.context)
                                 : fmt::format("{}/{}", TableDir(*s.context), partition_path);
     file->path = fmt::format("{}/{}+{}+{:020}{}", dir, s.tp.topic, s.tp.partition, first_offset,
-                             format->extensions.front());
+                             s.context->format->extensions.front());
     OutputOptions out_options = options.write.output;
     out_options.staging_dir = StagingDir(s);
     LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out,
                         lake.store->OpenOutput(file->path, out_options));
     LP_ASSIGN_OR_RETURN(
         std::unique_ptr<FileWriter> writer,
-        format->new_writer(std::move(out), s.context->decoder->schema(), options.write));
+        s.context->format->new_writer(std::move(out), s.context->decoder->schema(), options.write));
     file->writer = std::make_unique<BackgroundWriter>(std::move(writer), &writer_thread);
     OpenFile* raw = file.get();
     s.files.emplace(partition_path, std::move(file));
@@ -212,7 +316,7 @@ struct Archiver::Impl {
     const int64_t start = s.segment_start;
     const int64_t end = s.next_offset;
     if (!s.files.empty() && s.replay_cut != end) {
-      Status intent = consumer->Commit({{s.tp, start, CutMetadata(end)}});
+      Status intent = consumer->Commit({{s.tp, start, CutMetadata(end, s.context->layout)}});
       if (!intent.ok()) {
         if (Refused(intent)) return Rewind(s, s.replay_cut, intent);
         return intent.WithContext(
@@ -252,7 +356,7 @@ struct Archiver::Impl {
     s.segment_records = 0;
     s.segment_dead = 0;
     s.segment_started.reset();
-    s.replay_cut.reset();
+    EndReplay(s);
     std::lock_guard<std::mutex> lock(stats_mu);
     stats.archived += records;
     stats.files_written += files;
@@ -261,6 +365,62 @@ struct Archiver::Impl {
     // count with the segment that holds their offsets.
     stats.dead_lettered += dead_records;
     stats.dead_letter_files += dead.to_files;
+    return Status::OK();
+  }
+
+  // The replayed cut is committed (or cannot be reproduced): the current
+  // settings apply from here on.
+  static void EndReplay(PartitionState& s) {
+    s.replay_cut.reset();
+    s.replay_context.reset();
+    s.context = s.topic_context;
+  }
+
+  // The context of `layout`, recorded in the intent of a segment of `topic`
+  // that is replayed; an error saying why when it cannot be rebuilt.
+  Result<std::unique_ptr<TopicContext>> ReplayContext(const SegmentLayout& layout,
+                                                      const TopicContext& topic) const {
+    auto ctx = std::make_unique<TopicContext>();
+    ctx->table = layout.table;
+    ctx->layout = layout;
+    ctx->decoder = topic.decoder;
+    auto format = FormatRegistry::Default().Find(layout.format);
+    if (!format.ok()) return format.status();
+    ctx->format = *format;
+    if (ctx->format->check_write_options) {
+      LP_RETURN_IF_ERROR(ctx->format->check_write_options(options.write));
+    }
+    if (layout.table.empty()) return InvalidArgumentError("the recorded table name is empty");
+    LP_ASSIGN_OR_RETURN(
+        Partitioner partitioner,
+        Partitioner::Make(*topic.decoder->schema(), layout.partition_by, layout.time_field));
+    ctx->partitioner.emplace(std::move(partitioner));
+    return ctx;
+  }
+
+  // The segment of `s` interrupted at its intent was started under
+  // `recorded`, not the current settings: some of its files may be visible,
+  // so it is replayed under `recorded` up to its cut (see archiver.h).
+  Status ReplayUnderRecordedLayout(PartitionState& s, const SegmentLayout& recorded) {
+    auto replay = ReplayContext(recorded, *s.topic_context);
+    if (!replay.ok()) {
+      return FailedPreconditionError(
+          "{}[{}]: the segment from offset {} to offset {} was being archived with {} when the "
+          "previous run stopped, and some of its files may already be visible; it cannot be "
+          "replayed with the current schema and settings ({}). Restart with those settings "
+          "until offset {} is committed, then change them",
+          s.tp.topic, s.tp.partition, s.segment_start, *s.replay_cut, DescribeLayout(recorded),
+          replay.status().message(), *s.replay_cut);
+    }
+    Log(fmt::format("{}[{}]: offsets {}..{} were being archived with {} when the previous run "
+                    "stopped; replaying them with those settings so that no record is written "
+                    "twice; {} applies from offset {}",
+                    s.tp.topic, s.tp.partition, s.segment_start, *s.replay_cut - 1,
+                    DescribeLayout(recorded), DescribeLayout(s.topic_context->layout),
+                    *s.replay_cut),
+        observe::LogLevel::kWarning, {s.tp.topic, s.tp.partition, s.segment_start});
+    s.replay_context = std::move(replay).value();
+    s.context = s.replay_context.get();
     return Status::OK();
   }
 
@@ -514,11 +674,21 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   for (const std::string& topic : options.topics) {
     TopicContext ctx;
     ctx.table = options.table.empty() ? topic : options.table;
+    ctx.layout = SegmentLayout{ctx.table, options.format, options.partition_by, options.time_field};
+    ctx.format = impl->format;
+    if (const size_t bytes = CutMetadata(INT64_MAX, ctx.layout).size();
+        bytes > kMaxCutMetadataBytes) {
+      return InvalidArgumentError(
+          "--table and --partition-by are too long: recorded with each commit they take {} bytes, "
+          "more than the {} Kafka keeps; shorten them",
+          bytes, kMaxCutMetadataBytes);
+    }
     DecoderOptions d = options.decoder;
     if (d.subject.empty()) d.subject = topic + "-value";
     auto decoder = RecordDecoder::Make(d);
     if (!decoder.ok()) return decoder.status().WithContext(fmt::format("topic '{}'", topic));
-    ctx.decoder = std::move(decoder).value();
+    impl->decoders.push_back(std::move(decoder).value());
+    ctx.decoder = impl->decoders.back().get();
     auto partitioner =
         Partitioner::Make(*ctx.decoder->schema(), options.partition_by, options.time_field);
     if (!partitioner.ok()) return partitioner.status().WithContext("--partition-by");
@@ -567,9 +737,11 @@ void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) 
     auto s = std::make_unique<PartitionState>();
     s->tp = c.tp;
     s->context = &ctx->second;
+    s->topic_context = &ctx->second;
     s->scratch = std::make_unique<RecordBatch>(ctx->second.decoder->schema());
     s->segment_start = c.offset >= 0 ? c.offset : -1;
-    s->replay_cut = ParseCutMetadata(c.metadata);
+    const std::optional<CutIntent> intent = ParseCutMetadata(c.metadata);
+    if (intent) s->replay_cut = intent->cut;
     if (c.offset >= 0) {
       // Offsets below the log start were removed before they were archived.
       Status st = im.CheckLoss(*s, c.offset, INT64_MAX);
@@ -592,11 +764,21 @@ void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) 
         return;
       }
     }
+    if (s->replay_cut && intent->layout && *intent->layout != ctx->second.layout) {
+      Status st = im.ReplayUnderRecordedLayout(*s, *intent->layout);
+      if (!st.ok()) {
+        im.error = st;
+        return;
+      }
+    }
     // Leftovers of a writer that was killed while finishing a segment. When
     // the lake does not answer, the other partitions are not asked either:
     // writing will report it.
-    if (!lake_down) {
-      auto leftovers = im.lake.store->List(im.StagingDir(*s));
+    std::vector<std::string> tables = {s->context->table};
+    if (s->topic_context->table != s->context->table) tables.push_back(s->topic_context->table);
+    for (const std::string& table : tables) {
+      if (lake_down) break;
+      auto leftovers = im.lake.store->List(im.StagingDir(table, c.tp));
       if (leftovers.ok()) {
         for (const ObjectInfo& o : *leftovers) im.lake.store->Delete(o.path).IgnoreError();
       } else {

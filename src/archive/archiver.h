@@ -6,7 +6,10 @@
 //   <lake>/<table>/raw/<format>/<path>/<topic>+<partition>+<first offset>.<ext>
 // where the first offset is that of the file's first record. Closing a
 // segment takes three steps:
-//   1. commit offset S with the metadata "lakepipe:v1 cut=E" (the intent);
+//   1. commit offset S with the metadata (the intent)
+//        "lakepipe:v2 cut=E table=T format=F partition_by=P time_field=X"
+//      (CutMetadata below: the cut and the segment's layout, the settings
+//      that decide which file a record goes to);
 //   2. finish every file of the segment (fsync, atomic rename) and flush the
 //      dead letters of the segment;
 //   3. commit offset E.
@@ -16,6 +19,17 @@
 // every offset ends up in exactly one file, whatever kills the process.
 // Commits from a consumer whose partitions were taken away are refused by
 // the group (generation fencing).
+//
+// A restart under different settings (--table, --format, --partition-by,
+// --time-field) must not write the interrupted segment under other names
+// while some of its files are already visible: the segment [S, E) is
+// replayed with the layout recorded in its intent, and the new settings
+// apply from E on. When the recorded layout cannot be rebuilt (its format is
+// unknown, or its template names a field the current schema lacks) the
+// archiver refuses to start on that partition, naming the recorded settings:
+// restart with them until E is committed. An intent of the older form
+// "lakepipe:v1 cut=E" records no layout: it is replayed with the current
+// settings, as before.
 //
 // A segment closes when one of its files reaches flush_records or
 // flush_bytes, when rotate_interval has passed since its first record (also
@@ -34,7 +48,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/decoder.h"
@@ -131,8 +147,32 @@ class Archiver final : public kafka::RebalanceListener {
   std::unique_ptr<Impl> impl_;
 };
 
+// The settings that decide which file of the lake a record goes to, as
+// recorded in a segment's intent.
+struct SegmentLayout {
+  std::string table;
+  std::string format;
+  std::string partition_by;
+  std::string time_field;
+  bool operator==(const SegmentLayout&) const = default;
+};
+
+// The intent committed with a segment's start offset.
+struct CutIntent {
+  int64_t cut = 0;
+  // nullopt: a "lakepipe:v1" intent, which records no layout.
+  std::optional<SegmentLayout> layout;
+};
+
+// Kafka brokers keep at most this much commit metadata by default
+// (offset.metadata.max.bytes); Make() refuses a layout that does not fit.
+inline constexpr size_t kMaxCutMetadataBytes = 4096;
+
 // The metadata committed with a segment's start offset, and its parse.
-std::string CutMetadata(int64_t cut);
-std::optional<int64_t> ParseCutMetadata(std::string_view metadata);
+// Values are %-escaped (bytes up to ' ', '%' and 0x7F as %XX), so keys and
+// values never hold a space. Parsing accepts v2 and v1 metadata and rejects
+// anything else (nullopt).
+std::string CutMetadata(int64_t cut, const SegmentLayout& layout);
+std::optional<CutIntent> ParseCutMetadata(std::string_view metadata);
 
 }  // namespace lakepipe::archive
