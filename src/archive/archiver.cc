@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <fmt/format.h>
 
@@ -143,6 +144,22 @@ constexpr size_t kPollMessages = 4096;
 constexpr uint64_t kWriterQueueBytes = 8ull << 20;
 constexpr auto kPollTimeout = std::chrono::milliseconds(200);
 constexpr auto kBrokerTimeout = std::chrono::seconds(15);
+// File descriptors --max-open-files must leave for sockets, the Kafka
+// client, dead-letter files and the store.
+constexpr uint64_t kReservedFileDescriptors = 64;
+
+// Raises the soft limit on open files to the hard limit; returns the limit
+// in force.
+uint64_t RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? uint64_t{1} << 20 : limit.rlim_cur;
+}
 
 // Everything that depends on the topic: table, format, decoding,
 // partitioning. A segment replayed under the layout recorded in its intent
@@ -168,6 +185,7 @@ struct OpenFile {
   RecordBatch staging;
   uint64_t records = 0;
   uint64_t unchecked_bytes = 0;  // payload bytes since Bytes() was last compared
+  uint64_t last_used = 0;        // Impl::use_clock when a record last went here
 
   explicit OpenFile(SchemaPtr schema) : staging(std::move(schema)) {}
   // The file's size so far (for --flush-bytes).
@@ -215,6 +233,7 @@ struct Archiver::Impl {
       states;
   Status error;  // first fatal error, also from rebalance callbacks
   std::string path_scratch;
+  uint64_t use_clock = 0;  // counts records placed in files, for OpenFile::last_used
 
   mutable std::mutex stats_mu;
   ArchiveStats stats;
@@ -516,10 +535,29 @@ struct Archiver::Impl {
     std::string reason;
     LP_ASSIGN_OR_RETURN(bool decoded, s.context->decoder->Decode(m.value, into, &reason));
     if (decoded) {
-      const size_t row = into->num_rows() - 1;
+      size_t row = into->num_rows() - 1;
       if (options.on_record) LP_RETURN_IF_ERROR(options.on_record(*into, row, m));
       s.context->partitioner->PathFor(*into, row, m.timestamp_ms, &path_scratch);
       if (file == nullptr || path_scratch != file->partition_path) {
+        if (s.files.find(path_scratch) == s.files.end() &&
+            OpenFileCount() >= options.max_open_files) {
+          // The file the row was decoded into may close now: keep the row aside.
+          if (into != s.scratch.get()) {
+            s.scratch->AppendRowFrom(*into, row);
+            into->TruncateRows(row);
+            into = s.scratch.get();
+            row = into->num_rows() - 1;
+          }
+          LP_RETURN_IF_ERROR(CloseLeastRecentlyUsed());
+          if (s.await_offset) {
+            // This partition's cut was refused and it was rewound: the
+            // record comes again.
+            into->TruncateRows(row);
+            --consumed_unreported;
+            return Status::OK();
+          }
+          if (!s.segment_started) s.segment_started = Clock::now();
+        }
         LP_ASSIGN_OR_RETURN(file, FileFor(s, path_scratch, m.offset));
         if (into != &file->staging) {
           file->staging.AppendRowFrom(*into, row);
@@ -528,6 +566,7 @@ struct Archiver::Impl {
         s.last_file = file;
       }
       ++file->records;
+      file->last_used = ++use_clock;
       file->unchecked_bytes += m.value.size();
       bool check_size = file->unchecked_bytes >= kSizeCheckBytes;
       if (file->staging.num_rows() >= kStagingRows) {
@@ -553,6 +592,31 @@ struct Archiver::Impl {
     ++s.segment_records;
     if (s.replay_cut && s.next_offset >= *s.replay_cut) return Cut(s);
     return Status::OK();
+  }
+
+  size_t OpenFileCount() const {
+    size_t n = 0;
+    for (const auto& [tp, s] : states) n += s->files.size();
+    return n;
+  }
+
+  // At --max-open-files: closes the segment that holds the least recently
+  // used file. A segment being replayed cannot end before its recorded cut,
+  // so its files stay open (the run that recorded it had them open too).
+  Status CloseLeastRecentlyUsed() {
+    PartitionState* victim = nullptr;
+    uint64_t oldest = UINT64_MAX;
+    for (auto& [tp, s] : states) {
+      if (s->replay_cut) continue;
+      for (const auto& [path, f] : s->files) {
+        if (f->last_used < oldest) {
+          oldest = f->last_used;
+          victim = s.get();
+        }
+      }
+    }
+    if (victim == nullptr) return Status::OK();
+    return Cut(*victim);
   }
 
   // Time-based rotation, and the global memory bound.
@@ -649,6 +713,15 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
     return InvalidArgumentError(
         "--flush-records, --flush-bytes, --max-buffer-bytes and --rotate-interval must be "
         "positive");
+  }
+  const uint64_t fd_limit = RaiseOpenFileLimit();
+  if (options.max_open_files == 0) {
+    options.max_open_files = std::max<uint64_t>(1, fd_limit / 2);
+  } else if (options.max_open_files + kReservedFileDescriptors > fd_limit) {
+    return InvalidArgumentError(
+        "--max-open-files {} leaves fewer than {} of the process's {} file descriptors (ulimit "
+        "-n) for sockets and the Kafka client: lower it or raise the limit",
+        options.max_open_files, kReservedFileDescriptors, fd_limit);
   }
   LP_ASSIGN_OR_RETURN(impl->format, FormatRegistry::Default().Find(options.format));
   if (impl->format->check_write_options) {

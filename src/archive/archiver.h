@@ -35,8 +35,10 @@
 // flush_bytes, when rotate_interval has passed since its first record (also
 // when the partition receives nothing more), when max_buffer_bytes is
 // reached across all open files (the partition with the largest file
-// first), when the partition is revoked, at shutdown, and at a cut replayed
-// from the commit metadata.
+// first), when a file must open while max_open_files are open (the
+// partition with the least recently used file), when the partition is
+// revoked, at shutdown, and at a cut replayed from the commit metadata. A
+// segment being replayed closes only at its recorded cut.
 //
 // Thread-safety: Run() uses the calling thread; stats may be read with
 // Snapshot() from any thread.
@@ -86,6 +88,12 @@ struct ArchiveOptions {
   uint64_t flush_bytes = 64ull << 20;
   std::chrono::milliseconds rotate_interval{60000};
   uint64_t max_buffer_bytes = 128ull << 20;
+  // Bound on files open at once (each holds a file descriptor and writer
+  // state); at the bound the segment holding the least recently used file
+  // is closed. 0: half the process's open-file limit, which Make() raises
+  // to its hard limit; the other half is for sockets, the Kafka client and
+  // the store.
+  uint64_t max_open_files = 0;
   std::string dlq_topic;  // "": <topic>.dlq
   // 0: run until stopped. Idle time counts from the group join (the first
   // assignment, even an empty one) or the last record, whichever is later.

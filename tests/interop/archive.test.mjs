@@ -58,7 +58,7 @@ async function startBroker(partitions, topics) {
 let main; // 3 partitions per topic
 
 before(async () => {
-  main = await startBroker(3, ['dl', 'dl.dlq', 'fb', 'fb.dlq', 'hostile', 'rot', 'fmt']);
+  main = await startBroker(3, ['dl', 'dl.dlq', 'fb', 'fb.dlq', 'hostile', 'rot', 'fmt', 'many']);
 });
 
 after(async () => {
@@ -73,14 +73,27 @@ after(async () => {
 
 // Runs `lakepipe archive` without blocking this process; resolves with its
 // exit status, output and (when asked for) the --stats-json document. Fails
-// if it is still running after `limitMs`.
-function archive(broker, args, { statsPath, limitMs = 90000 } = {}) {
+// if it is still running after `limitMs`. `openFiles` runs it under
+// `ulimit -n openFiles` (soft and hard limit); `peakRss` samples its peak
+// resident memory (VmHWM, bytes) into the result.
+function archive(broker, args, { statsPath, limitMs = 90000, openFiles, peakRss } = {}) {
   const all = ['archive', '--brokers', broker.bootstrap, ...QUICK_REJOIN, ...args];
   if (statsPath) all.push('--stats-json', statsPath);
   return new Promise((resolve, reject) => {
-    const child = spawn(LAKEPIPE, all, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = openFiles
+      ? spawn('bash', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, LAKEPIPE, ...all], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(LAKEPIPE, all, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let peak = 0;
+    const sampler = peakRss && setInterval(() => {
+      try {
+        const hwm = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB/m);
+        if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
+      } catch {
+        // exited
+      }
+    }, 20);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
@@ -89,8 +102,9 @@ function archive(broker, args, { statsPath, limitMs = 90000 } = {}) {
     }, limitMs);
     child.on('exit', (status, signal) => {
       clearTimeout(timer);
+      if (sampler) clearInterval(sampler);
       const stats = statsPath && existsSync(statsPath) ? JSON.parse(readFileSync(statsPath, 'utf8')) : undefined;
-      resolve({ status, signal, stdout, stderr, stats });
+      resolve({ status, signal, stdout, stderr, stats, peakRss: peak });
     });
   });
 }
@@ -761,4 +775,59 @@ test('--format jsonl, csv and avro archives read back with DuckDB and avsc', asy
     }
   }
   assert.deepEqual(avroRows.sort(byS), want);
+});
+
+// ------------------------------------------------------- many open files
+
+const MANY_SCHEMA = {
+  type: 'record',
+  name: 'Many',
+  fields: [
+    { name: 'id', type: 'int' },
+    { name: 'bucket', type: 'string' },
+  ],
+};
+
+test('1,000 partition values under ulimit -n 256: every format archives every record once', async (t) => {
+  const dir = tempDir(t, 'archive-many');
+  const schemaPath = join(dir, 'many.avsc');
+  writeFileSync(schemaPath, JSON.stringify(MANY_SCHEMA));
+  const count = 3000;
+  const values = 1000;
+  const messages = Array.from({ length: count }, (_, id) => ({
+    value: JSON.stringify({ id, bucket: `b${(id * 7) % values}` }),
+    partition: id % 3,
+  }));
+  for (let i = 0; i < count; i += 500) await main.producer.send({ topic: 'many', messages: messages.slice(i, i + 500) });
+  const formats = ['parquet', 'avro', 'jsonl', 'csv'];
+  const runs = await Promise.all(formats.map((format) => archive(main, ['--topic', 'many', '--group', `many-${format}`,
+    '--lake', join(dir, format), '--schema', schemaPath, '--format', format, '--partition-by', 'part={bucket}',
+    '--exit-when-idle', IDLE], { statsPath: join(dir, `${format}.json`), openFiles: 256, limitMs: 300000 })));
+  for (const [i, format] of formats.entries()) {
+    const r = runs[i];
+    assert.equal(r.status, 0, `${format}: ${r.stderr}`);
+    assert.equal(r.stats.archived, count, format);
+    assert.equal(r.stats.dead_lettered, 0, format);
+  }
+  const check = async (format, from) => {
+    const [row] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids,
+      count(*) FILTER (WHERE bucket <> 'b' || ((id * 7) % ${values}) OR CAST(part AS VARCHAR) <> bucket) AS misplaced,
+      count(DISTINCT part) AS buckets FROM ${from}`);
+    assert.deepEqual({ n: Number(row.n), ids: Number(row.ids), misplaced: Number(row.misplaced), buckets: Number(row.buckets) },
+      { n: count, ids: count, misplaced: 0, buckets: values }, format);
+  };
+  const glob = (format) => sqlString(join(dir, format, 'many', 'raw', format, '**', `*.${format}`));
+  await check('parquet', `read_parquet(${glob('parquet')}, hive_partitioning = true)`);
+  await check('jsonl', `read_json(${glob('jsonl')}, format = 'newline_delimited', hive_partitioning = true)`);
+  await check('csv', `read_csv(${glob('csv')}, header = true, hive_partitioning = true)`);
+  const seen = new Map();
+  for (const f of filesUnder(join(dir, 'avro', 'many', 'raw', 'avro'))) {
+    const { rows } = await readAvroFile(f, MANY_SCHEMA);
+    for (const r of rows) {
+      assert.equal(basename(dirname(f)), `part=${r.bucket}`, `${f}: record in the partition of its value`);
+      seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
+    }
+  }
+  assert.equal(seen.size, count, 'avro: every id');
+  assert.ok([...seen.values()].every((n) => n === 1), 'avro: no id twice');
 });
