@@ -539,8 +539,7 @@ struct Archiver::Impl {
       if (options.on_record) LP_RETURN_IF_ERROR(options.on_record(*into, row, m));
       s.context->partitioner->PathFor(*into, row, m.timestamp_ms, &path_scratch);
       if (file == nullptr || path_scratch != file->partition_path) {
-        if (s.files.find(path_scratch) == s.files.end() &&
-            OpenFileCount() >= options.max_open_files) {
+        if (s.files.find(path_scratch) == s.files.end() && !RoomForAnotherFile()) {
           // The file the row was decoded into may close now: keep the row aside.
           if (into != s.scratch.get()) {
             s.scratch->AppendRowFrom(*into, row);
@@ -600,9 +599,21 @@ struct Archiver::Impl {
     return n;
   }
 
-  // At --max-open-files: closes the segment that holds the least recently
-  // used file. A segment being replayed cannot end before its recorded cut,
-  // so its files stay open (the run that recorded it had them open too).
+  // Whether a file may open: fewer than --max-open-files are open and their
+  // memory is below --max-buffer-bytes. Checked at each new file, not only
+  // between polls: one poll may bring thousands of partition values.
+  bool RoomForAnotherFile() const {
+    if (OpenFileCount() >= options.max_open_files) return false;
+    uint64_t total = 0;
+    for (const auto& [tp, s] : states) {
+      for (const auto& [path, f] : s->files) total += f->Memory();
+    }
+    return total < options.max_buffer_bytes;
+  }
+
+  // At --max-open-files or --max-buffer-bytes: closes the segment that
+  // holds the least recently used file. A segment being replayed cannot end before its recorded
+  // cut, so its files stay open (the run that recorded it had them open too).
   Status CloseLeastRecentlyUsed() {
     PartitionState* victim = nullptr;
     uint64_t oldest = UINT64_MAX;

@@ -12,7 +12,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import kafkajs from 'kafkajs';
 import lz4 from 'lz4js';
-import { LAKEPIPE, duck, lakepipe, readAvroFile, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, duck, lakepipe, readAvroFile, tempDir } from './lib.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 // kafkajs ships no LZ4 codec (lakepipe's default); a pure-JS LZ4 frame codec fills in.
@@ -58,7 +58,7 @@ async function startBroker(partitions, topics) {
 let main; // 3 partitions per topic
 
 before(async () => {
-  main = await startBroker(3, ['dl', 'dl.dlq', 'fb', 'fb.dlq', 'hostile', 'rot', 'fmt', 'many']);
+  main = await startBroker(3, ['dl', 'dl.dlq', 'fb', 'fb.dlq', 'hostile', 'rot', 'fmt', 'many', 'wide']);
 });
 
 after(async () => {
@@ -830,4 +830,30 @@ test('1,000 partition values under ulimit -n 256: every format archives every re
   }
   assert.equal(seen.size, count, 'avro: every id');
   assert.ok([...seen.values()].every((n) => n === 1), 'avro: no id twice');
+});
+
+test('5,000+ partition values at --max-buffer-bytes 8MiB: memory stays bounded, every record archived once', async (t) => {
+  const dir = tempDir(t, 'archive-wide');
+  const count = 6000;
+  const produced = lakepipe('produce', '--brokers', main.bootstrap, '--topic', 'wide', '--source', 'users', '--count',
+    String(count), '--seed', '7', '-q');
+  assert.equal(produced.status, 0, produced.stderr);
+  const lake = join(dir, 'lake');
+  const r = await archive(main, ['--topic', 'wide', '--group', 'wide', '--lake', lake, '--schema', join(ROOT, 'schemas', 'user.avsc'),
+    '--partition-by', 'pc={post_code}', '--max-buffer-bytes', '8MiB', '--exit-when-idle', IDLE],
+  { statsPath: join(dir, 'stats.json'), peakRss: true, limitMs: 300000 });
+  assert.equal(r.status, 0, r.stderr);
+  // 8 MiB of open files on top of the process's own ~60 MB (Kafka client,
+  // fetched records, writer queue); without the bound it passed 400 MB.
+  t.diagnostic(`peak RSS ${(r.peakRss / 1048576).toFixed(0)} MiB`);
+  assert.ok(r.peakRss > 0 && r.peakRss < 160 * 1024 * 1024, `peak RSS ${(r.peakRss / 1048576).toFixed(0)} MiB`);
+  assert.equal(r.stats.archived, count);
+  const [row] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids, count(DISTINCT pc) AS values,
+    count(*) FILTER (WHERE CAST(pc AS VARCHAR) <> post_code) AS misplaced
+    FROM read_parquet(${sqlString(join(lake, 'wide', 'raw', 'parquet', '**', '*.parquet'))}, hive_partitioning = true,
+      hive_types_autocast = false)`);
+  assert.equal(Number(row.n), count);
+  assert.equal(Number(row.ids), count, 'no record twice');
+  assert.equal(Number(row.misplaced), 0);
+  assert.ok(Number(row.values) >= 5000, `${row.values} partition values`);
 });
