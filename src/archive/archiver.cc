@@ -147,6 +147,8 @@ constexpr auto kBrokerTimeout = std::chrono::seconds(15);
 // File descriptors --max-open-files must leave for sockets, the Kafka
 // client, dead-letter files and the store.
 constexpr uint64_t kReservedFileDescriptors = 64;
+// New files between two sums of the open files' memory (at most).
+constexpr size_t kMemoryRecountFiles = 32;
 
 // Raises the soft limit on open files to the hard limit; returns the limit
 // in force.
@@ -234,6 +236,12 @@ struct Archiver::Impl {
   Status error;  // first fatal error, also from rebalance callbacks
   std::string path_scratch;
   uint64_t use_clock = 0;  // counts records placed in files, for OpenFile::last_used
+  // The open files' memory at its last count (RoomForAnotherFile).
+  struct MemoryCount {
+    uint64_t bytes = 0;
+    size_t files = 0;         // open then
+    size_t opened_since = 0;  // files opened since
+  } memory_count;
 
   mutable std::mutex stats_mu;
   ArchiveStats stats;
@@ -602,13 +610,27 @@ struct Archiver::Impl {
   // Whether a file may open: fewer than --max-open-files are open and their
   // memory is below --max-buffer-bytes. Checked at each new file, not only
   // between polls: one poll may bring thousands of partition values.
-  bool RoomForAnotherFile() const {
-    if (OpenFileCount() >= options.max_open_files) return false;
+  // Summing every open file's memory costs a lock each, so the sum is
+  // recounted every kMemoryRecountFiles new files, or sooner when the files
+  // opened since, at the average size of the last count, would reach the
+  // bound.
+  bool RoomForAnotherFile() {
+    const size_t open = OpenFileCount();
+    if (open >= options.max_open_files) return false;
+    MemoryCount& c = memory_count;
+    if (c.files > 0 && c.opened_since < kMemoryRecountFiles &&
+        c.bytes + (c.opened_since + 1) * (c.bytes / c.files) < options.max_buffer_bytes) {
+      ++c.opened_since;
+      return true;
+    }
     uint64_t total = 0;
     for (const auto& [tp, s] : states) {
       for (const auto& [path, f] : s->files) total += f->Memory();
     }
-    return total < options.max_buffer_bytes;
+    c = MemoryCount{total, open, 0};
+    if (total >= options.max_buffer_bytes) return false;
+    ++c.opened_since;
+    return true;
   }
 
   // At --max-open-files or --max-buffer-bytes: closes the segment that
