@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <fmt/format.h>
 
@@ -30,12 +31,50 @@ WriteOptions ArchiveWriteOptions() {
   return w;
 }
 
-std::string CutMetadata(int64_t cut) { return fmt::format("lakepipe:v1 cut={}", cut); }
+namespace {
 
-std::optional<int64_t> ParseCutMetadata(std::string_view metadata) {
-  constexpr std::string_view kPrefix = "lakepipe:v1 cut=";
-  if (metadata.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  std::string_view digits = metadata.substr(kPrefix.size());
+constexpr std::string_view kCutV1 = "lakepipe:v1 cut=";
+constexpr std::string_view kCutV2 = "lakepipe:v2 cut=";
+constexpr char kHexDigits[] = "0123456789ABCDEF";
+
+void AppendEscaped(std::string_view value, std::string* out) {
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= ' ' || c == '%' || c == 0x7f) {
+      out->push_back('%');
+      out->push_back(kHexDigits[c >> 4]);
+      out->push_back(kHexDigits[c & 15]);
+    } else {
+      out->push_back(ch);
+    }
+  }
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> Unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = HexValue(text[i + 1]);
+    const int lo = HexValue(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+std::optional<int64_t> ParseOffset(std::string_view digits) {
   if (digits.empty() || digits.size() > 18) return std::nullopt;
   int64_t v = 0;
   for (char c : digits) {
@@ -43,6 +82,55 @@ std::optional<int64_t> ParseCutMetadata(std::string_view metadata) {
     v = v * 10 + (c - '0');
   }
   return v;
+}
+
+// The value of "key=value" at the front of `*rest` (words separated by one
+// space), which is advanced past it.
+std::optional<std::string> TakeField(std::string_view key, std::string_view* rest) {
+  if (rest->substr(0, key.size() + 1) != fmt::format("{}=", key)) return std::nullopt;
+  rest->remove_prefix(key.size() + 1);
+  const size_t space = rest->find(' ');
+  auto value = Unescape(rest->substr(0, space));
+  rest->remove_prefix(space == std::string_view::npos ? rest->size() : space + 1);
+  return value;
+}
+
+}  // namespace
+
+std::string CutMetadata(int64_t cut, const SegmentLayout& layout) {
+  std::string out = fmt::format("{}{}", kCutV2, cut);
+  const std::pair<std::string_view, const std::string*> fields[] = {
+      {"table", &layout.table},
+      {"format", &layout.format},
+      {"partition_by", &layout.partition_by},
+      {"time_field", &layout.time_field}};
+  for (const auto& [key, value] : fields) {
+    fmt::format_to(std::back_inserter(out), " {}=", key);
+    AppendEscaped(*value, &out);
+  }
+  return out;
+}
+
+std::optional<CutIntent> ParseCutMetadata(std::string_view metadata) {
+  if (metadata.substr(0, kCutV1.size()) == kCutV1) {
+    auto cut = ParseOffset(metadata.substr(kCutV1.size()));
+    if (!cut) return std::nullopt;
+    return CutIntent{*cut, std::nullopt};
+  }
+  if (metadata.substr(0, kCutV2.size()) != kCutV2) return std::nullopt;
+  std::string_view rest = metadata.substr(kCutV2.size());
+  const size_t space = rest.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  auto cut = ParseOffset(rest.substr(0, space));
+  rest.remove_prefix(space + 1);
+  auto table = TakeField("table", &rest);
+  auto format = TakeField("format", &rest);
+  auto partition_by = TakeField("partition_by", &rest);
+  auto time_field = TakeField("time_field", &rest);
+  if (!cut || !table || !format || !partition_by || !time_field || !rest.empty()) {
+    return std::nullopt;
+  }
+  return CutIntent{*cut, SegmentLayout{*table, *format, *partition_by, *time_field}};
 }
 
 namespace {
@@ -57,13 +145,41 @@ constexpr size_t kPollMessages = 4096;
 constexpr uint64_t kWriterQueueBytes = 8ull << 20;
 constexpr auto kPollTimeout = std::chrono::milliseconds(200);
 constexpr auto kBrokerTimeout = std::chrono::seconds(15);
+// File descriptors --max-open-files must leave for sockets, the Kafka
+// client, dead-letter files and the store.
+constexpr uint64_t kReservedFileDescriptors = 64;
+// New files between two sums of the open files' memory (at most).
+constexpr size_t kMemoryRecountFiles = 32;
 
-// Everything that depends on the topic: table, decoding, partitioning.
+// Raises the soft limit on open files to the hard limit; returns the limit
+// in force.
+uint64_t RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? uint64_t{1} << 20 : limit.rlim_cur;
+}
+
+// Everything that depends on the topic: table, format, decoding,
+// partitioning. A segment replayed under the layout recorded in its intent
+// has a context of its own, sharing the topic's decoder.
 struct TopicContext {
   std::string table;
-  std::unique_ptr<RecordDecoder> decoder;
+  SegmentLayout layout;
+  const FormatInfo* format = nullptr;
+  RecordDecoder* decoder = nullptr;  // owned by Archiver::Impl::decoders
   std::optional<Partitioner> partitioner;
 };
+
+// The layout as the flags that set it, for messages.
+std::string DescribeLayout(const SegmentLayout& l) {
+  return fmt::format("--table '{}' --format {} --partition-by '{}' --time-field '{}'", l.table,
+                     l.format, l.partition_by, l.time_field);
+}
 
 struct OpenFile {
   std::string partition_path;  // the Hive path, e.g. "event_date=2026-11-21/hour=05"
@@ -72,6 +188,7 @@ struct OpenFile {
   RecordBatch staging;
   uint64_t records = 0;
   uint64_t unchecked_bytes = 0;  // payload bytes since Bytes() was last compared
+  uint64_t last_used = 0;        // Impl::use_clock when a record last went here
 
   explicit OpenFile(SchemaPtr schema) : staging(std::move(schema)) {}
   // The file's size so far (for --flush-bytes).
@@ -86,6 +203,10 @@ struct PartitionState {
   int64_t segment_start = -1;  // S; -1: unknown until the first record
   int64_t next_offset = -1;    // after the last record consumed
   std::optional<int64_t> replay_cut;
+  TopicContext* topic_context = nullptr;  // the current settings
+  // The layout of the segment being replayed, when it differs from the
+  // current settings (`context` points to it until the replayed cut).
+  std::unique_ptr<TopicContext> replay_context;
   std::map<std::string, std::unique_ptr<OpenFile>> files;  // by partition path
   uint64_t segment_records = 0;                            // records read in the segment
   uint64_t segment_dead = 0;                               // of those, dead letters
@@ -121,6 +242,7 @@ struct Archiver::Impl {
   std::unique_ptr<kafka::Producer> dlq_producer;
   std::unique_ptr<DeadLetterSink> dead_letters;
   std::map<std::string, TopicContext> topics;
+  std::vector<std::unique_ptr<RecordDecoder>> decoders;
   // Encodes and compresses on a second core while this thread decodes; must
   // outlive the writers in `states`.
   WriterThread writer_thread{kWriterQueueBytes};
@@ -129,6 +251,13 @@ struct Archiver::Impl {
       states;
   Status error;  // first fatal error, also from rebalance callbacks
   std::string path_scratch;
+  uint64_t use_clock = 0;  // counts records placed in files, for OpenFile::last_used
+  // The open files' memory at its last count (RoomForAnotherFile).
+  struct MemoryCount {
+    uint64_t bytes = 0;
+    size_t files = 0;         // open then
+    size_t opened_since = 0;  // files opened since
+  } memory_count;
 
   mutable std::mutex stats_mu;
   ArchiveStats stats;
@@ -153,11 +282,13 @@ struct Archiver::Impl {
   }
 
   std::string TableDir(const TopicContext& ctx) const {
-    return fmt::format("{}/{}/raw/{}", lake.path, ctx.table, options.format);
+    return fmt::format("{}/{}/raw/{}", lake.path, ctx.table, ctx.layout.format);
+  }
+  std::string StagingDir(const std::string& table, const kafka::TopicPartition& tp) const {
+    return fmt::format("{}/_lakepipe/staging/{}/{}+{}", lake.path, table, tp.topic, tp.partition);
   }
   std::string StagingDir(const PartitionState& s) const {
-    return fmt::format("{}/_lakepipe/staging/{}/{}+{}", lake.path, s.context->table, s.tp.topic,
-                       s.tp.partition);
+    return StagingDir(s.context->table, s.tp);
   }
 
   Result<OpenFile*> FileFor(PartitionState& s, const std::string& partition_path,
@@ -170,14 +301,14 @@ struct Archiver::Impl {
                                 ? TableDir(*s.context)
                                 : fmt::format("{}/{}", TableDir(*s.context), partition_path);
     file->path = fmt::format("{}/{}+{}+{:020}{}", dir, s.tp.topic, s.tp.partition, first_offset,
-                             format->extensions.front());
+                             s.context->format->extensions.front());
     OutputOptions out_options = options.write.output;
     out_options.staging_dir = StagingDir(s);
     LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out,
                         lake.store->OpenOutput(file->path, out_options));
     LP_ASSIGN_OR_RETURN(
         std::unique_ptr<FileWriter> writer,
-        format->new_writer(std::move(out), s.context->decoder->schema(), options.write));
+        s.context->format->new_writer(std::move(out), s.context->decoder->schema(), options.write));
     file->writer = std::make_unique<BackgroundWriter>(std::move(writer), &writer_thread);
     OpenFile* raw = file.get();
     s.files.emplace(partition_path, std::move(file));
@@ -229,7 +360,7 @@ struct Archiver::Impl {
     const int64_t start = s.segment_start;
     const int64_t end = s.next_offset;
     if (!s.files.empty() && s.replay_cut != end) {
-      Status intent = consumer->Commit({{s.tp, start, CutMetadata(end)}});
+      Status intent = consumer->Commit({{s.tp, start, CutMetadata(end, s.context->layout)}});
       if (!intent.ok()) {
         if (Refused(intent)) return Rewind(s, s.replay_cut, intent);
         return intent.WithContext(
@@ -269,7 +400,7 @@ struct Archiver::Impl {
     s.segment_records = 0;
     s.segment_dead = 0;
     s.segment_started.reset();
-    s.replay_cut.reset();
+    EndReplay(s);
     std::lock_guard<std::mutex> lock(stats_mu);
     stats.archived += records;
     stats.files_written += files;
@@ -278,6 +409,62 @@ struct Archiver::Impl {
     // count with the segment that holds their offsets.
     stats.dead_lettered += dead_records;
     stats.dead_letter_files += dead.to_files;
+    return Status::OK();
+  }
+
+  // The replayed cut is committed (or cannot be reproduced): the current
+  // settings apply from here on.
+  static void EndReplay(PartitionState& s) {
+    s.replay_cut.reset();
+    s.replay_context.reset();
+    s.context = s.topic_context;
+  }
+
+  // The context of `layout`, recorded in the intent of a segment of `topic`
+  // that is replayed; an error saying why when it cannot be rebuilt.
+  Result<std::unique_ptr<TopicContext>> ReplayContext(const SegmentLayout& layout,
+                                                      const TopicContext& topic) const {
+    auto ctx = std::make_unique<TopicContext>();
+    ctx->table = layout.table;
+    ctx->layout = layout;
+    ctx->decoder = topic.decoder;
+    auto format = FormatRegistry::Default().Find(layout.format);
+    if (!format.ok()) return format.status();
+    ctx->format = *format;
+    if (ctx->format->check_write_options) {
+      LP_RETURN_IF_ERROR(ctx->format->check_write_options(options.write));
+    }
+    if (layout.table.empty()) return InvalidArgumentError("the recorded table name is empty");
+    LP_ASSIGN_OR_RETURN(
+        Partitioner partitioner,
+        Partitioner::Make(*topic.decoder->schema(), layout.partition_by, layout.time_field));
+    ctx->partitioner.emplace(std::move(partitioner));
+    return ctx;
+  }
+
+  // The segment of `s` interrupted at its intent was started under
+  // `recorded`, not the current settings: some of its files may be visible,
+  // so it is replayed under `recorded` up to its cut (see archiver.h).
+  Status ReplayUnderRecordedLayout(PartitionState& s, const SegmentLayout& recorded) {
+    auto replay = ReplayContext(recorded, *s.topic_context);
+    if (!replay.ok()) {
+      return FailedPreconditionError(
+          "{}[{}]: the segment from offset {} to offset {} was being archived with {} when the "
+          "previous run stopped, and some of its files may already be visible; it cannot be "
+          "replayed with the current schema and settings ({}). Restart with those settings "
+          "until offset {} is committed, then change them",
+          s.tp.topic, s.tp.partition, s.segment_start, *s.replay_cut, DescribeLayout(recorded),
+          replay.status().message(), *s.replay_cut);
+    }
+    Log(fmt::format("{}[{}]: offsets {}..{} were being archived with {} when the previous run "
+                    "stopped; replaying them with those settings so that no record is written "
+                    "twice; {} applies from offset {}",
+                    s.tp.topic, s.tp.partition, s.segment_start, *s.replay_cut - 1,
+                    DescribeLayout(recorded), DescribeLayout(s.topic_context->layout),
+                    *s.replay_cut),
+        observe::LogLevel::kWarning, {s.tp.topic, s.tp.partition, s.segment_start});
+    s.replay_context = std::move(replay).value();
+    s.context = s.replay_context.get();
     return Status::OK();
   }
 
@@ -394,10 +581,28 @@ struct Archiver::Impl {
       decoded = false;
     }
     if (decoded) {
-      const size_t row = into->num_rows() - 1;
+      size_t row = into->num_rows() - 1;
       if (options.on_record) LP_RETURN_IF_ERROR(options.on_record(*into, row, m));
       s.context->partitioner->PathFor(*into, row, m.timestamp_ms, &path_scratch);
       if (file == nullptr || path_scratch != file->partition_path) {
+        if (s.files.find(path_scratch) == s.files.end() && !RoomForAnotherFile()) {
+          // The file the row was decoded into may close now: keep the row aside.
+          if (into != s.scratch.get()) {
+            s.scratch->AppendRowFrom(*into, row);
+            into->TruncateRows(row);
+            into = s.scratch.get();
+            row = into->num_rows() - 1;
+          }
+          LP_RETURN_IF_ERROR(CloseLeastRecentlyUsed());
+          if (s.await_offset) {
+            // This partition's cut was refused and it was rewound: the
+            // record comes again.
+            into->TruncateRows(row);
+            --consumed_unreported;
+            return Status::OK();
+          }
+          if (!s.segment_started) s.segment_started = Clock::now();
+        }
         LP_ASSIGN_OR_RETURN(file, FileFor(s, path_scratch, m.offset));
         if (into != &file->staging) {
           file->staging.AppendRowFrom(*into, row);
@@ -406,6 +611,7 @@ struct Archiver::Impl {
         s.last_file = file;
       }
       ++file->records;
+      file->last_used = ++use_clock;
       file->unchecked_bytes += m.value.size();
       bool check_size = file->unchecked_bytes >= kSizeCheckBytes;
       if (file->staging.num_rows() >= kStagingRows) {
@@ -433,6 +639,57 @@ struct Archiver::Impl {
     ++s.segment_records;
     if (s.replay_cut && s.next_offset >= *s.replay_cut) return Cut(s);
     return Status::OK();
+  }
+
+  size_t OpenFileCount() const {
+    size_t n = 0;
+    for (const auto& [tp, s] : states) n += s->files.size();
+    return n;
+  }
+
+  // Whether a file may open: fewer than --max-open-files are open and their
+  // memory is below --max-buffer-bytes. Checked at each new file, not only
+  // between polls: one poll may bring thousands of partition values.
+  // Summing every open file's memory costs a lock each, so the sum is
+  // recounted every kMemoryRecountFiles new files, or sooner when the files
+  // opened since, at the average size of the last count, would reach the
+  // bound.
+  bool RoomForAnotherFile() {
+    const size_t open = OpenFileCount();
+    if (open >= options.max_open_files) return false;
+    MemoryCount& c = memory_count;
+    if (c.files > 0 && c.opened_since < kMemoryRecountFiles &&
+        c.bytes + (c.opened_since + 1) * (c.bytes / c.files) < options.max_buffer_bytes) {
+      ++c.opened_since;
+      return true;
+    }
+    uint64_t total = 0;
+    for (const auto& [tp, s] : states) {
+      for (const auto& [path, f] : s->files) total += f->Memory();
+    }
+    c = MemoryCount{total, open, 0};
+    if (total >= options.max_buffer_bytes) return false;
+    ++c.opened_since;
+    return true;
+  }
+
+  // At --max-open-files or --max-buffer-bytes: closes the segment that
+  // holds the least recently used file. A segment being replayed cannot end before its recorded
+  // cut, so its files stay open (the run that recorded it had them open too).
+  Status CloseLeastRecentlyUsed() {
+    PartitionState* victim = nullptr;
+    uint64_t oldest = UINT64_MAX;
+    for (auto& [tp, s] : states) {
+      if (s->replay_cut) continue;
+      for (const auto& [path, f] : s->files) {
+        if (f->last_used < oldest) {
+          oldest = f->last_used;
+          victim = s.get();
+        }
+      }
+    }
+    if (victim == nullptr) return Status::OK();
+    return Cut(*victim);
   }
 
   // Time-based rotation, and the global memory bound.
@@ -539,6 +796,15 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
     return InvalidArgumentError("--broker-timeout must be positive, got {} ms",
                                 options.broker_timeout.count());
   }
+  const uint64_t fd_limit = RaiseOpenFileLimit();
+  if (options.max_open_files == 0) {
+    options.max_open_files = std::max<uint64_t>(1, fd_limit / 2);
+  } else if (options.max_open_files + kReservedFileDescriptors > fd_limit) {
+    return InvalidArgumentError(
+        "--max-open-files {} leaves fewer than {} of the process's {} file descriptors (ulimit "
+        "-n) for sockets and the Kafka client: lower it or raise the limit",
+        options.max_open_files, kReservedFileDescriptors, fd_limit);
+  }
   LP_ASSIGN_OR_RETURN(impl->format, FormatRegistry::Default().Find(options.format));
   if (impl->format->check_write_options) {
     if (Status checked = impl->format->check_write_options(options.write); !checked.ok()) {
@@ -564,11 +830,21 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   for (const std::string& topic : options.topics) {
     TopicContext ctx;
     ctx.table = options.table.empty() ? topic : options.table;
+    ctx.layout = SegmentLayout{ctx.table, options.format, options.partition_by, options.time_field};
+    ctx.format = impl->format;
+    if (const size_t bytes = CutMetadata(INT64_MAX, ctx.layout).size();
+        bytes > kMaxCutMetadataBytes) {
+      return InvalidArgumentError(
+          "--table and --partition-by are too long: recorded with each commit they take {} bytes, "
+          "more than the {} Kafka keeps; shorten them",
+          bytes, kMaxCutMetadataBytes);
+    }
     DecoderOptions d = options.decoder;
     if (d.subject.empty()) d.subject = topic + "-value";
     auto decoder = RecordDecoder::Make(d);
     if (!decoder.ok()) return decoder.status().WithContext(fmt::format("topic '{}'", topic));
-    ctx.decoder = std::move(decoder).value();
+    impl->decoders.push_back(std::move(decoder).value());
+    ctx.decoder = impl->decoders.back().get();
     auto partitioner =
         Partitioner::Make(*ctx.decoder->schema(), options.partition_by, options.time_field);
     if (!partitioner.ok()) return partitioner.status().WithContext("--partition-by");
@@ -617,9 +893,11 @@ void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) 
     auto s = std::make_unique<PartitionState>();
     s->tp = c.tp;
     s->context = &ctx->second;
+    s->topic_context = &ctx->second;
     s->scratch = std::make_unique<RecordBatch>(ctx->second.decoder->schema());
     s->segment_start = c.offset >= 0 ? c.offset : -1;
-    s->replay_cut = ParseCutMetadata(c.metadata);
+    const std::optional<CutIntent> intent = ParseCutMetadata(c.metadata);
+    if (intent) s->replay_cut = intent->cut;
     if (c.offset >= 0) {
       // Offsets below the log start were removed before they were archived.
       Status st = im.CheckLoss(*s, c.offset, INT64_MAX);
@@ -642,11 +920,21 @@ void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) 
         return;
       }
     }
+    if (s->replay_cut && intent->layout && *intent->layout != ctx->second.layout) {
+      Status st = im.ReplayUnderRecordedLayout(*s, *intent->layout);
+      if (!st.ok()) {
+        im.error = st;
+        return;
+      }
+    }
     // Leftovers of a writer that was killed while finishing a segment. When
     // the lake does not answer, the other partitions are not asked either:
     // writing will report it.
-    if (!lake_down) {
-      auto leftovers = im.lake.store->List(im.StagingDir(*s));
+    std::vector<std::string> tables = {s->context->table};
+    if (s->topic_context->table != s->context->table) tables.push_back(s->topic_context->table);
+    for (const std::string& table : tables) {
+      if (lake_down) break;
+      auto leftovers = im.lake.store->List(im.StagingDir(table, c.tp));
       if (leftovers.ok()) {
         for (const ObjectInfo& o : *leftovers) im.lake.store->Delete(o.path).IgnoreError();
       } else {

@@ -6,7 +6,10 @@
 //   <lake>/<table>/raw/<format>/<path>/<topic>+<partition>+<first offset>.<ext>
 // where the first offset is that of the file's first record. Closing a
 // segment takes three steps:
-//   1. commit offset S with the metadata "lakepipe:v1 cut=E" (the intent);
+//   1. commit offset S with the metadata (the intent)
+//        "lakepipe:v2 cut=E table=T format=F partition_by=P time_field=X"
+//      (CutMetadata below: the cut and the segment's layout, the settings
+//      that decide which file a record goes to);
 //   2. finish every file of the segment (fsync, atomic rename) and flush the
 //      dead letters of the segment;
 //   3. commit offset E.
@@ -17,12 +20,25 @@
 // Commits from a consumer whose partitions were taken away are refused by
 // the group (generation fencing).
 //
+// A restart under different settings (--table, --format, --partition-by,
+// --time-field) must not write the interrupted segment under other names
+// while some of its files are already visible: the segment [S, E) is
+// replayed with the layout recorded in its intent, and the new settings
+// apply from E on. When the recorded layout cannot be rebuilt (its format is
+// unknown, or its template names a field the current schema lacks) the
+// archiver refuses to start on that partition, naming the recorded settings:
+// restart with them until E is committed. An intent of the older form
+// "lakepipe:v1 cut=E" records no layout: it is replayed with the current
+// settings, as before.
+//
 // A segment closes when one of its files reaches flush_records or
 // flush_bytes, when rotate_interval has passed since its first record (also
 // when the partition receives nothing more), when max_buffer_bytes is
 // reached across all open files (the partition with the largest file
-// first), when the partition is revoked, at shutdown, and at a cut replayed
-// from the commit metadata.
+// first), when a file must open while max_open_files are open (the
+// partition with the least recently used file), when the partition is
+// revoked, at shutdown, and at a cut replayed from the commit metadata. A
+// segment being replayed closes only at its recorded cut.
 //
 // Thread-safety: Run() uses the calling thread; stats may be read with
 // Snapshot() from any thread.
@@ -36,6 +52,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/decoder.h"
@@ -71,6 +88,12 @@ struct ArchiveOptions {
   uint64_t flush_bytes = 64ull << 20;
   std::chrono::milliseconds rotate_interval{60000};
   uint64_t max_buffer_bytes = 128ull << 20;
+  // Bound on files open at once (each holds a file descriptor and writer
+  // state); at the bound the segment holding the least recently used file
+  // is closed. 0: half the process's open-file limit, which Make() raises
+  // to its hard limit; the other half is for sockets, the Kafka client and
+  // the store.
+  uint64_t max_open_files = 0;
   std::string dlq_topic;  // "": <topic>.dlq
   // 0: run until stopped. Idle time counts from the group join (the first
   // assignment, even an empty one) or the last record, whichever is later,
@@ -155,8 +178,32 @@ class Archiver final : public kafka::RebalanceListener {
   std::unique_ptr<Impl> impl_;
 };
 
+// The settings that decide which file of the lake a record goes to, as
+// recorded in a segment's intent.
+struct SegmentLayout {
+  std::string table;
+  std::string format;
+  std::string partition_by;
+  std::string time_field;
+  bool operator==(const SegmentLayout&) const = default;
+};
+
+// The intent committed with a segment's start offset.
+struct CutIntent {
+  int64_t cut = 0;
+  // nullopt: a "lakepipe:v1" intent, which records no layout.
+  std::optional<SegmentLayout> layout;
+};
+
+// Kafka brokers keep at most this much commit metadata by default
+// (offset.metadata.max.bytes); Make() refuses a layout that does not fit.
+inline constexpr size_t kMaxCutMetadataBytes = 4096;
+
 // The metadata committed with a segment's start offset, and its parse.
-std::string CutMetadata(int64_t cut);
-std::optional<int64_t> ParseCutMetadata(std::string_view metadata);
+// Values are %-escaped (bytes up to ' ', '%' and 0x7F as %XX), so keys and
+// values never hold a space. Parsing accepts v2 and v1 metadata and rejects
+// anything else (nullopt).
+std::string CutMetadata(int64_t cut, const SegmentLayout& layout);
+std::optional<CutIntent> ParseCutMetadata(std::string_view metadata);
 
 }  // namespace lakepipe::archive

@@ -53,15 +53,33 @@ std::map<std::string, std::vector<int32_t>> FilesUnder(const std::string& dir) {
 }
 
 TEST(CutMetadataTest, RoundTripsAndRejectsAnythingElse) {
-  EXPECT_EQ(CutMetadata(12000), "lakepipe:v1 cut=12000");
-  EXPECT_EQ(ParseCutMetadata(CutMetadata(12000)), 12000);
-  EXPECT_EQ(ParseCutMetadata(CutMetadata(0)), 0);
+  const SegmentLayout layout{"users", "parquet", "country={country}", ""};
+  EXPECT_EQ(CutMetadata(12000, layout),
+            "lakepipe:v2 cut=12000 table=users format=parquet partition_by=country={country} "
+            "time_field=");
+  ASSERT_TRUE(ParseCutMetadata(CutMetadata(12000, layout)));
+  EXPECT_EQ(ParseCutMetadata(CutMetadata(12000, layout))->cut, 12000);
+  EXPECT_EQ(ParseCutMetadata(CutMetadata(12000, layout))->layout, layout);
+  EXPECT_EQ(ParseCutMetadata(CutMetadata(0, layout))->cut, 0);
+  // Spaces, '%' and control characters are escaped and come back.
+  const SegmentLayout odd{"t", "csv", "a={x} b=%{y}\n", "when\tthen"};
+  const std::string text = CutMetadata(7, odd);
+  EXPECT_EQ(text.find('\n'), std::string::npos) << text;
+  EXPECT_EQ(ParseCutMetadata(text)->layout, odd) << text;
+  // The older form records no layout.
+  ASSERT_TRUE(ParseCutMetadata("lakepipe:v1 cut=40"));
+  EXPECT_EQ(ParseCutMetadata("lakepipe:v1 cut=40")->cut, 40);
+  EXPECT_FALSE(ParseCutMetadata("lakepipe:v1 cut=40")->layout);
   EXPECT_FALSE(ParseCutMetadata(""));
   EXPECT_FALSE(ParseCutMetadata("lakepipe:v1 cut="));
   EXPECT_FALSE(ParseCutMetadata("lakepipe:v1 cut=12a"));
-  EXPECT_FALSE(ParseCutMetadata("lakepipe:v2 cut=5"));
+  EXPECT_FALSE(ParseCutMetadata("lakepipe:v3 cut=5"));
   EXPECT_FALSE(ParseCutMetadata("lakepipe:v1 cut=-5"));
   EXPECT_FALSE(ParseCutMetadata("lakepipe:v1 cut=99999999999999999999"));
+  EXPECT_FALSE(ParseCutMetadata("lakepipe:v2 cut=5"));
+  EXPECT_FALSE(
+      ParseCutMetadata("lakepipe:v2 cut=5 table=t format=parquet partition_by=%zz "
+                       "time_field="));
 }
 
 class ArchiverTest : public ::testing::Test {
@@ -93,6 +111,31 @@ class ArchiverTest : public ::testing::Test {
     o.exit_when_idle = seconds(2);
     o.log = [](const std::string&) {};
     return o;
+  }
+
+  // Commits `offset` of rows[0] with `metadata` for group "g", as a process
+  // that died between the steps of a cut leaves it.
+  void CommitIntent(int64_t offset, const std::string& metadata) {
+    kafka::ConsumerOptions co;
+    co.brokers = broker_->bootstrap();
+    co.group_id = "g";
+    co.topics = {"rows"};
+    // The dev broker may wait for a departed member's session to time out
+    // before it rebalances; keep that short.
+    co.settings = {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}};
+    ASSERT_OK_AND_ASSIGN(auto consumer, kafka::Consumer::Make(co, nullptr));
+    const auto deadline = std::chrono::steady_clock::now() + seconds(30);
+    while (consumer->Assignment().empty() && std::chrono::steady_clock::now() < deadline) {
+      auto polled = consumer->Poll(milliseconds(100), 1000);
+      ASSERT_TRUE(polled.ok()) << polled.status().ToString();
+    }
+    ASSERT_FALSE(consumer->Assignment().empty());
+    kafka::OffsetAndMetadata intent;
+    intent.tp = kafka::TopicPartition{"rows", 0};
+    intent.offset = offset;
+    intent.metadata = metadata;
+    ASSERT_OK(consumer->Commit({intent}));
+    ASSERT_OK(consumer->Close());
   }
 
   std::unique_ptr<kafka::DevBroker> broker_;
@@ -154,28 +197,7 @@ TEST_F(ArchiverTest, RefusesBadOutputOptionsAtStartup) {
 // must cut exactly there (same file names, same records), whatever its own
 // rotation settings say, then go on normally.
 TEST_F(ArchiverTest, ReplaysAnInterruptedCutExactly) {
-  {
-    kafka::ConsumerOptions co;
-    co.brokers = broker_->bootstrap();
-    co.group_id = "g";
-    co.topics = {"rows"};
-    // The dev broker may wait for a departed member's session to time out
-    // before it rebalances; keep that short.
-    co.settings = {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}};
-    ASSERT_OK_AND_ASSIGN(auto consumer, kafka::Consumer::Make(co, nullptr));
-    const auto deadline = std::chrono::steady_clock::now() + seconds(30);
-    while (consumer->Assignment().empty() && std::chrono::steady_clock::now() < deadline) {
-      auto polled = consumer->Poll(milliseconds(100), 1000);
-      ASSERT_TRUE(polled.ok()) << polled.status().ToString();
-    }
-    ASSERT_FALSE(consumer->Assignment().empty());
-    kafka::OffsetAndMetadata intent;
-    intent.tp = kafka::TopicPartition{"rows", 0};
-    intent.offset = 0;
-    intent.metadata = CutMetadata(40);
-    ASSERT_OK(consumer->Commit({intent}));
-    ASSERT_OK(consumer->Close());
-  }
+  CommitIntent(0, "lakepipe:v1 cut=40");
   ArchiveOptions o = Options();
   o.flush_records = 7;  // would cut at 7, 14, ... without the replayed cut
   ASSERT_OK_AND_ASSIGN(auto archiver, Archiver::Make(o));
@@ -329,6 +351,76 @@ TEST_F(ArchiverTest, FailsWhenTheBrokerGoesAwayMidRun) {
   EXPECT_EQ(stats.consumed, 100u);
   EXPECT_EQ(stats.given_back, 100u);
   EXPECT_EQ(stats.archived, 0u);
+}
+
+// Ids of every Parquet file under `dir` (recursively), with how often each
+// appears.
+std::map<int32_t, int> IdCounts(const std::string& dir) {
+  std::map<int32_t, int> seen;
+  for (const auto& [name, ids] : FilesUnder(dir)) {
+    for (int32_t id : ids) ++seen[id];
+  }
+  return seen;
+}
+
+// A process archiving rows unpartitioned died after its segment [0, 40)
+// became visible, before committing 40; the next one starts with another
+// --partition-by. It must replay [0, 40) as it was started (same file, same
+// records) and apply the new template from 40 on: no id twice.
+TEST_F(ArchiverTest, ReplaysAnInterruptedSegmentWithTheLayoutItStartedWith) {
+  ArchiveOptions first = Options();
+  // The next member of the group joins once this one's session is over.
+  first.kafka_settings = {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}};
+  first.flush_records = 40;
+  // Stops the first run at offset 40, right after it committed [0, 40).
+  first.on_record = [](const RecordBatch&, size_t, const kafka::MessageView& m) {
+    return m.offset >= 40 ? UnavailableError("stopped at {}", m.offset) : Status::OK();
+  };
+  {
+    ASSERT_OK_AND_ASSIGN(auto archiver, Archiver::Make(first));
+    std::atomic<bool> stop{false};
+    ASSERT_FALSE(archiver->Run(stop).ok());
+  }
+  ASSERT_EQ(FilesUnder(lake_ + "/rows/raw/parquet").size(), 1u);
+  // As if it had died between steps 2 and 3 of that cut.
+  CommitIntent(0, CutMetadata(40, SegmentLayout{"rows", "parquet", "", ""}));
+
+  ArchiveOptions second = Options();
+  second.partition_by = "bucket={name}";
+  std::vector<std::string> log;
+  second.log = [&log](const std::string& line) { log.push_back(line); };
+  ASSERT_OK_AND_ASSIGN(auto archiver, Archiver::Make(second));
+  std::atomic<bool> stop{false};
+  ASSERT_OK_AND_ASSIGN(ArchiveStats stats, archiver->Run(stop));
+  EXPECT_EQ(stats.archived + stats.dead_lettered, 100u);
+  const std::map<int32_t, int> seen = IdCounts(lake_ + "/rows/raw/parquet");
+  EXPECT_EQ(seen.size(), 99u);
+  for (const auto& [id, n] : seen) EXPECT_EQ(n, 1) << "id " << id;
+  // [0, 40) in the one unpartitioned file, the rest by name.
+  const auto files = FilesUnder(lake_ + "/rows/raw/parquet");
+  ASSERT_TRUE(files.count("rows+0+00000000000000000000.parquet"));
+  EXPECT_EQ(files.at("rows+0+00000000000000000000.parquet").size(), 40u);
+  EXPECT_TRUE(std::filesystem::exists(
+      lake_ + "/rows/raw/parquet/bucket=n41/rows+0+00000000000000000041.parquet"));
+  bool said = false;
+  for (const std::string& line : log) said |= line.find("--partition-by ''") != std::string::npos;
+  EXPECT_TRUE(said) << "the replay under the recorded layout is logged";
+}
+
+// The recorded layout cannot be rebuilt (its template names a field the
+// current schema lacks): refuse, naming the recorded settings, and write
+// nothing.
+TEST_F(ArchiverTest, RefusesAnInterruptedSegmentItCannotReplay) {
+  CommitIntent(0, CutMetadata(40, SegmentLayout{"rows", "parquet", "country={country}", ""}));
+  ASSERT_OK_AND_ASSIGN(auto archiver, Archiver::Make(Options()));
+  std::atomic<bool> stop{false};
+  auto result = archiver->Run(stop);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition) << result.status().ToString();
+  const std::string message = result.status().ToString();
+  EXPECT_NE(message.find("--partition-by 'country={country}'"), std::string::npos) << message;
+  EXPECT_NE(message.find("offset 40"), std::string::npos) << message;
+  EXPECT_TRUE(IdCounts(lake_ + "/rows/raw/parquet").empty());
 }
 
 }  // namespace

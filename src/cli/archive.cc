@@ -23,7 +23,7 @@ struct ArchiveFlags {
   std::string brokers, group, lake, format, compression, input_format, schema, registry,
       registry_auth;
   std::string partition_by, time_field, flush_records, flush_bytes, rotate_interval,
-      max_buffer_bytes;
+      max_buffer_bytes, max_open_files;
   std::string table, dlq_topic, exit_when_idle, broker_timeout, stats_json, max_record_bytes;
   std::vector<std::string> topics;
   std::vector<std::string> kafka_settings;
@@ -56,6 +56,7 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
       {"--flush-bytes", {"flush_bytes", &f.flush_bytes}},
       {"--rotate-interval", {"rotate_interval", &f.rotate_interval}},
       {"--max-buffer-bytes", {"max_buffer_bytes", &f.max_buffer_bytes}},
+      {"--max-open-files", {"max_open_files", &f.max_open_files}},
       {"--table", {"table", &f.table}},
       {"--dlq-topic", {"dlq_topic", &f.dlq_topic}},
       {"--max-record-bytes", {"max_record_bytes", &f.max_record_bytes}},
@@ -133,6 +134,10 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
   LP_ASSIGN_OR_RETURN(o->flush_bytes, cfg.GetSize("archive", "flush_bytes"));
   LP_ASSIGN_OR_RETURN(o->rotate_interval, cfg.GetDuration("archive", "rotate_interval"));
   LP_ASSIGN_OR_RETURN(o->max_buffer_bytes, cfg.GetSize("archive", "max_buffer_bytes"));
+  if (cfg.HasValue("archive", "max_open_files")) {
+    LP_ASSIGN_OR_RETURN(int64_t max_open_files, cfg.GetInt("archive", "max_open_files"));
+    o->max_open_files = static_cast<uint64_t>(max_open_files);
+  }
   LP_ASSIGN_OR_RETURN(o->dlq_topic, cfg.GetString("archive", "dlq_topic"));
   LP_ASSIGN_OR_RETURN(uint64_t max_record_bytes, cfg.GetSize("archive", "max_record_bytes"));
   o->decoder.max_record_bytes = static_cast<size_t>(max_record_bytes);
@@ -283,6 +288,10 @@ int RunArchive(int argc, char** argv) {
                  "Close a file this long after its first record (default 60s)");
   app.add_option("--max-buffer-bytes", f.max_buffer_bytes,
                  "Memory bound over all open files (default 128MiB)");
+  app.add_option("--max-open-files", f.max_open_files,
+                 "Bound on files open at once; at the bound the segment holding the least recently "
+                 "used file is closed (default: half the open-file limit, which is raised to its "
+                 "hard limit at start)");
   app.add_option("--table", f.table,
                  "Table name: letters, digits, '_', '-', '.', starting with a letter or digit "
                  "(default: the topic name)")

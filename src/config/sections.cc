@@ -179,6 +179,12 @@ SectionSpec ArchiveSection() {
                .default_value = "128MiB",
                .help =
                    "Memory bound over all open files; the largest file closes first when reached."},
+              {.key = "max_open_files",
+               .type = Type::kInt,
+               .help = "Files open at once; at the bound the segment holding the least recently "
+                       "used file closes. Unset: half the process's open-file limit (raised to its "
+                       "hard limit at start).",
+               .min = 1},
               {.key = "max_record_bytes",
                .type = Type::kSize,
                .default_value = "8MiB",

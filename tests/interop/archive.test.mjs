@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import avro from 'avsc';
 import kafkajs from 'kafkajs';
 import lz4 from 'lz4js';
-import { LAKEPIPE, duck, lakepipe, lakepipeWith, readAvroFile, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, duck, lakepipe, lakepipeWith, readAvroFile, tempDir } from './lib.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 // kafkajs ships no LZ4 codec (lakepipe's default); a pure-JS LZ4 frame codec fills in.
@@ -60,7 +60,7 @@ async function startBroker(partitions, topics) {
 let main; // 3 partitions per topic
 
 before(async () => {
-  main = await startBroker(3, ['dl', 'dl.dlq', 'fb', 'fb.dlq', 'hostile', 'rot', 'fmt', 'u8', 'u8.dlq', 'u8cf', 'u8cf.dlq', 'names', '_names']);
+  main = await startBroker(3, ['dl', 'dl.dlq', 'fb', 'fb.dlq', 'hostile', 'rot', 'fmt', 'u8', 'u8.dlq', 'u8cf', 'u8cf.dlq', 'names', '_names', 'many', 'wide']);
 });
 
 after(async () => {
@@ -75,14 +75,27 @@ after(async () => {
 
 // Runs `lakepipe archive` without blocking this process; resolves with its
 // exit status, output and (when asked for) the --stats-json document. Fails
-// if it is still running after `limitMs`.
-function archive(broker, args, { statsPath, limitMs = 90000 } = {}) {
+// if it is still running after `limitMs`. `openFiles` runs it under
+// `ulimit -n openFiles` (soft and hard limit); `peakRss` samples its peak
+// resident memory (VmHWM, bytes) into the result.
+function archive(broker, args, { statsPath, limitMs = 90000, openFiles, peakRss } = {}) {
   const all = ['archive', '--brokers', broker.bootstrap, ...QUICK_REJOIN, ...args];
   if (statsPath) all.push('--stats-json', statsPath);
   return new Promise((resolve, reject) => {
-    const child = spawn(LAKEPIPE, all, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = openFiles
+      ? spawn('bash', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, LAKEPIPE, ...all], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(LAKEPIPE, all, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let peak = 0;
+    const sampler = peakRss && setInterval(() => {
+      try {
+        const hwm = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB/m);
+        if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
+      } catch {
+        // exited
+      }
+    }, 20);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
@@ -91,8 +104,9 @@ function archive(broker, args, { statsPath, limitMs = 90000 } = {}) {
     }, limitMs);
     child.on('exit', (status, signal) => {
       clearTimeout(timer);
+      if (sampler) clearInterval(sampler);
       const stats = statsPath && existsSync(statsPath) ? JSON.parse(readFileSync(statsPath, 'utf8')) : undefined;
-      resolve({ status, signal, stdout, stderr, stats });
+      resolve({ status, signal, stdout, stderr, stats, peakRss: peak });
     });
   });
 }
@@ -978,4 +992,85 @@ test('table names that would leave or hide in the lake are refused by archive, t
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /^config\s+archive\.table .*FAIL\s+.*table name '\.\.\/\.\.\/escape'/m, r.stdout);
   untouched();
+});
+
+// ------------------------------------------------------- many open files
+
+const MANY_SCHEMA = {
+  type: 'record',
+  name: 'Many',
+  fields: [
+    { name: 'id', type: 'int' },
+    { name: 'bucket', type: 'string' },
+  ],
+};
+
+test('1,000 partition values under ulimit -n 256: every format archives every record once', async (t) => {
+  const dir = tempDir(t, 'archive-many');
+  const schemaPath = join(dir, 'many.avsc');
+  writeFileSync(schemaPath, JSON.stringify(MANY_SCHEMA));
+  const count = 3000;
+  const values = 1000;
+  const messages = Array.from({ length: count }, (_, id) => ({
+    value: JSON.stringify({ id, bucket: `b${(id * 7) % values}` }),
+    partition: id % 3,
+  }));
+  for (let i = 0; i < count; i += 500) await main.producer.send({ topic: 'many', messages: messages.slice(i, i + 500) });
+  const formats = ['parquet', 'avro', 'jsonl', 'csv'];
+  const runs = await Promise.all(formats.map((format) => archive(main, ['--topic', 'many', '--group', `many-${format}`,
+    '--lake', join(dir, format), '--schema', schemaPath, '--format', format, '--partition-by', 'part={bucket}',
+    '--exit-when-idle', IDLE], { statsPath: join(dir, `${format}.json`), openFiles: 256, limitMs: 300000 })));
+  for (const [i, format] of formats.entries()) {
+    const r = runs[i];
+    assert.equal(r.status, 0, `${format}: ${r.stderr}`);
+    assert.equal(r.stats.archived, count, format);
+    assert.equal(r.stats.dead_lettered, 0, format);
+  }
+  const check = async (format, from) => {
+    const [row] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids,
+      count(*) FILTER (WHERE bucket <> 'b' || ((id * 7) % ${values}) OR CAST(part AS VARCHAR) <> bucket) AS misplaced,
+      count(DISTINCT part) AS buckets FROM ${from}`);
+    assert.deepEqual({ n: Number(row.n), ids: Number(row.ids), misplaced: Number(row.misplaced), buckets: Number(row.buckets) },
+      { n: count, ids: count, misplaced: 0, buckets: values }, format);
+  };
+  const glob = (format) => sqlString(join(dir, format, 'many', 'raw', format, '**', `*.${format}`));
+  await check('parquet', `read_parquet(${glob('parquet')}, hive_partitioning = true)`);
+  await check('jsonl', `read_json(${glob('jsonl')}, format = 'newline_delimited', hive_partitioning = true)`);
+  await check('csv', `read_csv(${glob('csv')}, header = true, hive_partitioning = true)`);
+  const seen = new Map();
+  for (const f of filesUnder(join(dir, 'avro', 'many', 'raw', 'avro'))) {
+    const { rows } = await readAvroFile(f, MANY_SCHEMA);
+    for (const r of rows) {
+      assert.equal(basename(dirname(f)), `part=${r.bucket}`, `${f}: record in the partition of its value`);
+      seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
+    }
+  }
+  assert.equal(seen.size, count, 'avro: every id');
+  assert.ok([...seen.values()].every((n) => n === 1), 'avro: no id twice');
+});
+
+test('5,000+ partition values at --max-buffer-bytes 8MiB: memory stays bounded, every record archived once', async (t) => {
+  const dir = tempDir(t, 'archive-wide');
+  const count = 6000;
+  const produced = lakepipe('produce', '--brokers', main.bootstrap, '--topic', 'wide', '--source', 'users', '--count',
+    String(count), '--seed', '7', '-q');
+  assert.equal(produced.status, 0, produced.stderr);
+  const lake = join(dir, 'lake');
+  const r = await archive(main, ['--topic', 'wide', '--group', 'wide', '--lake', lake, '--schema', join(ROOT, 'schemas', 'user.avsc'),
+    '--partition-by', 'pc={post_code}', '--max-buffer-bytes', '8MiB', '--exit-when-idle', IDLE],
+  { statsPath: join(dir, 'stats.json'), peakRss: true, limitMs: 300000 });
+  assert.equal(r.status, 0, r.stderr);
+  // 8 MiB of open files on top of the process's own ~60 MB (Kafka client,
+  // fetched records, writer queue); without the bound it passed 400 MB.
+  t.diagnostic(`peak RSS ${(r.peakRss / 1048576).toFixed(0)} MiB`);
+  assert.ok(r.peakRss > 0 && r.peakRss < 160 * 1024 * 1024, `peak RSS ${(r.peakRss / 1048576).toFixed(0)} MiB`);
+  assert.equal(r.stats.archived, count);
+  const [row] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids, count(DISTINCT pc) AS values,
+    count(*) FILTER (WHERE CAST(pc AS VARCHAR) <> post_code) AS misplaced
+    FROM read_parquet(${sqlString(join(lake, 'wide', 'raw', 'parquet', '**', '*.parquet'))}, hive_partitioning = true,
+      hive_types_autocast = false)`);
+  assert.equal(Number(row.n), count);
+  assert.equal(Number(row.ids), count, 'no record twice');
+  assert.equal(Number(row.misplaced), 0);
+  assert.ok(Number(row.values) >= 5000, `${row.values} partition values`);
 });
