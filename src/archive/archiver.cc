@@ -1011,7 +1011,6 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
     im.FlushCounts();
     im.UpdatePositions();
     if (!im.error.ok()) break;
-    if (any) im.last_activity = Clock::now();
     if (const auto down = im.consumer->Disconnected()) {
       im.last_activity = Clock::now();  // idle counts only while connected
       if (Clock::now() - down->since >= im.options.broker_timeout) {
@@ -1024,6 +1023,10 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
       im.error = st;
       break;
     }
+    // Idle time counts from after the work this poll's records caused (cuts
+    // can take longer than --exit-when-idle), and only after a poll that
+    // brought nothing.
+    if (any) im.last_activity = Clock::now();
     if (Clock::now() >= next_stats) {
       im.RefreshStats();
       const ArchiveStats s = Snapshot();
@@ -1041,7 +1044,7 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
       last_seconds = s.seconds;
       next_stats = Clock::now() + im.options.stats_interval;
     }
-    if (im.options.exit_when_idle.count() > 0 && im.joined &&
+    if (!any && im.options.exit_when_idle.count() > 0 && im.joined &&
         Clock::now() - im.last_activity >= im.options.exit_when_idle)
       break;
   }
