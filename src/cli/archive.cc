@@ -263,17 +263,18 @@ int RunArchive(int argc, char** argv) {
   app.add_option("--flush-records", f.flush_records,
                  "Close a file after this many records (default 100000)");
   app.add_option("--flush-bytes", f.flush_bytes,
-                 "Close a file at this encoded size (default 64MiB)");
+                 "Close a file at this encoded size (default 64MiB, at least 1MiB)");
   app.add_option("--rotate-interval", f.rotate_interval,
                  "Close a file this long after its first record (default 60s)");
   app.add_option("--max-buffer-bytes", f.max_buffer_bytes,
-                 "Memory bound over all open files (default 128MiB)");
+                 "Memory bound over all open files (default 128MiB, at least 1MiB)");
   app.add_option("--table", f.table, "Table name (default: the topic name)");
   app.add_option("--dlq-topic", f.dlq_topic, "Dead-letter topic (default <topic>.dlq)");
   app.add_option("--max-record-bytes", f.max_record_bytes,
-                 "Dead-letter records larger than this (default 8MiB)");
+                 "Dead-letter records larger than this (default 8MiB, at least 1 byte)");
   app.add_option("--exit-when-idle", f.exit_when_idle,
-                 "Finish and exit after receiving nothing for this long");
+                 "Finish and exit after receiving nothing for this long (at least 1ms; default: "
+                 "run until stopped)");
   app.add_option("--stats-json", f.stats_json, "Write the final stats as JSON here at exit");
   app.add_flag("--strict", f.strict, "Stop with an error when offsets were lost to retention");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");

@@ -660,6 +660,11 @@ test('archive --help and bad settings', async (t) => {
     [['--rotate-interval', '5parsecs'], /rotate.interval/, /5parsecs/],
     [['--max-record-bytes', '-1'], /max.record.bytes/, /-1/],
     [['--exit-when-idle', 'soon'], /exit.when.idle/, /soon/],
+    // Values that could not mean what they say: rejected with the range.
+    [['--flush-bytes', '1'], /flush.bytes/, /'1' is below the minimum of 1048576 bytes/],
+    [['--max-buffer-bytes', '1'], /max.buffer.bytes/, /'1' is below the minimum of 1048576 bytes/],
+    [['--max-record-bytes', '0'], /max.record.bytes/, /'0' is below the minimum of 1 bytes?/],
+    [['--exit-when-idle', '0s'], /exit.when.idle/, /'0s' is below the minimum of 1 ?ms/],
     [['--partition-by', 'region={nope}'], /nope/, /\ba\b/],
     [['--partition-by', 'r={a:%Y}'], /r=\{a:%Y\}|FORMAT|format/i, /\ba\b/],
     [['--input-format', 'xml'], /xml/, /json/],
