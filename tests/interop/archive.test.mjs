@@ -329,6 +329,10 @@ test('dead letters the topic refuses (larger than the producer allows) go to <la
   assert.equal(r.stats.archived, 2);
   assert.equal(r.stats.dead_lettered, 2);
   assert.equal(r.stats.dead_letter_files, 1);
+  // Said once, with where and why.
+  const told = r.stderr.split('\n').filter((l) => l.includes('dead letters of topic'));
+  assert.equal(told.length, 1, r.stderr);
+  assert.match(told[0], /warning: dead letters of topic 'fb' go to files under .*\/_rejected\/fb instead of the dead-letter topic 'fb\.dlq' \(.*\)/);
 
   const rejected = filesUnder(join(lake, '_rejected'));
   assert.equal(rejected.length, 1, rejected.join('\n'));
