@@ -858,6 +858,9 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   DeadLetterOptions dlq;
   dlq.topic = options.dlq_topic;
   dlq.fallback_root = impl->lake.path + "/_rejected";
+  dlq.warn = [log = impl.get()](const std::string& line) {
+    log->Log("warning: " + line, observe::LogLevel::kWarning);
+  };
   impl->dead_letters = std::make_unique<DeadLetterSink>(dlq, impl->dlq_producer.get());
   impl->options = std::move(options);
   auto archiver = std::unique_ptr<Archiver>(new Archiver(std::move(impl)));

@@ -10,6 +10,7 @@
 
 #include "core/time_util.h"
 #include "kafka/dev_broker.h"
+#include "observe/metrics.h"
 #include "storage/object_store.h"
 
 namespace lakepipe::archive {
@@ -140,6 +141,7 @@ Result<DeadLetterSink::FlushResult> DeadLetterSink::Flush() {
     if (!p.written) records.push_back(&p);
   }
   LP_RETURN_IF_ERROR(WriteFallbackFiles(records));
+  ReportFallback(records);
   FlushResult result;
   result.to_topic = acknowledged_;
   result.to_files = pending_.size();
@@ -147,6 +149,32 @@ Result<DeadLetterSink::FlushResult> DeadLetterSink::Flush() {
   files_only_ = false;
   acknowledged_ = 0;
   return result;
+}
+
+void DeadLetterSink::ReportFallback(const std::vector<Pending*>& records) {
+  std::map<std::string, uint64_t> by_topic;
+  for (const Pending* p : records) ++by_topic[p->topic];
+  observe::Registry& metrics = observe::Registry::Default();
+  metrics.Describe(kFallbackMetric, observe::MetricType::kCounter,
+                   "Dead letters written to fallback files in the lake instead of the "
+                   "dead-letter topic, by source topic");
+  for (const auto& [topic, n] : by_topic) {
+    metrics.Add(kFallbackMetric, {{"topic", topic}}, static_cast<double>(n));
+    fallback_records_[topic] += n;
+    if (!warned_.insert(topic).second || !options_.warn) continue;
+    options_.warn(fmt::format(
+        "dead letters of topic '{}' go to files under {} instead of the dead-letter topic '{}' "
+        "({}); said once per topic, counted in {}",
+        topic, JoinPath(options_.fallback_root, topic), TopicFor(topic),
+        last_fallback_cause_.empty() ? std::string("the producer refused them")
+                                     : last_fallback_cause_,
+        kFallbackMetric));
+  }
+}
+
+uint64_t DeadLetterSink::fallback_records(std::string_view topic) const {
+  auto it = fallback_records_.find(std::string(topic));
+  return it == fallback_records_.end() ? 0 : it->second;
 }
 
 Status DeadLetterSink::WriteFallbackFiles(const std::vector<Pending*>& records) {

@@ -40,7 +40,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +61,11 @@ struct DeadLetterOptions {
   std::string fallback_root{};
   // How long Flush() waits for the brokers to acknowledge the dead letters.
   std::chrono::milliseconds flush_timeout{30000};
+  // Told once per source topic, the first time its dead letters go to
+  // fallback files: where, and why the topic did not take them (a warning
+  // for the log). Every such record is also counted, per source topic, in
+  // lakepipe_dead_letter_fallback_records_total and fallback_records().
+  std::function<void(const std::string&)> warn{};
 };
 
 // One rejected record; the views need to live only during Add().
@@ -106,6 +114,11 @@ class DeadLetterSink {
   // The dead-letter topic for records from `source_topic`.
   std::string TopicFor(std::string_view source_topic) const;
 
+  // Dead letters of `source_topic` written to fallback files so far.
+  uint64_t fallback_records(std::string_view source_topic) const;
+
+  static constexpr const char* kFallbackMetric = "lakepipe_dead_letter_fallback_records_total";
+
  private:
   struct Pending {
     std::string topic;
@@ -122,6 +135,8 @@ class DeadLetterSink {
 
   // Writes the files and marks the records written.
   Status WriteFallbackFiles(const std::vector<Pending*>& records);
+  // Counts the records written to files; warns once per source topic.
+  void ReportFallback(const std::vector<Pending*>& records);
 
   DeadLetterOptions options_;
   kafka::Producer* producer_;
@@ -133,6 +148,8 @@ class DeadLetterSink {
   bool files_only_ = false;
   uint64_t acknowledged_ = 0;
   std::string last_fallback_cause_;
+  std::map<std::string, uint64_t> fallback_records_;  // source topic -> records
+  std::set<std::string> warned_;                      // source topics warned about
 };
 
 }  // namespace lakepipe::archive

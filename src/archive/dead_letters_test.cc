@@ -14,6 +14,7 @@
 #include "kafka/dev_broker.h"
 #include "kafka/handles.h"
 #include "kafka/metadata.h"
+#include "observe/metrics.h"
 
 namespace lakepipe::archive {
 namespace {
@@ -227,6 +228,38 @@ TEST(DeadLetterSinkTest, UnwritableTopicGoesToAFallbackFileWithEveryField) {
   EXPECT_NE(sink.last_fallback_cause().find("TOPIC_AUTHORIZATION_FAILED"), std::string::npos)
       << sink.last_fallback_cause();
   ExpectOneFallbackFile(root);
+}
+
+TEST(DeadLetterSinkTest, AFallbackIsToldOncePerTopicWithItsReasonAndCounted) {
+  auto broker = StartBroker({"events", "events.dlq"});
+  ASSERT_NE(broker, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto producer, kafka::Producer::Make({.brokers = broker->bootstrap()}));
+  const std::string root = lakepipe::testing::MakeTempDir("dlq-told") + "/_rejected";
+  std::vector<std::string> told;
+  DeadLetterSink sink(
+      {.fallback_root = root, .warn = [&](const std::string& line) { told.push_back(line); }},
+      producer.get());
+  const observe::Labels events = {{"topic", "events"}};
+  const double before = observe::Registry::Default().Value(DeadLetterSink::kFallbackMetric, events);
+  // The broker refuses every produce request of the next flushes.
+  rd_kafka_mock_push_request_errors(broker->mock(), kProduceApiKey, 20,
+                                    RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+  for (int flush = 0; flush < 2; ++flush) {
+    for (const DeadLetter& d : Letters()) ASSERT_OK(sink.Add(d));
+    ASSERT_OK_AND_ASSIGN(DeadLetterSink::FlushResult result, sink.Flush());
+    EXPECT_EQ(result.to_files, 3u);
+  }
+  ASSERT_EQ(told.size(), 1u);
+  for (const std::string& part :
+       {std::string("dead letters of topic 'events' go to files under ") + root + "/events",
+        std::string("instead of the dead-letter topic 'events.dlq'"),
+        std::string("TOPIC_AUTHORIZATION_FAILED"), std::string(DeadLetterSink::kFallbackMetric)}) {
+    EXPECT_NE(told[0].find(part), std::string::npos) << part << "\n" << told[0];
+  }
+  EXPECT_EQ(sink.fallback_records("events"), 6u);
+  EXPECT_EQ(sink.fallback_records("other"), 0u);
+  EXPECT_EQ(observe::Registry::Default().Value(DeadLetterSink::kFallbackMetric, events) - before,
+            6.0);
 }
 
 TEST(DeadLetterSinkTest, MissingTopicGoesToAFallbackFile) {

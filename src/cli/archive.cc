@@ -283,11 +283,11 @@ int RunArchive(int argc, char** argv) {
   app.add_option("--flush-records", f.flush_records,
                  "Close a file after this many records (default 100000)");
   app.add_option("--flush-bytes", f.flush_bytes,
-                 "Close a file at this encoded size (default 64MiB)");
+                 "Close a file at this encoded size (default 64MiB, at least 1MiB)");
   app.add_option("--rotate-interval", f.rotate_interval,
                  "Close a file this long after its first record (default 60s)");
   app.add_option("--max-buffer-bytes", f.max_buffer_bytes,
-                 "Memory bound over all open files (default 128MiB)");
+                 "Memory bound over all open files (default 128MiB, at least 1MiB)");
   app.add_option("--max-open-files", f.max_open_files,
                  "Bound on files open at once; at the bound the segment holding the least recently "
                  "used file is closed (default: half the open-file limit, which is raised to its "
@@ -298,9 +298,10 @@ int RunArchive(int argc, char** argv) {
       ->check(TableNameValidator());
   app.add_option("--dlq-topic", f.dlq_topic, "Dead-letter topic (default <topic>.dlq)");
   app.add_option("--max-record-bytes", f.max_record_bytes,
-                 "Dead-letter records larger than this (default 8MiB)");
+                 "Dead-letter records larger than this (default 8MiB, at least 1 byte)");
   app.add_option("--exit-when-idle", f.exit_when_idle,
-                 "Finish and exit after receiving nothing for this long while connected");
+                 "Finish and exit after receiving nothing for this long while connected (at "
+                 "least 1ms; default: run until stopped)");
   app.add_option("--broker-timeout", f.broker_timeout,
                  "Fail (exit 1) when no Kafka broker is reachable for this long (default 60s); "
                  "/healthz answers 503 as soon as none is");

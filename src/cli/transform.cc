@@ -1,5 +1,6 @@
 // lakepipe transform: jobs over the lake's raw zone (today: clean).
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/observe.h"
+#include "config/config.h"
 #include "core/time_util.h"
 #include "core/units.h"
 #include "jobs/aggregate_jobs.h"
@@ -23,6 +25,7 @@ struct TransformFlags {
   std::string lake, table = "users", job = "clean", since, as_of, stats_json, config_path;
   bool full_refresh = false;
   std::string max_buffer_bytes = "256MiB";
+  std::string wait_for_lock = "0s";
   int zscore_window = 28;
   double zscore_threshold = 3.0;
   S3Flags s3;
@@ -103,6 +106,7 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
   if (!since.ok()) return ReportError(cmd, since.status());
   auto as_of = OptionalDate(f.as_of, "--as-of");
   if (!as_of.ok()) return ReportError(cmd, as_of.status());
+  const std::chrono::milliseconds lock_wait = *config::ParseDuration(f.wait_for_lock);  // checked
   auto server = StartMetrics("transform", f.metrics_addr);
   if (!server.ok()) return ReportError(cmd, server.status());
   nlohmann::ordered_json report = nlohmann::ordered_json::array();
@@ -116,6 +120,7 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
       o.since = *since;
       o.as_of = *as_of;
       o.max_buffer_bytes = *ParseByteSize(f.max_buffer_bytes);  // checked by the flag
+      o.lock_wait = lock_wait;
       stats = jobs::RunCleanJob(o);
     } else {
       jobs::AggregateOptions o;
@@ -125,6 +130,7 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
       o.full_refresh = f.full_refresh;
       o.zscore_window_days = f.zscore_window;
       o.zscore_threshold = f.zscore_threshold;
+      o.lock_wait = lock_wait;
       stats = jobs::RunAggregateJob(o);
     }
     if (!stats.ok()) return ReportError(cmd, stats.status().WithContext("job " + job));
@@ -167,7 +173,8 @@ int RunTransform(int argc, char** argv) {
   app.add_option("--job", f.job, "Job: clean, analytics, demographics, timeseries or all")
       ->capture_default_str();
   app.add_option("--max-buffer-bytes", f.max_buffer_bytes,
-                 "clean: new rows held in memory before they are spilled to hidden files")
+                 "clean: new rows held in memory before they are spilled to hidden files (at "
+                 "least 1 byte: 1 spills after every batch read)")
       ->check(ByteSizeValidator())
       ->capture_default_str();
   app.add_option("--zscore-window", f.zscore_window,
@@ -177,6 +184,18 @@ int RunTransform(int argc, char** argv) {
   app.add_option("--zscore-threshold", f.zscore_threshold,
                  "timeseries: a day is an anomaly when |z-score| reaches this")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--wait-for-lock", f.wait_for_lock,
+                 "How long to wait for another transform of the same table to finish (local "
+                 "lakes: one transform per table runs at a time, under "
+                 "<lake>/_lakepipe/locks/<table>.transform); 0s fails at once, naming it. S3 "
+                 "lakes take no lock: run one transform per table at a time there")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            Result<std::chrono::milliseconds> d = config::ParseDuration(value);
+            return d.ok() ? std::string() : d.status().message();
+          },
+          "DURATION"))
       ->capture_default_str();
   app.add_flag("--full-refresh", f.full_refresh,
                "Forget the bookmark and rebuild the job's tables from every raw file");

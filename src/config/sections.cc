@@ -168,7 +168,9 @@ SectionSpec ArchiveSection() {
               {.key = "flush_bytes",
                .type = Type::kSize,
                .default_value = "64MiB",
-               .help = "Close a file once its encoded output reaches this size."},
+               .help = "Close a file once its encoded output reaches this size; at least 1MiB "
+                       "(the size is checked after each MiB of input).",
+               .min = 1 << 20},
               {.key = "rotate_interval",
                .type = Type::kDuration,
                .default_value = "60s",
@@ -177,8 +179,9 @@ SectionSpec ArchiveSection() {
               {.key = "max_buffer_bytes",
                .type = Type::kSize,
                .default_value = "128MiB",
-               .help =
-                   "Memory bound over all open files; the largest file closes first when reached."},
+               .help = "Memory bound over all open files; the largest file closes first when "
+                       "reached. At least 1MiB (less would close files after every record).",
+               .min = 1 << 20},
               {.key = "max_open_files",
                .type = Type::kInt,
                .help = "Files open at once; at the bound the segment holding the least recently "
@@ -188,12 +191,15 @@ SectionSpec ArchiveSection() {
               {.key = "max_record_bytes",
                .type = Type::kSize,
                .default_value = "8MiB",
-               .help = "Records larger than this are dead-lettered as oversize."},
+               .help = "Records larger than this are dead-lettered as oversize; at least 1 byte "
+                       "(0 would dead-letter every record).",
+               .min = 1},
               {.key = "dlq_topic", .help = "Dead-letter topic. Empty: <topic>.dlq."},
               {.key = "exit_when_idle",
                .type = Type::kDuration,
-               .help = "Finish and exit after receiving nothing for this long (counted only "
-                       "while a broker is reachable). Unset: run until stopped."},
+               .help = "Finish and exit after receiving nothing for this long (at least 1ms; "
+                       "counted only while a broker is reachable). Unset: run until stopped.",
+               .min = 1},
               {.key = "broker_timeout",
                .type = Type::kDuration,
                .default_value = "60s",

@@ -18,6 +18,7 @@
 #include "core/time_util.h"
 #include "jobs/clean_rules.h"
 #include "jobs/lake.h"
+#include "jobs/table_lock.h"
 
 namespace lakepipe::jobs {
 namespace {
@@ -846,6 +847,8 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   LP_RETURN_IF_ERROR(ValidateTableName(o.table).WithContext("--table"));
   LP_ASSIGN_OR_RETURN(std::unique_ptr<Aggregator> aggregator, NewAggregator(o.table, o.job));
   LP_ASSIGN_OR_RETURN(Lake lake, Lake::Open(o.lake));
+  LP_ASSIGN_OR_RETURN(const TableLock lock, TableLock::Acquire(lake, o.table, o.lock_wait));
+  LP_RETURN_IF_ERROR(DeleteLeftovers(lake, o.table));
   JobStats stats;
   stats.table = o.table;
   stats.job = o.job;
@@ -960,8 +963,6 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   }
   now.runs = bookmark.runs + 1;
   LP_RETURN_IF_ERROR(SaveBookmark(lake, o.table, o.job, now));
-  LP_RETURN_IF_ERROR(lake.DeleteInterruptedWrites(fmt::format("{}/{}/parquet", o.table, o.job)));
-  LP_RETURN_IF_ERROR(lake.DeleteInterruptedWrites(state_dir));
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;
 }

@@ -35,9 +35,14 @@
 // standard deviation; null until that many exist or when they do not
 // vary); anomaly is |z-score| >= `zscore_threshold`.
 //
-// Thread-safety: one run at a time per table.
+// A run holds the table's lock (table_lock.h) and starts by deleting what
+// killed runs left behind (lake.h, DeleteLeftovers).
+//
+// Thread-safety: one run at a time per table: a second one waits for the
+// lock up to lock_wait, then fails naming the run that holds it.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "core/result.h"
@@ -54,6 +59,8 @@ struct AggregateOptions {
   int moving_average_days = 7;
   int zscore_window_days = 28;
   double zscore_threshold = 3.0;
+  // How long to wait for another run of the table's jobs to finish.
+  std::chrono::milliseconds lock_wait{0};
 };
 
 // records_in: clean rows read; new_files: clean files read;

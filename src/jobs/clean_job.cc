@@ -14,6 +14,7 @@
 #include "formats/text/text_formats.h"
 #include "jobs/clean_rules.h"
 #include "jobs/lake.h"
+#include "jobs/table_lock.h"
 
 namespace lakepipe::jobs {
 namespace {
@@ -106,8 +107,9 @@ class CleanRun {
   // (<partition>/_spill/, merged by Finish()), and the rejected records.
   Status Spill() {
     for (auto& [partition, rows] : pending_) {
-      const std::string path =
-          lake_.Path(fmt::format("{}/_spill/part-{}-{:04}.parquet", Dir(partition), tag_, spills_));
+      // Zero-padded to any int: merging reads spills in path order.
+      const std::string path = lake_.Path(
+          fmt::format("{}/_spill/part-{}-{:010}.parquet", Dir(partition), tag_, spills_));
       LP_ASSIGN_OR_RETURN(const uint64_t bytes, WriteTableFile(lake_, path, rows, nullptr, true));
       (void)bytes;
       spilled_.insert(partition);
@@ -273,6 +275,9 @@ Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
   LP_RETURN_IF_ERROR(ValidateTableName(options.table).WithContext("--table"));
   LP_ASSIGN_OR_RETURN(Lake lake, Lake::Open(options.lake));
   const std::string job = "clean";
+  LP_ASSIGN_OR_RETURN(const TableLock lock,
+                      TableLock::Acquire(lake, options.table, options.lock_wait));
+  LP_RETURN_IF_ERROR(DeleteLeftovers(lake, options.table));
   Bookmark bookmark;
   if (options.full_refresh) {
     LP_RETURN_IF_ERROR(lake.DeleteAll(options.table + "/clean/"));
@@ -312,11 +317,6 @@ Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
     bookmark.as_of = as_of;
     ++bookmark.runs;
     LP_RETURN_IF_ERROR(SaveBookmark(lake, options.table, job, bookmark));
-    for (const std::string& zone :
-         {options.table + "/clean/parquet", options.table + "/rejected/parquet",
-          "_lakepipe/bookmarks/" + options.table}) {
-      LP_RETURN_IF_ERROR(lake.DeleteInterruptedWrites(zone));
-    }
   }
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;

@@ -20,9 +20,14 @@
 // Counts balance: records read = clean + rejected; the clean rows that did
 // not survive de-duplication are counted as duplicates.
 //
-// Thread-safety: one run at a time per table (no lock is taken).
+// A run holds the table's lock (table_lock.h) and starts by deleting what
+// killed runs left behind (lake.h, DeleteLeftovers).
+//
+// Thread-safety: one run at a time per table: a second one waits for the
+// lock up to lock_wait, then fails naming the run that holds it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,7 +49,10 @@ struct CleanJobOptions {
   // given, else the bookmark's, else today (UTC); kept in the bookmark.
   std::optional<int32_t> as_of;
   // New clean rows held in memory before they are spilled.
+  // At least 1: 1 spills after every batch read.
   uint64_t max_buffer_bytes = 256ull << 20;
+  // How long to wait for another run of the table's jobs to finish.
+  std::chrono::milliseconds lock_wait{0};
 };
 
 struct JobStats {

@@ -60,6 +60,7 @@ class CleanJobTest : public ::testing::Test {
       auto reader =
           OpenReader(e.path().string(), **FormatRegistry::Default().Find("parquet"), ReadOptions());
       EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+      if (!reader.ok()) continue;
       RecordBatch b((*reader)->schema());
       for (bool more = true; more;) {
         more = (*reader)->ReadBatch(&b).ValueOr(false);
@@ -195,6 +196,80 @@ TEST_F(CleanJobTest, SpillingEqualsBuffering) {
   for (const auto& e : fs::recursive_directory_iterator(lake_)) {
     EXPECT_EQ(e.path().string().find("_spill/"), std::string::npos) << e.path();
   }
+}
+
+TEST_F(CleanJobTest, WhatKilledRunsLeftIsDeletedByTheNextRunEvenWithNothingNew) {
+  WriteRaw("users+0+00000000000000000000.jsonl", {UserLine(1, "a@example.com")});
+  ASSERT_OK(Run());
+  // Files being written when runs of the jobs were killed: hidden temporary
+  // names (the local store renames them at commit) and spill files.
+  const std::vector<std::string> leftovers = {
+      "_lakepipe/bookmarks/users/.demographics.json.tmp-00000000000000aa",
+      "_lakepipe/bookmarks/users/.clean.json.tmp-00000000000000ab",
+      "_lakepipe/state/users/analytics/.registration_year=2015.parquet.tmp-00000000000000ac",
+      "users/clean/parquet/registration_year=2015/.part-x.parquet.tmp-00000000000000ad",
+      "users/clean/parquet/registration_year=2015/_spill/part-x-0000.parquet",
+      "users/clean/parquet/registration_year=2015/_spill/.part-x-0001.parquet.tmp-0000000000ae",
+      "users/rejected/parquet/.part-x-0000.parquet.tmp-00000000000000af",
+      "users/analytics/parquet/age_groups/.part-x.parquet.tmp-00000000000000b0",
+  };
+  for (const std::string& rel : leftovers) {
+    fs::create_directories((fs::path(lake_) / rel).parent_path());
+    std::ofstream(fs::path(lake_) / rel) << "half written";
+  }
+  // Another table's and the archive's files being written are not ours.
+  const std::vector<std::string> others = {
+      "users/raw/jsonl/event_date=2026-06-01/hour=10/.users+1+00000000000000000000.jsonl.tmp-01",
+      "_lakepipe/bookmarks/user_activity/.clean.json.tmp-00000000000000b1",
+  };
+  for (const std::string& rel : others) {
+    fs::create_directories((fs::path(lake_) / rel).parent_path());
+    std::ofstream(fs::path(lake_) / rel) << "being written";
+  }
+  ASSERT_OK_AND_ASSIGN(JobStats s, Run());
+  EXPECT_EQ(s.new_files, 0u);
+  for (const std::string& rel : leftovers) EXPECT_FALSE(fs::exists(fs::path(lake_) / rel)) << rel;
+  for (const std::string& rel : others) EXPECT_TRUE(fs::exists(fs::path(lake_) / rel)) << rel;
+  EXPECT_EQ(CleanRows(), (std::vector<std::string>{Uuid(1) + " a@example.com"}));
+}
+
+TEST_F(CleanJobTest, SpillsOfAKilledRunAreNotMergedByTheRerun) {
+  WriteRaw("users+0+00000000000000000000.jsonl", {UserLine(1, "v1@example.com")});
+  WriteRaw("users+0+00000000000000000001.jsonl", {UserLine(1, "v2@example.com")});
+  // A run that spilled more often than the rerun will (a smaller
+  // --max-buffer-bytes) was killed after spilling the first version of
+  // user 1 under a later spill number: its spill file, with the names the
+  // rerun uses (the same raw files give the same tag).
+  const std::string tag = NameTag(
+      "users/raw/jsonl/event_date=2026-06-01/hour=10/users+0+00000000000000000000.jsonl\n"
+      "users/raw/jsonl/event_date=2026-06-01/hour=10/users+0+00000000000000000001.jsonl\n");
+  const std::string other = ::lakepipe::testing::MakeTempDir("lake-v1");
+  {
+    const fs::path raw = fs::path(other) / "users/raw/jsonl/event_date=2026-06-01/hour=10";
+    fs::create_directories(raw);
+    std::ofstream(raw / "users+0+00000000000000000000.jsonl")
+        << UserLine(1, "v1@example.com") << "\n";
+    CleanJobOptions o;
+    o.lake = other;
+    o.as_of = static_cast<int32_t>(DaysFromCivil(2026, 6, 14));
+    ASSERT_OK(RunCleanJob(o));
+  }
+  const fs::path partition = "users/clean/parquet/registration_year=2015";
+  fs::path v1_file;
+  for (const auto& e : fs::directory_iterator(fs::path(other) / partition)) v1_file = e.path();
+  const fs::path spill =
+      fs::path(lake_) / partition / "_spill" / fmt::format("part-{}-0007.parquet", tag);
+  fs::create_directories(spill.parent_path());
+  fs::copy_file(v1_file, spill);
+
+  CleanJobOptions o;
+  o.lake = lake_;
+  o.as_of = static_cast<int32_t>(DaysFromCivil(2026, 6, 14));
+  o.max_buffer_bytes = 1;  // spills after each batch: spill numbers 0 and 1
+  ASSERT_OK_AND_ASSIGN(JobStats s, RunCleanJob(o));
+  EXPECT_EQ(s.records_in, 2u);
+  EXPECT_EQ(CleanRows(), (std::vector<std::string>{Uuid(1) + " v2@example.com"}));
+  EXPECT_FALSE(fs::exists(spill));
 }
 
 TEST_F(CleanJobTest, AsOfCannotChangeWithoutFullRefresh) {

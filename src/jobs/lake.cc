@@ -77,13 +77,16 @@ Status Lake::DeleteAll(const std::string& rel) const {
   return Status::OK();
 }
 
-Status Lake::DeleteInterruptedWrites(const std::string& rel) const {
-  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, store_->List(Path(rel)));
+Status Lake::DeleteInterruptedWrites(const std::string& rel, bool spills) const {
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, store_->List(Path(rel) + "/"));
   for (const ObjectInfo& o : all) {
     const size_t slash = o.path.rfind('/');
     const std::string_view name =
         std::string_view(o.path).substr(slash == std::string::npos ? 0 : slash + 1);
-    if (!name.empty() && name.front() == '.') LP_RETURN_IF_ERROR(store_->Delete(o.path));
+    const bool spill = spills && o.path.find("/_spill/") != std::string::npos;
+    if (spill || (!name.empty() && name.front() == '.')) {
+      LP_RETURN_IF_ERROR(store_->Delete(o.path));
+    }
   }
   return Status::OK();
 }
@@ -122,6 +125,17 @@ Result<std::vector<ObjectInfo>> ListRawFiles(const Lake& lake, const std::string
   out.reserve(keyed.size());
   for (Keyed& k : keyed) out.push_back(std::move(k.info));
   return out;
+}
+
+Status DeleteLeftovers(const Lake& lake, const std::string& table) {
+  for (const char* zone : {"clean", "rejected", "analytics", "demographics", "timeseries"}) {
+    LP_RETURN_IF_ERROR(
+        lake.DeleteInterruptedWrites(fmt::format("{}/{}", table, zone), /*spills=*/true));
+  }
+  for (const char* dir : {"bookmarks", "state"}) {
+    LP_RETURN_IF_ERROR(lake.DeleteInterruptedWrites(fmt::format("_lakepipe/{}/{}", dir, table)));
+  }
+  return Status::OK();
 }
 
 void ReuseFreedMemory() {

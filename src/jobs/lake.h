@@ -48,8 +48,9 @@ class Lake {
   Status DeleteAll(const std::string& rel) const;
   // Deletes the files under `rel` whose names start with '.': what writes
   // interrupted by a crash left behind (local files are written under such
-  // names and renamed at commit). REQUIRES: nothing is writing under `rel`.
-  Status DeleteInterruptedWrites(const std::string& rel) const;
+  // names and renamed at commit), and with `spills`, every file under a
+  // `_spill` directory. REQUIRES: nothing is writing under `rel`.
+  Status DeleteInterruptedWrites(const std::string& rel, bool spills = false) const;
 
  private:
   std::unique_ptr<ObjectStore> store_;
@@ -63,6 +64,15 @@ class Lake {
 // (files without an event_date are kept).
 Result<std::vector<ObjectInfo>> ListRawFiles(const Lake& lake, const std::string& table,
                                              std::optional<int32_t> since);
+
+// Deletes what runs of the jobs of `table` that were killed left behind:
+// files being written (hidden names) in the table's clean, rejected and
+// metric zones, its bookmarks and job state, and the clean job's spill
+// files (a rerun reads the same raw files again and spills anew; a stale
+// spill merged with its rows could bring back an older version of a row).
+// The raw zone is the archive's and is left alone. REQUIRES: the table's
+// lock (table_lock.h) is held.
+Status DeleteLeftovers(const Lake& lake, const std::string& table);
 
 // Keeps freed memory in the process for reuse: the jobs allocate and free
 // large buffers for every file they read or write, and giving them back to

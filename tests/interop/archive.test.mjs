@@ -423,6 +423,10 @@ test('dead letters the topic refuses (larger than the producer allows) go to <la
   assert.equal(r.stats.archived, 2);
   assert.equal(r.stats.dead_lettered, 2);
   assert.equal(r.stats.dead_letter_files, 1);
+  // Said once, with where and why.
+  const told = r.stderr.split('\n').filter((l) => l.includes('dead letters of topic'));
+  assert.equal(told.length, 1, r.stderr);
+  assert.match(told[0], /warning: dead letters of topic 'fb' go to files under .*\/_rejected\/fb instead of the dead-letter topic 'fb\.dlq' \(.*\)/);
 
   const rejected = filesUnder(join(lake, '_rejected'));
   assert.equal(rejected.length, 1, rejected.join('\n'));
@@ -754,6 +758,11 @@ test('archive --help and bad settings', async (t) => {
     [['--rotate-interval', '5parsecs'], /rotate.interval/, /5parsecs/],
     [['--max-record-bytes', '-1'], /max.record.bytes/, /-1/],
     [['--exit-when-idle', 'soon'], /exit.when.idle/, /soon/],
+    // Values that could not mean what they say: rejected with the range.
+    [['--flush-bytes', '1'], /flush.bytes/, /'1' is below the minimum of 1048576 bytes/],
+    [['--max-buffer-bytes', '1'], /max.buffer.bytes/, /'1' is below the minimum of 1048576 bytes/],
+    [['--max-record-bytes', '0'], /max.record.bytes/, /'0' is below the minimum of 1 bytes?/],
+    [['--exit-when-idle', '0s'], /exit.when.idle/, /'0s' is below the minimum of 1 ?ms/],
     [['--partition-by', 'region={nope}'], /nope/, /\ba\b/],
     [['--partition-by', 'r={a:%Y}'], /r=\{a:%Y\}|FORMAT|format/i, /\ba\b/],
     [['--input-format', 'xml'], /xml/, /json/],

@@ -6,11 +6,11 @@
 // must equal one full refresh; a rerun with nothing new changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { LAKEPIPE, ROOT, duck, lakepipeWith, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, duck, lakepipeWith, sleep, tempDir } from './lib.mjs';
 import { activityClean, activityMetrics, usersClean, usersMetrics } from './transform_sql.mjs';
 
 const AS_OF = '2026-06-14';
@@ -166,6 +166,15 @@ test('clean users: equal to DuckDB over the raw files, rejected rows with their 
     assert.deepEqual(diff, []);
   }
 });
+
+// Puts `table` of `lake` back to its raw files as in `pristine`: its
+// zones, bookmarks and job state go; other tables stay as they are.
+function resetTable(lake, pristine, table) {
+  for (const d of [join(lake, table), join(lake, '_lakepipe', 'bookmarks', table), join(lake, '_lakepipe', 'state', table)]) {
+    rmSync(d, { recursive: true, force: true });
+  }
+  cpSync(join(pristine, table), join(lake, table), { recursive: true });
+}
 
 // Rows of `expected` and `got` (SQL) must match one to one on `keys`, with
 // `exact` columns equal and `approx` columns within 1e-9.
@@ -323,28 +332,32 @@ test('kills at random points: a rerun ends with the tables of an uninterrupted r
 
   // Kill transform --job all at random moments (small buffers: many spill
   // files, so kills land while spilling, merging, deleting and writing the
-  // bookmark), then let one run finish.
+  // bookmark), then let one run finish. A run that finishes before its kill
+  // puts its table back to the raw files, so that the next runs have work
+  // to be killed in; the first run of each table is always let finish, so
+  // that this reset is exercised every time: it must leave the other table,
+  // finished earlier, as it was.
   const kills = [];
+  const finished = {};
   for (const table of ['users', 'user_activity']) {
     for (let i = 0; i < 8; i++) {
       // Well within the time an uninterrupted run takes: most runs are killed.
-      const delay = 20 + Math.floor(Math.random() * took[table] * 0.6);
+      const delay = i === 0 ? null : 20 + Math.floor(Math.random() * took[table] * 0.6);
       const child = spawn(LAKEPIPE, ['transform', '--lake', lake, '--table', table, '--job', 'all', '--as-of', AS_OF,
         '--max-buffer-bytes', '1MiB'], { stdio: 'ignore' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      const timer = delay === null ? null : setTimeout(() => child.kill('SIGKILL'), delay);
       const [code, signal] = await new Promise((resolve) => child.once('exit', (c, sig) => resolve([c, sig])));
       clearTimeout(timer);
-      kills.push(`${table} ${delay}ms ${signal ?? `exit ${code}`}`);
+      kills.push(`${table} ${delay === null ? 'not killed' : `${delay}ms`} ${signal ?? `exit ${code}`}`);
       if (signal === null) {
         assert.equal(code, 0, `${table}: a run that was not killed failed`);
-        // It finished: start over from the raw files, so that the next runs
-        // have work to be killed in.
-        rmSync(lake, { recursive: true, force: true });
-        cpSync(pristine, lake, { recursive: true });
+        resetTable(lake, pristine, table);
       }
     }
     transform(lake, '--table', table, '--job', 'all', '--max-buffer-bytes', '1MiB');
+    finished[table] = snapshot(join(lake, table));
   }
+  assert.deepEqual(snapshot(join(lake, 'users')), finished.users, 'the user_activity runs left users alone');
   t.diagnostic(`uninterrupted: ${JSON.stringify(took)} ms; runs: ${kills.join(', ')}`);
   assert.ok(kills.filter((k) => k.endsWith('SIGKILL')).length >= 10, 'most runs were killed');
 
@@ -360,6 +373,59 @@ test('kills at random points: a rerun ends with the tables of an uninterrupted r
   }
   const leftovers = snapshot(lake).filter((f) => f.includes('/_spill/') || f.includes('.tmp-'));
   assert.deepEqual(leftovers, [], 'spill and temporary files are gone');
+});
+
+// True while another process holds the flock of `file`.
+const locked = (file) => spawnSync('flock', ['--nonblock', file, 'true']).status !== 0;
+
+test('one transform per table at a time; what killed runs left goes with the next run', async (t) => {
+  const dir = tempDir(t, 'lock');
+  const lake = join(dir, 'lake');
+  const raw = join(lake, 'users', 'raw', 'jsonl', 'event_date=2026-06-01', 'hour=10');
+  mkdirSync(raw, { recursive: true });
+  writeFileSync(join(raw, 'users.jsonl'), `${[1, 2, 3].map((n) => u(uuid(n))).join('\n')}\n`);
+  transform(lake, '--job', 'all');
+  const lockFile = join(lake, '_lakepipe', 'locks', 'users.transform');
+  assert.ok(existsSync(lockFile), 'the lock file is kept');
+
+  // Another process holds the table's lock (flock(1) takes the same lock;
+  // --no-fork: the process killed below is the one holding it).
+  const holder = spawn('flock', ['--no-fork', lockFile, 'sleep', '600'], { stdio: 'ignore' });
+  t.after(() => holder.kill('SIGKILL'));
+  for (const start = Date.now(); !locked(lockFile); await sleep(20)) {
+    assert.ok(Date.now() - start < 10000, 'flock took the lock');
+  }
+  let r = lakepipeWith({}, 'transform', '--lake', lake, '--table', 'users', '--job', 'analytics');
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /job analytics: users is being transformed by another run \(.*; lock file .*\/_lakepipe\/locks\/users\.transform\), waited 0 ms for it: .*--wait-for-lock DURATION/);
+  r = lakepipeWith({}, 'transform', '--lake', lake, '--table', 'users', '--job', 'clean', '--wait-for-lock', '300ms');
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /waited 300 ms/);
+  // Another table is not held up.
+  r = lakepipeWith({}, 'transform', '--lake', lake, '--table', 'user_activity', '--job', 'clean', '--as-of', AS_OF);
+  assert.equal(r.status, 0, r.stderr);
+  // A holder that is killed leaves no stale lock.
+  holder.kill('SIGKILL');
+  await new Promise((resolve) => (holder.exitCode !== null || holder.signalCode !== null ? resolve() : holder.once('exit', resolve)));
+  assert.equal(locked(lockFile), false);
+
+  // Files killed runs were writing: the next run deletes them, even with
+  // nothing new to do.
+  const leftovers = [
+    join(lake, '_lakepipe', 'bookmarks', 'users', '.demographics.json.tmp-00000000000000aa'),
+    join(lake, '_lakepipe', 'state', 'users', 'analytics', '.registration_year=2016.parquet.tmp-00000000000000ab'),
+    join(lake, 'users', 'clean', 'parquet', 'registration_year=2016', '_spill', 'part-0000000000000000-0000.parquet'),
+    join(lake, 'users', 'timeseries', 'parquet', 'registrations_daily', '.part-x.parquet.tmp-00000000000000ac'),
+  ];
+  for (const f of leftovers) {
+    mkdirSync(join(f, '..'), { recursive: true });
+    writeFileSync(f, 'half written');
+  }
+  const jobs = transform(lake, '--job', 'all');
+  for (const j of jobs) assert.equal(j.new_files, 0, `${j.job}: nothing new`);
+  assert.deepEqual(leftovers.filter((f) => existsSync(f)), [], 'leftovers of killed runs are gone');
+  const [{ n }] = await duck(`SELECT count(*) AS n FROM (${LAKEPIPE_CLEAN(lake)})`);
+  assert.equal(Number(n), 3);
 });
 
 test('transform: bad arguments are named', () => {
