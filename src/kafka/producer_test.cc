@@ -204,7 +204,9 @@ TEST(ProducerTest, InvalidSettingsNameTheKey) {
   EXPECT_EQ(bad_value.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(bad_value.status().message().find("linger.ms"), std::string::npos)
       << bad_value.status().ToString();
-  EXPECT_NE(bad_value.status().message().find("soon"), std::string::npos);
+  // -X values may be secrets: the error names the key, never the value.
+  EXPECT_EQ(bad_value.status().message().find("soon"), std::string::npos)
+      << bad_value.status().ToString();
 
   // Accepted one by one, refused together: idempotence needs acks=all.
   options.settings = {{"acks", "1"}};
