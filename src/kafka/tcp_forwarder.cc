@@ -20,11 +20,6 @@
 
 namespace lakepipe::kafka {
 
-void UniqueFd::reset(int fd) {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = fd;
-}
-
 struct TcpForwarder::Target {
   sockaddr_in address{};
   std::string name;  // "host:port", for messages

@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "core/unique_fd.h"
 #include "observe/metrics.h"
 
 namespace lakepipe::observe {
@@ -31,33 +32,6 @@ constexpr size_t kMaxRequestBytes = 8192;
 // The longest the loop sleeps without a deadline to watch.
 constexpr int kIdlePollMs = 1000;
 
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { Reset(); }
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      Reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  void Reset() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
 struct Response {
   int status = 200;
   std::string content_type = "text/plain";
@@ -66,7 +40,7 @@ struct Response {
 };
 
 struct Connection {
-  Fd fd;
+  UniqueFd fd;
   Clock::time_point accepted;
   Clock::time_point deadline;  // for the request, then for the response
   std::string in;              // the request so far
@@ -106,7 +80,7 @@ std::string Serialize(const Response& r, bool head) {
 }
 
 // The listening socket for HOST:PORT (non-blocking), and the port bound.
-Result<std::pair<Fd, int>> Listen(const std::string& host, int port) {
+Result<std::pair<UniqueFd, int>> Listen(const std::string& host, int port) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -120,7 +94,8 @@ Result<std::pair<Fd, int>> Listen(const std::string& host, int port) {
   }
   std::string failure = "no address";
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    Fd fd(socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
+    UniqueFd fd(
+        socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
     if (!fd.valid()) continue;
     // Address reuse only: SO_REUSEPORT would let a second process share the
     // port silently.
@@ -152,8 +127,8 @@ Result<std::pair<Fd, int>> Listen(const std::string& host, int port) {
 // buffer, not a thread, so idle clients cannot starve the others.
 struct StatusServer::Impl {
   ServerOptions options;
-  Fd listener;
-  Fd wake_read, wake_write;  // a pipe that interrupts poll() for stop
+  UniqueFd listener;
+  UniqueFd wake_read, wake_write;  // a pipe that interrupts poll() for stop
   std::atomic<bool> stopping{false};
   std::thread thread;
   Clock::time_point started = Clock::now();
@@ -212,7 +187,7 @@ struct StatusServer::Impl {
 
   void Accept() {
     for (;;) {
-      Fd fd(accept4(listener.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+      UniqueFd fd(accept4(listener.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
       if (!fd.valid()) return;  // EAGAIN, or a connection already gone
       if (connections.size() >= std::max<size_t>(options.max_connections, 1)) DropOne();
       const auto now = Clock::now();
@@ -343,8 +318,8 @@ Result<std::unique_ptr<StatusServer>> StatusServer::Start(ServerOptions options)
   if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     return InternalError("status server: cannot make a pipe: {}", std::strerror(errno));
   }
-  impl->wake_read = Fd(pipe_fds[0]);
-  impl->wake_write = Fd(pipe_fds[1]);
+  impl->wake_read = UniqueFd(pipe_fds[0]);
+  impl->wake_write = UniqueFd(pipe_fds[1]);
   Impl* im = impl.get();
   // Listening already: connections made before the loop starts wait in the
   // backlog.

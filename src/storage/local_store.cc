@@ -11,29 +11,10 @@
 
 #include <fmt/format.h>
 
+#include "core/unique_fd.h"
+
 namespace lakepipe {
 namespace {
-
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd = -1) : fd_(fd) {}
-  ~FileDescriptor() { Close(); }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-  int Release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 class LocalInputFile final : public InputFile {
  public:
@@ -66,7 +47,7 @@ class LocalInputFile final : public InputFile {
 
  private:
   std::string path_;
-  FileDescriptor fd_;
+  UniqueFd fd_;
   uint64_t size_;
 };
 
@@ -112,7 +93,7 @@ class BufferedOutputStream : public OutputStream {
   Status FlushAndClose(bool sync) {
     Status st = Flush();
     if (st.ok() && sync && ::fsync(fd_.get()) != 0) st = Fail("cannot sync", errno);
-    if (fd_.get() >= 0 && ::close(fd_.Release()) != 0 && st.ok()) st = Fail("cannot write", errno);
+    if (fd_.get() >= 0 && ::close(fd_.release()) != 0 && st.ok()) st = Fail("cannot write", errno);
     return st;
   }
 
@@ -122,7 +103,7 @@ class BufferedOutputStream : public OutputStream {
   }
 
   std::string path_;
-  FileDescriptor fd_;
+  UniqueFd fd_;
   bool done_ = false;
 
  private:
@@ -173,7 +154,7 @@ class AtomicFileStream final : public BufferedOutputStream {
   void Abort() override {
     if (done_) return;
     done_ = true;
-    fd_.Close();
+    fd_.reset();
     ::unlink(temp_path_.c_str());
   }
 
@@ -202,7 +183,7 @@ class AtomicFileStream final : public BufferedOutputStream {
 
   void SyncDirectory() {
     std::string dir = std::filesystem::path(target_).parent_path().string();
-    FileDescriptor dfd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd dfd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dfd.get() >= 0) ::fsync(dfd.get());
   }
 
@@ -230,7 +211,7 @@ class InPlaceStream final : public BufferedOutputStream {
 
   void Abort() override {
     done_ = true;
-    fd_.Close();
+    fd_.reset();
   }
 
  private:
@@ -343,7 +324,7 @@ class LocalObjectStore final : public ObjectStore {
 
   Result<std::unique_ptr<InputFile>> OpenInput(std::string_view path) override {
     std::string p(path);
-    FileDescriptor fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
       if (errno == ENOENT) return NotFoundError("'{}' does not exist", p);
       return ErrnoError(fmt::format("cannot open '{}'", p), errno);
@@ -352,7 +333,7 @@ class LocalObjectStore final : public ObjectStore {
     if (::fstat(fd.get(), &st) != 0) return ErrnoError(fmt::format("cannot stat '{}'", p), errno);
     if (S_ISDIR(st.st_mode)) return InvalidArgumentError("'{}' is a directory, not a file", p);
     return std::unique_ptr<InputFile>(
-        std::make_unique<LocalInputFile>(p, fd.Release(), static_cast<uint64_t>(st.st_size)));
+        std::make_unique<LocalInputFile>(p, fd.release(), static_cast<uint64_t>(st.st_size)));
   }
 
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override {
@@ -405,12 +386,12 @@ class LocalObjectStore final : public ObjectStore {
                                                            const Destination& dest,
                                                            const OutputOptions& options) {
     // A FIFO waits here for its reader, as a shell redirection does.
-    FileDescriptor fd(dest.kind == Destination::Kind::kDescriptor
-                          ? ::fcntl(dest.descriptor, F_DUPFD_CLOEXEC, 3)
-                          : ::open(dest.target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC));
+    UniqueFd fd(dest.kind == Destination::Kind::kDescriptor
+                    ? ::fcntl(dest.descriptor, F_DUPFD_CLOEXEC, 3)
+                    : ::open(dest.target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC));
     if (fd.get() < 0) return ErrnoError(fmt::format("cannot write '{}'", path), errno);
     return std::unique_ptr<OutputStream>(
-        std::make_unique<InPlaceStream>(path, fd.Release(), options.sync));
+        std::make_unique<InPlaceStream>(path, fd.release(), options.sync));
   }
 
   static Result<std::unique_ptr<OutputStream>> OpenAtomic(const std::string& path,
@@ -426,10 +407,10 @@ class LocalObjectStore final : public ObjectStore {
     static thread_local std::mt19937_64 rng{std::random_device{}()};
     std::string temp =
         (temp_dir / fmt::format(".{}.tmp-{:016x}", t.filename().string(), rng())).string();
-    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (fd.get() < 0) return ErrnoError(fmt::format("cannot write '{}'", path), errno);
     return std::unique_ptr<OutputStream>(
-        std::make_unique<AtomicFileStream>(path, target, temp, fd.Release(), options));
+        std::make_unique<AtomicFileStream>(path, target, temp, fd.release(), options));
   }
 };
 
