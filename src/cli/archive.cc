@@ -178,7 +178,7 @@ Status WriteStatsJson(const std::string& path, const archive::ArchiveStats& s,
                       const Status& outcome) {
   nlohmann::ordered_json j = StatsJson(s);
   j["ok"] = outcome.ok();
-  if (!outcome.ok()) j["error"] = outcome.ToString();
+  if (!outcome.ok()) j["error"] = Scrub(outcome.ToString());
   return WriteWholeFile(path, j.dump(2) + "\n");
 }
 

@@ -16,6 +16,16 @@ namespace lakepipe::cli {
 
 namespace {
 
+// Records a -X "key=value" as a secret, and its value on its own too, since
+// a message may show only the value.
+void AddSetting(std::string_view setting, std::vector<std::string>* secrets) {
+  secrets->emplace_back(setting);
+  const size_t eq = setting.find('=');
+  if (eq != std::string_view::npos && eq + 1 < setting.size()) {
+    secrets->emplace_back(setting.substr(eq + 1));
+  }
+}
+
 // Values on the command line that may be secrets: the values of -X and of
 // --schema-registry-auth, and the value of any key=value, or of any --flag
 // the command does not declare, whose name looks secret (core/redact.h).
@@ -31,9 +41,13 @@ std::vector<std::string> SecretArguments(const CLI::App& app, int argc, char** a
     const bool takes_secret = name == "-X" || name == "--schema-registry-auth" || undeclared_secret;
     const bool is_option = !name.empty() && name[0] == '-';
     if (arg.size() > 2 && arg.substr(0, 2) == "-X") {
-      secrets.emplace_back(arg.substr(2));
+      AddSetting(arg.substr(2), &secrets);
     } else if (eq == std::string_view::npos) {
-      if (takes_secret && i + 1 < argc) secrets.emplace_back(argv[i + 1]);
+      if (name == "-X" && i + 1 < argc) {
+        AddSetting(argv[i + 1], &secrets);
+      } else if (takes_secret && i + 1 < argc) {
+        secrets.emplace_back(argv[i + 1]);
+      }
     } else if (is_option ? takes_secret : LooksSecretKey(name)) {
       secrets.emplace_back(arg.substr(eq + 1));
     }
@@ -45,19 +59,6 @@ std::vector<std::string> SecretArguments(const CLI::App& app, int argc, char** a
 std::vector<std::string>& CommandLineSecrets() {
   static std::vector<std::string>* secrets = new std::vector<std::string>();
   return *secrets;
-}
-
-// `text` with credentials of URLs and the command line's secrets masked.
-std::string Scrub(std::string text) {
-  text = MaskUrlCredentials(text);
-  for (const std::string& secret : CommandLineSecrets()) {
-    if (secret.size() < 3) continue;  // too short to be a secret, and would garble the text
-    for (size_t at = text.find(secret); at != std::string::npos;
-         at = text.find(secret, at + kMaskedSecret.size())) {
-      text.replace(at, secret.size(), kMaskedSecret);
-    }
-  }
-  return text;
 }
 
 // CLI11's message for arguments no option takes lists them, values included;
@@ -87,6 +88,18 @@ std::string DescribeExtras(const std::vector<std::string>& extras) {
 }
 
 }  // namespace
+
+std::string Scrub(std::string text) {
+  text = MaskUrlCredentials(text);
+  for (const std::string& secret : CommandLineSecrets()) {
+    if (secret.size() < 3) continue;  // too short to be a secret, and would garble the text
+    for (size_t at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + kMaskedSecret.size())) {
+      text.replace(at, secret.size(), kMaskedSecret);
+    }
+  }
+  return text;
+}
 
 int ParseArgs(CLI::App& app, int argc, char** argv) {
   CommandLineSecrets() = SecretArguments(app, argc, argv);

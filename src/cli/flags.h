@@ -24,6 +24,10 @@ int ParseArgs(CLI::App& app, int argc, char** argv);
 // Credentials of URLs and the command line's secrets are masked.
 int ReportError(const std::string& command, const Status& status);
 
+// `text` with credentials of URLs and the command line's secrets (see
+// ParseArgs) masked, for anything printed or written after parsing.
+std::string Scrub(std::string text);
+
 // A CLI11 validator for byte sizes ("64MiB").
 CLI::Validator ByteSizeValidator();
 
