@@ -93,10 +93,7 @@ std::string Scrub(std::string text) {
   text = MaskUrlCredentials(text);
   for (const std::string& secret : CommandLineSecrets()) {
     if (secret.size() < 3) continue;  // too short to be a secret, and would garble the text
-    for (size_t at = text.find(secret); at != std::string::npos;
-         at = text.find(secret, at + kMaskedSecret.size())) {
-      text.replace(at, secret.size(), kMaskedSecret);
-    }
+    text = MaskValue(std::move(text), secret);
   }
   return text;
 }

@@ -49,6 +49,15 @@ std::string MaskUrlCredentials(std::string_view text) {
   return out;
 }
 
+std::string MaskValue(std::string text, std::string_view value, std::string_view replacement) {
+  if (value.empty()) return text;
+  for (size_t at = text.find(value); at != std::string::npos;
+       at = text.find(value, at + replacement.size())) {
+    text.replace(at, value.size(), replacement);
+  }
+  return text;
+}
+
 bool LooksSecretKey(std::string_view key) {
   const std::string lower = Lower(key);
   constexpr std::array<std::string_view, 8> kWords = {"password",   "passwd", "secret",  "token",

@@ -25,6 +25,12 @@ inline constexpr std::string_view kMaskedSecret = "***";
 // comes back unchanged.
 std::string MaskUrlCredentials(std::string_view text);
 
+// `text` with every occurrence of `value` replaced by `replacement`, left
+// to right without overlaps; an empty `value` changes nothing. Callers
+// decide which values are long enough to mask without garbling the text.
+std::string MaskValue(std::string text, std::string_view value,
+                      std::string_view replacement = kMaskedSecret);
+
 // True when a setting named `key` may hold a secret, so its value is never
 // shown in a message: the key (any case) contains "password", "passwd",
 // "secret", "token", "credential", "jaas", "private" or "auth", has a

@@ -29,6 +29,16 @@ TEST(RedactTest, LeavesTextWithoutCredentialsAlone) {
   }
 }
 
+TEST(RedactTest, MaskValueReplacesEveryOccurrence) {
+  EXPECT_EQ(MaskValue("pw=hunter2 again hunter2.", "hunter2"), "pw=*** again ***.");
+  EXPECT_EQ(MaskValue("aaaa", "aa"), "******");
+  // A replacement that contains the value is not searched again.
+  EXPECT_EQ(MaskValue("x \"s\" s", "\"s\"", "\"***\""), "x \"***\" s");
+  EXPECT_EQ(MaskValue("***", "*"), "*********");
+  EXPECT_EQ(MaskValue("unchanged", ""), "unchanged");
+  EXPECT_EQ(MaskValue("unchanged", "absent"), "unchanged");
+}
+
 TEST(RedactTest, SecretLookingKeys) {
   for (std::string_view key :
        {"sasl.password", "SASL.PASSWORD", "sasl.username", "sasl.jaas.config", "ssl.key.pem",

@@ -37,15 +37,9 @@ void LogToStderr(const rd_kafka_t*, int level, const char* facility, const char*
 // `text` with `value` replaced by "***": quoted ("value") whatever its
 // length, bare when it is long enough not to be part of other words.
 std::string HideValue(std::string text, const std::string& value) {
-  const auto replace_all = [&text](const std::string& what, std::string_view with) {
-    for (size_t at = text.find(what); at != std::string::npos;
-         at = text.find(what, at + with.size())) {
-      text.replace(at, what.size(), with);
-    }
-  };
   if (value.empty()) return text;
-  replace_all("\"" + value + "\"", fmt::format("\"{}\"", kMaskedSecret));
-  if (value.size() >= 3) replace_all(value, kMaskedSecret);
+  text = MaskValue(std::move(text), "\"" + value + "\"", fmt::format("\"{}\"", kMaskedSecret));
+  if (value.size() >= 3) text = MaskValue(std::move(text), value);
   return text;
 }
 
