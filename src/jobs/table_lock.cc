@@ -84,23 +84,4 @@ Result<TableLock> TableLock::Acquire(const Lake& lake, const std::string& table,
   return lock;
 }
 
-TableLock::TableLock(TableLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-
-TableLock& TableLock::operator=(TableLock&& other) noexcept {
-  if (this != &other) {
-    Release();
-    fd_ = other.fd_;
-    other.fd_ = -1;
-  }
-  return *this;
-}
-
-TableLock::~TableLock() { Release(); }
-
-void TableLock::Release() {
-  if (fd_ < 0) return;
-  ::close(fd_);  // releases the lock
-  fd_ = -1;
-}
-
 }  // namespace lakepipe::jobs

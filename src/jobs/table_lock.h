@@ -26,6 +26,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "core/unique_fd.h"
 #include "jobs/lake.h"
 
 namespace lakepipe::jobs {
@@ -38,18 +39,17 @@ class TableLock {
   static Result<TableLock> Acquire(const Lake& lake, const std::string& table,
                                    std::chrono::milliseconds wait);
 
-  TableLock(TableLock&& other) noexcept;
-  TableLock& operator=(TableLock&& other) noexcept;
+  TableLock(TableLock&& other) noexcept = default;
+  TableLock& operator=(TableLock&& other) noexcept = default;
   TableLock(const TableLock&) = delete;
   TableLock& operator=(const TableLock&) = delete;
-  // Releases the lock.
-  ~TableLock();
+  // Releases the lock (closing the file releases its flock).
+  ~TableLock() = default;
 
  private:
   explicit TableLock(int fd) : fd_(fd) {}
-  void Release();
 
-  int fd_ = -1;  // the locked file; -1 when no lock is held (S3)
+  UniqueFd fd_;  // the locked file; invalid when no lock is held (S3)
 };
 
 // The lake path (relative to its root) of the lock file of `table`.
