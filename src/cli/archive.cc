@@ -305,9 +305,7 @@ int RunArchive(int argc, char** argv) {
   app.add_option("--broker-timeout", f.broker_timeout,
                  "Fail (exit 1) when no Kafka broker is reachable for this long (default 60s); "
                  "/healthz answers 503 as soon as none is");
-  app.add_option("--stats-json", f.stats_json,
-                 "Write the final stats as JSON here at exit (a file is replaced atomically, a "
-                 "symlink followed; a FIFO, device or /dev/stdout is written in place)");
+  AddStatsJsonFlag(&app, &f.stats_json, "Write the final stats as JSON here at exit");
   app.add_flag("--strict", f.strict, "Stop with an error when offsets were lost to retention");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
   AddS3Flags(&app, &f.s3);

@@ -176,6 +176,13 @@ Status ApplyRegistryAuthFlag(const CLI::App& app, const std::string& user_passwo
   return cfg->SetFlag("schema_registry", "password", user_password.substr(colon + 1));
 }
 
+void AddStatsJsonFlag(CLI::App* app, std::string* path, std::string_view first_words) {
+  app->add_option("--stats-json", *path,
+                  fmt::format("{} (a file is replaced atomically, a symlink followed; a FIFO, "
+                              "device or /dev/stdout is written in place)",
+                              first_words));
+}
+
 void AddS3Flags(CLI::App* app, S3Flags* flags) {
   app->add_option("--s3-endpoint", flags->endpoint,
                   "S3-compatible endpoint URL, e.g. http://127.0.0.1:9000 (s3.endpoint; default "

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -50,6 +51,10 @@ struct S3Flags {
   bool insecure = false;
 };
 void AddS3Flags(CLI::App* app, S3Flags* flags);
+// --stats-json PATH: `first_words` ("Write the run's counts as JSON here")
+// and how the file is written.
+void AddStatsJsonFlag(CLI::App* app, std::string* path, std::string_view first_words);
+
 // Sets the s3 section's options from the --s3-* flags that were given.
 Status ApplyS3Flags(const CLI::App& app, const S3Flags& flags, config::Config* cfg);
 

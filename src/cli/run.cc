@@ -756,9 +756,7 @@ int RunRun(int argc, char** argv) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   app.add_option("--as-of", f.as_of, "transform: the day ages and tenures are computed at");
-  app.add_option("--stats-json", f.stats_json,
-                 "Write the run's counts as JSON here (a file is replaced atomically, a symlink "
-                 "followed; a FIFO, device or /dev/stdout is written in place)");
+  AddStatsJsonFlag(&app, &f.stats_json, "Write the run's counts as JSON here");
   AddS3Flags(&app, &f.s3);
   AddMetricsFlag(
       &app, &f.metrics_addr,

@@ -204,9 +204,7 @@ int RunTransform(int argc, char** argv) {
   app.add_option("--as-of", f.as_of,
                  "Day ages and tenures are computed at (YYYY-MM-DD; default: the one the table "
                  "was built at, else today)");
-  app.add_option("--stats-json", f.stats_json,
-                 "Write the run's counts as JSON here (a file is replaced atomically, a symlink "
-                 "followed; a FIFO, device or /dev/stdout is written in place)");
+  AddStatsJsonFlag(&app, &f.stats_json, "Write the run's counts as JSON here");
   app.add_option("--config", f.config_path, "YAML config file (its s3 section is used)");
   AddS3Flags(&app, &f.s3);
   AddMetricsFlag(&app, &f.metrics_addr);
