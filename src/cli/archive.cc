@@ -145,10 +145,6 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
     LP_ASSIGN_OR_RETURN(o->exit_when_idle, cfg.GetDuration("archive", "exit_when_idle"));
   }
   LP_ASSIGN_OR_RETURN(o->broker_timeout, cfg.GetDuration("archive", "broker_timeout"));
-  if (o->broker_timeout.count() <= 0) {
-    return InvalidArgumentError("--broker-timeout must be positive (e.g. 60s), got {} ms",
-                                o->broker_timeout.count());
-  }
   LP_ASSIGN_OR_RETURN(o->strict, cfg.GetBool("archive", "strict"));
   LP_ASSIGN_OR_RETURN(*stats_json, cfg.GetString("archive", "stats_json"));
   return Status::OK();

@@ -204,7 +204,8 @@ SectionSpec ArchiveSection() {
                .type = Type::kDuration,
                .default_value = "60s",
                .help = "Fail (exit status 1) when no Kafka broker is reachable for this long; "
-                       "stopping while none is reachable fails too."},
+                       "stopping while none is reachable fails too.",
+               .min = 1},
               {.key = "stats_json", .help = "Write the final stats as JSON to this path at exit."},
               {.key = "strict",
                .type = Type::kBool,

@@ -763,6 +763,7 @@ test('archive --help and bad settings', async (t) => {
     [['--max-buffer-bytes', '1'], /max.buffer.bytes/, /'1' is below the minimum of 1048576 bytes/],
     [['--max-record-bytes', '0'], /max.record.bytes/, /'0' is below the minimum of 1 bytes?/],
     [['--exit-when-idle', '0s'], /exit.when.idle/, /'0s' is below the minimum of 1 ?ms/],
+    [['--broker-timeout', '0s'], /broker.timeout/, /'0s' is below the minimum of 1 ?ms/],
     [['--partition-by', 'region={nope}'], /nope/, /\ba\b/],
     [['--partition-by', 'r={a:%Y}'], /r=\{a:%Y\}|FORMAT|format/i, /\ba\b/],
     [['--input-format', 'xml'], /xml/, /json/],
