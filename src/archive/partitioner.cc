@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "core/time_util.h"
+#include "core/utf8.h"
 
 namespace lakepipe::archive {
 namespace {
@@ -48,29 +49,6 @@ void AppendEscapedByte(unsigned char c, std::string* out) {
   out->push_back('%');
   out->push_back(kHex[c >> 4]);
   out->push_back(kHex[c & 15]);
-}
-
-// Length of the valid UTF-8 sequence that starts at s[i] (a byte >= 0x80),
-// or 0 when the bytes there are not valid UTF-8 (overlong forms, surrogates
-// and code points past U+10FFFF included).
-size_t Utf8Length(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const auto cont = [&](size_t k) { return i + k < s.size() && (b(k) & 0xc0) == 0x80; };
-  const unsigned char c = b(0);
-  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
-  if (c >= 0xe0 && c <= 0xef) {
-    if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xe0 && b(1) < 0xa0) return 0;   // overlong
-    if (c == 0xed && b(1) >= 0xa0) return 0;  // surrogate
-    return 3;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xf0 && b(1) < 0x90) return 0;   // overlong
-    if (c == 0xf4 && b(1) >= 0x90) return 0;  // past U+10FFFF
-    return 4;
-  }
-  return 0;
 }
 
 uint64_t Fnv1a64(std::string_view s) {
@@ -232,7 +210,7 @@ void AppendHiveValue(std::string_view value, bool is_null, std::string* out) {
     if ((i == 0 && looks_null) || HiveEscapes(c)) {
       AppendEscapedByte(c, out);
     } else if (c >= 0x80) {
-      unit = Utf8Length(value, i);
+      unit = Utf8SequenceLength(value, i);
       if (unit == 0) {
         unit = 1;
         AppendEscapedByte(c, out);

@@ -10,9 +10,9 @@ constexpr uint64_t kHighBits = 0x8080808080808080ull;
 
 bool IsContinuation(unsigned char c) { return (c & 0xc0) == 0x80; }
 
-// Length of the well-formed sequence starting at text[i] (whose lead byte is
-// not ASCII), or 0 when it is ill-formed.
-size_t SequenceLength(std::string_view text, size_t i) {
+}  // namespace
+
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
   const auto at = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned char lead = at(i);
   const size_t left = text.size() - i;
@@ -41,8 +41,6 @@ size_t SequenceLength(std::string_view text, size_t i) {
   return len;
 }
 
-}  // namespace
-
 size_t FindInvalidUtf8(std::string_view text) {
   const size_t n = text.size();
   size_t i = 0;
@@ -59,7 +57,7 @@ size_t FindInvalidUtf8(std::string_view text) {
       ++i;
       continue;
     }
-    const size_t len = SequenceLength(text, i);
+    const size_t len = Utf8SequenceLength(text, i);
     if (len == 0) return i;
     i += len;
   }

@@ -14,6 +14,11 @@
 
 namespace lakepipe {
 
+// Length (2 to 4) of the well-formed sequence starting at text[i], whose
+// lead byte is not ASCII (>= 0x80), or 0 when the sequence there is
+// ill-formed or truncated by the end of `text`.
+size_t Utf8SequenceLength(std::string_view text, size_t i);
+
 // Offset of the first byte of the first ill-formed sequence in `text`
 // (a truncated sequence at the end counts), or text.size() when all of
 // `text` is valid UTF-8.

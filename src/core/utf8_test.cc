@@ -46,5 +46,20 @@ TEST(Utf8Test, FindsTheFirstIllFormedSequence) {
   }
 }
 
+TEST(Utf8Test, SequenceLengths) {
+  EXPECT_EQ(Utf8SequenceLength("\xc3\xa9", 0), 2u);          // é
+  EXPECT_EQ(Utf8SequenceLength("a\xe2\x82\xac", 1), 3u);     // €
+  EXPECT_EQ(Utf8SequenceLength("\xf0\x9f\x98\x80", 0), 4u);  // U+1F600
+  EXPECT_EQ(Utf8SequenceLength("\xf4\x8f\xbf\xbf", 0), 4u);  // U+10FFFF
+  EXPECT_EQ(Utf8SequenceLength("\xc0\x80", 0), 0u);          // overlong
+  EXPECT_EQ(Utf8SequenceLength("\xe0\x9f\xbf", 0), 0u);      // overlong
+  EXPECT_EQ(Utf8SequenceLength("\xed\xa0\x80", 0), 0u);      // surrogate
+  EXPECT_EQ(Utf8SequenceLength("\xf4\x90\x80\x80", 0), 0u);  // past U+10FFFF
+  EXPECT_EQ(Utf8SequenceLength("\xf5\x80\x80\x80", 0), 0u);
+  EXPECT_EQ(Utf8SequenceLength("\x80", 0), 0u);          // continuation
+  EXPECT_EQ(Utf8SequenceLength("\xe2\x82", 0), 0u);      // truncated
+  EXPECT_EQ(Utf8SequenceLength("\xe2\x41\xac", 0), 0u);  // not a continuation
+}
+
 }  // namespace
 }  // namespace lakepipe

@@ -15,6 +15,7 @@
 
 #include "core/column.h"
 #include "core/schema.h"
+#include "core/utf8.h"
 
 namespace lakepipe::text {
 
@@ -125,8 +126,6 @@ void AppendInt(int64_t v, std::string* out);
 void AppendJsonString(std::string_view s, std::string* out);
 // Appends `s` with invalid UTF-8 replaced by U+FFFD.
 void AppendValidUtf8(std::string_view s, std::string* out);
-// Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0.
-size_t Utf8SequenceLength(std::string_view s, size_t i);
 // True when `s` must be quoted as a CSV field: it is empty, holds the
 // delimiter, a quote or a line break, or starts or ends with a blank.
 bool NeedsCsvQuotes(std::string_view s, char delimiter);
