@@ -16,12 +16,15 @@ namespace lakepipe::cli {
 
 namespace {
 
-// Records a -X "key=value" as a secret, and its value on its own too, since
-// a message may show only the value.
+// Records a -X "key=value" as a secret, and, when the key looks secret, its
+// value on its own too, since a message may show only the value. Values of
+// other keys (acks=all, session.timeout.ms=6000) alone would mask unrelated
+// text such as port numbers.
 void AddSetting(std::string_view setting, std::vector<std::string>* secrets) {
   secrets->emplace_back(setting);
   const size_t eq = setting.find('=');
-  if (eq != std::string_view::npos && eq + 1 < setting.size()) {
+  if (eq != std::string_view::npos && eq + 1 < setting.size() &&
+      LooksSecretKey(setting.substr(0, eq))) {
     secrets->emplace_back(setting.substr(eq + 1));
   }
 }
