@@ -575,15 +575,14 @@ struct Archiver::Impl {
     RecordBatch* into = file != nullptr ? &file->staging : s.scratch.get();
     std::string reason;
     LP_ASSIGN_OR_RETURN(bool decoded, s.context->decoder->Decode(m.value, into, &reason));
-    if (decoded && !s.context->partitioner->EventTimeReadable(*into, into->num_rows() - 1,
-                                                              m.timestamp_ms, &reason)) {
+    if (decoded && !s.context->partitioner->ReadablePathFor(
+                       *into, into->num_rows() - 1, m.timestamp_ms, &path_scratch, &reason)) {
       into->TruncateRows(into->num_rows() - 1);
       decoded = false;
     }
     if (decoded) {
       size_t row = into->num_rows() - 1;
       if (options.on_record) LP_RETURN_IF_ERROR(options.on_record(*into, row, m));
-      s.context->partitioner->PathFor(*into, row, m.timestamp_ms, &path_scratch);
       if (file == nullptr || path_scratch != file->partition_path) {
         if (s.files.find(path_scratch) == s.files.end() && !RoomForAnotherFile()) {
           // The file the row was decoded into may close now: keep the row aside.

@@ -413,9 +413,20 @@ std::optional<int64_t> Partitioner::EventTimeMicros(const RecordBatch& batch, si
 bool Partitioner::EventTimeReadable(const RecordBatch& batch, size_t row,
                                     int64_t kafka_timestamp_ms, std::string* reason) const {
   if (!uses_event_time_) return true;
+  std::optional<int64_t> event_time;
+  return ReadEventTime(batch, row, kafka_timestamp_ms, &event_time, reason);
+}
+
+bool Partitioner::ReadEventTime(const RecordBatch& batch, size_t row, int64_t kafka_timestamp_ms,
+                                std::optional<int64_t>* event_time, std::string* reason) const {
+  event_time->reset();
   std::string value;
   if (time_field_ < 0) {
-    if (kafka_timestamp_ms < 0 || TimestampMillisInReaderRange(kafka_timestamp_ms)) return true;
+    if (kafka_timestamp_ms < 0) return true;
+    if (TimestampMillisInReaderRange(kafka_timestamp_ms)) {
+      *event_time = kafka_timestamp_ms * 1000;
+      return true;
+    }
     value = fmt::format("the Kafka timestamp {}", kafka_timestamp_ms);
   } else {
     const auto index = static_cast<size_t>(time_field_);
@@ -423,7 +434,10 @@ bool Partitioner::EventTimeReadable(const RecordBatch& batch, size_t row,
     const Column& column = batch.column(index);
     if (column.storage() == Storage::kNone || column.IsNull(row)) return true;
     const std::optional<int64_t> micros = TimeMicros(field, column, row);
-    if (micros && TimestampMicrosInReaderRange(*micros)) return true;
+    if (micros && TimestampMicrosInReaderRange(*micros)) {
+      *event_time = micros;
+      return true;
+    }
     switch (field.logical) {
       case LogicalType::kDate:
         value = fmt::format("field '{}': day {}", field.name, column.GetInt32(row));
@@ -511,9 +525,24 @@ bool Partitioner::AppendPiece(const Piece& piece, const RecordBatch& batch, size
 
 void Partitioner::PathFor(const RecordBatch& batch, size_t row, int64_t kafka_timestamp_ms,
                           std::string* out) const {
-  out->clear();
   std::optional<int64_t> event_time;
   if (uses_event_time_) event_time = EventTimeMicros(batch, row, kafka_timestamp_ms);
+  AppendPath(batch, row, event_time, out);
+}
+
+bool Partitioner::ReadablePathFor(const RecordBatch& batch, size_t row, int64_t kafka_timestamp_ms,
+                                  std::string* out, std::string* reason) const {
+  std::optional<int64_t> event_time;
+  if (uses_event_time_ && !ReadEventTime(batch, row, kafka_timestamp_ms, &event_time, reason)) {
+    return false;
+  }
+  AppendPath(batch, row, event_time, out);
+  return true;
+}
+
+void Partitioner::AppendPath(const RecordBatch& batch, size_t row,
+                             const std::optional<int64_t>& event_time, std::string* out) const {
+  out->clear();
   std::string value;
   for (size_t c = 0; c < components_.size(); ++c) {
     const Component& component = components_[c];

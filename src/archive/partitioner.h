@@ -118,6 +118,12 @@ class Partitioner {
   bool EventTimeReadable(const RecordBatch& batch, size_t row, int64_t kafka_timestamp_ms,
                          std::string* reason) const;
 
+  // PathFor() and EventTimeReadable() in one, the event time read once:
+  // false, with `*reason` and `*out` unspecified, when the row's event time
+  // is outside what the lake's readers accept. Same REQUIRES as PathFor().
+  bool ReadablePathFor(const RecordBatch& batch, size_t row, int64_t kafka_timestamp_ms,
+                       std::string* out, std::string* reason) const;
+
   // The partition column names, in path order.
   std::vector<std::string> names() const;
 
@@ -136,6 +142,12 @@ class Partitioner {
 
   Partitioner() = default;
   // Appends the text of one placeholder; false when its value is null.
+  // The event time (nullopt when null) and whether readers accept it
+  // (see EventTimeReadable()).
+  bool ReadEventTime(const RecordBatch& batch, size_t row, int64_t kafka_timestamp_ms,
+                     std::optional<int64_t>* event_time, std::string* reason) const;
+  void AppendPath(const RecordBatch& batch, size_t row, const std::optional<int64_t>& event_time,
+                  std::string* out) const;
   bool AppendPiece(const Piece& piece, const RecordBatch& batch, size_t row,
                    const std::optional<int64_t>& event_time, std::string* out) const;
 
