@@ -195,6 +195,10 @@ struct StatusServer::Impl {
       c.fd = std::move(fd);
       c.accepted = now;
       c.deadline = now + options.request_timeout;
+      // What it already sent is read now: connections accepted in one batch
+      // would otherwise all look silent to DropOne(), so a client that sent
+      // its request before a later one connected could be dropped for it.
+      if (!Read(c)) connections.pop_back();
     }
   }
 
