@@ -377,3 +377,12 @@ test('convert creates no directories: a missing one is named', (t) => {
   assert.match(lakepipeOk(0, 'convert', '--help').stdout, /creates no\s+directories/);
   assert.match(lakepipeOk(0, 'convert', '--help').stdout, /symbolic link is followed/);
 });
+
+test('the repository carries its license, and the README names it', () => {
+  const license = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
+  assert.match(license, /Apache License\s+Version 2\.0, January 2004/);
+  assert.match(license, /TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION/);
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  assert.match(readme, /## License\n\nlakepipe is licensed under the Apache License, Version 2\.0/);
+  assert.match(readme, /\[LICENSE\]\(LICENSE\)/);
+});
