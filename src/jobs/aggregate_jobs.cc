@@ -338,8 +338,10 @@ class UsersDemographics : public Aggregator {
 };
 
 // Appends to `m` (columns: the series' key columns filled by `key`, then
-// count, moving_avg, zscore, anomaly at `first_stat`) one row per step from
-// the first key of `counts` to the last, zero-filled.
+// count, moving_avg, zscore, anomaly, partial at `first_stat`) one row per
+// step from the first key of `counts` to the last, zero-filled. The last
+// step holds the newest time in the data: more may still arrive for it, so
+// it is partial and never an anomaly (a low count there is only early).
 void AppendSeries(const std::map<int64_t, uint64_t>& counts, int64_t step,
                   const AggregateOptions& o, Metric* m, size_t first_stat,
                   const std::function<void(int64_t)>& key) {
@@ -374,7 +376,9 @@ void AppendSeries(const std::map<int64_t, uint64_t>& counts, int64_t step,
     } else {
       m->rows.column(first_stat + 2).AppendNull();
     }
-    m->rows.column(first_stat + 3).AppendBool(z && std::fabs(*z) >= o.zscore_threshold);
+    const bool partial = i + 1 == x.size();
+    m->rows.column(first_stat + 3).AppendBool(!partial && z && std::fabs(*z) >= o.zscore_threshold);
+    m->rows.column(first_stat + 4).AppendBool(partial);
     m->rows.CommitRow();
   }
 }
@@ -384,6 +388,7 @@ std::vector<Field> SeriesFields(std::vector<Field> keys, const std::string& coun
   keys.push_back(TableField("moving_avg", Type::kDouble));
   keys.push_back(TableField("zscore", Type::kDouble, LogicalType::kNone, true));
   keys.push_back(TableField("anomaly", Type::kBoolean));
+  keys.push_back(TableField("partial", Type::kBoolean));
   return keys;
 }
 
@@ -861,6 +866,9 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
       "top_email_domains={} moving_average_days={} zscore_window_days={} "
       "zscore_threshold={}",
       o.top_email_domains, o.moving_average_days, o.zscore_window_days, o.zscore_threshold);
+  // Series written before they had a partial column are rewritten whole
+  // once, so that every partition has the same columns.
+  if (o.job == "timeseries") now.params += " series_columns=partial";
   for (const ObjectInfo& f : clean) now.files.emplace_back(lake.Relative(f.path), f.size);
   stats.raw_files = clean.size();
   if (!o.full_refresh && now.files == bookmark.files && now.params == bookmark.params) {

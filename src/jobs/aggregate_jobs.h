@@ -33,7 +33,9 @@
 // `moving_average_days` steps (fewer at the start), and the z-score of the
 // step against the `zscore_window_days` steps before it (population
 // standard deviation; null until that many exist or when they do not
-// vary); anomaly is |z-score| >= `zscore_threshold`.
+// vary); anomaly is |z-score| >= `zscore_threshold`. The last step holds
+// the newest time in the data (not the clock: reruns agree) and may still
+// grow: it is partial (a column) and never an anomaly.
 //
 // A run holds the table's lock (table_lock.h) and starts by deleting what
 // killed runs left behind (lake.h, DeleteLeftovers).

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -21,8 +22,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string UserLine(int n, int year, int day_of_month) {
-  const int64_t registered = DaysFromCivil(year, 3, day_of_month) * 86400000;
+// A raw user with id `n`, registered on day `registered_day` (since the
+// epoch).
+std::string UserRegisteredOn(int n, int64_t registered_day) {
+  const int64_t registered = registered_day * 86400000;
   const int64_t dob = DaysFromCivil(1990, 1, 1) * 86400000;
   return fmt::format(
       R"({{"id":"00000000-0000-4000-8000-{:012d}","first_name":"F","last_name":"L",)"
@@ -30,6 +33,10 @@ std::string UserLine(int n, int year, int day_of_month) {
       R"("username":"u","dob":{},"registered_date":{},"phone":"1","picture":"p","city":"C",)"
       R"("state":"S","country":"{}","nat":"NO"}})",
       n, n % 2 ? "male" : "female", n, dob, registered, n % 3 ? "Norway" : "Spain");
+}
+
+std::string UserLine(int n, int year, int day_of_month) {
+  return UserRegisteredOn(n, DaysFromCivil(year, 3, day_of_month));
 }
 
 class AggregateJobsTest : public ::testing::Test {
@@ -44,6 +51,19 @@ class AggregateJobsTest : public ::testing::Test {
     fs::create_directories(p.parent_path());
     std::ofstream out(p);
     for (int i = first; i < first + n; ++i) out << UserLine(i, year, 1 + i % 20) << "\n";
+  }
+
+  // Raw users registered on the days of `per_day` (day since the epoch ->
+  // how many), ids from `first`.
+  void WriteRawDays(const std::string& lake, const std::string& name, int first,
+                    const std::map<int64_t, int>& per_day) {
+    const fs::path p = fs::path(lake) / "users/raw/jsonl/event_date=2026-06-01/hour=10" / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream out(p);
+    int n = first;
+    for (const auto& [day, count] : per_day) {
+      for (int i = 0; i < count; ++i) out << UserRegisteredOn(n++, day) << "\n";
+    }
   }
 
   // clean (unless not `clean`), then the three aggregate jobs; returns what
@@ -166,6 +186,63 @@ TEST_F(AggregateJobsTest, AYearRemovedEqualsAFullRefresh) {
       fs::path(lake) / "users/timeseries/parquet/registrations_daily/registration_year=2016";
   EXPECT_TRUE(!fs::exists(gap) || fs::is_empty(gap)) << "the gap year's files are gone";
   EXPECT_EQ(Metrics(lake), FullRefreshOf(lake, false));
+}
+
+// registrations_daily's row of `day` as its columns' text: where, date,
+// registrations, moving_avg, zscore, anomaly, partial (empty: no row).
+std::vector<std::string> SeriesRow(const std::vector<std::string>& rows, int64_t day) {
+  for (const std::string& row : rows) {
+    if (row.find("/registrations_daily/") == std::string::npos) continue;
+    std::vector<std::string> cols;
+    for (size_t at = 0; at <= row.size();) {
+      const size_t end = std::min(row.find(' ', at), row.size());
+      cols.push_back(row.substr(at, end - at));
+      at = end + 1;
+    }
+    if (cols.size() < 2 || cols[1] != std::to_string(day)) continue;
+    cols.resize(7, "(no such column)");
+    return cols;
+  }
+  return {};
+}
+
+TEST_F(AggregateJobsTest, TheNewestDayIsPartialAndNeverAnAnomaly) {
+  const std::string lake = Lake("partial");
+  const int64_t first = DaysFromCivil(2025, 1, 1);
+  // 40 days of 9 or 11 registrations, then a day with one so far.
+  std::map<int64_t, int> days;
+  for (int64_t d = 0; d < 40; ++d) days[first + d] = d % 2 ? 11 : 9;
+  const int64_t newest = first + 40;
+  days[newest] = 1;
+  WriteRawDays(lake, "a.jsonl", 0, days);
+  RunAll(lake, false);
+  std::vector<std::string> rows = Metrics(lake);
+  std::vector<std::string> last = SeriesRow(rows, newest);
+  ASSERT_EQ(last.size(), 7u) << "no row for the newest day";
+  EXPECT_EQ(last[2], "1");
+  EXPECT_LE(std::stod(last[4]), -3.0) << "its z-score alone would flag it";
+  EXPECT_EQ(last[5], "false") << "anomaly";
+  EXPECT_EQ(last[6], "true") << "partial";
+  for (int64_t d = 0; d < 40; ++d) {
+    const std::vector<std::string> row = SeriesRow(rows, first + d);
+    ASSERT_EQ(row.size(), 7u) << "day " << d;
+    EXPECT_EQ(row[6], "false") << "day " << d << " is complete";
+  }
+
+  // A later day arrives: the day before is complete now, and its low count
+  // an anomaly; the new day is the partial one.
+  WriteRawDays(lake, "b.jsonl", 1000, {{newest + 1, 10}});
+  RunAll(lake, false);
+  rows = Metrics(lake);
+  last = SeriesRow(rows, newest);
+  ASSERT_EQ(last.size(), 7u);
+  EXPECT_EQ(last[5], "true") << "anomaly";
+  EXPECT_EQ(last[6], "false") << "partial";
+  const std::vector<std::string> next = SeriesRow(rows, newest + 1);
+  ASSERT_EQ(next.size(), 7u);
+  EXPECT_EQ(next[5], "false");
+  EXPECT_EQ(next[6], "true");
+  EXPECT_EQ(rows, FullRefreshOf(lake));
 }
 
 }  // namespace

@@ -295,6 +295,16 @@ test('clean user_activity: equal to DuckDB (session ordinals across hours and wa
   assert.equal(Number(gap), 0);
   t.diagnostic(`a new day kept ${kept('/parquet/').length} of the earlier output and table files as they were`);
   await checkMetrics(t, lake, 'user_activity');
+  // The newest hour and day hold a few events so far: partial, one row per
+  // event type, never an anomaly; every earlier step is complete.
+  for (const [metric, k] of [['events_daily', 'event_date'], ['events_hourly', 'hour_start']]) {
+    const [r] = await duck(`SELECT count(*) FILTER (WHERE partial) AS partial, count(*) FILTER (WHERE partial AND anomaly) AS flagged,
+        count(*) FILTER (WHERE partial IS DISTINCT FROM (${k} = newest)) AS misplaced, count(*) FILTER (WHERE partial AND events > 0) AS with_events,
+        any_value(CAST(event_date AS VARCHAR)) FILTER (WHERE partial) AS day
+      FROM (SELECT *, max(${k}) OVER () AS newest FROM read_parquet('${lake}/user_activity/timeseries/parquet/${metric}/**/*.parquet', hive_partitioning = true))`);
+    assert.deepEqual([Number(r.partial), Number(r.flagged), Number(r.misplaced), r.day], [4, 0, 0, d3], `${metric}: ${JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? Number(v) : v))}`);
+    assert.ok(Number(r.with_events) > 0, `${metric}: the partial step has the new day's events`);
+  }
   // The same metrics as a full refresh of every job.
   const refreshed = join(dir, 'refreshed');
   cpSync(lake, refreshed, { recursive: true });

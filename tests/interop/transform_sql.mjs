@@ -74,8 +74,10 @@ FROM valid`;
 const AGE_GROUP = `CASE WHEN age < 18 THEN 'under 18' WHEN age < 25 THEN '18-24' WHEN age < 35 THEN '25-34'
   WHEN age < 45 THEN '35-44' WHEN age < 55 THEN '45-54' WHEN age < 65 THEN '55-64' ELSE '65+' END`;
 
-// A zero-filled series per `group` (or none) with moving average, z-score
-// and anomaly, from relation `counts` (k, [group,] n) over `span` (k).
+// A zero-filled series per `group` (or none) with moving average, z-score,
+// anomaly and partial (the last step, which holds the newest time in the
+// data: never an anomaly), from relation `counts` (k, [group,] n) over
+// `span` (k).
 const series = (counts, span, unit, keyName, keyType, group) => `
   WITH c AS (${counts}),
   span AS (SELECT g AS k FROM generate_series((SELECT min(k) FROM c), (SELECT max(k) FROM c), INTERVAL 1 ${unit}) s(g)),
@@ -86,7 +88,9 @@ const series = (counts, span, unit, keyName, keyType, group) => `
           avg(n) OVER p AS m, stddev_pop(n) OVER p AS sd, count(*) OVER p AS cnt
         FROM x WINDOW p AS (${group ? `PARTITION BY ${group.name} ` : ''}ORDER BY k ROWS BETWEEN 28 PRECEDING AND 1 PRECEDING))
   SELECT CAST(k AS ${keyType}) AS ${keyName}, ${group ? `${group.name}, ` : ''}n AS ${span}, moving_avg,
-    CASE WHEN cnt = 28 AND sd > 0 THEN (n - m) / sd END AS zscore, coalesce(cnt = 28 AND sd > 0 AND abs((n - m) / sd) >= 3, false) AS anomaly
+    CASE WHEN cnt = 28 AND sd > 0 THEN (n - m) / sd END AS zscore,
+    coalesce(k < (SELECT max(k) FROM c) AND cnt = 28 AND sd > 0 AND abs((n - m) / sd) >= 3, false) AS anomaly,
+    k = (SELECT max(k) FROM c) AS partial
   FROM w`;
 
 const share = (c, group) =>
@@ -104,7 +108,7 @@ export const usersMetrics = (c) => [
   { job: 'demographics', metric: 'users_by_country_state', keys: ['country', 'state'], exact: ['users'], approx: ['share_of_country', 'share'],
     sql: `SELECT country, state, count(*) AS users, count(*) / sum(count(*)) OVER (PARTITION BY country) AS share_of_country,
        count(*) / sum(count(*)) OVER () AS share FROM ${c} GROUP BY country, state` },
-  { job: 'timeseries', metric: 'registrations_daily', keys: ['date'], exact: ['registrations', 'anomaly'], approx: ['moving_avg', 'zscore'],
+  { job: 'timeseries', metric: 'registrations_daily', keys: ['date'], exact: ['registrations', 'anomaly', 'partial'], approx: ['moving_avg', 'zscore'],
     sql: series(`SELECT registration_date AS k, count(*) AS n FROM ${c} GROUP BY 1`, 'registrations', 'DAY', 'date', 'DATE') },
 ];
 
@@ -135,9 +139,9 @@ export const activityMetrics = (c) => [
   { job: 'demographics', metric: 'users_by_country', keys: ['country'], exact: ['users'], approx: ['share'],
     sql: `SELECT country, count(DISTINCT user_id) AS users, count(DISTINCT user_id) / (SELECT count(DISTINCT user_id) FROM ${c}) AS share
       FROM ${c} GROUP BY ALL` },
-  { job: 'timeseries', metric: 'events_hourly', keys: ['hour_start', 'event_type'], exact: ['events', 'anomaly'], approx: ['moving_avg', 'zscore'],
+  { job: 'timeseries', metric: 'events_hourly', keys: ['hour_start', 'event_type'], exact: ['events', 'anomaly', 'partial'], approx: ['moving_avg', 'zscore'],
     sql: series(`SELECT date_trunc('hour', event_time) AS k, event_type, count(*) AS n FROM ${c} GROUP BY ALL`, 'events', 'HOUR', 'hour_start',
       'TIMESTAMP', EVENT_TYPES) },
-  { job: 'timeseries', metric: 'events_daily', keys: ['event_date', 'event_type'], exact: ['events', 'anomaly'], approx: ['moving_avg', 'zscore'],
+  { job: 'timeseries', metric: 'events_daily', keys: ['event_date', 'event_type'], exact: ['events', 'anomaly', 'partial'], approx: ['moving_avg', 'zscore'],
     sql: series(`SELECT event_date AS k, event_type, count(*) AS n FROM ${c} GROUP BY ALL`, 'events', 'DAY', 'event_date', 'DATE', EVENT_TYPES) },
 ];

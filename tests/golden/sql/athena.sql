@@ -184,7 +184,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS lakepipe.user_activity_timeseries_events_dai
   `events` bigint,
   `moving_avg` double,
   `zscore` double,
-  `anomaly` boolean
+  `anomaly` boolean,
+  `partial` boolean
 )
 PARTITIONED BY (`event_date` date)
 STORED AS PARQUET
@@ -205,7 +206,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS lakepipe.user_activity_timeseries_events_hou
   `events` bigint,
   `moving_avg` double,
   `zscore` double,
-  `anomaly` boolean
+  `anomaly` boolean,
+  `partial` boolean
 )
 PARTITIONED BY (`event_date` date)
 STORED AS PARQUET
@@ -336,7 +338,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS lakepipe.users_timeseries_registrations_dail
   `registrations` bigint,
   `moving_avg` double,
   `zscore` double,
-  `anomaly` boolean
+  `anomaly` boolean,
+  `partial` boolean
 )
 PARTITIONED BY (`registration_year` int)
 STORED AS PARQUET

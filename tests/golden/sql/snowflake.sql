@@ -139,7 +139,8 @@ CREATE OR REPLACE EXTERNAL TABLE user_activity_timeseries_events_daily (
   events BIGINT AS (VALUE:"events"::BIGINT),
   moving_avg DOUBLE AS (VALUE:"moving_avg"::DOUBLE),
   zscore DOUBLE AS (VALUE:"zscore"::DOUBLE),
-  anomaly BOOLEAN AS (VALUE:"anomaly"::BOOLEAN)
+  anomaly BOOLEAN AS (VALUE:"anomaly"::BOOLEAN),
+  partial BOOLEAN AS (VALUE:"partial"::BOOLEAN)
 )
 PARTITION BY (event_date)
 LOCATION = @lakepipe_lake/user_activity/timeseries/parquet/events_daily/
@@ -153,7 +154,8 @@ CREATE OR REPLACE EXTERNAL TABLE user_activity_timeseries_events_hourly (
   events BIGINT AS (VALUE:"events"::BIGINT),
   moving_avg DOUBLE AS (VALUE:"moving_avg"::DOUBLE),
   zscore DOUBLE AS (VALUE:"zscore"::DOUBLE),
-  anomaly BOOLEAN AS (VALUE:"anomaly"::BOOLEAN)
+  anomaly BOOLEAN AS (VALUE:"anomaly"::BOOLEAN),
+  partial BOOLEAN AS (VALUE:"partial"::BOOLEAN)
 )
 PARTITION BY (event_date)
 LOCATION = @lakepipe_lake/user_activity/timeseries/parquet/events_hourly/
@@ -269,7 +271,8 @@ CREATE OR REPLACE EXTERNAL TABLE users_timeseries_registrations_daily (
   registrations BIGINT AS (VALUE:"registrations"::BIGINT),
   moving_avg DOUBLE AS (VALUE:"moving_avg"::DOUBLE),
   zscore DOUBLE AS (VALUE:"zscore"::DOUBLE),
-  anomaly BOOLEAN AS (VALUE:"anomaly"::BOOLEAN)
+  anomaly BOOLEAN AS (VALUE:"anomaly"::BOOLEAN),
+  partial BOOLEAN AS (VALUE:"partial"::BOOLEAN)
 )
 PARTITION BY (registration_year)
 LOCATION = @lakepipe_lake/users/timeseries/parquet/registrations_daily/

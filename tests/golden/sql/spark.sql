@@ -130,6 +130,7 @@ CREATE TABLE IF NOT EXISTS user_activity_timeseries_events_daily (
   `moving_avg` DOUBLE,
   `zscore` DOUBLE,
   `anomaly` BOOLEAN,
+  `partial` BOOLEAN,
   `event_date` DATE
 )
 USING parquet
@@ -144,6 +145,7 @@ CREATE TABLE IF NOT EXISTS user_activity_timeseries_events_hourly (
   `moving_avg` DOUBLE,
   `zscore` DOUBLE,
   `anomaly` BOOLEAN,
+  `partial` BOOLEAN,
   `event_date` DATE
 )
 USING parquet
@@ -255,6 +257,7 @@ CREATE TABLE IF NOT EXISTS users_timeseries_registrations_daily (
   `moving_avg` DOUBLE,
   `zscore` DOUBLE,
   `anomaly` BOOLEAN,
+  `partial` BOOLEAN,
   `registration_year` INT
 )
 USING parquet
