@@ -123,6 +123,8 @@ void ArchiverMetrics::Finished() {
 
 void ExportProduceProgress(const std::string& topic, const ProduceProgress& p) {
   observe::Registry& r = observe::Registry::Default();
+  r.Set("lakepipe_records_in_total", {{"stage", "produce"}, {"topic", topic}},
+        static_cast<double>(p.produced + p.rejected));
   r.Set("lakepipe_records_out_total", {{"stage", "produce"}, {"topic", topic}},
         static_cast<double>(p.delivered));
   r.Set("lakepipe_bytes_out_total", {{"stage", "produce"}, {"topic", topic}},

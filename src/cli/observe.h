@@ -56,7 +56,8 @@ class ArchiverMetrics {
   std::chrono::seconds stall_;
 };
 
-// Producer progress into records_out_total / bytes_out_total /
+// Producer progress into records_in_total (read from the source: produced
+// and rejected) / records_out_total (delivered) / bytes_out_total /
 // rejected_records_total{stage="produce",topic}.
 void ExportProduceProgress(const std::string& topic, const ProduceProgress& p);
 // A job's counts, added once it finished.

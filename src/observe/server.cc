@@ -147,6 +147,9 @@ struct StatusServer::Impl {
       const Health h = Check();
       j["command"] = options.command;
       j["uptime_seconds"] = std::chrono::duration<double>(Clock::now() - started).count();
+      // The page's chart labels its time axis with the process's clock.
+      j["time"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                      .count();
       j["health"] = {{"ok", h.ok}, {"reason", h.reason}};
       j["metrics"] = Registry::Default().RenderJson();
       j["errors"] = Events::Default().Json();

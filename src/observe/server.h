@@ -2,7 +2,8 @@
 // its own:
 //   /metrics      the Registry in the Prometheus text format
 //   /status.json  the same figures as JSON, plus the command's status
-//                 (partitions, tables...), health and recent events
+//                 (partitions, tables...), health, recent events, uptime and
+//                 the time (seconds since the epoch)
 //   /healthz      200 "ok", or 503 with the reason the command gives
 //   /             a status page (HTML and JavaScript in the binary, no
 //                 network fetch) that refreshes itself from /status.json

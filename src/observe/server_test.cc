@@ -42,6 +42,9 @@ TEST(StatusServerTest, ServesMetricsStatusHealthAndThePage) {
   EXPECT_EQ(j["partitions"], 3);
   EXPECT_TRUE(j["health"]["ok"].get<bool>());
   EXPECT_TRUE(j["metrics"].contains("lakepipe_records_in_total"));
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_NEAR(j["time"].get<double>(), now, 5.0) << "the process's clock, for the chart's axis";
   auto health = client.Get("/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);

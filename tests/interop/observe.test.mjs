@@ -194,12 +194,13 @@ test('lakepipe lag: committed and end offsets per partition, the lag, the member
   assert.match(r.stderr, /group 'nobody' has no members to show its topics.*give --topic/);
 });
 
-test('the status page in headless Chromium during lakepipe run: one lag entry per partition, charts, no outside request; a screenshot', async (t) => {
+test('the status page in headless Chromium during lakepipe run: in and out per stage, one lag entry per partition, a chart with times that commits do not flatten, no outside request; a screenshot', async (t) => {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
   assert.ok(chromium, 'chromium is not installed (scripts/test installs it)');
   const dir = tempDir(t, 'page');
   const port = await freePort();
-  const run = spawn(LAKEPIPE, ['run', '--count', '150000', '--rate', '15000', '--partitions', '6', '--lake', join(dir, 'lake'),
+  const rate = 15000;
+  const run = spawn(LAKEPIPE, ['run', '--count', String(rate * 20), '--rate', String(rate), '--partitions', '6', '--lake', join(dir, 'lake'),
     '--output', join(dir, 'out'), '--metrics-addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   run.stderr.on('data', (d) => { stderr += d; });
@@ -218,9 +219,62 @@ test('the status page in headless Chromium during lakepipe run: one lag entry pe
       && Number(document.getElementById('throughput').dataset.points) >= 3, { timeout: 20000 });
     const entries = await page.$$eval('.lag-entry', (els) => els.map((e) => e.dataset.partition));
     assert.deepEqual(entries.map(Number).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5], 'one lag entry per partition');
-    const figures = await page.$eval('#figures', (e) => e.textContent);
-    assert.match(figures, /records in/);
     assert.match(await page.$eval('#health', (e) => e.textContent), /healthy/);
+
+    // Each stage's figure on its own; no sum of two stages. Wait for a
+    // file commit: archived moves only then.
+    const figure = (key) => page.$eval(`[data-figure="${key}"] b`, (e) => Number(e.textContent.replaceAll(',', '')));
+    await page.waitForFunction(() => Number((document.querySelector('[data-figure="archived"] b')?.textContent ?? '0').replaceAll(',', '')) > 0,
+      { timeout: 30000 });
+    const [produced, consumed, archived] = [await figure('produced'), await figure('consumed'), await figure('archived')];
+    t.diagnostic(`page: produced ${produced}, consumed ${consumed}, archived ${archived}`);
+    assert.ok(produced > 0 && consumed > 0 && archived > 0, 'produced, consumed and archived each have a figure');
+    // (Consumed may pass produced for a moment: records are read before
+    // their delivery reports reach the producer.)
+    assert.ok(archived <= consumed, `archived ${archived} <= consumed ${consumed}`);
+    assert.doesNotMatch(await page.$eval('#figures', (e) => e.textContent), /records out/);
+    const stages = await page.$$eval('#stages tbody tr', (rows) => rows.map((r) => [r.dataset.stage, ...[...r.cells].map((c) => c.textContent)]));
+    assert.deepEqual(stages.map((r) => r[0]), ['produce', 'archive'], 'a row per stage');
+    assert.match(stages[0].join(' '), /read from the source .* delivered to Kafka/);
+    assert.match(stages[1].join(' '), /consumed from Kafka .* archived/);
+
+    // The time axis: clock labels, in order, near now (UTC).
+    await page.waitForFunction(() => JSON.parse(document.getElementById('throughput').dataset.xLabels).length >= 2, { timeout: 10000 });
+    const labels = await page.$eval('#throughput', (c) => JSON.parse(c.dataset.xLabels));
+    t.diagnostic(`time axis: ${labels.join(' ')}`);
+    for (const l of labels) assert.match(l, /^\d\d:\d\d:\d\d$/);
+    const seconds = (l) => l.split(':').reduce((s, x) => s * 60 + Number(x), 0);
+    const nowSeconds = seconds(new Date().toISOString().slice(11, 19));
+    assert.ok(labels.every((l, i) => i === 0 || seconds(l) > seconds(labels[i - 1])) || nowSeconds < 600, 'labels in order');
+    assert.ok(Math.abs(seconds(labels[labels.length - 1]) - nowSeconds) < 60 || nowSeconds < 600, `the last label is about now: ${labels.at(-1)}`);
+
+    // The axis follows the steady rates (produced, consumed), not a commit's
+    // burst: the run commits its files every 10 s, some 150,000 records at
+    // once. After that, the produce rate still fills a good part of the
+    // chart's height.
+    await page.waitForFunction(() => window.lakepipeChart.history.at(-1).archived >= 100000, { timeout: 20000 });
+    await sleep(2100);
+    const chart = await page.evaluate(() => {
+      const c = document.getElementById('throughput');
+      const { history: h, rates } = window.lakepipeChart;
+      return { top: Number(c.dataset.top), clipped: Number(c.dataset.clipped), produced: rates(h, 'produced', 3).at(-1).v,
+        burst: Math.max(0, ...h.slice(1).map((s, i) => (s.archived - h[i].archived) / (s.t - h[i].t))) };
+    });
+    t.diagnostic(`axis top ${chart.top}/s; produced ${Math.round(chart.produced)}/s; the archived count's largest one-sample jump ${Math.round(chart.burst)}/s; ${chart.clipped} points clipped`);
+    assert.ok(chart.produced >= chart.top / 8, `produced ${Math.round(chart.produced)}/s on an axis up to ${chart.top}/s`);
+    // The same rule on a made-up minute: 10,000 records/s produced and
+    // consumed, archived 100,000 at a time every 10 s.
+    const made = await page.evaluate(() => {
+      const { rates, axisTop } = window.lakepipeChart;
+      const h = [];
+      for (let t = 0; t <= 60; t++) h.push({ t, produced: 10000 * t, consumed: 10000 * t, archived: 100000 * Math.floor(t / 10) });
+      const lines = [['produced', 3, true], ['consumed', 3, true], ['archived', 10, false]]
+        .map(([key, window, steady]) => ({ steady, points: rates(h, key, window) }));
+      const spike = Math.max(...rates(h, 'archived', 1).map((p) => p.v));
+      return { top: axisTop(lines), spike };
+    });
+    assert.equal(made.spike, 100000);
+    assert.ok(made.top >= 10000 && made.top <= 20000, `made-up minute: axis top ${made.top}, not the commit's ${made.spike}`);
     const artifacts = join(ROOT, 'build', 'test-artifacts');
     mkdirSync(artifacts, { recursive: true });
     const shot = join(artifacts, 'status-page.png');
