@@ -182,7 +182,8 @@ int RunTransform(int argc, char** argv) {
       ->check(CLI::Range(2, 3660))
       ->capture_default_str();
   app.add_option("--zscore-threshold", f.zscore_threshold,
-                 "timeseries: a day is an anomaly when |z-score| reaches this")
+                 "timeseries: a step (day or hour) is an anomaly when |z-score| reaches this; "
+                 "never the newest one, which is partial")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--wait-for-lock", f.wait_for_lock,
