@@ -172,6 +172,7 @@ function draw(present) {
   }
   c.dataset.clipped = String(clipped);
   const legend = document.getElementById("legend");
+  if (!lines.length) { legend.replaceChildren(el("span", {}, "no records produced, consumed or archived by this command")); return; }
   legend.replaceChildren(...lines.map((l) => {
     const s = el("span", { "data-line": l.key }); const i = el("i"); i.style.background = l.color;
     const now = l.points.length ? l.points[l.points.length - 1].v : 0;
