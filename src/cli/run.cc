@@ -184,6 +184,27 @@ Status ReplaceTable(const std::string& uri, const std::string& table, bool allow
   return Status::OK();
 }
 
+// What became of the local copies at the end of a run.
+enum class CopiesFate {
+  kReplaced,      // this run's copies are in place
+  kPreviousKept,  // the run failed: an earlier run's copies stay as they were
+  kFailed,        // this run's copies could not be written or put in place
+};
+
+// A run that succeeded puts its copies in place of an earlier run's. One
+// that failed leaves an earlier run's copies as they were, and puts its own
+// in place only where there were none (they hold what was consumed while
+// the lake was down, say). `*status` gets the error of kFailed.
+CopiesFate SettleLocalCopies(LocalOutputs& outputs, bool succeeded, Status* status) {
+  if (!status->ok()) return CopiesFate::kFailed;
+  if (!succeeded && outputs.AnyExists()) {
+    outputs.Abort();
+    return CopiesFate::kPreviousKept;
+  }
+  *status = outputs.Replace();
+  return status->ok() ? CopiesFate::kReplaced : CopiesFate::kFailed;
+}
+
 int Run(const CLI::App& app, const RunFlags& f) {
   const std::string cmd = "lakepipe run";
   const auto started = Clock::now();
@@ -547,7 +568,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
   const double archive_seconds = std::chrono::duration<double>(as.end - as.start).count();
   const archive::ArchiveStats astats = as.result.ok() ? *as.result : (*archiver)->Snapshot();
 
-  // The local files get what was consumed, whatever happened to the lake.
+  // The local copies are complete under temporary names; they take the
+  // place of an earlier run's at the end, when the run succeeded.
   Status local_status = outputs->Finish();
   int exit_code = kExitOk;
   std::vector<std::string> failures;
@@ -610,6 +632,13 @@ int Run(const CLI::App& app, const RunFlags& f) {
                              FormatSeconds(transform_seconds)));
   }
 
+  const bool copies_finished = local_status.ok();
+  const CopiesFate copies =
+      SettleLocalCopies(*outputs, failures.empty() && !interrupted, &local_status);
+  if (copies == CopiesFate::kFailed && copies_finished) {
+    failures.push_back("local outputs: " + local_status.ToString());
+  }
+
   // Summary (stdout).
   std::string out = "\nlakepipe run: summary\n\n";
   out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "phase", "records", "throughput", "time");
@@ -664,8 +693,11 @@ int Run(const CLI::App& app, const RunFlags& f) {
     }
   }
   out += fmt::format("\n  lake          {}\n", lake);
-  if (local_status.ok()) {
-    for (const std::string& p : outputs->paths()) out += fmt::format("  local copy    {}\n", p);
+  for (const std::string& p : outputs->paths()) {
+    if (copies == CopiesFate::kReplaced) out += fmt::format("  local copy    {}\n", p);
+    if (copies == CopiesFate::kPreviousKept) {
+      out += fmt::format("  local copy    {} (an earlier run's, kept)\n", p);
+    }
   }
   out += fmt::format("  query it      lakepipe sql --dialect duckdb --lake {}\n", lake);
   out += fmt::format("  total         {}\n", FormatSeconds(Since(started)));
@@ -687,7 +719,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
     j["data_loss_records"] = astats.data_loss_records;
     j["lake_files"] = astats.files_written;
     j["local_records"] = outputs->records();
-    j["local_outputs"] = local_status.ok() ? outputs->paths() : std::vector<std::string>();
+    j["local_outputs"] =
+        copies == CopiesFate::kReplaced ? outputs->paths() : std::vector<std::string>();
     j["clean"] = clean_rows;
     j["rejected"] = rejected_rows;
     j["jobs"] = job_stats.size();
@@ -705,9 +738,14 @@ int Run(const CLI::App& app, const RunFlags& f) {
     Say("{}: FAILED {}\n", cmd, failure);
     exit_code = kExitFailure;
   }
-  if (!failures.empty() && local_status.ok()) {
+  if (!failures.empty() && copies == CopiesFate::kReplaced) {
     Say("{}: the {} records consumed are in {}\n", cmd, FormatCount(outputs->records()),
         fmt::join(outputs->paths(), ", "));
+  }
+  if (copies == CopiesFate::kPreviousKept) {
+    Say("{}: the local copies {} are an earlier run's, left as they were; this run's {} "
+        "consumed records are not in them\n",
+        cmd, fmt::join(outputs->paths(), ", "), FormatCount(outputs->records()));
   }
   if (interrupted) {
     Say("{}: interrupted\n", cmd);
@@ -727,8 +765,10 @@ int RunRun(int argc, char** argv) {
       "config file's kafka, schema_registry, s3, produce and archive sections point it at real "
       "Kafka, a registry and S3.\n\nAt the end: a summary of records per phase (produced = "
       "archived + dead-lettered; archived = clean + rejected), files and bytes per table and "
-      "zone, and the outputs' paths. Exit status 1 when any phase failed (the local copies "
-      "are written anyway).",
+      "zone, and the outputs' paths. Exit status 1 when any phase failed or the run was "
+      "interrupted. The local copies are written under temporary names and replace an earlier "
+      "run's only when the run succeeds; a failed run leaves an earlier run's copies as they "
+      "were, and writes its own only where there were none.",
       "lakepipe run");
   RunFlags f;
   app.add_option("--config", f.config_path,

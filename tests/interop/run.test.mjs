@@ -2,7 +2,8 @@
 // balance, the three local copies hold the records the lake got, the DuckDB
 // SQL of `lakepipe sql` runs and its sample queries return the analytics
 // tables' rows; --sequential; an unreachable S3 lake still leaves the local
-// copies and a failed exit; the Snowflake, Athena and Spark SQL against
+// copies and a failed exit; a failed run leaves an earlier run's local
+// copies byte-identical; the Snowflake, Athena and Spark SQL against
 // golden files (UPDATE_GOLDEN=1 rewrites them) and the partition
 // columns of each table.
 import { test } from 'node:test';
@@ -166,6 +167,36 @@ test('run with an unreachable S3 lake: the local copies hold what was consumed, 
     const [{ n }] = await duck(`SELECT count(DISTINCT id) AS n FROM ${reader}('${join(dir, 'copies', `users_data.${ext}`)}')`);
     assert.equal(Number(n), 3000, ext);
   }
+});
+
+// The files of `dir`, name -> bytes.
+function filesOf(dir) {
+  return Object.fromEntries(readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name))]));
+}
+
+test('a failed run leaves the local copies of an earlier run byte-identical, with no temporaries', (t) => {
+  const dir = tempDir(t, 'run-keep');
+  const first = run(dir, '--count', '3000', '--seed', '1', '--lake', 'lake', '--output', 'copies');
+  assert.equal(first.status, 0, first.stderr);
+  const before = filesOf(join(dir, 'copies'));
+  assert.deepEqual(Object.keys(before), ['users_data.csv', 'users_data.json', 'users_data.parquet']);
+
+  // A lake under a regular file cannot be written: the archive fails.
+  writeFileSync(join(dir, 'blocker'), '');
+  const failed = run(dir, '--count', '2000', '--seed', '2', '--lake', 'blocker/lake', '--output', 'copies');
+  assert.equal(failed.status, 1, failed.stderr);
+  assert.match(failed.stderr, /FAILED archive: .*blocker\/lake/);
+  assert.match(failed.stderr, /the local copies copies\/users_data\.json, copies\/users_data\.csv, copies\/users_data\.parquet are an earlier run's, left as they were/);
+  assert.deepEqual(failed.stats.local_outputs, []);
+  const after = filesOf(join(dir, 'copies'));
+  assert.deepEqual(Object.keys(after), Object.keys(before), 'the same files, no temporaries');
+  for (const name of Object.keys(before)) assert.ok(after[name].equals(before[name]), `${name} is byte-identical`);
+
+  // A run that succeeds replaces them.
+  const second = run(dir, '--count', '1000', '--seed', '3', '--lake', 'lake', '--output', 'copies', '--replace');
+  assert.equal(second.status, 0, second.stderr);
+  assert.deepEqual(Object.keys(filesOf(join(dir, 'copies'))), Object.keys(before));
+  assert.equal(readFileSync(join(dir, 'copies', 'users_data.csv'), 'utf8').trim().split('\n').length, 1001);
 });
 
 // Partition columns of each table, as the lake has them.
