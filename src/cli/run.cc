@@ -55,7 +55,7 @@ constexpr const char* kDefaultMetricsAddress = "127.0.0.1:9464";
 
 struct RunFlags {
   std::string config_path, source = "users", duration, lake, output = "out", settle = "5s", as_of,
-                           stats_json;
+                           stats_json, local_copies;
   uint64_t count = 0;
   double rate = 0;
   int64_t seed = -1;
@@ -205,6 +205,29 @@ CopiesFate SettleLocalCopies(LocalOutputs& outputs, bool succeeded, Status* stat
   return status->ok() ? CopiesFate::kReplaced : CopiesFate::kFailed;
 }
 
+// The formats of the local copies: --local-copies, else run.local_copies.
+Result<std::vector<std::string>> LocalCopyFormats(const CLI::App& app, const RunFlags& f,
+                                                  config::Config& cfg) {
+  if (app.count("--local-copies") > 0) {
+    LP_RETURN_IF_ERROR(cfg.SetFlag("run", "local_copies", f.local_copies));
+  }
+  const std::string where =
+      cfg.OriginOf("run", "local_copies") == config::Origin::kFlag
+          ? "--local-copies"
+          : fmt::format("run.local_copies ({})", cfg.SourceOf("run", "local_copies"));
+  LP_ASSIGN_OR_RETURN(std::vector<std::string> list, cfg.GetList("run", "local_copies"));
+  if (list.empty()) {
+    return InvalidArgumentError(
+        "{} names no format: give json, csv, parquet (comma-separated), "
+        "or none",
+        where);
+  }
+  Result<std::vector<std::string>> formats =
+      ParseLocalCopyFormats(fmt::format("{}", fmt::join(list, ",")));
+  if (!formats.ok()) return formats.status().WithContext(where);
+  return formats;
+}
+
 int Run(const CLI::App& app, const RunFlags& f) {
   const std::string cmd = "lakepipe run";
   const auto started = Clock::now();
@@ -219,6 +242,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
   config::Config& cfg = *loaded;
   if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
   if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
+  auto copy_formats = LocalCopyFormats(app, f, cfg);
+  if (!copy_formats.ok()) return ReportError(cmd, copy_formats.status());
 
   std::chrono::milliseconds duration{0}, settle{0};
   if (!f.duration.empty()) {
@@ -358,7 +383,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
 
   // Local copies of every record the archive consumes.
   const std::string stem = table + "_data";
-  auto local = LocalOutputs::Open(f.output, stem, ao.decoder.schema);
+  auto local = LocalOutputs::Open(f.output, stem, ao.decoder.schema, *copy_formats);
   if (!local.ok()) return ReportError(cmd, local.status().WithContext("--output"));
   LocalOutputs* outputs = local->get();
   // Each offset once: a segment read again (a rewind, a rebalance) is not
@@ -738,7 +763,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
     Say("{}: FAILED {}\n", cmd, failure);
     exit_code = kExitFailure;
   }
-  if (!failures.empty() && copies == CopiesFate::kReplaced) {
+  if (!failures.empty() && copies == CopiesFate::kReplaced && !outputs->paths().empty()) {
     Say("{}: the {} records consumed are in {}\n", cmd, FormatCount(outputs->records()),
         fmt::join(outputs->paths(), ", "));
   }
@@ -760,7 +785,8 @@ int RunRun(int argc, char** argv) {
   CLI::App app(
       "Run the whole pipeline: produce records from a source onto Kafka while archiving them "
       "into the lake (exactly once, Parquet, Hive-partitioned), with local copies of every "
-      "consumed record in <output>/<table>_data.json, .csv and .parquet; then transform --job "
+      "consumed record in <output>/<table>_data.json, .csv and .parquet (--local-copies); then "
+      "transform --job "
       "all over the table. With no config file Kafka is a dev broker in this process; a "
       "config file's kafka, schema_registry, s3, produce and archive sections point it at real "
       "Kafka, a registry and S3.\n\nAt the end: a summary of records per phase (produced = "
@@ -783,6 +809,9 @@ int RunRun(int argc, char** argv) {
   app.add_option("--lake", f.lake,
                  "Lake root: a path or s3://bucket/prefix (default: archive.lake, else out/lake)");
   app.add_option("--output", f.output, "Directory of the local copies")->capture_default_str();
+  app.add_option("--local-copies", f.local_copies,
+                 "Local copies to write: any of json,csv,parquet (comma-separated), or none "
+                 "(default: run.local_copies, else all three)");
   app.add_flag("--sequential", f.sequential,
                "The batch flow: produce everything first, wait --settle, then consume it all");
   app.add_option("--settle", f.settle,

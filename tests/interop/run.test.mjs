@@ -3,7 +3,7 @@
 // SQL of `lakepipe sql` runs and its sample queries return the analytics
 // tables' rows; --sequential; an unreachable S3 lake still leaves the local
 // copies and a failed exit; a failed run leaves an earlier run's local
-// copies byte-identical; the Snowflake, Athena and Spark SQL against
+// copies byte-identical; --local-copies chooses the copies; the Snowflake, Athena and Spark SQL against
 // golden files (UPDATE_GOLDEN=1 rewrites them) and the partition
 // columns of each table.
 import { test } from 'node:test';
@@ -197,6 +197,37 @@ test('a failed run leaves the local copies of an earlier run byte-identical, wit
   assert.equal(second.status, 0, second.stderr);
   assert.deepEqual(Object.keys(filesOf(join(dir, 'copies'))), Object.keys(before));
   assert.equal(readFileSync(join(dir, 'copies', 'users_data.csv'), 'utf8').trim().split('\n').length, 1001);
+});
+
+test('run --local-copies: none writes none, csv only csv, run.local_copies from the config; unknown values are named', async (t) => {
+  const dir = tempDir(t, 'run-copies');
+  const none = run(dir, '--count', '2000', '--lake', 'lake-none', '--output', 'none', '--local-copies', 'none');
+  assert.equal(none.status, 0, none.stderr);
+  assert.equal(none.stats.archived, 2000);
+  assert.deepEqual(none.stats.local_outputs, []);
+  assert.ok(!existsSync(join(dir, 'none')), 'no directory for no copies');
+  assert.doesNotMatch(none.stdout, /local copy/);
+
+  const csv = run(dir, '--count', '2000', '--lake', 'lake-csv', '--output', 'csv', '--local-copies', 'csv');
+  assert.equal(csv.status, 0, csv.stderr);
+  assert.deepEqual(readdirSync(join(dir, 'csv')), ['users_data.csv']);
+  assert.deepEqual(csv.stats.local_outputs, ['csv/users_data.csv']);
+  const [{ n }] = await duck(`SELECT count(DISTINCT id) AS n FROM read_csv('${join(dir, 'csv', 'users_data.csv')}', header = true)`);
+  assert.equal(Number(n), 2000);
+
+  writeFileSync(join(dir, 'two.yaml'), 'run:\n  local_copies: [parquet, json]\n');
+  const two = run(dir, '--config', 'two.yaml', '--count', '1000', '--lake', 'lake-two', '--output', 'two');
+  assert.equal(two.status, 0, two.stderr);
+  assert.deepEqual(readdirSync(join(dir, 'two')).sort(), ['users_data.json', 'users_data.parquet']);
+
+  const bad = run(dir, '--count', '1000', '--lake', 'lake-bad', '--output', 'bad', '--local-copies', 'json,xml');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--local-copies: 'xml' is not a local copy format: name json, csv, parquet, or none/);
+  writeFileSync(join(dir, 'bad.yaml'), 'run:\n  local_copies: [csv, pdf]\n');
+  const badConfig = run(dir, '--config', 'bad.yaml', '--count', '1000', '--lake', 'lake-bad', '--output', 'bad');
+  assert.equal(badConfig.status, 1);
+  assert.match(badConfig.stderr, /run\.local_copies \(bad\.yaml:2\): 'pdf' is not a local copy format/);
+  assert.ok(!existsSync(join(dir, 'bad')) && !existsSync(join(dir, 'lake-bad')), 'nothing written');
 });
 
 // Partition columns of each table, as the lake has them.
