@@ -401,7 +401,9 @@ int Run(const CLI::App& app, const RunFlags& f) {
     progress.Log(line);
     if (line.find("DATA LOSS") != std::string::npos) observe::Events::Default().Add("error", line);
   };
-  ao.rotate_interval = std::min(ao.rotate_interval, std::chrono::milliseconds(10000));
+  // The raw files rotate as archive's do (archive.flush_records,
+  // flush_bytes, rotate_interval...), so that a long run does not leave a
+  // file per partition every few seconds.
   auto archiver = archive::Archiver::Make(ao);
   if (!archiver.ok()) return ReportError(cmd, archiver.status());
 

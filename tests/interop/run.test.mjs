@@ -3,7 +3,8 @@
 // SQL of `lakepipe sql` runs and its sample queries return the analytics
 // tables' rows; --sequential; an unreachable S3 lake still leaves the local
 // copies and a failed exit; a failed run leaves an earlier run's local
-// copies byte-identical; --local-copies chooses the copies; the Snowflake, Athena and Spark SQL against
+// copies byte-identical; --local-copies chooses the copies; raw files
+// rotate as archive's do; the Snowflake, Athena and Spark SQL against
 // golden files (UPDATE_GOLDEN=1 rewrites them) and the partition
 // columns of each table.
 import { test } from 'node:test';
@@ -228,6 +229,44 @@ test('run --local-copies: none writes none, csv only csv, run.local_copies from 
   assert.equal(badConfig.status, 1);
   assert.match(badConfig.stderr, /run\.local_copies \(bad\.yaml:2\): 'pdf' is not a local copy format/);
   assert.ok(!existsSync(join(dir, 'bad')) && !existsSync(join(dir, 'lake-bad')), 'nothing written');
+});
+
+// The raw zone's files of `table` in `lake`, by Hive partition directory.
+function rawFiles(lake, table) {
+  const byDir = {};
+  const root = join(lake, table, 'raw', 'parquet');
+  for (const date of readdirSync(root)) {
+    for (const hour of readdirSync(join(root, date))) {
+      byDir[`${date}/${hour}`] = readdirSync(join(root, date, hour)).filter((f) => f.endsWith('.parquet'));
+    }
+  }
+  return byDir;
+}
+
+test('run rotates raw files as archive does: one file per Kafka partition and Hive partition within rotate_interval', async (t) => {
+  const dir = tempDir(t, 'run-rotate');
+  // 13 s of records on 4 partitions: within archive's rotate_interval (60s)
+  // and flush_records (100,000), each partition's records go to one file
+  // per Hive partition, however long the run takes.
+  const r = run(dir, '--count', '26000', '--rate', '2000', '--partitions', '4', '--lake', 'lake');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stats.archived, 26000);
+  assert.ok(r.stats.seconds.produce > 10, `the run lasted ${r.stats.seconds.produce} s`);
+  const byDir = rawFiles(join(dir, 'lake'), 'users');
+  t.diagnostic(`raw files per Hive partition: ${JSON.stringify(Object.fromEntries(Object.entries(byDir).map(([d, f]) => [d, f.length])))}`);
+  for (const [d, files] of Object.entries(byDir)) {
+    assert.ok(files.length <= 4, `${d}: ${files.length} files, at most one per Kafka partition`);
+  }
+  const [{ n }] = await duck(`SELECT count(*) AS n FROM read_parquet('${join(dir, 'lake')}/users/raw/parquet/**/*.parquet')`);
+  assert.equal(Number(n), 26000);
+
+  // archive.flush_records from the config file cuts the files as archive's does.
+  writeFileSync(join(dir, 'flush.yaml'), 'archive:\n  flush_records: 2500\n');
+  const flushed = run(dir, '--config', 'flush.yaml', '--count', '20000', '--partitions', '4', '--lake', 'flushed');
+  assert.equal(flushed.status, 0, flushed.stderr);
+  const rows = await duck(`SELECT count(*) AS n FROM read_parquet('${join(dir, 'flushed')}/users/raw/parquet/**/*.parquet', filename = true) GROUP BY filename`);
+  assert.ok(rows.every((x) => Number(x.n) <= 2500), 'no file over flush_records');
+  assert.ok(rows.length >= 8, `${rows.length} files of at most 2,500 records hold 20,000`);
 });
 
 // Partition columns of each table, as the lake has them.
