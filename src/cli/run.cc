@@ -228,6 +228,77 @@ Result<std::vector<std::string>> LocalCopyFormats(const CLI::App& app, const Run
   return formats;
 }
 
+// Records of this run that are not in the lake: produced, but neither
+// archived nor dead-lettered (lost to retention, still in the topic, or
+// never delivered).
+uint64_t NotArchived(uint64_t produced, const archive::ArchiveStats& s) {
+  const uint64_t settled = s.archived + s.dead_lettered;
+  return produced > settled ? produced - settled : 0;
+}
+
+// The summary's balance of records: what became of every produced one.
+std::string BalanceLine(uint64_t produced, uint64_t delivered, const archive::ArchiveStats& s) {
+  const std::string lost = s.data_loss_records > 0 ? fmt::format(" + lost to retention {}",
+                                                                 FormatCount(s.data_loss_records))
+                                                   : "";
+  if (s.kept() > delivered) {
+    // A new group on a topic that already had records reads those too.
+    return fmt::format(
+        "consumed {} = archived {} + dead-lettered {}{} (produced {} by this run; the "
+        "topic held {} more)",
+        FormatCount(s.kept()), FormatCount(s.archived), FormatCount(s.dead_lettered), lost,
+        FormatCount(delivered), FormatCount(s.kept() - delivered));
+  }
+  const uint64_t accounted = s.archived + s.dead_lettered + s.data_loss_records;
+  if (accounted >= produced) {
+    return fmt::format("produced {} = archived {} + dead-lettered {}{}", FormatCount(delivered),
+                       FormatCount(s.archived), FormatCount(s.dead_lettered), lost);
+  }
+  return fmt::format("produced {} = archived {} + dead-lettered {}{} + not archived {}",
+                     FormatCount(produced), FormatCount(s.archived), FormatCount(s.dead_lettered),
+                     lost, FormatCount(produced - accounted));
+}
+
+// What an interrupted run left unarchived, and where those records are.
+std::string InterruptedLine(uint64_t produced, uint64_t delivered, const archive::ArchiveStats& s,
+                            const std::string& topic, const std::string& group, bool dev_broker,
+                            bool transformed, const std::string& lake, const std::string& table) {
+  const uint64_t left = NotArchived(produced, s);
+  if (left == 0) {
+    return fmt::format("interrupted: all {} produced records were archived{}",
+                       FormatCount(produced),
+                       transformed ? ""
+                                   : fmt::format("; transform them with: lakepipe transform "
+                                                 "--lake {} --table {}",
+                                                 lake, table));
+  }
+  std::string line = fmt::format("interrupted: {} of {} produced records were not archived",
+                                 FormatCount(left), FormatCount(produced));
+  std::vector<std::string> notes;
+  if (s.data_loss_records > 0) {
+    notes.push_back(
+        fmt::format("{} were lost to the topic's retention", FormatCount(s.data_loss_records)));
+  }
+  if (delivered < produced) {
+    notes.push_back(fmt::format("{} never reached Kafka", FormatCount(produced - delivered)));
+  }
+  if (!notes.empty()) line += fmt::format(" (of them, {})", fmt::join(notes, "; "));
+  if (dev_broker) {
+    return line + fmt::format(
+                      "; they were only in topic '{}' of the dev broker in this process, which "
+                      "ended with it ({})",
+                      topic,
+                      s.archived > 0
+                          ? fmt::format("the lake holds the {} archived", FormatCount(s.archived))
+                          : std::string("none reached the lake"));
+  }
+  return line + fmt::format(
+                    " yet; they stay in topic '{}', and consumer group '{}' archives them first "
+                    "when it starts again (the next run with this config, or lakepipe archive "
+                    "--group {})",
+                    topic, group, group);
+}
+
 int Run(const CLI::App& app, const RunFlags& f) {
   const std::string cmd = "lakepipe run";
   const auto started = Clock::now();
@@ -604,6 +675,9 @@ int Run(const CLI::App& app, const RunFlags& f) {
   if (!as.result.ok()) failures.push_back("archive: " + as.result.status().ToString());
   if (!local_status.ok()) failures.push_back("local outputs: " + local_status.ToString());
   const ProduceProgress pp = ps.result.ok() ? ps.result->progress : ProduceProgress{};
+  // What was produced, also when producing failed.
+  const uint64_t produced = ps.result.ok() ? pp.produced : ps.produced.load();
+  const uint64_t delivered = ps.result.ok() ? pp.delivered : ps.delivered.load();
   if (ps.result.ok() && (pp.failed > 0 || pp.delivered < pp.produced)) {
     failures.push_back(
         fmt::format("produce: {} records not delivered", pp.produced - pp.delivered));
@@ -669,8 +743,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
   // Summary (stdout).
   std::string out = "\nlakepipe run: summary\n\n";
   out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "phase", "records", "throughput", "time");
-  out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "produce", FormatCount(pp.produced),
-                     PerSecond(pp.produced, produce_seconds), FormatSeconds(produce_seconds));
+  out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "produce", FormatCount(produced),
+                     PerSecond(produced, produce_seconds), FormatSeconds(produce_seconds));
   out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "archive", FormatCount(astats.consumed),
                      PerSecond(astats.consumed, archive_seconds), FormatSeconds(archive_seconds));
   if (!job_stats.empty()) {
@@ -678,22 +752,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
         "  {:<16} {:>12} {:>14} {:>10}\n", "transform", FormatCount(job_stats[0].records_in),
         PerSecond(job_stats[0].records_in, transform_seconds), FormatSeconds(transform_seconds));
   }
-  const std::string lost =
-      astats.data_loss_records > 0
-          ? fmt::format(" + lost to retention {}", FormatCount(astats.data_loss_records))
-          : "";
-  if (astats.kept() > pp.delivered) {
-    // A new group on a topic that already had records reads those too.
-    out += fmt::format(
-        "\n  consumed {} = archived {} + dead-lettered {}{} (produced {} by this run; the "
-        "topic held {} more)\n",
-        FormatCount(astats.kept()), FormatCount(astats.archived), FormatCount(astats.dead_lettered),
-        lost, FormatCount(pp.delivered), FormatCount(astats.kept() - pp.delivered));
-  } else {
-    out += fmt::format("\n  produced {} = archived {} + dead-lettered {}{}\n",
-                       FormatCount(pp.delivered), FormatCount(astats.archived),
-                       FormatCount(astats.dead_lettered), lost);
-  }
+  out += fmt::format("\n  {}{}\n", BalanceLine(produced, delivered, astats),
+                     interrupted ? " (interrupted)" : "");
   if (!job_stats.empty()) {
     out += fmt::format(
         "  archived {} = clean {} + rejected {}  (source records rejected before "
@@ -736,14 +796,16 @@ int Run(const CLI::App& app, const RunFlags& f) {
     j["table"] = table;
     j["topic"] = topic;
     j["lake"] = lake;
-    j["produced"] = pp.produced;
-    j["delivered"] = pp.delivered;
+    j["produced"] = produced;
+    j["delivered"] = delivered;
     j["source_rejected"] = pp.rejected;
     j["consumed"] = astats.kept();  // each record once
     j["given_back"] = astats.given_back;
     j["archived"] = astats.archived;
     j["dead_lettered"] = astats.dead_lettered;
     j["data_loss_records"] = astats.data_loss_records;
+    j["not_archived"] = NotArchived(produced, astats);
+    j["interrupted"] = interrupted.load();
     j["lake_files"] = astats.files_written;
     j["local_records"] = outputs->records();
     j["local_outputs"] =
@@ -775,7 +837,9 @@ int Run(const CLI::App& app, const RunFlags& f) {
         cmd, fmt::join(outputs->paths(), ", "), FormatCount(outputs->records()));
   }
   if (interrupted) {
-    Say("{}: interrupted\n", cmd);
+    Say("{}: {}\n", cmd,
+        InterruptedLine(produced, delivered, astats, topic, *cfg.GetString("archive", "group"),
+                        dev_broker != nullptr, !job_stats.empty(), lake, table));
     exit_code = kExitFailure;
   }
   return exit_code;

@@ -4,14 +4,15 @@
 // tables' rows; --sequential; an unreachable S3 lake still leaves the local
 // copies and a failed exit; a failed run leaves an earlier run's local
 // copies byte-identical; --local-copies chooses the copies; raw files
-// rotate as archive's do; the Snowflake, Athena and Spark SQL against
+// rotate as archive's do; SIGTERM mid-run names the records not archived; the Snowflake, Athena and Spark SQL against
 // golden files (UPDATE_GOLDEN=1 rewrites them) and the partition
 // columns of each table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, duck, lakepipeWith, tempDir } from './lib.mjs';
+import { spawn } from 'node:child_process';
+import { LAKEPIPE, ROOT, duck, lakepipeWith, sleep, tempDir } from './lib.mjs';
 
 const AS_OF = '2026-06-14';
 
@@ -267,6 +268,59 @@ test('run rotates raw files as archive does: one file per Kafka partition and Hi
   const rows = await duck(`SELECT count(*) AS n FROM read_parquet('${join(dir, 'flushed')}/users/raw/parquet/**/*.parquet', filename = true) GROUP BY filename`);
   assert.ok(rows.every((x) => Number(x.n) <= 2500), 'no file over flush_records');
   assert.ok(rows.length >= 8, `${rows.length} files of at most 2,500 records hold 20,000`);
+});
+
+test('SIGTERM mid-run: says how many produced records were not archived, as the lake shows; earlier copies stay', async (t) => {
+  const dir = tempDir(t, 'run-term');
+  const first = run(dir, '--count', '2000', '--lake', 'lake-a', '--output', 'copies');
+  assert.equal(first.status, 0, first.stderr);
+  const before = filesOf(join(dir, 'copies'));
+
+  const child = spawn(LAKEPIPE, ['run', '--count', '2000000', '--lake', 'lake-b', '--output', 'copies', '--stats-json', 'stats.json'],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  // Stopped once records flow and are being archived, long before 2,000,000.
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no progress:\n${stderr}`)), 60000);
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/produced [1-9][\d,]*\/2,000,000/.test(stderr)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await sleep(4000);  // the archive joins its group and consumes
+  child.kill('SIGTERM');
+  assert.equal(await exited, 1, stderr);
+
+  const m = stderr.match(/interrupted: ([\d,]+) of ([\d,]+) produced records were not archived/);
+  assert.ok(m, stderr);
+  const [notArchived, produced] = [m[1], m[2]].map((x) => Number(x.replaceAll(',', '')));
+  assert.ok(produced < 2000000 && notArchived > 0, m[0]);
+  assert.match(stderr, /they were only in topic 'users' of the dev broker in this process/);
+  const raw = join(dir, 'lake-b', 'users', 'raw', 'parquet');
+  const [{ n }] = existsSync(raw) ? await duck(`SELECT count(*) AS n FROM read_parquet('${raw}/**/*.parquet')`) : [{ n: 0 }];
+  t.diagnostic(`${m[0]}; the lake holds ${n}`);
+  assert.equal(notArchived, produced - Number(n), 'produced - archived, as the lake has them');
+  const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8'));
+  assert.equal(stats.interrupted, true);
+  assert.equal(stats.produced, produced);
+  assert.equal(stats.archived, Number(n));
+  assert.equal(stats.not_archived, notArchived);
+  // The summary's balance holds: every produced record is accounted for.
+  const b = stdout.match(/produced ([\d,]+) = archived ([\d,]+) \+ dead-lettered ([\d,]+)(?: \+ lost to retention ([\d,]+))? \+ not archived ([\d,]+) \(interrupted\)/);
+  assert.ok(b, stdout);
+  const num = (x) => Number((x ?? '0').replaceAll(',', ''));
+  assert.equal(num(b[1]), num(b[2]) + num(b[3]) + num(b[4]) + num(b[5]));
+  assert.equal(num(b[1]), produced);
+
+  // The interrupted run's copies did not replace the earlier ones.
+  const after = filesOf(join(dir, 'copies'));
+  assert.deepEqual(Object.keys(after), Object.keys(before));
+  for (const name of Object.keys(before)) assert.ok(after[name].equals(before[name]), `${name} is byte-identical`);
 });
 
 // Partition columns of each table, as the lake has them.
