@@ -852,20 +852,22 @@ int RunRun(int argc, char** argv) {
       "Run the whole pipeline: produce records from a source onto Kafka while archiving them "
       "into the lake (exactly once, Parquet, Hive-partitioned), with local copies of every "
       "consumed record in <output>/<table>_data.json, .csv and .parquet (--local-copies); then "
-      "transform --job "
-      "all over the table. With no config file Kafka is a dev broker in this process; a "
-      "config file's kafka, schema_registry, s3, produce and archive sections point it at real "
-      "Kafka, a registry and S3.\n\nAt the end: a summary of records per phase (produced = "
+      "transform --job all over the table. With no config file Kafka is a dev broker in this "
+      "process; a config file's kafka, schema_registry, s3, produce and archive sections point "
+      "it at real Kafka, a registry and S3, and its run section sets the local copies. Raw "
+      "files rotate as archive's do (archive.flush_records, flush_bytes, rotate_interval).\n\nAt "
+      "the end: a summary of records per phase (produced = "
       "archived + dead-lettered; archived = clean + rejected), files and bytes per table and "
       "zone, and the outputs' paths. Exit status 1 when any phase failed or the run was "
-      "interrupted. The local copies are written under temporary names and replace an earlier "
+      "interrupted; an interrupted run says how many produced records were not archived. The local "
+      "copies are written under temporary names and replace an earlier "
       "run's only when the run succeeds; a failed run leaves an earlier run's copies as they "
       "were, and writes its own only where there were none.",
       "lakepipe run");
   RunFlags f;
   app.add_option("--config", f.config_path,
                  "YAML config file (kafka, schema_registry, s3, "
-                 "source, produce, archive sections)");
+                 "source, produce, archive, run sections)");
   app.add_option("--source", f.source, "users, activity or randomuser (the randomuser.me API)")
       ->capture_default_str();
   app.add_option("--count", f.count, "Records to produce (default 100000)");
