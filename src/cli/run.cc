@@ -272,31 +272,44 @@ std::string InterruptedLine(uint64_t produced, uint64_t delivered, const archive
                                                  "--lake {} --table {}",
                                                  lake, table));
   }
-  std::string line = fmt::format("interrupted: {} of {} produced records were not archived",
-                                 FormatCount(left), FormatCount(produced));
-  std::vector<std::string> notes;
-  if (s.data_loss_records > 0) {
-    notes.push_back(
-        fmt::format("{} were lost to the topic's retention", FormatCount(s.data_loss_records)));
-  }
-  if (delivered < produced) {
-    notes.push_back(fmt::format("{} never reached Kafka", FormatCount(produced - delivered)));
-  }
-  if (!notes.empty()) line += fmt::format(" (of them, {})", fmt::join(notes, "; "));
+  const std::string head = fmt::format("interrupted: {} of {} produced records were not archived",
+                                       FormatCount(left), FormatCount(produced));
+  const uint64_t lost = std::min(s.data_loss_records, left);
+  const uint64_t undelivered = std::min(produced - std::min(delivered, produced), left - lost);
+  const uint64_t in_topic = left - lost - undelivered;
+  std::vector<std::string> where;
   if (dev_broker) {
-    return line + fmt::format(
-                      "; they were only in topic '{}' of the dev broker in this process, which "
-                      "ended with it ({})",
-                      topic,
-                      s.archived > 0
-                          ? fmt::format("the lake holds the {} archived", FormatCount(s.archived))
-                          : std::string("none reached the lake"));
+    where.push_back(fmt::format(
+        "they were only in topic '{}' of the dev broker in this process, which ended with it",
+        topic));
+    if (lost > 0) {
+      where.push_back(
+          fmt::format("{} of them were lost to its retention before", FormatCount(lost)));
+    }
+  } else {
+    const std::string resume = fmt::format(
+        "consumer group '{}' archives them first when it starts again (the next run with this "
+        "config, or lakepipe archive --group {})",
+        group, group);
+    if (in_topic == left)
+      return fmt::format("{} yet; they stay in topic '{}', and {}", head, topic, resume);
+    if (in_topic > 0) {
+      where.push_back(
+          fmt::format("{} stay in topic '{}', and {}", FormatCount(in_topic), topic, resume));
+    }
+    if (lost > 0) {
+      where.push_back(fmt::format("{} were lost to the topic's retention", FormatCount(lost)));
+    }
   }
-  return line + fmt::format(
-                    " yet; they stay in topic '{}', and consumer group '{}' archives them first "
-                    "when it starts again (the next run with this config, or lakepipe archive "
-                    "--group {})",
-                    topic, group, group);
+  if (undelivered > 0) {
+    where.push_back(fmt::format("{} never reached Kafka", FormatCount(undelivered)));
+  }
+  if (dev_broker) {
+    where.push_back(s.archived > 0
+                        ? fmt::format("the lake holds the {} archived", FormatCount(s.archived))
+                        : std::string("none reached the lake"));
+  }
+  return fmt::format("{}: {}", head, fmt::join(where, "; "));
 }
 
 int Run(const CLI::App& app, const RunFlags& f) {

@@ -232,6 +232,45 @@ test('run --local-copies: none writes none, csv only csv, run.local_copies from 
   assert.ok(!existsSync(join(dir, 'bad')) && !existsSync(join(dir, 'lake-bad')), 'nothing written');
 });
 
+test('SIGTERM mid-run on real Kafka: the records not archived stay in the topic, and the next run archives them first', async (t) => {
+  const dir = tempDir(t, 'run-term-kafka');
+  const broker = spawn(LAKEPIPE, ['broker', '--partitions', '16', '--topic', 'users'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const brokerExited = new Promise((resolve) => broker.on('exit', (code) => resolve(code)));
+  t.after(async () => {
+    broker.kill('SIGTERM');
+    await brokerExited;
+  });
+  const bootstrap = await new Promise((resolve, reject) => {
+    let out = '';
+    broker.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    setTimeout(() => reject(new Error('no bootstrap line from lakepipe broker')), 15000);
+  });
+  // A short session: the second run's group does not wait out the first's.
+  writeFileSync(join(dir, 'kafka.yaml'), `kafka:\n  bootstrap.servers: ${bootstrap}\n  session.timeout.ms: 6000\n`);
+
+  // Stopped early, well within the broker's retention.
+  const { code, stdout, stderr } = await interruptedRun(dir, 0, '--config', 'kafka.yaml', '--count', '2000000', '--rate', '20000',
+    '--lake', 'lake', '--local-copies', 'none');
+  assert.equal(code, 1, stderr);
+  const m = stderr.match(/interrupted: ([\d,]+) of ([\d,]+) produced records were not archived yet; they stay in topic 'users', and consumer group 'lakepipe-run' archives them first when it starts again/);
+  assert.ok(m, stderr);
+  assert.doesNotMatch(stdout, /lost to retention/);
+  const [notArchived, produced] = [m[1], m[2]].map((x) => Number(x.replaceAll(',', '')));
+  t.diagnostic(m[0]);
+  assert.ok(notArchived > 0);
+
+  // The next run with the same config archives them along with its own.
+  const next = run(dir, '--config', 'kafka.yaml', '--count', '1000', '--lake', 'lake', '--local-copies', 'none');
+  assert.equal(next.status, 0, next.stderr);
+  assert.match(next.stdout, new RegExp(`produced 1,000 by this run; the topic held ${m[1]} more`));
+  const [{ n, ids }] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM read_parquet('${join(dir, 'lake')}/users/raw/parquet/**/*.parquet')`);
+  assert.equal(Number(n), produced + 1000, 'every produced record is in the lake');
+  assert.equal(Number(ids), produced + 1000, 'each once');
+});
+
 // The raw zone's files of `table` in `lake`, by Hive partition directory.
 function rawFiles(lake, table) {
   const byDir = {};
@@ -270,18 +309,14 @@ test('run rotates raw files as archive does: one file per Kafka partition and Hi
   assert.ok(rows.length >= 8, `${rows.length} files of at most 2,500 records hold 20,000`);
 });
 
-test('SIGTERM mid-run: says how many produced records were not archived, as the lake shows; earlier copies stay', async (t) => {
-  const dir = tempDir(t, 'run-term');
-  const first = run(dir, '--count', '2000', '--lake', 'lake-a', '--output', 'copies');
-  assert.equal(first.status, 0, first.stderr);
-  const before = filesOf(join(dir, 'copies'));
-
-  const child = spawn(LAKEPIPE, ['run', '--count', '2000000', '--lake', 'lake-b', '--output', 'copies', '--stats-json', 'stats.json'],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+// Starts `lakepipe run ARGS` in `dir`, sends SIGTERM `afterMs` after its
+// first progress line with records produced (long before 2,000,000), and
+// resolves with its exit status and output.
+async function interruptedRun(dir, afterMs, ...args) {
+  const child = spawn(LAKEPIPE, ['run', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '', stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-  // Stopped once records flow and are being archived, long before 2,000,000.
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no progress:\n${stderr}`)), 60000);
     child.stderr.on('data', (d) => {
@@ -292,9 +327,21 @@ test('SIGTERM mid-run: says how many produced records were not archived, as the 
       }
     });
   });
-  await sleep(4000);  // the archive joins its group and consumes
+  await sleep(afterMs);
   child.kill('SIGTERM');
-  assert.equal(await exited, 1, stderr);
+  const code = await exited;
+  return { code, stdout, stderr };
+}
+
+test('SIGTERM mid-run: says how many produced records were not archived, as the lake shows; earlier copies stay', async (t) => {
+  const dir = tempDir(t, 'run-term');
+  const first = run(dir, '--count', '2000', '--lake', 'lake-a', '--output', 'copies');
+  assert.equal(first.status, 0, first.stderr);
+  const before = filesOf(join(dir, 'copies'));
+
+  const { code, stdout, stderr } = await interruptedRun(dir, 4000, '--count', '2000000', '--lake', 'lake-b', '--output', 'copies',
+    '--stats-json', 'stats.json');
+  assert.equal(code, 1, stderr);
 
   const m = stderr.match(/interrupted: ([\d,]+) of ([\d,]+) produced records were not archived/);
   assert.ok(m, stderr);
