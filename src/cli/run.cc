@@ -55,7 +55,7 @@ constexpr const char* kDefaultMetricsAddress = "127.0.0.1:9464";
 
 struct RunFlags {
   std::string config_path, source = "users", duration, lake, output = "out", settle = "5s", as_of,
-                           stats_json;
+                           stats_json, local_copies;
   uint64_t count = 0;
   double rate = 0;
   int64_t seed = -1;
@@ -184,6 +184,134 @@ Status ReplaceTable(const std::string& uri, const std::string& table, bool allow
   return Status::OK();
 }
 
+// What became of the local copies at the end of a run.
+enum class CopiesFate {
+  kReplaced,      // this run's copies are in place
+  kPreviousKept,  // the run failed: an earlier run's copies stay as they were
+  kFailed,        // this run's copies could not be written or put in place
+};
+
+// A run that succeeded puts its copies in place of an earlier run's. One
+// that failed leaves an earlier run's copies as they were, and puts its own
+// in place only where there were none (they hold what was consumed while
+// the lake was down, say). `*status` gets the error of kFailed.
+CopiesFate SettleLocalCopies(LocalOutputs& outputs, bool succeeded, Status* status) {
+  if (!status->ok()) return CopiesFate::kFailed;
+  if (!succeeded && outputs.AnyExists()) {
+    outputs.Abort();
+    return CopiesFate::kPreviousKept;
+  }
+  *status = outputs.Replace();
+  return status->ok() ? CopiesFate::kReplaced : CopiesFate::kFailed;
+}
+
+// The formats of the local copies: --local-copies, else run.local_copies.
+Result<std::vector<std::string>> LocalCopyFormats(const CLI::App& app, const RunFlags& f,
+                                                  config::Config& cfg) {
+  if (app.count("--local-copies") > 0) {
+    LP_RETURN_IF_ERROR(cfg.SetFlag("run", "local_copies", f.local_copies));
+  }
+  const std::string where =
+      cfg.OriginOf("run", "local_copies") == config::Origin::kFlag
+          ? "--local-copies"
+          : fmt::format("run.local_copies ({})", cfg.SourceOf("run", "local_copies"));
+  LP_ASSIGN_OR_RETURN(std::vector<std::string> list, cfg.GetList("run", "local_copies"));
+  if (list.empty()) {
+    return InvalidArgumentError(
+        "{} names no format: give json, csv, parquet (comma-separated), "
+        "or none",
+        where);
+  }
+  Result<std::vector<std::string>> formats =
+      ParseLocalCopyFormats(fmt::format("{}", fmt::join(list, ",")));
+  if (!formats.ok()) return formats.status().WithContext(where);
+  return formats;
+}
+
+// Records of this run that are not in the lake: produced, but neither
+// archived nor dead-lettered (lost to retention, still in the topic, or
+// never delivered).
+uint64_t NotArchived(uint64_t produced, const archive::ArchiveStats& s) {
+  const uint64_t settled = s.archived + s.dead_lettered;
+  return produced > settled ? produced - settled : 0;
+}
+
+// The summary's balance of records: what became of every produced one.
+std::string BalanceLine(uint64_t produced, uint64_t delivered, const archive::ArchiveStats& s) {
+  const std::string lost = s.data_loss_records > 0 ? fmt::format(" + lost to retention {}",
+                                                                 FormatCount(s.data_loss_records))
+                                                   : "";
+  if (s.kept() > delivered) {
+    // A new group on a topic that already had records reads those too.
+    return fmt::format(
+        "consumed {} = archived {} + dead-lettered {}{} (produced {} by this run; the "
+        "topic held {} more)",
+        FormatCount(s.kept()), FormatCount(s.archived), FormatCount(s.dead_lettered), lost,
+        FormatCount(delivered), FormatCount(s.kept() - delivered));
+  }
+  const uint64_t accounted = s.archived + s.dead_lettered + s.data_loss_records;
+  if (accounted >= produced) {
+    return fmt::format("produced {} = archived {} + dead-lettered {}{}", FormatCount(delivered),
+                       FormatCount(s.archived), FormatCount(s.dead_lettered), lost);
+  }
+  return fmt::format("produced {} = archived {} + dead-lettered {}{} + not archived {}",
+                     FormatCount(produced), FormatCount(s.archived), FormatCount(s.dead_lettered),
+                     lost, FormatCount(produced - accounted));
+}
+
+// What an interrupted run left unarchived, and where those records are.
+std::string InterruptedLine(uint64_t produced, uint64_t delivered, const archive::ArchiveStats& s,
+                            const std::string& topic, const std::string& group, bool dev_broker,
+                            bool transformed, const std::string& lake, const std::string& table) {
+  const uint64_t left = NotArchived(produced, s);
+  if (left == 0) {
+    return fmt::format("interrupted: all {} produced records were archived{}",
+                       FormatCount(produced),
+                       transformed ? ""
+                                   : fmt::format("; transform them with: lakepipe transform "
+                                                 "--lake {} --table {}",
+                                                 lake, table));
+  }
+  const std::string head = fmt::format("interrupted: {} of {} produced records were not archived",
+                                       FormatCount(left), FormatCount(produced));
+  const uint64_t lost = std::min(s.data_loss_records, left);
+  const uint64_t undelivered = std::min(produced - std::min(delivered, produced), left - lost);
+  const uint64_t in_topic = left - lost - undelivered;
+  std::vector<std::string> where;
+  if (dev_broker) {
+    where.push_back(fmt::format(
+        "they were only in topic '{}' of the dev broker in this process, which ended with it",
+        topic));
+    if (lost > 0) {
+      where.push_back(
+          fmt::format("{} of them were lost to its retention before", FormatCount(lost)));
+    }
+  } else {
+    const std::string resume = fmt::format(
+        "consumer group '{}' archives them first when it starts again (the next run with this "
+        "config, or lakepipe archive --group {})",
+        group, group);
+    if (in_topic == left)
+      return fmt::format("{} yet; they stay in topic '{}', and {}", head, topic, resume);
+    if (in_topic > 0) {
+      where.push_back(
+          fmt::format("{} stay in topic '{}', and {}", FormatCount(in_topic), topic, resume));
+    }
+    if (lost > 0) {
+      where.push_back(fmt::format("{} were lost to the topic's retention", FormatCount(lost)));
+    }
+  }
+  if (undelivered > 0) {
+    where.push_back(fmt::format("{} never reached Kafka", FormatCount(undelivered)));
+  }
+  if (dev_broker) {
+    where.push_back(s.archived > 0
+                        ? fmt::format("the lake holds the {} archived", FormatCount(s.archived))
+                        : std::string("none reached the lake"));
+  }
+  return fmt::format("{}: {}", head, fmt::join(where, "; "));
+}
+
 int Run(const CLI::App& app, const RunFlags& f) {
   const std::string cmd = "lakepipe run";
   const auto started = Clock::now();
@@ -198,6 +326,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
   config::Config& cfg = *loaded;
   if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
   if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
+  auto copy_formats = LocalCopyFormats(app, f, cfg);
+  if (!copy_formats.ok()) return ReportError(cmd, copy_formats.status());
 
   std::chrono::milliseconds duration{0}, settle{0};
   if (!f.duration.empty()) {
@@ -337,7 +467,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
 
   // Local copies of every record the archive consumes.
   const std::string stem = table + "_data";
-  auto local = LocalOutputs::Open(f.output, stem, ao.decoder.schema);
+  auto local = LocalOutputs::Open(f.output, stem, ao.decoder.schema, *copy_formats);
   if (!local.ok()) return ReportError(cmd, local.status().WithContext("--output"));
   LocalOutputs* outputs = local->get();
   // Each offset once: a segment read again (a rewind, a rebalance) is not
@@ -355,7 +485,9 @@ int Run(const CLI::App& app, const RunFlags& f) {
     progress.Log(line);
     if (line.find("DATA LOSS") != std::string::npos) observe::Events::Default().Add("error", line);
   };
-  ao.rotate_interval = std::min(ao.rotate_interval, std::chrono::milliseconds(10000));
+  // The raw files rotate as archive's do (archive.flush_records,
+  // flush_bytes, rotate_interval...), so that a long run does not leave a
+  // file per partition every few seconds.
   auto archiver = archive::Archiver::Make(ao);
   if (!archiver.ok()) return ReportError(cmd, archiver.status());
 
@@ -547,7 +679,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
   const double archive_seconds = std::chrono::duration<double>(as.end - as.start).count();
   const archive::ArchiveStats astats = as.result.ok() ? *as.result : (*archiver)->Snapshot();
 
-  // The local files get what was consumed, whatever happened to the lake.
+  // The local copies are complete under temporary names; they take the
+  // place of an earlier run's at the end, when the run succeeded.
   Status local_status = outputs->Finish();
   int exit_code = kExitOk;
   std::vector<std::string> failures;
@@ -555,6 +688,9 @@ int Run(const CLI::App& app, const RunFlags& f) {
   if (!as.result.ok()) failures.push_back("archive: " + as.result.status().ToString());
   if (!local_status.ok()) failures.push_back("local outputs: " + local_status.ToString());
   const ProduceProgress pp = ps.result.ok() ? ps.result->progress : ProduceProgress{};
+  // What was produced, also when producing failed.
+  const uint64_t produced = ps.result.ok() ? pp.produced : ps.produced.load();
+  const uint64_t delivered = ps.result.ok() ? pp.delivered : ps.delivered.load();
   if (ps.result.ok() && (pp.failed > 0 || pp.delivered < pp.produced)) {
     failures.push_back(
         fmt::format("produce: {} records not delivered", pp.produced - pp.delivered));
@@ -610,11 +746,18 @@ int Run(const CLI::App& app, const RunFlags& f) {
                              FormatSeconds(transform_seconds)));
   }
 
+  const bool copies_finished = local_status.ok();
+  const CopiesFate copies =
+      SettleLocalCopies(*outputs, failures.empty() && !interrupted, &local_status);
+  if (copies == CopiesFate::kFailed && copies_finished) {
+    failures.push_back("local outputs: " + local_status.ToString());
+  }
+
   // Summary (stdout).
   std::string out = "\nlakepipe run: summary\n\n";
   out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "phase", "records", "throughput", "time");
-  out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "produce", FormatCount(pp.produced),
-                     PerSecond(pp.produced, produce_seconds), FormatSeconds(produce_seconds));
+  out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "produce", FormatCount(produced),
+                     PerSecond(produced, produce_seconds), FormatSeconds(produce_seconds));
   out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "archive", FormatCount(astats.consumed),
                      PerSecond(astats.consumed, archive_seconds), FormatSeconds(archive_seconds));
   if (!job_stats.empty()) {
@@ -622,22 +765,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
         "  {:<16} {:>12} {:>14} {:>10}\n", "transform", FormatCount(job_stats[0].records_in),
         PerSecond(job_stats[0].records_in, transform_seconds), FormatSeconds(transform_seconds));
   }
-  const std::string lost =
-      astats.data_loss_records > 0
-          ? fmt::format(" + lost to retention {}", FormatCount(astats.data_loss_records))
-          : "";
-  if (astats.kept() > pp.delivered) {
-    // A new group on a topic that already had records reads those too.
-    out += fmt::format(
-        "\n  consumed {} = archived {} + dead-lettered {}{} (produced {} by this run; the "
-        "topic held {} more)\n",
-        FormatCount(astats.kept()), FormatCount(astats.archived), FormatCount(astats.dead_lettered),
-        lost, FormatCount(pp.delivered), FormatCount(astats.kept() - pp.delivered));
-  } else {
-    out += fmt::format("\n  produced {} = archived {} + dead-lettered {}{}\n",
-                       FormatCount(pp.delivered), FormatCount(astats.archived),
-                       FormatCount(astats.dead_lettered), lost);
-  }
+  out += fmt::format("\n  {}{}\n", BalanceLine(produced, delivered, astats),
+                     interrupted ? " (interrupted)" : "");
   if (!job_stats.empty()) {
     out += fmt::format(
         "  archived {} = clean {} + rejected {}  (source records rejected before "
@@ -664,8 +793,11 @@ int Run(const CLI::App& app, const RunFlags& f) {
     }
   }
   out += fmt::format("\n  lake          {}\n", lake);
-  if (local_status.ok()) {
-    for (const std::string& p : outputs->paths()) out += fmt::format("  local copy    {}\n", p);
+  for (const std::string& p : outputs->paths()) {
+    if (copies == CopiesFate::kReplaced) out += fmt::format("  local copy    {}\n", p);
+    if (copies == CopiesFate::kPreviousKept) {
+      out += fmt::format("  local copy    {} (an earlier run's, kept)\n", p);
+    }
   }
   out += fmt::format("  query it      lakepipe sql --dialect duckdb --lake {}\n", lake);
   out += fmt::format("  total         {}\n", FormatSeconds(Since(started)));
@@ -677,17 +809,20 @@ int Run(const CLI::App& app, const RunFlags& f) {
     j["table"] = table;
     j["topic"] = topic;
     j["lake"] = lake;
-    j["produced"] = pp.produced;
-    j["delivered"] = pp.delivered;
+    j["produced"] = produced;
+    j["delivered"] = delivered;
     j["source_rejected"] = pp.rejected;
     j["consumed"] = astats.kept();  // each record once
     j["given_back"] = astats.given_back;
     j["archived"] = astats.archived;
     j["dead_lettered"] = astats.dead_lettered;
     j["data_loss_records"] = astats.data_loss_records;
+    j["not_archived"] = NotArchived(produced, astats);
+    j["interrupted"] = interrupted.load();
     j["lake_files"] = astats.files_written;
     j["local_records"] = outputs->records();
-    j["local_outputs"] = local_status.ok() ? outputs->paths() : std::vector<std::string>();
+    j["local_outputs"] =
+        copies == CopiesFate::kReplaced ? outputs->paths() : std::vector<std::string>();
     j["clean"] = clean_rows;
     j["rejected"] = rejected_rows;
     j["jobs"] = job_stats.size();
@@ -705,12 +840,19 @@ int Run(const CLI::App& app, const RunFlags& f) {
     Say("{}: FAILED {}\n", cmd, failure);
     exit_code = kExitFailure;
   }
-  if (!failures.empty() && local_status.ok()) {
+  if (!failures.empty() && copies == CopiesFate::kReplaced && !outputs->paths().empty()) {
     Say("{}: the {} records consumed are in {}\n", cmd, FormatCount(outputs->records()),
         fmt::join(outputs->paths(), ", "));
   }
+  if (copies == CopiesFate::kPreviousKept) {
+    Say("{}: the local copies {} are an earlier run's, left as they were; this run's {} "
+        "consumed records are not in them\n",
+        cmd, fmt::join(outputs->paths(), ", "), FormatCount(outputs->records()));
+  }
   if (interrupted) {
-    Say("{}: interrupted\n", cmd);
+    Say("{}: {}\n", cmd,
+        InterruptedLine(produced, delivered, astats, topic, *cfg.GetString("archive", "group"),
+                        dev_broker != nullptr, !job_stats.empty(), lake, table));
     exit_code = kExitFailure;
   }
   return exit_code;
@@ -722,18 +864,23 @@ int RunRun(int argc, char** argv) {
   CLI::App app(
       "Run the whole pipeline: produce records from a source onto Kafka while archiving them "
       "into the lake (exactly once, Parquet, Hive-partitioned), with local copies of every "
-      "consumed record in <output>/<table>_data.json, .csv and .parquet; then transform --job "
-      "all over the table. With no config file Kafka is a dev broker in this process; a "
-      "config file's kafka, schema_registry, s3, produce and archive sections point it at real "
-      "Kafka, a registry and S3.\n\nAt the end: a summary of records per phase (produced = "
+      "consumed record in <output>/<table>_data.json, .csv and .parquet (--local-copies); then "
+      "transform --job all over the table. With no config file Kafka is a dev broker in this "
+      "process; a config file's kafka, schema_registry, s3, produce and archive sections point "
+      "it at real Kafka, a registry and S3, and its run section sets the local copies. Raw "
+      "files rotate as archive's do (archive.flush_records, flush_bytes, rotate_interval).\n\nAt "
+      "the end: a summary of records per phase (produced = "
       "archived + dead-lettered; archived = clean + rejected), files and bytes per table and "
-      "zone, and the outputs' paths. Exit status 1 when any phase failed (the local copies "
-      "are written anyway).",
+      "zone, and the outputs' paths. Exit status 1 when any phase failed or the run was "
+      "interrupted; an interrupted run says how many produced records were not archived. The local "
+      "copies are written under temporary names and replace an earlier "
+      "run's only when the run succeeds; a failed run leaves an earlier run's copies as they "
+      "were, and writes its own only where there were none.",
       "lakepipe run");
   RunFlags f;
   app.add_option("--config", f.config_path,
                  "YAML config file (kafka, schema_registry, s3, "
-                 "source, produce, archive sections)");
+                 "source, produce, archive, run sections)");
   app.add_option("--source", f.source, "users, activity or randomuser (the randomuser.me API)")
       ->capture_default_str();
   app.add_option("--count", f.count, "Records to produce (default 100000)");
@@ -743,6 +890,9 @@ int RunRun(int argc, char** argv) {
   app.add_option("--lake", f.lake,
                  "Lake root: a path or s3://bucket/prefix (default: archive.lake, else out/lake)");
   app.add_option("--output", f.output, "Directory of the local copies")->capture_default_str();
+  app.add_option("--local-copies", f.local_copies,
+                 "Local copies to write: any of json,csv,parquet (comma-separated), or none "
+                 "(default: run.local_copies, else all three)");
   app.add_flag("--sequential", f.sequential,
                "The batch flow: produce everything first, wait --settle, then consume it all");
   app.add_option("--settle", f.settle,

@@ -286,9 +286,27 @@ SectionSpec S3Section() {
   };
 }
 
+SectionSpec RunSection() {
+  return SectionSpec{
+      .name = "run",
+      .help =
+          "The run command: the whole pipeline in one process (it also reads the kafka, "
+          "schema_registry, s3, source, produce and archive sections).",
+      .options =
+          {
+              {.key = "local_copies",
+               .type = Type::kStringList,
+               .default_value = "json,csv,parquet",
+               .help = "Local copies of the consumed records in the output directory: any of "
+                       "json, csv, parquet, or none."},
+          },
+  };
+}
+
 std::vector<SectionSpec> AllSections() {
   return {KafkaSection(),   SchemaRegistrySection(), SourceSection(),
-          ProduceSection(), ArchiveSection(),        S3Section()};
+          ProduceSection(), ArchiveSection(),        RunSection(),
+          S3Section()};
 }
 
 }  // namespace lakepipe::config

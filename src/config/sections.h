@@ -24,6 +24,8 @@ SectionSpec ProduceSection();
 // `archive`: topics, group, lake, table, formats, partitioning, rotation,
 // memory bound, dead letters, idle exit, stats.
 SectionSpec ArchiveSection();
+// `run`: local copies.
+SectionSpec RunSection();
 // `s3`: endpoint, region, profile, credentials (secrets), addressing, TLS,
 // part size, parallel parts, timeouts and retries.
 SectionSpec S3Section();

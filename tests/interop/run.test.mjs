@@ -2,14 +2,17 @@
 // balance, the three local copies hold the records the lake got, the DuckDB
 // SQL of `lakepipe sql` runs and its sample queries return the analytics
 // tables' rows; --sequential; an unreachable S3 lake still leaves the local
-// copies and a failed exit; the Snowflake, Athena and Spark SQL against
+// copies and a failed exit; a failed run leaves an earlier run's local
+// copies byte-identical; --local-copies chooses the copies; raw files
+// rotate as archive's do; SIGTERM mid-run names the records not archived; the Snowflake, Athena and Spark SQL against
 // golden files (UPDATE_GOLDEN=1 rewrites them) and the partition
 // columns of each table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, duck, lakepipeWith, tempDir } from './lib.mjs';
+import { spawn } from 'node:child_process';
+import { LAKEPIPE, ROOT, duck, lakepipeWith, sleep, tempDir } from './lib.mjs';
 
 const AS_OF = '2026-06-14';
 
@@ -166,6 +169,205 @@ test('run with an unreachable S3 lake: the local copies hold what was consumed, 
     const [{ n }] = await duck(`SELECT count(DISTINCT id) AS n FROM ${reader}('${join(dir, 'copies', `users_data.${ext}`)}')`);
     assert.equal(Number(n), 3000, ext);
   }
+});
+
+// The files of `dir`, name -> bytes.
+function filesOf(dir) {
+  return Object.fromEntries(readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name))]));
+}
+
+test('a failed run leaves the local copies of an earlier run byte-identical, with no temporaries', (t) => {
+  const dir = tempDir(t, 'run-keep');
+  const first = run(dir, '--count', '3000', '--seed', '1', '--lake', 'lake', '--output', 'copies');
+  assert.equal(first.status, 0, first.stderr);
+  const before = filesOf(join(dir, 'copies'));
+  assert.deepEqual(Object.keys(before), ['users_data.csv', 'users_data.json', 'users_data.parquet']);
+
+  // A lake under a regular file cannot be written: the archive fails.
+  writeFileSync(join(dir, 'blocker'), '');
+  const failed = run(dir, '--count', '2000', '--seed', '2', '--lake', 'blocker/lake', '--output', 'copies');
+  assert.equal(failed.status, 1, failed.stderr);
+  assert.match(failed.stderr, /FAILED archive: .*blocker\/lake/);
+  assert.match(failed.stderr, /the local copies copies\/users_data\.json, copies\/users_data\.csv, copies\/users_data\.parquet are an earlier run's, left as they were/);
+  assert.deepEqual(failed.stats.local_outputs, []);
+  const after = filesOf(join(dir, 'copies'));
+  assert.deepEqual(Object.keys(after), Object.keys(before), 'the same files, no temporaries');
+  for (const name of Object.keys(before)) assert.ok(after[name].equals(before[name]), `${name} is byte-identical`);
+
+  // A run that succeeds replaces them.
+  const second = run(dir, '--count', '1000', '--seed', '3', '--lake', 'lake', '--output', 'copies', '--replace');
+  assert.equal(second.status, 0, second.stderr);
+  assert.deepEqual(Object.keys(filesOf(join(dir, 'copies'))), Object.keys(before));
+  assert.equal(readFileSync(join(dir, 'copies', 'users_data.csv'), 'utf8').trim().split('\n').length, 1001);
+});
+
+test('run --local-copies: none writes none, csv only csv, run.local_copies from the config; unknown values are named', async (t) => {
+  const dir = tempDir(t, 'run-copies');
+  const none = run(dir, '--count', '2000', '--lake', 'lake-none', '--output', 'none', '--local-copies', 'none');
+  assert.equal(none.status, 0, none.stderr);
+  assert.equal(none.stats.archived, 2000);
+  assert.deepEqual(none.stats.local_outputs, []);
+  assert.ok(!existsSync(join(dir, 'none')), 'no directory for no copies');
+  assert.doesNotMatch(none.stdout, /local copy/);
+
+  const csv = run(dir, '--count', '2000', '--lake', 'lake-csv', '--output', 'csv', '--local-copies', 'csv');
+  assert.equal(csv.status, 0, csv.stderr);
+  assert.deepEqual(readdirSync(join(dir, 'csv')), ['users_data.csv']);
+  assert.deepEqual(csv.stats.local_outputs, ['csv/users_data.csv']);
+  const [{ n }] = await duck(`SELECT count(DISTINCT id) AS n FROM read_csv('${join(dir, 'csv', 'users_data.csv')}', header = true)`);
+  assert.equal(Number(n), 2000);
+
+  writeFileSync(join(dir, 'two.yaml'), 'run:\n  local_copies: [parquet, json]\n');
+  const two = run(dir, '--config', 'two.yaml', '--count', '1000', '--lake', 'lake-two', '--output', 'two');
+  assert.equal(two.status, 0, two.stderr);
+  assert.deepEqual(readdirSync(join(dir, 'two')).sort(), ['users_data.json', 'users_data.parquet']);
+
+  const bad = run(dir, '--count', '1000', '--lake', 'lake-bad', '--output', 'bad', '--local-copies', 'json,xml');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--local-copies: 'xml' is not a local copy format: name json, csv, parquet, or none/);
+  writeFileSync(join(dir, 'bad.yaml'), 'run:\n  local_copies: [csv, pdf]\n');
+  const badConfig = run(dir, '--config', 'bad.yaml', '--count', '1000', '--lake', 'lake-bad', '--output', 'bad');
+  assert.equal(badConfig.status, 1);
+  assert.match(badConfig.stderr, /run\.local_copies \(bad\.yaml:2\): 'pdf' is not a local copy format/);
+  assert.ok(!existsSync(join(dir, 'bad')) && !existsSync(join(dir, 'lake-bad')), 'nothing written');
+});
+
+test('SIGTERM mid-run on real Kafka: the records not archived stay in the topic, and the next run archives them first', async (t) => {
+  const dir = tempDir(t, 'run-term-kafka');
+  const broker = spawn(LAKEPIPE, ['broker', '--partitions', '16', '--topic', 'users'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const brokerExited = new Promise((resolve) => broker.on('exit', (code) => resolve(code)));
+  t.after(async () => {
+    broker.kill('SIGTERM');
+    await brokerExited;
+  });
+  const bootstrap = await new Promise((resolve, reject) => {
+    let out = '';
+    broker.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    setTimeout(() => reject(new Error('no bootstrap line from lakepipe broker')), 15000);
+  });
+  // A short session: the second run's group does not wait out the first's.
+  writeFileSync(join(dir, 'kafka.yaml'), `kafka:\n  bootstrap.servers: ${bootstrap}\n  session.timeout.ms: 6000\n`);
+
+  // Stopped early, well within the broker's retention.
+  const { code, stdout, stderr } = await interruptedRun(dir, 0, '--config', 'kafka.yaml', '--count', '2000000', '--rate', '20000',
+    '--lake', 'lake', '--local-copies', 'none');
+  assert.equal(code, 1, stderr);
+  const m = stderr.match(/interrupted: ([\d,]+) of ([\d,]+) produced records were not archived yet; they stay in topic 'users', and consumer group 'lakepipe-run' archives them first when it starts again/);
+  assert.ok(m, stderr);
+  assert.doesNotMatch(stdout, /lost to retention/);
+  const [notArchived, produced] = [m[1], m[2]].map((x) => Number(x.replaceAll(',', '')));
+  t.diagnostic(m[0]);
+  assert.ok(notArchived > 0);
+
+  // The next run with the same config archives them along with its own.
+  const next = run(dir, '--config', 'kafka.yaml', '--count', '1000', '--lake', 'lake', '--local-copies', 'none');
+  assert.equal(next.status, 0, next.stderr);
+  assert.match(next.stdout, new RegExp(`produced 1,000 by this run; the topic held ${m[1]} more`));
+  const [{ n, ids }] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM read_parquet('${join(dir, 'lake')}/users/raw/parquet/**/*.parquet')`);
+  assert.equal(Number(n), produced + 1000, 'every produced record is in the lake');
+  assert.equal(Number(ids), produced + 1000, 'each once');
+});
+
+// The raw zone's files of `table` in `lake`, by Hive partition directory.
+function rawFiles(lake, table) {
+  const byDir = {};
+  const root = join(lake, table, 'raw', 'parquet');
+  for (const date of readdirSync(root)) {
+    for (const hour of readdirSync(join(root, date))) {
+      byDir[`${date}/${hour}`] = readdirSync(join(root, date, hour)).filter((f) => f.endsWith('.parquet'));
+    }
+  }
+  return byDir;
+}
+
+test('run rotates raw files as archive does: one file per Kafka partition and Hive partition within rotate_interval', async (t) => {
+  const dir = tempDir(t, 'run-rotate');
+  // 13 s of records on 4 partitions: within archive's rotate_interval (60s)
+  // and flush_records (100,000), each partition's records go to one file
+  // per Hive partition, however long the run takes.
+  const r = run(dir, '--count', '26000', '--rate', '2000', '--partitions', '4', '--lake', 'lake');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stats.archived, 26000);
+  assert.ok(r.stats.seconds.produce > 10, `the run lasted ${r.stats.seconds.produce} s`);
+  const byDir = rawFiles(join(dir, 'lake'), 'users');
+  t.diagnostic(`raw files per Hive partition: ${JSON.stringify(Object.fromEntries(Object.entries(byDir).map(([d, f]) => [d, f.length])))}`);
+  for (const [d, files] of Object.entries(byDir)) {
+    assert.ok(files.length <= 4, `${d}: ${files.length} files, at most one per Kafka partition`);
+  }
+  const [{ n }] = await duck(`SELECT count(*) AS n FROM read_parquet('${join(dir, 'lake')}/users/raw/parquet/**/*.parquet')`);
+  assert.equal(Number(n), 26000);
+
+  // archive.flush_records from the config file cuts the files as archive's does.
+  writeFileSync(join(dir, 'flush.yaml'), 'archive:\n  flush_records: 2500\n');
+  const flushed = run(dir, '--config', 'flush.yaml', '--count', '20000', '--partitions', '4', '--lake', 'flushed');
+  assert.equal(flushed.status, 0, flushed.stderr);
+  const rows = await duck(`SELECT count(*) AS n FROM read_parquet('${join(dir, 'flushed')}/users/raw/parquet/**/*.parquet', filename = true) GROUP BY filename`);
+  assert.ok(rows.every((x) => Number(x.n) <= 2500), 'no file over flush_records');
+  assert.ok(rows.length >= 8, `${rows.length} files of at most 2,500 records hold 20,000`);
+});
+
+// Starts `lakepipe run ARGS` in `dir`, sends SIGTERM `afterMs` after its
+// first progress line with records produced (long before 2,000,000), and
+// resolves with its exit status and output.
+async function interruptedRun(dir, afterMs, ...args) {
+  const child = spawn(LAKEPIPE, ['run', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no progress:\n${stderr}`)), 60000);
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/produced [1-9][\d,]*\/2,000,000/.test(stderr)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await sleep(afterMs);
+  child.kill('SIGTERM');
+  const code = await exited;
+  return { code, stdout, stderr };
+}
+
+test('SIGTERM mid-run: says how many produced records were not archived, as the lake shows; earlier copies stay', async (t) => {
+  const dir = tempDir(t, 'run-term');
+  const first = run(dir, '--count', '2000', '--lake', 'lake-a', '--output', 'copies');
+  assert.equal(first.status, 0, first.stderr);
+  const before = filesOf(join(dir, 'copies'));
+
+  const { code, stdout, stderr } = await interruptedRun(dir, 4000, '--count', '2000000', '--lake', 'lake-b', '--output', 'copies',
+    '--stats-json', 'stats.json');
+  assert.equal(code, 1, stderr);
+
+  const m = stderr.match(/interrupted: ([\d,]+) of ([\d,]+) produced records were not archived/);
+  assert.ok(m, stderr);
+  const [notArchived, produced] = [m[1], m[2]].map((x) => Number(x.replaceAll(',', '')));
+  assert.ok(produced < 2000000 && notArchived > 0, m[0]);
+  assert.match(stderr, /they were only in topic 'users' of the dev broker in this process/);
+  const raw = join(dir, 'lake-b', 'users', 'raw', 'parquet');
+  const [{ n }] = existsSync(raw) ? await duck(`SELECT count(*) AS n FROM read_parquet('${raw}/**/*.parquet')`) : [{ n: 0 }];
+  t.diagnostic(`${m[0]}; the lake holds ${n}`);
+  assert.equal(notArchived, produced - Number(n), 'produced - archived, as the lake has them');
+  const stats = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8'));
+  assert.equal(stats.interrupted, true);
+  assert.equal(stats.produced, produced);
+  assert.equal(stats.archived, Number(n));
+  assert.equal(stats.not_archived, notArchived);
+  // The summary's balance holds: every produced record is accounted for.
+  const b = stdout.match(/produced ([\d,]+) = archived ([\d,]+) \+ dead-lettered ([\d,]+)(?: \+ lost to retention ([\d,]+))? \+ not archived ([\d,]+) \(interrupted\)/);
+  assert.ok(b, stdout);
+  const num = (x) => Number((x ?? '0').replaceAll(',', ''));
+  assert.equal(num(b[1]), num(b[2]) + num(b[3]) + num(b[4]) + num(b[5]));
+  assert.equal(num(b[1]), produced);
+
+  // The interrupted run's copies did not replace the earlier ones.
+  const after = filesOf(join(dir, 'copies'));
+  assert.deepEqual(Object.keys(after), Object.keys(before));
+  for (const name of Object.keys(before)) assert.ok(after[name].equals(before[name]), `${name} is byte-identical`);
 });
 
 // Partition columns of each table, as the lake has them.
