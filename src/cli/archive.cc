@@ -9,7 +9,6 @@
 #include "cli/observe.h"
 #include "cli/signals.h"
 #include "config/config.h"
-#include "config/sections.h"
 #include "core/lake_names.h"
 #include "core/units.h"
 #include "observe/metrics.h"
@@ -181,7 +180,7 @@ Status WriteStatsJson(const std::string& path, const archive::ArchiveStats& s,
 int Archive(const CLI::App& app, const ArchiveFlags& f) {
   const std::string cmd = "lakepipe archive";
   if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  auto loaded = config::Config::Load(f.config_path, config::AllSections());
+  auto loaded = LoadConfig(f.config_path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   if (Status st = ApplyFlags(app, f, &*loaded); !st.ok()) return ReportError(cmd, st);
   if (f.print_config) {
@@ -253,8 +252,10 @@ int RunArchive(int argc, char** argv) {
       "Ctrl-C finishes open files, commits and leaves the group; a second Ctrl-C aborts.",
       "lakepipe archive");
   ArchiveFlags f;
-  app.add_option("--config", f.config_path,
-                 "YAML config file (sections kafka, schema_registry, archive, s3)");
+  app.add_option(
+      "--config", f.config_path,
+      "YAML config file shared by every command (sections kafka, schema_registry, archive "
+      "and s3 are used; the others are validated)");
   app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
   app.add_option("--topic", f.topics, "Topic(s) to archive; comma-separated or repeated")
       ->delimiter(',');

@@ -11,7 +11,6 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "config/sections.h"
 #include "core/lake_names.h"
 #include "core/redact.h"
 #include "kafka/metadata.h"
@@ -64,7 +63,7 @@ Status ProbeLake(const std::string& lake, std::string* detail) {
 
 int Check(const CLI::App& app, const CheckFlags& f) {
   const std::string cmd = "lakepipe check";
-  auto loaded = config::Config::Load(f.config_path, config::AllSections());
+  auto loaded = LoadConfig(f.config_path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
   if (Status st = ApplyKafkaFlags(app, f.brokers, f.kafka_settings, &cfg); !st.ok())
@@ -174,7 +173,8 @@ int RunCheck(int argc, char** argv) {
       "variables (environment, then ./.env) and ~/.aws.",
       "lakepipe check");
   CheckFlags f;
-  app.add_option("--config", f.config_path, "YAML config file");
+  app.add_option("--config", f.config_path,
+                 "YAML config file shared by every command (every section is validated)");
   app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
   app.add_option("--topic", f.topics, "Topic(s) to check; comma-separated or repeated")
       ->delimiter(',');

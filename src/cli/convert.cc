@@ -193,7 +193,9 @@ int RunConvert(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_flag("-q,--quiet", f.quiet, "Do not print the summary");
-  app.add_option("--config", f.config_path, "YAML config file (its s3 section is used)");
+  app.add_option("--config", f.config_path,
+                 "YAML config file shared by every command (its s3 section is used; the others are "
+                 "validated)");
   AddS3Flags(&app, &f.s3);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) {

@@ -249,8 +249,12 @@ Status ConfigureS3(const config::Config& cfg) {
   return Status::OK();
 }
 
+Result<config::Config> LoadConfig(const std::string& config_path) {
+  return config::Config::Load(config_path, config::AllSections());
+}
+
 Status SetUpS3(const CLI::App& app, const std::string& config_path, const S3Flags& flags) {
-  LP_ASSIGN_OR_RETURN(config::Config cfg, config::Config::Load(config_path, config::AllSections()));
+  LP_ASSIGN_OR_RETURN(config::Config cfg, LoadConfig(config_path));
   LP_RETURN_IF_ERROR(ApplyS3Flags(app, flags, &cfg));
   return ConfigureS3(cfg);
 }

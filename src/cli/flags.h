@@ -35,6 +35,13 @@ CLI::Validator ByteSizeValidator();
 // A CLI11 validator for --table: ValidateTableName (core/lake_names.h).
 CLI::Validator TableNameValidator();
 
+// Loads `config_path` ("" = none), ./.env and the environment against every
+// section lakepipe knows (config::AllSections()), whichever of them the
+// command reads: one file serves every command. A section no command knows,
+// an unknown key in any section and a misspelled LAKEPIPE_ variable are
+// kInvalidArgument naming file:line (or the variable).
+[[nodiscard]] Result<config::Config> LoadConfig(const std::string& config_path);
+
 // Sets kafka.bootstrap.servers from --brokers (when given) and each -X
 // key=value into the kafka section.
 Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,

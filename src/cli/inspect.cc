@@ -170,7 +170,9 @@ int RunInspect(int argc, char** argv) {
   app.add_flag("--json", as_json, "Print everything as one JSON document");
   app.add_option("--format", format,
                  "Format when the extension does not tell: parquet, avro, jsonl, json, csv");
-  app.add_option("--config", config_path, "YAML config file (its s3 section is used)");
+  app.add_option("--config", config_path,
+                 "YAML config file shared by every command (its s3 section is used; the others are "
+                 "validated)");
   AddS3Flags(&app, &s3);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   if (Status st = SetUpS3(app, config_path, s3); !st.ok()) {

@@ -7,7 +7,6 @@
 #include "cli/observe.h"
 #include "cli/signals.h"
 #include "config/config.h"
-#include "config/sections.h"
 #include "core/units.h"
 #include "kafka/producer.h"
 #include "pipeline/produce.h"
@@ -65,9 +64,7 @@ std::string Rate(uint64_t n, double seconds) {
 int Produce(const CLI::App& app, const ProduceFlags& f) {
   const std::string cmd = "lakepipe produce";
   if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  auto loaded =
-      config::Config::Load(f.config_path, {config::KafkaSection(), config::SchemaRegistrySection(),
-                                           config::SourceSection(), config::ProduceSection()});
+  auto loaded = LoadConfig(f.config_path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
   if (Status st = ApplyFlags(app, f, &cfg); !st.ok()) return ReportError(cmd, st);
@@ -256,8 +253,10 @@ int RunProduce(int argc, char** argv) {
       "records were rejected.",
       "lakepipe produce");
   ProduceFlags f;
-  app.add_option("--config", f.config_path,
-                 "YAML config file (sections kafka, schema_registry, source, produce)");
+  app.add_option(
+      "--config", f.config_path,
+      "YAML config file shared by every command (sections kafka, schema_registry, source "
+      "and produce are used; the others are validated)");
   app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
   app.add_option("--topic", f.topic, "Topic to produce to");
   app.add_option("--source", f.source, "users, activity, randomuser or file:PATH (default users)");

@@ -26,7 +26,6 @@
 #include "cli/observe.h"
 #include "cli/signals.h"
 #include "config/config.h"
-#include "config/sections.h"
 #include "core/lake_names.h"
 #include "core/redact.h"
 #include "core/time_util.h"
@@ -193,7 +192,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
         cmd, InvalidArgumentError(
                  "--source '{}' is not a source of run (users, activity, randomuser)", f.source));
   }
-  auto loaded = config::Config::Load(f.config_path, config::AllSections());
+  auto loaded = LoadConfig(f.config_path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
   if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
@@ -732,8 +731,8 @@ int RunRun(int argc, char** argv) {
       "lakepipe run");
   RunFlags f;
   app.add_option("--config", f.config_path,
-                 "YAML config file (kafka, schema_registry, s3, "
-                 "source, produce, archive sections)");
+                 "YAML config file shared by every command (kafka, schema_registry, s3, "
+                 "source, produce and archive sections)");
   app.add_option("--source", f.source, "users, activity or randomuser (the randomuser.me API)")
       ->capture_default_str();
   app.add_option("--count", f.count, "Records to produce (default 100000)");

@@ -50,6 +50,50 @@ TEST_F(SectionsTest, EveryOptionHasHelpAndAppearsInTheReference) {
   EXPECT_TRUE(Contains(reference, "Allowed: users, activity, randomuser, file:<path>."));
 }
 
+// One file serves every command: each loads every section, so a section
+// another command reads is accepted, and a typo anywhere is an error naming
+// file:line, whichever command reads the file.
+TEST_F(SectionsTest, OneFileForEveryCommand) {
+  const std::string good = WriteFile("all.yaml", R"(kafka:
+  bootstrap.servers: localhost:9092
+produce:
+  topic: users
+archive:
+  topics: [users]
+  lake: ./lake
+s3:
+  region: eu-west-1
+)");
+  ASSERT_OK_AND_ASSIGN(Config config, Config::Load(good, AllSections()));
+  ASSERT_OK_AND_ASSIGN(std::string lake, config.GetString("archive", "lake"));
+  EXPECT_EQ(lake, "./lake");
+
+  const std::string typo_key = WriteFile("typo_key.yaml", R"(produce:
+  topic: users
+archive:
+  topics: [users]
+  lkae: ./lake
+)");
+  Result<Config> bad_key = Config::Load(typo_key, AllSections());
+  ASSERT_FALSE(bad_key.ok());
+  EXPECT_EQ(bad_key.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(bad_key.status().message(),
+                       typo_key + ":5: unknown key 'lkae' in section 'archive' (keys: topics,"));
+
+  const std::string typo_section = WriteFile("typo_section.yaml", R"(produce:
+  topic: users
+archvie:
+  lake: ./lake
+)");
+  Result<Config> bad_section = Config::Load(typo_section, AllSections());
+  ASSERT_FALSE(bad_section.ok());
+  EXPECT_TRUE(Contains(bad_section.status().message(),
+                       typo_section + ":3: unknown section 'archvie' (sections: kafka, "));
+  for (const SectionSpec& section : AllSections()) {
+    EXPECT_TRUE(Contains(bad_section.status().message(), section.name));
+  }
+}
+
 TEST_F(SectionsTest, RegistryPasswordIsSecret) {
   SetEnv("LAKEPIPE_SCHEMA_REGISTRY_PASSWORD", "p4ssw0rd-value");
   SetEnv("LAKEPIPE_KAFKA_SASL_PASSWORD", "kafka-p4ssw0rd-value");

@@ -228,6 +228,39 @@ test('unknown extensions and options give clear errors', (t) => {
   assert.match(r.stderr, /missing\.jsonl/);
 });
 
+// One config file for every command: each command validates every section,
+// reads its own and accepts the others'; a typo anywhere names file:line.
+test('one config file serves every command; typos in any section name file:line', (t) => {
+  const dir = tempDir(t, 'one-config');
+  const config = join(dir, 'lakepipe.yaml');
+  writeFileSync(config, [
+    'kafka:',
+    '  bootstrap.servers: 127.0.0.1:1',
+    'produce:',
+    '  topic: shared',
+    'archive:',
+    '  topics: [shared]',
+    '  lake: ./lake',
+    's3:',
+    '  region: eu-west-1',
+  ].join('\n') + '\n');
+  let r = lakepipe('produce', '--config', config, '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /lake: "?\.\/lake"?  #/);
+  // A key of a section this command does not read is still checked.
+  writeFileSync(config, 'produce:\n  topic: shared\narchive:\n  lkae: ./lake\n');
+  r = lakepipe('produce', '--config', config, '--print-config');
+  assert.equal(r.status, 1);
+  assert.ok(r.stderr.includes(`${config}:4: unknown key 'lkae' in section 'archive'`), r.stderr);
+  // A section no command knows.
+  writeFileSync(config, 'kafka:\n  bootstrap.servers: 127.0.0.1:1\narchvie:\n  lake: ./lake\n');
+  for (const args of [['produce'], ['lag', '--group', 'g']]) {
+    r = lakepipe(...args, '--config', config);
+    assert.equal(r.status, 1, `${args[0]}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(`${config}:3: unknown section 'archvie'`), `${args[0]}: ${r.stderr}`);
+  }
+});
+
 // Outputs that are not regular files: written in place, never replaced.
 // Never the real /dev/null or /dev/stdout: twins made in a temp dir.
 
