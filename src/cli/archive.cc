@@ -183,10 +183,7 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
   auto loaded = LoadConfig(f.config_path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   if (Status st = ApplyFlags(app, f, &*loaded); !st.ok()) return ReportError(cmd, st);
-  if (f.print_config) {
-    fmt::print("{}", loaded->Dump());
-    return kExitOk;
-  }
+  if (f.print_config) return PrintConfig(*loaded);
   if (Status st = ConfigureS3(*loaded); !st.ok()) return ReportError(cmd, st);
   archive::ArchiveOptions options;
   std::string stats_json;
@@ -308,8 +305,7 @@ int RunArchive(int argc, char** argv) {
   AddS3Flags(&app, &f.s3);
   AddMetricsFlag(&app, &f.metrics_addr);
   AddLogFlags(&app, &f.log);
-  app.add_flag("--print-config", f.print_config,
-               "Print the effective configuration (secrets masked) and exit");
+  AddPrintConfigFlag(&app, &f.print_config);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Archive(app, f);
 }

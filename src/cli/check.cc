@@ -23,6 +23,7 @@ namespace {
 struct CheckFlags {
   std::string config_path, brokers, lake, registry, registry_auth;
   std::vector<std::string> topics, kafka_settings;
+  bool print_config = false;
   S3Flags s3;
 };
 
@@ -69,7 +70,6 @@ int Check(const CLI::App& app, const CheckFlags& f) {
   if (Status st = ApplyKafkaFlags(app, f.brokers, f.kafka_settings, &cfg); !st.ok())
     return ReportError(cmd, st);
   if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
-  if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
   if (Status st = ApplyRegistryAuthFlag(app, f.registry_auth, &cfg); !st.ok())
     return ReportError(cmd, st);
   if (app.count("--topic") > 0) {
@@ -84,6 +84,8 @@ int Check(const CLI::App& app, const CheckFlags& f) {
     if (Status st = cfg.SetFlag("schema_registry", "url", f.registry); !st.ok())
       return ReportError(cmd, st);
   }
+  if (f.print_config) return PrintConfig(cfg);
+  if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
 
   std::vector<Row> rows;
   const kafka::Settings settings = cfg.Passthrough("kafka");
@@ -183,6 +185,7 @@ int RunCheck(int argc, char** argv) {
                  "USER:PASSWORD for the schema registry");
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
+  AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   if (int code = ParseArgs(app, argc, argv); code >= 0) return code;
   return Check(app, f);

@@ -1,5 +1,7 @@
 #include "cli/flags.h"
 
+#include <algorithm>
+
 #include "observe/log.h"
 
 #include <fmt/format.h>
@@ -103,6 +105,11 @@ std::string Scrub(std::string text) {
 
 int ParseArgs(CLI::App& app, int argc, char** argv) {
   CommandLineSecrets() = SecretArguments(app, argc, argv);
+  // Printing the configuration needs nothing else.
+  if (std::any_of(argv + 1, argv + argc,
+                  [](const char* arg) { return std::string_view(arg) == "--print-config"; })) {
+    for (CLI::Option* option : app.get_options()) option->required(false);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -253,10 +260,22 @@ Result<config::Config> LoadConfig(const std::string& config_path) {
   return config::Config::Load(config_path, config::AllSections());
 }
 
-Status SetUpS3(const CLI::App& app, const std::string& config_path, const S3Flags& flags) {
+Result<config::Config> LoadConfigWithS3Flags(const CLI::App& app, const std::string& config_path,
+                                             const S3Flags& flags) {
   LP_ASSIGN_OR_RETURN(config::Config cfg, LoadConfig(config_path));
   LP_RETURN_IF_ERROR(ApplyS3Flags(app, flags, &cfg));
-  return ConfigureS3(cfg);
+  return cfg;
+}
+
+void AddPrintConfigFlag(CLI::App* app, bool* print_config) {
+  app->add_flag("--print-config", *print_config,
+                "Print the effective configuration of every section (secrets masked, each value "
+                "with where it came from) and exit");
+}
+
+int PrintConfig(const config::Config& cfg) {
+  fmt::print("{}", cfg.Dump());
+  return kExitOk;
 }
 
 }  // namespace lakepipe::cli

@@ -14,6 +14,7 @@ namespace lakepipe::cli {
 
 // Parses argv with CLI11; returns -1 to continue, or the exit status to
 // return right away (help printed: 0; bad usage: 2 after printing why).
+// With --print-config no option or argument is required.
 // Usage messages never show a value that may be a secret: arguments no
 // option takes are named when they are options and only counted when they
 // are values, and the values of -X, --schema-registry-auth and of options
@@ -70,9 +71,19 @@ Status ApplyS3Flags(const CLI::App& app, const S3Flags& flags, config::Config* c
 // warning to stderr when certificate checks are off.
 Status ConfigureS3(const config::Config& cfg);
 
-// For commands whose only settings are S3's (convert, inspect): loads
-// `config_path` ("" = none) and the environment, applies the --s3-* flags
-// and configures S3 with the result.
-Status SetUpS3(const CLI::App& app, const std::string& config_path, const S3Flags& flags);
+// For commands whose settings from the file are S3's and the lake's
+// (convert, inspect, sql, transform): LoadConfig, then the --s3-* flags
+// applied. ConfigureS3 the result once it is not just printed.
+[[nodiscard]] Result<config::Config> LoadConfigWithS3Flags(const CLI::App& app,
+                                                           const std::string& config_path,
+                                                           const S3Flags& flags);
+
+// --print-config, on every command that takes --config. Given it, ParseArgs
+// requires nothing else (options and arguments otherwise required are not).
+void AddPrintConfigFlag(CLI::App* app, bool* print_config);
+
+// Prints the effective configuration (every section; secrets masked, each
+// value with where it came from) to stdout and returns kExitOk.
+int PrintConfig(const config::Config& cfg);
 
 }  // namespace lakepipe::cli

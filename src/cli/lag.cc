@@ -19,6 +19,7 @@ struct LagFlags {
   std::string brokers, group, config_path;
   std::vector<std::string> topics, kafka_settings;
   bool json = false;
+  bool print_config = false;
 };
 
 int Lag(const CLI::App& app, const LagFlags& f) {
@@ -28,6 +29,7 @@ int Lag(const CLI::App& app, const LagFlags& f) {
   if (Status st = ApplyKafkaFlags(app, f.brokers, f.kafka_settings, &*loaded); !st.ok()) {
     return ReportError(cmd, st);
   }
+  if (f.print_config) return PrintConfig(*loaded);
   const kafka::Settings settings = loaded->Passthrough("kafka");
   std::string brokers;
   kafka::Settings rest;
@@ -118,6 +120,7 @@ int RunLag(int argc, char** argv) {
                  "YAML config file shared by every command (its kafka section is used; the "
                  "others are validated)");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
+  AddPrintConfigFlag(&app, &f.print_config);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Lag(app, f);
 }

@@ -68,10 +68,7 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
   if (Status st = ApplyFlags(app, f, &cfg); !st.ok()) return ReportError(cmd, st);
-  if (f.print_config) {
-    fmt::print("{}", cfg.Dump());
-    return kExitOk;
-  }
+  if (f.print_config) return PrintConfig(cfg);
 
   // Effective settings.
   const kafka::Settings kafka_settings = cfg.Passthrough("kafka");
@@ -283,8 +280,7 @@ int RunProduce(int argc, char** argv) {
                  "Write rejected source records here (JSON Lines with reasons)");
   app.add_option("-X", f.kafka_settings,
                  "librdkafka setting key=value (repeatable), e.g. -X linger.ms=20");
-  app.add_flag("--print-config", f.print_config,
-               "Print the effective configuration (secrets masked) and exit");
+  AddPrintConfigFlag(&app, &f.print_config);
   app.add_flag("-q,--quiet", f.quiet, "Print only the final summary");
   AddMetricsFlag(&app, &f.metrics_addr);
   AddLogFlags(&app, &f.log);

@@ -17,12 +17,16 @@ namespace {
 struct SqlFlags {
   std::string dialect, lake, table, location, stage, storage_integration, database = "lakepipe",
                                                                           config_path;
+  bool print_config = false;
   S3Flags s3;
 };
 
 int Sql(const CLI::App& app, const SqlFlags& f) {
   const std::string cmd = "lakepipe sql";
-  if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) return ReportError(cmd, st);
+  auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
+  if (!cfg.ok()) return ReportError(cmd, cfg.status());
+  if (f.print_config) return PrintConfig(*cfg);
+  if (Status st = ConfigureS3(*cfg); !st.ok()) return ReportError(cmd, st);
   Result<jobs::Lake> lake = jobs::Lake::Open(f.lake);
   if (!lake.ok()) return ReportError(cmd, lake.status());
   Result<std::vector<warehouse::LakeTable>> tables = warehouse::DiscoverTables(*lake, f.table);
@@ -80,6 +84,7 @@ int RunSql(int argc, char** argv) {
                  "snowflake: the storage integration the created stage uses");
   app.add_option("--database", f.database, "athena: the Glue database")->capture_default_str();
   app.add_option("--config", f.config_path, "YAML config file (its s3 section is used)");
+  AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Sql(app, f);

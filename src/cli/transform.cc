@@ -24,6 +24,7 @@ namespace {
 struct TransformFlags {
   std::string lake, table = "users", job = "clean", since, as_of, stats_json, config_path;
   bool full_refresh = false;
+  bool print_config = false;
   std::string max_buffer_bytes = "256MiB";
   std::string wait_for_lock = "0s";
   int zscore_window = 28;
@@ -89,7 +90,10 @@ void PrintSummary(const jobs::JobStats& s) {
 int Transform(const CLI::App& app, const TransformFlags& f) {
   const std::string cmd = "lakepipe transform";
   if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) return ReportError(cmd, st);
+  auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
+  if (!cfg.ok()) return ReportError(cmd, cfg.status());
+  if (f.print_config) return PrintConfig(*cfg);
+  if (Status st = ConfigureS3(*cfg); !st.ok()) return ReportError(cmd, st);
   const std::vector<std::string> all = {"clean", "analytics", "demographics", "timeseries"};
   std::vector<std::string> run;
   if (f.job == "all") {
@@ -206,6 +210,7 @@ int RunTransform(int argc, char** argv) {
                  "was built at, else today)");
   AddStatsJsonFlag(&app, &f.stats_json, "Write the run's counts as JSON here");
   app.add_option("--config", f.config_path, "YAML config file (its s3 section is used)");
+  AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   AddMetricsFlag(&app, &f.metrics_addr);
   AddLogFlags(&app, &f.log);

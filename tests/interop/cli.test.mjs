@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAKEPIPE, ROOT, duck, lakepipe, lakepipeOk, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, duck, lakepipe, lakepipeOk, lakepipeWith, tempDir } from './lib.mjs';
 
 const SCHEMA = JSON.stringify({
   type: 'record', name: 'P', fields: [
@@ -258,6 +258,28 @@ test('one config file serves every command; typos in any section name file:line'
     r = lakepipe(...args, '--config', config);
     assert.equal(r.status, 1, `${args[0]}: ${r.stderr}`);
     assert.ok(r.stderr.includes(`${config}:3: unknown section 'archvie'`), `${args[0]}: ${r.stderr}`);
+  }
+});
+
+// Every command that takes --config prints the effective configuration with
+// --print-config, secrets masked, and exits 0 without its other arguments.
+test('--print-config on every command that takes --config; the example file works with each', (t) => {
+  const dir = tempDir(t, 'print-config');
+  const example = join(ROOT, 'config', 'lakepipe.example.yaml');
+  const commands = [...lakepipeOk(0, '--help').stdout.matchAll(/^  ([a-z]+) /gm)].map((m) => m[1]);
+  const withConfig = commands.filter((c) => /--config/.test(lakepipeOk(0, c, '--help').stdout));
+  for (const c of ['run', 'produce', 'archive', 'transform', 'sql', 'check', 'lag', 'convert', 'inspect']) {
+    assert.ok(withConfig.includes(c), `${c} takes --config`);
+  }
+  const SECRET = 'S3cret-Value-4b1d';
+  for (const c of withConfig) {
+    const r = lakepipeWith({ cwd: dir, LAKEPIPE_S3_SECRET_ACCESS_KEY: SECRET, LAKEPIPE_S3_ACCESS_KEY_ID: 'AKID' },
+      c, '--config', example, '--print-config');
+    assert.equal(r.status, 0, `${c}: ${r.stderr}`);
+    assert.match(r.stdout, /^kafka:$/m, c);
+    assert.match(r.stdout, /bootstrap\.servers: localhost:9092  # .*lakepipe\.example\.yaml:\d+/, c);
+    assert.match(r.stdout, /secret_access_key: "\*\*\*"  # environment variable/, c);
+    assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET), `${c}: secret masked`);
   }
 });
 
