@@ -267,6 +267,18 @@ Result<config::Config> LoadConfigWithS3Flags(const CLI::App& app, const std::str
   return cfg;
 }
 
+Result<std::string> LakeFromConfig(const CLI::App& app, const std::string& lake_flag,
+                                   config::Config* cfg) {
+  if (app.count("--lake") > 0) LP_RETURN_IF_ERROR(cfg->SetFlag("archive", "lake", lake_flag));
+  LP_ASSIGN_OR_RETURN(std::string lake, cfg->GetString("archive", "lake"));
+  if (lake.empty()) {
+    return InvalidArgumentError(
+        "no lake: give --lake (a path, file:///path or s3://bucket/prefix), or archive.lake in "
+        "the --config file or LAKEPIPE_ARCHIVE_LAKE");
+  }
+  return lake;
+}
+
 void AddPrintConfigFlag(CLI::App* app, bool* print_config) {
   app->add_flag("--print-config", *print_config,
                 "Print the effective configuration of every section (secrets masked, each value "

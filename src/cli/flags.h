@@ -78,6 +78,12 @@ Status ConfigureS3(const config::Config& cfg);
                                                            const std::string& config_path,
                                                            const S3Flags& flags);
 
+// The lake of commands that read one (transform, sql): --lake when given
+// (set into archive.lake), else archive.lake of the config file, where
+// archive writes. kInvalidArgument naming both when neither is set.
+[[nodiscard]] Result<std::string> LakeFromConfig(const CLI::App& app, const std::string& lake_flag,
+                                                 config::Config* cfg);
+
 // --print-config, on every command that takes --config. Given it, ParseArgs
 // requires nothing else (options and arguments otherwise required are not).
 void AddPrintConfigFlag(CLI::App* app, bool* print_config);

@@ -134,8 +134,12 @@ SectionSpec ArchiveSection() {
                .help = "Kafka topics to archive; required by archive."},
               {.key = "group",
                .help = "Kafka consumer group; processes in one group split the partitions."},
-              {.key = "lake", .help = "Lake root: a path, file:///path or s3://bucket/prefix."},
-              {.key = "table", .help = "Table name under the lake. Empty: the topic name."},
+              {.key = "lake",
+               .help = "Lake root: a path, file:///path or s3://bucket/prefix. transform and sql "
+                       "read it too when --lake is not given."},
+              {.key = "table",
+               .help = "Table name under the lake. Empty: the topic name. transform runs over it "
+                       "(else over the only topic) when --table is not given."},
               {.key = "format",
                .type = Type::kEnum,
                .default_value = "parquet",
