@@ -32,8 +32,12 @@ TEST_F(SectionsTest, TheExampleFileLoadsAndCoversEveryKey) {
           << section.name << "." << option.key;
     }
   }
+  // The file works unchanged with every command: archive reads the topic
+  // produce writes.
   ASSERT_OK_AND_ASSIGN(std::string topic, config.GetString("produce", "topic"));
   EXPECT_EQ(topic, "users");
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> topics, config.GetList("archive", "topics"));
+  EXPECT_EQ(topics, std::vector<std::string>{topic});
 }
 
 TEST_F(SectionsTest, EveryOptionHasHelpAndAppearsInTheReference) {
