@@ -34,7 +34,7 @@ struct ArchiveFlags {
 };
 
 Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cfg) {
-  auto given = [&](const char* name) { return app.count(name) > 0; };
+  auto given = [&](const char* name) { return Given(app, name); };
   LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.brokers, f.kafka_settings, cfg));
   LP_RETURN_IF_ERROR(ApplyS3Flags(app, f.s3, cfg));
   if (given("--topic")) {
@@ -45,9 +45,9 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
   const std::pair<const char*, std::pair<const char*, const std::string*>> mapping[] = {
       {"--group", {"group", &f.group}},
       {"--lake", {"lake", &f.lake}},
-      {"--format", {"format", &f.format}},
+      {"--file-format", {"file_format", &f.format}},
       {"--compression", {"compression", &f.compression}},
-      {"--input-format", {"input_format", &f.input_format}},
+      {"--message-format", {"message_format", &f.input_format}},
       {"--schema", {"schema", &f.schema}},
       {"--partition-by", {"partition_by", &f.partition_by}},
       {"--time-field", {"time_field", &f.time_field}},
@@ -100,7 +100,7 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
     LP_RETURN_IF_ERROR(ValidateTableName(o->table).WithContext(
         fmt::format("archive.table ({})", cfg.SourceOf("archive", "table"))));
   }
-  LP_ASSIGN_OR_RETURN(o->format, cfg.GetString("archive", "format"));
+  LP_ASSIGN_OR_RETURN(o->format, cfg.GetString("archive", "file_format"));
   LP_ASSIGN_OR_RETURN(std::string compression, cfg.GetString("archive", "compression"));
   if (!compression.empty()) {
     if (o->format == "parquet") {
@@ -111,7 +111,7 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
       return InvalidArgumentError("--compression applies to parquet and avro, not {}", o->format);
     }
   }
-  LP_ASSIGN_OR_RETURN(o->decoder.input_format, cfg.GetString("archive", "input_format"));
+  LP_ASSIGN_OR_RETURN(o->decoder.input_format, cfg.GetString("archive", "message_format"));
   LP_ASSIGN_OR_RETURN(std::string schema_path, cfg.GetString("archive", "schema"));
   if (!schema_path.empty()) {
     LP_ASSIGN_OR_RETURN(Schema schema, Schema::FromFile(schema_path));
@@ -258,10 +258,14 @@ int RunArchive(int argc, char** argv) {
       ->delimiter(',');
   app.add_option("--group", f.group, "Consumer group");
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix");
-  app.add_option("--format", f.format, "File format: parquet (default), avro, jsonl, csv");
+  app.add_option("--file-format", f.format,
+                 "Lake file format: parquet (default), avro, jsonl, csv (archive.file_format)");
+  AddDeprecatedAlias(&app, "--format", "--file-format", &f.format);
   app.add_option("--compression", f.compression,
                  "Codec: parquet none|snappy|gzip|zstd, avro null|deflate|snappy|zstandard");
-  app.add_option("--input-format", f.input_format, "Message payloads: json (default) or avro");
+  app.add_option("--message-format", f.input_format,
+                 "Message payload format: json (default) or avro (archive.message_format)");
+  AddDeprecatedAlias(&app, "--input-format", "--message-format", &f.input_format);
   app.add_option("--schema", f.schema,
                  "Avro schema (.avsc) of the table (required for json and plain avro)");
   app.add_option("--schema-registry", f.registry,

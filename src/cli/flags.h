@@ -22,6 +22,16 @@ namespace lakepipe::cli {
 // in every other message, here and in ReportError.
 int ParseArgs(CLI::App& app, int argc, char** argv);
 
+// A renamed option's old spelling `old_name`, hidden from --help, setting
+// `*value` like `new_name` does. ParseArgs prints one line to stderr for each
+// old spelling used, naming the new one ("--format is deprecated: use
+// --file-format"), and fails (usage) when both spellings are given.
+void AddDeprecatedAlias(CLI::App* app, const std::string& old_name, const std::string& new_name,
+                        std::string* value);
+
+// True when option `name`, or an old spelling of it, was given.
+bool Given(const CLI::App& app, const std::string& name);
+
 // Prints "lakepipe <command>: <status message>" to stderr and returns 1.
 // Credentials of URLs and the command line's secrets are masked.
 int ReportError(const std::string& command, const Status& status);

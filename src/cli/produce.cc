@@ -31,11 +31,11 @@ struct ProduceFlags {
 // Applies the flags that were given on the command line, which win over
 // the environment, the config file and the defaults.
 Status ApplyFlags(const CLI::App& app, const ProduceFlags& f, config::Config* cfg) {
-  auto given = [&](const char* name) { return app.count(name) > 0; };
+  auto given = [&](const char* name) { return Given(app, name); };
   LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.brokers, f.kafka_settings, cfg));
   const std::pair<const char*, std::pair<const char*, const std::string*>> mapping[] = {
       {"--topic", {"produce.topic", &f.topic}},
-      {"--format", {"produce.format", &f.format}},
+      {"--message-format", {"produce.message_format", &f.format}},
       {"--key", {"produce.key", &f.key}},
       {"--count", {"produce.count", &f.count}},
       {"--duration", {"produce.duration", &f.duration}},
@@ -77,7 +77,7 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
     if (k == "bootstrap.servers") brokers = v;
   }
   auto topic = cfg.GetString("produce", "topic");
-  auto format_name = cfg.GetString("produce", "format");
+  auto format_name = cfg.GetString("produce", "message_format");
   auto key_field = cfg.GetString("produce", "key");
   auto count = cfg.GetInt("produce", "count");
   Result<std::chrono::milliseconds> duration = std::chrono::milliseconds(0);
@@ -142,7 +142,8 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
   std::optional<int32_t> schema_id;
   if (!registry_url->empty()) {
     if (*format != PayloadFormat::kAvro) {
-      return ReportError(cmd, InvalidArgumentError("--schema-registry needs --format avro"));
+      return ReportError(cmd, InvalidArgumentError("--schema-registry needs --message-format avro "
+                                                   "(produce.message_format)"));
     }
     registry::RegistryOptions ro;
     ro.url = *registry_url;
@@ -257,7 +258,9 @@ int RunProduce(int argc, char** argv) {
   app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
   app.add_option("--topic", f.topic, "Topic to produce to");
   app.add_option("--source", f.source, "users, activity, randomuser or file:PATH (default users)");
-  app.add_option("--format", f.format, "Message format: json (default) or avro");
+  app.add_option("--message-format", f.format,
+                 "Message payload format: json (default) or avro (produce.message_format)");
+  AddDeprecatedAlias(&app, "--format", "--message-format", &f.format);
   app.add_option("--count", f.count, "Stop after this many records (default: no limit)");
   app.add_option("--duration", f.duration,
                  "Stop after this long, e.g. 30s, 5m (default: no limit)");

@@ -260,11 +260,11 @@ int Run(const CLI::App& app, const RunFlags& f) {
       return ReportError(cmd, st);
     }
   }
-  auto format_name = cfg.GetString("produce", "format");
+  auto format_name = cfg.GetString("produce", "message_format");
   if (!format_name.ok()) return ReportError(cmd, format_name.status());
   auto payload = ParsePayloadFormat(*format_name);
   if (!payload.ok()) return ReportError(cmd, payload.status());
-  if (Status st = cfg.SetFlag("archive", "input_format", *format_name); !st.ok()) {
+  if (Status st = cfg.SetFlag("archive", "message_format", *format_name); !st.ok()) {
     return ReportError(cmd, st);
   }
   if (f.print_config) return PrintConfig(cfg);

@@ -22,6 +22,7 @@ std::string ReadExample() {
 
 TEST_F(SectionsTest, TheExampleFileLoadsAndCoversEveryKey) {
   ASSERT_OK_AND_ASSIGN(Config config, Config::Load(LAKEPIPE_EXAMPLE_CONFIG, AllSections()));
+  EXPECT_TRUE(config.warnings().empty()) << "the example uses no deprecated key";
   const std::string text = ReadExample();
   for (const SectionSpec& section : AllSections()) {
     EXPECT_TRUE(Contains(text, "\n" + section.name + ":\n"));

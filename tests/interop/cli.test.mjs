@@ -283,6 +283,44 @@ test('--print-config on every command that takes --config; the example file work
   }
 });
 
+// Message format and file format have their own flags and keys; the old
+// spellings still work, each with one deprecation line naming the new one.
+test('--message-format and --file-format; the old --format and --input-format are deprecated aliases', (t) => {
+  const dir = tempDir(t, 'renamed-flags');
+  for (const [cmd, flag] of [['produce', '--message-format'], ['archive', '--file-format'], ['archive', '--message-format']]) {
+    assert.ok(lakepipeOk(0, cmd, '--help').stdout.includes(flag), `${cmd} --help shows ${flag}`);
+  }
+  assert.doesNotMatch(lakepipeOk(0, 'produce', '--help').stdout, /--format\b/);
+  assert.doesNotMatch(lakepipeOk(0, 'archive', '--help').stdout, /--format\b|--input-format/);
+  let r = lakepipe('produce', '--message-format', 'avro', '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}message_format: avro {2}# flag$/m);
+  assert.equal(r.stderr, '');
+  r = lakepipe('produce', '--format', 'avro', '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}message_format: avro {2}# flag$/m);
+  assert.equal(r.stderr, 'lakepipe produce: warning: --format is deprecated: use --message-format\n');
+  r = lakepipe('archive', '--format', 'csv', '--input-format', 'avro', '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}file_format: csv {2}# flag$/m);
+  assert.match(r.stdout, /^ {2}message_format: avro {2}# flag$/m);
+  assert.deepEqual(r.stderr.trim().split('\n'), [
+    'lakepipe archive: warning: --format is deprecated: use --file-format',
+    'lakepipe archive: warning: --input-format is deprecated: use --message-format',
+  ]);
+  r = lakepipe('archive', '--format', 'csv', '--file-format', 'avro', '--print-config');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--format is the old name of --file-format: give --file-format only/);
+  // The old config keys too, named with file:line.
+  const config = join(dir, 'old.yaml');
+  writeFileSync(config, 'produce:\n  format: avro\narchive:\n  format: jsonl\n');
+  r = lakepipe('archive', '--config', config, '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}file_format: jsonl {2}# .*old\.yaml:4$/m);
+  assert.ok(r.stderr.includes(`lakepipe: warning: ${config}:2: produce.format is deprecated: use produce.message_format`), r.stderr);
+  assert.ok(r.stderr.includes(`lakepipe: warning: ${config}:4: archive.format is deprecated: use archive.file_format`), r.stderr);
+});
+
 // Outputs that are not regular files: written in place, never replaced.
 // Never the real /dev/null or /dev/stdout: twins made in a temp dir.
 

@@ -155,7 +155,7 @@ test('activity as Avro through a schema registry: Confluent framing, avsc decode
   t.after(() => registry.close());
   const url = `http://127.0.0.1:${registry.address().port}`;
 
-  await produce('--topic', 'user_activity_avro_stream', '--source', 'activity', '--format', 'avro', '--schema-registry', url,
+  await produce('--topic', 'user_activity_avro_stream', '--source', 'activity', '--message-format', 'avro', '--schema-registry', url,
     '--count', '3000', '--seed', '11');
   assert.equal(schemas.length, 1);
   assert.equal(schemas[0].subject, 'user_activity_avro_stream-value');
@@ -188,7 +188,7 @@ test('activity as Avro through a schema registry: Confluent framing, avsc decode
 
 test('users as plain Avro with --schema decode with avsc', async () => {
   const schemaPath = join(ROOT, 'schemas', 'user.avsc');
-  await produce('--topic', 'users_plain_avro', '--source', 'users', '--format', 'avro', '--schema', schemaPath, '--count', '1000');
+  await produce('--topic', 'users_plain_avro', '--source', 'users', '--message-format', 'avro', '--schema', schemaPath, '--count', '1000');
   const type = avroType(JSON.parse(readFileSync(schemaPath, 'utf8')));
   const messages = await consume('users_plain_avro', 1000);
   for (const m of messages) {
@@ -243,7 +243,7 @@ test('settings: flags > environment > ./.env > config file > defaults; secrets m
     '  password: hunter2-secret',
     'produce:',
     '  topic: from-file',
-    '  format: avro',
+    '  message_format: avro',
     'source:',
     '  name: activity',
   ].join('\n') + '\n');
@@ -267,7 +267,7 @@ test('settings: flags > environment > ./.env > config file > defaults; secrets m
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /formatt/);
   assert.match(r.stderr, /format/);
-  writeFileSync(config, 'produce:\n  format: xml\n');
+  writeFileSync(config, 'produce:\n  message_format: xml\n');
   r = lakepipeWith({ cwd: dir }, 'produce', '--config', config, '--print-config');
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /xml/);
@@ -329,9 +329,9 @@ test('credentials in URLs are masked in --print-config, check, logs and errors',
   assert.match(r.stdout, /^lake\s+s3:\/\/bucket\/lake\s+FAIL\s+.*http:\/\/akid:\*\*\*@127\.0\.0\.1:\d+\//m);
   // archive and produce reach the registry and fail there.
   r = await run('archive', '--config', config, '--topic', 'limited', '--group', 'url-credentials', '--lake', join(dir, 'lake'),
-    '--input-format', 'avro', '--schema-registry', down, '--exit-when-idle', '1s', '--log-format', 'json');
+    '--message-format', 'avro', '--schema-registry', down, '--exit-when-idle', '1s', '--log-format', 'json');
   outputs.push(r);
-  r = await run('produce', '--config', produceConfig, '--topic', 'limited', '--format', 'avro', '--schema-registry', down,
+  r = await run('produce', '--config', produceConfig, '--topic', 'limited', '--message-format', 'avro', '--schema-registry', down,
     '--count', '1');
   outputs.push(r);
   assert.notEqual(r.status, 0, r.stderr);
