@@ -53,6 +53,14 @@ CLI::Validator TableNameValidator();
 // kInvalidArgument naming file:line (or the variable).
 [[nodiscard]] Result<config::Config> LoadConfig(const std::string& config_path);
 
+// Help of --seed (produce, run): what a seed fixes, including the time base.
+inline constexpr const char* kSeedHelp =
+    "Seed of the users and activity generators: the same seed gives the same records on every "
+    "run. A seeded generator's clock is fixed at 2026-01-01T00:00:00Z instead of the current "
+    "time: activity event times start at 2025-12-31T00:00:00Z (a simulated day before it) and "
+    "advance with the events; users' birth and registration dates count back from "
+    "2026-01-01T00:00:00Z";
+
 // Sets kafka.bootstrap.servers from --brokers (when given) and each -X
 // key=value into the kafka section.
 Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,

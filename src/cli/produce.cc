@@ -275,8 +275,7 @@ int RunProduce(int argc, char** argv) {
       "Confluent wire format");
   app.add_option("--schema-registry-auth", f.registry_auth,
                  "USER:PASSWORD for the schema registry (basic auth)");
-  app.add_option("--seed", f.seed,
-                 "Seed for the users and activity generators (same seed, same records)");
+  app.add_option("--seed", f.seed, kSeedHelp);
   app.add_option("--url", f.url, "randomuser: API URL (default https://randomuser.me/api/)");
   app.add_option("--batch", f.batch, "randomuser: results per request (default 100)");
   app.add_option("--bad-records", f.bad_records,

@@ -749,7 +749,7 @@ int RunRun(int argc, char** argv) {
   app.add_option("--count", f.count, "Records to produce (default 100000)");
   app.add_option("--duration", f.duration, "Produce for this long instead (e.g. 30s, 2m)");
   app.add_option("--rate", f.rate, "Records per second (default: as fast as possible)");
-  app.add_option("--seed", f.seed, "Generator seed: the same records on every run");
+  app.add_option("--seed", f.seed, kSeedHelp);
   app.add_option("--lake", f.lake,
                  "Lake root: a path or s3://bucket/prefix (default: archive.lake, else out/lake)");
   app.add_option("--output", f.output, "Directory of the local copies")->capture_default_str();

@@ -67,8 +67,10 @@ SectionSpec SourceSection() {
                .allowed = {"users", "activity", "randomuser", "file:<path>"}},
               {.key = "seed",
                .type = Type::kInt,
-               .help = "Seed of the generated sources, for reproducible data. Unset: a random "
-                       "seed, chosen at start."},
+               .help = "Seed of the generated sources, for reproducible data; a seeded "
+                       "generator's clock is fixed at 2026-01-01T00:00:00Z (activity events "
+                       "start at 2025-12-31T00:00:00Z). Unset: a random seed, chosen at start, "
+                       "and the current time."},
               {.key = "url",
                .default_value = "https://randomuser.me/api/",
                .help = "API endpoint of the randomuser source."},

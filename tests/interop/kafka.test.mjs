@@ -18,7 +18,7 @@ CompressionCodecs[CompressionTypes.LZ4] = () => ({
   compress: async (encoder) => Buffer.from(lz4.compress(encoder.buffer)),
   decompress: async (buffer) => Buffer.from(lz4.decompress(buffer)),
 });
-const TOPICS = ['users_created', 'user_activity_avro_stream', 'users_plain_avro', 'replayed', 'limited'];
+const TOPICS = ['users_created', 'user_activity_avro_stream', 'users_plain_avro', 'replayed', 'limited', 'seeded_activity'];
 let broker;
 let bootstrap;
 
@@ -118,6 +118,19 @@ test('users as JSON: count, keys = ids, one partition per key', async () => {
     partitionOf.set(user.id, m.partition);
   }
   assert.equal(new Set(messages.map((m) => m.partition)).size, 4, 'keys spread over all partitions');
+});
+
+test('a seeded activity source counts from the fixed time base --help names', async () => {
+  for (const cmd of ['produce', 'run']) {
+    const help = lakepipeWith({}, cmd, '--help').stdout.replace(/\s+/g, ' ');
+    assert.match(help, /clock is fixed at 2026-01-01T00:00:00Z/, cmd);
+    assert.match(help, /activity event times start at 2025-12-31T00:00:00Z/, cmd);
+  }
+  await produce('--topic', 'seeded_activity', '--source', 'activity', '--count', '2000', '--seed', '11');
+  const messages = await consume('seeded_activity', 2000);
+  const times = messages.map((m) => Date.parse(JSON.parse(m.value.toString()).event_time)).sort((a, b) => a - b);
+  assert.equal(new Date(times[0]).toISOString(), '2025-12-31T00:00:00.000Z');
+  assert.ok(times[times.length - 1] < Date.UTC(2026, 0, 1), 'a simulated day before the time base');
 });
 
 test('activity as Avro through a schema registry: Confluent framing, avsc decodes with the registered schema', async (t) => {
