@@ -247,6 +247,10 @@ test('one config file serves every command; typos in any section name file:line'
   let r = lakepipe('produce', '--config', config, '--print-config');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /lake: "?\.\/lake"?  #/);
+  // LAKEPIPE_<SECTION>_<KEY> of any section too.
+  r = lakepipeWith({ LAKEPIPE_ARCHIVE_GROUP: 'from-env' }, 'produce', '--config', config, '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /group: from-env  # environment variable LAKEPIPE_ARCHIVE_GROUP/);
   // A key of a section this command does not read is still checked.
   writeFileSync(config, 'produce:\n  topic: shared\narchive:\n  lkae: ./lake\n');
   r = lakepipe('produce', '--config', config, '--print-config');
