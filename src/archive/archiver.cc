@@ -177,7 +177,7 @@ struct TopicContext {
 
 // The layout as the flags that set it, for messages.
 std::string DescribeLayout(const SegmentLayout& l) {
-  return fmt::format("--table '{}' --format {} --partition-by '{}' --time-field '{}'", l.table,
+  return fmt::format("--table '{}' --file-format {} --partition-by '{}' --time-field '{}'", l.table,
                      l.format, l.partition_by, l.time_field);
 }
 
@@ -807,7 +807,7 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   LP_ASSIGN_OR_RETURN(impl->format, FormatRegistry::Default().Find(options.format));
   if (impl->format->check_write_options) {
     if (Status checked = impl->format->check_write_options(options.write); !checked.ok()) {
-      return checked.WithContext(fmt::format("--format {}", options.format));
+      return checked.WithContext(fmt::format("--file-format {}", options.format));
     }
   }
   if (!options.dlq_topic.empty()) {

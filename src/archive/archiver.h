@@ -20,7 +20,7 @@
 // Commits from a consumer whose partitions were taken away are refused by
 // the group (generation fencing).
 //
-// A restart under different settings (--table, --format, --partition-by,
+// A restart under different settings (--table, --file-format, --partition-by,
 // --time-field) must not write the interrupted segment under other names
 // while some of its files are already visible: the segment [S, E) is
 // replayed with the layout recorded in its intent, and the new settings

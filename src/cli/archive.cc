@@ -9,7 +9,6 @@
 #include "cli/observe.h"
 #include "cli/signals.h"
 #include "config/config.h"
-#include "config/sections.h"
 #include "core/lake_names.h"
 #include "core/units.h"
 #include "observe/metrics.h"
@@ -35,7 +34,7 @@ struct ArchiveFlags {
 };
 
 Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cfg) {
-  auto given = [&](const char* name) { return app.count(name) > 0; };
+  auto given = [&](const char* name) { return Given(app, name); };
   LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.brokers, f.kafka_settings, cfg));
   LP_RETURN_IF_ERROR(ApplyS3Flags(app, f.s3, cfg));
   if (given("--topic")) {
@@ -46,9 +45,9 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
   const std::pair<const char*, std::pair<const char*, const std::string*>> mapping[] = {
       {"--group", {"group", &f.group}},
       {"--lake", {"lake", &f.lake}},
-      {"--format", {"format", &f.format}},
+      {"--file-format", {"file_format", &f.format}},
       {"--compression", {"compression", &f.compression}},
-      {"--input-format", {"input_format", &f.input_format}},
+      {"--message-format", {"message_format", &f.input_format}},
       {"--schema", {"schema", &f.schema}},
       {"--partition-by", {"partition_by", &f.partition_by}},
       {"--time-field", {"time_field", &f.time_field}},
@@ -101,7 +100,7 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
     LP_RETURN_IF_ERROR(ValidateTableName(o->table).WithContext(
         fmt::format("archive.table ({})", cfg.SourceOf("archive", "table"))));
   }
-  LP_ASSIGN_OR_RETURN(o->format, cfg.GetString("archive", "format"));
+  LP_ASSIGN_OR_RETURN(o->format, cfg.GetString("archive", "file_format"));
   LP_ASSIGN_OR_RETURN(std::string compression, cfg.GetString("archive", "compression"));
   if (!compression.empty()) {
     if (o->format == "parquet") {
@@ -112,7 +111,7 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
       return InvalidArgumentError("--compression applies to parquet and avro, not {}", o->format);
     }
   }
-  LP_ASSIGN_OR_RETURN(o->decoder.input_format, cfg.GetString("archive", "input_format"));
+  LP_ASSIGN_OR_RETURN(o->decoder.input_format, cfg.GetString("archive", "message_format"));
   LP_ASSIGN_OR_RETURN(std::string schema_path, cfg.GetString("archive", "schema"));
   if (!schema_path.empty()) {
     LP_ASSIGN_OR_RETURN(Schema schema, Schema::FromFile(schema_path));
@@ -181,13 +180,10 @@ Status WriteStatsJson(const std::string& path, const archive::ArchiveStats& s,
 int Archive(const CLI::App& app, const ArchiveFlags& f) {
   const std::string cmd = "lakepipe archive";
   if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  auto loaded = config::Config::Load(f.config_path, config::AllSections());
+  auto loaded = LoadConfig(f.config_path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   if (Status st = ApplyFlags(app, f, &*loaded); !st.ok()) return ReportError(cmd, st);
-  if (f.print_config) {
-    fmt::print("{}", loaded->Dump());
-    return kExitOk;
-  }
+  if (f.print_config) return PrintConfig(*loaded);
   if (Status st = ConfigureS3(*loaded); !st.ok()) return ReportError(cmd, st);
   archive::ArchiveOptions options;
   std::string stats_json;
@@ -253,17 +249,23 @@ int RunArchive(int argc, char** argv) {
       "Ctrl-C finishes open files, commits and leaves the group; a second Ctrl-C aborts.",
       "lakepipe archive");
   ArchiveFlags f;
-  app.add_option("--config", f.config_path,
-                 "YAML config file (sections kafka, schema_registry, archive, s3)");
+  app.add_option(
+      "--config", f.config_path,
+      "YAML config file shared by every command (sections kafka, schema_registry, archive "
+      "and s3 are used; the others are validated)");
   app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
   app.add_option("--topic", f.topics, "Topic(s) to archive; comma-separated or repeated")
       ->delimiter(',');
   app.add_option("--group", f.group, "Consumer group");
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix");
-  app.add_option("--format", f.format, "File format: parquet (default), avro, jsonl, csv");
+  app.add_option("--file-format", f.format,
+                 "Lake file format: parquet (default), avro, jsonl, csv (archive.file_format)");
+  AddDeprecatedAlias(&app, "--format", "--file-format", &f.format);
   app.add_option("--compression", f.compression,
                  "Codec: parquet none|snappy|gzip|zstd, avro null|deflate|snappy|zstandard");
-  app.add_option("--input-format", f.input_format, "Message payloads: json (default) or avro");
+  app.add_option("--message-format", f.input_format,
+                 "Message payload format: json (default) or avro (archive.message_format)");
+  AddDeprecatedAlias(&app, "--input-format", "--message-format", &f.input_format);
   app.add_option("--schema", f.schema,
                  "Avro schema (.avsc) of the table (required for json and plain avro)");
   app.add_option("--schema-registry", f.registry,
@@ -307,8 +309,7 @@ int RunArchive(int argc, char** argv) {
   AddS3Flags(&app, &f.s3);
   AddMetricsFlag(&app, &f.metrics_addr);
   AddLogFlags(&app, &f.log);
-  app.add_flag("--print-config", f.print_config,
-               "Print the effective configuration (secrets masked) and exit");
+  AddPrintConfigFlag(&app, &f.print_config);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Archive(app, f);
 }

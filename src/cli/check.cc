@@ -11,7 +11,6 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "config/sections.h"
 #include "core/lake_names.h"
 #include "core/redact.h"
 #include "kafka/metadata.h"
@@ -24,6 +23,7 @@ namespace {
 struct CheckFlags {
   std::string config_path, brokers, lake, registry, registry_auth;
   std::vector<std::string> topics, kafka_settings;
+  bool print_config = false;
   S3Flags s3;
 };
 
@@ -64,13 +64,12 @@ Status ProbeLake(const std::string& lake, std::string* detail) {
 
 int Check(const CLI::App& app, const CheckFlags& f) {
   const std::string cmd = "lakepipe check";
-  auto loaded = config::Config::Load(f.config_path, config::AllSections());
+  auto loaded = LoadConfig(f.config_path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
   if (Status st = ApplyKafkaFlags(app, f.brokers, f.kafka_settings, &cfg); !st.ok())
     return ReportError(cmd, st);
   if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
-  if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
   if (Status st = ApplyRegistryAuthFlag(app, f.registry_auth, &cfg); !st.ok())
     return ReportError(cmd, st);
   if (app.count("--topic") > 0) {
@@ -85,6 +84,8 @@ int Check(const CLI::App& app, const CheckFlags& f) {
     if (Status st = cfg.SetFlag("schema_registry", "url", f.registry); !st.ok())
       return ReportError(cmd, st);
   }
+  if (f.print_config) return PrintConfig(cfg);
+  if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
 
   std::vector<Row> rows;
   const kafka::Settings settings = cfg.Passthrough("kafka");
@@ -174,7 +175,8 @@ int RunCheck(int argc, char** argv) {
       "variables (environment, then ./.env) and ~/.aws.",
       "lakepipe check");
   CheckFlags f;
-  app.add_option("--config", f.config_path, "YAML config file");
+  app.add_option("--config", f.config_path,
+                 "YAML config file shared by every command (every section is validated)");
   app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
   app.add_option("--topic", f.topics, "Topic(s) to check; comma-separated or repeated")
       ->delimiter(',');
@@ -183,6 +185,7 @@ int RunCheck(int argc, char** argv) {
                  "USER:PASSWORD for the schema registry");
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
+  AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   if (int code = ParseArgs(app, argc, argv); code >= 0) return code;
   return Check(app, f);

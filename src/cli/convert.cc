@@ -33,6 +33,7 @@ struct ConvertFlags {
   size_t sample_rows = 10000;
   bool quiet = false;
   std::string config_path;
+  bool print_config = false;
   S3Flags s3;
 };
 
@@ -193,12 +194,16 @@ int RunConvert(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_flag("-q,--quiet", f.quiet, "Do not print the summary");
-  app.add_option("--config", f.config_path, "YAML config file (its s3 section is used)");
+  app.add_option("--config", f.config_path,
+                 "YAML config file shared by every command (its s3 section is used; the others are "
+                 "validated)");
+  AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
-  if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) {
-    return ReportError("lakepipe convert", st);
-  }
+  auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
+  if (!cfg.ok()) return ReportError("lakepipe convert", cfg.status());
+  if (f.print_config) return PrintConfig(*cfg);
+  if (Status st = ConfigureS3(*cfg); !st.ok()) return ReportError("lakepipe convert", st);
   return Convert(f);
 }
 

@@ -1,5 +1,7 @@
 #include "cli/flags.h"
 
+#include <algorithm>
+
 #include "observe/log.h"
 
 #include <fmt/format.h>
@@ -64,6 +66,27 @@ std::vector<std::string>& CommandLineSecrets() {
   return *secrets;
 }
 
+// The old spellings of renamed options, {old, new}, for ParseArgs and Given.
+std::vector<std::pair<std::string, std::string>>& DeprecatedAliases() {
+  static auto* aliases = new std::vector<std::pair<std::string, std::string>>();
+  return *aliases;
+}
+
+// One line per old spelling used; kExitUsage when a new one is given too.
+int ReportDeprecatedAliases(const CLI::App& app) {
+  for (const auto& [old_name, new_name] : DeprecatedAliases()) {
+    if (app.get_option_no_throw(old_name) == nullptr || app.count(old_name) == 0) continue;
+    if (app.count(new_name) > 0) {
+      fmt::print(stderr, "{}: {} is the old name of {}: give {} only\n", app.get_name(), old_name,
+                 new_name, new_name);
+      return kExitUsage;
+    }
+    fmt::print(stderr, "{}: warning: {} is deprecated: use {}\n", app.get_name(), old_name,
+               new_name);
+  }
+  return -1;
+}
+
 // CLI11's message for arguments no option takes lists them, values included;
 // ours names the options (without "=value") and only counts the values.
 std::string DescribeExtras(const std::vector<std::string>& extras) {
@@ -103,6 +126,11 @@ std::string Scrub(std::string text) {
 
 int ParseArgs(CLI::App& app, int argc, char** argv) {
   CommandLineSecrets() = SecretArguments(app, argc, argv);
+  // Printing the configuration needs nothing else.
+  if (std::any_of(argv + 1, argv + argc,
+                  [](const char* arg) { return std::string_view(arg) == "--print-config"; })) {
+    for (CLI::Option* option : app.get_options()) option->required(false);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -117,7 +145,24 @@ int ParseArgs(CLI::App& app, int argc, char** argv) {
                Scrub(e.what()), app.get_name());
     return kExitUsage;
   }
-  return -1;
+  return ReportDeprecatedAliases(app);
+}
+
+void AddDeprecatedAlias(CLI::App* app, const std::string& old_name, const std::string& new_name,
+                        std::string* value) {
+  app->add_option(old_name, *value, fmt::format("Deprecated: use {}", new_name))->group("");
+  DeprecatedAliases().emplace_back(old_name, new_name);
+}
+
+bool Given(const CLI::App& app, const std::string& name) {
+  if (app.count(name) > 0) return true;
+  for (const auto& [old_name, new_name] : DeprecatedAliases()) {
+    if (new_name == name && app.get_option_no_throw(old_name) != nullptr &&
+        app.count(old_name) > 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 int ReportError(const std::string& command, const Status& status) {
@@ -249,10 +294,46 @@ Status ConfigureS3(const config::Config& cfg) {
   return Status::OK();
 }
 
-Status SetUpS3(const CLI::App& app, const std::string& config_path, const S3Flags& flags) {
+Result<config::Config> LoadConfig(const std::string& config_path) {
   LP_ASSIGN_OR_RETURN(config::Config cfg, config::Config::Load(config_path, config::AllSections()));
+  for (const std::string& warning : cfg.warnings()) {
+    if (observe::LogJson()) {
+      observe::Log(observe::LogLevel::kWarning, "config", warning);
+    } else {
+      fmt::print(stderr, "lakepipe: warning: {}\n", warning);
+    }
+  }
+  return cfg;
+}
+
+Result<config::Config> LoadConfigWithS3Flags(const CLI::App& app, const std::string& config_path,
+                                             const S3Flags& flags) {
+  LP_ASSIGN_OR_RETURN(config::Config cfg, LoadConfig(config_path));
   LP_RETURN_IF_ERROR(ApplyS3Flags(app, flags, &cfg));
-  return ConfigureS3(cfg);
+  return cfg;
+}
+
+Result<std::string> LakeFromConfig(const CLI::App& app, const std::string& lake_flag,
+                                   config::Config* cfg) {
+  if (app.count("--lake") > 0) LP_RETURN_IF_ERROR(cfg->SetFlag("archive", "lake", lake_flag));
+  LP_ASSIGN_OR_RETURN(std::string lake, cfg->GetString("archive", "lake"));
+  if (lake.empty()) {
+    return InvalidArgumentError(
+        "no lake: give --lake (a path, file:///path or s3://bucket/prefix), or archive.lake in "
+        "the --config file or LAKEPIPE_ARCHIVE_LAKE");
+  }
+  return lake;
+}
+
+void AddPrintConfigFlag(CLI::App* app, bool* print_config) {
+  app->add_flag("--print-config", *print_config,
+                "Print the effective configuration of every section (secrets masked, each value "
+                "with where it came from) and exit");
+}
+
+int PrintConfig(const config::Config& cfg) {
+  fmt::print("{}", cfg.Dump());
+  return kExitOk;
 }
 
 }  // namespace lakepipe::cli

@@ -14,12 +14,23 @@ namespace lakepipe::cli {
 
 // Parses argv with CLI11; returns -1 to continue, or the exit status to
 // return right away (help printed: 0; bad usage: 2 after printing why).
+// With --print-config no option or argument is required.
 // Usage messages never show a value that may be a secret: arguments no
 // option takes are named when they are options and only counted when they
 // are values, and the values of -X, --schema-registry-auth and of options
 // or key=value pairs with secret-looking names (core/redact.h) are masked
 // in every other message, here and in ReportError.
 int ParseArgs(CLI::App& app, int argc, char** argv);
+
+// A renamed option's old spelling `old_name`, hidden from --help, setting
+// `*value` like `new_name` does. ParseArgs prints one line to stderr for each
+// old spelling used, naming the new one ("--format is deprecated: use
+// --file-format"), and fails (usage) when both spellings are given.
+void AddDeprecatedAlias(CLI::App* app, const std::string& old_name, const std::string& new_name,
+                        std::string* value);
+
+// True when option `name`, or an old spelling of it, was given.
+bool Given(const CLI::App& app, const std::string& name);
 
 // Prints "lakepipe <command>: <status message>" to stderr and returns 1.
 // Credentials of URLs and the command line's secrets are masked.
@@ -34,6 +45,21 @@ CLI::Validator ByteSizeValidator();
 
 // A CLI11 validator for --table: ValidateTableName (core/lake_names.h).
 CLI::Validator TableNameValidator();
+
+// Loads `config_path` ("" = none), ./.env and the environment against every
+// section lakepipe knows (config::AllSections()), whichever of them the
+// command reads: one file serves every command. A section no command knows,
+// an unknown key in any section and a misspelled LAKEPIPE_ variable are
+// kInvalidArgument naming file:line (or the variable).
+[[nodiscard]] Result<config::Config> LoadConfig(const std::string& config_path);
+
+// Help of --seed (produce, run): what a seed fixes, including the time base.
+inline constexpr const char* kSeedHelp =
+    "Seed of the users and activity generators: the same seed gives the same records on every "
+    "run. A seeded generator's clock is fixed at 2026-01-01T00:00:00Z instead of the current "
+    "time: activity event times start at 2025-12-31T00:00:00Z (a simulated day before it) and "
+    "advance with the events; users' birth and registration dates count back from "
+    "2026-01-01T00:00:00Z";
 
 // Sets kafka.bootstrap.servers from --brokers (when given) and each -X
 // key=value into the kafka section.
@@ -63,9 +89,25 @@ Status ApplyS3Flags(const CLI::App& app, const S3Flags& flags, config::Config* c
 // warning to stderr when certificate checks are off.
 Status ConfigureS3(const config::Config& cfg);
 
-// For commands whose only settings are S3's (convert, inspect): loads
-// `config_path` ("" = none) and the environment, applies the --s3-* flags
-// and configures S3 with the result.
-Status SetUpS3(const CLI::App& app, const std::string& config_path, const S3Flags& flags);
+// For commands whose settings from the file are S3's and the lake's
+// (convert, inspect, sql, transform): LoadConfig, then the --s3-* flags
+// applied. ConfigureS3 the result once it is not just printed.
+[[nodiscard]] Result<config::Config> LoadConfigWithS3Flags(const CLI::App& app,
+                                                           const std::string& config_path,
+                                                           const S3Flags& flags);
+
+// The lake of commands that read one (transform, sql): --lake when given
+// (set into archive.lake), else archive.lake of the config file, where
+// archive writes. kInvalidArgument naming both when neither is set.
+[[nodiscard]] Result<std::string> LakeFromConfig(const CLI::App& app, const std::string& lake_flag,
+                                                 config::Config* cfg);
+
+// --print-config, on every command that takes --config. Given it, ParseArgs
+// requires nothing else (options and arguments otherwise required are not).
+void AddPrintConfigFlag(CLI::App* app, bool* print_config);
+
+// Prints the effective configuration (every section; secrets masked, each
+// value with where it came from) to stdout and returns kExitOk.
+int PrintConfig(const config::Config& cfg);
 
 }  // namespace lakepipe::cli

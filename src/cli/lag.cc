@@ -9,7 +9,6 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "config/config.h"
-#include "config/sections.h"
 #include "core/units.h"
 #include "kafka/group_lag.h"
 
@@ -20,15 +19,17 @@ struct LagFlags {
   std::string brokers, group, config_path;
   std::vector<std::string> topics, kafka_settings;
   bool json = false;
+  bool print_config = false;
 };
 
 int Lag(const CLI::App& app, const LagFlags& f) {
   const std::string cmd = "lakepipe lag";
-  auto loaded = config::Config::Load(f.config_path, {config::KafkaSection()});
+  auto loaded = LoadConfig(f.config_path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   if (Status st = ApplyKafkaFlags(app, f.brokers, f.kafka_settings, &*loaded); !st.ok()) {
     return ReportError(cmd, st);
   }
+  if (f.print_config) return PrintConfig(*loaded);
   const kafka::Settings settings = loaded->Passthrough("kafka");
   std::string brokers;
   kafka::Settings rest;
@@ -115,8 +116,11 @@ int RunLag(int argc, char** argv) {
   app.add_option("--topic", f.topics,
                  "Topic (repeatable; default: the topics assigned to the group's members)");
   app.add_flag("--json", f.json, "Print JSON");
-  app.add_option("--config", f.config_path, "YAML config file (its kafka section is used)");
+  app.add_option("--config", f.config_path,
+                 "YAML config file shared by every command (its kafka section is used; the "
+                 "others are validated)");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
+  AddPrintConfigFlag(&app, &f.print_config);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Lag(app, f);
 }

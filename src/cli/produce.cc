@@ -7,7 +7,6 @@
 #include "cli/observe.h"
 #include "cli/signals.h"
 #include "config/config.h"
-#include "config/sections.h"
 #include "core/units.h"
 #include "kafka/producer.h"
 #include "pipeline/produce.h"
@@ -32,11 +31,11 @@ struct ProduceFlags {
 // Applies the flags that were given on the command line, which win over
 // the environment, the config file and the defaults.
 Status ApplyFlags(const CLI::App& app, const ProduceFlags& f, config::Config* cfg) {
-  auto given = [&](const char* name) { return app.count(name) > 0; };
+  auto given = [&](const char* name) { return Given(app, name); };
   LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.brokers, f.kafka_settings, cfg));
   const std::pair<const char*, std::pair<const char*, const std::string*>> mapping[] = {
       {"--topic", {"produce.topic", &f.topic}},
-      {"--format", {"produce.format", &f.format}},
+      {"--message-format", {"produce.message_format", &f.format}},
       {"--key", {"produce.key", &f.key}},
       {"--count", {"produce.count", &f.count}},
       {"--duration", {"produce.duration", &f.duration}},
@@ -65,16 +64,11 @@ std::string Rate(uint64_t n, double seconds) {
 int Produce(const CLI::App& app, const ProduceFlags& f) {
   const std::string cmd = "lakepipe produce";
   if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  auto loaded =
-      config::Config::Load(f.config_path, {config::KafkaSection(), config::SchemaRegistrySection(),
-                                           config::SourceSection(), config::ProduceSection()});
+  auto loaded = LoadConfig(f.config_path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
   if (Status st = ApplyFlags(app, f, &cfg); !st.ok()) return ReportError(cmd, st);
-  if (f.print_config) {
-    fmt::print("{}", cfg.Dump());
-    return kExitOk;
-  }
+  if (f.print_config) return PrintConfig(cfg);
 
   // Effective settings.
   const kafka::Settings kafka_settings = cfg.Passthrough("kafka");
@@ -83,7 +77,7 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
     if (k == "bootstrap.servers") brokers = v;
   }
   auto topic = cfg.GetString("produce", "topic");
-  auto format_name = cfg.GetString("produce", "format");
+  auto format_name = cfg.GetString("produce", "message_format");
   auto key_field = cfg.GetString("produce", "key");
   auto count = cfg.GetInt("produce", "count");
   Result<std::chrono::milliseconds> duration = std::chrono::milliseconds(0);
@@ -148,7 +142,8 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
   std::optional<int32_t> schema_id;
   if (!registry_url->empty()) {
     if (*format != PayloadFormat::kAvro) {
-      return ReportError(cmd, InvalidArgumentError("--schema-registry needs --format avro"));
+      return ReportError(cmd, InvalidArgumentError("--schema-registry needs --message-format avro "
+                                                   "(produce.message_format)"));
     }
     registry::RegistryOptions ro;
     ro.url = *registry_url;
@@ -256,12 +251,16 @@ int RunProduce(int argc, char** argv) {
       "records were rejected.",
       "lakepipe produce");
   ProduceFlags f;
-  app.add_option("--config", f.config_path,
-                 "YAML config file (sections kafka, schema_registry, source, produce)");
+  app.add_option(
+      "--config", f.config_path,
+      "YAML config file shared by every command (sections kafka, schema_registry, source "
+      "and produce are used; the others are validated)");
   app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
   app.add_option("--topic", f.topic, "Topic to produce to");
   app.add_option("--source", f.source, "users, activity, randomuser or file:PATH (default users)");
-  app.add_option("--format", f.format, "Message format: json (default) or avro");
+  app.add_option("--message-format", f.format,
+                 "Message payload format: json (default) or avro (produce.message_format)");
+  AddDeprecatedAlias(&app, "--format", "--message-format", &f.format);
   app.add_option("--count", f.count, "Stop after this many records (default: no limit)");
   app.add_option("--duration", f.duration,
                  "Stop after this long, e.g. 30s, 5m (default: no limit)");
@@ -276,16 +275,14 @@ int RunProduce(int argc, char** argv) {
       "Confluent wire format");
   app.add_option("--schema-registry-auth", f.registry_auth,
                  "USER:PASSWORD for the schema registry (basic auth)");
-  app.add_option("--seed", f.seed,
-                 "Seed for the users and activity generators (same seed, same records)");
+  app.add_option("--seed", f.seed, kSeedHelp);
   app.add_option("--url", f.url, "randomuser: API URL (default https://randomuser.me/api/)");
   app.add_option("--batch", f.batch, "randomuser: results per request (default 100)");
   app.add_option("--bad-records", f.bad_records,
                  "Write rejected source records here (JSON Lines with reasons)");
   app.add_option("-X", f.kafka_settings,
                  "librdkafka setting key=value (repeatable), e.g. -X linger.ms=20");
-  app.add_flag("--print-config", f.print_config,
-               "Print the effective configuration (secrets masked) and exit");
+  AddPrintConfigFlag(&app, &f.print_config);
   app.add_flag("-q,--quiet", f.quiet, "Print only the final summary");
   AddMetricsFlag(&app, &f.metrics_addr);
   AddLogFlags(&app, &f.log);

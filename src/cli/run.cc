@@ -26,7 +26,6 @@
 #include "cli/observe.h"
 #include "cli/signals.h"
 #include "config/config.h"
-#include "config/sections.h"
 #include "core/lake_names.h"
 #include "core/redact.h"
 #include "core/time_util.h"
@@ -62,6 +61,7 @@ struct RunFlags {
   int partitions = 16;
   bool sequential = false;
   bool replace = false;
+  bool print_config = false;
   std::string metrics_addr = kDefaultMetricsAddress;
   LogFlags log;
   S3Flags s3;
@@ -316,16 +316,25 @@ int Run(const CLI::App& app, const RunFlags& f) {
   const std::string cmd = "lakepipe run";
   const auto started = Clock::now();
   if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  if (f.source != "users" && f.source != "activity" && f.source != "randomuser") {
-    return ReportError(
-        cmd, InvalidArgumentError(
-                 "--source '{}' is not a source of run (users, activity, randomuser)", f.source));
-  }
-  auto loaded = config::Config::Load(f.config_path, config::AllSections());
+  auto loaded = LoadConfig(f.config_path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
   if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
-  if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
+  // The source: --source, else source.name of the config file.
+  if (app.count("--source") > 0) {
+    if (Status st = cfg.SetFlag("source", "name", f.source); !st.ok()) return ReportError(cmd, st);
+  }
+  if (f.seed >= 0) {
+    if (Status st = cfg.SetFlag("source", "seed", std::to_string(f.seed)); !st.ok()) {
+      return ReportError(cmd, st);
+    }
+  }
+  const std::string source_name = *cfg.GetString("source", "name");
+  if (source_name != "users" && source_name != "activity" && source_name != "randomuser") {
+    return ReportError(cmd, InvalidArgumentError("source '{}' ({}) is not a source of run (users, "
+                                                 "activity, randomuser): give --source",
+                                                 source_name, cfg.SourceOf("source", "name")));
+  }
   auto copy_formats = LocalCopyFormats(app, f, cfg);
   if (!copy_formats.ok()) return ReportError(cmd, copy_formats.status());
 
@@ -362,7 +371,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
   const std::string table =
       cfg.HasValue("archive", "table") && !cfg.GetString("archive", "table")->empty()
           ? *cfg.GetString("archive", "table")
-          : TableOf(f.source);
+          : TableOf(source_name);
   if (Status valid = ValidateTableName(table); !valid.ok()) {
     return ReportError(cmd, valid.WithContext(fmt::format("archive.table ({})",
                                                           cfg.SourceOf("archive", "table"))));
@@ -381,13 +390,15 @@ int Run(const CLI::App& app, const RunFlags& f) {
       return ReportError(cmd, st);
     }
   }
-  auto format_name = cfg.GetString("produce", "format");
+  auto format_name = cfg.GetString("produce", "message_format");
   if (!format_name.ok()) return ReportError(cmd, format_name.status());
   auto payload = ParsePayloadFormat(*format_name);
   if (!payload.ok()) return ReportError(cmd, payload.status());
-  if (Status st = cfg.SetFlag("archive", "input_format", *format_name); !st.ok()) {
+  if (Status st = cfg.SetFlag("archive", "message_format", *format_name); !st.ok()) {
     return ReportError(cmd, st);
   }
+  if (f.print_config) return PrintConfig(cfg);
+  if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
 
   Progress progress;
   // Kafka: the configured brokers, else the dev broker in this process.
@@ -422,15 +433,13 @@ int Run(const CLI::App& app, const RunFlags& f) {
 
   // The source and what its records are written as.
   SourceOptions so;
-  if (f.seed >= 0) {
-    so.seed = static_cast<uint64_t>(f.seed);
-  } else if (cfg.HasValue("source", "seed")) {
+  if (cfg.HasValue("source", "seed")) {
     auto seed = cfg.GetInt("source", "seed");
     if (!seed.ok()) return ReportError(cmd, seed.status());
     so.seed = static_cast<uint64_t>(*seed);
   }
   if (auto url = cfg.GetString("source", "url"); url.ok()) so.url = *url;
-  auto source = OpenSource(f.source, so);
+  auto source = OpenSource(source_name, so);
   if (!source.ok()) return ReportError(cmd, source.status());
   const SchemaPtr table_schema =
       table == "user_activity" ? UserActivitySchemaPtr() : UserSchemaPtr();
@@ -879,14 +888,15 @@ int RunRun(int argc, char** argv) {
       "lakepipe run");
   RunFlags f;
   app.add_option("--config", f.config_path,
-                 "YAML config file (kafka, schema_registry, s3, "
-                 "source, produce, archive, run sections)");
-  app.add_option("--source", f.source, "users, activity or randomuser (the randomuser.me API)")
-      ->capture_default_str();
+                 "YAML config file shared by every command (kafka, schema_registry, s3, "
+                 "source, produce, archive and run sections)");
+  app.add_option("--source", f.source,
+                 "users, activity or randomuser (the randomuser.me API); default: source.name "
+                 "of the config file, else users");
   app.add_option("--count", f.count, "Records to produce (default 100000)");
   app.add_option("--duration", f.duration, "Produce for this long instead (e.g. 30s, 2m)");
   app.add_option("--rate", f.rate, "Records per second (default: as fast as possible)");
-  app.add_option("--seed", f.seed, "Generator seed: the same records on every run");
+  app.add_option("--seed", f.seed, kSeedHelp);
   app.add_option("--lake", f.lake,
                  "Lake root: a path or s3://bucket/prefix (default: archive.lake, else out/lake)");
   app.add_option("--output", f.output, "Directory of the local copies")->capture_default_str();
@@ -907,6 +917,7 @@ int RunRun(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--as-of", f.as_of, "transform: the day ages and tenures are computed at");
   AddStatsJsonFlag(&app, &f.stats_json, "Write the run's counts as JSON here");
+  AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   AddMetricsFlag(
       &app, &f.metrics_addr,

@@ -17,13 +17,19 @@ namespace {
 struct SqlFlags {
   std::string dialect, lake, table, location, stage, storage_integration, database = "lakepipe",
                                                                           config_path;
+  bool print_config = false;
   S3Flags s3;
 };
 
 int Sql(const CLI::App& app, const SqlFlags& f) {
   const std::string cmd = "lakepipe sql";
-  if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) return ReportError(cmd, st);
-  Result<jobs::Lake> lake = jobs::Lake::Open(f.lake);
+  auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
+  if (!cfg.ok()) return ReportError(cmd, cfg.status());
+  Result<std::string> lake_uri = LakeFromConfig(app, f.lake, &*cfg);
+  if (f.print_config) return PrintConfig(*cfg);
+  if (!lake_uri.ok()) return ReportError(cmd, lake_uri.status());
+  if (Status st = ConfigureS3(*cfg); !st.ok()) return ReportError(cmd, st);
+  Result<jobs::Lake> lake = jobs::Lake::Open(*lake_uri);
   if (!lake.ok()) return ReportError(cmd, lake.status());
   Result<std::vector<warehouse::LakeTable>> tables = warehouse::DiscoverTables(*lake, f.table);
   if (!tables.ok()) return ReportError(cmd, tables.status());
@@ -67,9 +73,11 @@ int RunSql(int argc, char** argv) {
   SqlFlags f;
   app.add_option("--dialect", f.dialect, "snowflake, duckdb, athena or spark")->required();
   app.add_option("--lake", f.lake,
-                 "Lake root to read the tables from: a path or s3://bucket/prefix")
-      ->required();
-  app.add_option("--table", f.table, "Only this table's zones and metrics (users, user_activity)")
+                 "Lake root to read the tables from: a path or s3://bucket/prefix (default: "
+                 "archive.lake of the config file)");
+  app.add_option("--table", f.table,
+                 "Only this table's zones and metrics (users, user_activity; default: every "
+                 "table of the lake, whatever archive.table says)")
       ->check(TableNameValidator());
   app.add_option("--location", f.location,
                  "Where the warehouse reads the lake, when not at --lake (e.g. s3://bucket/lake "
@@ -79,7 +87,10 @@ int RunSql(int argc, char** argv) {
   app.add_option("--storage-integration", f.storage_integration,
                  "snowflake: the storage integration the created stage uses");
   app.add_option("--database", f.database, "athena: the Glue database")->capture_default_str();
-  app.add_option("--config", f.config_path, "YAML config file (its s3 section is used)");
+  app.add_option("--config", f.config_path,
+                 "YAML config file shared by every command (archive.lake and the s3 section are "
+                 "used; the others are validated)");
+  AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Sql(app, f);

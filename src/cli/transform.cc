@@ -12,6 +12,7 @@
 #include "cli/flags.h"
 #include "cli/observe.h"
 #include "config/config.h"
+#include "core/lake_names.h"
 #include "core/time_util.h"
 #include "core/units.h"
 #include "jobs/aggregate_jobs.h"
@@ -22,8 +23,9 @@ namespace lakepipe::cli {
 namespace {
 
 struct TransformFlags {
-  std::string lake, table = "users", job = "clean", since, as_of, stats_json, config_path;
+  std::string lake, table, job = "clean", since, as_of, stats_json, config_path;
   bool full_refresh = false;
+  bool print_config = false;
   std::string max_buffer_bytes = "256MiB";
   std::string wait_for_lock = "0s";
   int zscore_window = 28;
@@ -86,10 +88,34 @@ void PrintSummary(const jobs::JobStats& s) {
   }
 }
 
+// The table: --table (set into archive.table), else archive.table of the
+// config file, else the only topic of archive.topics (archive names a table
+// after its topic), else users.
+Result<std::string> TableFromConfig(const CLI::App& app, const std::string& table_flag,
+                                    config::Config* cfg) {
+  if (app.count("--table") > 0) LP_RETURN_IF_ERROR(cfg->SetFlag("archive", "table", table_flag));
+  LP_ASSIGN_OR_RETURN(std::string table, cfg->GetString("archive", "table"));
+  if (!table.empty()) {
+    LP_RETURN_IF_ERROR(ValidateTableName(table).WithContext(
+        fmt::format("archive.table ({})", cfg->SourceOf("archive", "table"))));
+    return table;
+  }
+  LP_ASSIGN_OR_RETURN(std::vector<std::string> topics, cfg->GetList("archive", "topics"));
+  if (topics.size() == 1 && ValidateTableName(topics[0]).ok()) return topics[0];
+  return std::string("users");
+}
+
 int Transform(const CLI::App& app, const TransformFlags& f) {
   const std::string cmd = "lakepipe transform";
   if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) return ReportError(cmd, st);
+  auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
+  if (!cfg.ok()) return ReportError(cmd, cfg.status());
+  Result<std::string> lake = LakeFromConfig(app, f.lake, &*cfg);
+  Result<std::string> table = TableFromConfig(app, f.table, &*cfg);
+  if (f.print_config) return PrintConfig(*cfg);
+  if (!lake.ok()) return ReportError(cmd, lake.status());
+  if (!table.ok()) return ReportError(cmd, table.status());
+  if (Status st = ConfigureS3(*cfg); !st.ok()) return ReportError(cmd, st);
   const std::vector<std::string> all = {"clean", "analytics", "demographics", "timeseries"};
   std::vector<std::string> run;
   if (f.job == "all") {
@@ -114,8 +140,8 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
     Result<jobs::JobStats> stats = InternalError("no job ran");
     if (job == "clean") {
       jobs::CleanJobOptions o;
-      o.lake = f.lake;
-      o.table = f.table;
+      o.lake = *lake;
+      o.table = *table;
       o.full_refresh = f.full_refresh;
       o.since = *since;
       o.as_of = *as_of;
@@ -124,8 +150,8 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
       stats = jobs::RunCleanJob(o);
     } else {
       jobs::AggregateOptions o;
-      o.lake = f.lake;
-      o.table = f.table;
+      o.lake = *lake;
+      o.table = *table;
       o.job = job;
       o.full_refresh = f.full_refresh;
       o.zscore_window_days = f.zscore_window;
@@ -165,11 +191,13 @@ int RunTransform(int argc, char** argv) {
       "since their bookmark; all runs clean and then the three.",
       "lakepipe transform");
   TransformFlags f;
-  app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix")
-      ->required();
-  app.add_option("--table", f.table, "Table: users or user_activity")
-      ->check(TableNameValidator())
-      ->capture_default_str();
+  app.add_option("--lake", f.lake,
+                 "Lake root: a path, file:///path or s3://bucket/prefix (default: archive.lake of "
+                 "the config file)");
+  app.add_option("--table", f.table,
+                 "Table: users or user_activity (default: archive.table of the config file, else "
+                 "its only archive.topics entry, else users)")
+      ->check(TableNameValidator());
   app.add_option("--job", f.job, "Job: clean, analytics, demographics, timeseries or all")
       ->capture_default_str();
   app.add_option("--max-buffer-bytes", f.max_buffer_bytes,
@@ -206,7 +234,10 @@ int RunTransform(int argc, char** argv) {
                  "Day ages and tenures are computed at (YYYY-MM-DD; default: the one the table "
                  "was built at, else today)");
   AddStatsJsonFlag(&app, &f.stats_json, "Write the run's counts as JSON here");
-  app.add_option("--config", f.config_path, "YAML config file (its s3 section is used)");
+  app.add_option("--config", f.config_path,
+                 "YAML config file shared by every command (archive.lake, archive.table and the "
+                 "s3 section are used; the others are validated)");
+  AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   AddMetricsFlag(&app, &f.metrics_addr);
   AddLogFlags(&app, &f.log);

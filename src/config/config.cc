@@ -265,6 +265,15 @@ Status ValidateSpecs(const std::vector<SectionSpec>& sections) {
                              value.status().message());
       }
     }
+    for (const auto& [old_key, new_key] : section.renamed) {
+      const bool declared = std::any_of(section.options.begin(), section.options.end(),
+                                        [&](const OptionSpec& o) { return o.key == new_key; });
+      if (!declared || !ValidName(old_key, true) || !env_keys.insert(EnvSpelling(old_key)).second) {
+        return InternalError(
+            "config key '{}.{}' is renamed to an undeclared key, or its old name is taken",
+            section.name, old_key);
+      }
+    }
   }
   return Status::OK();
 }
@@ -458,9 +467,16 @@ std::string Config::SectionNames() const {
   return Join(names, ", ");
 }
 
-Status Config::Set(Section& section, std::string_view key, const RawValue& value, Origin origin,
-                   const std::string& where) {
+Status Config::Set(Section& section, std::string_view given_key, const RawValue& value,
+                   Origin origin, const std::string& where) {
   const SectionSpec& spec = section.spec;
+  std::string_view key = given_key;
+  for (const auto& [old_key, new_key] : spec.renamed) {
+    if (given_key != old_key) continue;
+    key = new_key;
+    warnings_.push_back(fmt::format("{}: {}.{} is deprecated: use {}.{}", where, spec.name, old_key,
+                                    spec.name, new_key));
+  }
   Entry* entry = nullptr;
   for (Entry& candidate : section.entries) {
     if (candidate.key == key) entry = &candidate;
@@ -495,12 +511,18 @@ Status Config::Set(Section& section, std::string_view key, const RawValue& value
     entry = &section.entries.back();
     entry->key = std::string(key);
   }
+  if (origin == entry->origin && origin != Origin::kDefault && entry->spelling != given_key) {
+    return InvalidArgumentError("{}: {}.{} and {}.{} ({}) are the same option: give {} only", where,
+                                spec.name, given_key, spec.name, entry->spelling, entry->where,
+                                key);
+  }
   if (origin < entry->origin) return Status::OK();
   entry->text = std::move(text);
   entry->list = std::move(list);
   entry->origin = origin;
   entry->where = where;
   entry->sequence = next_sequence_++;
+  entry->spelling = std::string(given_key);
   return Status::OK();
 }
 
@@ -567,6 +589,9 @@ Status Config::LoadEnvironment() {
           key = entry.key;
           break;
         }
+      }
+      for (const auto& [old_key, new_key] : section->spec.renamed) {
+        if (key.empty() && EnvSpelling(old_key) == env_key) key = old_key;
       }
       if (key.empty() && section->spec.passthrough) {
         key = Lower(env_key);
@@ -760,6 +785,10 @@ std::string DescribeOptions(const std::vector<SectionSpec>& sections) {
       if (!option.allowed.empty()) {
         out += fmt::format("      Allowed: {}.\n", Join(option.allowed, ", "));
       }
+    }
+    for (const auto& [old_key, new_key] : section.renamed) {
+      out += fmt::format("  {}.{}: deprecated old name of {}.{}.\n", section.name, old_key,
+                         section.name, new_key);
     }
   }
   return out;

@@ -30,6 +30,9 @@
 //                its prefix followed by any non-empty text.
 //   kStringList  a YAML sequence, or a comma-separated string (environment,
 //                flags); items are trimmed and empty items dropped.
+//
+// A renamed option (SectionSpec::renamed) keeps its old name as a
+// deprecated alias, in the file, the environment and SetFlag.
 // min/max bound ints, sizes (bytes) and durations (milliseconds).
 //
 // An option whose default is "" is optional: until a value is given, its
@@ -86,6 +89,11 @@ struct SectionSpec {
   // properties, validated by librdkafka). Declared options document the
   // common keys and mark secrets.
   bool passthrough = false;
+  // Old names of renamed options, {old key, new key}: the old name still
+  // sets the new option from the file, the environment or a flag, with a
+  // deprecation warning (Config::warnings()); giving both names at the same
+  // level (both in the file, say) is an error.
+  std::vector<std::pair<std::string, std::string>> renamed{};
 };
 
 // LAKEPIPE_ variables that are not configuration (used by lakepipe's scripts
@@ -142,6 +150,11 @@ class Config {
   // it. Applying them in order gives the effective configuration.
   std::vector<std::pair<std::string, std::string>> Passthrough(std::string_view section) const;
 
+  // Deprecation warnings of the load and of SetFlag, in order, each naming
+  // where the old name was used and the new name: "lakepipe.yaml:12:
+  // produce.format is deprecated: use produce.message_format".
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
   // The effective configuration as YAML, every declared option and every
   // passthrough entry, each with a comment saying where it came from.
   // Secrets with a value are "***".
@@ -162,6 +175,7 @@ class Config {
     Origin origin = Origin::kDefault;
     std::string where = "default";
     uint64_t sequence = 0;
+    std::string spelling;  // the name it was set under (a renamed option's old one)
   };
   struct Section {
     SectionSpec spec;
@@ -183,6 +197,7 @@ class Config {
 
   std::vector<Section> sections_;
   uint64_t next_sequence_ = 0;
+  std::vector<std::string> warnings_;
 };
 
 // "10s", "500ms", "2m", "1h", "1h30m", "1d", "0" -> milliseconds. Units: ms,

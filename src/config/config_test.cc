@@ -71,7 +71,7 @@ TEST_F(ConfigTest, DefaultsWithoutFileOrEnvironment) {
   EXPECT_EQ(batch, 100);
   ASSERT_OK_AND_ASSIGN(milliseconds source_timeout, config.GetDuration("source", "timeout"));
   EXPECT_EQ(source_timeout, milliseconds(30000));
-  ASSERT_OK_AND_ASSIGN(std::string format, config.GetString("produce", "format"));
+  ASSERT_OK_AND_ASSIGN(std::string format, config.GetString("produce", "message_format"));
   EXPECT_EQ(format, "json");
   ASSERT_OK_AND_ASSIGN(int64_t count, config.GetInt("produce", "count"));
   EXPECT_EQ(count, 0);
@@ -108,7 +108,7 @@ source:
   seed: 42
 produce:
   topic: users
-  format: AVRO
+  message_format: AVRO
   duration: ~
 sink:
   verbose: yes
@@ -125,7 +125,7 @@ sink:
   EXPECT_EQ(name, "file:/data/users.jsonl");
   ASSERT_OK_AND_ASSIGN(int64_t seed, config.GetInt("source", "seed"));
   EXPECT_EQ(seed, 42);
-  ASSERT_OK_AND_ASSIGN(std::string format, config.GetString("produce", "format"));
+  ASSERT_OK_AND_ASSIGN(std::string format, config.GetString("produce", "message_format"));
   EXPECT_EQ(format, "avro") << "enum values take their declared spelling";
   EXPECT_EQ(config.GetDuration("produce", "duration").status().code(), StatusCode::kNotFound);
   ASSERT_OK_AND_ASSIGN(bool verbose, config.GetBool("sink", "verbose"));
@@ -203,7 +203,7 @@ TEST_F(ConfigTest, FlagsOverrideEnvironment) {
   EXPECT_TRUE(Contains(bad.message(), "'many'"));
   Status unknown = config.SetFlag("produce", "topik", "x");
   EXPECT_TRUE(Contains(unknown.message(), "unknown key 'topik'"));
-  EXPECT_TRUE(Contains(unknown.message(), "topic, format"));
+  EXPECT_TRUE(Contains(unknown.message(), "topic, message_format"));
   EXPECT_TRUE(Contains(config.SetFlag("produse", "topic", "x").message(), "unknown section"));
   ASSERT_OK_AND_ASSIGN(int64_t still, config.GetInt("produce", "count"));
   EXPECT_EQ(still, 10) << "a rejected flag changes nothing";
@@ -264,15 +264,16 @@ TEST_F(ConfigTest, UnknownKeyNamesFileLineKeyAndAllowedKeys) {
   const std::string& message = config.status().message();
   EXPECT_TRUE(Contains(message, path + ":3:"));
   EXPECT_TRUE(Contains(message, "unknown key 'tpoic' in section 'produce'"));
-  EXPECT_TRUE(Contains(message, "keys: topic, format, key, count, duration, rate, schema"));
+  EXPECT_TRUE(Contains(message, "keys: topic, message_format, key, count, duration, rate, schema"));
 }
 
 TEST_F(ConfigTest, BadEnumValueListsAllowedValues) {
-  const std::string path = WriteFile("lakepipe.yaml", "produce:\n  format: xml\n");
+  const std::string path = WriteFile("lakepipe.yaml", "produce:\n  message_format: xml\n");
   Result<Config> config = Config::Load(path, TestSections());
   ASSERT_FALSE(config.ok());
-  EXPECT_TRUE(Contains(config.status().message(), path + ":2: produce.format: 'xml' is not "
-                                                         "allowed (allowed: json, avro)"));
+  EXPECT_TRUE(Contains(config.status().message(),
+                       path + ":2: produce.message_format: 'xml' is not allowed (allowed: json, "
+                              "avro)"));
 
   SetEnv("LAKEPIPE_SOURCE_NAME", "file:");
   Result<Config> from_env = Config::Load("", TestSections());
@@ -280,6 +281,61 @@ TEST_F(ConfigTest, BadEnumValueListsAllowedValues) {
   EXPECT_TRUE(Contains(from_env.status().message(),
                        "environment variable LAKEPIPE_SOURCE_NAME: source.name: 'file:' is not "
                        "allowed (allowed: users, activity, randomuser, file:<path>)"));
+}
+
+// Renamed keys: the old names still work, from every origin, with a
+// deprecation warning naming where they were used and the new name.
+TEST_F(ConfigTest, OldNamesOfRenamedKeysStillWorkWithAWarning) {
+  const std::string path = WriteFile("lakepipe.yaml", R"(produce:
+  format: avro
+archive:
+  format: csv
+  input_format: avro
+)");
+  ASSERT_OK_AND_ASSIGN(Config config, Config::Load(path, TestSections()));
+  ASSERT_OK_AND_ASSIGN(std::string produce_format, config.GetString("produce", "message_format"));
+  EXPECT_EQ(produce_format, "avro");
+  ASSERT_OK_AND_ASSIGN(std::string file_format, config.GetString("archive", "file_format"));
+  EXPECT_EQ(file_format, "csv");
+  ASSERT_OK_AND_ASSIGN(std::string input_format, config.GetString("archive", "message_format"));
+  EXPECT_EQ(input_format, "avro");
+  ASSERT_EQ(config.warnings().size(), 3u);
+  EXPECT_EQ(config.warnings()[0],
+            path + ":2: produce.format is deprecated: use produce.message_format");
+  EXPECT_EQ(config.warnings()[1],
+            path + ":4: archive.format is deprecated: use archive.file_format");
+  EXPECT_EQ(config.warnings()[2],
+            path + ":5: archive.input_format is deprecated: use archive.message_format");
+  const std::string dump = config.Dump();
+  EXPECT_TRUE(Contains(dump, "  message_format: avro  # " + path + ":2"));
+  EXPECT_TRUE(Lacks(dump, "  format:"));
+  EXPECT_TRUE(Lacks(dump, "input_format"));
+
+  // A flag under the old name, as the deprecated command-line spelling sets it.
+  EXPECT_OK(config.SetFlag("produce", "format", "json"));
+  ASSERT_OK_AND_ASSIGN(produce_format, config.GetString("produce", "message_format"));
+  EXPECT_EQ(produce_format, "json");
+  EXPECT_EQ(config.warnings().back(),
+            "flag: produce.format is deprecated: use produce.message_format");
+
+  SetEnv("LAKEPIPE_ARCHIVE_INPUT_FORMAT", "avro");
+  ASSERT_OK_AND_ASSIGN(Config from_env, Config::Load("", TestSections()));
+  ASSERT_OK_AND_ASSIGN(input_format, from_env.GetString("archive", "message_format"));
+  EXPECT_EQ(input_format, "avro");
+  ASSERT_EQ(from_env.warnings().size(), 1u);
+  EXPECT_EQ(from_env.warnings()[0],
+            "environment variable LAKEPIPE_ARCHIVE_INPUT_FORMAT: archive.input_format is "
+            "deprecated: use archive.message_format");
+
+  // Both names at one level: which one was meant is not clear.
+  const std::string both =
+      WriteFile("both.yaml", "produce:\n  format: avro\n  message_format: json\n");
+  unsetenv("LAKEPIPE_ARCHIVE_INPUT_FORMAT");
+  Result<Config> twice = Config::Load(both, TestSections());
+  ASSERT_FALSE(twice.ok());
+  EXPECT_TRUE(Contains(twice.status().message(),
+                       both + ":3: produce.message_format and produce.format (" + both +
+                           ":2) are the same option: give message_format only"));
 }
 
 TEST_F(ConfigTest, SourceNameAcceptsTheFilePrefix) {
@@ -367,7 +423,7 @@ TEST_F(ConfigTest, MisspelledEnvironmentVariablesAreErrors) {
   EXPECT_EQ(key_typo.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Contains(key_typo.status().message(),
                        "environment variable LAKEPIPE_PRODUCE_TPOIC: section 'produce' has no "
-                       "key 'TPOIC' (keys: topic, format"));
+                       "key 'TPOIC' (keys: topic, message_format"));
   unsetenv("LAKEPIPE_PRODUCE_TPOIC");
 
   SetEnv("LAKEPIPE_SCHEMA_REGISTY_URL", "http://x");

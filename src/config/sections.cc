@@ -67,8 +67,10 @@ SectionSpec SourceSection() {
                .allowed = {"users", "activity", "randomuser", "file:<path>"}},
               {.key = "seed",
                .type = Type::kInt,
-               .help = "Seed of the generated sources, for reproducible data. Unset: a random "
-                       "seed, chosen at start."},
+               .help = "Seed of the generated sources, for reproducible data; a seeded "
+                       "generator's clock is fixed at 2026-01-01T00:00:00Z (activity events "
+                       "start at 2025-12-31T00:00:00Z). Unset: a random seed, chosen at start, "
+                       "and the current time."},
               {.key = "url",
                .default_value = "https://randomuser.me/api/",
                .help = "API endpoint of the randomuser source."},
@@ -94,11 +96,12 @@ SectionSpec ProduceSection() {
       .options =
           {
               {.key = "topic", .help = "Kafka topic to write to; required by produce."},
-              {.key = "format",
+              {.key = "message_format",
                .type = Type::kEnum,
                .default_value = "json",
-               .help = "Payload format: json (one object per message), or avro (the Avro binary "
-                       "datum; in the Confluent wire format when schema_registry.url is set).",
+               .help = "Message payload format: json (one object per message), or avro (the Avro "
+                       "binary datum; in the Confluent wire format when schema_registry.url is "
+                       "set). Formerly `format`.",
                .allowed = {"json", "avro"}},
               {.key = "key",
                .help = "Field whose value is the message key. Empty: the source's default key "
@@ -119,6 +122,7 @@ SectionSpec ProduceSection() {
               {.key = "schema",
                .help = "Avro schema file (.avsc) of the records. Empty: the source's own schema."},
           },
+      .renamed = {{"format", "message_format"}},
   };
 }
 
@@ -134,23 +138,27 @@ SectionSpec ArchiveSection() {
                .help = "Kafka topics to archive; required by archive."},
               {.key = "group",
                .help = "Kafka consumer group; processes in one group split the partitions."},
-              {.key = "lake", .help = "Lake root: a path, file:///path or s3://bucket/prefix."},
-              {.key = "table", .help = "Table name under the lake. Empty: the topic name."},
-              {.key = "format",
+              {.key = "lake",
+               .help = "Lake root: a path, file:///path or s3://bucket/prefix. transform and sql "
+                       "read it too when --lake is not given."},
+              {.key = "table",
+               .help = "Table name under the lake. Empty: the topic name. transform runs over it "
+                       "(else over the only topic) when --table is not given."},
+              {.key = "file_format",
                .type = Type::kEnum,
                .default_value = "parquet",
-               .help = "File format of the raw zone.",
+               .help = "File format of the raw zone. Formerly `format`.",
                .allowed = {"parquet", "avro", "jsonl", "csv"}},
               {.key = "compression",
                .help =
                    "Codec of the files: parquet none|snappy|gzip|zstd (default zstd), avro "
                    "null|deflate|snappy|zstandard (default null). Empty: the format's default."},
-              {.key = "input_format",
+              {.key = "message_format",
                .type = Type::kEnum,
                .default_value = "json",
-               .help = "Message payloads: json, or avro (Confluent wire format when "
-                       "schema_registry.url "
-                       "is set, else plain datums of `schema`).",
+               .help = "Message payload format: json, or avro (Confluent wire format when "
+                       "schema_registry.url is set, else plain datums of `schema`). Formerly "
+                       "`input_format`.",
                .allowed = {"json", "avro"}},
               {.key = "schema",
                .help = "Avro schema (.avsc) of the table; required for json and plain avro."},
@@ -213,6 +221,7 @@ SectionSpec ArchiveSection() {
                .help =
                    "Stop with an error when offsets were lost to retention, instead of going on."},
           },
+      .renamed = {{"format", "file_format"}, {"input_format", "message_format"}},
   };
 }
 

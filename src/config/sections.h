@@ -19,9 +19,10 @@ SectionSpec KafkaSection();
 SectionSpec SchemaRegistrySection();
 // `source`: name, seed, url, batch, timeout.
 SectionSpec SourceSection();
-// `produce`: topic, format, key, count, duration, rate, schema.
+// `produce`: topic, message_format (formerly format), key, count, duration, rate, schema.
 SectionSpec ProduceSection();
-// `archive`: topics, group, lake, table, formats, partitioning, rotation,
+// `archive`: topics, group, lake, table, file_format and message_format
+// (formerly format and input_format), partitioning, rotation,
 // memory bound, dead letters, idle exit, stats.
 SectionSpec ArchiveSection();
 // `run`: local copies.

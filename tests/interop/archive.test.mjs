@@ -372,7 +372,7 @@ test('Avro strings that are not UTF-8 are dead-lettered, plain and Confluent-fra
     await main.producer.send({ topic: f.topic, acks: -1, messages: records.map((r, i) => ({ value: f.value(r), partition: i % 3 })) });
   }
   const runs = await Promise.all(framings.map((f) => archive(main, ['--topic', f.topic, '--group', `${f.topic}-archiver`,
-    '--lake', join(dir, f.topic), '--schema', schemaPath, '--input-format', 'avro', ...f.args, '--exit-when-idle', IDLE],
+    '--lake', join(dir, f.topic), '--schema', schemaPath, '--message-format', 'avro', ...f.args, '--exit-when-idle', IDLE],
   { statsPath: join(dir, `${f.topic}.json`) })));
 
   const good = records.filter((r) => !r.error);
@@ -752,7 +752,7 @@ test('archive --help and bad settings', async (t) => {
   writeFileSync(schemaPath, JSON.stringify({ type: 'record', name: 'S', fields: [{ name: 'a', type: 'string' }] }));
   const base = ['--brokers', main.bootstrap, '--topic', 'fmt', '--group', 'cli', '--lake', join(dir, 'lake'), '--schema', schemaPath];
   const bad = [
-    [['--format', 'xml'], /xml/, /parquet/],
+    [['--file-format', 'xml'], /xml/, /parquet/],
     [['--flush-records', '0'], /flush.records/, /'0'|\b0\b/],
     [['--flush-records', 'many'], /flush.records/, /many/],
     [['--rotate-interval', '5parsecs'], /rotate.interval/, /5parsecs/],
@@ -766,7 +766,7 @@ test('archive --help and bad settings', async (t) => {
     [['--broker-timeout', '0s'], /broker.timeout/, /'0s' is below the minimum of 1 ?ms/],
     [['--partition-by', 'region={nope}'], /nope/, /\ba\b/],
     [['--partition-by', 'r={a:%Y}'], /r=\{a:%Y\}|FORMAT|format/i, /\ba\b/],
-    [['--input-format', 'xml'], /xml/, /json/],
+    [['--message-format', 'xml'], /xml/, /json/],
   ];
   for (const [args, ...patterns] of bad) {
     r = lakepipe('archive', ...base, ...args);
@@ -789,7 +789,7 @@ test('archive --help and bad settings', async (t) => {
 
 test('an unknown --compression codec is refused before anything runs', async (t) => {
   // The codec names of --help (parquet none|snappy|gzip|zstd); a typo must
-  // fail up front like --format does, not once the archiver is consuming.
+  // fail up front like --file-format does, not once the archiver is consuming.
   const dir = tempDir(t, 'archive-codec');
   const schemaPath = join(dir, 's.avsc');
   writeFileSync(schemaPath, JSON.stringify({ type: 'record', name: 'S', fields: [{ name: 'a', type: 'string' }] }));
@@ -865,7 +865,7 @@ const FMT_SCHEMA = {
   ],
 };
 
-test('--format jsonl, csv and avro archives read back with DuckDB and avsc', async (t) => {
+test('--file-format jsonl, csv and avro archives read back with DuckDB and avsc', async (t) => {
   const dir = tempDir(t, 'archive-formats');
   const schemaPath = join(dir, 'row.avsc');
   writeFileSync(schemaPath, JSON.stringify(FMT_SCHEMA));
@@ -881,7 +881,7 @@ test('--format jsonl, csv and avro archives read back with DuckDB and avsc', asy
   await main.producer.send({ topic: 'fmt', messages: records.map((r, i) => ({ value: JSON.stringify(r), partition: i % 3 })) });
   const runs = await Promise.all(['jsonl', 'csv', 'avro'].map((format) =>
     archive(main, ['--topic', 'fmt', '--group', `fmt-${format}`, '--lake', join(dir, format), '--schema', schemaPath,
-      '--format', format, '--partition-by', 'flag={b}', '--exit-when-idle', IDLE], { statsPath: join(dir, `${format}.json`) })));
+      '--file-format', format, '--partition-by', 'flag={b}', '--exit-when-idle', IDLE], { statsPath: join(dir, `${format}.json`) })));
   for (const r of runs) {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stats.archived, records.length);
@@ -1028,7 +1028,7 @@ test('1,000 partition values under ulimit -n 256: every format archives every re
   for (let i = 0; i < count; i += 500) await main.producer.send({ topic: 'many', messages: messages.slice(i, i + 500) });
   const formats = ['parquet', 'avro', 'jsonl', 'csv'];
   const runs = await Promise.all(formats.map((format) => archive(main, ['--topic', 'many', '--group', `many-${format}`,
-    '--lake', join(dir, format), '--schema', schemaPath, '--format', format, '--partition-by', 'part={bucket}',
+    '--lake', join(dir, format), '--schema', schemaPath, '--file-format', format, '--partition-by', 'part={bucket}',
     '--exit-when-idle', IDLE], { statsPath: join(dir, `${format}.json`), openFiles: 256, limitMs: 300000 })));
   for (const [i, format] of formats.entries()) {
     const r = runs[i];

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAKEPIPE, ROOT, duck, lakepipe, lakepipeOk, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, duck, lakepipe, lakepipeOk, lakepipeWith, tempDir } from './lib.mjs';
 
 const SCHEMA = JSON.stringify({
   type: 'record', name: 'P', fields: [
@@ -226,6 +226,103 @@ test('unknown extensions and options give clear errors', (t) => {
   r = lakepipe('convert', join(dir, 'missing.jsonl'), join(dir, 'out.parquet'));
   assert.equal(r.status, 1);
   assert.match(r.stderr, /missing\.jsonl/);
+});
+
+// One config file for every command: each command validates every section,
+// reads its own and accepts the others'; a typo anywhere names file:line.
+test('one config file serves every command; typos in any section name file:line', (t) => {
+  const dir = tempDir(t, 'one-config');
+  const config = join(dir, 'lakepipe.yaml');
+  writeFileSync(config, [
+    'kafka:',
+    '  bootstrap.servers: 127.0.0.1:1',
+    'produce:',
+    '  topic: shared',
+    'archive:',
+    '  topics: [shared]',
+    '  lake: ./lake',
+    's3:',
+    '  region: eu-west-1',
+  ].join('\n') + '\n');
+  let r = lakepipe('produce', '--config', config, '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /lake: "?\.\/lake"?  #/);
+  // LAKEPIPE_<SECTION>_<KEY> of any section too.
+  r = lakepipeWith({ LAKEPIPE_ARCHIVE_GROUP: 'from-env' }, 'produce', '--config', config, '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /group: from-env  # environment variable LAKEPIPE_ARCHIVE_GROUP/);
+  // A key of a section this command does not read is still checked.
+  writeFileSync(config, 'produce:\n  topic: shared\narchive:\n  lkae: ./lake\n');
+  r = lakepipe('produce', '--config', config, '--print-config');
+  assert.equal(r.status, 1);
+  assert.ok(r.stderr.includes(`${config}:4: unknown key 'lkae' in section 'archive'`), r.stderr);
+  // A section no command knows.
+  writeFileSync(config, 'kafka:\n  bootstrap.servers: 127.0.0.1:1\narchvie:\n  lake: ./lake\n');
+  for (const args of [['produce'], ['lag', '--group', 'g']]) {
+    r = lakepipe(...args, '--config', config);
+    assert.equal(r.status, 1, `${args[0]}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(`${config}:3: unknown section 'archvie'`), `${args[0]}: ${r.stderr}`);
+  }
+});
+
+// Every command that takes --config prints the effective configuration with
+// --print-config, secrets masked, and exits 0 without its other arguments.
+test('--print-config on every command that takes --config; the example file works with each', (t) => {
+  const dir = tempDir(t, 'print-config');
+  const example = join(ROOT, 'config', 'lakepipe.example.yaml');
+  const commands = [...lakepipeOk(0, '--help').stdout.matchAll(/^  ([a-z]+) /gm)].map((m) => m[1]);
+  const withConfig = commands.filter((c) => /--config/.test(lakepipeOk(0, c, '--help').stdout));
+  for (const c of ['run', 'produce', 'archive', 'transform', 'sql', 'check', 'lag', 'convert', 'inspect']) {
+    assert.ok(withConfig.includes(c), `${c} takes --config`);
+  }
+  const SECRET = 'S3cret-Value-4b1d';
+  for (const c of withConfig) {
+    const r = lakepipeWith({ cwd: dir, LAKEPIPE_S3_SECRET_ACCESS_KEY: SECRET, LAKEPIPE_S3_ACCESS_KEY_ID: 'AKID' },
+      c, '--config', example, '--print-config');
+    assert.equal(r.status, 0, `${c}: ${r.stderr}`);
+    assert.match(r.stdout, /^kafka:$/m, c);
+    assert.match(r.stdout, /bootstrap\.servers: localhost:9092  # .*lakepipe\.example\.yaml:\d+/, c);
+    assert.match(r.stdout, /secret_access_key: "\*\*\*"  # environment variable/, c);
+    assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET), `${c}: secret masked`);
+  }
+});
+
+// Message format and file format have their own flags and keys; the old
+// spellings still work, each with one deprecation line naming the new one.
+test('--message-format and --file-format; the old --format and --input-format are deprecated aliases', (t) => {
+  const dir = tempDir(t, 'renamed-flags');
+  for (const [cmd, flag] of [['produce', '--message-format'], ['archive', '--file-format'], ['archive', '--message-format']]) {
+    assert.ok(lakepipeOk(0, cmd, '--help').stdout.includes(flag), `${cmd} --help shows ${flag}`);
+  }
+  assert.doesNotMatch(lakepipeOk(0, 'produce', '--help').stdout, /--format\b/);
+  assert.doesNotMatch(lakepipeOk(0, 'archive', '--help').stdout, /--format\b|--input-format/);
+  let r = lakepipe('produce', '--message-format', 'avro', '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}message_format: avro {2}# flag$/m);
+  assert.equal(r.stderr, '');
+  r = lakepipe('produce', '--format', 'avro', '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}message_format: avro {2}# flag$/m);
+  assert.equal(r.stderr, 'lakepipe produce: warning: --format is deprecated: use --message-format\n');
+  r = lakepipe('archive', '--format', 'csv', '--input-format', 'avro', '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}file_format: csv {2}# flag$/m);
+  assert.match(r.stdout, /^ {2}message_format: avro {2}# flag$/m);
+  assert.deepEqual(r.stderr.trim().split('\n'), [
+    'lakepipe archive: warning: --format is deprecated: use --file-format',
+    'lakepipe archive: warning: --input-format is deprecated: use --message-format',
+  ]);
+  r = lakepipe('archive', '--format', 'csv', '--file-format', 'avro', '--print-config');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--format is the old name of --file-format: give --file-format only/);
+  // The old config keys too, named with file:line.
+  const config = join(dir, 'old.yaml');
+  writeFileSync(config, 'produce:\n  format: avro\narchive:\n  format: jsonl\n');
+  r = lakepipe('archive', '--config', config, '--print-config');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}file_format: jsonl {2}# .*old\.yaml:4$/m);
+  assert.ok(r.stderr.includes(`lakepipe: warning: ${config}:2: produce.format is deprecated: use produce.message_format`), r.stderr);
+  assert.ok(r.stderr.includes(`lakepipe: warning: ${config}:4: archive.format is deprecated: use archive.file_format`), r.stderr);
 });
 
 // Outputs that are not regular files: written in place, never replaced.

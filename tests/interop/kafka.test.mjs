@@ -18,7 +18,7 @@ CompressionCodecs[CompressionTypes.LZ4] = () => ({
   compress: async (encoder) => Buffer.from(lz4.compress(encoder.buffer)),
   decompress: async (buffer) => Buffer.from(lz4.decompress(buffer)),
 });
-const TOPICS = ['users_created', 'user_activity_avro_stream', 'users_plain_avro', 'replayed', 'limited'];
+const TOPICS = ['users_created', 'user_activity_avro_stream', 'users_plain_avro', 'replayed', 'limited', 'seeded_activity'];
 let broker;
 let bootstrap;
 
@@ -120,6 +120,19 @@ test('users as JSON: count, keys = ids, one partition per key', async () => {
   assert.equal(new Set(messages.map((m) => m.partition)).size, 4, 'keys spread over all partitions');
 });
 
+test('a seeded activity source counts from the fixed time base --help names', async () => {
+  for (const cmd of ['produce', 'run']) {
+    const help = lakepipeWith({}, cmd, '--help').stdout.replace(/\s+/g, ' ');
+    assert.match(help, /clock is fixed at 2026-01-01T00:00:00Z/, cmd);
+    assert.match(help, /activity event times start at 2025-12-31T00:00:00Z/, cmd);
+  }
+  await produce('--topic', 'seeded_activity', '--source', 'activity', '--count', '2000', '--seed', '11');
+  const messages = await consume('seeded_activity', 2000);
+  const times = messages.map((m) => Date.parse(JSON.parse(m.value.toString()).event_time)).sort((a, b) => a - b);
+  assert.equal(new Date(times[0]).toISOString(), '2025-12-31T00:00:00.000Z');
+  assert.ok(times[times.length - 1] < Date.UTC(2026, 0, 1), 'a simulated day before the time base');
+});
+
 test('activity as Avro through a schema registry: Confluent framing, avsc decodes with the registered schema', async (t) => {
   // A stand-in for a schema registry: only the documented endpoints
   // POST /subjects/{subject}/versions and GET /schemas/ids/{id}.
@@ -155,7 +168,7 @@ test('activity as Avro through a schema registry: Confluent framing, avsc decode
   t.after(() => registry.close());
   const url = `http://127.0.0.1:${registry.address().port}`;
 
-  await produce('--topic', 'user_activity_avro_stream', '--source', 'activity', '--format', 'avro', '--schema-registry', url,
+  await produce('--topic', 'user_activity_avro_stream', '--source', 'activity', '--message-format', 'avro', '--schema-registry', url,
     '--count', '3000', '--seed', '11');
   assert.equal(schemas.length, 1);
   assert.equal(schemas[0].subject, 'user_activity_avro_stream-value');
@@ -188,7 +201,7 @@ test('activity as Avro through a schema registry: Confluent framing, avsc decode
 
 test('users as plain Avro with --schema decode with avsc', async () => {
   const schemaPath = join(ROOT, 'schemas', 'user.avsc');
-  await produce('--topic', 'users_plain_avro', '--source', 'users', '--format', 'avro', '--schema', schemaPath, '--count', '1000');
+  await produce('--topic', 'users_plain_avro', '--source', 'users', '--message-format', 'avro', '--schema', schemaPath, '--count', '1000');
   const type = avroType(JSON.parse(readFileSync(schemaPath, 'utf8')));
   const messages = await consume('users_plain_avro', 1000);
   for (const m of messages) {
@@ -243,7 +256,7 @@ test('settings: flags > environment > ./.env > config file > defaults; secrets m
     '  password: hunter2-secret',
     'produce:',
     '  topic: from-file',
-    '  format: avro',
+    '  message_format: avro',
     'source:',
     '  name: activity',
   ].join('\n') + '\n');
@@ -267,7 +280,7 @@ test('settings: flags > environment > ./.env > config file > defaults; secrets m
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /formatt/);
   assert.match(r.stderr, /format/);
-  writeFileSync(config, 'produce:\n  format: xml\n');
+  writeFileSync(config, 'produce:\n  message_format: xml\n');
   r = lakepipeWith({ cwd: dir }, 'produce', '--config', config, '--print-config');
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /xml/);
@@ -329,9 +342,9 @@ test('credentials in URLs are masked in --print-config, check, logs and errors',
   assert.match(r.stdout, /^lake\s+s3:\/\/bucket\/lake\s+FAIL\s+.*http:\/\/akid:\*\*\*@127\.0\.0\.1:\d+\//m);
   // archive and produce reach the registry and fail there.
   r = await run('archive', '--config', config, '--topic', 'limited', '--group', 'url-credentials', '--lake', join(dir, 'lake'),
-    '--input-format', 'avro', '--schema-registry', down, '--exit-when-idle', '1s', '--log-format', 'json');
+    '--message-format', 'avro', '--schema-registry', down, '--exit-when-idle', '1s', '--log-format', 'json');
   outputs.push(r);
-  r = await run('produce', '--config', produceConfig, '--topic', 'limited', '--format', 'avro', '--schema-registry', down,
+  r = await run('produce', '--config', produceConfig, '--topic', 'limited', '--message-format', 'avro', '--schema-registry', down,
     '--count', '1');
   outputs.push(r);
   assert.notEqual(r.status, 0, r.stderr);

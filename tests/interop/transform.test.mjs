@@ -438,6 +438,40 @@ test('one transform per table at a time; what killed runs left goes with the nex
   assert.equal(Number(n), 3);
 });
 
+test('transform and sql take the lake and table from the config file; flags win', async (t) => {
+  const dir = tempDir(t, 'lake-from-config');
+  const lakes = [join(dir, 'lake-a'), join(dir, 'lake-b')];
+  for (const lake of lakes) {
+    const raw = join(lake, 'users', 'raw', 'jsonl', 'event_date=2026-06-01', 'hour=10');
+    mkdirSync(raw, { recursive: true });
+    writeFileSync(join(raw, 'users.jsonl'), `${[1, 2, 3].map((n) => u(uuid(n))).join('\n')}\n`);
+  }
+  // The table is archive.topics' only topic when archive.table is empty, as archive names it.
+  const config = join(dir, 'lakepipe.yaml');
+  writeFileSync(config, `archive:\n  topics: [users]\n  lake: ${lakes[0]}\n`);
+  const stats = join(dir, 'stats.json');
+  ok('transform', '--config', config, '--job', 'clean', '--as-of', AS_OF, '--stats-json', stats);
+  assert.equal(JSON.parse(readFileSync(stats, 'utf8')).jobs[0].table, 'users');
+  assert.ok(existsSync(join(lakes[0], 'users', 'clean', 'parquet')));
+  assert.ok(!existsSync(join(lakes[1], 'users', 'clean')));
+  let r = ok('sql', '--config', config, '--dialect', 'duckdb');
+  assert.ok(r.stdout.includes(`${lakes[0]}/users/clean/parquet`), r.stdout);
+  // archive.table names the table; --lake and --table win over the file.
+  writeFileSync(config, `archive:\n  topics: [a, b]\n  lake: ${lakes[0]}\n  table: user_activity\n`);
+  r = ok('transform', '--config', config, '--print-config');
+  assert.match(r.stdout, /table: user_activity {2}#/);
+  ok('transform', '--config', config, '--lake', lakes[1], '--table', 'users', '--job', 'clean', '--as-of', AS_OF);
+  assert.ok(existsSync(join(lakes[1], 'users', 'clean', 'parquet')));
+  r = ok('sql', '--config', config, '--lake', lakes[1], '--dialect', 'duckdb');
+  assert.ok(r.stdout.includes(`${lakes[1]}/users/clean/parquet`) && !r.stdout.includes(lakes[0]), r.stdout);
+  // Neither a flag nor the file: the error names both.
+  for (const cmd of [['transform'], ['sql', '--dialect', 'duckdb']]) {
+    r = lakepipeWith({ cwd: dir }, ...cmd);
+    assert.equal(r.status, 1, `${cmd[0]}: ${r.stderr}`);
+    assert.match(r.stderr, /no lake: give --lake .*archive\.lake/, cmd[0]);
+  }
+});
+
 test('transform: bad arguments are named', () => {
   let r = lakepipeWith({}, 'transform', '--lake', '/tmp/x', '--job', 'everything');
   assert.equal(r.status, 1);
