@@ -117,6 +117,11 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
   if (!schema_path.empty()) {
     LP_ASSIGN_OR_RETURN(Schema schema, Schema::FromFile(schema_path));
     o->decoder.schema = std::make_shared<const Schema>(std::move(schema));
+    o->decoder.schema_origin =
+        cfg.OriginOf("archive", "schema") == config::Origin::kFlag
+            ? fmt::format("from --schema {}", schema_path)
+            : fmt::format("from archive.schema {} ({})", schema_path,
+                          cfg.SourceOf("archive", "schema"));
   }
   LP_ASSIGN_OR_RETURN(std::string registry_url, cfg.GetString("schema_registry", "url"));
   if (!registry_url.empty()) {

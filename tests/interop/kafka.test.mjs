@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import kafkajs from 'kafkajs';
 import lz4 from 'lz4js';
-import { LAKEPIPE, ROOT, avroType, freePort, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, avroType, duck, freePort, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 // kafkajs ships no LZ4 codec (lakepipe's default); a pure-JS LZ4 frame decoder fills in.
@@ -196,6 +196,15 @@ test('users as plain Avro with --schema decode with avsc', async () => {
     assert.equal(m.key.toString(), user.id);
     assert.ok(user.email.includes('@'));
   }
+});
+
+test('archive logs where the table schema comes from: --schema FILE', async (t) => {
+  const schema = join(ROOT, 'schemas', 'user.avsc');
+  const dir = tempDir(t, 'schema-origin');
+  const r = await run('archive', '--brokers', bootstrap, '--topic', 'users_created', '--group', 'origin-archiver',
+    '--lake', dir, '--schema', schema, '--exit-when-idle', '1ms', '-X', 'session.timeout.ms=6000');
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stderr.includes(`topic 'users_created': table schema: from --schema ${schema}`), r.stderr);
 });
 
 test('file source replays a JSON Lines file record for record', async () => {
