@@ -150,7 +150,7 @@ SectionSpec ArchiveSection() {
                .default_value = "json",
                .help = "Message payloads: json, or avro (Confluent wire format when "
                        "schema_registry.url "
-                       "is set, else plain datums of `schema`).",
+                       "is set, else plain datums of `schema`). Unset with a registry URL: avro.",
                .allowed = {"json", "avro"}},
               {.key = "schema",
                .help = "Avro schema (.avsc) of the table; required for json and plain avro."},
