@@ -73,8 +73,8 @@ struct DecoderOptions {
   SchemaPtr schema;
   // Set for avro in the Confluent wire format. Ignored for json.
   std::optional<registry::RegistryOptions> registry;
-  // Where `schema` comes from, for the log: "--schema users.avsc", "built-in
-  // users schema". "" when `schema` is null.
+  // Where `schema` comes from, for the log: "from --schema users.avsc",
+  // "built-in User schema". "" when `schema` is null.
   std::string schema_origin;
   // The registry subject whose latest schema is the table schema when
   // `schema` is null, e.g. "<topic>-value" (registry::ValueSubject).
