@@ -862,6 +862,9 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   };
   impl->dead_letters = std::make_unique<DeadLetterSink>(dlq, impl->dlq_producer.get());
   impl->options = std::move(options);
+  for (const auto& [topic, ctx] : impl->topics) {
+    impl->Log(fmt::format("topic '{}': table schema: {}", topic, ctx.decoder->schema_origin()));
+  }
   auto archiver = std::unique_ptr<Archiver>(new Archiver(std::move(impl)));
   kafka::ConsumerOptions co;
   co.brokers = archiver->impl_->options.brokers;

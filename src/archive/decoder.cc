@@ -15,6 +15,9 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(const DecoderOptions&
   std::unique_ptr<RecordDecoder> decoder(new RecordDecoder());
   decoder->max_record_bytes_ = options.max_record_bytes;
   decoder->schema_ = options.schema;
+  decoder->schema_origin_ = options.schema_origin.empty() && options.schema
+                                ? std::string("the given schema")
+                                : options.schema_origin;
   if (options.input_format == "json") {
     if (!options.schema) {
       return InvalidArgumentError(
@@ -48,20 +51,23 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(const DecoderOptions&
           "decoding Avro messages through a schema registry needs the table schema: pass "
           "--schema, or a subject (e.g. '<topic>-value') whose latest schema to use");
     }
-    Result<std::string> text =
-        registry::SchemaRegistryClient(*options.registry).GetLatestSchema(options.subject);
-    if (!text.ok()) {
-      if (text.status().code() != StatusCode::kNotFound) return text.status();
+    registry::SchemaRegistryClient client(*options.registry);
+    Result<registry::SubjectVersion> version = client.GetLatest(options.subject);
+    if (!version.ok()) {
+      if (version.status().code() != StatusCode::kNotFound) return version.status();
       return NotFoundError("{}; register the topic's schema first, or pass --schema",
-                           text.status().message());
+                           version.status().message());
     }
-    Result<Schema> latest = Schema::FromAvroJson(*text);
+    Result<Schema> latest = Schema::FromAvroJson(version->schema);
     if (!latest.ok()) {
       return InvalidArgumentError(
           "the latest schema of subject '{}' cannot be the table schema: {}; pass --schema",
           options.subject, latest.status().message());
     }
     decoder->schema_ = std::make_shared<const Schema>(std::move(latest).value());
+    decoder->schema_origin_ =
+        fmt::format("subject '{}' version {} (id {}) from {}, latest at start", options.subject,
+                    version->version, version->id, client.base_url());
   }
   decoder->registry_ = std::make_unique<registry::SchemaRegistryClient>(*options.registry);
   return decoder;

@@ -73,6 +73,9 @@ struct DecoderOptions {
   SchemaPtr schema;
   // Set for avro in the Confluent wire format. Ignored for json.
   std::optional<registry::RegistryOptions> registry;
+  // Where `schema` comes from, for the log: "from --schema users.avsc",
+  // "built-in User schema". "" when `schema` is null.
+  std::string schema_origin;
   // The registry subject whose latest schema is the table schema when
   // `schema` is null, e.g. "<topic>-value" (registry::ValueSubject).
   std::string subject;
@@ -100,6 +103,9 @@ class RecordDecoder {
 
   // The table schema: every decoded row has it.
   const SchemaPtr& schema() const { return schema_; }
+  // Where the table schema came from: DecoderOptions::schema_origin, or
+  // "subject 'users-value' version 3 (id 7) from http://..., latest at start".
+  const std::string& schema_origin() const { return schema_origin_; }
 
   // Appends the record in `value` to `*out` (whose schema is schema()) as
   // one committed row and returns true; or returns false, leaving `*out` as
@@ -128,6 +134,7 @@ class RecordDecoder {
 
   Kind kind_ = Kind::kJson;
   SchemaPtr schema_;
+  std::string schema_origin_;
   size_t max_record_bytes_ = 0;
   std::optional<JsonRecordParser> json_;
   std::optional<avro::DatumDecoder> plain_avro_;

@@ -429,6 +429,10 @@ TEST(RecordDecoderTest, TableSchemaFromTheSubjectsLatestVersion) {
   options.subject = "events-value";
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordDecoder> decoder, RecordDecoder::Make(options));
   EXPECT_EQ(decoder->schema()->avro_json(), kTable);
+  // Where the table schema came from, for the archive's log.
+  EXPECT_EQ(decoder->schema_origin(),
+            fmt::format("subject 'events-value' version 2 (id {}) from {}, latest at start", v1 + 1,
+                        registry.Options().url));
   RecordBatch batch(decoder->schema());
   std::string reason;
   ASSERT_OK_AND_ASSIGN(

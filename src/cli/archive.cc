@@ -1,4 +1,6 @@
 // lakepipe archive: Kafka topics into Hive-partitioned files of a lake.
+#include <string_view>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -32,6 +34,24 @@ struct ArchiveFlags {
   std::string metrics_addr;
   LogFlags log;
 };
+
+// A schema registry serves Avro schemas, so its URL implies Avro messages in
+// the Confluent wire format, unless the input format is set with at least
+// the URL's precedence. Both given as flags, they must agree; the error names
+// `message_format_flag`.
+Status ImplyAvroInput(std::string_view message_format_flag, config::Config* cfg) {
+  if (!cfg->HasValue("schema_registry", "url")) return Status::OK();
+  const config::Origin url_origin = cfg->OriginOf("schema_registry", "url");
+  const config::Origin format_origin = cfg->OriginOf("archive", "message_format");
+  if (url_origin > format_origin) return cfg->SetFlag("archive", "message_format", "avro");
+  LP_ASSIGN_OR_RETURN(std::string format, cfg->GetString("archive", "message_format"));
+  if (url_origin != config::Origin::kFlag || format == "avro") return Status::OK();
+  return InvalidArgumentError(
+      "{} {} contradicts --schema-registry, which reads Avro messages in the Confluent wire "
+      "format: drop {} (--schema-registry implies avro), or drop --schema-registry to read {} "
+      "messages",
+      message_format_flag, format, message_format_flag, format);
+}
 
 Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cfg) {
   auto given = [&](const char* name) { return Given(app, name); };
@@ -71,7 +91,7 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
   if (given("--schema-registry"))
     LP_RETURN_IF_ERROR(cfg->SetFlag("schema_registry", "url", f.registry));
   LP_RETURN_IF_ERROR(ApplyRegistryAuthFlag(app, f.registry_auth, cfg));
-  return Status::OK();
+  return ImplyAvroInput("--message-format", cfg);
 }
 
 // Reads the effective settings into archive options.
@@ -116,6 +136,10 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
   if (!schema_path.empty()) {
     LP_ASSIGN_OR_RETURN(Schema schema, Schema::FromFile(schema_path));
     o->decoder.schema = std::make_shared<const Schema>(std::move(schema));
+    o->decoder.schema_origin = cfg.OriginOf("archive", "schema") == config::Origin::kFlag
+                                   ? fmt::format("from --schema {}", schema_path)
+                                   : fmt::format("from archive.schema {} ({})", schema_path,
+                                                 cfg.SourceOf("archive", "schema"));
   }
   LP_ASSIGN_OR_RETURN(std::string registry_url, cfg.GetString("schema_registry", "url"));
   if (!registry_url.empty()) {
@@ -269,7 +293,8 @@ int RunArchive(int argc, char** argv) {
   app.add_option("--schema", f.schema,
                  "Avro schema (.avsc) of the table (required for json and plain avro)");
   app.add_option("--schema-registry", f.registry,
-                 "Schema registry URL (Avro messages in the Confluent wire format)");
+                 "Schema registry URL (Avro messages in the Confluent wire format; implies "
+                 "--message-format avro)");
   app.add_option("--schema-registry-auth", f.registry_auth,
                  "USER:PASSWORD for the schema registry");
   app.add_option(

@@ -29,6 +29,7 @@ const Command kCommands[] = {
      RunCheck},
     {"lag", "show a consumer group's offsets, lag per partition and members", RunLag},
     {"broker", "run an in-memory Kafka broker for development and tests", RunBroker},
+    {"registry", "run an in-memory schema registry for development and tests", RunRegistry},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -27,6 +27,7 @@ std::span<const Command> Commands();
 int RunConvert(int argc, char** argv);
 int RunInspect(int argc, char** argv);
 int RunBroker(int argc, char** argv);
+int RunRegistry(int argc, char** argv);
 int RunProduce(int argc, char** argv);
 int RunArchive(int argc, char** argv);
 int RunCheck(int argc, char** argv);

@@ -459,7 +459,10 @@ int Run(const CLI::App& app, const RunFlags& f) {
     if (!id.ok()) return ReportError(cmd, id.status());
     schema_id = *id;
   }
-  if (!ao.decoder.schema) ao.decoder.schema = table_schema;
+  if (!ao.decoder.schema) {
+    ao.decoder.schema = table_schema;
+    ao.decoder.schema_origin = fmt::format("built-in {} schema", table_schema->name());
+  }
   auto encoder = RecordEncoder::Make(*payload, *table_schema, schema_id);
   if (!encoder.ok()) return ReportError(cmd, encoder.status());
   std::optional<KeyExtractor> key;

@@ -157,8 +157,8 @@ SectionSpec ArchiveSection() {
                .type = Type::kEnum,
                .default_value = "json",
                .help = "Message payload format: json, or avro (Confluent wire format when "
-                       "schema_registry.url is set, else plain datums of `schema`). Formerly "
-                       "`input_format`.",
+                       "schema_registry.url is set, else plain datums of `schema`). Unset with a "
+                       "registry URL: avro. Formerly `input_format`.",
                .allowed = {"json", "avro"}},
               {.key = "schema",
                .help = "Avro schema (.avsc) of the table; required for json and plain avro."},

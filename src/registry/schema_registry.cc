@@ -201,19 +201,38 @@ Result<int32_t> SchemaRegistryClient::Register(const std::string& subject,
 Result<std::string> SchemaRegistryClient::GetSchema(int32_t id) {
   if (auto cached = schemas_.find(id); cached != schemas_.end()) return cached->second;
   const std::string url = fmt::format("{}/schemas/ids/{}", base_url_, id);
-  LP_ASSIGN_OR_RETURN(std::string text, FetchSchemaText(url, fmt::format("schema id {}", id)));
+  LP_ASSIGN_OR_RETURN(nlohmann::json json, FetchSchema(url, fmt::format("schema id {}", id)));
+  std::string text = json["schema"].get<std::string>();
   schemas_.emplace(id, text);
   return text;
 }
 
 Result<std::string> SchemaRegistryClient::GetLatestSchema(const std::string& subject) {
-  const std::string url =
-      fmt::format("{}/subjects/{}/versions/latest", base_url_, EscapePathSegment(subject));
-  return FetchSchemaText(url, fmt::format("subject '{}'", subject));
+  LP_ASSIGN_OR_RETURN(SubjectVersion latest, GetLatest(subject));
+  return std::move(latest.schema);
 }
 
-Result<std::string> SchemaRegistryClient::FetchSchemaText(const std::string& url,
-                                                          const std::string& what) {
+Result<SubjectVersion> SchemaRegistryClient::GetLatest(const std::string& subject) {
+  const std::string url =
+      fmt::format("{}/subjects/{}/versions/latest", base_url_, EscapePathSegment(subject));
+  LP_ASSIGN_OR_RETURN(nlohmann::json json, FetchSchema(url, fmt::format("subject '{}'", subject)));
+  SubjectVersion latest;
+  latest.subject = subject;
+  latest.schema = json["schema"].get<std::string>();
+  auto number = [&json](const char* key) {
+    auto it = json.find(key);
+    const bool valid = it != json.end() && it->is_number_integer() &&
+                       it->get<int64_t>() >= std::numeric_limits<int32_t>::min() &&
+                       it->get<int64_t>() <= std::numeric_limits<int32_t>::max();
+    return valid ? static_cast<int32_t>(it->get<int64_t>()) : 0;
+  };
+  latest.version = number("version");
+  latest.id = number("id");
+  return latest;
+}
+
+Result<nlohmann::json> SchemaRegistryClient::FetchSchema(const std::string& url,
+                                                         const std::string& what) {
   LP_ASSIGN_OR_RETURN(HttpResponse response, Send("GET", url, ""));
   if (response.status == 404) {
     return NotFoundError("{} not found in the schema registry at {}: {}", what,
@@ -226,7 +245,7 @@ Result<std::string> SchemaRegistryClient::FetchSchemaText(const std::string& url
     return FailedPreconditionError("schema registry: GET {} answered without a \"schema\": {}",
                                    MaskUrlCredentials(url), Excerpt(response.body));
   }
-  return schema->get<std::string>();
+  return json;
 }
 
 std::string ValueSubject(std::string_view topic) { return std::string(topic) + "-value"; }

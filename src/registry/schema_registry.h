@@ -1,9 +1,10 @@
 // A client of Confluent-compatible schema registries, and the Confluent wire
 // format of Kafka payloads.
 //
-// The client speaks two endpoints:
-//   POST <url>/subjects/<subject>/versions   {"schema": "<text>"} -> {"id": N}
-//   GET  <url>/schemas/ids/<id>              -> {"schema": "<text>", ...}
+// The client speaks three endpoints:
+//   POST <url>/subjects/<subject>/versions        {"schema": "<text>"} -> {"id": N}
+//   GET  <url>/schemas/ids/<id>                   -> {"schema": "<text>", ...}
+//   GET  <url>/subjects/<subject>/versions/latest -> {"subject", "version", "id", "schema"}
 // with Content-Type application/vnd.schemaregistry.v1+json. The URL may have
 // a path prefix and a trailing slash; subjects are percent-escaped in the
 // path. Credentials in the URL (http://user:pass@host) are moved to basic
@@ -35,10 +36,20 @@
 #include <string_view>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "core/result.h"
 #include "http/http_client.h"
 
 namespace lakepipe::registry {
+
+// A subject's version as the registry describes it.
+struct SubjectVersion {
+  std::string subject;
+  int32_t version = 0;
+  int32_t id = 0;
+  std::string schema;  // the schema text
+};
 
 struct RegistryOptions {
   std::string url{};       // e.g. http://localhost:8081 or https://host/registry/
@@ -69,14 +80,18 @@ class SchemaRegistryClient {
   // when the subject does not exist. Not cached (it changes over time).
   [[nodiscard]] Result<std::string> GetLatestSchema(const std::string& subject);
 
+  // The latest version registered under `subject`, with its version number
+  // and id; kNotFound when the subject does not exist. Not cached.
+  [[nodiscard]] Result<SubjectVersion> GetLatest(const std::string& subject);
+
   // The base URL requests go to (no credentials, no trailing slash).
   const std::string& base_url() const { return base_url_; }
 
  private:
   Result<HttpResponse> Send(const std::string& method, const std::string& url, std::string body);
-  // GETs `url` and returns the "schema" text of its answer; a 404 is
+  // GETs `url` and returns its answer, which has a "schema" text; a 404 is
   // kNotFound with `what` ("schema id 7", "subject 'users-value'").
-  Result<std::string> FetchSchemaText(const std::string& url, const std::string& what);
+  Result<nlohmann::json> FetchSchema(const std::string& url, const std::string& what);
 
   RegistryOptions options_;
   std::string base_url_;

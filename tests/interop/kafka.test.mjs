@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import kafkajs from 'kafkajs';
 import lz4 from 'lz4js';
-import { LAKEPIPE, ROOT, avroType, freePort, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, avroType, duck, freePort, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 // kafkajs ships no LZ4 codec (lakepipe's default); a pure-JS LZ4 frame decoder fills in.
@@ -209,6 +209,81 @@ test('users as plain Avro with --schema decode with avsc', async () => {
     assert.equal(m.key.toString(), user.id);
     assert.ok(user.email.includes('@'));
   }
+});
+
+// Starts `lakepipe registry --port 0` and reads its URL from the first stdout line.
+async function startRegistry(t) {
+  const child = spawn(LAKEPIPE, ['registry', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  t.after(async () => {
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, 'lakepipe registry exits 0 on SIGTERM');
+  });
+  const url = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    exited.then((code) => reject(new Error(`lakepipe registry exited ${code}: ${stderr}`)));
+    setTimeout(() => reject(new Error(`no URL line from lakepipe registry: ${stderr}`)), 15000);
+  });
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  for (let i = 0; i < 50 && !/development only/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(stderr, /in memory, development only/i);
+  return url;
+}
+
+test('lakepipe registry: produce Avro, archive --schema-registry (Avro implied), DuckDB reads the lake', async (t) => {
+  const help = lakepipe('registry', '--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /in memory, development only/);
+  const url = await startRegistry(t);
+  await produce('--topic', 'registry_users', '--source', 'users', '--message-format', 'avro', '--schema-registry', url,
+    '--count', '2000', '--seed', '5');
+  const get = async (path) => (await fetch(url + path)).json();
+  assert.deepEqual(await get('/subjects'), ['registry_users-value']);
+  const latest = await get('/subjects/registry_users-value/versions/latest');
+  assert.equal(latest.version, 1);
+  assert.equal(latest.schema, readFileSync(join(ROOT, 'schemas', 'user.avsc'), 'utf8'));
+
+  // No --message-format: the registry implies Avro in the Confluent wire format,
+  // and the table schema is the subject's latest, logged at start.
+  const dir = tempDir(t, 'registry');
+  const r = await run('archive', '--brokers', bootstrap, '--topic', 'registry_users', '--group', 'registry-archiver',
+    '--lake', dir, '--schema-registry', url, '--exit-when-idle', '6s', '-X', 'session.timeout.ms=6000');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`topic 'registry_users': table schema: subject 'registry_users-value' version 1 \\(id ${latest.id}\\) from ${url.replace(/\./g, '\\.')}, latest at start`), r.stderr);
+  const [row] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids, min(email LIKE '%@%') AS emails
+    FROM read_parquet('${join(dir, 'registry_users', 'raw', 'parquet', '**', '*.parquet')}')`);
+  assert.deepEqual({ n: Number(row.n), ids: Number(row.ids), emails: row.emails }, { n: 2000, ids: 2000, emails: true });
+
+  // A contradicting --message-format is named as such.
+  const bad = await run('archive', '--brokers', bootstrap, '--topic', 'registry_users', '--group', 'registry-archiver',
+    '--lake', dir, '--schema-registry', url, '--message-format', 'json');
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.match(bad.stderr, /--message-format json contradicts --schema-registry/);
+  assert.doesNotMatch(bad.stderr, /pass --schema\b/);
+
+  // An incompatible schema is refused with Confluent's 409.
+  const user = JSON.parse(latest.schema);
+  user.fields.push({ name: 'loyalty', type: 'int' });
+  const refused = await fetch(`${url}/subjects/registry_users-value/versions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ schema: JSON.stringify(user) }),
+  });
+  assert.equal(refused.status, 409);
+  const error = await refused.json();
+  assert.equal(error.error_code, 409);
+  assert.match(error.message, /loyalty/);
+});
+
+test('archive logs where the table schema comes from: --schema FILE', async (t) => {
+  const schema = join(ROOT, 'schemas', 'user.avsc');
+  const dir = tempDir(t, 'schema-origin');
+  const r = await run('archive', '--brokers', bootstrap, '--topic', 'users_created', '--group', 'origin-archiver',
+    '--lake', dir, '--schema', schema, '--exit-when-idle', '1ms', '-X', 'session.timeout.ms=6000');
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stderr.includes(`topic 'users_created': table schema: from --schema ${schema}`), r.stderr);
 });
 
 test('file source replays a JSON Lines file record for record', async () => {
