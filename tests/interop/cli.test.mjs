@@ -290,7 +290,9 @@ test('convert writes the output and --bad-records into FIFOs in place', async (t
 test('--stats-json writes into a FIFO in place', async (t) => {
   const dir = tempDir(t, 'stats-fifo');
   const lake = join(dir, 'lake');
-  mkdirSync(lake);
+  const raw = join(lake, 'users', 'raw', 'jsonl');
+  mkdirSync(raw, { recursive: true });
+  writeFileSync(join(raw, 'users.jsonl'), '{}\n');
   const stats = join(dir, 'stats.json');
   mkfifo(stats);
   const reader = run('cat', [stats]);
