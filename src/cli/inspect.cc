@@ -16,6 +16,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// The width of the labels of a file's facts ("sync marker" and a space at least).
+constexpr int kLabelWidth = 13;
+
 std::string Text(const Json& j) {
   if (j.is_string()) return j.get<std::string>();
   if (j.is_null()) return "";
@@ -111,14 +114,14 @@ int Inspect(const std::string& path, size_t rows, bool as_json, const std::strin
     return kExitOk;
   }
 
-  fmt::print("{:<11}{}\n", "file", path);
-  fmt::print("{:<11}{}\n", "format", (*format)->name);
+  fmt::print("{:<{}}{}\n", "file", kLabelWidth, path);
+  fmt::print("{:<{}}{}\n", "format", kLabelWidth, (*format)->name);
   if (facts.contains("file_size")) {
-    fmt::print("{:<11}{} ({} bytes)\n", "size", FormatBytes(Number(facts, "file_size")),
-               FormatCount(Number(facts, "file_size")));
+    fmt::print("{:<{}}{} ({} bytes)\n", "size", kLabelWidth,
+               FormatBytes(Number(facts, "file_size")), FormatCount(Number(facts, "file_size")));
   }
   if (facts.contains("num_rows"))
-    fmt::print("{:<11}{}\n", "rows", FormatCount(Number(facts, "num_rows")));
+    fmt::print("{:<{}}{}\n", "rows", kLabelWidth, FormatCount(Number(facts, "num_rows")));
   for (auto it = facts.begin(); it != facts.end(); ++it) {
     const std::string& key = it.key();
     if (key == "format" || key == "file_size" || key == "num_rows" || key == "row_groups" ||
@@ -127,7 +130,7 @@ int Inspect(const std::string& path, size_t rows, bool as_json, const std::strin
     }
     std::string label = key;
     std::replace(label.begin(), label.end(), '_', ' ');
-    fmt::print("{:<11}{}\n", label, Joined(it.value()));
+    fmt::print("{:<{}}{}\n", label, kLabelWidth, Joined(it.value()));
   }
   if (facts.contains("metadata") && facts["metadata"].is_object() && !facts["metadata"].empty()) {
     fmt::print("\nmetadata:\n");

@@ -211,6 +211,10 @@ test('inspect shows schema, layout and first rows; --json is machine-readable', 
     assert.equal(r.num_rows, 500, format);
     assert.equal(r.rows[0].first_name, info.rows[0].first_name, format);
   }
+  // Every label is apart from its value: "sync marker" is the longest.
+  const avroText = lakepipeOk(0, 'inspect', join(dir, 'users.avro')).stdout;
+  assert.match(avroText, /^sync marker +[0-9a-f]{32}$/m, avroText);
+  assert.match(avroText, /^rows +500$/m, avroText);
 });
 
 test('unknown extensions and options give clear errors', (t) => {
