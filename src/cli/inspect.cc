@@ -1,4 +1,5 @@
-// lakepipe inspect FILE: schema, row count, layout and first rows of a file.
+// lakepipe inspect FILE: schema, row count, layout and first rows of a file;
+// of a directory or prefix, its files with their rows and sizes.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -6,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/inspect_directory.h"
 #include "core/units.h"
 #include "formats/format.h"
 #include "formats/open.h"
@@ -162,13 +164,19 @@ int Inspect(const std::string& path, size_t rows, bool as_json, const std::strin
 int RunInspect(int argc, char** argv) {
   CLI::App app(
       "Show a file's schema, row count, layout (Parquet row groups, codecs, encodings, "
-      "sizes, statistics; Avro codec and blocks) and its first rows.",
+      "sizes, statistics; Avro codec and blocks) and its first rows. Given a directory or an "
+      "s3:// prefix, list its data files (recursively; names starting with '.' or '_' "
+      "skipped) with their formats, row counts and sizes; --rows N then also shows the first "
+      "N rows of the first file.",
       "lakepipe inspect");
   std::string path, format, config_path;
   size_t rows = 5;
   bool as_json = false;
   S3Flags s3;
-  app.add_option("file", path, "File: a path, file:// or s3:// URI")->required();
+  app.add_option("file", path,
+                 "File or directory: a path, file:// or s3:// URI (an s3:// prefix lists its "
+                 "files)")
+      ->required();
   app.add_option("--rows", rows, "Rows to show")->capture_default_str();
   app.add_flag("--json", as_json, "Print everything as one JSON document");
   app.add_option("--format", format,
@@ -178,6 +186,18 @@ int RunInspect(int argc, char** argv) {
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   if (Status st = SetUpS3(app, config_path, s3); !st.ok()) {
     return ReportError("lakepipe inspect", st);
+  }
+  if (!format.empty()) {
+    if (auto known = FormatRegistry::Default().Find(format); !known.ok()) {
+      return ReportError("lakepipe inspect", known.status());
+    }
+  }
+  Result<std::optional<DirectoryListing>> listing = ListDirectory(path, format);
+  if (!listing.ok()) return ReportError("lakepipe inspect", listing.status().WithContext(path));
+  if (*listing) {
+    const std::optional<size_t> first_rows =
+        app.count("--rows") > 0 ? std::optional<size_t>(rows) : std::nullopt;
+    return InspectDirectory(**listing, first_rows, as_json, format);
   }
   return Inspect(path, rows, as_json, format);
 }

@@ -116,6 +116,21 @@ test('archive to s3://: boto3 finds the files, DuckDB reads every record once, n
     FROM read_parquet('${local}/lake/users/raw/parquet/**/*.parquet', hive_partitioning = true)`);
   assert.equal(Number(rows[0].n), 20000);
   assert.equal(Number(rows[0].ids), 20000);
+
+  // inspect on a prefix lists its objects with their row counts and sizes.
+  for (const prefix of ['s3://lake-bucket/lake/users/raw', 's3://lake-bucket/lake/users/raw/']) {
+    const r = lakepipeWith(env, 'inspect', prefix, '--json', '--rows', '1');
+    assert.equal(r.status, 0, r.stderr);
+    const info = JSON.parse(r.stdout);
+    assert.equal(info.directory, 's3://lake-bucket/lake/users/raw');
+    assert.equal(info.num_rows, 20000);
+    assert.deepEqual(info.files.map((f) => `lake/users/raw/${f.file}`), [...listed].sort());
+    assert.ok(info.files.every((f) => f.format === 'parquet' && f.num_rows > 0 && f.file_size > 0));
+    assert.equal(info.rows.length, 1);
+  }
+  const text = lakepipeWith(env, 'inspect', 's3://lake-bucket/lake/users');
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, new RegExp(`^files +${listed.length} \\(20,000 rows, `, 'm'), text.stdout);
 });
 
 test('lakepipe run with a config: the configured Kafka and S3 instead of the dev broker', async () => {
