@@ -262,6 +262,35 @@ test('inspect on a directory lists its data files with row counts and sizes; --r
   assert.match(r.stderr, /z\.parquet: not a Parquet file/);
 });
 
+// Every directory and file under `dir`, relative, sorted ("a/", "a/b.txt").
+function tree(dir) {
+  const out = [];
+  const walk = (d, rel) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      out.push(e.isDirectory() ? `${rel}${e.name}/` : `${rel}${e.name}`);
+      if (e.isDirectory()) walk(join(d, e.name), `${rel}${e.name}/`);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}
+
+test('check probes a local lake and leaves its tree as it was', (t) => {
+  const dir = tempDir(t, 'check');
+  const empty = join(dir, 'empty');
+  const used = join(dir, 'used');
+  mkdirSync(empty);
+  mkdirSync(join(used, '_lakepipe', 'bookmarks', 'users'), { recursive: true });
+  writeFileSync(join(used, '_lakepipe', 'bookmarks', 'users', 'clean.json'), '{}');
+  for (const lake of [empty, used, join(dir, 'missing', 'lake')]) {
+    const before = tree(dir);
+    const r = lakepipe('check', '--lake', lake);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^lake +${lake} +OK +wrote, read back and deleted ${lake}/_lakepipe/check/`, 'm'));
+    assert.deepEqual(tree(dir), before, `check --lake ${lake} left the tree as it was`);
+  }
+});
+
 test('unknown extensions and options give clear errors', (t) => {
   const dir = tempDir(t, 'errors');
   let r = lakepipe('convert', join(ROOT, 'samples', 'users.jsonl'), join(dir, 'out.xlsx'));
