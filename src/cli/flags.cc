@@ -216,7 +216,7 @@ Status ApplyS3Flags(const CLI::App& app, const S3Flags& flags, config::Config* c
   return Status::OK();
 }
 
-Status ConfigureS3(const config::Config& cfg) {
+Status ConfigureS3(const config::Config& cfg, s3::S3Options* used) {
   s3::S3Options o;
   LP_ASSIGN_OR_RETURN(o.endpoint, cfg.GetString("s3", "endpoint"));
   LP_ASSIGN_OR_RETURN(o.region, cfg.GetString("s3", "region"));
@@ -245,14 +245,16 @@ Status ConfigureS3(const config::Config& cfg) {
                "is not verified\n",
                cfg.SourceOf("s3", "insecure"));
   }
+  if (used != nullptr) *used = o;
   s3::RegisterS3Store(&ObjectStoreRegistry::Default(), std::move(o));
   return Status::OK();
 }
 
-Status SetUpS3(const CLI::App& app, const std::string& config_path, const S3Flags& flags) {
+Status SetUpS3(const CLI::App& app, const std::string& config_path, const S3Flags& flags,
+               s3::S3Options* used) {
   LP_ASSIGN_OR_RETURN(config::Config cfg, config::Config::Load(config_path, config::AllSections()));
   LP_RETURN_IF_ERROR(ApplyS3Flags(app, flags, &cfg));
-  return ConfigureS3(cfg);
+  return ConfigureS3(cfg, used);
 }
 
 }  // namespace lakepipe::cli

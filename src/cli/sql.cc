@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "jobs/lake.h"
+#include "s3/s3_store.h"
 #include "warehouse/catalog.h"
 #include "warehouse/sql.h"
 
@@ -22,7 +23,10 @@ struct SqlFlags {
 
 int Sql(const CLI::App& app, const SqlFlags& f) {
   const std::string cmd = "lakepipe sql";
-  if (Status st = SetUpS3(app, f.config_path, f.s3); !st.ok()) return ReportError(cmd, st);
+  s3::S3Options s3_options;
+  if (Status st = SetUpS3(app, f.config_path, f.s3, &s3_options); !st.ok()) {
+    return ReportError(cmd, st);
+  }
   Result<jobs::Lake> lake = jobs::Lake::Open(f.lake);
   if (!lake.ok()) return ReportError(cmd, lake.status());
   Result<std::vector<warehouse::LakeTable>> tables = warehouse::DiscoverTables(*lake, f.table);
@@ -37,6 +41,14 @@ int Sql(const CLI::App& app, const SqlFlags& f) {
       std::string path = o.location.rfind("file://", 0) == 0 ? o.location.substr(7) : o.location;
       o.location = std::filesystem::absolute(path).lexically_normal().string();
     }
+  }
+  if (o.location.rfind("s3://", 0) == 0) {
+    // Where DuckDB finds the bucket: the endpoint lakepipe itself would use.
+    Result<s3::S3Options> s3 = s3::ResolveS3Options(s3_options, /*need_credentials=*/false);
+    if (!s3.ok()) return ReportError(cmd, s3.status());
+    o.s3_endpoint = s3->endpoint;
+    o.s3_path_style = s3->path_style.value_or(!s3->endpoint.empty());
+    o.s3_region = s3->region;
   }
   if (!f.stage.empty()) {
     o.stage = f.stage;
@@ -61,7 +73,9 @@ int RunSql(int argc, char** argv) {
       "<table>_<job>_<metric>; column types follow the files' Parquet schemas, partition "
       "columns their Hive paths.\n\nsnowflake: a Parquet file format, a stage and external "
       "tables with partition columns parsed from METADATA$FILENAME.\nduckdb: views over "
-      "read_parquet(..., hive_partitioning = true).\nathena: Glue external tables with "
+      "read_parquet(..., hive_partitioning = true); for s3:// an S3 secret with the endpoint "
+      "lakepipe uses (--s3-endpoint, s3.endpoint, AWS_ENDPOINT_URL).\nathena: Glue external tables "
+      "with "
       "partition projection.\nspark: CREATE TABLE ... USING parquet, then MSCK REPAIR TABLE.",
       "lakepipe sql");
   SqlFlags f;

@@ -172,6 +172,21 @@ archive:
   assert.equal(Number(ids), 5000);
   const [{ copies }] = await duck(`SELECT count(*) AS copies FROM read_parquet('${join(dir, 'out', 'users_data.parquet')}')`);
   assert.equal(Number(copies), 5000);
+
+  // DuckDB's SQL for the lake finds the bucket where lakepipe did: the
+  // endpoint of the config file, path-style.
+  const host = endpoint.replace('http://', '');
+  const sql = lakepipeWith({ cwd: dir, AWS_ACCESS_KEY_ID: 'AKIDINTEROP', AWS_SECRET_ACCESS_KEY: SECRET },
+    'sql', '--dialect', 'duckdb', '--config', 'lakepipe.yaml', '--lake', 's3://run-bucket/lake');
+  assert.equal(sql.status, 0, sql.stderr);
+  assert.ok(sql.stdout.includes(`CREATE OR REPLACE SECRET lakepipe_s3 (TYPE s3, PROVIDER credential_chain, ENDPOINT '${host}', URL_STYLE 'path', USE_SSL false, REGION 'us-east-1');`), sql.stdout);
+  assert.match(sql.stdout, /read_parquet\('s3:\/\/run-bucket\/lake\/users\/clean\/parquet\/\*\*\/\*\.parquet'/);
+  assert.ok(!sql.stdout.includes(SECRET), 'the secret appears in the SQL');
+  // From AWS_ENDPOINT_URL too, for a local lake to be read from a bucket.
+  const fromEnv = lakepipeWith({ cwd: dir, AWS_ENDPOINT_URL: endpoint }, 'sql', '--dialect', 'duckdb', '--lake', join(local, 'lake'),
+    '--location', 's3://run-bucket/lake');
+  assert.equal(fromEnv.status, 0, fromEnv.stderr);
+  assert.match(fromEnv.stdout, new RegExp(`ENDPOINT '${host.replaceAll('.', '\\.')}', URL_STYLE 'path', USE_SSL false`));
 });
 
 test('through a proxy that fails, resets, loses answers and stalls ~25% of requests: nothing lost, nothing duplicated', async (t) => {
