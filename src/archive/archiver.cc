@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include <malloc.h>
@@ -304,6 +305,7 @@ struct Archiver::Impl {
                              s.context->format->extensions.front());
     OutputOptions out_options = options.write.output;
     out_options.staging_dir = StagingDir(s);
+    staging_dirs.insert(out_options.staging_dir);
     LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out,
                         lake.store->OpenOutput(file->path, out_options));
     LP_ASSIGN_OR_RETURN(
@@ -727,6 +729,16 @@ struct Archiver::Impl {
     return Status::OK();
   }
 
+  // The staging directories of the partitions this archiver owned: removed
+  // at exit when empty (with their parents up to the lake).
+  std::set<std::string> staging_dirs;
+
+  void RemoveEmptyStagingDirs() {
+    for (auto it = staging_dirs.rbegin(); it != staging_dirs.rend(); ++it) {
+      RemoveEmptyDirectories(*lake.store, *it, lake.path);
+    }
+  }
+
   // Positions() for other threads.
   std::map<kafka::TopicPartition, int64_t> positions;
 
@@ -939,6 +951,7 @@ void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) 
     if (s->topic_context->table != s->context->table) tables.push_back(s->topic_context->table);
     for (const std::string& table : tables) {
       if (lake_down) break;
+      im.staging_dirs.insert(im.StagingDir(table, c.tp));
       auto leftovers = im.lake.store->List(im.StagingDir(table, c.tp));
       if (leftovers.ok()) {
         for (const ObjectInfo& o : *leftovers) im.lake.store->Delete(o.path).IgnoreError();
@@ -1067,6 +1080,7 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
   }
   im.states.clear();
   Status closed = im.consumer->Close();
+  im.RemoveEmptyStagingDirs();
   im.RefreshStats();
   if (!im.error.ok()) return im.error;
   if (!closed.ok()) return closed;

@@ -155,7 +155,8 @@ class Archiver final : public kafka::RebalanceListener {
   ~Archiver() override;
 
   // Consumes until `stop`, exit_when_idle, or an error; then finishes open
-  // files, commits and leaves the group. Returns the final stats.
+  // files, commits, leaves the group and removes the staging directories of
+  // its partitions that are empty (local lakes). Returns the final stats.
   Result<ArchiveStats> Run(const std::atomic<bool>& stop);
 
   ArchiveStats Snapshot() const;

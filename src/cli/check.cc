@@ -2,6 +2,7 @@
 // service (Kafka, schema registry, the lake's object store), printing a table
 // of OK/FAIL with the reason; exits 1 when anything fails.
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -33,6 +34,17 @@ struct Row {
   std::string detail;  // on success
 };
 
+// The deepest of `dir` and its ancestors that exists on the local file
+// system ("" when none does).
+std::string ExistingAncestor(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::path d(dir);
+  while (!d.empty() && !std::filesystem::exists(d, ec) && d != d.parent_path()) {
+    d = d.parent_path();
+  }
+  return d.string();
+}
+
 Status ProbeLake(const std::string& lake, std::string* detail) {
   LP_ASSIGN_OR_RETURN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(lake));
   std::string root = loc.path;
@@ -41,6 +53,9 @@ Status ProbeLake(const std::string& lake, std::string* detail) {
   const std::string key =
       fmt::format("{}{}_lakepipe/check/{:016x}", root, root.empty() ? "" : "/", rng());
   const std::string payload = fmt::format("lakepipe check probe {:016x}\n", rng());
+  // The directories the write creates go with the probe (local lakes).
+  const std::string dir = std::filesystem::path(key).parent_path().string();
+  const std::string existing = loc.store->scheme() == "file" ? ExistingAncestor(dir) : "";
   LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out,
                       loc.store->OpenOutput(key, OutputOptions()));
   if (Status st = out->Append(payload); !st.ok()) {
@@ -56,6 +71,7 @@ Status ProbeLake(const std::string& lake, std::string* detail) {
     return Status::OK();
   }();
   Status deleted = loc.store->Delete(key);
+  if (deleted.ok()) RemoveEmptyDirectories(*loc.store, dir, existing);
   LP_RETURN_IF_ERROR(read.WithContext("reading the probe object back"));
   LP_RETURN_IF_ERROR(deleted.WithContext("deleting the probe object"));
   *detail = fmt::format("wrote, read back and deleted {}", key);
@@ -167,7 +183,8 @@ int RunCheck(int argc, char** argv) {
   CLI::App app(
       "Check the configuration and probe each configured service: Kafka (brokers reachable, "
       "topics exist, partitions), the schema registry (reachable, subject <topic>-value) and the "
-      "lake (write, read back and delete a probe object under <lake>/_lakepipe/check/). Prints "
+      "lake (write, read back and delete a probe object under <lake>/_lakepipe/check/, and the "
+      "directories made for it). Prints "
       "OK or FAIL with the reason per service; exits 1 when anything fails.\n\nSettings come from "
       "flags, then LAKEPIPE_<SECTION>_<KEY> environment variables (also read from ./.env), then "
       "--config (every section is validated; kafka, schema_registry, archive and s3 are "

@@ -261,7 +261,7 @@ Status ApplyS3Flags(const CLI::App& app, const S3Flags& flags, config::Config* c
   return Status::OK();
 }
 
-Status ConfigureS3(const config::Config& cfg) {
+Status ConfigureS3(const config::Config& cfg, s3::S3Options* used) {
   s3::S3Options o;
   LP_ASSIGN_OR_RETURN(o.endpoint, cfg.GetString("s3", "endpoint"));
   LP_ASSIGN_OR_RETURN(o.region, cfg.GetString("s3", "region"));
@@ -290,6 +290,7 @@ Status ConfigureS3(const config::Config& cfg) {
                "is not verified\n",
                cfg.SourceOf("s3", "insecure"));
   }
+  if (used != nullptr) *used = o;
   s3::RegisterS3Store(&ObjectStoreRegistry::Default(), std::move(o));
   return Status::OK();
 }

@@ -10,6 +10,10 @@
 #include "config/config.h"
 #include "core/result.h"
 
+namespace lakepipe::s3 {
+struct S3Options;
+}  // namespace lakepipe::s3
+
 namespace lakepipe::cli {
 
 // Parses argv with CLI11; returns -1 to continue, or the exit status to
@@ -86,8 +90,9 @@ Status ApplyS3Flags(const CLI::App& app, const S3Flags& flags, config::Config* c
 
 // Makes s3:// URIs use the s3 section of `cfg` (anything it leaves unset
 // comes from the AWS_* variables and ~/.aws, see s3/s3_store.h). Prints a
-// warning to stderr when certificate checks are off.
-Status ConfigureS3(const config::Config& cfg);
+// warning to stderr when certificate checks are off. With `used`, sets it
+// to the options given to the store (before the AWS_* variables).
+Status ConfigureS3(const config::Config& cfg, s3::S3Options* used = nullptr);
 
 // For commands whose settings from the file are S3's and the lake's
 // (convert, inspect, sql, transform): LoadConfig, then the --s3-* flags

@@ -1,4 +1,5 @@
-// lakepipe inspect FILE: schema, row count, layout and first rows of a file.
+// lakepipe inspect FILE: schema, row count, layout and first rows of a file;
+// of a directory or prefix, its files with their rows and sizes.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -6,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/inspect_directory.h"
 #include "core/units.h"
 #include "formats/format.h"
 #include "formats/open.h"
@@ -15,6 +17,9 @@ namespace lakepipe::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+// The width of the labels of a file's facts ("sync marker" and a space at least).
+constexpr int kLabelWidth = 13;
 
 std::string Text(const Json& j) {
   if (j.is_string()) return j.get<std::string>();
@@ -111,14 +116,14 @@ int Inspect(const std::string& path, size_t rows, bool as_json, const std::strin
     return kExitOk;
   }
 
-  fmt::print("{:<11}{}\n", "file", path);
-  fmt::print("{:<11}{}\n", "format", (*format)->name);
+  fmt::print("{:<{}}{}\n", "file", kLabelWidth, path);
+  fmt::print("{:<{}}{}\n", "format", kLabelWidth, (*format)->name);
   if (facts.contains("file_size")) {
-    fmt::print("{:<11}{} ({} bytes)\n", "size", FormatBytes(Number(facts, "file_size")),
-               FormatCount(Number(facts, "file_size")));
+    fmt::print("{:<{}}{} ({} bytes)\n", "size", kLabelWidth,
+               FormatBytes(Number(facts, "file_size")), FormatCount(Number(facts, "file_size")));
   }
   if (facts.contains("num_rows"))
-    fmt::print("{:<11}{}\n", "rows", FormatCount(Number(facts, "num_rows")));
+    fmt::print("{:<{}}{}\n", "rows", kLabelWidth, FormatCount(Number(facts, "num_rows")));
   for (auto it = facts.begin(); it != facts.end(); ++it) {
     const std::string& key = it.key();
     if (key == "format" || key == "file_size" || key == "num_rows" || key == "row_groups" ||
@@ -127,7 +132,7 @@ int Inspect(const std::string& path, size_t rows, bool as_json, const std::strin
     }
     std::string label = key;
     std::replace(label.begin(), label.end(), '_', ' ');
-    fmt::print("{:<11}{}\n", label, Joined(it.value()));
+    fmt::print("{:<{}}{}\n", label, kLabelWidth, Joined(it.value()));
   }
   if (facts.contains("metadata") && facts["metadata"].is_object() && !facts["metadata"].empty()) {
     fmt::print("\nmetadata:\n");
@@ -159,14 +164,20 @@ int Inspect(const std::string& path, size_t rows, bool as_json, const std::strin
 int RunInspect(int argc, char** argv) {
   CLI::App app(
       "Show a file's schema, row count, layout (Parquet row groups, codecs, encodings, "
-      "sizes, statistics; Avro codec and blocks) and its first rows.",
+      "sizes, statistics; Avro codec and blocks) and its first rows. Given a directory or an "
+      "s3:// prefix, list its data files (recursively; names starting with '.' or '_' "
+      "skipped) with their formats, row counts and sizes; --rows N then also shows the first "
+      "N rows of the first file.",
       "lakepipe inspect");
   std::string path, format, config_path;
   size_t rows = 5;
   bool as_json = false;
   bool print_config = false;
   S3Flags s3;
-  app.add_option("file", path, "File: a path, file:// or s3:// URI")->required();
+  app.add_option("file", path,
+                 "File or directory: a path, file:// or s3:// URI (an s3:// prefix lists its "
+                 "files)")
+      ->required();
   app.add_option("--rows", rows, "Rows to show")->capture_default_str();
   app.add_flag("--json", as_json, "Print everything as one JSON document");
   app.add_option("--format", format,
@@ -181,6 +192,18 @@ int RunInspect(int argc, char** argv) {
   if (!cfg.ok()) return ReportError("lakepipe inspect", cfg.status());
   if (print_config) return PrintConfig(*cfg);
   if (Status st = ConfigureS3(*cfg); !st.ok()) return ReportError("lakepipe inspect", st);
+  if (!format.empty()) {
+    if (auto known = FormatRegistry::Default().Find(format); !known.ok()) {
+      return ReportError("lakepipe inspect", known.status());
+    }
+  }
+  Result<std::optional<DirectoryListing>> listing = ListDirectory(path, format);
+  if (!listing.ok()) return ReportError("lakepipe inspect", listing.status().WithContext(path));
+  if (*listing) {
+    const std::optional<size_t> first_rows =
+        app.count("--rows") > 0 ? std::optional<size_t>(rows) : std::nullopt;
+    return InspectDirectory(**listing, first_rows, as_json, format);
+  }
   return Inspect(path, rows, as_json, format);
 }
 

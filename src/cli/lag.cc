@@ -113,8 +113,10 @@ int RunLag(int argc, char** argv) {
   LagFlags f;
   app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (host:port[,...])");
   app.add_option("--group", f.group, "Consumer group")->required();
-  app.add_option("--topic", f.topics,
-                 "Topic (repeatable; default: the topics assigned to the group's members)");
+  app.add_option(
+      "--topic", f.topics,
+      "Topic (repeatable; default: the topics assigned to the group's members, else those it "
+      "committed offsets for)");
   app.add_flag("--json", f.json, "Print JSON");
   app.add_option("--config", f.config_path,
                  "YAML config file shared by every command (its kafka section is used; the "

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "jobs/lake.h"
+#include "s3/s3_store.h"
 #include "warehouse/catalog.h"
 #include "warehouse/sql.h"
 
@@ -28,7 +29,8 @@ int Sql(const CLI::App& app, const SqlFlags& f) {
   Result<std::string> lake_uri = LakeFromConfig(app, f.lake, &*cfg);
   if (f.print_config) return PrintConfig(*cfg);
   if (!lake_uri.ok()) return ReportError(cmd, lake_uri.status());
-  if (Status st = ConfigureS3(*cfg); !st.ok()) return ReportError(cmd, st);
+  s3::S3Options s3_options;
+  if (Status st = ConfigureS3(*cfg, &s3_options); !st.ok()) return ReportError(cmd, st);
   Result<jobs::Lake> lake = jobs::Lake::Open(*lake_uri);
   if (!lake.ok()) return ReportError(cmd, lake.status());
   Result<std::vector<warehouse::LakeTable>> tables = warehouse::DiscoverTables(*lake, f.table);
@@ -43,6 +45,14 @@ int Sql(const CLI::App& app, const SqlFlags& f) {
       std::string path = o.location.rfind("file://", 0) == 0 ? o.location.substr(7) : o.location;
       o.location = std::filesystem::absolute(path).lexically_normal().string();
     }
+  }
+  if (o.location.rfind("s3://", 0) == 0) {
+    // Where DuckDB finds the bucket: the endpoint lakepipe itself would use.
+    Result<s3::S3Options> s3 = s3::ResolveS3Options(s3_options, /*need_credentials=*/false);
+    if (!s3.ok()) return ReportError(cmd, s3.status());
+    o.s3_endpoint = s3->endpoint;
+    o.s3_path_style = s3->path_style.value_or(!s3->endpoint.empty());
+    o.s3_region = s3->region;
   }
   if (!f.stage.empty()) {
     o.stage = f.stage;
@@ -67,7 +77,9 @@ int RunSql(int argc, char** argv) {
       "<table>_<job>_<metric>; column types follow the files' Parquet schemas, partition "
       "columns their Hive paths.\n\nsnowflake: a Parquet file format, a stage and external "
       "tables with partition columns parsed from METADATA$FILENAME.\nduckdb: views over "
-      "read_parquet(..., hive_partitioning = true).\nathena: Glue external tables with "
+      "read_parquet(..., hive_partitioning = true); for s3:// an S3 secret with the endpoint "
+      "lakepipe uses (--s3-endpoint, s3.endpoint, AWS_ENDPOINT_URL).\nathena: Glue external tables "
+      "with "
       "partition projection.\nspark: CREATE TABLE ... USING parquet, then MSCK REPAIR TABLE.",
       "lakepipe sql");
   SqlFlags f;

@@ -17,6 +17,7 @@
 #include "core/units.h"
 #include "jobs/aggregate_jobs.h"
 #include "jobs/clean_job.h"
+#include "jobs/clean_rules.h"
 #include "storage/object_store.h"
 
 namespace lakepipe::cli {
@@ -127,6 +128,9 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
         cmd, InvalidArgumentError("--job '{}' is not a job (clean, analytics, demographics, "
                                   "timeseries, all)",
                                   f.job));
+  }
+  if (Status st = jobs::CheckTableHasJobs(f.table); !st.ok()) {
+    return ReportError(cmd, st.WithContext("--table"));
   }
   auto since = OptionalDate(f.since, "--since");
   if (!since.ok()) return ReportError(cmd, since.status());

@@ -850,8 +850,13 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   ReuseFreedMemory();
   const auto start = std::chrono::steady_clock::now();
   LP_RETURN_IF_ERROR(ValidateTableName(o.table).WithContext("--table"));
+  LP_RETURN_IF_ERROR(CheckTableHasJobs(o.table).WithContext("--table"));
   LP_ASSIGN_OR_RETURN(std::unique_ptr<Aggregator> aggregator, NewAggregator(o.table, o.job));
   LP_ASSIGN_OR_RETURN(Lake lake, Lake::Open(o.lake));
+  // A table without clean files nor raw ones: say how it gets some, write nothing.
+  LP_ASSIGN_OR_RETURN(const std::vector<ObjectInfo> clean_now,
+                      lake.ListData(o.table + "/clean/parquet"));
+  if (clean_now.empty()) LP_RETURN_IF_ERROR(RequireRawFiles(lake, o.table));
   LP_ASSIGN_OR_RETURN(const TableLock lock, TableLock::Acquire(lake, o.table, o.lock_wait));
   LP_RETURN_IF_ERROR(DeleteLeftovers(lake, o.table));
   JobStats stats;

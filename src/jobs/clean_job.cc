@@ -273,7 +273,9 @@ Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
   ReuseFreedMemory();
   const auto start = std::chrono::steady_clock::now();
   LP_RETURN_IF_ERROR(ValidateTableName(options.table).WithContext("--table"));
+  LP_RETURN_IF_ERROR(CheckTableHasJobs(options.table).WithContext("--table"));
   LP_ASSIGN_OR_RETURN(Lake lake, Lake::Open(options.lake));
+  LP_RETURN_IF_ERROR(RequireRawFiles(lake, options.table));  // before the lock: writes nothing
   const std::string job = "clean";
   LP_ASSIGN_OR_RETURN(const TableLock lock,
                       TableLock::Acquire(lake, options.table, options.lock_wait));

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/time_util.h"
 #include "jobs/lake.h"
@@ -420,11 +421,24 @@ std::unique_ptr<CleanRules> NewActivityRules(int32_t as_of) {
   return std::make_unique<ActivityRules>(as_of);
 }
 
+const std::vector<std::string>& TablesWithJobs() {
+  static const std::vector<std::string> kTables = {"users", "user_activity"};
+  return kTables;
+}
+
+Status CheckTableHasJobs(std::string_view table) {
+  const std::vector<std::string>& tables = TablesWithJobs();
+  if (std::find(tables.begin(), tables.end(), table) != tables.end()) return Status::OK();
+  return InvalidArgumentError(
+      "table '{}' has no jobs: the tables with jobs are {}; archive a topic under one of these "
+      "names with lakepipe archive --topic TOPIC --table {} (or --table {})",
+      table, fmt::join(tables, " and "), tables[0], tables[1]);
+}
+
 Result<std::unique_ptr<CleanRules>> NewCleanRules(std::string_view table, int32_t as_of) {
+  LP_RETURN_IF_ERROR(CheckTableHasJobs(table));
   if (table == "users") return NewUsersRules(as_of);
-  if (table == "user_activity") return NewActivityRules(as_of);
-  return InvalidArgumentError("table '{}' has no clean rules (tables: users, user_activity)",
-                              table);
+  return NewActivityRules(as_of);
 }
 
 }  // namespace lakepipe::jobs

@@ -113,8 +113,16 @@ std::unique_ptr<CleanRules> NewUsersRules(int32_t as_of);
 // 1), revenue (price times quantity for purchases, else null).
 std::unique_ptr<CleanRules> NewActivityRules(int32_t as_of);
 
-// The rules of `table` ("users", "user_activity"), or kInvalidArgument
-// naming the tables.
+// The tables that have jobs (clean rules and aggregates): "users",
+// "user_activity".
+const std::vector<std::string>& TablesWithJobs();
+
+// OK for a table of TablesWithJobs(); else kInvalidArgument naming those
+// tables and how a topic is archived under one of their names.
+Status CheckTableHasJobs(std::string_view table);
+
+// The rules of `table` (one of TablesWithJobs()), or CheckTableHasJobs's
+// error.
 Result<std::unique_ptr<CleanRules>> NewCleanRules(std::string_view table, int32_t as_of);
 
 // Shared checks, exposed for tests.

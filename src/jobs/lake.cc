@@ -127,6 +127,15 @@ Result<std::vector<ObjectInfo>> ListRawFiles(const Lake& lake, const std::string
   return out;
 }
 
+Status RequireRawFiles(const Lake& lake, const std::string& table) {
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> raw, ListRawFiles(lake, table, std::nullopt));
+  if (!raw.empty()) return Status::OK();
+  return NotFoundError(
+      "no raw files under {}: archive a topic into table '{}' first: lakepipe archive --topic "
+      "TOPIC --table {} --lake {} (see lakepipe archive --help)",
+      lake.Uri(lake.Path(table + "/raw")), table, table, lake.uri());
+}
+
 Status DeleteLeftovers(const Lake& lake, const std::string& table) {
   for (const char* zone : {"clean", "rejected", "analytics", "demographics", "timeseries"}) {
     LP_RETURN_IF_ERROR(

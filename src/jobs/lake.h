@@ -65,6 +65,11 @@ class Lake {
 Result<std::vector<ObjectInfo>> ListRawFiles(const Lake& lake, const std::string& table,
                                              std::optional<int32_t> since);
 
+// OK when `table` has raw files (ListRawFiles, whatever their day); else
+// kNotFound naming the raw path looked at and how a table gets raw files.
+// Lists; writes nothing.
+Status RequireRawFiles(const Lake& lake, const std::string& table);
+
 // Deletes what runs of the jobs of `table` that were killed left behind:
 // files being written (hidden names) in the table's clean, rejected and
 // metric zones, its bookmarks and job state, and the clean job's spill

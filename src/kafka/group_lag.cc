@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "kafka/metadata.h"
 
@@ -48,6 +50,60 @@ std::vector<TopicPartition> ParseAssignment(const void* data, int size) {
   return out;
 }
 
+// Adds every partition of every topic of the cluster but its internal ones
+// ("__consumer_offsets"...) to `list`.
+Status AddEveryTopic(rd_kafka_t* client, const std::string& brokers, int ms,
+                     rd_kafka_topic_partition_list_t* list) {
+  const rd_kafka_metadata_t* raw = nullptr;
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(client, 1, nullptr, &raw, ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return KafkaError(err, fmt::format("the topics of Kafka brokers '{}'", brokers));
+  }
+  const MetadataHandle metadata(raw);
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
+    const rd_kafka_metadata_topic_t& t = metadata->topics[i];
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR || std::string_view(t.topic).starts_with("__")) {
+      continue;
+    }
+    for (int p = 0; p < t.partition_cnt; ++p) {
+      rd_kafka_topic_partition_list_add(list, t.topic, t.partitions[p].id);
+    }
+  }
+  return Status::OK();
+}
+
+// The group's state and members (DescribeGroups) into `out`, or why they
+// are unknown (out->members_error).
+void DescribeMembers(rd_kafka_t* client, int ms, GroupLag* out) {
+  const std::string& group = out->group;
+  const rd_kafka_group_list* groups = nullptr;
+  const rd_kafka_resp_err_t listed = rd_kafka_list_groups(client, group.c_str(), &groups, ms);
+  if (listed != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    out->members_error =
+        fmt::format("{} ({})", rd_kafka_err2str(listed), rd_kafka_err2name(listed));
+  } else {
+    for (int g = 0; g < groups->group_cnt; ++g) {
+      const rd_kafka_group_info& info = groups->groups[g];
+      if (group != info.group) continue;
+      if (info.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        out->members_error = rd_kafka_err2str(info.err);
+        continue;
+      }
+      out->state = info.state != nullptr ? info.state : "";
+      for (int m = 0; m < info.member_cnt; ++m) {
+        const rd_kafka_group_member_info& mi = info.members[m];
+        GroupMember member;
+        member.member_id = mi.member_id != nullptr ? mi.member_id : "";
+        member.client_id = mi.client_id != nullptr ? mi.client_id : "";
+        member.host = mi.client_host != nullptr ? mi.client_host : "";
+        member.assignment = ParseAssignment(mi.member_assignment, mi.member_assignment_size);
+        out->members.push_back(std::move(member));
+      }
+    }
+    rd_kafka_group_list_destroy(groups);
+  }
+}
+
 }  // namespace
 
 Result<GroupLag> DescribeGroupLag(const std::string& brokers, const std::string& group,
@@ -64,49 +120,26 @@ Result<GroupLag> DescribeGroupLag(const std::string& brokers, const std::string&
   LP_ASSIGN_OR_RETURN(ClientHandle client, NewClient(RD_KAFKA_CONSUMER, conf));
   const int ms = static_cast<int>(timeout.count());
 
-  // Members (DescribeGroups).
-  const rd_kafka_group_list* groups = nullptr;
-  const rd_kafka_resp_err_t listed = rd_kafka_list_groups(client.get(), group.c_str(), &groups, ms);
-  if (listed != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    out.members_error = fmt::format("{} ({})", rd_kafka_err2str(listed), rd_kafka_err2name(listed));
-  } else {
-    for (int g = 0; g < groups->group_cnt; ++g) {
-      const rd_kafka_group_info& info = groups->groups[g];
-      if (group != info.group) continue;
-      if (info.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        out.members_error = rd_kafka_err2str(info.err);
-        continue;
-      }
-      out.state = info.state != nullptr ? info.state : "";
-      for (int m = 0; m < info.member_cnt; ++m) {
-        const rd_kafka_group_member_info& mi = info.members[m];
-        GroupMember member;
-        member.member_id = mi.member_id != nullptr ? mi.member_id : "";
-        member.client_id = mi.client_id != nullptr ? mi.client_id : "";
-        member.host = mi.client_host != nullptr ? mi.client_host : "";
-        member.assignment = ParseAssignment(mi.member_assignment, mi.member_assignment_size);
-        out.members.push_back(std::move(member));
-      }
-    }
-    rd_kafka_group_list_destroy(groups);
-  }
+  DescribeMembers(client.get(), ms, &out);
 
-  // The partitions: of the topics given, else of the members' assignments.
+  // The partitions: of the topics given, else of the members' assignments,
+  // else of every topic (those without committed offsets dropped below).
   std::map<TopicPartition, std::string> owner;
   for (const GroupMember& m : out.members) {
     for (const TopicPartition& tp : m.assignment) owner[tp] = m.member_id;
   }
-  if (topics.empty()) {
+  const bool topics_given = !topics.empty();
+  bool every_topic = false;
+  PartitionListHandle list(rd_kafka_topic_partition_list_new(16));
+  if (!topics_given) {
     std::set<std::string> assigned;
     for (const auto& [tp, member] : owner) assigned.insert(tp.topic);
-    if (assigned.empty()) {
-      return InvalidArgumentError("group '{}' has no members to show its topics{}: give --topic",
-                                  group,
-                                  out.members_error.empty() ? "" : " (" + out.members_error + ")");
-    }
     topics.assign(assigned.begin(), assigned.end());
   }
-  PartitionListHandle list(rd_kafka_topic_partition_list_new(16));
+  if (topics.empty()) {
+    every_topic = true;
+    LP_RETURN_IF_ERROR(AddEveryTopic(client.get(), brokers, ms, list.get()));
+  }
   for (const std::string& topic : topics) {
     LP_ASSIGN_OR_RETURN(const int n, TopicPartitions(brokers, topic, settings, timeout));
     for (int p = 0; p < n; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
@@ -115,8 +148,21 @@ Result<GroupLag> DescribeGroupLag(const std::string& brokers, const std::string&
   if (committed != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return KafkaError(committed, fmt::format("committed offsets of group '{}'", group));
   }
+  std::set<std::string> committed_topics;
+  for (int i = 0; i < list->cnt; ++i) {
+    if (list->elems[i].offset >= 0) committed_topics.insert(list->elems[i].topic);
+  }
+  if (out.members.empty() && committed_topics.empty()) {
+    return NotFoundError(
+        "consumer group '{}' does not exist on {}: it has no members and no committed offsets "
+        "({}); check --group: a group appears when a consumer joins it (lakepipe archive "
+        "--group {})",
+        group, brokers,
+        topics_given ? fmt::format("on topic {}", fmt::join(topics, ", ")) : "on any topic", group);
+  }
   for (int i = 0; i < list->cnt; ++i) {
     const rd_kafka_topic_partition_t& e = list->elems[i];
+    if (every_topic && committed_topics.count(e.topic) == 0) continue;
     PartitionLag pl;
     pl.tp = TopicPartition{e.topic, e.partition};
     pl.committed = e.offset >= 0 ? e.offset : -1;

@@ -38,8 +38,11 @@ struct GroupLag {
   int64_t total_lag = 0;
 };
 
-// The partitions of `topics`, or of the topics the members are assigned
-// when `topics` is empty (kInvalidArgument when there are no members then).
+// The partitions of `topics`, or when `topics` is empty of the topics the
+// members are assigned, else (no members, or brokers that do not describe
+// them, like the dev broker) of the topics the group committed offsets for.
+// kNotFound, naming the group and `brokers`, for a group with no members and
+// no committed offsets (on `topics`, or any topic): one that does not exist.
 Result<GroupLag> DescribeGroupLag(const std::string& brokers, const std::string& group,
                                   std::vector<std::string> topics, const Settings& settings,
                                   std::chrono::milliseconds timeout);

@@ -250,7 +250,7 @@ Result<std::unique_ptr<ObjectStore>> NewS3Store(std::shared_ptr<S3Client> client
       std::make_unique<S3Store>(std::move(client), std::move(bucket)));
 }
 
-Result<S3Options> ResolveS3Options(S3Options o) {
+Result<S3Options> ResolveS3Options(S3Options o, bool need_credentials) {
   LP_ASSIGN_OR_RETURN(const AwsEnvironment env, AwsEnvironment::Load());
   Credentials& c = o.credentials;
   if (c.access_key_id.empty() && c.secret_access_key.empty()) {
@@ -285,7 +285,7 @@ Result<S3Options> ResolveS3Options(S3Options o) {
   FillIfEmpty(&o.region, config["region"]);
   FillIfEmpty(&o.endpoint, config["endpoint_url"]);
   if (o.region.empty()) o.region = "us-east-1";
-  if (c.access_key_id.empty() || c.secret_access_key.empty()) {
+  if (need_credentials && (c.access_key_id.empty() || c.secret_access_key.empty())) {
     return FailedPreconditionError(
         "no S3 credentials: set s3.access_key_id and s3.secret_access_key, or "
         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (environment or ./.env), or add them to "

@@ -33,8 +33,9 @@ Result<std::unique_ptr<ObjectStore>> NewS3Store(std::shared_ptr<S3Client> client
 // the profile (else "default") of ~/.aws/credentials
 // (AWS_SHARED_CREDENTIALS_FILE) and ~/.aws/config (AWS_CONFIG_FILE). Empty
 // strings are unset (so pass region "" unless given), and the region falls
-// back to us-east-1. kFailedPrecondition when no credentials are found.
-Result<S3Options> ResolveS3Options(S3Options base);
+// back to us-east-1. kFailedPrecondition when no credentials are found,
+// unless `need_credentials` is false (to learn the endpoint and region).
+Result<S3Options> ResolveS3Options(S3Options base, bool need_credentials = true);
 
 // Registers "s3" in `registry`; each URI resolves its options with
 // ResolveS3Options(base).

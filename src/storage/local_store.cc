@@ -408,6 +408,13 @@ class LocalObjectStore final : public ObjectStore {
     std::string temp =
         (temp_dir / fmt::format(".{}.tmp-{:016x}", t.filename().string(), rng())).string();
     UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    // A staging directory another process removed as empty (see
+    // RemoveEmptyDirectories) in between: create it again.
+    for (int retry = 0;
+         fd.get() < 0 && errno == ENOENT && !options.staging_dir.empty() && retry < 3; ++retry) {
+      LP_RETURN_IF_ERROR(PrepareDirectory(path, temp_dir, /*create=*/true));
+      fd = UniqueFd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    }
     if (fd.get() < 0) return ErrnoError(fmt::format("cannot write '{}'", path), errno);
     return std::unique_ptr<OutputStream>(
         std::make_unique<AtomicFileStream>(path, target, temp, fd.release(), options));

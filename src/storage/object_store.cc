@@ -1,5 +1,9 @@
 #include "storage/object_store.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
 #include <mutex>
 
 #include "storage/local_store.h"
@@ -23,6 +27,23 @@ void ObjectStoreRegistry::Register(std::string scheme, ObjectStoreFactory factor
     }
   }
   factories_.emplace_back(std::move(scheme), std::move(factory));
+}
+
+void RemoveEmptyDirectories(const ObjectStore& store, const std::string& dir,
+                            const std::string& keep) {
+  if (store.scheme() != "file") return;
+  auto normal = [](const std::string& p) {  // no trailing '/'
+    std::filesystem::path n = std::filesystem::path(p).lexically_normal();
+    return n.has_filename() ? n : n.parent_path();
+  };
+  const std::filesystem::path stop = normal(keep);
+  std::filesystem::path d = normal(dir);
+  while (!d.empty() && d != stop && d != d.parent_path()) {
+    const auto [end, unused] = std::mismatch(stop.begin(), stop.end(), d.begin(), d.end());
+    if (end != stop.end()) return;  // not below `keep`
+    if (::rmdir(d.c_str()) != 0) return;
+    d = d.parent_path();
+  }
 }
 
 Result<StoreLocation> ObjectStoreRegistry::Resolve(std::string_view uri) const {

@@ -120,6 +120,16 @@ Result<std::unique_ptr<InputFile>> OpenInputFile(std::string_view uri);
 Result<std::unique_ptr<OutputStream>> OpenOutputStream(std::string_view uri,
                                                        const OutputOptions& options = {});
 
+// Removes the directory `dir` when it holds nothing, then each of its
+// parents, up to and not including `keep` (an ancestor of `dir`), while
+// they hold nothing: what a local store created for objects since deleted
+// (staging directories, a probe's). Stores without directories (S3): does
+// nothing. Best effort: a directory that holds anything, or is gone, stops
+// it. A local writer whose staging directory is removed while it opens a
+// file creates it again.
+void RemoveEmptyDirectories(const ObjectStore& store, const std::string& dir,
+                            const std::string& keep);
+
 // Reads a whole (small) file into memory.
 Result<std::string> ReadWholeFile(InputFile* file);
 // Writes `data` as the whole file at `uri`, atomically (replacing it).

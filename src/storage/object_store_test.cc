@@ -75,6 +75,43 @@ TEST_F(LocalStoreTest, StagesElsewhereUntilCommit) {
   EXPECT_TRUE(fs::exists(root_ + "/t/a/x.bin"));
 }
 
+TEST_F(LocalStoreTest, EmptyDirectoriesAreRemovedUpToTheOneKept) {
+  ASSERT_OK_AND_ASSIGN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(Uri("t")));
+  fs::create_directories(root_ + "/lake/_meta/staging/a/p0");
+  fs::create_directories(root_ + "/lake/_meta/staging/b/p1");
+  std::ofstream(root_ + "/lake/_meta/staging/b/p1/file") << "x";
+  // Up to the first that holds anything: a/p0 and a go, staging stays.
+  RemoveEmptyDirectories(*loc.store, root_ + "/lake/_meta/staging/a/p0", root_ + "/lake");
+  EXPECT_FALSE(fs::exists(root_ + "/lake/_meta/staging/a"));
+  EXPECT_TRUE(fs::exists(root_ + "/lake/_meta/staging/b/p1/file"));
+  // A directory holding a file stays.
+  RemoveEmptyDirectories(*loc.store, root_ + "/lake/_meta/staging/b/p1", root_ + "/lake");
+  EXPECT_TRUE(fs::exists(root_ + "/lake/_meta/staging/b/p1/file"));
+  // Emptied, it goes, up to and not including the one kept.
+  fs::remove(root_ + "/lake/_meta/staging/b/p1/file");
+  RemoveEmptyDirectories(*loc.store, root_ + "/lake/_meta/staging/b/p1/", root_ + "/lake/");
+  EXPECT_FALSE(fs::exists(root_ + "/lake/_meta"));
+  EXPECT_TRUE(fs::is_directory(root_ + "/lake"));
+  // Nothing outside the one kept.
+  fs::create_directories(root_ + "/other/x");
+  RemoveEmptyDirectories(*loc.store, root_ + "/other/x", root_ + "/lake");
+  EXPECT_TRUE(fs::exists(root_ + "/other/x"));
+}
+
+TEST_F(LocalStoreTest, AStagingDirectoryRemovedWhileOpeningIsCreatedAgain) {
+  OutputOptions staged;
+  staged.staging_dir = root_ + "/_staging/p0";
+  ASSERT_OK_AND_ASSIGN(auto first, OpenOutputStream(Uri("t/x.bin"), staged));
+  ASSERT_OK(first->Commit());
+  ASSERT_OK_AND_ASSIGN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(Uri("t")));
+  RemoveEmptyDirectories(*loc.store, staged.staging_dir, root_);
+  ASSERT_FALSE(fs::exists(root_ + "/_staging"));
+  ASSERT_OK_AND_ASSIGN(auto second, OpenOutputStream(Uri("t/y.bin"), staged));
+  ASSERT_OK(second->Append("y"));
+  ASSERT_OK(second->Commit());
+  EXPECT_TRUE(fs::exists(root_ + "/t/y.bin"));
+}
+
 TEST_F(LocalStoreTest, PlainPathsAreLocalFiles) {
   ASSERT_OK_AND_ASSIGN(auto out, OpenOutputStream(root_ + "/plain.txt"));
   ASSERT_OK(out->Append("p"));

@@ -234,15 +234,42 @@ std::string Snowflake(const std::vector<LakeTable>& tables, const SqlOptions& o,
   return out;
 }
 
-std::string DuckDb(const std::vector<LakeTable>& tables, const std::string& location) {
-  std::string out = "-- DuckDB: views over the lake at " + location + "\n\n";
-  if (location.rfind("s3://", 0) == 0) {
-    out +=
-        "INSTALL httpfs;\nLOAD httpfs;\n"
-        "-- Credentials from the environment or ~/.aws; add ENDPOINT and URL_STYLE 'path'\n"
-        "-- for an S3-compatible store.\n"
-        "CREATE OR REPLACE SECRET lakepipe_s3 (TYPE s3, PROVIDER credential_chain);\n\n";
+// A SQL string literal.
+std::string Quoted(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// DuckDB's S3 secret: credentials from the environment or ~/.aws; the
+// endpoint, addressing and region of an S3-compatible store when known.
+std::string DuckDbSecret(const SqlOptions& o) {
+  std::string out = "INSTALL httpfs;\nLOAD httpfs;\n";
+  if (o.s3_endpoint.empty()) {
+    return out +
+           "-- Credentials from the environment or ~/.aws; add ENDPOINT and URL_STYLE 'path'\n"
+           "-- for an S3-compatible store.\n"
+           "CREATE OR REPLACE SECRET lakepipe_s3 (TYPE s3, PROVIDER credential_chain);\n\n";
   }
+  std::string_view host = o.s3_endpoint;
+  const bool https = host.rfind("http://", 0) != 0;
+  if (const size_t scheme = host.find("://"); scheme != std::string_view::npos) {
+    host.remove_prefix(scheme + 3);
+  }
+  while (!host.empty() && host.back() == '/') host.remove_suffix(1);
+  out += fmt::format(
+      "-- Credentials from the environment or ~/.aws; the S3-compatible store at {}.\n"
+      "CREATE OR REPLACE SECRET lakepipe_s3 (TYPE s3, PROVIDER credential_chain, ENDPOINT {}, "
+      "URL_STYLE {}, USE_SSL {}{});\n\n",
+      o.s3_endpoint, Quoted(host), o.s3_path_style ? "'path'" : "'vhost'", https ? "true" : "false",
+      o.s3_region.empty() ? "" : ", REGION " + Quoted(o.s3_region));
+  return out;
+}
+
+std::string DuckDb(const std::vector<LakeTable>& tables, const std::string& location,
+                   const SqlOptions& o) {
+  std::string out = "-- DuckDB: views over the lake at " + location + "\n\n";
+  if (location.rfind("s3://", 0) == 0) out += DuckDbSecret(o);
   for (const LakeTable& t : tables) {
     std::string args =
         t.partitions.empty() ? "hive_partitioning = false" : "hive_partitioning = true";
@@ -379,7 +406,7 @@ Result<std::string> GenerateSql(const std::vector<LakeTable>& tables, const SqlO
     }
     return o.dialect == "snowflake" ? Snowflake(tables, o, location) : Athena(tables, o, location);
   }
-  if (o.dialect == "duckdb") return DuckDb(tables, location);
+  if (o.dialect == "duckdb") return DuckDb(tables, location, o);
   if (o.dialect == "spark") return Spark(tables, location);
   return InvalidArgumentError("--dialect '{}' is not a dialect ({})", o.dialect,
                               fmt::join(Dialects(), ", "));

@@ -29,6 +29,13 @@ struct SqlOptions {
   bool create_stage = true;             // snowflake: false when --stage names an existing one
   std::string storage_integration;      // snowflake: for the stage ("": credentials to fill in)
   std::string database = "lakepipe";    // athena: the Glue database
+  // duckdb, s3:// locations: the URL of the S3-compatible store the lake
+  // is on, written into the CREATE SECRET as ENDPOINT, USE_SSL and
+  // URL_STYLE, with its region (REGION, when not ""); "": AWS, left to
+  // DuckDB and the credential chain.
+  std::string s3_endpoint;
+  bool s3_path_style = true;  // URL_STYLE 'path', else 'vhost'
+  std::string s3_region;
 };
 
 // The dialects, for --help and errors.

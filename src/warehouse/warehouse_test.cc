@@ -137,5 +137,40 @@ TEST_F(WarehouseTest, EveryDialectDeclaresTypesAndPartitions) {
   EXPECT_NE(bad.status().message().find("'oracle'"), std::string::npos);
 }
 
+TEST_F(WarehouseTest, DuckDbReachesAnS3CompatibleStoreAtItsEndpoint) {
+  Write("users/clean/parquet/registration_year=2019/a.parquet");
+  auto tables = DiscoverTables(*lake_);
+  ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+  SqlOptions o;
+  o.dialect = "duckdb";
+  o.location = "s3://bucket/lake";
+  // AWS: DuckDB's defaults and the credential chain.
+  auto aws = GenerateSql(*tables, o);
+  ASSERT_TRUE(aws.ok()) << aws.status().ToString();
+  EXPECT_NE(aws->find("CREATE OR REPLACE SECRET lakepipe_s3 (TYPE s3, PROVIDER credential_chain);"),
+            std::string::npos)
+      << *aws;
+  EXPECT_EQ(aws->find("ENDPOINT '"), std::string::npos);
+  // A local S3-compatible store, path-style.
+  o.s3_endpoint = "http://127.0.0.1:9000/";
+  o.s3_region = "eu-west-1";
+  auto local = GenerateSql(*tables, o);
+  ASSERT_TRUE(local.ok());
+  EXPECT_NE(local->find("CREATE OR REPLACE SECRET lakepipe_s3 (TYPE s3, PROVIDER credential_chain, "
+                        "ENDPOINT '127.0.0.1:9000', URL_STYLE 'path', USE_SSL false, REGION "
+                        "'eu-west-1');"),
+            std::string::npos)
+      << *local;
+  // HTTPS, virtual-hosted.
+  o.s3_endpoint = "https://objects.example.org";
+  o.s3_path_style = false;
+  o.s3_region = "";
+  auto remote = GenerateSql(*tables, o);
+  ASSERT_TRUE(remote.ok());
+  EXPECT_NE(remote->find("ENDPOINT 'objects.example.org', URL_STYLE 'vhost', USE_SSL true);"),
+            std::string::npos)
+      << *remote;
+}
+
 }  // namespace
 }  // namespace lakepipe::warehouse

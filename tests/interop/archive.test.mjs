@@ -737,6 +737,8 @@ test('idle rotation: files appear within --rotate-interval after the last record
   assert.equal(stats.ok, true);
   assert.equal(stats.archived, burst + 1);
   assert.equal(Number((await duck(`SELECT count(*) AS n FROM read_parquet(${glob})`))[0].n), burst + 1, 'nothing added at shutdown');
+  // The staging directories, empty, are gone with the archiver.
+  assert.deepEqual(readdirSync(lake), ['rot'], 'no empty staging directory is left');
 });
 
 // ---------------------------------------------------------------- CLI, formats

@@ -178,16 +178,18 @@ function walk(dir) {
   return out;
 }
 
-// The lake holds only finished files under their final names: nothing in
-// staging, nothing else under the table.
+// The lake holds only finished files under their final names: no staging
+// (the last archivers exited cleanly and removed it, empty), nothing else
+// under the table.
 function assertOnlyFinalFiles(lake, topic) {
-  const staged = walk(join(lake, '_lakepipe', 'staging'));
-  assert.deepEqual(staged, [], 'staging is empty');
+  const staging = join(lake, '_lakepipe', 'staging');
+  assert.deepEqual(existsSync(staging) ? walk(staging) : [], [], 'staging is empty');
+  assert.ok(!existsSync(staging), 'no empty staging directory is left');
   const files = walk(join(lake, topic));
   const pattern = new RegExp(`^raw/parquet/event_date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/${topic}\\+(\\d|1[0-5])\\+\\d{20}\\.parquet$`);
   const odd = files.filter((f) => !pattern.test(f));
   assert.deepEqual(odd, [], 'every file under the table is a finished, well-named parquet file');
-  assert.deepEqual(readdirSync(lake).sort(), ['_lakepipe', topic], 'nothing else in the lake (no _rejected)');
+  assert.deepEqual(readdirSync(lake).sort(), [topic], 'nothing else in the lake (no _rejected, no empty _lakepipe)');
   return files.length;
 }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAKEPIPE, ROOT, duck, lakepipe, lakepipeOk, lakepipeWith, tempDir } from './lib.mjs';
 
@@ -211,6 +211,84 @@ test('inspect shows schema, layout and first rows; --json is machine-readable', 
     assert.equal(r.num_rows, 500, format);
     assert.equal(r.rows[0].first_name, info.rows[0].first_name, format);
   }
+  // Every label is apart from its value: "sync marker" is the longest.
+  const avroText = lakepipeOk(0, 'inspect', join(dir, 'users.avro')).stdout;
+  assert.match(avroText, /^sync marker +[0-9a-f]{32}$/m, avroText);
+  assert.match(avroText, /^rows +500$/m, avroText);
+});
+
+test('inspect on a directory lists its data files with row counts and sizes; --rows reads the first', async (t) => {
+  const dir = tempDir(t, 'inspect-dir');
+  const lake = join(dir, 'lake');
+  const hour = join(lake, 'event_date=2026-06-01', 'hour=10');
+  mkdirSync(join(hour, '_spill'), { recursive: true });
+  const first = join(lake, 'a.parquet');
+  lakepipeOk(0, 'convert', join(ROOT, 'samples', 'users.jsonl'), first, '--schema', join(ROOT, 'schemas', 'user.avsc'), '--quiet');
+  lakepipeOk(0, 'convert', first, join(hour, 'b.avro'), '--quiet');
+  writeFileSync(join(hour, 'c.jsonl'), `${readFileSync(join(ROOT, 'samples', 'users.jsonl'), 'utf8').split('\n').slice(0, 3).join('\n')}\n`);
+  writeFileSync(join(hour, '.d.parquet.tmp-0000000000000001'), 'being written');
+  writeFileSync(join(hour, '_spill', 'e.parquet'), 'spilled');
+  writeFileSync(join(lake, 'notes.txt'), 'not data');
+  const size = (f) => statSync(f).size;
+
+  let r = lakepipeOk(0, 'inspect', lake);
+  assert.match(r.stdout, new RegExp(`^directory +${lake}$`, 'm'), r.stdout);
+  assert.match(r.stdout, /^files +3 \(1,003 rows, /m, r.stdout);
+  assert.match(r.stdout, /^ +500 +\S+ \S+ +parquet +a\.parquet$/m, r.stdout);
+  assert.match(r.stdout, /^ +500 +\S+ \S+ +avro +event_date=2026-06-01\/hour=10\/b\.avro$/m, r.stdout);
+  assert.match(r.stdout, /^ +3 +\S+ \S+ +jsonl +event_date=2026-06-01\/hour=10\/c\.jsonl$/m, r.stdout);
+  assert.doesNotMatch(r.stdout, /tmp-|_spill|notes|first \d+ rows/, r.stdout);
+
+  const info = JSON.parse(lakepipeOk(0, 'inspect', `${lake}/`, '--json', '--rows', '2').stdout);
+  assert.equal(info.num_files, 3);
+  assert.equal(info.num_rows, 1003);
+  assert.deepEqual(info.files.map((f) => [f.file, f.format, f.num_rows, f.file_size]), [
+    ['a.parquet', 'parquet', 500, size(first)],
+    ['event_date=2026-06-01/hour=10/b.avro', 'avro', 500, size(join(hour, 'b.avro'))],
+    ['event_date=2026-06-01/hour=10/c.jsonl', 'jsonl', 3, size(join(hour, 'c.jsonl'))],
+  ]);
+  assert.equal(info.total_size, info.files.reduce((n, f) => n + f.file_size, 0));
+  const firstId = (await duck(`SELECT id::VARCHAR AS id FROM '${first}' LIMIT 1`))[0].id;
+  assert.equal(info.rows.length, 2);
+  assert.equal(info.rows[0].id, firstId);
+  r = lakepipeOk(0, 'inspect', lake, '--rows', '1');
+  assert.match(r.stdout, /^first 1 rows of a\.parquet:$/m, r.stdout);
+
+  // A damaged file is named; the others are still listed.
+  writeFileSync(join(hour, 'z.parquet'), 'not parquet');
+  r = lakepipe('inspect', lake);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^ +\? +\S+ \S+ +parquet +event_date=2026-06-01\/hour=10\/z\.parquet \(unreadable\)$/m, r.stdout);
+  assert.match(r.stderr, /z\.parquet: not a Parquet file/);
+});
+
+// Every directory and file under `dir`, relative, sorted ("a/", "a/b.txt").
+function tree(dir) {
+  const out = [];
+  const walk = (d, rel) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      out.push(e.isDirectory() ? `${rel}${e.name}/` : `${rel}${e.name}`);
+      if (e.isDirectory()) walk(join(d, e.name), `${rel}${e.name}/`);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}
+
+test('check probes a local lake and leaves its tree as it was', (t) => {
+  const dir = tempDir(t, 'check');
+  const empty = join(dir, 'empty');
+  const used = join(dir, 'used');
+  mkdirSync(empty);
+  mkdirSync(join(used, '_lakepipe', 'bookmarks', 'users'), { recursive: true });
+  writeFileSync(join(used, '_lakepipe', 'bookmarks', 'users', 'clean.json'), '{}');
+  for (const lake of [empty, used, join(dir, 'missing', 'lake')]) {
+    const before = tree(dir);
+    const r = lakepipe('check', '--lake', lake);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^lake +${lake} +OK +wrote, read back and deleted ${lake}/_lakepipe/check/`, 'm'));
+    assert.deepEqual(tree(dir), before, `check --lake ${lake} left the tree as it was`);
+  }
 });
 
 test('unknown extensions and options give clear errors', (t) => {
@@ -387,7 +465,9 @@ test('convert writes the output and --bad-records into FIFOs in place', async (t
 test('--stats-json writes into a FIFO in place', async (t) => {
   const dir = tempDir(t, 'stats-fifo');
   const lake = join(dir, 'lake');
-  mkdirSync(lake);
+  const raw = join(lake, 'users', 'raw', 'jsonl');
+  mkdirSync(raw, { recursive: true });
+  writeFileSync(join(raw, 'users.jsonl'), '{}\n');
   const stats = join(dir, 'stats.json');
   mkfifo(stats);
   const reader = run('cat', [stats]);

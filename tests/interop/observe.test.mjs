@@ -189,9 +189,17 @@ test('lakepipe lag: committed and end offsets per partition, the lag, the member
     live.kill('SIGTERM');
     await exited(live);
   }
-  r = lakepipeWith({}, 'lag', '--brokers', bootstrap, '--group', 'nobody');
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /group 'nobody' has no members to show its topics.*give --topic/);
+  // Without --topic: the topics the group committed offsets for.
+  r = lakepipeWith({}, 'lag', '--brokers', bootstrap, '--group', 'behind', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual([...new Set(JSON.parse(r.stdout).partitions.map((p) => p.topic))], ['lagging']);
+  // A group that does not exist says so, naming it and the brokers.
+  for (const topic of [[], ['--topic', 'lagging']]) {
+    r = lakepipeWith({}, 'lag', '--brokers', bootstrap, '--group', 'nobody', ...topic);
+    assert.equal(r.status, 1, r.stdout);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`consumer group 'nobody' does not exist on ${bootstrap.replaceAll('.', '\\.')}: it has no members and no committed offsets \\(on ${topic.length ? 'topic lagging' : 'any topic'}\\)`));
+  }
 });
 
 test('the status page in headless Chromium during lakepipe run: in and out per stage, one lag entry per partition, a chart with times that commits do not flatten, no outside request; a screenshot', async (t) => {

@@ -116,6 +116,21 @@ test('archive to s3://: boto3 finds the files, DuckDB reads every record once, n
     FROM read_parquet('${local}/lake/users/raw/parquet/**/*.parquet', hive_partitioning = true)`);
   assert.equal(Number(rows[0].n), 20000);
   assert.equal(Number(rows[0].ids), 20000);
+
+  // inspect on a prefix lists its objects with their row counts and sizes.
+  for (const prefix of ['s3://lake-bucket/lake/users/raw', 's3://lake-bucket/lake/users/raw/']) {
+    const r = lakepipeWith(env, 'inspect', prefix, '--json', '--rows', '1');
+    assert.equal(r.status, 0, r.stderr);
+    const info = JSON.parse(r.stdout);
+    assert.equal(info.directory, 's3://lake-bucket/lake/users/raw');
+    assert.equal(info.num_rows, 20000);
+    assert.deepEqual(info.files.map((f) => `lake/users/raw/${f.file}`), [...listed].sort());
+    assert.ok(info.files.every((f) => f.format === 'parquet' && f.num_rows > 0 && f.file_size > 0));
+    assert.equal(info.rows.length, 1);
+  }
+  const text = lakepipeWith(env, 'inspect', 's3://lake-bucket/lake/users');
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, new RegExp(`^files +${listed.length} \\(20,000 rows, `, 'm'), text.stdout);
 });
 
 test('lakepipe run with a config: the configured Kafka and S3 instead of the dev broker', async () => {
@@ -157,6 +172,21 @@ archive:
   assert.equal(Number(ids), 5000);
   const [{ copies }] = await duck(`SELECT count(*) AS copies FROM read_parquet('${join(dir, 'out', 'users_data.parquet')}')`);
   assert.equal(Number(copies), 5000);
+
+  // DuckDB's SQL for the lake finds the bucket where lakepipe did: the
+  // endpoint of the config file, path-style.
+  const host = endpoint.replace('http://', '');
+  const sql = lakepipeWith({ cwd: dir, AWS_ACCESS_KEY_ID: 'AKIDINTEROP', AWS_SECRET_ACCESS_KEY: SECRET },
+    'sql', '--dialect', 'duckdb', '--config', 'lakepipe.yaml', '--lake', 's3://run-bucket/lake');
+  assert.equal(sql.status, 0, sql.stderr);
+  assert.ok(sql.stdout.includes(`CREATE OR REPLACE SECRET lakepipe_s3 (TYPE s3, PROVIDER credential_chain, ENDPOINT '${host}', URL_STYLE 'path', USE_SSL false, REGION 'us-east-1');`), sql.stdout);
+  assert.match(sql.stdout, /read_parquet\('s3:\/\/run-bucket\/lake\/users\/clean\/parquet\/\*\*\/\*\.parquet'/);
+  assert.ok(!sql.stdout.includes(SECRET), 'the secret appears in the SQL');
+  // From AWS_ENDPOINT_URL too, for a local lake to be read from a bucket.
+  const fromEnv = lakepipeWith({ cwd: dir, AWS_ENDPOINT_URL: endpoint }, 'sql', '--dialect', 'duckdb', '--lake', join(local, 'lake'),
+    '--location', 's3://run-bucket/lake');
+  assert.equal(fromEnv.status, 0, fromEnv.stderr);
+  assert.match(fromEnv.stdout, new RegExp(`ENDPOINT '${host.replaceAll('.', '\\.')}', URL_STYLE 'path', USE_SSL false`));
 });
 
 test('through a proxy that fails, resets, loses answers and stalls ~25% of requests: nothing lost, nothing duplicated', async (t) => {

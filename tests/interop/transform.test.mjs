@@ -412,6 +412,9 @@ test('one transform per table at a time; what killed runs left goes with the nex
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /waited 300 ms/);
   // Another table is not held up.
+  const activityRaw = join(lake, 'user_activity', 'raw', 'jsonl', 'event_date=2026-06-01', 'hour=10');
+  mkdirSync(activityRaw, { recursive: true });
+  writeFileSync(join(activityRaw, 'events.jsonl'), '{}\n');
   r = lakepipeWith({}, 'transform', '--lake', lake, '--table', 'user_activity', '--job', 'clean', '--as-of', AS_OF);
   assert.equal(r.status, 0, r.stderr);
   // A holder that is killed leaves no stale lock.
@@ -470,6 +473,35 @@ test('transform and sql take the lake and table from the config file; flags win'
     assert.equal(r.status, 1, `${cmd[0]}: ${r.stderr}`);
     assert.match(r.stderr, /no lake: give --lake .*archive\.lake/, cmd[0]);
   }
+});
+
+test('transform of a table without raw files fails, names the raw path and writes nothing', async (t) => {
+  const lake = join(tempDir(t, 'empty'), 'lake');
+  mkdirSync(lake);
+  // Files of another table: the lake is not empty, the table is.
+  const other = join(lake, 'user_activity', 'raw', 'jsonl', 'event_date=2026-06-01', 'hour=10');
+  mkdirSync(other, { recursive: true });
+  writeFileSync(join(other, 'events.jsonl'), '{}\n');
+  const before = snapshot(lake);
+  for (const job of ['all', 'clean', 'analytics', 'timeseries']) {
+    const r = lakepipeWith({}, 'transform', '--lake', lake, '--table', 'users', '--job', job);
+    assert.equal(r.status, 1, `--job ${job}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`no raw files under ${lake}/users/raw: archive a topic into table 'users' first: lakepipe archive --topic TOPIC --table users --lake ${lake}`));
+    assert.doesNotMatch(r.stdout, /nothing changed/);
+    assert.deepEqual(snapshot(lake), before, `--job ${job} wrote nothing`);
+    assert.deepEqual(readdirSync(lake).sort(), ['user_activity'], `--job ${job} created no directory`);
+  }
+});
+
+test('transform --table for a table without jobs names the tables that have them', async (t) => {
+  const lake = join(tempDir(t, 'nojobs'), 'lake');
+  mkdirSync(lake);
+  for (const job of ['clean', 'analytics', 'all']) {
+    const r = lakepipeWith({}, 'transform', '--lake', lake, '--table', 'orders', '--job', job);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /--table: table 'orders' has no jobs: the tables with jobs are users and user_activity; archive a topic under one of these names with lakepipe archive --topic TOPIC --table users/);
+  }
+  assert.deepEqual(readdirSync(lake), [], 'nothing written');
 });
 
 test('transform: bad arguments are named', () => {
