@@ -1,4 +1,7 @@
 // lakepipe archive: Kafka topics into Hive-partitioned files of a lake.
+#include <algorithm>
+#include <chrono>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +15,7 @@
 #include "config/sections.h"
 #include "core/lake_names.h"
 #include "core/units.h"
+#include "kafka/metadata.h"
 #include "observe/metrics.h"
 #include "storage/object_store.h"
 
@@ -193,6 +197,13 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
   std::string stats_json;
   if (Status st = BuildOptions(*loaded, &options, &stats_json); !st.ok())
     return ReportError(cmd, st);
+  // A wrong address fails now, not after --broker-timeout.
+  if (Status st = kafka::WaitForBrokers(
+          options.brokers, options.kafka_settings,
+          std::min<std::chrono::milliseconds>(kafka::kBrokerStartTimeout, options.broker_timeout));
+      !st.ok()) {
+    return ReportError(cmd, st);
+  }
   auto archiver = archive::Archiver::Make(options);
   if (!archiver.ok()) return ReportError(cmd, archiver.status());
   Say("{}: {} -> {} ({}), group '{}'\n", cmd, fmt::join(options.topics, ","), options.lake,

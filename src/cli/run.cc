@@ -288,6 +288,12 @@ int Run(const CLI::App& app, const RunFlags& f) {
     }
   } else {
     progress.Log(fmt::format("{}: Kafka at {}, topic '{}'", cmd, brokers, topic));
+    // Nothing starts unless a broker answers: a wrong address fails now.
+    if (Status st =
+            kafka::WaitForBrokers(brokers, cfg.Passthrough("kafka"), kafka::kBrokerStartTimeout);
+        !st.ok()) {
+      return ReportError(cmd, st);
+    }
   }
 
   // The source and what its records are written as.

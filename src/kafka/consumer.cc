@@ -338,6 +338,10 @@ void Consumer::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
   }
   // Connection failures are already logged (facility FAIL) with more detail.
   if (code == RD_KAFKA_RESP_ERR__TRANSPORT || code == RD_KAFKA_RESP_ERR__RESOLVE) return;
+  if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+    LogConnectionError(rd_kafka_err2name(code), reason);
+    return;
+  }
   Log("error", fmt::format("group '{}': {}: {}", self->group_id_, rd_kafka_err2name(code), reason));
 }
 

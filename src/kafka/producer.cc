@@ -69,6 +69,10 @@ void Producer::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
   }
   // Connection failures are already logged (facility FAIL) with more detail.
   if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE) return;
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+    LogConnectionError(rd_kafka_err2name(RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN), reason);
+    return;
+  }
   observe::Log(observe::LogLevel::kError, "kafka",
                fmt::format("error {}: {}", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)),
                            reason));

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, duck, lakepipeWith, tempDir } from './lib.mjs';
+import { ROOT, duck, freePort, lakepipeWith, tempDir } from './lib.mjs';
 
 const AS_OF = '2026-06-14';
 
@@ -165,6 +165,31 @@ test('run with an unreachable S3 lake: the local copies hold what was consumed, 
     const reader = { json: 'read_json', csv: 'read_csv', parquet: 'read_parquet' }[ext];
     const [{ n }] = await duck(`SELECT count(DISTINCT id) AS n FROM ${reader}('${join(dir, 'copies', `users_data.${ext}`)}')`);
     assert.equal(Number(n), 3000, ext);
+  }
+});
+
+test('run, produce and archive against unreachable Kafka: one line naming the address within 15 s', async (t) => {
+  const dir = tempDir(t, 'run-nokafka');
+  const port = await freePort();
+  writeFileSync(join(dir, 'refused.yaml'), `kafka:\n  bootstrap.servers: 127.0.0.1:${port}\n  linger.ms: "20"\n`);
+  writeFileSync(join(dir, 'unresolved.yaml'), 'kafka:\n  bootstrap.servers: nonexistent.invalid:9092\n');
+  const cases = [
+    ['refused.yaml', `127\\.0\\.0\\.1:${port}`, 'Connection refused', ['run', '--count', '10', '--metrics-addr', 'off']],
+    ['refused.yaml', `127\\.0\\.0\\.1:${port}`, 'Connection refused', ['produce', '--topic', 'users', '--count', '10']],
+    ['unresolved.yaml', 'nonexistent\\.invalid:9092', 'Failed to resolve', ['archive', '--topic', 'users', '--group', 'g',
+      '--lake', 'lake', '--schema', join(ROOT, 'schemas', 'user.avsc'), '--metrics-addr', 'off']],
+  ];
+  for (const [config, address, reason, args] of cases) {
+    const started = Date.now();
+    const r = lakepipeWith({ cwd: dir }, ...args, '--config', config);
+    const seconds = (Date.now() - started) / 1000;
+    const label = `${args[0]} with ${config}`;
+    assert.equal(r.status, 1, `${label}: ${r.stderr}`);
+    assert.ok(seconds < 15, `${label} took ${seconds} s`);
+    const lines = r.stderr.trim().split('\n');
+    assert.ok(lines.length <= 5, `${label}: ${lines.length} lines on stderr:\n${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^lakepipe ${args[0]}: unavailable: no Kafka broker answered at ${address} within 10 s: .*${reason}.*; start the brokers, or point the bootstrap servers \\(kafka\\.bootstrap\\.servers\\) at running ones$`, 'm'), label);
+    assert.doesNotMatch(r.stderr, /lakepipe kafka:/, `${label}: no librdkafka log lines`);
   }
 });
 
