@@ -202,6 +202,10 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
           options.brokers, options.kafka_settings,
           std::min<std::chrono::milliseconds>(kafka::kBrokerStartTimeout, options.broker_timeout));
       !st.ok()) {
+    if (!stats_json.empty()) {
+      Status written = WriteStatsJson(stats_json, archive::ArchiveStats{}, st);
+      if (!written.ok()) return ReportError(cmd, written.WithContext("--stats-json"));
+    }
     return ReportError(cmd, st);
   }
   auto archiver = archive::Archiver::Make(options);
