@@ -13,6 +13,7 @@
 
 #include "kafka/dev_broker.h"  // ValidateTopicName
 
+#include "kafka/properties.h"
 #include "observe/log.h"
 
 namespace lakepipe::kafka {
@@ -259,7 +260,9 @@ Result<std::unique_ptr<Consumer>> Consumer::Make(const ConsumerOptions& options,
   if (!options.brokers.empty()) settings.emplace_back("bootstrap.servers", options.brokers);
   if (!options.group_id.empty()) settings.emplace_back("group.id", options.group_id);
   settings.emplace_back("client.id", options.client_id);
-  settings.insert(settings.end(), options.settings.begin(), options.settings.end());
+  // Producer-only settings of a shared `kafka:` section are not for us.
+  const Settings mine = SettingsFor(ClientKind::kConsumer, options.settings);
+  settings.insert(settings.end(), mine.begin(), mine.end());
   std::string brokers;
   std::string group_id;
   std::string reset;

@@ -1,4 +1,5 @@
 #include "kafka/metadata.h"
+#include "kafka/properties.h"
 
 #include <syslog.h>
 
@@ -52,7 +53,8 @@ struct MetadataClient {
 Result<MetadataClient> OpenMetadataClient(const std::string& brokers, const Settings& settings) {
   MetadataClient c;
   Settings all{{"bootstrap.servers", brokers}};
-  all.insert(all.end(), settings.begin(), settings.end());
+  const Settings common = SettingsFor(ClientKind::kMetadata, settings);
+  all.insert(all.end(), common.begin(), common.end());
   for (const auto& [key, value] : all) {
     if (key == "bootstrap.servers" || key == "metadata.broker.list") c.effective = value;
   }

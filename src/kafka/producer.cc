@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "kafka/properties.h"
 #include "observe/log.h"
 
 namespace lakepipe::kafka {
@@ -30,7 +31,9 @@ Result<std::unique_ptr<Producer>> Producer::Make(const ProducerOptions& options)
   Settings settings = DefaultProducerSettings();
   settings.emplace_back("bootstrap.servers", options.brokers);
   settings.emplace_back("client.id", options.client_id);
-  settings.insert(settings.end(), options.settings.begin(), options.settings.end());
+  // Consumer-only settings of a shared `kafka:` section are not for us.
+  const Settings mine = SettingsFor(ClientKind::kProducer, options.settings);
+  settings.insert(settings.end(), mine.begin(), mine.end());
   std::string brokers;
   for (const auto& [key, value] : settings) {
     if (key == "bootstrap.servers" || key == "metadata.broker.list") brokers = value;

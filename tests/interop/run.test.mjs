@@ -193,6 +193,21 @@ test('run, produce and archive against unreachable Kafka: one line naming the ad
   }
 });
 
+test('run with producer and consumer settings in one kafka section: no "will be ignored" warnings; unknown ones still fail', (t) => {
+  const dir = tempDir(t, 'run-settings');
+  writeFileSync(join(dir, 'shared.yaml'), 'kafka:\n  compression.type: lz4\n  linger.ms: "20"\n  acks: all\n'
+    + '  session.timeout.ms: "10000"\n  fetch.wait.max.ms: "50"\n  client.id: lakepipe\n');
+  const r = run(dir, '--config', 'shared.yaml', '--count', '500', '--metrics-addr', 'off', '--as-of', AS_OF);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /is a (producer|consumer) property and will be ignored/);
+  assert.doesNotMatch(r.stderr, /CONFWARN/);
+  balanced(r.stats);
+  writeFileSync(join(dir, 'unknown.yaml'), 'kafka:\n  linger.ms: "20"\n  no.such.property: "1"\n');
+  const bad = run(dir, '--config', 'unknown.yaml', '--count', '10', '--metrics-addr', 'off');
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.match(bad.stderr, /unknown Kafka setting 'no\.such\.property'/);
+});
+
 // Partition columns of each table, as the lake has them.
 const PARTITIONS = {
   users_raw: ['event_date', 'hour'], users_clean: ['registration_year'], users_timeseries_registrations_daily: ['registration_year'],
