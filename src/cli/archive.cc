@@ -1,5 +1,4 @@
 // lakepipe archive: Kafka topics into Hive-partitioned files of a lake.
-#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -17,6 +16,7 @@
 #include "core/units.h"
 #include "kafka/metadata.h"
 #include "observe/metrics.h"
+#include "observe/server.h"
 #include "storage/object_store.h"
 
 namespace lakepipe::cli {
@@ -197,19 +197,22 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
   std::string stats_json;
   if (Status st = BuildOptions(*loaded, &options, &stats_json); !st.ok())
     return ReportError(cmd, st);
-  // A wrong address fails now, not after --broker-timeout.
-  if (Status st = kafka::WaitForBrokers(
-          options.brokers, options.kafka_settings,
-          std::min<std::chrono::milliseconds>(kafka::kBrokerStartTimeout, options.broker_timeout));
-      !st.ok()) {
-    if (!stats_json.empty()) {
-      Status written = WriteStatsJson(stats_json, archive::ArchiveStats{}, st);
-      if (!written.ok()) return ReportError(cmd, written.WithContext("--stats-json"));
+  // A wrong Kafka address fails at start, not after --broker-timeout; a
+  // bad --metrics-addr before that wait.
+  options.start_timeout = kafka::kBrokerStartTimeout;
+  if (f.metrics_addr != "off" && !f.metrics_addr.empty()) {
+    if (auto parsed = observe::ParseServerAddress(f.metrics_addr); !parsed.ok()) {
+      return ReportError(cmd, parsed.status());
     }
-    return ReportError(cmd, st);
   }
   auto archiver = archive::Archiver::Make(options);
-  if (!archiver.ok()) return ReportError(cmd, archiver.status());
+  if (!archiver.ok()) {
+    if (!stats_json.empty()) {
+      Status written = WriteStatsJson(stats_json, archive::ArchiveStats{}, archiver.status());
+      if (!written.ok()) return ReportError(cmd, written.WithContext("--stats-json"));
+    }
+    return ReportError(cmd, archiver.status());
+  }
   Say("{}: {} -> {} ({}), group '{}'\n", cmd, fmt::join(options.topics, ","), options.lake,
       options.format, options.group);
   ArchiverMetrics metrics(**archiver, options);
