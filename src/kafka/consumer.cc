@@ -12,8 +12,8 @@
 #include <fmt/ranges.h>
 
 #include "kafka/dev_broker.h"  // ValidateTopicName
-
 #include "kafka/properties.h"
+
 #include "observe/log.h"
 
 namespace lakepipe::kafka {

@@ -1,5 +1,4 @@
 #include "kafka/metadata.h"
-#include "kafka/properties.h"
 
 #include <syslog.h>
 
@@ -9,6 +8,8 @@
 #include <string_view>
 
 #include <fmt/format.h>
+
+#include "kafka/properties.h"
 
 namespace lakepipe::kafka {
 namespace {
@@ -69,8 +70,12 @@ Result<MetadataClient> OpenMetadataClient(const std::string& brokers, const Sett
   return c;
 }
 
-// No broker answered within `timeout`: one line, what and what to do.
+// No broker answered within `timeout`: one line, what and what to do (or,
+// for an error that is not about reaching them, that error).
 Status Unreachable(MetadataClient& c, rd_kafka_resp_err_t err, std::chrono::milliseconds timeout) {
+  if (StatusCodeFor(err) != StatusCode::kUnavailable) {
+    return KafkaError(err, fmt::format("metadata from the Kafka brokers at {}", c.effective));
+  }
   std::string why = ConnectionFailureReason(c.capture->Explanation());
   if (why.empty()) why = fmt::format("{} ({})", rd_kafka_err2str(err), rd_kafka_err2name(err));
   return UnavailableError(
