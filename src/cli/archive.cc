@@ -318,7 +318,8 @@ int RunArchive(int argc, char** argv) {
                  "least 1ms; default: run until stopped)");
   app.add_option("--broker-timeout", f.broker_timeout,
                  "Fail (exit 1) when no Kafka broker is reachable for this long (default 60s); "
-                 "/healthz answers 503 as soon as none is");
+                 "/healthz answers 503 as soon as none is. At start the wait for a first answer "
+                 "is at most 10s");
   AddStatsJsonFlag(&app, &f.stats_json, "Write the final stats as JSON here at exit");
   app.add_flag("--strict", f.strict, "Stop with an error when offsets were lost to retention");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
