@@ -18,6 +18,7 @@
 #include "core/units.h"
 #include "formats/background_writer.h"
 #include "kafka/dev_broker.h"  // ValidateTopicName
+#include "kafka/metadata.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 #include "storage/object_store.h"
@@ -861,6 +862,11 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
     if (!partitioner.ok()) return partitioner.status().WithContext("--partition-by");
     ctx.partitioner.emplace(std::move(partitioner).value());
     impl->topics.emplace(topic, std::move(ctx));
+  }
+  if (options.start_timeout.count() > 0) {
+    LP_RETURN_IF_ERROR(
+        kafka::WaitForBrokers(options.brokers, options.kafka_settings,
+                              std::min(options.start_timeout, options.broker_timeout)));
   }
   kafka::ProducerOptions po;
   po.brokers = options.brokers;

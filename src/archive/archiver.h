@@ -105,6 +105,12 @@ struct ArchiveOptions {
   // open segments are given back uncommitted. Stopping while no broker is
   // reachable fails the same way, as nothing can be committed.
   std::chrono::milliseconds broker_timeout{60000};
+  // When positive, Make waits up to this long (at most broker_timeout) for
+  // a bootstrap server to answer before it creates the Kafka clients, and
+  // fails with kUnavailable naming them and the reason when none does
+  // (kafka::WaitForBrokers). 0: no wait; brokers down then fail Run after
+  // broker_timeout.
+  std::chrono::milliseconds start_timeout{0};
   bool strict = false;  // stop on data loss instead of going on
   std::chrono::milliseconds stats_interval{10000};
   // Log lines (stats, data loss, warnings); defaults to stderr.

@@ -315,6 +315,25 @@ TEST_F(ArchiverTest, FailsWhenNoBrokerIsReachableForTheBrokerTimeout) {
   EXPECT_LT(*reported, seconds(3)) << "the disconnection shows before the timeout";
 }
 
+// With start_timeout, Make itself fails when no bootstrap server answers,
+// bounded by the shorter of start_timeout and broker_timeout.
+TEST_F(ArchiverTest, StartTimeoutFailsMakeWhenNoBrokerAnswers) {
+  ArchiveOptions o = Options();
+  o.brokers = "127.0.0.1:1";
+  o.start_timeout = seconds(10);
+  o.broker_timeout = seconds(2);
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::unique_ptr<Archiver>> made = Archiver::Make(o);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.status().code(), StatusCode::kUnavailable) << made.status().ToString();
+  EXPECT_NE(made.status().message().find("no Kafka broker answered at 127.0.0.1:1 within 2 s"),
+            std::string::npos)
+      << made.status().ToString();
+  EXPECT_GE(took, seconds(2));
+  EXPECT_LT(took, seconds(6));
+}
+
 // The broker goes away mid-run: idle time does not count while nothing is
 // reachable, the run fails after --broker-timeout, and the open segment is
 // given back (consumed stays).

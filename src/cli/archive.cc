@@ -1,4 +1,5 @@
 // lakepipe archive: Kafka topics into Hive-partitioned files of a lake.
+#include <chrono>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -13,7 +14,9 @@
 #include "config/config.h"
 #include "core/lake_names.h"
 #include "core/units.h"
+#include "kafka/metadata.h"
 #include "observe/metrics.h"
+#include "observe/server.h"
 #include "storage/object_store.h"
 
 namespace lakepipe::cli {
@@ -213,8 +216,22 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
   std::string stats_json;
   if (Status st = BuildOptions(*loaded, &options, &stats_json); !st.ok())
     return ReportError(cmd, st);
+  // A wrong Kafka address fails at start, not after --broker-timeout; a
+  // bad --metrics-addr before that wait.
+  options.start_timeout = kafka::kBrokerStartTimeout;
+  if (f.metrics_addr != "off" && !f.metrics_addr.empty()) {
+    if (auto parsed = observe::ParseServerAddress(f.metrics_addr); !parsed.ok()) {
+      return ReportError(cmd, parsed.status());
+    }
+  }
   auto archiver = archive::Archiver::Make(options);
-  if (!archiver.ok()) return ReportError(cmd, archiver.status());
+  if (!archiver.ok()) {
+    if (!stats_json.empty()) {
+      Status written = WriteStatsJson(stats_json, archive::ArchiveStats{}, archiver.status());
+      if (!written.ok()) return ReportError(cmd, written.WithContext("--stats-json"));
+    }
+    return ReportError(cmd, archiver.status());
+  }
   Say("{}: {} -> {} ({}), group '{}'\n", cmd, fmt::join(options.topics, ","), options.lake,
       options.format, options.group);
   ArchiverMetrics metrics(**archiver, options);
@@ -327,7 +344,8 @@ int RunArchive(int argc, char** argv) {
                  "least 1ms; default: run until stopped)");
   app.add_option("--broker-timeout", f.broker_timeout,
                  "Fail (exit 1) when no Kafka broker is reachable for this long (default 60s); "
-                 "/healthz answers 503 as soon as none is");
+                 "/healthz answers 503 as soon as none is. At start the wait for a first answer "
+                 "is at most 10s");
   AddStatsJsonFlag(&app, &f.stats_json, "Write the final stats as JSON here at exit");
   app.add_flag("--strict", f.strict, "Stop with an error when offsets were lost to retention");
   app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");

@@ -37,6 +37,7 @@
 #include "kafka/producer.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
+#include "observe/server.h"
 #include "pipeline/local_outputs.h"
 #include "pipeline/produce.h"
 #include "pipeline/record_encoder.h"
@@ -400,6 +401,12 @@ int Run(const CLI::App& app, const RunFlags& f) {
   if (f.print_config) return PrintConfig(cfg);
   if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
 
+  if (f.metrics_addr != "off" && !f.metrics_addr.empty()) {
+    if (auto parsed = observe::ParseServerAddress(f.metrics_addr); !parsed.ok()) {
+      return ReportError(cmd, parsed.status());
+    }
+  }
+
   Progress progress;
   // Kafka: the configured brokers, else the dev broker in this process.
   std::string brokers;
@@ -470,6 +477,15 @@ int Run(const CLI::App& app, const RunFlags& f) {
     auto made = KeyExtractor::Make(*table_schema, k);
     if (!made.ok()) return ReportError(cmd, made.status());
     key.emplace(std::move(made).value());
+  }
+  // Nothing starts unless a broker answers: a wrong address fails now, in
+  // one line, instead of after the producer's and the archive's timeouts.
+  if (!dev_broker) {
+    if (Status st =
+            kafka::WaitForBrokers(brokers, cfg.Passthrough("kafka"), kafka::kBrokerStartTimeout);
+        !st.ok()) {
+      return ReportError(cmd, st);
+    }
   }
   kafka::ProducerOptions po;
   po.brokers = brokers;

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <ctime>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
@@ -59,7 +61,57 @@ struct HttpClient::Handle {
     void operator()(CURL* c) const { curl_easy_cleanup(c); }
   };
   std::unique_ptr<CURL, CurlDeleter> curl;
+  Failure failure;
 };
+
+namespace {
+
+// A short reason: "connection refused", "host name does not resolve", or
+// curl's text without its capital.
+std::string ShortReason(CURL* c, CURLcode rc, const char* what) {
+  if (rc == CURLE_COULDNT_RESOLVE_HOST) return "host name does not resolve";
+  long os_errno = 0;
+  curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+  std::string text = rc == CURLE_COULDNT_CONNECT && os_errno != 0
+                         ? std::generic_category().message(static_cast<int>(os_errno))
+                         : what;
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+// Whether `url` names a loopback host (127.x.y.z, ::1, localhost).
+bool IsLoopbackUrl(const std::string& url) {
+  struct UrlDeleter {
+    void operator()(CURLU* u) const { curl_url_cleanup(u); }
+  };
+  std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return false;
+  }
+  char* raw = nullptr;
+  if (curl_url_get(parsed.get(), CURLUPART_HOST, &raw, 0) != CURLUE_OK || raw == nullptr) {
+    return false;
+  }
+  const std::string host = raw;
+  curl_free(raw);
+  return host == "localhost" || host.starts_with("127.") || host == "[::1]";
+}
+
+HttpClient::Failure Classify(CURL* c, CURLcode rc, const char* what, const std::string& url) {
+  HttpClient::Failure f{HttpClient::FailureKind::kOther, ShortReason(c, rc, what)};
+  long os_errno = 0;
+  curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+  if (rc == CURLE_COULDNT_RESOLVE_HOST) {
+    f.kind = HttpClient::FailureKind::kUnresolved;
+  } else if (rc == CURLE_COULDNT_CONNECT && os_errno == ECONNREFUSED && IsLoopbackUrl(url)) {
+    f.kind = HttpClient::FailureKind::kRefusedLoopback;
+  }
+  return f;
+}
+
+}  // namespace
+
+const HttpClient::Failure& HttpClient::last_failure() const { return handle_->failure; }
 
 HttpClient::HttpClient() : handle_(std::make_unique<Handle>()) {
   GlobalInit();
@@ -84,6 +136,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   CURL* c = handle_->curl.get();
   if (c == nullptr) return InternalError("cannot create a curl handle");
   curl_easy_reset(c);
+  handle_->failure = {};
   HttpResponse response;
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   for (const auto& [k, v] : request.headers) {
@@ -128,6 +181,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     const char* what = error[0] != '\0' ? error : curl_easy_strerror(rc);
+    handle_->failure = Classify(c, rc, what, request.url);
     if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
         rc == CURLE_SSL_CERTPROBLEM) {
       // Retrying cannot help: the certificate or the CA bundle must change.
@@ -171,6 +225,12 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value)
   return std::chrono::seconds(std::max<int64_t>(0, delta));
 }
 
+std::string RetryLine(const RetryEvent& e) {
+  return fmt::format("{} {} failed: {}; retry {}/{} in {:.1f} s", e.method,
+                     MaskUrlCredentials(e.url), e.cause, e.attempt, e.retries,
+                     static_cast<double>(e.delay.count()) / 1000);
+}
+
 Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& request,
                                    const RetryPolicy& policy,
                                    const std::function<void(const RetryEvent&)>& on_retry) {
@@ -180,6 +240,8 @@ Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& reques
   for (int attempt = 1;; ++attempt) {
     Result<HttpResponse> response = client.Send(request);
     std::chrono::milliseconds delay = BackoffDelay(policy, attempt, rng);
+    int max_attempts = policy.max_attempts;
+    std::string hint;
     if (response.ok()) {
       if (!IsRetriableStatus(response->status)) return response;
       last_cause = fmt::format("HTTP {}", response->status);
@@ -189,24 +251,37 @@ Result<HttpResponse> SendWithRetry(HttpClient& client, const HttpRequest& reques
       }
     } else {
       if (response.status().code() != StatusCode::kUnavailable) return response.status();
-      last_cause = response.status().ToString();
+      const HttpClient::Failure& failure = client.last_failure();
+      last_cause = failure.reason.empty() ? response.status().ToString() : failure.reason;
+      const bool unresolved = failure.kind == HttpClient::FailureKind::kUnresolved;
+      if (policy.brief_when_unreachable &&
+          (unresolved || failure.kind == HttpClient::FailureKind::kRefusedLoopback)) {
+        max_attempts = std::min(max_attempts, kBriefRetries + 1);
+        delay = std::min(delay, kBriefMaxBackoff);
+        hint = unresolved ? "; check the host name in the URL"
+                          : "; nothing listens there: check the URL's port and that the service "
+                            "runs";
+      }
     }
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - start);
-    if (attempt >= policy.max_attempts || elapsed + delay > policy.deadline) {
+    if (attempt >= max_attempts || elapsed + delay > policy.deadline) {
       if (response.ok()) {
         return UnavailableError("{} {} still failing after {} attempts over {:.1f} s; last: {}",
                                 request.method, request.url, attempt,
                                 static_cast<double>(elapsed.count()) / 1000, last_cause);
       }
-      return UnavailableError("{} {} unreachable after {} attempts over {:.1f} s; last: {}",
+      return UnavailableError("{} {} unreachable after {} attempts over {:.1f} s; last: {}{}",
                               request.method, request.url, attempt,
-                              static_cast<double>(elapsed.count()) / 1000, last_cause);
+                              static_cast<double>(elapsed.count()) / 1000, last_cause, hint);
     }
     observe::Registry::Default().Add(
         "lakepipe_retries_total",
         {{"cause", response.ok() ? fmt::format("http_{}", response->status) : "transport"}}, 1);
-    if (on_retry) on_retry(RetryEvent{attempt, last_cause, delay});
+    if (on_retry) {
+      on_retry(
+          RetryEvent{attempt, max_attempts - 1, request.method, request.url, last_cause, delay});
+    }
     std::this_thread::sleep_for(delay);
   }
 }

@@ -7,7 +7,11 @@
 // retry will fix it); HTTP
 // statuses, including errors, come back in the response. SendWithRetry
 // retries transport failures, 429 (honouring Retry-After) and 5xx with
-// exponential backoff and jitter until max_attempts or the deadline.
+// exponential backoff and jitter until max_attempts or the deadline. With
+// RetryPolicy::brief_when_unreachable, a host name that does not resolve and
+// a refused connection to a loopback address (nothing listens there: a wrong
+// port, a service not started) are retried only briefly (kBriefRetries, each
+// wait at most kBriefMaxBackoff).
 //
 // Thread-safety: an HttpClient is used by one thread at a time; it keeps its
 // curl handle, so connections are reused between requests.
@@ -60,6 +64,19 @@ class HttpClient {
 
   Result<HttpResponse> Send(const HttpRequest& request);
 
+  // Why the last Send failed without an HTTP response.
+  enum class FailureKind {
+    kNone,             // it got a response
+    kUnresolved,       // the host name does not resolve
+    kRefusedLoopback,  // a loopback address refused the connection
+    kOther,            // anything else: timeouts, resets, remote refusals, TLS
+  };
+  struct Failure {
+    FailureKind kind = FailureKind::kNone;
+    std::string reason;  // short, e.g. "connection refused", "host name does not resolve"
+  };
+  const Failure& last_failure() const;
+
  private:
   struct Handle;
   std::unique_ptr<Handle> handle_;
@@ -73,14 +90,30 @@ struct RetryPolicy {
   std::chrono::milliseconds deadline{120000};
   // Each delay is drawn uniformly from [delay * (1 - jitter), delay].
   double jitter = 0.5;
+  // A host name that does not resolve, or a loopback address that refuses
+  // the connection, is retried at most kBriefRetries times, each wait at
+  // most kBriefMaxBackoff: a typo or a service that is not running fails in
+  // about a second instead of after the whole ladder.
+  bool brief_when_unreachable = false;
 };
+
+// See RetryPolicy::brief_when_unreachable.
+inline constexpr int kBriefRetries = 2;
+inline constexpr std::chrono::milliseconds kBriefMaxBackoff{500};
 
 // What a retry is about to do, for logs and metrics.
 struct RetryEvent {
-  int attempt = 0;    // the attempt that failed, from 1
-  std::string cause;  // e.g. "HTTP 503", "HTTP 429", "unavailable: timeout ..."
+  int attempt = 0;  // the attempt that failed, from 1; the retry about to happen
+  int retries = 0;  // the most retries there will be (the deadline may stop them sooner)
+  std::string method;
+  std::string url;
+  std::string cause;  // e.g. "HTTP 503", "HTTP 429", "connection refused", "timed out ..."
   std::chrono::milliseconds delay{0};
 };
+
+// One line for a retry, URL credentials masked:
+// "GET https://h/api/ failed: connection refused; retry 2/7 in 1.6 s".
+std::string RetryLine(const RetryEvent& event);
 
 // True for statuses worth retrying: 408, 425, 429 and 5xx.
 bool IsRetriableStatus(long status);

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -137,6 +138,63 @@ TEST(HttpClientTest, TransportFailuresAndTimeoutsAreUnavailable) {
   EXPECT_EQ(hung.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(hung.status().message().find("timed out"), std::string::npos)
       << hung.status().message();
+}
+
+TEST(HttpClientTest, RetryLinesNameTheRequestTheReasonAndTheNextWait) {
+  EXPECT_EQ(RetryLine({.attempt = 2,
+                       .retries = 5,
+                       .method = "GET",
+                       .url = "https://user:secret@randomuser.me/api/?results=100",
+                       .cause = "connection refused",
+                       .delay = std::chrono::milliseconds(1600)}),
+            "GET https://user:***@randomuser.me/api/?results=100 failed: connection refused; "
+            "retry 2/5 in 1.6 s");
+  EXPECT_EQ(RetryLine({.attempt = 1,
+                       .retries = 7,
+                       .method = "POST",
+                       .url = "http://r:8081/subjects/u-value/versions",
+                       .cause = "HTTP 503",
+                       .delay = std::chrono::milliseconds(180)}),
+            "POST http://r:8081/subjects/u-value/versions failed: HTTP 503; retry 1/7 in 0.2 s");
+}
+
+// A refused loopback port and a host name that does not resolve: a couple
+// of short retries, each reported, then a clear error.
+TEST(HttpClientTest, UnreachableHostsAreRetriedOnlyBrieflyWhenAsked) {
+  RetryPolicy policy;  // 8 attempts, waits up to 10 s
+  policy.brief_when_unreachable = true;
+  for (const std::string url :
+       {"http://127.0.0.1:1/x", "http://localhost:1/x", "http://nonexistent.invalid/x"}) {
+    HttpClient client;
+    std::vector<RetryEvent> events;
+    const auto start = std::chrono::steady_clock::now();
+    Result<HttpResponse> r =
+        SendWithRetry(client, Get(url), policy, [&](const RetryEvent& e) { events.push_back(e); });
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3)) << url;
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+    EXPECT_NE(r.status().message().find("3 attempts"), std::string::npos) << r.status().message();
+    ASSERT_EQ(events.size(), 2u) << url;
+    const bool unresolved = url.find("invalid") != std::string::npos;
+    EXPECT_EQ(client.last_failure().kind, unresolved ? HttpClient::FailureKind::kUnresolved
+                                                     : HttpClient::FailureKind::kRefusedLoopback);
+    for (const RetryEvent& e : events) {
+      EXPECT_EQ(e.retries, kBriefRetries);
+      EXPECT_LE(e.delay, kBriefMaxBackoff);
+      EXPECT_EQ(e.url, url);
+      EXPECT_EQ(e.cause, unresolved ? "host name does not resolve" : "connection refused");
+    }
+    EXPECT_NE(r.status().message().find(unresolved ? "check the host name" : "nothing listens"),
+              std::string::npos)
+        << r.status().message();
+  }
+  // Without it, the whole ladder.
+  HttpClient client;
+  int retries = 0;
+  Result<HttpResponse> r = SendWithRetry(client, Get("http://127.0.0.1:1/x"), FastPolicy(),
+                                         [&](const RetryEvent&) { ++retries; });
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(retries, 3);
 }
 
 TEST(HttpClientTest, BackoffGrowsWithJitterAndRetryAfterParses) {

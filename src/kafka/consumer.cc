@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 
 #include "kafka/dev_broker.h"  // ValidateTopicName
+#include "kafka/properties.h"
 
 #include "observe/log.h"
 
@@ -259,7 +260,9 @@ Result<std::unique_ptr<Consumer>> Consumer::Make(const ConsumerOptions& options,
   if (!options.brokers.empty()) settings.emplace_back("bootstrap.servers", options.brokers);
   if (!options.group_id.empty()) settings.emplace_back("group.id", options.group_id);
   settings.emplace_back("client.id", options.client_id);
-  settings.insert(settings.end(), options.settings.begin(), options.settings.end());
+  // Producer-only settings of a shared `kafka:` section are not for us.
+  const Settings mine = SettingsFor(ClientKind::kConsumer, options.settings);
+  settings.insert(settings.end(), mine.begin(), mine.end());
   std::string brokers;
   std::string group_id;
   std::string reset;
@@ -338,6 +341,10 @@ void Consumer::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
   }
   // Connection failures are already logged (facility FAIL) with more detail.
   if (code == RD_KAFKA_RESP_ERR__TRANSPORT || code == RD_KAFKA_RESP_ERR__RESOLVE) return;
+  if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+    LogConnectionError(rd_kafka_err2name(code), reason);
+    return;
+  }
   Log("error", fmt::format("group '{}': {}: {}", self->group_id_, rd_kafka_err2name(code), reason));
 }
 

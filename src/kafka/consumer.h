@@ -192,7 +192,9 @@ struct ConsumerOptions {
   std::string group_id{};
   // Topic names, or regular expressions starting with '^'.
   std::vector<std::string> topics{};
-  Settings settings{};  // applied after lakepipe's defaults (user -X / config kafka: section)
+  // Applied after lakepipe's defaults (user -X / config kafka: section);
+  // producer-only properties are left out (SettingsFor, properties.h).
+  Settings settings{};
   std::string client_id = "lakepipe";
 };
 

@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "kafka/metadata.h"
+#include "kafka/properties.h"
 
 namespace lakepipe::kafka {
 namespace {
@@ -113,7 +114,8 @@ Result<GroupLag> DescribeGroupLag(const std::string& brokers, const std::string&
   GroupLag out;
   out.group = group;
   Settings all{{"bootstrap.servers", brokers}};
-  all.insert(all.end(), settings.begin(), settings.end());
+  const Settings mine = SettingsFor(ClientKind::kConsumer, settings);
+  all.insert(all.end(), mine.begin(), mine.end());
   all.emplace_back("group.id", group);
   all.emplace_back("enable.auto.commit", "false");
   LP_ASSIGN_OR_RETURN(ConfHandle conf, MakeConf(all));

@@ -24,6 +24,11 @@ std::string_view LevelName(int level) {
 // Called from librdkafka's threads; the log keeps lines whole.
 void LogToStderr(const rd_kafka_t*, int level, const char* facility, const char* message) {
   const std::string_view name = LevelName(level);
+  // Connection failures come again on every reconnect: summarised.
+  if (level <= LOG_WARNING && std::string_view(facility) == "FAIL") {
+    LogConnectionError(facility, message);
+    return;
+  }
   const observe::LogLevel l = name == "error"     ? observe::LogLevel::kError
                               : name == "warning" ? observe::LogLevel::kWarning
                               : name == "info"    ? observe::LogLevel::kInfo
@@ -44,6 +49,50 @@ std::string HideValue(std::string text, const std::string& value) {
 }
 
 }  // namespace
+
+std::string ConnectionFailureReason(std::string_view message) {
+  std::string_view m = message;
+  if (m.starts_with("[thrd:")) {
+    if (const size_t end = m.find("]: "); end != std::string_view::npos) m.remove_prefix(end + 3);
+  }
+  // "host:port/bootstrap: " or "host:port/3: ", the broker the thread serves.
+  if (const size_t colon = m.find(": "); colon != std::string_view::npos) {
+    const std::string_view head = m.substr(0, colon);
+    if (head.find('/') != std::string_view::npos && head.find(' ') == std::string_view::npos) {
+      m.remove_prefix(colon + 2);
+    }
+  }
+  if (const size_t after = m.rfind(" (after ");
+      after != std::string_view::npos && m.ends_with(")")) {
+    m = m.substr(0, after);
+  }
+  return std::string(m);
+}
+
+bool RepeatFilter::Admit(const std::string& key, Clock::time_point now, uint64_t* held_back) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [it, first] = entries_.try_emplace(key);
+  Entry& e = it->second;
+  if (!first && now - e.shown < window_) {
+    ++e.held_back;
+    return false;
+  }
+  *held_back = e.held_back;
+  e.shown = now;
+  e.held_back = 0;
+  return true;
+}
+
+void LogConnectionError(std::string_view what, std::string_view message) {
+  static RepeatFilter* const filter = new RepeatFilter(std::chrono::seconds(60));
+  const std::string reason = ConnectionFailureReason(message);
+  uint64_t held_back = 0;
+  if (!filter->Admit(reason, RepeatFilter::Clock::now(), &held_back)) return;
+  observe::Log(observe::LogLevel::kError, "kafka",
+               held_back == 0 ? fmt::format("error {}: {}", what, reason)
+                              : fmt::format("error {}: {} ({} more since the last report)", what,
+                                            reason, held_back));
+}
 
 Status SetProperty(rd_kafka_conf_t* conf, std::string_view key, std::string_view value) {
   std::array<char, 512> errstr{};

@@ -8,7 +8,11 @@
 // librdkafka says for its type.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,6 +60,39 @@ Result<ConfHandle> MakeConf(const Settings& settings);
 
 // Sets one property; errors as for MakeConf.
 Status SetProperty(rd_kafka_conf_t* conf, std::string_view key, std::string_view value);
+
+// librdkafka's connection failure text without its thread and broker
+// prefixes and its "(after 0ms in state CONNECT, ...)" suffix:
+// "[thrd:h:1/bootstrap]: h:1/bootstrap: Connect to ipv4#127.0.0.1:1 failed:
+// Connection refused (after ...)" is "Connect to ipv4#127.0.0.1:1 failed:
+// Connection refused". Other text comes back unchanged.
+std::string ConnectionFailureReason(std::string_view message);
+
+// Holds back repeats of a message: librdkafka reports a connection failure
+// on every reconnect attempt of every client (several a second). The first
+// occurrence of a key is shown, then at most one per `window`, telling how
+// many were held back since. Thread-safe.
+class RepeatFilter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit RepeatFilter(Clock::duration window) : window_(window) {}
+  // Whether to show `key` now; when it is, `*held_back` is how many
+  // occurrences were not shown since it last was.
+  bool Admit(const std::string& key, Clock::time_point now, uint64_t* held_back);
+
+ private:
+  struct Entry {
+    Clock::time_point shown;
+    uint64_t held_back = 0;
+  };
+  const Clock::duration window_;
+  std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+};
+
+// Logs a client's connection error (facility or error name, and message)
+// through the process's repeat filter (one a minute per distinct reason).
+void LogConnectionError(std::string_view what, std::string_view message);
 
 // Creates a client. Takes `conf` only on success (librdkafka's rule); on
 // failure `conf` is still owned by the caller's handle. A configuration that

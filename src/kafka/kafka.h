@@ -6,3 +6,4 @@
 #include "kafka/handles.h"
 #include "kafka/metadata.h"
 #include "kafka/producer.h"
+#include "kafka/properties.h"

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "kafka/properties.h"
+
 namespace lakepipe::kafka {
 namespace {
 
@@ -36,6 +38,11 @@ void CaptureLog(const rd_kafka_t* rk, int level, const char* facility, const cha
   if (std::string_view(facility) == "FAIL") capture->last_connection_failure = message;
 }
 
+std::string FormatWait(std::chrono::milliseconds d) {
+  return d.count() % 1000 == 0 ? fmt::format("{} s", d.count() / 1000)
+                               : fmt::format("{} ms", d.count());
+}
+
 // A client for metadata queries, with the log capture that explains a
 // failure to reach the brokers. The capture outlives the client.
 struct MetadataClient {
@@ -47,7 +54,8 @@ struct MetadataClient {
 Result<MetadataClient> OpenMetadataClient(const std::string& brokers, const Settings& settings) {
   MetadataClient c;
   Settings all{{"bootstrap.servers", brokers}};
-  all.insert(all.end(), settings.begin(), settings.end());
+  const Settings common = SettingsFor(ClientKind::kMetadata, settings);
+  all.insert(all.end(), common.begin(), common.end());
   for (const auto& [key, value] : all) {
     if (key == "bootstrap.servers" || key == "metadata.broker.list") c.effective = value;
   }
@@ -62,6 +70,20 @@ Result<MetadataClient> OpenMetadataClient(const std::string& brokers, const Sett
   return c;
 }
 
+// No broker answered within `timeout`: one line, what and what to do (or,
+// for an error that is not about reaching them, that error).
+Status Unreachable(MetadataClient& c, rd_kafka_resp_err_t err, std::chrono::milliseconds timeout) {
+  if (StatusCodeFor(err) != StatusCode::kUnavailable) {
+    return KafkaError(err, fmt::format("metadata from the Kafka brokers at {}", c.effective));
+  }
+  std::string why = ConnectionFailureReason(c.capture->Explanation());
+  if (why.empty()) why = fmt::format("{} ({})", rd_kafka_err2str(err), rd_kafka_err2name(err));
+  return UnavailableError(
+      "no Kafka broker answered at {} within {}: {}; start the brokers, or point the "
+      "bootstrap servers (kafka.bootstrap.servers) at running ones",
+      c.effective, FormatWait(timeout), why);
+}
+
 Result<int> PartitionCount(MetadataClient& c, const std::string& topic,
                            std::chrono::milliseconds timeout) {
   // All topics: asking for one topic by name could make the broker create it.
@@ -69,14 +91,7 @@ Result<int> PartitionCount(MetadataClient& c, const std::string& topic,
   const rd_kafka_resp_err_t err =
       rd_kafka_metadata(c.client.get(), 1, nullptr, &raw, static_cast<int>(timeout.count()));
   MetadataHandle metadata(raw);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const std::string last = c.capture->Explanation();
-    return UnavailableError(
-        "cannot get metadata from the Kafka brokers at '{}' within {} ms: {} ({}){}{}; check the "
-        "address and that the brokers are running",
-        c.effective, timeout.count(), rd_kafka_err2str(err), rd_kafka_err2name(err),
-        last.empty() ? "" : "; last client error: ", last);
-  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Unreachable(c, err, timeout);
   for (int i = 0; i < metadata->topic_cnt; ++i) {
     const rd_kafka_metadata_topic_t& t = metadata->topics[i];
     if (topic != t.topic) continue;
@@ -92,6 +107,18 @@ Result<int> PartitionCount(MetadataClient& c, const std::string& topic,
 }
 
 }  // namespace
+
+Status WaitForBrokers(const std::string& brokers, const Settings& settings,
+                      std::chrono::milliseconds timeout) {
+  LP_ASSIGN_OR_RETURN(MetadataClient c, OpenMetadataClient(brokers, settings));
+  // No topics: the answer lists the brokers only.
+  const rd_kafka_metadata_t* raw = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(c.client.get(), 0, nullptr, &raw, static_cast<int>(timeout.count()));
+  MetadataHandle metadata(raw);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Unreachable(c, err, timeout);
+  return Status::OK();
+}
 
 Result<int> TopicPartitions(const std::string& brokers, const std::string& topic,
                             const Settings& settings, std::chrono::milliseconds timeout) {

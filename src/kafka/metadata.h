@@ -13,6 +13,18 @@
 
 namespace lakepipe::kafka {
 
+// How long run, produce and archive wait at start for a broker to answer
+// before they give up (kUnavailable from WaitForBrokers).
+inline constexpr std::chrono::seconds kBrokerStartTimeout{10};
+
+// Waits until one of the bootstrap servers answers a metadata request, up to
+// `timeout`. Prints nothing: the reason (e.g. "Connection refused", a name
+// that does not resolve) is in the returned kUnavailable, one line naming
+// the bootstrap servers and what to do. kInvalidArgument for bad `settings`
+// or no brokers.
+Status WaitForBrokers(const std::string& brokers, const Settings& settings,
+                      std::chrono::milliseconds timeout);
+
 // Partition count of `topic` from cluster metadata. Never creates the topic.
 // Errors: kNotFound when the topic does not exist (the message names the topic
 // and the brokers); kUnavailable when the brokers cannot be reached within

@@ -40,6 +40,29 @@ TEST(TopicPartitionsTest, UnreachableBrokersAreUnavailableWithinTheTimeout) {
   EXPECT_LT(elapsed, milliseconds(4000));
 }
 
+TEST(WaitForBrokersTest, ARunningBrokerAnswers) {
+  ASSERT_OK_AND_ASSIGN(auto broker, DevBroker::Start({}));
+  EXPECT_OK(WaitForBrokers(broker->bootstrap(), {}, milliseconds(10000)));
+}
+
+TEST(WaitForBrokersTest, RefusedIsOneLineNamingTheAddressTheReasonAndWhatToDo) {
+  const auto start = std::chrono::steady_clock::now();
+  Status st = WaitForBrokers("127.0.0.1:1", {}, milliseconds(1500));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(4000));
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_EQ(st.message(),
+            "no Kafka broker answered at 127.0.0.1:1 within 1500 ms: Connect to ipv4#127.0.0.1:1 "
+            "failed: Connection refused; start the brokers, or point the bootstrap servers "
+            "(kafka.bootstrap.servers) at running ones");
+}
+
+TEST(WaitForBrokersTest, ANameThatDoesNotResolveIsUnavailable) {
+  Status st = WaitForBrokers("nonexistent.invalid:9092", {}, milliseconds(2000));
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_NE(st.message().find("Failed to resolve 'nonexistent.invalid:9092'"), std::string::npos)
+      << st.message();
+}
+
 TEST(TopicPartitionsTest, NoBrokersIsAnInvalidArgument) {
   EXPECT_EQ(TopicPartitions("", "t", {}, milliseconds(100)).status().code(),
             StatusCode::kInvalidArgument);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "kafka/properties.h"
 #include "observe/log.h"
 
 namespace lakepipe::kafka {
@@ -30,7 +31,9 @@ Result<std::unique_ptr<Producer>> Producer::Make(const ProducerOptions& options)
   Settings settings = DefaultProducerSettings();
   settings.emplace_back("bootstrap.servers", options.brokers);
   settings.emplace_back("client.id", options.client_id);
-  settings.insert(settings.end(), options.settings.begin(), options.settings.end());
+  // Consumer-only settings of a shared `kafka:` section are not for us.
+  const Settings mine = SettingsFor(ClientKind::kProducer, options.settings);
+  settings.insert(settings.end(), mine.begin(), mine.end());
   std::string brokers;
   for (const auto& [key, value] : settings) {
     if (key == "bootstrap.servers" || key == "metadata.broker.list") brokers = value;
@@ -69,6 +72,10 @@ void Producer::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
   }
   // Connection failures are already logged (facility FAIL) with more detail.
   if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE) return;
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+    LogConnectionError(rd_kafka_err2name(RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN), reason);
+    return;
+  }
   observe::Log(observe::LogLevel::kError, "kafka",
                fmt::format("error {}: {}", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)),
                            reason));

@@ -34,7 +34,9 @@ namespace lakepipe::kafka {
 
 struct ProducerOptions {
   std::string brokers{};  // bootstrap.servers
-  Settings settings{};    // applied after lakepipe's defaults (user -X / config kafka: section)
+  // Applied after lakepipe's defaults (user -X / config kafka: section);
+  // consumer-only properties are left out (SettingsFor, properties.h).
+  Settings settings{};
   std::string client_id = "lakepipe";
 };
 

@@ -294,24 +294,30 @@ StatusServer::~StatusServer() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-Result<std::unique_ptr<StatusServer>> StatusServer::Start(ServerOptions options) {
-  const size_t colon = options.address.rfind(':');
+Result<std::pair<std::string, int>> ParseServerAddress(const std::string& address) {
+  const size_t colon = address.rfind(':');
   int port = -1;
   std::string host;
   if (colon != std::string::npos && colon > 0) {
-    host = options.address.substr(0, colon);
+    host = address.substr(0, colon);
     try {
       size_t used = 0;
-      port = std::stoi(options.address.substr(colon + 1), &used);
-      if (used != options.address.size() - colon - 1) port = -1;
+      port = std::stoi(address.substr(colon + 1), &used);
+      if (used != address.size() - colon - 1) port = -1;
     } catch (const std::exception&) {
       port = -1;
     }
   }
   if (port < 0 || port > 65535) {
     return InvalidArgumentError("--metrics-addr '{}' is not HOST:PORT (e.g. 127.0.0.1:9464)",
-                                options.address);
+                                address);
   }
+  return std::make_pair(host, port);
+}
+
+Result<std::unique_ptr<StatusServer>> StatusServer::Start(ServerOptions options) {
+  LP_ASSIGN_OR_RETURN(const auto host_port, ParseServerAddress(options.address));
+  const auto& [host, port] = host_port;
   if (options.request_timeout.count() <= 0) {
     return InvalidArgumentError("the status server's request timeout must be positive, got {} ms",
                                 options.request_timeout.count());

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,10 @@ struct ServerOptions {
   // one that has sent nothing yet, else the oldest still sending its request.
   size_t max_connections = 64;
 };
+
+// HOST and PORT of a --metrics-addr value; kInvalidArgument naming it
+// when it is not HOST:PORT.
+Result<std::pair<std::string, int>> ParseServerAddress(const std::string& address);
 
 class StatusServer {
  public:

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/redact.h"
+#include "observe/log.h"
 
 namespace lakepipe::registry {
 namespace {
@@ -157,7 +158,10 @@ Result<HttpResponse> SchemaRegistryClient::Send(const std::string& method, const
   if (method == "POST") request.headers.emplace_back("Content-Type", std::string(kContentType));
   request.user = options_.username;
   request.password = options_.password;
-  Result<HttpResponse> response = SendWithRetry(*http_, request, options_.retry);
+  Result<HttpResponse> response =
+      SendWithRetry(*http_, request, options_.retry, [](const RetryEvent& e) {
+        observe::Log(observe::LogLevel::kWarning, "schema registry", RetryLine(e));
+      });
   if (!response.ok()) return response.status().WithContext("schema registry");
   if (response->status == 401 || response->status == 403) {
     return AuthenticationError(url, response->status, options_.username);

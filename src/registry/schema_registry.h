@@ -56,7 +56,10 @@ struct RegistryOptions {
   std::string username{};  // HTTP basic authentication when not empty
   std::string password{};
   std::chrono::milliseconds timeout{10000};  // one attempt
-  RetryPolicy retry{};
+  // Each retry is logged ("lakepipe schema registry: GET ... failed: ...;
+  // retry 1/7 in 0.2 s"); a host name that does not resolve or a refused
+  // loopback port is retried only briefly.
+  RetryPolicy retry{.brief_when_unreachable = true};
 };
 
 class SchemaRegistryClient {

@@ -9,6 +9,7 @@
 
 #include "core/redact.h"
 #include "core/time_util.h"
+#include "observe/log.h"
 #include "sources/random.h"
 #include "sources/users_source.h"
 
@@ -286,6 +287,10 @@ class RandomUserSource final : public Source {
     return options_.bad_records(bad);
   }
 
+  static void LogRetry(const RetryEvent& e) {
+    observe::Log(observe::LogLevel::kWarning, "randomuser", RetryLine(e));
+  }
+
   // Replaces results_ with the next response's entries.
   Status Fetch() {
     ++fetched_;
@@ -296,7 +301,8 @@ class RandomUserSource final : public Source {
     last_url_ = request.url;
     const auto start = std::chrono::steady_clock::now();
     for (int attempt = 1;; ++attempt) {
-      LP_ASSIGN_OR_RETURN(HttpResponse response, SendWithRetry(client_, request, options_.retry));
+      LP_ASSIGN_OR_RETURN(HttpResponse response,
+                          SendWithRetry(client_, request, options_.retry, LogRetry));
       if (response.status < 200 || response.status > 299) {
         return InvalidArgumentError("GET {} returned HTTP {}: '{}'; check the URL",
                                     MaskUrlCredentials(request.url), response.status,
@@ -317,6 +323,8 @@ class RandomUserSource final : public Source {
                                 MaskUrlCredentials(request.url), response.status, *problem,
                                 attempt);
       }
+      LogRetry(RetryEvent{attempt, kBodyAttempts - 1, request.method, request.url,
+                          fmt::format("HTTP {} with {}", response.status, *problem), delay});
       std::this_thread::sleep_for(delay);
     }
   }

@@ -63,8 +63,10 @@ struct SourceOptions {
   std::optional<int64_t> now_millis;
   std::string url = "https://randomuser.me/api/";  // randomuser
   size_t batch = 100;                              // randomuser: results per request, 1..5000
-  RetryPolicy retry;                               // randomuser
-  std::chrono::milliseconds timeout{30000};        // randomuser: per request
+  // randomuser; each retry is logged; a host name that does not resolve or
+  // a refused loopback port is retried only briefly.
+  RetryPolicy retry{.brief_when_unreachable = true};
+  std::chrono::milliseconds timeout{30000};  // randomuser: per request
   // file: read as this schema (null: the file's own / inferred).
   SchemaPtr file_schema;
   // Where malformed records go (null: they stop the source with an error).

@@ -199,6 +199,30 @@ test('activity as Avro through a schema registry: Confluent framing, avsc decode
   assert.match(check.stdout, /^schema registry\s.*subject no_such_topic-value\s+FAIL\s+.*not found/m);
 });
 
+test('randomuser and the schema registry out of reach: one line per retry, then a clear failure within a few seconds', async () => {
+  const port = await freePort();
+  const cases = [
+    [['--source', 'randomuser', '--url', `http://127.0.0.1:${port}/api/`], 'randomuser', 'GET',
+      `http://127\\.0\\.0\\.1:${port}/api/\\?results=\\d+`, 'connection refused', 'nothing listens there'],
+    [['--source', 'randomuser', '--url', 'http://nonexistent.invalid/'], 'randomuser', 'GET',
+      'http://nonexistent\\.invalid/\\?results=\\d+', 'host name does not resolve', 'check the host name'],
+    [['--format', 'avro', '--schema-registry', `http://localhost:${port}`], 'schema registry', 'POST',
+      `http://localhost:${port}/subjects/users_created-value/versions`, 'connection refused', 'nothing listens there'],
+  ];
+  for (const [args, who, method, url, reason, hint] of cases) {
+    const started = Date.now();
+    const r = lakepipe('produce', '--brokers', bootstrap, '--topic', 'users_created', '--count', '10', ...args);
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(seconds < 5, `${who} ${args.join(' ')}: ${seconds} s\n${r.stderr}`);
+    for (const retry of [1, 2]) {
+      assert.match(r.stderr, new RegExp(`^lakepipe ${who}: ${method} ${url} failed: ${reason}; retry ${retry}/2 in \\d+\\.\\d s$`, 'm'), r.stderr);
+    }
+    assert.match(r.stderr, new RegExp(`^lakepipe produce: unavailable: .*${url} unreachable after 3 attempts .*${reason}; ${hint}`, 'm'), r.stderr);
+    assert.ok(r.stderr.trim().split('\n').length <= 4, r.stderr);
+  }
+});
+
 test('users as plain Avro with --schema decode with avsc', async () => {
   const schemaPath = join(ROOT, 'schemas', 'user.avsc');
   await produce('--topic', 'users_plain_avro', '--source', 'users', '--message-format', 'avro', '--schema', schemaPath, '--count', '1000');

@@ -330,7 +330,7 @@ async function watchedArchive(dir, brokers, extra) {
   return run;
 }
 
-test('archive against an address where nothing listens: /healthz 503 with the reason, then exit 1 and "ok": false after --broker-timeout', async (t) => {
+test('archive against an address where nothing listens: exit 1 and "ok": false within --broker-timeout, one line naming the address', async (t) => {
   const dir = tempDir(t, 'nobroker');
   const nothing = `127.0.0.1:${await freePort()}`;
   const run = await watchedArchive(dir, nothing, ['--broker-timeout', '5s', '--exit-when-idle', '2s']);
@@ -338,13 +338,12 @@ test('archive against an address where nothing listens: /healthz 503 with the re
   const r = await run.done;
   clearTimeout(limit);
   assert.equal(r.code, 1, `exit ${JSON.stringify(r)}\n${run.stderr}`);
-  assert.ok(r.seconds >= 5 && r.seconds < 30, `exited after ${r.seconds} s`);
+  assert.ok(r.seconds >= 5 && r.seconds < 10, `exited after ${r.seconds} s`);
   assert.equal(r.stats.ok, false);
-  assert.match(r.stats.error, new RegExp(`no Kafka broker reachable at ${nothing} for \\d+ s`));
-  assert.match(run.stderr, /--broker-timeout/);
-  const down = run.health.filter((h) => h.status === 503 && h.text.startsWith('no Kafka broker reachable for'));
-  assert.ok(down.length > 0, `503 with the reason while no broker answers: ${JSON.stringify(run.health)}`);
-  assert.ok(down[0].at < 5000, `503 from the first failed connection, not only at the timeout: ${JSON.stringify(down[0])}`);
+  const reason = new RegExp(`no Kafka broker answered at ${nothing} within 5 s: .*Connection refused`);
+  assert.match(r.stats.error, reason);
+  assert.match(run.stderr, reason);
+  assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
   assert.ok(!run.health.some((h) => h.status === 200), 'never healthy');
 });
 

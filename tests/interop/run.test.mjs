@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { LAKEPIPE, ROOT, duck, lakepipeWith, sleep, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, duck, freePort, lakepipeWith, sleep, tempDir } from './lib.mjs';
 
 const AS_OF = '2026-06-14';
 
@@ -368,6 +368,44 @@ test('SIGTERM mid-run: says how many produced records were not archived, as the 
   const after = filesOf(join(dir, 'copies'));
   assert.deepEqual(Object.keys(after), Object.keys(before));
   for (const name of Object.keys(before)) assert.ok(after[name].equals(before[name]), `${name} is byte-identical`);
+test('run, produce and archive against unreachable Kafka: one line naming the address within 15 s', async (t) => {
+  const dir = tempDir(t, 'run-nokafka');
+  const port = await freePort();
+  writeFileSync(join(dir, 'refused.yaml'), `kafka:\n  bootstrap.servers: 127.0.0.1:${port}\n  linger.ms: "20"\n`);
+  writeFileSync(join(dir, 'unresolved.yaml'), 'kafka:\n  bootstrap.servers: nonexistent.invalid:9092\n');
+  const cases = [
+    ['refused.yaml', `127\\.0\\.0\\.1:${port}`, 'Connection refused', ['run', '--count', '10', '--metrics-addr', 'off']],
+    ['refused.yaml', `127\\.0\\.0\\.1:${port}`, 'Connection refused', ['produce', '--topic', 'users', '--count', '10']],
+    ['unresolved.yaml', 'nonexistent\\.invalid:9092', 'Failed to resolve', ['archive', '--topic', 'users', '--group', 'g',
+      '--lake', 'lake', '--schema', join(ROOT, 'schemas', 'user.avsc'), '--metrics-addr', 'off']],
+  ];
+  for (const [config, address, reason, args] of cases) {
+    const started = Date.now();
+    const r = lakepipeWith({ cwd: dir }, ...args, '--config', config);
+    const seconds = (Date.now() - started) / 1000;
+    const label = `${args[0]} with ${config}`;
+    assert.equal(r.status, 1, `${label}: ${r.stderr}`);
+    assert.ok(seconds < 15, `${label} took ${seconds} s`);
+    const lines = r.stderr.trim().split('\n');
+    assert.ok(lines.length <= 5, `${label}: ${lines.length} lines on stderr:\n${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^lakepipe ${args[0]}: unavailable: no Kafka broker answered at ${address} within 10 s: .*${reason}.*; start the brokers, or point the bootstrap servers \\(kafka\\.bootstrap\\.servers\\) at running ones$`, 'm'), label);
+    assert.doesNotMatch(r.stderr, /lakepipe kafka:/, `${label}: no librdkafka log lines`);
+  }
+});
+
+test('run with producer and consumer settings in one kafka section: no "will be ignored" warnings; unknown ones still fail', (t) => {
+  const dir = tempDir(t, 'run-settings');
+  writeFileSync(join(dir, 'shared.yaml'), 'kafka:\n  compression.type: lz4\n  linger.ms: "20"\n  acks: all\n'
+    + '  session.timeout.ms: "10000"\n  fetch.wait.max.ms: "50"\n  client.id: lakepipe\n');
+  const r = run(dir, '--config', 'shared.yaml', '--count', '500', '--metrics-addr', 'off', '--as-of', AS_OF);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /is a (producer|consumer) property and will be ignored/);
+  assert.doesNotMatch(r.stderr, /CONFWARN/);
+  balanced(r.stats);
+  writeFileSync(join(dir, 'unknown.yaml'), 'kafka:\n  linger.ms: "20"\n  no.such.property: "1"\n');
+  const bad = run(dir, '--config', 'unknown.yaml', '--count', '10', '--metrics-addr', 'off');
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.match(bad.stderr, /unknown Kafka setting 'no\.such\.property'/);
 });
 
 // Partition columns of each table, as the lake has them.
