@@ -1,6 +1,8 @@
 #include "archive/archiver.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -17,6 +19,8 @@
 #include "core/units.h"
 #include "formats/background_writer.h"
 #include "kafka/dev_broker.h"  // ValidateTopicName
+#include "kafka/membership.h"
+#include "kafka/metadata.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 #include "storage/object_store.h"
@@ -145,6 +149,8 @@ constexpr size_t kPollMessages = 4096;
 constexpr uint64_t kWriterQueueBytes = 8ull << 20;
 constexpr auto kPollTimeout = std::chrono::milliseconds(200);
 constexpr auto kBrokerTimeout = std::chrono::seconds(15);
+// How long Make waits for the cluster id that tells the dev broker apart.
+constexpr auto kClusterIdTimeout = std::chrono::seconds(2);
 // File descriptors --max-open-files must leave for sockets, the Kafka
 // client, dead-letter files and the store.
 constexpr uint64_t kReservedFileDescriptors = 64;
@@ -265,7 +271,10 @@ struct Archiver::Impl {
   std::optional<Clock::time_point> first_record;
   Clock::time_point last_record_seen;
   Clock::time_point last_activity = Clock::now();  // last record or assignment
-  bool joined = false;  // the group has answered with an assignment (maybe empty)
+  // The group has answered with an assignment (maybe empty).
+  std::atomic<bool> joined{false};
+  GroupMembership membership;
+  std::optional<kafka::InstanceLease> instance_lease;  // holds a derived instance id
 
   // A log line; about records of a partition when `record` says so.
   void Log(const std::string& line, observe::LogLevel level = observe::LogLevel::kInfo,
@@ -772,6 +781,65 @@ std::map<kafka::TopicPartition, int64_t> Archiver::Positions() const {
   return impl_->positions;
 }
 
+std::string DescribeMembership(const GroupMembership& m) {
+  const auto session = std::chrono::duration_cast<std::chrono::seconds>(m.session_timeout).count();
+  if (!m.instance_id.empty()) {
+    return fmt::format(
+        "static member '{}' (restarted within {} s, it gets its partitions back at once)",
+        m.instance_id, session);
+  }
+  if (m.dev_broker) {
+    return fmt::format("dev broker, {} s sessions (a restart gets its partitions back within {} s)",
+                       session, session + 3);
+  }
+  return fmt::format("dynamic member ({} s sessions)", session);
+}
+
+namespace {
+
+bool HasSetting(const kafka::Settings& settings, std::string_view key) {
+  return std::any_of(settings.begin(), settings.end(),
+                     [key](const auto& kv) { return kv.first == key; });
+}
+
+// Decides the group membership of the consumer (see
+// ArchiveOptions::instance_id) and sets it up in `co`.
+Status ResolveMembership(const ArchiveOptions& o, kafka::ConsumerOptions* co, GroupMembership* m,
+                         std::optional<kafka::InstanceLease>* lease) {
+  m->group = o.group;
+  const bool user_instance = HasSetting(o.kafka_settings, "group.instance.id");
+  const bool user_session = HasSetting(o.kafka_settings, "session.timeout.ms");
+  const bool derive = o.instance_id.empty() && !user_instance;
+  if (!o.instance_id.empty() && o.instance_id != "none") {
+    LP_RETURN_IF_ERROR(kafka::ValidateGroupInstanceId(o.instance_id).WithContext("--instance-id"));
+  }
+  if (!user_session || derive) {
+    auto id = kafka::ClusterId(o.brokers, o.kafka_settings, kClusterIdTimeout);
+    m->dev_broker = id.ok() && kafka::IsDevBrokerClusterId(*id);
+  }
+  co->settings.clear();
+  if (m->dev_broker && !user_session) co->settings = kafka::DevBrokerGroupSettings();
+  co->settings.insert(co->settings.end(), o.kafka_settings.begin(), o.kafka_settings.end());
+  if (user_instance || o.instance_id == "none" || (derive && m->dev_broker)) return Status::OK();
+  if (!derive) {
+    co->group_instance_id = o.instance_id;
+    return Status::OK();
+  }
+  std::string base = kafka::InstanceIdPiece(
+                         o.table.empty() ? fmt::format("{}", fmt::join(o.topics, ".")) : o.table) +
+                     "-" + kafka::HostIdPiece();
+  auto acquired = kafka::InstanceLease::Acquire(o.group, base);
+  if (!acquired.ok()) {
+    return acquired.status().WithContext(
+        "choosing this archiver's group.instance.id; give one with --instance-id, or 'none'");
+  }
+  co->group_instance_id = acquired->id();
+  lease->emplace(std::move(acquired).value());
+  return Status::OK();
+}
+
+}  // namespace
+
 Archiver::Archiver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Archiver::~Archiver() = default;
 
@@ -863,12 +931,17 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   impl->dead_letters = std::make_unique<DeadLetterSink>(dlq, impl->dlq_producer.get());
   impl->options = std::move(options);
   auto archiver = std::unique_ptr<Archiver>(new Archiver(std::move(impl)));
+  Impl& im = *archiver->impl_;
   kafka::ConsumerOptions co;
-  co.brokers = archiver->impl_->options.brokers;
-  co.group_id = archiver->impl_->options.group;
-  co.topics = archiver->impl_->options.topics;
-  co.settings = archiver->impl_->options.kafka_settings;
-  LP_ASSIGN_OR_RETURN(archiver->impl_->consumer, kafka::Consumer::Make(co, archiver.get()));
+  co.brokers = im.options.brokers;
+  co.group_id = im.options.group;
+  co.topics = im.options.topics;
+  LP_RETURN_IF_ERROR(ResolveMembership(im.options, &co, &im.membership, &im.instance_lease));
+  LP_ASSIGN_OR_RETURN(im.consumer, kafka::Consumer::Make(co, archiver.get()));
+  if (auto id = im.consumer->Setting("group.instance.id"); id.ok()) im.membership.instance_id = *id;
+  if (auto ms = im.consumer->Setting("session.timeout.ms"); ms.ok()) {
+    im.membership.session_timeout = std::chrono::milliseconds(std::atoll(ms->c_str()));
+  }
   return archiver;
 }
 
@@ -971,6 +1044,8 @@ void Archiver::OnRevoked(const std::vector<kafka::TopicPartition>& partitions, b
   }
 }
 
+const GroupMembership& Archiver::Membership() const { return impl_->membership; }
+
 ArchiveStats Archiver::Snapshot() const {
   std::lock_guard<std::mutex> lock(impl_->stats_mu);
   ArchiveStats s = impl_->stats;
@@ -990,6 +1065,12 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
     if (!im.error.ok()) break;
     if (!batch.ok()) {
       im.error = batch.status();
+      if (im.error.message().find("FENCED_INSTANCE_ID") != std::string::npos) {
+        im.error = FailedPreconditionError(
+            "{}: start each archiver of group '{}' with its own --instance-id "
+            "(archive.instance_id)",
+            im.error.message(), im.options.group);
+      }
       break;
     }
     bool any = false;

@@ -75,6 +75,16 @@ WriteOptions ArchiveWriteOptions();
 struct ArchiveOptions {
   std::string brokers;
   std::string group;
+  // Static group membership (kafka/membership.h). "" (the default): a
+  // group.instance.id derived from the table and this host's name,
+  // "<table>-<host>", with "-2", "-3"... for further archivers of the group
+  // running on this host at once (kafka::InstanceLease); "none": dynamic
+  // membership; else the id itself. A group.instance.id in kafka_settings
+  // wins. Against the dev broker, which does not honour static membership,
+  // the derived id is not used, and sessions are short
+  // (kafka::DevBrokerGroupSettings) unless kafka_settings set
+  // session.timeout.ms.
+  std::string instance_id;
   std::vector<std::string> topics;
   kafka::Settings kafka_settings;  // consumer and dead-letter producer
   std::string lake;                // file:///path or a path
@@ -149,6 +159,18 @@ struct ArchiveStats {
   uint64_t kept() const { return consumed > given_back ? consumed - given_back : 0; }
 };
 
+// How the archiver takes part in its consumer group.
+struct GroupMembership {
+  std::string group;
+  std::string instance_id;                           // group.instance.id; "": dynamic membership
+  bool dev_broker = false;                           // the brokers are the dev broker
+  std::chrono::milliseconds session_timeout{45000};  // the effective session.timeout.ms
+};
+
+// For the start line: "static member 'users-host'", "dynamic member" or
+// "dev broker, 3 s sessions", with what a restart gets from it.
+std::string DescribeMembership(const GroupMembership& m);
+
 class Archiver final : public kafka::RebalanceListener {
  public:
   static Result<std::unique_ptr<Archiver>> Make(ArchiveOptions options);
@@ -159,6 +181,7 @@ class Archiver final : public kafka::RebalanceListener {
   Result<ArchiveStats> Run(const std::atomic<bool>& stop);
 
   ArchiveStats Snapshot() const;
+  const GroupMembership& Membership() const;
   // For each assigned partition, the offset the archiver has read up to
   // (the next one it expects; its committed offset before it reads any,
   // -1 if none). Any thread.
