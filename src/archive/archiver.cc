@@ -781,6 +781,20 @@ std::map<kafka::TopicPartition, int64_t> Archiver::Positions() const {
   return impl_->positions;
 }
 
+ProgressFigures ProgressOf(const ArchiveStats& s) {
+  ProgressFigures f;
+  f.consumed = s.consumed;
+  f.archived = s.archived;
+  f.dead_lettered = s.dead_lettered;
+  f.files = s.files_written;
+  f.bytes = s.bytes_written;
+  f.open_files = s.open_files;
+  f.buffered_bytes = s.buffered_bytes;
+  f.lag = s.lag;
+  f.data_loss_records = s.data_loss_records;
+  return f;
+}
+
 std::string DescribeMembership(const GroupMembership& m) {
   const auto session = std::chrono::duration_cast<std::chrono::seconds>(m.session_timeout).count();
   if (!m.instance_id.empty()) {
@@ -789,8 +803,7 @@ std::string DescribeMembership(const GroupMembership& m) {
         m.instance_id, session);
   }
   if (m.dev_broker) {
-    return fmt::format("dev broker, {} s sessions (a restart gets its partitions back within {} s)",
-                       session, session + 3);
+    return fmt::format("dynamic member of the dev broker's group, {} s sessions", session);
   }
   return fmt::format("dynamic member ({} s sessions)", session);
 }
@@ -1046,6 +1059,16 @@ void Archiver::OnRevoked(const std::vector<kafka::TopicPartition>& partitions, b
 
 const GroupMembership& Archiver::Membership() const { return impl_->membership; }
 
+std::optional<JoinWait> Archiver::Joining() const {
+  if (impl_->joined.load()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(impl_->stats_mu);
+  JoinWait wait;
+  wait.group = impl_->options.group;
+  wait.seconds = std::chrono::duration<double>(Clock::now() - impl_->started).count();
+  wait.session_timeout = impl_->membership.session_timeout;
+  return wait;
+}
+
 ArchiveStats Archiver::Snapshot() const {
   std::lock_guard<std::mutex> lock(impl_->stats_mu);
   ArchiveStats s = impl_->stats;
@@ -1055,7 +1078,10 @@ ArchiveStats Archiver::Snapshot() const {
 
 Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
   Impl& im = *impl_;
-  im.started = Clock::now();
+  {
+    std::lock_guard<std::mutex> lock(im.stats_mu);
+    im.started = Clock::now();
+  }
   im.last_activity = Clock::now();
   Clock::time_point next_stats = Clock::now() + im.options.stats_interval;
   uint64_t last_consumed = 0;
@@ -1113,16 +1139,12 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
     if (Clock::now() >= next_stats) {
       im.RefreshStats();
       const ArchiveStats s = Snapshot();
-      const std::string rate = FormatRate(last_consumed, s.consumed, s.seconds - last_seconds);
-      im.Log(fmt::format(
-          "consumed {} ({}), archived {}, dead letters {}, files {} ({}), open files {} "
-          "({} buffered), lag {}{}",
-          FormatCount(s.consumed), rate, FormatCount(s.archived), FormatCount(s.dead_lettered),
-          FormatCount(s.files_written), FormatBytes(s.bytes_written), s.open_files,
-          FormatBytes(s.buffered_bytes), s.lag < 0 ? std::string("?") : FormatCount(s.lag),
-          s.data_loss_records
-              ? fmt::format(", DATA LOSS {} records", FormatCount(s.data_loss_records))
-              : std::string()));
+      ProgressFigures f = ProgressOf(s);
+      f.joining = Joining();
+      const double interval = s.seconds - last_seconds;
+      f.consumed_per_second =
+          interval > 0 ? static_cast<double>(s.consumed - last_consumed) / interval : 0;
+      im.Log(FormatProgressLine(f));
       last_consumed = s.consumed;
       last_seconds = s.seconds;
       next_stats = Clock::now() + im.options.stats_interval;

@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "archive/decoder.h"
+#include "archive/progress_line.h"
 #include "formats/format.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
@@ -159,6 +160,10 @@ struct ArchiveStats {
   uint64_t kept() const { return consumed > given_back ? consumed - given_back : 0; }
 };
 
+// The archive's figures of the progress line (rates, elapsed time,
+// joining and produced are the caller's).
+ProgressFigures ProgressOf(const ArchiveStats& s);
+
 // How the archiver takes part in its consumer group.
 struct GroupMembership {
   std::string group;
@@ -167,8 +172,9 @@ struct GroupMembership {
   std::chrono::milliseconds session_timeout{45000};  // the effective session.timeout.ms
 };
 
-// For the start line: "static member 'users-host'", "dynamic member" or
-// "dev broker, 3 s sessions", with what a restart gets from it.
+// For the start line: "static member 'users-host' (...)", "dynamic member
+// (45 s sessions)" or "dynamic member of the dev broker's group, 3 s
+// sessions".
 std::string DescribeMembership(const GroupMembership& m);
 
 class Archiver final : public kafka::RebalanceListener {
@@ -182,6 +188,10 @@ class Archiver final : public kafka::RebalanceListener {
 
   ArchiveStats Snapshot() const;
   const GroupMembership& Membership() const;
+  // Until the group's first assignment (even an empty one): what the
+  // archiver waits for, for progress lines and /healthz; nullopt after.
+  // Any thread.
+  std::optional<JoinWait> Joining() const;
   // For each assigned partition, the offset the archiver has read up to
   // (the next one it expects; its committed offset before it reads any,
   // -1 if none). Any thread.
