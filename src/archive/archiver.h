@@ -183,7 +183,8 @@ class Archiver final : public kafka::RebalanceListener {
   ~Archiver() override;
 
   // Consumes until `stop`, exit_when_idle, or an error; then finishes open
-  // files, commits and leaves the group. Returns the final stats.
+  // files, commits and leaves the group (a static member keeps its place
+  // until its session expires). Returns the final stats.
   Result<ArchiveStats> Run(const std::atomic<bool>& stop);
 
   ArchiveStats Snapshot() const;

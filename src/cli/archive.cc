@@ -252,7 +252,8 @@ int RunArchive(int argc, char** argv) {
       "defaults. "
       "An s3:// lake uses the s3 section and --s3-* flags; what they leave unset comes from the "
       "AWS_* variables (environment, then ./.env) and ~/.aws. "
-      "Ctrl-C finishes open files, commits and leaves the group; a second Ctrl-C aborts.",
+      "Ctrl-C finishes open files, commits and leaves the group (a static member, see "
+      "--instance-id, keeps its place for its session); a second Ctrl-C aborts.",
       "lakepipe archive");
   ArchiveFlags f;
   app.add_option("--config", f.config_path,
@@ -265,7 +266,8 @@ int RunArchive(int argc, char** argv) {
                  "Static member id in the group (group.instance.id): an archiver restarted "
                  "within the session gets its partitions back at once. Default: <table>-<host>, "
                  "-2, -3... for more archivers of the group on this host; 'none': dynamic "
-                 "membership. Each archiver of a group needs its own");
+                 "membership. Each archiver of a group needs its own. The dev broker ignores "
+                 "static membership: against it the default is none, with 3 s sessions");
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix");
   app.add_option("--format", f.format, "File format: parquet (default), avro, jsonl, csv");
   app.add_option("--compression", f.compression,
