@@ -1,6 +1,8 @@
 #include "archive/archiver.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,6 +20,7 @@
 #include "core/units.h"
 #include "formats/background_writer.h"
 #include "kafka/dev_broker.h"  // ValidateTopicName
+#include "kafka/membership.h"
 #include "kafka/metadata.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
@@ -147,6 +150,8 @@ constexpr size_t kPollMessages = 4096;
 constexpr uint64_t kWriterQueueBytes = 8ull << 20;
 constexpr auto kPollTimeout = std::chrono::milliseconds(200);
 constexpr auto kBrokerTimeout = std::chrono::seconds(15);
+// How long Make waits for the cluster id that tells the dev broker apart.
+constexpr auto kClusterIdTimeout = std::chrono::seconds(2);
 // File descriptors --max-open-files must leave for sockets, the Kafka
 // client, dead-letter files and the store.
 constexpr uint64_t kReservedFileDescriptors = 64;
@@ -267,7 +272,10 @@ struct Archiver::Impl {
   std::optional<Clock::time_point> first_record;
   Clock::time_point last_record_seen;
   Clock::time_point last_activity = Clock::now();  // last record or assignment
-  bool joined = false;  // the group has answered with an assignment (maybe empty)
+  // The group has answered with an assignment (maybe empty).
+  std::atomic<bool> joined{false};
+  GroupMembership membership;
+  std::optional<kafka::InstanceLease> instance_lease;  // holds a derived instance id
 
   // A log line; about records of a partition when `record` says so.
   void Log(const std::string& line, observe::LogLevel level = observe::LogLevel::kInfo,
@@ -785,6 +793,78 @@ std::map<kafka::TopicPartition, int64_t> Archiver::Positions() const {
   return impl_->positions;
 }
 
+ProgressFigures ProgressOf(const ArchiveStats& s) {
+  ProgressFigures f;
+  f.consumed = s.consumed;
+  f.archived = s.archived;
+  f.dead_lettered = s.dead_lettered;
+  f.files = s.files_written;
+  f.bytes = s.bytes_written;
+  f.open_files = s.open_files;
+  f.buffered_bytes = s.buffered_bytes;
+  f.lag = s.lag;
+  f.data_loss_records = s.data_loss_records;
+  return f;
+}
+
+std::string DescribeMembership(const GroupMembership& m) {
+  const auto session = std::chrono::duration_cast<std::chrono::seconds>(m.session_timeout).count();
+  if (!m.instance_id.empty()) {
+    return fmt::format(
+        "static member '{}' (restarted within {} s, it gets its partitions back at once)",
+        m.instance_id, session);
+  }
+  if (m.dev_broker) {
+    return fmt::format("dynamic member of the dev broker's group, {} s sessions", session);
+  }
+  return fmt::format("dynamic member ({} s sessions)", session);
+}
+
+namespace {
+
+bool HasSetting(const kafka::Settings& settings, std::string_view key) {
+  return std::any_of(settings.begin(), settings.end(),
+                     [key](const auto& kv) { return kv.first == key; });
+}
+
+// Decides the group membership of the consumer (see
+// ArchiveOptions::instance_id) and sets it up in `co`.
+Status ResolveMembership(const ArchiveOptions& o, kafka::ConsumerOptions* co, GroupMembership* m,
+                         std::optional<kafka::InstanceLease>* lease) {
+  m->group = o.group;
+  const bool user_instance = HasSetting(o.kafka_settings, "group.instance.id");
+  const bool user_session = HasSetting(o.kafka_settings, "session.timeout.ms");
+  const bool derive = o.instance_id.empty() && !user_instance;
+  if (!o.instance_id.empty() && o.instance_id != "none") {
+    LP_RETURN_IF_ERROR(kafka::ValidateGroupInstanceId(o.instance_id).WithContext("--instance-id"));
+  }
+  if (!user_session || derive) {
+    auto id = kafka::ClusterId(o.brokers, o.kafka_settings, kClusterIdTimeout);
+    m->dev_broker = id.ok() && kafka::IsDevBrokerClusterId(*id);
+  }
+  co->settings.clear();
+  if (m->dev_broker && !user_session) co->settings = kafka::DevBrokerGroupSettings();
+  co->settings.insert(co->settings.end(), o.kafka_settings.begin(), o.kafka_settings.end());
+  if (user_instance || o.instance_id == "none" || (derive && m->dev_broker)) return Status::OK();
+  if (!derive) {
+    co->group_instance_id = o.instance_id;
+    return Status::OK();
+  }
+  std::string base = kafka::InstanceIdPiece(
+                         o.table.empty() ? fmt::format("{}", fmt::join(o.topics, ".")) : o.table) +
+                     "-" + kafka::HostIdPiece();
+  auto acquired = kafka::InstanceLease::Acquire(o.group, base);
+  if (!acquired.ok()) {
+    return acquired.status().WithContext(
+        "choosing this archiver's group.instance.id; give one with --instance-id, or 'none'");
+  }
+  co->group_instance_id = acquired->id();
+  lease->emplace(std::move(acquired).value());
+  return Status::OK();
+}
+
+}  // namespace
+
 Archiver::Archiver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Archiver::~Archiver() = default;
 
@@ -884,12 +964,17 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
     impl->Log(fmt::format("topic '{}': table schema: {}", topic, ctx.decoder->schema_origin()));
   }
   auto archiver = std::unique_ptr<Archiver>(new Archiver(std::move(impl)));
+  Impl& im = *archiver->impl_;
   kafka::ConsumerOptions co;
-  co.brokers = archiver->impl_->options.brokers;
-  co.group_id = archiver->impl_->options.group;
-  co.topics = archiver->impl_->options.topics;
-  co.settings = archiver->impl_->options.kafka_settings;
-  LP_ASSIGN_OR_RETURN(archiver->impl_->consumer, kafka::Consumer::Make(co, archiver.get()));
+  co.brokers = im.options.brokers;
+  co.group_id = im.options.group;
+  co.topics = im.options.topics;
+  LP_RETURN_IF_ERROR(ResolveMembership(im.options, &co, &im.membership, &im.instance_lease));
+  LP_ASSIGN_OR_RETURN(im.consumer, kafka::Consumer::Make(co, archiver.get()));
+  if (auto id = im.consumer->Setting("group.instance.id"); id.ok()) im.membership.instance_id = *id;
+  if (auto ms = im.consumer->Setting("session.timeout.ms"); ms.ok()) {
+    im.membership.session_timeout = std::chrono::milliseconds(std::atoll(ms->c_str()));
+  }
   return archiver;
 }
 
@@ -993,6 +1078,18 @@ void Archiver::OnRevoked(const std::vector<kafka::TopicPartition>& partitions, b
   }
 }
 
+const GroupMembership& Archiver::Membership() const { return impl_->membership; }
+
+std::optional<JoinWait> Archiver::Joining() const {
+  if (impl_->joined.load()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(impl_->stats_mu);
+  JoinWait wait;
+  wait.group = impl_->options.group;
+  wait.seconds = std::chrono::duration<double>(Clock::now() - impl_->started).count();
+  wait.session_timeout = impl_->membership.session_timeout;
+  return wait;
+}
+
 ArchiveStats Archiver::Snapshot() const {
   std::lock_guard<std::mutex> lock(impl_->stats_mu);
   ArchiveStats s = impl_->stats;
@@ -1002,7 +1099,10 @@ ArchiveStats Archiver::Snapshot() const {
 
 Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
   Impl& im = *impl_;
-  im.started = Clock::now();
+  {
+    std::lock_guard<std::mutex> lock(im.stats_mu);
+    im.started = Clock::now();
+  }
   im.last_activity = Clock::now();
   Clock::time_point next_stats = Clock::now() + im.options.stats_interval;
   uint64_t last_consumed = 0;
@@ -1012,6 +1112,12 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
     if (!im.error.ok()) break;
     if (!batch.ok()) {
       im.error = batch.status();
+      if (im.error.message().find("FENCED_INSTANCE_ID") != std::string::npos) {
+        im.error = FailedPreconditionError(
+            "{}: start each archiver of group '{}' with its own --instance-id "
+            "(archive.instance_id)",
+            im.error.message(), im.options.group);
+      }
       break;
     }
     bool any = false;
@@ -1054,16 +1160,12 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
     if (Clock::now() >= next_stats) {
       im.RefreshStats();
       const ArchiveStats s = Snapshot();
-      const std::string rate = FormatRate(last_consumed, s.consumed, s.seconds - last_seconds);
-      im.Log(fmt::format(
-          "consumed {} ({}), archived {}, dead letters {}, files {} ({}), open files {} "
-          "({} buffered), lag {}{}",
-          FormatCount(s.consumed), rate, FormatCount(s.archived), FormatCount(s.dead_lettered),
-          FormatCount(s.files_written), FormatBytes(s.bytes_written), s.open_files,
-          FormatBytes(s.buffered_bytes), s.lag < 0 ? std::string("?") : FormatCount(s.lag),
-          s.data_loss_records
-              ? fmt::format(", DATA LOSS {} records", FormatCount(s.data_loss_records))
-              : std::string()));
+      ProgressFigures f = ProgressOf(s);
+      f.joining = Joining();
+      const double interval = s.seconds - last_seconds;
+      f.consumed_per_second =
+          interval > 0 ? static_cast<double>(s.consumed - last_consumed) / interval : 0;
+      im.Log(FormatProgressLine(f));
       last_consumed = s.consumed;
       last_seconds = s.seconds;
       next_stats = Clock::now() + im.options.stats_interval;

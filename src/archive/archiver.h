@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "archive/decoder.h"
+#include "archive/progress_line.h"
 #include "formats/format.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
@@ -75,6 +76,16 @@ WriteOptions ArchiveWriteOptions();
 struct ArchiveOptions {
   std::string brokers;
   std::string group;
+  // Static group membership (kafka/membership.h). "" (the default): a
+  // group.instance.id derived from the table and this host's name,
+  // "<table>-<host>", with "-2", "-3"... for further archivers of the group
+  // running on this host at once (kafka::InstanceLease); "none": dynamic
+  // membership; else the id itself. A group.instance.id in kafka_settings
+  // wins. Against the dev broker, which does not honour static membership,
+  // the derived id is not used, and sessions are short
+  // (kafka::DevBrokerGroupSettings) unless kafka_settings set
+  // session.timeout.ms.
+  std::string instance_id;
   std::vector<std::string> topics;
   kafka::Settings kafka_settings;  // consumer and dead-letter producer
   std::string lake;                // file:///path or a path
@@ -155,17 +166,40 @@ struct ArchiveStats {
   uint64_t kept() const { return consumed > given_back ? consumed - given_back : 0; }
 };
 
+// The archive's figures of the progress line (rates, elapsed time,
+// joining and produced are the caller's).
+ProgressFigures ProgressOf(const ArchiveStats& s);
+
+// How the archiver takes part in its consumer group.
+struct GroupMembership {
+  std::string group;
+  std::string instance_id;                           // group.instance.id; "": dynamic membership
+  bool dev_broker = false;                           // the brokers are the dev broker
+  std::chrono::milliseconds session_timeout{45000};  // the effective session.timeout.ms
+};
+
+// For the start line: "static member 'users-host' (...)", "dynamic member
+// (45 s sessions)" or "dynamic member of the dev broker's group, 3 s
+// sessions".
+std::string DescribeMembership(const GroupMembership& m);
+
 class Archiver final : public kafka::RebalanceListener {
  public:
   static Result<std::unique_ptr<Archiver>> Make(ArchiveOptions options);
   ~Archiver() override;
 
   // Consumes until `stop`, exit_when_idle, or an error; then finishes open
-  // files, commits, leaves the group and removes the staging directories of
-  // its partitions that are empty (local lakes). Returns the final stats.
+  // files, commits, leaves the group (a static member keeps its place until
+  // its session expires) and removes the staging directories of its
+  // partitions that are empty (local lakes). Returns the final stats.
   Result<ArchiveStats> Run(const std::atomic<bool>& stop);
 
   ArchiveStats Snapshot() const;
+  const GroupMembership& Membership() const;
+  // Until the group's first assignment (even an empty one): what the
+  // archiver waits for, for progress lines and /healthz; nullopt after.
+  // Any thread.
+  std::optional<JoinWait> Joining() const;
   // For each assigned partition, the offset the archiver has read up to
   // (the next one it expects; its committed offset before it reads any,
   // -1 if none). Any thread.

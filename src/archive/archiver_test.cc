@@ -18,6 +18,7 @@
 #include "formats/open.h"
 #include "kafka/consumer.h"
 #include "kafka/dev_broker.h"
+#include "kafka/membership.h"
 #include "kafka/producer.h"
 
 namespace lakepipe::archive {
@@ -120,9 +121,10 @@ class ArchiverTest : public ::testing::Test {
     co.brokers = broker_->bootstrap();
     co.group_id = "g";
     co.topics = {"rows"};
-    // The dev broker may wait for a departed member's session to time out
-    // before it rebalances; keep that short.
-    co.settings = {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}};
+    // The archiver's own settings against the dev broker: a member waiting
+    // for its assignment there expires when the wait, which the session of
+    // the group's previous member sets, is longer than its own session.
+    co.settings = kafka::DevBrokerGroupSettings();
     ASSERT_OK_AND_ASSIGN(auto consumer, kafka::Consumer::Make(co, nullptr));
     const auto deadline = std::chrono::steady_clock::now() + seconds(30);
     while (consumer->Assignment().empty() && std::chrono::steady_clock::now() < deadline) {
@@ -386,8 +388,8 @@ std::map<int32_t, int> IdCounts(const std::string& dir) {
 // records) and apply the new template from 40 on: no id twice.
 TEST_F(ArchiverTest, ReplaysAnInterruptedSegmentWithTheLayoutItStartedWith) {
   ArchiveOptions first = Options();
-  // The next member of the group joins once this one's session is over.
-  first.kafka_settings = {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}};
+  // The next member of the group joins once this one's session is over
+  // (the archiver's dev broker sessions: kafka::DevBrokerGroupSettings).
   first.flush_records = 40;
   // Stops the first run at offset 40, right after it committed [0, 40).
   first.on_record = [](const RecordBatch&, size_t, const kafka::MessageView& m) {

@@ -24,8 +24,8 @@ namespace {
 
 struct ArchiveFlags {
   std::string config_path;
-  std::string brokers, group, lake, format, compression, input_format, schema, registry,
-      registry_auth;
+  std::string brokers, group, instance_id, lake, format, compression, input_format, schema,
+      registry, registry_auth;
   std::string partition_by, time_field, flush_records, flush_bytes, rotate_interval,
       max_buffer_bytes, max_open_files;
   std::string table, dlq_topic, exit_when_idle, broker_timeout, stats_json, max_record_bytes;
@@ -67,6 +67,7 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
   }
   const std::pair<const char*, std::pair<const char*, const std::string*>> mapping[] = {
       {"--group", {"group", &f.group}},
+      {"--instance-id", {"instance_id", &f.instance_id}},
       {"--lake", {"lake", &f.lake}},
       {"--file-format", {"file_format", &f.format}},
       {"--compression", {"compression", &f.compression}},
@@ -115,6 +116,7 @@ Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
   LP_ASSIGN_OR_RETURN(o->group, cfg.GetString("archive", "group"));
   if (o->group.empty())
     return InvalidArgumentError("no consumer group: give --group or archive.group");
+  LP_ASSIGN_OR_RETURN(o->instance_id, cfg.GetString("archive", "instance_id"));
   LP_ASSIGN_OR_RETURN(o->lake, cfg.GetString("archive", "lake"));
   if (o->lake.empty())
     return InvalidArgumentError("no lake: give --lake (a path or file:///path) or archive.lake");
@@ -232,8 +234,8 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
     }
     return ReportError(cmd, archiver.status());
   }
-  Say("{}: {} -> {} ({}), group '{}'\n", cmd, fmt::join(options.topics, ","), options.lake,
-      options.format, options.group);
+  Say("{}: {} -> {} ({}), group '{}', {}\n", cmd, fmt::join(options.topics, ","), options.lake,
+      options.format, options.group, archive::DescribeMembership((*archiver)->Membership()));
   ArchiverMetrics metrics(**archiver, options);
   auto server = StartMetrics("archive", f.metrics_addr, [&metrics] { return metrics.Health(); });
   if (!server.ok()) return ReportError(cmd, server.status());
@@ -287,7 +289,8 @@ int RunArchive(int argc, char** argv) {
       "defaults. "
       "An s3:// lake uses the s3 section and --s3-* flags; what they leave unset comes from the "
       "AWS_* variables (environment, then ./.env) and ~/.aws. "
-      "Ctrl-C finishes open files, commits and leaves the group; a second Ctrl-C aborts.",
+      "Ctrl-C finishes open files, commits and leaves the group (a static member, see "
+      "--instance-id, keeps its place for its session); a second Ctrl-C aborts.",
       "lakepipe archive");
   ArchiveFlags f;
   app.add_option(
@@ -298,6 +301,12 @@ int RunArchive(int argc, char** argv) {
   app.add_option("--topic", f.topics, "Topic(s) to archive; comma-separated or repeated")
       ->delimiter(',');
   app.add_option("--group", f.group, "Consumer group");
+  app.add_option("--instance-id", f.instance_id,
+                 "Static member id in the group (group.instance.id): an archiver restarted "
+                 "within the session gets its partitions back at once. Default: <table>-<host>, "
+                 "-2, -3... for more archivers of the group on this host; 'none': dynamic "
+                 "membership. Each archiver of a group needs its own. The dev broker ignores "
+                 "static membership: against it the default is none, with 3 s sessions");
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix");
   app.add_option("--file-format", f.format,
                  "Lake file format: parquet (default), avro, jsonl, csv (archive.file_format)");

@@ -86,6 +86,7 @@ observe::Health ArchiverMetrics::Health() {
   const archive::ArchiveStats s = archiver_.Snapshot();
   const auto lags = archiver_.Lag();
   const auto down = archiver_.Disconnected();
+  const auto joining = archiver_.Joining();
   std::lock_guard<std::mutex> lock(mu_);
   const auto now = std::chrono::steady_clock::now();
   if (!error_.empty()) return {false, "archive failed: " + error_};
@@ -96,7 +97,11 @@ observe::Health ArchiverMetrics::Health() {
                                "{} s (--broker-timeout)",
                                seconds.count(), down->reason, broker_timeout_.count())};
   }
-  if (lags.empty()) return {false, "no partitions assigned (joining the consumer group)"};
+  if (joining) return {false, archive::DescribeJoinWait(*joining)};
+  if (lags.empty()) {
+    return {false, fmt::format("no partitions assigned: group '{}' gave this archiver none",
+                               archiver_.Membership().group)};
+  }
   int64_t waiting = 0;
   for (const auto& [tp, lag] : lags) waiting += std::max<int64_t>(lag, 0);
   if (s.archived != last_archived_ || waiting == 0) {

@@ -36,7 +36,8 @@ class ArchiverMetrics {
   ArchiverMetrics& operator=(const ArchiverMetrics&) = delete;
 
   // 200 while partitions are assigned and records are archived or nothing
-  // is waiting; 503 before the group is joined, after a failure (`error`
+  // is waiting; 503 before the group is joined (saying what the archiver
+  // waits for: archive::DescribeJoinWait), after a failure (`error`
   // set), while no broker is reachable, or when records wait and nothing
   // was committed for `stall`.
   observe::Health Health();

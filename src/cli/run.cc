@@ -640,13 +640,23 @@ int Run(const CLI::App& app, const RunFlags& f) {
     }
     progress.End(fmt::format("{} {:<8} {}", cmd, phase, line()));
   };
-  auto archive_line = [&] {
+  // The archive's progress line (the same as `archive`'s), after what was
+  // produced when `producing`; `t`: seconds since the phase started.
+  auto progress_line = [&](bool producing, double t, const std::string& left) {
     const archive::ArchiveStats s = (*archiver)->Snapshot();
-    const double t = Since(as.start);
-    return fmt::format("archived {} of {} consumed ({}), lag {}, {} files, {} elapsed",
-                       FormatCount(s.archived), FormatCount(s.kept()), PerSecond(s.consumed, t),
-                       FormatCount(lag_of(s)), FormatCount(s.files_written), FormatSeconds(t));
+    archive::ProgressFigures pf = archive::ProgressOf(s);
+    pf.joining = (*archiver)->Joining();
+    pf.consumed_per_second = t > 0 ? static_cast<double>(s.consumed) / t : 0;
+    pf.lag = static_cast<int64_t>(lag_of(s));
+    if (producing) {
+      pf.produced = archive::ProgressFigures::Produced{
+          ps.produced, count, t > 0 ? static_cast<double>(ps.produced) / t : 0};
+    }
+    pf.elapsed_seconds = t;
+    pf.left = left;
+    return archive::FormatProgressLine(pf);
   };
+  auto archive_line = [&] { return progress_line(false, Since(as.start), ""); };
 
   std::vector<PhaseTime> phases;
   if (!f.sequential) {
@@ -662,12 +672,8 @@ int Run(const CLI::App& app, const RunFlags& f) {
           return ps.done && as.done;
         },
         [&] {
-          const archive::ArchiveStats s = (*archiver)->Snapshot();
           const double t = Since(ps.start);
-          return fmt::format("produced {}{} ({}), archived {} ({}), lag {}, {} elapsed, {} left",
-                             FormatCount(ps.produced), target(), PerSecond(ps.produced, t),
-                             FormatCount(s.archived), PerSecond(s.archived, t),
-                             FormatCount(lag_of(s)), FormatSeconds(t), remaining(ps.produced, t));
+          return progress_line(true, t, remaining(ps.produced, t));
         });
     producer_thread.join();
     consumer.join();

@@ -138,6 +138,10 @@ SectionSpec ArchiveSection() {
                .help = "Kafka topics to archive; required by archive."},
               {.key = "group",
                .help = "Kafka consumer group; processes in one group split the partitions."},
+              {.key = "instance_id",
+               .help = "Static member id in the group (group.instance.id); a restart within the "
+                       "session gets the partitions back at once. Empty: <table>-<host> (-2, -3... "
+                       "for more archivers of the group on this host); none: dynamic membership."},
               {.key = "lake",
                .help = "Lake root: a path, file:///path or s3://bucket/prefix. transform and sql "
                        "read it too when --lake is not given."},

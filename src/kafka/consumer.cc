@@ -260,13 +260,18 @@ Result<std::unique_ptr<Consumer>> Consumer::Make(const ConsumerOptions& options,
   if (!options.brokers.empty()) settings.emplace_back("bootstrap.servers", options.brokers);
   if (!options.group_id.empty()) settings.emplace_back("group.id", options.group_id);
   settings.emplace_back("client.id", options.client_id);
+  if (!options.group_instance_id.empty()) {
+    settings.emplace_back("group.instance.id", options.group_instance_id);
+  }
   // Producer-only settings of a shared `kafka:` section are not for us.
   const Settings mine = SettingsFor(ClientKind::kConsumer, options.settings);
   settings.insert(settings.end(), mine.begin(), mine.end());
   std::string brokers;
   std::string group_id;
   std::string reset;
+  std::string instance_id;
   for (const auto& [key, value] : settings) {
+    if (key == "group.instance.id") instance_id = value;
     if (key == "bootstrap.servers" || key == "metadata.broker.list") brokers = value;
     if (key == "group.id") group_id = value;
     if (key == "auto.offset.reset") reset = value;
@@ -288,6 +293,7 @@ Result<std::unique_ptr<Consumer>> Consumer::Make(const ConsumerOptions& options,
 
   std::unique_ptr<Consumer> consumer(new Consumer());
   consumer->group_id_ = group_id;
+  consumer->instance_id_ = instance_id;
   consumer->topics_ = fmt::format("{}", fmt::join(options.topics, ", "));
   consumer->listener_ = listener;
   consumer->reset_to_latest_ = reset == "latest" || reset == "largest" || reset == "end";
@@ -576,6 +582,13 @@ Status Consumer::CheckOpen(std::string_view what) const {
 Status Consumer::FatalError() const {
   std::array<char, 512> reason{};
   const rd_kafka_resp_err_t err = rd_kafka_fatal_error(client_.get(), reason.data(), reason.size());
+  if (err == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID) {
+    return FailedPreconditionError(
+        "another consumer joined Kafka consumer group '{}' with the same group.instance.id '{}' "
+        "and took over its partitions (FENCED_INSTANCE_ID): give each consumer of the group its "
+        "own instance id",
+        group_id_, instance_id_);
+  }
   return FailedPreconditionError(
       "the Kafka consumer of group '{}' stopped on a fatal error: {} ({}); create a new consumer",
       group_id_, reason.data(), rd_kafka_err2name(err));
@@ -649,9 +662,11 @@ Result<MessageBatch> Consumer::Poll(milliseconds timeout, size_t max_messages) {
                                  rd_kafka_err2name(err)));
       continue;
     }
-    Status status(StatusCodeFor(err),
-                  fmt::format("Kafka consumer of group '{}' ({}): {} ({})", group_id_, where,
-                              detail, rd_kafka_err2name(err)));
+    Status status = fatal_.load()
+                        ? FatalError()
+                        : Status(StatusCodeFor(err),
+                                 fmt::format("Kafka consumer of group '{}' ({}): {} ({})",
+                                             group_id_, where, detail, rd_kafka_err2name(err)));
     if (batch.empty() && batch.offset_resets().empty()) {
       filling_ = nullptr;
       Publish();

@@ -196,6 +196,9 @@ struct ConsumerOptions {
   // producer-only properties are left out (SettingsFor, properties.h).
   Settings settings{};
   std::string client_id = "lakepipe";
+  // group.instance.id (static membership, see membership.h); "": none. A
+  // group.instance.id in `settings` wins.
+  std::string group_instance_id{};
 };
 
 // lakepipe's consumer defaults, applied before ConsumerOptions::settings:
@@ -239,7 +242,8 @@ class Consumer {
   // Errors: kNotFound for a subscribed topic that does
   // not exist (reported once, then again only if it changes), kFailedPrecondition
   // for authorization failures, a fatal consumer error (e.g. fenced
-  // group.instance.id), after Close, or when called from the listener;
+  // group.instance.id: another consumer joined with the same one; the
+  // message says so), after Close, or when called from the listener;
   // kInvalidArgument for max_messages 0. Records fetched before an error are
   // returned first; the error comes with the next Poll.
   Result<MessageBatch> Poll(std::chrono::milliseconds timeout, size_t max_messages);
@@ -346,7 +350,8 @@ class Consumer {
   void ProbeBrokers();
 
   std::string group_id_;
-  std::string topics_;  // for messages
+  std::string instance_id_;  // group.instance.id; "" for none
+  std::string topics_;       // for messages
   RebalanceListener* listener_ = nullptr;
   bool reset_to_latest_ = false;
   // Whether the group ever gave this consumer an assignment (even an empty

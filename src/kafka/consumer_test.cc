@@ -263,6 +263,31 @@ TEST(ConsumerTest, ReportsWhenNoBrokerIsReachableAndWhenOneAnswersAgain) {
   ASSERT_OK(consumer->Close());
 }
 
+// A consumer whose group.instance.id another consumer took over (the group
+// answers FENCED_INSTANCE_ID) stops, and says to give each its own id.
+TEST(ConsumerTest, AFencedInstanceIdSaysToGiveEachConsumerItsOwn) {
+  std::unique_ptr<DevBroker> broker = StartBroker("fenced", 1);
+  ASSERT_NE(broker, nullptr);
+  ConsumerOptions options = Options(*broker, "g-fenced", "fenced");
+  options.group_instance_id = "users-host";
+  ASSERT_OK_AND_ASSIGN(auto consumer, Consumer::Make(options, nullptr));
+  ASSERT_OK_AND_ASSIGN(std::string id, consumer->Setting("group.instance.id"));
+  EXPECT_EQ(id, "users-host");
+  ASSERT_TRUE(PollUntil(
+      {consumer.get()}, [&] { return !consumer->Assignment().empty(); }, seconds(30)));
+  constexpr int16_t kHeartbeat = 12;  // the Kafka API key
+  rd_kafka_mock_push_request_errors(broker->mock(), kHeartbeat, 1,
+                                    RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID);
+  Status failed;
+  const auto deadline = steady_clock::now() + seconds(20);
+  while (failed.ok() && steady_clock::now() < deadline) {
+    failed = consumer->Poll(milliseconds(100), 100).status();
+  }
+  EXPECT_EQ(failed.code(), StatusCode::kFailedPrecondition) << failed.ToString();
+  EXPECT_NE(failed.message().find("'users-host'"), std::string::npos) << failed.message();
+  EXPECT_NE(failed.message().find("its own instance id"), std::string::npos) << failed.message();
+}
+
 TEST(ConsumerTest, CommittedMetadataRoundTripsAndConsumptionResumesThere) {
   auto broker = StartBroker("orders", 2);
   ASSERT_NE(broker, nullptr);

@@ -106,6 +106,9 @@ Result<int> PartitionCount(MetadataClient& c, const std::string& topic,
       topic, c.effective, topic);
 }
 
+// rd_kafka_clusterid's result is freed with rd_kafka_mem_free.
+void FreeKafkaString(char* p) { rd_kafka_mem_free(nullptr, p); }
+
 }  // namespace
 
 Status WaitForBrokers(const std::string& brokers, const Settings& settings,
@@ -124,6 +127,19 @@ Result<int> TopicPartitions(const std::string& brokers, const std::string& topic
                             const Settings& settings, std::chrono::milliseconds timeout) {
   LP_ASSIGN_OR_RETURN(MetadataClient c, OpenMetadataClient(brokers, settings));
   return PartitionCount(c, topic, timeout);
+}
+
+Result<std::string> ClusterId(const std::string& brokers, const Settings& settings,
+                              std::chrono::milliseconds timeout) {
+  LP_ASSIGN_OR_RETURN(MetadataClient c, OpenMetadataClient(brokers, settings));
+  std::unique_ptr<char, decltype(&FreeKafkaString)> id(
+      rd_kafka_clusterid(c.client.get(), static_cast<int>(timeout.count())), &FreeKafkaString);
+  if (!id) {
+    const std::string last = c.capture->Explanation();
+    return UnavailableError("no cluster id from the Kafka brokers at '{}' within {} ms{}{}",
+                            c.effective, timeout.count(), last.empty() ? "" : ": ", last);
+  }
+  return std::string(id.get());
 }
 
 Result<std::vector<int64_t>> EndOffsets(const std::string& brokers, const std::string& topic,

@@ -39,4 +39,10 @@ Result<std::vector<int64_t>> EndOffsets(const std::string& brokers, const std::s
                                         const Settings& settings,
                                         std::chrono::milliseconds timeout);
 
+// The cluster id the brokers report (Kafka's cluster.id; the dev broker's
+// starts with "mockCluster", see IsDevBroker). kUnavailable when the brokers
+// cannot be reached within `timeout`.
+Result<std::string> ClusterId(const std::string& brokers, const Settings& settings,
+                              std::chrono::milliseconds timeout);
+
 }  // namespace lakepipe::kafka

@@ -50,6 +50,8 @@ const CRASH = { topic: 'crash', count: 200000, rate: 1700 };
 // its rebalance timeout): the producer writes for 40 s, so that it still
 // writes when the first archiver leaves.
 const REBALANCE = { topic: 'rebalance', count: 180000, rate: 4500 };
+// Restarts on the archive's own group settings (no -X): two batches.
+const RESTART = { topic: 'restart', count: 3000, rate: 0 };
 
 let broker;
 let bootstrap;
@@ -96,7 +98,8 @@ async function exitOf(proc, ms, what) {
 }
 
 before(async () => {
-  broker = start(['broker', '--partitions', '16', '--topic', CRASH.topic, '--topic', REBALANCE.topic]);
+  broker = start(['broker', '--partitions', '16', '--topic', CRASH.topic, '--topic', REBALANCE.topic,
+    '--topic', RESTART.topic]);
   bootstrap = await new Promise((resolve, reject) => {
     createInterface({ input: broker.child.stdout }).once('line', resolve);
     broker.done.then(({ code }) => reject(new Error(`lakepipe broker exited ${code}: ${broker.stderr}`)));
@@ -115,7 +118,7 @@ after(async () => {
 
 function produce({ topic, count, rate }, seed) {
   return start(['produce', '--brokers', bootstrap, '--topic', topic, '--source', 'users', '--count', String(count),
-    '--seed', String(seed), '--rate', String(rate), ...PRODUCE_SETTINGS, '-q']);
+    '--seed', String(seed), ...(rate ? ['--rate', String(rate)] : []), ...PRODUCE_SETTINGS, '-q']);
 }
 
 async function producedOk(proc, count, ms) {
@@ -402,4 +405,54 @@ test('archive: a second archiver joins mid-stream, the first leaves on SIGTERM: 
   const lakeTotals = await checkLake(lake, REBALANCE.topic, csv, REBALANCE.count);
   assert.equal(lakeTotals.files, files);
   t.diagnostic(`${lakeTotals.rows} rows in ${files} files; test took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+});
+
+// Files of the table committed at or after `since` (ms since the epoch).
+function filesSince(lake, topic, since) {
+  const dir = join(lake, topic);
+  return walk(dir).filter((f) => statSync(join(dir, f)).mtimeMs >= since);
+}
+
+async function untilFiles(lake, topic, since, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (filesSince(lake, topic, since).length > 0) return Date.now();
+    await sleep(100);
+  }
+  return null;
+}
+
+test('archive: killed with SIGKILL and restarted with the same arguments, it archives again within 10 s, each record once', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir(t, 'archive-restart');
+  const lake = join(dir, 'lake');
+  const statsPath = join(dir, 'stats.json');
+  t.after(killAll);
+  // The group settings are the archive's own: no -X.
+  const args = ['archive', '--brokers', bootstrap, '--topic', RESTART.topic, '--group', 'restarted', '--lake', lake,
+    '--schema', SCHEMA, '--rotate-interval', '1s', '--exit-when-idle', '8s', '--stats-json', statsPath];
+  await producedOk(produce(RESTART, 31), RESTART.count, 30_000);
+  const first = start(args);
+  const wrote = await untilFiles(lake, RESTART.topic, 0, 30_000);
+  assert.ok(wrote, `the first archiver wrote no file in 30 s\n${first.stderr}`);
+  first.child.kill('SIGKILL');
+  assert.equal((await first.done).signal, 'SIGKILL');
+
+  const restarted = Date.now();
+  const second = start(args);
+  const more = produce(RESTART, 32);
+  const again = await untilFiles(lake, RESTART.topic, restarted, 20_000);
+  const seconds = again === null ? null : (again - restarted) / 1000;
+  t.diagnostic(`after the restart, the first new file came after ${seconds} s`);
+  assert.ok(seconds !== null && seconds <= 10,
+    `records flow again ${seconds} s after the restart (at most 10 s)\n${first.stderr}\n${second.stderr}`);
+  await producedOk(more, RESTART.count, 30_000);
+  const { code } = await exitOf(second, 60_000, 'the restarted archiver');
+  assert.equal(code, 0, `the restarted archiver exited ${code}\n${second.stderr}`);
+  assert.equal(readStats(statsPath).ok, true);
+
+  const rows = `read_parquet('${lake}/${RESTART.topic}/raw/parquet/**/*.parquet')`;
+  const [got] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM ${rows}`);
+  assert.equal(Number(got.n), 2 * RESTART.count, 'every record of both batches is in the lake');
+  assert.equal(Number(got.ids), 2 * RESTART.count, 'no record is in the lake twice');
+  assertOnlyFinalFiles(lake, RESTART.topic);
 });

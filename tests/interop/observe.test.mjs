@@ -19,7 +19,7 @@ import { LAKEPIPE, ROOT, freePort, lakepipeWith, sleep, tempDir } from './lib.mj
 let broker, bootstrap;
 
 before(async () => {
-  broker = spawn(LAKEPIPE, ['broker', '--partitions', '4', '--topic', 'observed', '--topic', 'lagging'],
+  broker = spawn(LAKEPIPE, ['broker', '--partitions', '4', '--topic', 'observed', '--topic', 'lagging', '--topic', 'joining'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   bootstrap = await new Promise((resolve, reject) => {
     createInterface({ input: broker.stdout }).once('line', resolve);
@@ -54,6 +54,51 @@ function exited(child) {
   }
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
+
+test('archive waiting for a killed member\'s session: its stats lines and /healthz say it is joining, never lag 0', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir(t, 'joining');
+  const lake = join(dir, 'lake');
+  // A session long enough (12 s) for the wait to span stats lines (every 10 s).
+  const args = ['archive', '--brokers', bootstrap, '--topic', 'joining', '--group', 'joiner', '--lake', lake,
+    '--schema', join(ROOT, 'schemas', 'user.avsc'), '--rotate-interval', '1s', '-X', 'session.timeout.ms=12000'];
+  const produce = (seed) => lakepipeWith({}, 'produce', '--brokers', bootstrap, '--topic', 'joining', '--source', 'users',
+    '--count', '1000', '--seed', String(seed), '--quiet');
+  assert.equal(produce(1).status, 0);
+  const first = spawn(LAKEPIPE, args, { stdio: 'ignore' });
+  const raw = join(lake, 'joining', 'raw');
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(raw)) {
+    assert.ok(Date.now() < deadline, 'the first archiver wrote nothing in 30 s');
+    await sleep(100);
+  }
+  first.kill('SIGKILL');
+  await exited(first);
+  assert.equal(produce(2).status, 0);
+
+  const port = await freePort();
+  const second = spawn(LAKEPIPE, [...args, '--metrics-addr', `127.0.0.1:${port}`, '--exit-when-idle', '3s'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  second.stderr.on('data', (d) => { stderr += d; });
+  const done = exited(second);
+  let finished = false;
+  done.then(() => { finished = true; });
+  const health = [];
+  while (!finished) {
+    const h = await get(`http://127.0.0.1:${port}/healthz`);
+    if (h) health.push(`${h.status} ${h.text.trim()}`);
+    await sleep(250);
+  }
+  assert.equal((await done).code, 0, stderr);
+  const joining = health.filter((h) => h.startsWith('503 joining'));
+  assert.ok(joining.length > 0, `/healthz said it was joining: ${[...new Set(health)].join(' | ')}`);
+  assert.match(joining.at(-1), /^503 joining group 'joiner' \(\d+ s so far\): waiting for the group's assignment; a previous member that did not leave holds its partitions until its session expires \(up to 12 s\)/);
+  assert.ok(health.includes('200 ok'), 'healthy once it archives');
+  const lines = stderr.split('\n');
+  assert.ok(lines.some((l) => /^lakepipe archive: joining group 'joiner' \(\d+ s so far\)/.test(l)), `a stats line said joining:\n${stderr}`);
+  assert.ok(!lines.some((l) => /consumed 0 \(0\/s\).*lag 0/.test(l)), `no stats line says lag 0 while it waits:\n${stderr}`);
+  t.diagnostic(lines.filter((l) => l.includes('joining')).join('\n'));
+});
 
 test('archive --metrics-addr: /metrics parses, counters move and end equal to the summary; /healthz; /status.json', async (t) => {
   const dir = tempDir(t, 'observe');
@@ -121,7 +166,7 @@ test('archive --metrics-addr: /metrics parses, counters move and end equal to th
     assert.ok(last.some((f) => f.name === name), name);
   }
   assert.ok([...health].some((h) => h === '200 ok'), `healthy while consuming: ${[...health].join(' | ')}`);
-  assert.ok([...health].some((h) => h.startsWith('503 no partitions assigned')), `503 before the group is joined: ${[...health].join(' | ')}`);
+  assert.ok([...health].some((h) => /^503 joining group 'observer' \(\d+ s so far\)/.test(h)), `503 before the group is joined: ${[...health].join(' | ')}`);
   assert.equal(status.command, 'archive');
   assert.ok(status.metrics.lakepipe_consumer_lag.series.length === 4);
   t.diagnostic(`${scrapes.length} scrapes; archived went ${[...new Set(archived)].join(' → ')}`);

@@ -142,7 +142,7 @@ test('run --sequential: produce, settle, then consume everything', (t) => {
   assert.equal(r.stats.local_records, 20000);
   assert.match(r.stderr, /produce .*produced 20,000\/20,000/);
   assert.match(r.stderr, /settle +waiting 1\.00 s/);
-  assert.match(r.stderr, /archive +archived 20,000 of 20,000 consumed/);
+  assert.match(r.stderr, /archive +consumed 20,000 \([\d,]+\/s\), archived 20,000, dead letters 0, files \d+/);
   // A second run on a lake given by --lake does not overwrite it unasked.
   const again = run(dir, '--count', '1000', '--lake', 'lake', '--output', 'copies');
   assert.equal(again.status, 1);
