@@ -129,8 +129,8 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
                                   "timeseries, all)",
                                   f.job));
   }
-  if (Status st = jobs::CheckTableHasJobs(f.table); !st.ok()) {
-    return ReportError(cmd, st.WithContext("--table"));
+  if (Status st = jobs::CheckTableHasJobs(*table); !st.ok()) {
+    return ReportError(cmd, app.count("--table") > 0 ? st.WithContext("--table") : st);
   }
   auto since = OptionalDate(f.since, "--since");
   if (!since.ok()) return ReportError(cmd, since.status());
