@@ -339,7 +339,7 @@ test('SIGTERM mid-run: says how many produced records were not archived, as the 
   assert.equal(first.status, 0, first.stderr);
   const before = filesOf(join(dir, 'copies'));
 
-  const { code, stdout, stderr } = await interruptedRun(dir, 4000, '--count', '2000000', '--lake', 'lake-b', '--output', 'copies',
+  const { code, stdout, stderr } = await interruptedRun(dir, 4000, '--count', '2000000', '--rate', '200000', '--lake', 'lake-b', '--output', 'copies',
     '--stats-json', 'stats.json');
   assert.equal(code, 1, stderr);
 
@@ -368,6 +368,8 @@ test('SIGTERM mid-run: says how many produced records were not archived, as the 
   const after = filesOf(join(dir, 'copies'));
   assert.deepEqual(Object.keys(after), Object.keys(before));
   for (const name of Object.keys(before)) assert.ok(after[name].equals(before[name]), `${name} is byte-identical`);
+});
+
 test('run, produce and archive against unreachable Kafka: one line naming the address within 15 s', async (t) => {
   const dir = tempDir(t, 'run-nokafka');
   const port = await freePort();
