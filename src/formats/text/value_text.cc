@@ -491,7 +491,12 @@ void AppendInt(int64_t v, std::string* out) {
   out->append(buf, static_cast<size_t>(p - buf));
 }
 
-void AppendDouble(double v, std::string* out) {
+namespace {
+
+// AppendDouble and AppendFloat: to_chars of the type itself gives the
+// shortest text that reads back as that type's value.
+template <typename T>
+void AppendFloating(T v, std::string* out) {
   if (std::isnan(v)) {
     out->append("NaN");
     return;
@@ -509,23 +514,11 @@ void AppendDouble(double v, std::string* out) {
   out->append(buf, static_cast<size_t>(p - buf));
 }
 
-void AppendFloat(float v, std::string* out) {
-  if (std::isnan(v)) {
-    out->append("NaN");
-    return;
-  }
-  if (std::isinf(v)) {
-    out->append(v > 0 ? "Infinity" : "-Infinity");
-    return;
-  }
-  if (v == 0 && std::signbit(v)) {
-    out->append("-0.0");  // "-0" reads back as the integer 0 in some readers (DuckDB)
-    return;
-  }
-  char buf[32];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, static_cast<size_t>(p - buf));
-}
+}  // namespace
+
+void AppendDouble(double v, std::string* out) { AppendFloating(v, out); }
+
+void AppendFloat(float v, std::string* out) { AppendFloating(v, out); }
 
 namespace {
 

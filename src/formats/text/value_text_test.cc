@@ -297,6 +297,20 @@ TEST(ValueTextTest, PrintsShortestRoundTripText) {
   EXPECT_EQ(f, "0.1");
 }
 
+TEST(ValueTextTest, PrintsFloatsAsTheirOwnShortestText) {
+  auto text = [](float v) {
+    std::string s;
+    AppendFloat(v, &s);
+    return s;
+  };
+  EXPECT_EQ(text(1.1f), "1.1");  // not 1.100000023841858, its double
+  EXPECT_EQ(text(std::numeric_limits<float>::max()), "3.4028235e+38");
+  EXPECT_EQ(text(-0.0f), "-0.0");
+  EXPECT_EQ(text(std::nanf("")), "NaN");
+  EXPECT_EQ(text(std::numeric_limits<float>::infinity()), "Infinity");
+  EXPECT_EQ(text(-std::numeric_limits<float>::infinity()), "-Infinity");
+}
+
 TEST(ValueTextTest, RecognisesCanonicalUuids) {
   EXPECT_TRUE(IsCanonicalUuid("3f1c2a9e-6b1d-4a51-9c64-1f0e2d7b8a11"));
   EXPECT_TRUE(IsCanonicalUuid("3F1C2A9E-6B1D-4A51-9C64-1F0E2D7B8A11"));
