@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "formats/text/text_internal.h"
+#include "formats/text/text_reader.h"
 
 namespace lakepipe::text {
 
@@ -135,20 +136,19 @@ std::string_view TrimBlanks(std::string_view s) {
 // True for a row with no text (an empty line, LF or CRLF ended).
 bool IsEmptyRow(std::string_view text) { return text.empty() || text == "\r"; }
 
-class CsvReader final : public RecordReader {
+class CsvReader final : public TextRecordReader {
  public:
   CsvReader(std::unique_ptr<InputFile> file, ReadOptions options, const ReaderTuning& tuning)
-      : file_(std::move(file)),
-        options_(std::move(options)),
-        scanner_(options_.csv_delimiter),
-        splitter_(file_.get(), &scanner_, tuning.chunk_bytes, tuning.max_record_bytes),
-        row_(options_.csv_delimiter),
-        plans_(MakeFieldPlans(*options_.schema)) {}
+      : TextRecordReader(std::move(file), std::move(options)),
+        scanner_(this->options().csv_delimiter),
+        splitter_(&this->file(), &scanner_, tuning.chunk_bytes, tuning.max_record_bytes),
+        row_(this->options().csv_delimiter),
+        plans_(MakeFieldPlans(*this->options().schema)) {}
 
   // Reads the header (when there is one) and maps columns to fields.
   Status Open() {
-    const Schema& schema = *options_.schema;
-    if (!options_.csv_header) {
+    const Schema& schema = *options().schema;
+    if (!options().csv_header) {
       for (size_t i = 0; i < schema.num_fields(); ++i) column_field_.push_back(static_cast<int>(i));
       return Status::OK();
     }
@@ -157,14 +157,14 @@ class CsvReader final : public RecordReader {
     while (!found) {
       LP_ASSIGN_OR_RETURN(bool more, splitter_.Next(&record));
       if (!more) {
-        done_ = true;
+        MarkDone();
         return Status::OK();  // an empty file: no header, no rows
       }
       found = !IsEmptyRow(record.text);
     }
     std::string reason;
     if (record.oversized || !row_.Parse(record.text, &reason)) {
-      return InvalidArgumentError("{}:{}: cannot read the CSV header: {}", file_->path(),
+      return InvalidArgumentError("{}:{}: cannot read the CSV header: {}", file().path(),
                                   record.line, record.oversized ? "the row is too long" : reason);
     }
     std::vector<bool> mapped(schema.num_fields(), false);
@@ -182,48 +182,21 @@ class CsvReader final : public RecordReader {
         return InvalidArgumentError(
             "{}: the CSV header has no column '{}', which the schema requires (header columns: "
             "{}); make the field nullable or fix the header",
-            file_->path(), schema.field(i).name, fmt::join(names, ", "));
+            file().path(), schema.field(i).name, fmt::join(names, ", "));
       }
       absent_.push_back(i);
     }
     return Status::OK();
   }
 
-  const SchemaPtr& schema() const override { return options_.schema; }
-  uint64_t rejected() const override { return rejected_; }
-
-  Result<bool> ReadBatch(RecordBatch* batch) override {
-    batch->Clear();
-    if (options_.batch_rows == 0) return InvalidArgumentError("batch_rows must be at least 1");
-    while (!done_ && batch->num_rows() < options_.batch_rows) {
-      RawRecord record;
-      LP_ASSIGN_OR_RETURN(bool more, splitter_.Next(&record));
-      if (!more) {
-        done_ = true;
-        break;
-      }
-      std::string reason;
-      if (!Row(record, batch, &reason)) {
-        batch->RollbackRow();
-        LP_RETURN_IF_ERROR(Reject(record, std::move(reason)));
-      }
-    }
-    return batch->num_rows() > 0;
-  }
-
  private:
-  Status Reject(const RawRecord& record, std::string reason) {
-    if (!options_.bad_records) {
-      return InvalidArgumentError("{}:{}: {}", file_->path(), record.line, reason);
-    }
-    ++rejected_;
-    BadRecord bad;
-    bad.source = file_->path();
-    bad.line = record.line;
-    bad.offset = record.offset;
-    bad.reason = std::move(reason);
-    bad.raw = std::string(record.text);
-    return options_.bad_records(bad);
+  RecordSplitter& splitter() override { return splitter_; }
+
+  Status Take(const RawRecord& record, RecordBatch* batch) override {
+    std::string reason;
+    if (Row(record, batch, &reason)) return Status::OK();
+    batch->RollbackRow();
+    return Reject(record.line, record.offset, record.text, std::move(reason));
   }
 
   bool Row(const RawRecord& record, RecordBatch* batch, std::string* reason) {
@@ -275,8 +248,6 @@ class CsvReader final : public RecordReader {
     return AppendTextValue(plan, keeps_empty ? field.text : TrimBlanks(field.text), column, reason);
   }
 
-  std::unique_ptr<InputFile> file_;
-  ReadOptions options_;
   CsvScanner scanner_;
   RecordSplitter splitter_;
   CsvRowParser row_;
@@ -284,8 +255,6 @@ class CsvReader final : public RecordReader {
   // Field index of each CSV column (-1: ignored), and fields no column has.
   std::vector<int> column_field_;
   std::vector<size_t> absent_;
-  uint64_t rejected_ = 0;
-  bool done_ = false;
 };
 
 }  // namespace

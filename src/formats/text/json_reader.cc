@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "formats/text/text_internal.h"
+#include "formats/text/text_reader.h"
 
 namespace lakepipe::text {
 namespace {
@@ -409,50 +410,22 @@ class JsonRowParser {
   od::parser parser_;
 };
 
-class JsonReader final : public RecordReader {
+class JsonReader final : public TextRecordReader {
  public:
   JsonReader(std::unique_ptr<InputFile> file, ReadOptions options, bool array,
              const ReaderTuning& tuning)
-      : file_(std::move(file)),
-        options_(std::move(options)),
+      : TextRecordReader(std::move(file), std::move(options)),
         array_(array),
-        splitter_(file_.get(),
+        splitter_(&this->file(),
                   array ? static_cast<RecordScanner*>(&array_scanner_) : &line_scanner_,
                   tuning.chunk_bytes, tuning.max_record_bytes),
-        parser_(*options_.schema) {}
-
-  const SchemaPtr& schema() const override { return options_.schema; }
-  uint64_t rejected() const override { return rejected_; }
-
-  Result<bool> ReadBatch(RecordBatch* batch) override {
-    batch->Clear();
-    if (options_.batch_rows == 0) return InvalidArgumentError("batch_rows must be at least 1");
-    while (!done_ && batch->num_rows() < options_.batch_rows) {
-      RawRecord record;
-      LP_ASSIGN_OR_RETURN(bool more, splitter_.Next(&record));
-      if (!more) {
-        LP_RETURN_IF_ERROR(AtEnd());
-        done_ = true;
-        break;
-      }
-      LP_RETURN_IF_ERROR(array_ ? Element(record, batch) : Line(record, batch));
-    }
-    return batch->num_rows() > 0;
-  }
+        parser_(*this->options().schema) {}
 
  private:
-  Status Reject(uint64_t line, uint64_t offset, std::string_view raw, std::string reason) {
-    if (!options_.bad_records) {
-      return InvalidArgumentError("{}:{}: {}", file_->path(), line, reason);
-    }
-    ++rejected_;
-    BadRecord bad;
-    bad.source = file_->path();
-    bad.line = line;
-    bad.offset = offset;
-    bad.reason = std::move(reason);
-    bad.raw = std::string(raw);
-    return options_.bad_records(bad);
+  RecordSplitter& splitter() override { return splitter_; }
+
+  Status Take(const RawRecord& record, RecordBatch* batch) override {
+    return array_ ? Element(record, batch) : Line(record, batch);
   }
 
   Status Oversized(const RawRecord& record, std::string_view what) {
@@ -504,7 +477,7 @@ class JsonReader final : public RecordReader {
         return InvalidArgumentError(
             "{}:{}: not a JSON array or a sequence of JSON objects: it starts with {}; give the "
             "right format or fix the file",
-            file_->path(), at.line, Preview(at.text));
+            file().path(), at.line, Preview(at.text));
       case End::kElement: {
         if (expect_comma_) {
           expect_comma_ = !array_scanner_.sequence();
@@ -533,14 +506,14 @@ class JsonReader final : public RecordReader {
       case End::kNone:
         break;
     }
-    return InternalError("{}: JSON array scanner returned no record kind", file_->path());
+    return InternalError("{}: JSON array scanner returned no record kind", file().path());
   }
 
   Status Unterminated(const RawRecord& record) {
     Located at = Locate(record);
     if (at.text.empty()) return Status::OK();
     if (array_scanner_.closed()) {
-      return InvalidArgumentError("{}:{}: unexpected text after the JSON array: {}", file_->path(),
+      return InvalidArgumentError("{}:{}: unexpected text after the JSON array: {}", file().path(),
                                   at.line, Preview(TrimTrailingSpace(at.text)));
     }
     ended_inside_ = true;
@@ -548,23 +521,19 @@ class JsonReader final : public RecordReader {
                   "the file ends inside this element (is it truncated?)");
   }
 
-  Status AtEnd() {
+  Status AtEnd() override {
     if (!array_ || ended_inside_ || !array_scanner_.in_array()) return Status::OK();
-    return Reject(1 + splitter_newlines(), file_->size(), "",
+    return Reject(1 + splitter_newlines(), file().size(), "",
                   "the JSON array is not closed with ']' (is the file truncated?)");
   }
 
   uint64_t splitter_newlines() const { return array_scanner_.newlines(); }
 
-  std::unique_ptr<InputFile> file_;
-  ReadOptions options_;
   bool array_;
   LineScanner line_scanner_;
   JsonArrayScanner array_scanner_;
   RecordSplitter splitter_;
   JsonRowParser parser_;
-  uint64_t rejected_ = 0;
-  bool done_ = false;
   bool first_ = true;
   bool expect_comma_ = false;
   bool ended_inside_ = false;
