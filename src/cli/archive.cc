@@ -23,16 +23,15 @@ namespace lakepipe::cli {
 namespace {
 
 struct ArchiveFlags {
-  std::string config_path;
-  std::string brokers, group, instance_id, lake, format, compression, input_format, schema,
-      registry, registry_auth;
+  ConfigFlags config;
+  KafkaFlags kafka;
+  RegistryFlags registry;
+  std::string group, instance_id, lake, format, compression, input_format, schema;
   std::string partition_by, time_field, flush_records, flush_bytes, rotate_interval,
       max_buffer_bytes, max_open_files;
   std::string table, dlq_topic, exit_when_idle, broker_timeout, stats_json, max_record_bytes;
   std::vector<std::string> topics;
-  std::vector<std::string> kafka_settings;
   bool strict = false;
-  bool print_config = false;
   S3Flags s3;
   std::string metrics_addr;
   LogFlags log;
@@ -58,7 +57,7 @@ Status ImplyAvroInput(std::string_view message_format_flag, config::Config* cfg)
 
 Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cfg) {
   auto given = [&](const char* name) { return Given(app, name); };
-  LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.brokers, f.kafka_settings, cfg));
+  LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.kafka, cfg));
   LP_RETURN_IF_ERROR(ApplyS3Flags(app, f.s3, cfg));
   if (given("--topic")) {
     std::string joined;
@@ -92,9 +91,7 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
   }
   if (given("--strict"))
     LP_RETURN_IF_ERROR(cfg->SetFlag("archive", "strict", f.strict ? "true" : "false"));
-  if (given("--schema-registry"))
-    LP_RETURN_IF_ERROR(cfg->SetFlag("schema_registry", "url", f.registry));
-  LP_RETURN_IF_ERROR(ApplyRegistryAuthFlag(app, f.registry_auth, cfg));
+  LP_RETURN_IF_ERROR(ApplyRegistryFlags(app, f.registry, cfg));
   return ImplyAvroInput("--message-format", cfg);
 }
 
@@ -102,14 +99,7 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
 Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
                     std::string* stats_json) {
   o->kafka_settings = cfg.Passthrough("kafka");
-  for (const auto& [k, v] : o->kafka_settings) {
-    if (k == "bootstrap.servers") o->brokers = v;
-  }
-  if (o->brokers.empty()) {
-    return InvalidArgumentError(
-        "no Kafka brokers: give --brokers, kafka.bootstrap.servers in the config file, or "
-        "LAKEPIPE_KAFKA_BOOTSTRAP_SERVERS");
-  }
+  LP_ASSIGN_OR_RETURN(o->brokers, RequireBrokers(cfg));
   LP_ASSIGN_OR_RETURN(o->topics, cfg.GetList("archive", "topics"));
   if (o->topics.empty())
     return InvalidArgumentError("no topics: give --topic or archive.topics in the config file");
@@ -209,10 +199,10 @@ Status WriteStatsJson(const std::string& path, const archive::ArchiveStats& s,
 int Archive(const CLI::App& app, const ArchiveFlags& f) {
   const std::string cmd = "lakepipe archive";
   if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  auto loaded = LoadConfig(f.config_path);
+  auto loaded = LoadConfig(f.config.path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   if (Status st = ApplyFlags(app, f, &*loaded); !st.ok()) return ReportError(cmd, st);
-  if (f.print_config) return PrintConfig(*loaded);
+  if (f.config.print) return PrintConfig(*loaded);
   if (Status st = ConfigureS3(*loaded); !st.ok()) return ReportError(cmd, st);
   archive::ArchiveOptions options;
   std::string stats_json;
@@ -293,11 +283,10 @@ int RunArchive(int argc, char** argv) {
       "--instance-id, keeps its place for its session); a second Ctrl-C aborts.",
       "lakepipe archive");
   ArchiveFlags f;
-  app.add_option(
-      "--config", f.config_path,
-      "YAML config file shared by every command (sections kafka, schema_registry, archive "
-      "and s3 are used; the others are validated)");
-  app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
+  AddConfigFlags(&app, &f.config,
+                 "sections kafka, schema_registry, archive and s3 are used; the others are "
+                 "validated");
+  AddKafkaFlags(&app, &f.kafka);
   app.add_option("--topic", f.topics, "Topic(s) to archive; comma-separated or repeated")
       ->delimiter(',');
   app.add_option("--group", f.group, "Consumer group");
@@ -318,11 +307,9 @@ int RunArchive(int argc, char** argv) {
   AddDeprecatedAlias(&app, "--input-format", "--message-format", &f.input_format);
   app.add_option("--schema", f.schema,
                  "Avro schema (.avsc) of the table (required for json and plain avro)");
-  app.add_option("--schema-registry", f.registry,
-                 "Schema registry URL (Avro messages in the Confluent wire format; implies "
-                 "--message-format avro)");
-  app.add_option("--schema-registry-auth", f.registry_auth,
-                 "USER:PASSWORD for the schema registry");
+  AddRegistryFlags(&app, &f.registry,
+                   "Schema registry URL (Avro messages in the Confluent wire format; implies "
+                   "--message-format avro)");
   app.add_option(
       "--partition-by", f.partition_by,
       "Hive path template, e.g. event_date={event_time:%Y-%m-%d}/hour={event_time:%H} (default) or "
@@ -357,11 +344,9 @@ int RunArchive(int argc, char** argv) {
                  "is at most 10s");
   AddStatsJsonFlag(&app, &f.stats_json, "Write the final stats as JSON here at exit");
   app.add_flag("--strict", f.strict, "Stop with an error when offsets were lost to retention");
-  app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
   AddS3Flags(&app, &f.s3);
   AddMetricsFlag(&app, &f.metrics_addr);
   AddLogFlags(&app, &f.log);
-  AddPrintConfigFlag(&app, &f.print_config);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Archive(app, f);
 }

@@ -22,9 +22,11 @@ namespace lakepipe::cli {
 namespace {
 
 struct CheckFlags {
-  std::string config_path, brokers, lake, registry, registry_auth;
-  std::vector<std::string> topics, kafka_settings;
-  bool print_config = false;
+  ConfigFlags config;
+  KafkaFlags kafka;
+  RegistryFlags registry;
+  std::string lake;
+  std::vector<std::string> topics;
   S3Flags s3;
 };
 
@@ -80,14 +82,12 @@ Status ProbeLake(const std::string& lake, std::string* detail) {
 
 int Check(const CLI::App& app, const CheckFlags& f) {
   const std::string cmd = "lakepipe check";
-  auto loaded = LoadConfig(f.config_path);
+  auto loaded = LoadConfig(f.config.path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
-  if (Status st = ApplyKafkaFlags(app, f.brokers, f.kafka_settings, &cfg); !st.ok())
-    return ReportError(cmd, st);
+  if (Status st = ApplyKafkaFlags(app, f.kafka, &cfg); !st.ok()) return ReportError(cmd, st);
   if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
-  if (Status st = ApplyRegistryAuthFlag(app, f.registry_auth, &cfg); !st.ok())
-    return ReportError(cmd, st);
+  if (Status st = ApplyRegistryFlags(app, f.registry, &cfg); !st.ok()) return ReportError(cmd, st);
   if (app.count("--topic") > 0) {
     std::string joined;
     for (const std::string& t : f.topics) joined += (joined.empty() ? "" : ",") + t;
@@ -96,19 +96,12 @@ int Check(const CLI::App& app, const CheckFlags& f) {
   if (app.count("--lake") > 0) {
     if (Status st = cfg.SetFlag("archive", "lake", f.lake); !st.ok()) return ReportError(cmd, st);
   }
-  if (app.count("--schema-registry") > 0) {
-    if (Status st = cfg.SetFlag("schema_registry", "url", f.registry); !st.ok())
-      return ReportError(cmd, st);
-  }
-  if (f.print_config) return PrintConfig(cfg);
+  if (f.config.print) return PrintConfig(cfg);
   if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
 
   std::vector<Row> rows;
   const kafka::Settings settings = cfg.Passthrough("kafka");
-  std::string brokers;
-  for (const auto& [k, v] : settings) {
-    if (k == "bootstrap.servers") brokers = v;
-  }
+  const std::string brokers = ConfiguredBrokers(cfg);
   auto topics = cfg.GetList("archive", "topics");
   if (!topics.ok()) return ReportError(cmd, topics.status());
   if (!brokers.empty()) {
@@ -192,17 +185,12 @@ int RunCheck(int argc, char** argv) {
       "variables (environment, then ./.env) and ~/.aws.",
       "lakepipe check");
   CheckFlags f;
-  app.add_option("--config", f.config_path,
-                 "YAML config file shared by every command (every section is validated)");
-  app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
+  AddConfigFlags(&app, &f.config, "every section is validated");
+  AddKafkaFlags(&app, &f.kafka);
   app.add_option("--topic", f.topics, "Topic(s) to check; comma-separated or repeated")
       ->delimiter(',');
-  app.add_option("--schema-registry", f.registry, "Schema registry URL");
-  app.add_option("--schema-registry-auth", f.registry_auth,
-                 "USER:PASSWORD for the schema registry");
+  AddRegistryFlags(&app, &f.registry, "Schema registry URL");
   app.add_option("--lake", f.lake, "Lake root: a path, file:///path or s3://bucket/prefix");
-  app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
-  AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   if (int code = ParseArgs(app, argc, argv); code >= 0) return code;
   return Check(app, f);

@@ -196,12 +196,24 @@ CLI::Validator TableNameValidator() {
       "NAME");
 }
 
-Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,
-                       const std::vector<std::string>& settings, config::Config* cfg) {
+void AddConfigFlags(CLI::App* app, ConfigFlags* flags, std::string_view sections) {
+  app->add_option("--config", flags->path,
+                  fmt::format("YAML config file shared by every command ({})", sections));
+  AddPrintConfigFlag(app, &flags->print);
+}
+
+void AddKafkaFlags(CLI::App* app, KafkaFlags* flags) {
+  app->add_option("--brokers", flags->brokers,
+                  "Kafka bootstrap servers, host:port[,...] (kafka.bootstrap.servers)");
+  app->add_option("-X", flags->settings,
+                  "librdkafka setting key=value (repeatable), e.g. -X security.protocol=ssl");
+}
+
+Status ApplyKafkaFlags(const CLI::App& app, const KafkaFlags& flags, config::Config* cfg) {
   if (app.count("--brokers") > 0) {
-    LP_RETURN_IF_ERROR(cfg->SetFlag("kafka", "bootstrap.servers", brokers));
+    LP_RETURN_IF_ERROR(cfg->SetFlag("kafka", "bootstrap.servers", flags.brokers));
   }
-  for (const std::string& kv : settings) {
+  for (const std::string& kv : flags.settings) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
       return InvalidArgumentError(
@@ -213,15 +225,41 @@ Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,
   return Status::OK();
 }
 
-Status ApplyRegistryAuthFlag(const CLI::App& app, const std::string& user_password,
-                             config::Config* cfg) {
+std::string ConfiguredBrokers(const config::Config& cfg) {
+  std::string brokers;
+  for (const auto& [key, value] : cfg.Passthrough("kafka")) {
+    if (key == "bootstrap.servers") brokers = value;
+  }
+  return brokers;
+}
+
+Result<std::string> RequireBrokers(const config::Config& cfg) {
+  std::string brokers = ConfiguredBrokers(cfg);
+  if (brokers.empty()) {
+    return InvalidArgumentError(
+        "no Kafka brokers: give --brokers, kafka.bootstrap.servers in the config file, or "
+        "LAKEPIPE_KAFKA_BOOTSTRAP_SERVERS");
+  }
+  return brokers;
+}
+
+void AddRegistryFlags(CLI::App* app, RegistryFlags* flags, std::string_view url_help) {
+  app->add_option("--schema-registry", flags->url, std::string(url_help));
+  app->add_option("--schema-registry-auth", flags->auth,
+                  "USER:PASSWORD for the schema registry (basic auth)");
+}
+
+Status ApplyRegistryFlags(const CLI::App& app, const RegistryFlags& flags, config::Config* cfg) {
+  if (app.count("--schema-registry") > 0) {
+    LP_RETURN_IF_ERROR(cfg->SetFlag("schema_registry", "url", flags.url));
+  }
   if (app.count("--schema-registry-auth") == 0) return Status::OK();
-  const size_t colon = user_password.find(':');
+  const size_t colon = flags.auth.find(':');
   if (colon == std::string::npos) {
     return InvalidArgumentError("--schema-registry-auth must be USER:PASSWORD");
   }
-  LP_RETURN_IF_ERROR(cfg->SetFlag("schema_registry", "username", user_password.substr(0, colon)));
-  return cfg->SetFlag("schema_registry", "password", user_password.substr(colon + 1));
+  LP_RETURN_IF_ERROR(cfg->SetFlag("schema_registry", "username", flags.auth.substr(0, colon)));
+  return cfg->SetFlag("schema_registry", "password", flags.auth.substr(colon + 1));
 }
 
 void AddStatsJsonFlag(CLI::App* app, std::string* path, std::string_view first_words) {

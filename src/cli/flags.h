@@ -65,15 +65,43 @@ inline constexpr const char* kSeedHelp =
     "advance with the events; users' birth and registration dates count back from "
     "2026-01-01T00:00:00Z";
 
+// --config PATH and --print-config (AddPrintConfigFlag). `sections`, in
+// the help of --config, says which sections of the file the command uses
+// ("sections kafka and archive are used; the others are validated").
+struct ConfigFlags {
+  std::string path;
+  bool print = false;
+};
+void AddConfigFlags(CLI::App* app, ConfigFlags* flags, std::string_view sections);
+
+// --brokers and -X key=value (repeatable), the kafka section's settings.
+struct KafkaFlags {
+  std::string brokers;
+  std::vector<std::string> settings;
+};
+void AddKafkaFlags(CLI::App* app, KafkaFlags* flags);
+
 // Sets kafka.bootstrap.servers from --brokers (when given) and each -X
 // key=value into the kafka section.
-Status ApplyKafkaFlags(const CLI::App& app, const std::string& brokers,
-                       const std::vector<std::string>& settings, config::Config* cfg);
+Status ApplyKafkaFlags(const CLI::App& app, const KafkaFlags& flags, config::Config* cfg);
 
-// Sets schema_registry.username and .password from --schema-registry-auth
-// USER:PASSWORD (when given).
-Status ApplyRegistryAuthFlag(const CLI::App& app, const std::string& user_password,
-                             config::Config* cfg);
+// kafka.bootstrap.servers of the effective configuration; "" when unset.
+std::string ConfiguredBrokers(const config::Config& cfg);
+
+// ConfiguredBrokers, or kInvalidArgument naming the three places brokers
+// are given when none is set.
+[[nodiscard]] Result<std::string> RequireBrokers(const config::Config& cfg);
+
+// --schema-registry URL and --schema-registry-auth USER:PASSWORD.
+// `url_help` says what the command does with the registry.
+struct RegistryFlags {
+  std::string url, auth;
+};
+void AddRegistryFlags(CLI::App* app, RegistryFlags* flags, std::string_view url_help);
+
+// Sets schema_registry.url from --schema-registry and .username and
+// .password from --schema-registry-auth (each when given).
+Status ApplyRegistryFlags(const CLI::App& app, const RegistryFlags& flags, config::Config* cfg);
 
 // --s3-* flags, shared by the commands that read or write a lake.
 struct S3Flags {

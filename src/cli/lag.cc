@@ -16,36 +16,23 @@ namespace lakepipe::cli {
 namespace {
 
 struct LagFlags {
-  std::string brokers, group, config_path;
-  std::vector<std::string> topics, kafka_settings;
+  ConfigFlags config;
+  KafkaFlags kafka;
+  std::string group;
+  std::vector<std::string> topics;
   bool json = false;
-  bool print_config = false;
 };
 
 int Lag(const CLI::App& app, const LagFlags& f) {
   const std::string cmd = "lakepipe lag";
-  auto loaded = LoadConfig(f.config_path);
+  auto loaded = LoadConfig(f.config.path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
-  if (Status st = ApplyKafkaFlags(app, f.brokers, f.kafka_settings, &*loaded); !st.ok()) {
-    return ReportError(cmd, st);
-  }
-  if (f.print_config) return PrintConfig(*loaded);
-  const kafka::Settings settings = loaded->Passthrough("kafka");
-  std::string brokers;
-  kafka::Settings rest;
-  for (const auto& [k, v] : settings) {
-    if (k == "bootstrap.servers") {
-      brokers = v;
-    } else {
-      rest.emplace_back(k, v);
-    }
-  }
-  if (brokers.empty()) {
-    return ReportError(cmd, InvalidArgumentError("no Kafka brokers: give --brokers, "
-                                                 "kafka.bootstrap.servers in the config file, or "
-                                                 "LAKEPIPE_KAFKA_BOOTSTRAP_SERVERS"));
-  }
-  auto lag = kafka::DescribeGroupLag(brokers, f.group, f.topics, rest, std::chrono::seconds(10));
+  if (Status st = ApplyKafkaFlags(app, f.kafka, &*loaded); !st.ok()) return ReportError(cmd, st);
+  if (f.config.print) return PrintConfig(*loaded);
+  auto brokers = RequireBrokers(*loaded);
+  if (!brokers.ok()) return ReportError(cmd, brokers.status());
+  auto lag = kafka::DescribeGroupLag(*brokers, f.group, f.topics, loaded->Passthrough("kafka"),
+                                     std::chrono::seconds(10));
   if (!lag.ok()) return ReportError(cmd, lag.status());
   auto member_of = [&](const std::string& id) -> const kafka::GroupMember* {
     for (const kafka::GroupMember& m : lag->members) {
@@ -111,18 +98,14 @@ int RunLag(int argc, char** argv) {
       "not waiting any more).",
       "lakepipe lag");
   LagFlags f;
-  app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (host:port[,...])");
+  AddConfigFlags(&app, &f.config, "section kafka is used; the others are validated");
+  AddKafkaFlags(&app, &f.kafka);
   app.add_option("--group", f.group, "Consumer group")->required();
   app.add_option(
       "--topic", f.topics,
       "Topic (repeatable; default: the topics assigned to the group's members, else those it "
       "committed offsets for)");
   app.add_flag("--json", f.json, "Print JSON");
-  app.add_option("--config", f.config_path,
-                 "YAML config file shared by every command (its kafka section is used; the "
-                 "others are validated)");
-  app.add_option("-X", f.kafka_settings, "librdkafka setting key=value (repeatable)");
-  AddPrintConfigFlag(&app, &f.print_config);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   return Lag(app, f);
 }

@@ -17,12 +17,11 @@ namespace lakepipe::cli {
 namespace {
 
 struct ProduceFlags {
-  std::string config_path;
-  std::string brokers, topic, source, format, key, schema, registry, registry_auth, url,
-      bad_records;
+  ConfigFlags config;
+  KafkaFlags kafka;
+  RegistryFlags registry;
+  std::string topic, source, format, key, schema, url, bad_records;
   std::string count, duration, rate, seed, batch;
-  std::vector<std::string> kafka_settings;
-  bool print_config = false;
   bool quiet = false;
   std::string metrics_addr;
   LogFlags log;
@@ -32,7 +31,7 @@ struct ProduceFlags {
 // the environment, the config file and the defaults.
 Status ApplyFlags(const CLI::App& app, const ProduceFlags& f, config::Config* cfg) {
   auto given = [&](const char* name) { return Given(app, name); };
-  LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.brokers, f.kafka_settings, cfg));
+  LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.kafka, cfg));
   const std::pair<const char*, std::pair<const char*, const std::string*>> mapping[] = {
       {"--topic", {"produce.topic", &f.topic}},
       {"--message-format", {"produce.message_format", &f.format}},
@@ -45,7 +44,6 @@ Status ApplyFlags(const CLI::App& app, const ProduceFlags& f, config::Config* cf
       {"--seed", {"source.seed", &f.seed}},
       {"--url", {"source.url", &f.url}},
       {"--batch", {"source.batch", &f.batch}},
-      {"--schema-registry", {"schema_registry.url", &f.registry}},
   };
   for (const auto& [flag, target] : mapping) {
     if (!given(flag)) continue;
@@ -53,8 +51,7 @@ Status ApplyFlags(const CLI::App& app, const ProduceFlags& f, config::Config* cf
     const size_t dot = path.find('.');
     LP_RETURN_IF_ERROR(cfg->SetFlag(path.substr(0, dot), path.substr(dot + 1), *target.second));
   }
-  LP_RETURN_IF_ERROR(ApplyRegistryAuthFlag(app, f.registry_auth, cfg));
-  return Status::OK();
+  return ApplyRegistryFlags(app, f.registry, cfg);
 }
 
 std::string Rate(uint64_t n, double seconds) {
@@ -64,18 +61,14 @@ std::string Rate(uint64_t n, double seconds) {
 int Produce(const CLI::App& app, const ProduceFlags& f) {
   const std::string cmd = "lakepipe produce";
   if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  auto loaded = LoadConfig(f.config_path);
+  auto loaded = LoadConfig(f.config.path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
   if (Status st = ApplyFlags(app, f, &cfg); !st.ok()) return ReportError(cmd, st);
-  if (f.print_config) return PrintConfig(cfg);
+  if (f.config.print) return PrintConfig(cfg);
 
   // Effective settings.
   const kafka::Settings kafka_settings = cfg.Passthrough("kafka");
-  std::string brokers;
-  for (const auto& [k, v] : kafka_settings) {
-    if (k == "bootstrap.servers") brokers = v;
-  }
   auto topic = cfg.GetString("produce", "topic");
   auto format_name = cfg.GetString("produce", "message_format");
   auto key_field = cfg.GetString("produce", "key");
@@ -95,11 +88,8 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
         &url.status(), &batch.status(), &timeout.status(), &registry_url.status()}) {
     if (!st->ok()) return ReportError(cmd, *st);
   }
-  if (brokers.empty()) {
-    return ReportError(
-        cmd, InvalidArgumentError("no Kafka brokers: give --brokers, kafka.bootstrap.servers in "
-                                  "the config file, or LAKEPIPE_KAFKA_BOOTSTRAP_SERVERS"));
-  }
+  auto brokers = RequireBrokers(cfg);
+  if (!brokers.ok()) return ReportError(cmd, brokers.status());
   if (topic->empty()) {
     return ReportError(
         cmd, InvalidArgumentError("no topic: give --topic or produce.topic in the config file"));
@@ -175,7 +165,7 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
 
   // The topic should exist; brokers that auto-create topics give them few partitions.
   auto partitions =
-      kafka::TopicPartitions(brokers, *topic, kafka_settings, std::chrono::seconds(10));
+      kafka::TopicPartitions(*brokers, *topic, kafka_settings, std::chrono::seconds(10));
   if (!partitions.ok()) {
     if (partitions.status().code() != StatusCode::kNotFound)
       return ReportError(cmd, partitions.status());
@@ -183,7 +173,7 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
         partitions.status().message());
   }
   kafka::ProducerOptions po;
-  po.brokers = brokers;
+  po.brokers = *brokers;
   po.settings = kafka_settings;
   auto producer = kafka::Producer::Make(po);
   if (!producer.ok()) return ReportError(cmd, producer.status());
@@ -251,11 +241,10 @@ int RunProduce(int argc, char** argv) {
       "records were rejected.",
       "lakepipe produce");
   ProduceFlags f;
-  app.add_option(
-      "--config", f.config_path,
-      "YAML config file shared by every command (sections kafka, schema_registry, source "
-      "and produce are used; the others are validated)");
-  app.add_option("--brokers", f.brokers, "Kafka bootstrap servers (kafka.bootstrap.servers)");
+  AddConfigFlags(&app, &f.config,
+                 "sections kafka, schema_registry, source and produce are used; the others are "
+                 "validated");
+  AddKafkaFlags(&app, &f.kafka);
   app.add_option("--topic", f.topic, "Topic to produce to");
   app.add_option("--source", f.source, "users, activity, randomuser or file:PATH (default users)");
   app.add_option("--message-format", f.format,
@@ -269,20 +258,14 @@ int RunProduce(int argc, char** argv) {
                  "Field whose value is the message key (default: the source's id field)");
   app.add_option("--schema", f.schema,
                  "Avro schema (.avsc) to write records as, resolved from the source's");
-  app.add_option(
-      "--schema-registry", f.registry,
-      "Schema registry URL: register the schema under <topic>-value and frame Avro messages in the "
-      "Confluent wire format");
-  app.add_option("--schema-registry-auth", f.registry_auth,
-                 "USER:PASSWORD for the schema registry (basic auth)");
+  AddRegistryFlags(&app, &f.registry,
+                   "Schema registry URL: register the schema under <topic>-value and frame Avro "
+                   "messages in the Confluent wire format");
   app.add_option("--seed", f.seed, kSeedHelp);
   app.add_option("--url", f.url, "randomuser: API URL (default https://randomuser.me/api/)");
   app.add_option("--batch", f.batch, "randomuser: results per request (default 100)");
   app.add_option("--bad-records", f.bad_records,
                  "Write rejected source records here (JSON Lines with reasons)");
-  app.add_option("-X", f.kafka_settings,
-                 "librdkafka setting key=value (repeatable), e.g. -X linger.ms=20");
-  AddPrintConfigFlag(&app, &f.print_config);
   app.add_flag("-q,--quiet", f.quiet, "Print only the final summary");
   AddMetricsFlag(&app, &f.metrics_addr);
   AddLogFlags(&app, &f.log);

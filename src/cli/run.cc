@@ -54,15 +54,15 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kDefaultMetricsAddress = "127.0.0.1:9464";
 
 struct RunFlags {
-  std::string config_path, source = "users", duration, lake, output = "out", settle = "5s", as_of,
-                           stats_json, local_copies;
+  ConfigFlags config;
+  std::string source = "users", duration, lake, output = "out", settle = "5s", as_of, stats_json,
+              local_copies;
   uint64_t count = 0;
   double rate = 0;
   int64_t seed = -1;
   int partitions = 16;
   bool sequential = false;
   bool replace = false;
-  bool print_config = false;
   std::string metrics_addr = kDefaultMetricsAddress;
   LogFlags log;
   S3Flags s3;
@@ -317,7 +317,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
   const std::string cmd = "lakepipe run";
   const auto started = Clock::now();
   if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  auto loaded = LoadConfig(f.config_path);
+  auto loaded = LoadConfig(f.config.path);
   if (!loaded.ok()) return ReportError(cmd, loaded.status());
   config::Config& cfg = *loaded;
   if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
@@ -398,7 +398,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
   if (Status st = cfg.SetFlag("archive", "message_format", *format_name); !st.ok()) {
     return ReportError(cmd, st);
   }
-  if (f.print_config) return PrintConfig(cfg);
+  if (f.config.print) return PrintConfig(cfg);
   if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
 
   if (f.metrics_addr != "off" && !f.metrics_addr.empty()) {
@@ -409,10 +409,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
 
   Progress progress;
   // Kafka: the configured brokers, else the dev broker in this process.
-  std::string brokers;
-  for (const auto& [k, v] : cfg.Passthrough("kafka")) {
-    if (k == "bootstrap.servers") brokers = v;
-  }
+  std::string brokers = ConfiguredBrokers(cfg);
   std::unique_ptr<kafka::DevBroker> dev_broker;
   if (brokers.empty()) {
     kafka::DevBrokerOptions bo;
@@ -912,9 +909,8 @@ int RunRun(int argc, char** argv) {
       "were, and writes its own only where there were none.",
       "lakepipe run");
   RunFlags f;
-  app.add_option("--config", f.config_path,
-                 "YAML config file shared by every command (kafka, schema_registry, s3, "
-                 "source, produce, archive and run sections)");
+  AddConfigFlags(&app, &f.config,
+                 "sections kafka, schema_registry, s3, source, produce, archive and run are used");
   app.add_option("--source", f.source,
                  "users, activity or randomuser (the randomuser.me API); default: source.name "
                  "of the config file, else users");
@@ -942,7 +938,6 @@ int RunRun(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--as-of", f.as_of, "transform: the day ages and tenures are computed at");
   AddStatsJsonFlag(&app, &f.stats_json, "Write the run's counts as JSON here");
-  AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   AddMetricsFlag(
       &app, &f.metrics_addr,
