@@ -32,21 +32,32 @@ std::vector<Case> Cases() {
   };
 }
 
+ReadOptions Options(size_t batch_rows) {
+  ReadOptions options;
+  options.schema = ParseSchema(kSchema);
+  options.batch_rows = batch_rows;
+  return options;
+}
+
+// The row count of each batch `reader` returns until it says the file is
+// exhausted (`*batch` is then what that last call left).
+Result<std::vector<size_t>> BatchSizes(RecordReader* reader, RecordBatch* batch) {
+  std::vector<size_t> sizes;
+  for (;;) {
+    LP_ASSIGN_OR_RETURN(bool more, reader->ReadBatch(batch));
+    if (!more) return sizes;
+    sizes.push_back(batch->num_rows());
+  }
+}
+
 TEST(TextRecordReaderTest, FillsEachBatchUpToBatchRowsInEveryFormat) {
   for (const Case& c : Cases()) {
     SCOPED_TRACE(c.good);
-    ReadOptions options;
-    options.schema = ParseSchema(kSchema);
-    options.batch_rows = 2;
+    const ReadOptions options = Options(2);
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordReader> reader,
                          OpenReader(c.format, c.good, options));
     RecordBatch batch(options.schema);
-    std::vector<size_t> sizes;
-    while (true) {
-      ASSERT_OK_AND_ASSIGN(bool more, reader->ReadBatch(&batch));
-      if (!more) break;
-      sizes.push_back(batch.num_rows());
-    }
+    ASSERT_OK_AND_ASSIGN(std::vector<size_t> sizes, BatchSizes(reader.get(), &batch));
     EXPECT_EQ(sizes, (std::vector<size_t>{2, 2, 1}));
     EXPECT_EQ(batch.num_rows(), 0u);
     ASSERT_OK_AND_ASSIGN(bool again, reader->ReadBatch(&batch));
@@ -56,9 +67,7 @@ TEST(TextRecordReaderTest, FillsEachBatchUpToBatchRowsInEveryFormat) {
 
 TEST(TextRecordReaderTest, RefusesBatchesOfNoRows) {
   for (const Case& c : Cases()) {
-    ReadOptions options;
-    options.schema = ParseSchema(kSchema);
-    options.batch_rows = 0;
+    const ReadOptions options = Options(0);
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordReader> reader,
                          OpenReader(c.format, c.good, options));
     RecordBatch batch(options.schema);
@@ -71,8 +80,7 @@ TEST(TextRecordReaderTest, RefusesBatchesOfNoRows) {
 TEST(TextRecordReaderTest, BadRecordsGoToTheSinkOrStopWithFileAndLine) {
   for (const Case& c : Cases()) {
     SCOPED_TRACE(c.bad);
-    ReadOptions options;
-    options.schema = ParseSchema(kSchema);
+    ReadOptions options = Options(8192);
     Result<RecordBatch> stopped = testing::ReadAll(c.format, c.bad, options);
     ASSERT_FALSE(stopped.ok());
     EXPECT_EQ(stopped.status().code(), StatusCode::kInvalidArgument);
