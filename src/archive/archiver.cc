@@ -22,6 +22,7 @@
 #include "kafka/dev_broker.h"  // ValidateTopicName
 #include "kafka/membership.h"
 #include "kafka/metadata.h"
+#include "lake/lake.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 #include "storage/object_store.h"
@@ -292,10 +293,10 @@ struct Archiver::Impl {
   }
 
   std::string TableDir(const TopicContext& ctx) const {
-    return fmt::format("{}/{}/raw/{}", lake.path, ctx.table, ctx.layout.format);
+    return fmt::format("{}/{}", lake.path, lake::Lake::RawDir(ctx.table, ctx.layout.format));
   }
   std::string StagingDir(const std::string& table, const kafka::TopicPartition& tp) const {
-    return fmt::format("{}/_lakepipe/staging/{}/{}+{}", lake.path, table, tp.topic, tp.partition);
+    return fmt::format("{}/{}", lake.path, lake::Lake::StagingDir(table, tp.topic, tp.partition));
   }
   std::string StagingDir(const PartitionState& s) const {
     return StagingDir(s.context->table, s.tp);
@@ -954,7 +955,7 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   LP_ASSIGN_OR_RETURN(impl->dlq_producer, kafka::Producer::Make(po));
   DeadLetterOptions dlq;
   dlq.topic = options.dlq_topic;
-  dlq.fallback_root = impl->lake.path + "/_rejected";
+  dlq.fallback_root = impl->lake.path + "/" + lake::Lake::DeadLetterDir();
   dlq.warn = [log = impl.get()](const std::string& line) {
     log->Log("warning: " + line, observe::LogLevel::kWarning);
   };

@@ -15,6 +15,7 @@
 #include "core/lake_names.h"
 #include "core/redact.h"
 #include "kafka/metadata.h"
+#include "lake/lake.h"
 #include "registry/schema_registry.h"
 #include "storage/object_store.h"
 
@@ -52,8 +53,7 @@ Status ProbeLake(const std::string& lake, std::string* detail) {
   std::string root = loc.path;
   while (!root.empty() && root.back() == '/') root.pop_back();
   std::mt19937_64 rng{std::random_device{}()};
-  const std::string key =
-      fmt::format("{}{}_lakepipe/check/{:016x}", root, root.empty() ? "" : "/", rng());
+  const std::string key = lake::Lake::PathUnder(root, lake::Lake::CheckProbePath(rng()));
   const std::string payload = fmt::format("lakepipe check probe {:016x}\n", rng());
   // The directories the write creates go with the probe (local lakes).
   const std::string dir = std::filesystem::path(key).parent_path().string();

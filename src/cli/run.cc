@@ -35,6 +35,7 @@
 #include "kafka/dev_broker.h"
 #include "kafka/metadata.h"
 #include "kafka/producer.h"
+#include "lake/lake.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 #include "observe/server.h"
@@ -166,8 +167,8 @@ std::string TableOf(const std::string& source) {
 // kFailedPrecondition naming --replace otherwise.
 Status ReplaceTable(const std::string& uri, const std::string& table, bool allowed,
                     Progress& progress) {
-  LP_ASSIGN_OR_RETURN(jobs::Lake lake, jobs::Lake::Open(uri));
-  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, lake.ListData(table));
+  LP_ASSIGN_OR_RETURN(lake::Lake lake, lake::Lake::Open(uri));
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, lake.ListData(lake::Lake::TableDir(table)));
   if (existing.empty()) return Status::OK();
   if (!allowed) {
     return FailedPreconditionError(
@@ -179,7 +180,7 @@ Status ReplaceTable(const std::string& uri, const std::string& table, bool allow
   progress.Log(fmt::format("lakepipe run: replacing {}/{} ({} files of an earlier run)", lake.uri(),
                            table, existing.size()));
   for (const std::string& rel :
-       {table, "_lakepipe/bookmarks/" + table, "_lakepipe/state/" + table}) {
+       {lake::Lake::TableDir(table), lake::Lake::BookmarkDir(table), lake::Lake::StateDir(table)}) {
     LP_RETURN_IF_ERROR(lake.DeleteAll(rel));
   }
   return Status::OK();
@@ -806,7 +807,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
         FormatCount(pp.rejected));
   }
   nlohmann::ordered_json tables_json = nlohmann::ordered_json::array();
-  if (Result<jobs::Lake> l = jobs::Lake::Open(lake); l.ok()) {
+  if (Result<lake::Lake> l = lake::Lake::Open(lake); l.ok()) {
     if (auto tables = warehouse::DiscoverTables(*l); tables.ok()) {
       std::map<std::pair<std::string, std::string>, std::pair<uint64_t, uint64_t>> zones;
       for (const warehouse::LakeTable& t : *tables) {

@@ -855,7 +855,7 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   LP_ASSIGN_OR_RETURN(Lake lake, Lake::Open(o.lake));
   // A table without clean files nor raw ones: say how it gets some, write nothing.
   LP_ASSIGN_OR_RETURN(const std::vector<ObjectInfo> clean_now,
-                      lake.ListData(o.table + "/clean/parquet"));
+                      lake.ListData(Lake::CleanDir(o.table)));
   if (clean_now.empty()) LP_RETURN_IF_ERROR(RequireRawFiles(lake, o.table));
   LP_ASSIGN_OR_RETURN(const TableLock lock, TableLock::Acquire(lake, o.table, o.lock_wait));
   LP_RETURN_IF_ERROR(DeleteLeftovers(lake, o.table));
@@ -863,7 +863,7 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   stats.table = o.table;
   stats.job = o.job;
   LP_ASSIGN_OR_RETURN(Bookmark bookmark, LoadBookmark(lake, o.table, o.job));
-  const std::string table_dir = o.table + "/clean/parquet";
+  const std::string table_dir = Lake::CleanDir(o.table);
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> clean, lake.ListData(table_dir));
   std::erase_if(clean, [](const ObjectInfo& f) { return !IsParquetFile(f.path); });
   Bookmark now;
@@ -899,7 +899,7 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
       before[UnitOf(p.substr(prefix))].emplace_back(p, size);
     }
   }
-  const std::string state_dir = fmt::format("_lakepipe/state/{}/{}", o.table, o.job);
+  const std::string state_dir = Lake::JobStateDir(o.table, o.job);
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> states, lake.ListData(state_dir));
   std::map<std::string, std::string> state_of;  // unit -> its partial's path
   for (const ObjectInfo& f : states) {
@@ -971,8 +971,8 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   for (const auto& [p, size] : now.files) inputs += fmt::format("{}\n{}\n", p, size);
   const std::string tag = NameTag(inputs);
   for (const Metric& m : aggregator->Build(all_units, o)) {
-    LP_RETURN_IF_ERROR(WriteMetric(lake, fmt::format("{}/{}/parquet/{}", o.table, o.job, m.name), m,
-                                   touched, from, all, tag, &stats));
+    LP_RETURN_IF_ERROR(WriteMetric(lake, Lake::MetricDir(o.table, o.job, m.name), m, touched, from,
+                                   all, tag, &stats));
   }
   now.runs = bookmark.runs + 1;
   LP_RETURN_IF_ERROR(SaveBookmark(lake, o.table, o.job, now));

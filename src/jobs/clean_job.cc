@@ -109,7 +109,7 @@ class CleanRun {
     for (auto& [partition, rows] : pending_) {
       // Zero-padded to any int: merging reads spills in path order.
       const std::string path = lake_.Path(
-          fmt::format("{}/_spill/part-{}-{:010}.parquet", Dir(partition), tag_, spills_));
+          fmt::format("{}/part-{}-{:010}.parquet", Lake::SpillDir(Dir(partition)), tag_, spills_));
       LP_ASSIGN_OR_RETURN(const uint64_t bytes, WriteTableFile(lake_, path, rows, nullptr, true));
       (void)bytes;
       spilled_.insert(partition);
@@ -167,7 +167,7 @@ class CleanRun {
   Status WriteRejected() {
     if (rejected_.num_rows() == 0) return Status::OK();
     const std::string path = lake_.Path(
-        fmt::format("{}/rejected/parquet/part-{}-{:04}.parquet", rules_.table(), tag_, spills_));
+        fmt::format("{}/part-{}-{:04}.parquet", Lake::RejectedDir(rules_.table()), tag_, spills_));
     LP_RETURN_IF_ERROR(WriteRows(path, rejected_, nullptr));
     rejected_.Clear();
     return Status::OK();
@@ -193,7 +193,7 @@ class CleanRun {
 
   // The store-relative directory of a partition of the clean table.
   std::string Dir(const std::string& partition) const {
-    return fmt::format("{}/clean/parquet/{}", rules_.table(), partition);
+    return Lake::CleanPartitionDir(rules_.table(), partition);
   }
 
   // The partitions of the clean table under `prefix` ("event_date=..."),
@@ -217,13 +217,13 @@ class CleanRun {
     const std::string dir = Dir(partition);
     const std::string path = lake_.Path(fmt::format("{}/part-{}.parquet", dir, suffix));
     LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, lake_.ListData(dir));
-    LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> spills, lake_.ListData(dir + "/_spill"));
+    LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> spills, lake_.ListData(Lake::SpillDir(dir)));
     RecordBatch merged(rules_.clean_schema());
     if (existing.empty() && spills.empty()) {
       merged = std::move(rows);  // nothing to merge with: no copy
     } else {
       // Oldest first: the current files, this run's spills in order, the rest.
-      for (const std::string& from : {dir, dir + "/_spill"}) {
+      for (const std::string& from : {dir, Lake::SpillDir(dir)}) {
         LP_RETURN_IF_ERROR(ScanTable(lake_, from, rules_.clean_schema(), [&](const RecordBatch& b) {
           merged.AppendBatch(b);
           return Status::OK();
@@ -282,8 +282,8 @@ Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
   LP_RETURN_IF_ERROR(DeleteLeftovers(lake, options.table));
   Bookmark bookmark;
   if (options.full_refresh) {
-    LP_RETURN_IF_ERROR(lake.DeleteAll(options.table + "/clean/"));
-    LP_RETURN_IF_ERROR(lake.DeleteAll(options.table + "/rejected/"));
+    LP_RETURN_IF_ERROR(lake.DeleteAll(Lake::ZoneDir(options.table, "clean") + "/"));
+    LP_RETURN_IF_ERROR(lake.DeleteAll(Lake::ZoneDir(options.table, "rejected") + "/"));
   } else {
     LP_ASSIGN_OR_RETURN(bookmark, LoadBookmark(lake, options.table, job));
   }

@@ -13,87 +13,10 @@
 #include "formats/open.h"
 
 namespace lakepipe::jobs {
-namespace {
-
-std::string Strip(std::string s) {
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
-}
-
-// True when a path component below `base` starts with '.' or '_'.
-bool Hidden(std::string_view rel) {
-  size_t start = 0;
-  while (start <= rel.size()) {
-    const size_t end = rel.find('/', start);
-    const std::string_view part =
-        rel.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (!part.empty() && (part.front() == '.' || part.front() == '_')) return true;
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return false;
-}
-
-}  // namespace
-
-Result<Lake> Lake::Open(const std::string& uri) {
-  if (uri.empty()) return InvalidArgumentError("no lake given (--lake PATH|s3://bucket/prefix)");
-  Lake lake;
-  lake.uri_ = Strip(uri);
-  LP_ASSIGN_OR_RETURN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(lake.uri_));
-  lake.store_ = std::move(loc.store);
-  lake.root_ = loc.path;
-  while (!lake.root_.empty() && lake.root_.back() == '/') lake.root_.pop_back();
-  return lake;
-}
-
-std::string Lake::Path(const std::string& rel) const {
-  return root_.empty() ? rel : root_ + "/" + rel;
-}
-
-std::string Lake::Relative(const std::string& path) const {
-  if (root_.empty()) return path;
-  return path.size() > root_.size() ? path.substr(root_.size() + 1) : std::string();
-}
-
-std::string Lake::Uri(const std::string& path) const { return uri_ + "/" + Relative(path); }
-
-Result<std::vector<ObjectInfo>> Lake::ListData(const std::string& rel) const {
-  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, store_->List(Path(rel)));
-  std::vector<ObjectInfo> out;
-  const size_t base = Path(rel).size() + 1;
-  for (ObjectInfo& o : all) {
-    if (o.path.size() <= base || Hidden(std::string_view(o.path).substr(base))) continue;
-    out.push_back(std::move(o));
-  }
-  std::sort(out.begin(), out.end(),
-            [](const ObjectInfo& a, const ObjectInfo& b) { return a.path < b.path; });
-  return out;
-}
-
-Status Lake::DeleteAll(const std::string& rel) const {
-  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, store_->List(Path(rel)));
-  for (const ObjectInfo& o : all) LP_RETURN_IF_ERROR(store_->Delete(o.path));
-  return Status::OK();
-}
-
-Status Lake::DeleteInterruptedWrites(const std::string& rel, bool spills) const {
-  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, store_->List(Path(rel) + "/"));
-  for (const ObjectInfo& o : all) {
-    const size_t slash = o.path.rfind('/');
-    const std::string_view name =
-        std::string_view(o.path).substr(slash == std::string::npos ? 0 : slash + 1);
-    const bool spill = spills && o.path.find("/_spill/") != std::string::npos;
-    if (spill || (!name.empty() && name.front() == '.')) {
-      LP_RETURN_IF_ERROR(store_->Delete(o.path));
-    }
-  }
-  return Status::OK();
-}
 
 Result<std::vector<ObjectInfo>> ListRawFiles(const Lake& lake, const std::string& table,
                                              std::optional<int32_t> since) {
-  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> files, lake.ListData(table + "/raw"));
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> files, lake.ListData(Lake::RawDir(table)));
   const FormatRegistry& formats = FormatRegistry::Default();
   static const std::regex kArchiveName(R"(\+(\d+)\+(\d+)\.[A-Za-z]+$)");
   static const std::regex kEventDate(R"((^|/)event_date=(\d{4}-\d\d-\d\d)(/|$))");
@@ -133,16 +56,15 @@ Status RequireRawFiles(const Lake& lake, const std::string& table) {
   return NotFoundError(
       "no raw files under {}: archive a topic into table '{}' first: lakepipe archive --topic "
       "TOPIC --table {} --lake {} (see lakepipe archive --help)",
-      lake.Uri(lake.Path(table + "/raw")), table, table, lake.uri());
+      lake.Uri(lake.Path(Lake::RawDir(table))), table, table, lake.uri());
 }
 
 Status DeleteLeftovers(const Lake& lake, const std::string& table) {
-  for (const char* zone : {"clean", "rejected", "analytics", "demographics", "timeseries"}) {
-    LP_RETURN_IF_ERROR(
-        lake.DeleteInterruptedWrites(fmt::format("{}/{}", table, zone), /*spills=*/true));
+  for (const std::string& zone : Lake::JobZones()) {
+    LP_RETURN_IF_ERROR(lake.DeleteInterruptedWrites(Lake::ZoneDir(table, zone), /*spills=*/true));
   }
-  for (const char* dir : {"bookmarks", "state"}) {
-    LP_RETURN_IF_ERROR(lake.DeleteInterruptedWrites(fmt::format("_lakepipe/{}/{}", dir, table)));
+  for (const std::string& dir : {Lake::BookmarkDir(table), Lake::StateDir(table)}) {
+    LP_RETURN_IF_ERROR(lake.DeleteInterruptedWrites(dir));
   }
   return Status::OK();
 }
@@ -252,12 +174,8 @@ Status ScanFiles(const Lake& lake, const std::vector<std::string>& paths, const 
   return Status::OK();
 }
 
-std::string BookmarkPath(const std::string& table, const std::string& job) {
-  return fmt::format("_lakepipe/bookmarks/{}/{}.json", table, job);
-}
-
 Result<Bookmark> LoadBookmark(const Lake& lake, const std::string& table, const std::string& job) {
-  const std::string path = lake.Path(BookmarkPath(table, job));
+  const std::string path = lake.Path(Lake::BookmarkPath(table, job));
   Result<std::unique_ptr<InputFile>> in = lake.store().OpenInput(path);
   if (!in.ok() && in.status().code() == StatusCode::kNotFound) return Bookmark{};
   if (!in.ok()) return in.status();
@@ -295,7 +213,7 @@ Status SaveBookmark(const Lake& lake, const std::string& table, const std::strin
   if (!b.params.empty()) j["params"] = b.params;
   j["files"] = nlohmann::ordered_json::array();
   for (const auto& [p, s] : b.files) j["files"].push_back({{"path", p}, {"size", s}});
-  const std::string path = lake.Path(BookmarkPath(table, job));
+  const std::string path = lake.Path(Lake::BookmarkPath(table, job));
   LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out,
                       lake.store().OpenOutput(path, OutputOptions()));
   LP_RETURN_IF_ERROR(out->Append(j.dump(1) + "\n"));

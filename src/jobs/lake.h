@@ -1,21 +1,12 @@
-// The lake as the transform jobs see it: the tables' zones, the raw files
-// the archive wrote, and the bookmarks that say which of them a job has
-// processed.
+// The lake as the transform jobs see it (its layout: lake/lake.h): the raw
+// files the archive wrote in arrival order, the bookmarks that say which of
+// them a job has processed, and the Parquet files the jobs read and write.
 //
-//   <lake>/<table>/raw/<format>/<partitions>/<file>    archive output
-//   <lake>/<table>/clean/parquet/<column>=<value>/...  clean table
-//   <lake>/<table>/rejected/parquet/...                rejected records
-//   <lake>/_lakepipe/bookmarks/<table>/<job>.json      bookmarks
-//
-// Names starting with '.' or '_' below a zone are not data (files being
-// written, staging, rejected records), as for Hive and Spark.
-//
-// Thread-safety: a Lake is used by one thread at a time.
+// Thread-safety: the functions use a Lake of one thread at a time.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,39 +15,14 @@
 #include "core/column.h"
 #include "core/result.h"
 #include "formats/format.h"
+#include "lake/lake.h"
 #include "storage/object_store.h"
 
 namespace lakepipe::jobs {
 
-class Lake {
- public:
-  // `uri`: a path, file:///path or s3://bucket/prefix.
-  static Result<Lake> Open(const std::string& uri);
-
-  ObjectStore& store() const { return *store_; }
-  // The store path of `rel` ("users/raw"), for List and Delete.
-  std::string Path(const std::string& rel) const;
-  // The URI of a store path, for OpenInputFile and readers.
-  std::string Uri(const std::string& path) const;
-  // The store path relative to the lake root.
-  std::string Relative(const std::string& path) const;
-  const std::string& uri() const { return uri_; }
-
-  // Data files under `rel` (hidden names skipped), sorted by path.
-  Result<std::vector<ObjectInfo>> ListData(const std::string& rel) const;
-  // Deletes every object under `rel`.
-  Status DeleteAll(const std::string& rel) const;
-  // Deletes the files under `rel` whose names start with '.': what writes
-  // interrupted by a crash left behind (local files are written under such
-  // names and renamed at commit), and with `spills`, every file under a
-  // `_spill` directory. REQUIRES: nothing is writing under `rel`.
-  Status DeleteInterruptedWrites(const std::string& rel, bool spills = false) const;
-
- private:
-  std::unique_ptr<ObjectStore> store_;
-  std::string root_;  // store path of the lake root, no trailing '/'
-  std::string uri_;   // the lake URI, no trailing '/'
-};
+// The jobs name the lake as Lake, and its files as IsParquetFile does.
+using lake::IsParquetFile;
+using lake::Lake;
 
 // The raw files of `table` in the order records arrived: archive files by
 // Kafka partition and first offset (their names say), others by path.
@@ -92,11 +58,6 @@ Field TableField(std::string name, Type type, LogicalType logical = LogicalType:
 // The columns `names` of `schema` (a table's), as a projection to read.
 SchemaPtr ProjectColumns(const Schema& schema, const std::vector<std::string>& names);
 
-// True for a path (or name) ending in ".parquet".
-inline bool IsParquetFile(std::string_view path) {
-  return path.size() >= 8 && path.substr(path.size() - 8) == ".parquet";
-}
-
 // A file-name tag that depends only on `text` (FNV-1a, 16 hex digits):
 // jobs name their outputs after their inputs, so a rerun after a crash
 // writes the same names.
@@ -131,7 +92,6 @@ struct Bookmark {
   uint64_t runs = 0;
 };
 
-std::string BookmarkPath(const std::string& table, const std::string& job);
 // An empty bookmark when there is none; kCorruption for one that does not parse.
 Result<Bookmark> LoadBookmark(const Lake& lake, const std::string& table, const std::string& job);
 // Replaces the bookmark atomically.

@@ -50,14 +50,10 @@ std::string Holder(int fd) {
 
 }  // namespace
 
-std::string TableLockPath(const std::string& table) {
-  return fmt::format("_lakepipe/locks/{}.transform", table);
-}
-
 Result<TableLock> TableLock::Acquire(const Lake& lake, const std::string& table,
                                      std::chrono::milliseconds wait) {
   if (lake.store().scheme() != "file") return TableLock(-1);  // see the header: S3
-  const std::string path = lake.Path(TableLockPath(table));
+  const std::string path = lake.Path(Lake::LockPath(table));
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   if (ec) {

@@ -52,7 +52,4 @@ class TableLock {
   UniqueFd fd_;  // the locked file; invalid when no lock is held (S3)
 };
 
-// The lake path (relative to its root) of the lock file of `table`.
-std::string TableLockPath(const std::string& table);
-
 }  // namespace lakepipe::jobs

@@ -25,10 +25,6 @@ std::vector<std::string> Split(const std::string& path) {
   return out;
 }
 
-bool IsAggregateZone(const std::string& zone) {
-  return zone == "analytics" || zone == "demographics" || zone == "timeseries";
-}
-
 struct Found {
   LakeTable table;
   std::string first_file;  // store path
@@ -38,24 +34,29 @@ struct Found {
 
 }  // namespace
 
-Result<std::vector<LakeTable>> DiscoverTables(const jobs::Lake& lake,
+std::string TableName(const std::string& table, const std::string& zone,
+                      const std::string& metric) {
+  return metric.empty() ? fmt::format("{}_{}", table, zone)
+                        : fmt::format("{}_{}_{}", table, zone, metric);
+}
+
+Result<std::vector<LakeTable>> DiscoverTables(const lake::Lake& lake,
                                               const std::string& only_table) {
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, lake.store().List(lake.Path("")));
   std::map<std::string, Found> found;  // by location
   for (const ObjectInfo& f : all) {
     const std::string rel = lake.Relative(f.path);
-    if (!jobs::IsParquetFile(rel)) continue;
+    if (!lake::IsParquetFile(rel)) continue;
     const std::vector<std::string> parts = Split(rel);
     bool hidden = false;
     for (const std::string& p : parts) hidden = hidden || p.empty() || p[0] == '.' || p[0] == '_';
     if (hidden || parts.size() < 4 || parts[2] != "parquet") continue;
     if (!only_table.empty() && parts[0] != only_table) continue;
-    const bool aggregate = IsAggregateZone(parts[1]);
+    const bool aggregate = lake::Lake::IsMetricZone(parts[1]);
     if (aggregate && parts.size() < 5) continue;
     const size_t first_partition = aggregate ? 4 : 3;
-    const std::string location = aggregate
-                                     ? fmt::format("{}/{}/parquet/{}", parts[0], parts[1], parts[3])
-                                     : fmt::format("{}/{}/parquet", parts[0], parts[1]);
+    const std::string location = aggregate ? lake::Lake::MetricDir(parts[0], parts[1], parts[3])
+                                           : lake::Lake::ParquetDir(parts[0], parts[1]);
     std::vector<std::pair<std::string, std::string>> kv;
     bool hive = true;
     for (size_t i = first_partition; i + 1 < parts.size(); ++i) {
@@ -74,8 +75,7 @@ Result<std::vector<LakeTable>> DiscoverTables(const jobs::Lake& lake,
       t.table.zone = parts[1];
       t.table.metric = aggregate ? parts[3] : "";
       t.table.location = location;
-      t.table.name = aggregate ? fmt::format("{}_{}_{}", parts[0], parts[1], parts[3])
-                               : fmt::format("{}_{}", parts[0], parts[1]);
+      t.table.name = TableName(parts[0], parts[1], t.table.metric);
       t.first_file = f.path;
       for (const auto& [k, v] : kv) t.partition_names.push_back(k);
     } else {

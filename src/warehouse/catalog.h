@@ -17,7 +17,7 @@
 
 #include "core/result.h"
 #include "core/schema.h"
-#include "jobs/lake.h"
+#include "lake/lake.h"
 
 namespace lakepipe::warehouse {
 
@@ -42,9 +42,14 @@ struct LakeTable {
   uint64_t bytes = 0;
 };
 
+// The name of the table of a zone ("users_clean") or of a metric of an
+// aggregate zone ("users_analytics_age_groups").
+std::string TableName(const std::string& table, const std::string& zone,
+                      const std::string& metric = "");
+
 // Every table of `lake` (only those of `only_table` when not empty), by
 // name. kNotFound when there is none.
-Result<std::vector<LakeTable>> DiscoverTables(const jobs::Lake& lake,
+Result<std::vector<LakeTable>> DiscoverTables(const lake::Lake& lake,
                                               const std::string& only_table = "");
 
 }  // namespace lakepipe::warehouse

@@ -158,7 +158,7 @@ std::string SampleQueries(const std::vector<LakeTable>& tables,
   }
   for (const LakeTable& t : tables) {
     if (t.zone != "clean") continue;
-    const LakeTable* rejected = Find(tables, t.table + "_rejected");
+    const LakeTable* rejected = Find(tables, TableName(t.table, "rejected"));
     if (rejected == nullptr) continue;
     out += fmt::format("-- Data quality: the share of {}'s records the clean job rejected.\n",
                        t.table);

@@ -172,5 +172,11 @@ TEST_F(WarehouseTest, DuckDbReachesAnS3CompatibleStoreAtItsEndpoint) {
       << *remote;
 }
 
+TEST(TableNameTest, NamesZonesAndMetricsAsDiscoveryDoes) {
+  EXPECT_EQ(TableName("users", "clean"), "users_clean");
+  EXPECT_EQ(TableName("user_activity", "rejected"), "user_activity_rejected");
+  EXPECT_EQ(TableName("users", "analytics", "age_groups"), "users_analytics_age_groups");
+}
+
 }  // namespace
 }  // namespace lakepipe::warehouse
