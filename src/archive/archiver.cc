@@ -19,9 +19,9 @@
 #include "core/lake_names.h"
 #include "core/units.h"
 #include "formats/background_writer.h"
-#include "kafka/dev_broker.h"  // ValidateTopicName
 #include "kafka/membership.h"
 #include "kafka/metadata.h"
+#include "kafka/topic_name.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 #include "storage/object_store.h"
