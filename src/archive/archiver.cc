@@ -9,7 +9,7 @@
 #include <set>
 #include <unordered_map>
 
-#include <malloc.h>
+#include <malloc.h>  // malloc_trim
 #include <sys/resource.h>
 
 #include <fmt/format.h>
@@ -19,9 +19,9 @@
 #include "core/lake_names.h"
 #include "core/units.h"
 #include "formats/background_writer.h"
-#include "kafka/dev_broker.h"  // ValidateTopicName
 #include "kafka/membership.h"
 #include "kafka/metadata.h"
+#include "kafka/topic_name.h"
 #include "lake/lake.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
@@ -870,10 +870,6 @@ Archiver::Archiver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Archiver::~Archiver() = default;
 
 Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
-  // Buffers of 1 MiB and more (fetched record sets, closed files' pages) go
-  // straight back to the system when freed, instead of lingering in the heap
-  // of whichever thread freed them: peak RSS then follows the data in use.
-  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   auto impl = std::make_unique<Impl>();
   if (options.topics.empty()) return InvalidArgumentError("no topics to archive: give --topic");
   if (options.group.empty()) return InvalidArgumentError("no consumer group: give --group");

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time_util.h"
-#include "kafka/dev_broker.h"
+#include "kafka/topic_name.h"
 #include "observe/metrics.h"
 #include "storage/object_store.h"
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archiver.h"
+#include "cli/allocator.h"
 #include "cli/archive_options.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -216,6 +217,7 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
       return ReportError(cmd, parsed.status());
     }
   }
+  TuneAllocatorFor(Workload::kArchive);
   auto archiver = archive::Archiver::Make(options);
   if (!archiver.ok()) {
     if (!stats_json.empty()) {

@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "kafka/dev_broker.h"
+#include "kafka/topic_name.h"
 
 namespace lakepipe::cli {
 namespace {

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archiver.h"
+#include "cli/allocator.h"
 #include "cli/archive_options.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -511,6 +512,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
     progress.Log(line);
     if (line.find("DATA LOSS") != std::string::npos) observe::Events::Default().Add("error", line);
   };
+  TuneAllocatorFor(Workload::kArchive);
   // The raw files rotate as archive's do (archive.flush_records,
   // flush_bytes, rotate_interval...), so that a long run does not leave a
   // file per partition every few seconds.
@@ -745,6 +747,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
   uint64_t clean_rows = 0, rejected_rows = 0;
   if (failures.empty() && !interrupted) {
     transforming = true;
+    TuneAllocatorFor(Workload::kJobs);  // the archive is over: its settings give way
     const auto t0 = Clock::now();
     for (const std::string job : {"clean", "analytics", "demographics", "timeseries"}) {
       progress.Show(fmt::format("{} {:<8} {} ...", cmd, "transform", job));

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/allocator.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/observe.h"
@@ -140,6 +141,7 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
   auto server = StartMetrics("transform", f.metrics_addr);
   if (!server.ok()) return ReportError(cmd, server.status());
   nlohmann::ordered_json report = nlohmann::ordered_json::array();
+  TuneAllocatorFor(Workload::kJobs);
   for (const std::string& job : run) {
     Result<jobs::JobStats> stats = InternalError("no job ran");
     if (job == "clean") {

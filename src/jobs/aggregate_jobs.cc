@@ -847,7 +847,6 @@ Status WriteMetric(const Lake& lake, const std::string& dir, const Metric& m,
 }  // namespace
 
 Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
-  ReuseFreedMemory();
   const auto start = std::chrono::steady_clock::now();
   LP_RETURN_IF_ERROR(ValidateTableName(o.table).WithContext("--table"));
   LP_RETURN_IF_ERROR(CheckTableHasJobs(o.table).WithContext("--table"));

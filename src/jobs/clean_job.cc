@@ -270,7 +270,6 @@ class CleanRun {
 }  // namespace
 
 Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
-  ReuseFreedMemory();
   const auto start = std::chrono::steady_clock::now();
   LP_RETURN_IF_ERROR(ValidateTableName(options.table).WithContext("--table"));
   LP_RETURN_IF_ERROR(CheckTableHasJobs(options.table).WithContext("--table"));

@@ -1,7 +1,5 @@
 #include "jobs/lake.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <regex>
 
@@ -67,12 +65,6 @@ Status DeleteLeftovers(const Lake& lake, const std::string& table) {
     LP_RETURN_IF_ERROR(lake.DeleteInterruptedWrites(dir));
   }
   return Status::OK();
-}
-
-void ReuseFreedMemory() {
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  mallopt(M_TOP_PAD, 64 << 20);
 }
 
 Field TableField(std::string name, Type type, LogicalType logical, bool nullable) {

@@ -45,12 +45,6 @@ Status RequireRawFiles(const Lake& lake, const std::string& table);
 // lock (table_lock.h) is held.
 Status DeleteLeftovers(const Lake& lake, const std::string& table);
 
-// Keeps freed memory in the process for reuse: the jobs allocate and free
-// large buffers for every file they read or write, and giving them back to
-// the system only to fault them in again costs up to a third of a scan.
-// Process-wide (mallopt); the peak RSS grows by the largest buffers.
-void ReuseFreedMemory();
-
 // A non-null (unless `nullable`) field of a table the jobs write.
 Field TableField(std::string name, Type type, LogicalType logical = LogicalType::kNone,
                  bool nullable = false);

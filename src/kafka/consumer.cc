@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "kafka/dev_broker.h"  // ValidateTopicName
 #include "kafka/properties.h"
+#include "kafka/topic_name.h"
 
 #include "observe/log.h"
 

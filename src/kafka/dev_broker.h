@@ -13,7 +13,6 @@
 
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <librdkafka/rdkafka.h>
@@ -66,10 +65,6 @@ class DevBroker {
   std::unique_ptr<TcpForwarder> forwarder_;
   std::string bootstrap_;
 };
-
-// Kafka's rule for topic names: 1 to 249 of [a-zA-Z0-9._-], not "." or "..".
-// kInvalidArgument naming the topic and the offending character.
-Status ValidateTopicName(std::string_view topic);
 
 // What DevBroker keeps per partition, for messages and help texts.
 inline constexpr const char* kDevBrokerRetention =

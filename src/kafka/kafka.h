@@ -7,3 +7,4 @@
 #include "kafka/metadata.h"
 #include "kafka/producer.h"
 #include "kafka/properties.h"
+#include "kafka/topic_name.h"
