@@ -770,11 +770,17 @@ struct Archiver::Impl {
       }
       total += l;
     }
-    uint64_t open = 0;
-    for (auto& [tp, s] : states) open += s->files.size();
+    // The open files and what they buffer now (the memory bound's sum is
+    // taken only every few new files, so it lags behind closes).
+    uint64_t open = 0, buffered = 0;
+    for (auto& [tp, s] : states) {
+      open += s->files.size();
+      for (const auto& [path, f] : s->files) buffered += f->Memory();
+    }
     std::lock_guard<std::mutex> lock(stats_mu);
     stats.lag = total;
     stats.open_files = open;
+    stats.buffered_bytes = buffered;
     stats.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   }
 };

@@ -153,6 +153,9 @@ TEST_F(ArchiverTest, ArchivesEveryRecordOnceAndDeadLettersTheBadOne) {
   EXPECT_EQ(stats.archived, 99u);
   EXPECT_EQ(stats.dead_lettered, 1u);
   EXPECT_EQ(stats.files_written, 1u);
+  // Every file is finished: nothing is open or buffered any more.
+  EXPECT_EQ(stats.open_files, 0u);
+  EXPECT_EQ(stats.buffered_bytes, 0u);
   const auto files = FilesUnder(lake_ + "/rows/raw/parquet");
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files.begin()->first, "rows+0+00000000000000000000.parquet");
