@@ -267,7 +267,7 @@ Status BuildArchiveOptions(const config::Config& cfg, archive::ArchiveOptions* o
   return BuildOptions(cfg, options, stats_json);
 }
 
-int RunArchive(int argc, char** argv) {
+Result<int> RunArchive(int argc, char** argv) {
   CLI::App app(
       "Archive Kafka topics into Hive-partitioned files of a lake, exactly once: every offset ends "
       "up in exactly "

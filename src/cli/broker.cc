@@ -43,7 +43,7 @@ CLI::Validator AtLeastOne() {
 
 }  // namespace
 
-int RunBroker(int argc, char** argv) {
+Result<int> RunBroker(int argc, char** argv) {
   CLI::App app(
       "Run a Kafka broker for development and tests: librdkafka's mock cluster, speaking the "
       "real Kafka protocol on 127.0.0.1, so any Kafka client can use it. Data is kept in memory "

@@ -172,7 +172,7 @@ int Check(const CLI::App& app, const CheckFlags& f) {
 
 }  // namespace
 
-int RunCheck(int argc, char** argv) {
+Result<int> RunCheck(int argc, char** argv) {
   CLI::App app(
       "Check the configuration and probe each configured service: Kafka (brokers reachable, "
       "topics exist, partitions), the schema registry (reachable, subject <topic>-value) and the "

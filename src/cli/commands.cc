@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/flags.h"
 #include "core/version.h"
 #include "s3/s3_store.h"
 #include "storage/object_store.h"
@@ -69,7 +70,9 @@ int Main(int argc, char** argv) {
     if (c.name == name) {
       std::string program = fmt::format("lakepipe {}", name);
       argv[1] = program.data();
-      return c.run(argc - 1, argv + 1);
+      Result<int> outcome = c.run(argc - 1, argv + 1);
+      if (!outcome.ok()) return ReportError(program, outcome.status());
+      return *outcome;
     }
   }
   fmt::print(stderr, "lakepipe: unknown command '{}'\n\n", name);

@@ -139,7 +139,7 @@ int Convert(const ConvertFlags& flags) {
 
 }  // namespace
 
-int RunConvert(int argc, char** argv) {
+Result<int> RunConvert(int argc, char** argv) {
   CLI::App app(
       "Convert a file between Parquet, Avro, JSON Lines (.jsonl/.ndjson), JSON arrays (.json) "
       "and CSV. Formats follow the file extensions unless given. Without --schema, the "

@@ -161,7 +161,7 @@ int Inspect(const std::string& path, size_t rows, bool as_json, const std::strin
 
 }  // namespace
 
-int RunInspect(int argc, char** argv) {
+Result<int> RunInspect(int argc, char** argv) {
   CLI::App app(
       "Show a file's schema, row count, layout (Parquet row groups, codecs, encodings, "
       "sizes, statistics; Avro codec and blocks) and its first rows. Given a directory or an "

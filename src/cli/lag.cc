@@ -90,7 +90,7 @@ int Lag(const CLI::App& app, const LagFlags& f) {
 
 }  // namespace
 
-int RunLag(int argc, char** argv) {
+Result<int> RunLag(int argc, char** argv) {
   CLI::App app(
       "Show a consumer group's committed offset, log end offset and lag for each partition, and "
       "its members with their assignments (like kafka-consumer-groups --describe). Lag counts "

@@ -224,7 +224,7 @@ int Produce(const CLI::App& app, const ProduceFlags& f) {
 
 }  // namespace
 
-int RunProduce(int argc, char** argv) {
+Result<int> RunProduce(int argc, char** argv) {
   CLI::App app(
       "Produce records from a source onto a Kafka topic: an idempotent producer (acks=all, lz4 by "
       "default) "

@@ -13,7 +13,7 @@
 
 namespace lakepipe::cli {
 
-int RunRegistry(int argc, char** argv) {
+Result<int> RunRegistry(int argc, char** argv) {
   CLI::App app(
       "Run a schema registry for development and tests: in memory, development only. It speaks "
       "the Confluent Schema Registry REST API (subjects, versions, ids, latest, lookups, "

@@ -895,7 +895,7 @@ int Run(const CLI::App& app, const RunFlags& f) {
 
 }  // namespace
 
-int RunRun(int argc, char** argv) {
+Result<int> RunRun(int argc, char** argv) {
   CLI::App app(
       "Run the whole pipeline: produce records from a source onto Kafka while archiving them "
       "into the lake (exactly once, Parquet, Hive-partitioned), with local copies of every "

@@ -69,7 +69,7 @@ int Sql(const CLI::App& app, const SqlFlags& f) {
 
 }  // namespace
 
-int RunSql(int argc, char** argv) {
+Result<int> RunSql(int argc, char** argv) {
   CLI::App app(
       "Print SQL that declares every Parquet table of the lake in a warehouse, with sample "
       "analytics queries and data-quality checks (row counts, null rates, freshness, the share "

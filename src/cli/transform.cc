@@ -182,7 +182,7 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
 
 }  // namespace
 
-int RunTransform(int argc, char** argv) {
+Result<int> RunTransform(int argc, char** argv) {
   CLI::App app(
       "Run a job over a table of the lake, incrementally: only raw files the job's bookmark "
       "(<lake>/_lakepipe/bookmarks/<table>/<job>.json) does not list are read, and a run with "
