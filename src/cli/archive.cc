@@ -197,24 +197,23 @@ Status WriteStatsJson(const std::string& path, const archive::ArchiveStats& s,
   return WriteWholeFile(path, j.dump(2) + "\n");
 }
 
-int Archive(const CLI::App& app, const ArchiveFlags& f) {
+Result<int> Archive(const CLI::App& app, const ArchiveFlags& f) {
   const std::string cmd = "lakepipe archive";
-  if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
+  LP_RETURN_IF_ERROR(ApplyLogFlags(f.log));
   auto loaded = LoadConfig(f.config.path);
-  if (!loaded.ok()) return ReportError(cmd, loaded.status());
-  if (Status st = ApplyFlags(app, f, &*loaded); !st.ok()) return ReportError(cmd, st);
+  if (!loaded.ok()) return loaded.status();
+  LP_RETURN_IF_ERROR(ApplyFlags(app, f, &*loaded));
   if (f.config.print) return PrintConfig(*loaded);
-  if (Status st = ConfigureS3(*loaded); !st.ok()) return ReportError(cmd, st);
+  LP_RETURN_IF_ERROR(ConfigureS3(*loaded));
   archive::ArchiveOptions options;
   std::string stats_json;
-  if (Status st = BuildOptions(*loaded, &options, &stats_json); !st.ok())
-    return ReportError(cmd, st);
+  LP_RETURN_IF_ERROR(BuildOptions(*loaded, &options, &stats_json));
   // A wrong Kafka address fails at start, not after --broker-timeout; a
   // bad --metrics-addr before that wait.
   options.start_timeout = kafka::kBrokerStartTimeout;
   if (f.metrics_addr != "off" && !f.metrics_addr.empty()) {
     if (auto parsed = observe::ParseServerAddress(f.metrics_addr); !parsed.ok()) {
-      return ReportError(cmd, parsed.status());
+      return parsed.status();
     }
   }
   TuneAllocatorFor(Workload::kArchive);
@@ -222,15 +221,15 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
   if (!archiver.ok()) {
     if (!stats_json.empty()) {
       Status written = WriteStatsJson(stats_json, archive::ArchiveStats{}, archiver.status());
-      if (!written.ok()) return ReportError(cmd, written.WithContext("--stats-json"));
+      if (!written.ok()) return written.WithContext("--stats-json");
     }
-    return ReportError(cmd, archiver.status());
+    return archiver.status();
   }
   Say("{}: {} -> {} ({}), group '{}', {}\n", cmd, fmt::join(options.topics, ","), options.lake,
       options.format, options.group, archive::DescribeMembership((*archiver)->Membership()));
   ArchiverMetrics metrics(**archiver, options);
   auto server = StartMetrics("archive", f.metrics_addr, [&metrics] { return metrics.Health(); });
-  if (!server.ok()) return ReportError(cmd, server.status());
+  if (!server.ok()) return server.status();
   auto result = (*archiver)->Run(StopRequested());
   if (result.ok()) {
     metrics.Finished();
@@ -254,9 +253,9 @@ int Archive(const CLI::App& app, const ArchiveFlags& f) {
       FormatRate(0, stats.consumed, stats.seconds));
   if (!stats_json.empty()) {
     Status written = WriteStatsJson(stats_json, stats, result.status());
-    if (!written.ok()) return ReportError(cmd, written.WithContext("--stats-json"));
+    if (!written.ok()) return written.WithContext("--stats-json");
   }
-  if (!result.ok()) return ReportError(cmd, result.status());
+  if (!result.ok()) return result.status();
   return kExitOk;
 }
 

@@ -83,7 +83,7 @@ Result<int> RunBroker(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   Result<std::unique_ptr<kafka::DevBroker>> broker = kafka::DevBroker::Start(options);
-  if (!broker.ok()) return ReportError(cmd, broker.status());
+  if (!broker.ok()) return broker.status();
   fmt::print("{}\n", (*broker)->bootstrap());
   std::fflush(stdout);
   fmt::print(stderr,

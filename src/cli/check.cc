@@ -80,30 +80,29 @@ Status ProbeLake(const std::string& lake, std::string* detail) {
   return Status::OK();
 }
 
-int Check(const CLI::App& app, const CheckFlags& f) {
-  const std::string cmd = "lakepipe check";
+Result<int> Check(const CLI::App& app, const CheckFlags& f) {
   auto loaded = LoadConfig(f.config.path);
-  if (!loaded.ok()) return ReportError(cmd, loaded.status());
+  if (!loaded.ok()) return loaded.status();
   config::Config& cfg = *loaded;
-  if (Status st = ApplyKafkaFlags(app, f.kafka, &cfg); !st.ok()) return ReportError(cmd, st);
-  if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
-  if (Status st = ApplyRegistryFlags(app, f.registry, &cfg); !st.ok()) return ReportError(cmd, st);
+  LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.kafka, &cfg));
+  LP_RETURN_IF_ERROR(ApplyS3Flags(app, f.s3, &cfg));
+  LP_RETURN_IF_ERROR(ApplyRegistryFlags(app, f.registry, &cfg));
   if (app.count("--topic") > 0) {
     std::string joined;
     for (const std::string& t : f.topics) joined += (joined.empty() ? "" : ",") + t;
-    if (Status st = cfg.SetFlag("archive", "topics", joined); !st.ok()) return ReportError(cmd, st);
+    LP_RETURN_IF_ERROR(cfg.SetFlag("archive", "topics", joined));
   }
   if (app.count("--lake") > 0) {
-    if (Status st = cfg.SetFlag("archive", "lake", f.lake); !st.ok()) return ReportError(cmd, st);
+    LP_RETURN_IF_ERROR(cfg.SetFlag("archive", "lake", f.lake));
   }
   if (f.config.print) return PrintConfig(cfg);
-  if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
+  LP_RETURN_IF_ERROR(ConfigureS3(cfg));
 
   std::vector<Row> rows;
   const kafka::Settings settings = cfg.Passthrough("kafka");
   const std::string brokers = ConfiguredBrokers(cfg);
   auto topics = cfg.GetList("archive", "topics");
-  if (!topics.ok()) return ReportError(cmd, topics.status());
+  if (!topics.ok()) return topics.status();
   if (!brokers.empty()) {
     if (topics->empty()) {
       rows.push_back({"kafka", brokers, Status::OK(), "brokers given; no topic to check"});
@@ -116,7 +115,7 @@ int Check(const CLI::App& app, const CheckFlags& f) {
     }
   }
   auto url = cfg.GetString("schema_registry", "url");
-  if (!url.ok()) return ReportError(cmd, url.status());
+  if (!url.ok()) return url.status();
   if (!url->empty()) {
     registry::RegistryOptions ro;
     ro.url = *url;
@@ -141,16 +140,16 @@ int Check(const CLI::App& app, const CheckFlags& f) {
                     "a valid table name"});
   }
   auto lake = cfg.GetString("archive", "lake");
-  if (!lake.ok()) return ReportError(cmd, lake.status());
+  if (!lake.ok()) return lake.status();
   if (!lake->empty()) {
     std::string detail;
     Status probed = ProbeLake(*lake, &detail);
     rows.push_back({"lake", *lake, probed, detail});
   }
   if (rows.empty()) {
-    return ReportError(
-        cmd, InvalidArgumentError("nothing to check: give --brokers/--topic, --schema-registry or "
-                                  "--lake, or a --config file naming them"));
+    return InvalidArgumentError(
+        "nothing to check: give --brokers/--topic, --schema-registry or "
+        "--lake, or a --config file naming them");
   }
   size_t w_service = 7, w_target = 6;
   for (Row& r : rows) r.target = MaskUrlCredentials(r.target);

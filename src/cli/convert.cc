@@ -60,21 +60,20 @@ Result<WriteOptions> MakeWriteOptions(const ConvertFlags& flags, const FormatInf
 }
 
 // Returns the exit status; prints the summary or the error.
-int Convert(const ConvertFlags& flags) {
-  const std::string cmd = "lakepipe convert";
+Result<int> Convert(const ConvertFlags& flags) {
   const FormatRegistry& registry = FormatRegistry::Default();
   auto in_format = flags.input_format.empty() ? registry.ForPath(flags.input)
                                               : registry.Find(flags.input_format);
-  if (!in_format.ok()) return ReportError(cmd, in_format.status().WithContext("input"));
+  if (!in_format.ok()) return in_format.status().WithContext("input");
   auto out_format = flags.output_format.empty() ? registry.ForPath(flags.output)
                                                 : registry.Find(flags.output_format);
-  if (!out_format.ok()) return ReportError(cmd, out_format.status().WithContext("output"));
+  if (!out_format.ok()) return out_format.status().WithContext("output");
   if (flags.csv_delimiter.size() != 1) {
-    return ReportError(cmd, InvalidArgumentError("--csv-delimiter must be one character, got '{}'",
-                                                 flags.csv_delimiter));
+    return InvalidArgumentError("--csv-delimiter must be one character, got '{}'",
+                                flags.csv_delimiter);
   }
   Result<WriteOptions> write_options = MakeWriteOptions(flags, **out_format);
-  if (!write_options.ok()) return ReportError(cmd, write_options.status());
+  if (!write_options.ok()) return write_options.status();
   write_options->output.create_parent_dirs = false;
 
   ReadOptions read_options;
@@ -82,7 +81,7 @@ int Convert(const ConvertFlags& flags) {
   read_options.csv_delimiter = flags.csv_delimiter[0];
   if (!flags.schema_path.empty()) {
     Result<Schema> schema = Schema::FromFile(flags.schema_path);
-    if (!schema.ok()) return ReportError(cmd, schema.status());
+    if (!schema.ok()) return schema.status();
     read_options.schema = std::make_shared<const Schema>(std::move(schema).value());
   }
   // Outputs go into directories that exist: convert creates none.
@@ -91,7 +90,7 @@ int Convert(const ConvertFlags& flags) {
   std::unique_ptr<BadRecordFile> bad;
   if (!flags.bad_records.empty()) {
     auto opened = BadRecordFile::Open(flags.bad_records, side_output);
-    if (!opened.ok()) return ReportError(cmd, opened.status().WithContext("--bad-records"));
+    if (!opened.ok()) return opened.status().WithContext("--bad-records");
     bad = std::move(opened).value();
     read_options.bad_records = bad->Sink();
   }
@@ -100,12 +99,12 @@ int Convert(const ConvertFlags& flags) {
 
   const auto start = std::chrono::steady_clock::now();
   auto reader = OpenReader(flags.input, **in_format, read_options, infer);
-  if (!reader.ok()) return ReportError(cmd, reader.status());
+  if (!reader.ok()) return reader.status();
   auto out = OpenOutputStream(flags.output, write_options->output);
-  if (!out.ok()) return ReportError(cmd, out.status());
+  if (!out.ok()) return out.status();
   auto writer =
       (*out_format)->new_writer(std::move(out).value(), (*reader)->schema(), *write_options);
-  if (!writer.ok()) return ReportError(cmd, writer.status());
+  if (!writer.ok()) return writer.status();
 
   Result<CopyStats> copied = CopyRecords(reader->get(), writer->get());
   Status status = copied.ok() ? (*writer)->Finish() : copied.status();
@@ -119,7 +118,7 @@ int Convert(const ConvertFlags& flags) {
       bad->Abort();
     }
   }
-  if (!status.ok()) return ReportError(cmd, status);
+  if (!status.ok()) return status;
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -201,9 +200,9 @@ Result<int> RunConvert(int argc, char** argv) {
   AddS3Flags(&app, &f.s3);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
-  if (!cfg.ok()) return ReportError("lakepipe convert", cfg.status());
+  if (!cfg.ok()) return cfg.status();
   if (f.print_config) return PrintConfig(*cfg);
-  if (Status st = ConfigureS3(*cfg); !st.ok()) return ReportError("lakepipe convert", st);
+  LP_RETURN_IF_ERROR(ConfigureS3(*cfg));
   return Convert(f);
 }
 

@@ -72,29 +72,29 @@ void PrintRowGroups(const Json& groups) {
   }
 }
 
-int Inspect(const std::string& path, size_t rows, bool as_json, const std::string& format_name) {
-  const std::string cmd = "lakepipe inspect";
+Result<int> Inspect(const std::string& path, size_t rows, bool as_json,
+                    const std::string& format_name) {
   const FormatRegistry& registry = FormatRegistry::Default();
   auto format = format_name.empty() ? registry.ForPath(path) : registry.Find(format_name);
-  if (!format.ok()) return ReportError(cmd, format.status());
+  if (!format.ok()) return format.status();
 
   Json facts = Json::object();
   if ((*format)->describe) {
     auto file = OpenInputFile(path);
-    if (!file.ok()) return ReportError(cmd, file.status());
+    if (!file.ok()) return file.status();
     auto described = (*format)->describe(file->get());
-    if (!described.ok()) return ReportError(cmd, described.status().WithContext(path));
+    if (!described.ok()) return described.status().WithContext(path);
     facts = Json::parse(described->dump());
   }
   ReadOptions options;
   options.batch_rows = std::max<size_t>(rows, 1);
   auto reader = OpenReader(path, **format, options);
-  if (!reader.ok()) return ReportError(cmd, reader.status());
+  if (!reader.ok()) return reader.status();
   RecordBatch batch((*reader)->schema());
   std::vector<std::string> first;
   if (rows > 0) {
     auto more = (*reader)->ReadBatch(&batch);
-    if (!more.ok()) return ReportError(cmd, more.status());
+    if (!more.ok()) return more.status();
     for (size_t i = 0; i < batch.num_rows() && i < rows; ++i) {
       std::string line;
       AppendJsonRow(batch, i, &line);
@@ -189,16 +189,16 @@ Result<int> RunInspect(int argc, char** argv) {
   AddS3Flags(&app, &s3);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   auto cfg = LoadConfigWithS3Flags(app, config_path, s3);
-  if (!cfg.ok()) return ReportError("lakepipe inspect", cfg.status());
+  if (!cfg.ok()) return cfg.status();
   if (print_config) return PrintConfig(*cfg);
-  if (Status st = ConfigureS3(*cfg); !st.ok()) return ReportError("lakepipe inspect", st);
+  LP_RETURN_IF_ERROR(ConfigureS3(*cfg));
   if (!format.empty()) {
     if (auto known = FormatRegistry::Default().Find(format); !known.ok()) {
-      return ReportError("lakepipe inspect", known.status());
+      return known.status();
     }
   }
   Result<std::optional<DirectoryListing>> listing = ListDirectory(path, format);
-  if (!listing.ok()) return ReportError("lakepipe inspect", listing.status().WithContext(path));
+  if (!listing.ok()) return listing.status().WithContext(path);
   if (*listing) {
     const std::optional<size_t> first_rows =
         app.count("--rows") > 0 ? std::optional<size_t>(rows) : std::nullopt;

@@ -125,8 +125,8 @@ Result<std::vector<std::string>> FirstRows(const std::string& uri, const FormatI
   return out;
 }
 
-int InspectDirectory(const DirectoryListing& listing, std::optional<size_t> rows, bool as_json,
-                     const std::string& format) {
+Result<int> InspectDirectory(const DirectoryListing& listing, std::optional<size_t> rows,
+                             bool as_json, const std::string& format) {
   const std::string cmd = "lakepipe inspect";
   std::vector<FileFacts> facts;
   uint64_t total_rows = 0, total_size = 0;
@@ -144,7 +144,7 @@ int InspectDirectory(const DirectoryListing& listing, std::optional<size_t> rows
     Result<std::vector<std::string>> read = info.ok()
                                                 ? FirstRows(listing.files[0], **info, *rows)
                                                 : Result<std::vector<std::string>>(info.status());
-    if (!read.ok()) return ReportError(cmd, read.status().WithContext(listing.files[0]));
+    if (!read.ok()) return read.status().WithContext(listing.files[0]);
     first = std::move(*read);
   }
   if (as_json) {

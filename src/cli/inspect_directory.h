@@ -34,7 +34,7 @@ Result<std::vector<std::string>> FirstRows(const std::string& uri, const FormatI
 // with `rows` (given), also the first rows of the first file. Returns the
 // exit status: 1 when a file cannot be read (it is named, the others are
 // listed).
-int InspectDirectory(const DirectoryListing& listing, std::optional<size_t> rows, bool as_json,
-                     const std::string& format);
+Result<int> InspectDirectory(const DirectoryListing& listing, std::optional<size_t> rows,
+                             bool as_json, const std::string& format);
 
 }  // namespace lakepipe::cli

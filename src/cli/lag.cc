@@ -23,17 +23,16 @@ struct LagFlags {
   bool json = false;
 };
 
-int Lag(const CLI::App& app, const LagFlags& f) {
-  const std::string cmd = "lakepipe lag";
+Result<int> Lag(const CLI::App& app, const LagFlags& f) {
   auto loaded = LoadConfig(f.config.path);
-  if (!loaded.ok()) return ReportError(cmd, loaded.status());
-  if (Status st = ApplyKafkaFlags(app, f.kafka, &*loaded); !st.ok()) return ReportError(cmd, st);
+  if (!loaded.ok()) return loaded.status();
+  LP_RETURN_IF_ERROR(ApplyKafkaFlags(app, f.kafka, &*loaded));
   if (f.config.print) return PrintConfig(*loaded);
   auto brokers = RequireBrokers(*loaded);
-  if (!brokers.ok()) return ReportError(cmd, brokers.status());
+  if (!brokers.ok()) return brokers.status();
   auto lag = kafka::DescribeGroupLag(*brokers, f.group, f.topics, loaded->Passthrough("kafka"),
                                      std::chrono::seconds(10));
-  if (!lag.ok()) return ReportError(cmd, lag.status());
+  if (!lag.ok()) return lag.status();
   auto member_of = [&](const std::string& id) -> const kafka::GroupMember* {
     for (const kafka::GroupMember& m : lag->members) {
       if (m.member_id == id) return &m;

@@ -55,7 +55,7 @@ Result<int> RunRegistry(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   auto registry = registry::DevRegistry::Start(options);
-  if (!registry.ok()) return ReportError(cmd, registry.status());
+  if (!registry.ok()) return registry.status();
   fmt::print("{}\n", (*registry)->url());
   std::fflush(stdout);
   fmt::print(stderr,

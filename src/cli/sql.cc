@@ -22,19 +22,19 @@ struct SqlFlags {
   S3Flags s3;
 };
 
-int Sql(const CLI::App& app, const SqlFlags& f) {
+Result<int> Sql(const CLI::App& app, const SqlFlags& f) {
   const std::string cmd = "lakepipe sql";
   auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
-  if (!cfg.ok()) return ReportError(cmd, cfg.status());
+  if (!cfg.ok()) return cfg.status();
   Result<std::string> lake_uri = LakeFromConfig(app, f.lake, &*cfg);
   if (f.print_config) return PrintConfig(*cfg);
-  if (!lake_uri.ok()) return ReportError(cmd, lake_uri.status());
+  if (!lake_uri.ok()) return lake_uri.status();
   s3::S3Options s3_options;
-  if (Status st = ConfigureS3(*cfg, &s3_options); !st.ok()) return ReportError(cmd, st);
+  LP_RETURN_IF_ERROR(ConfigureS3(*cfg, &s3_options));
   Result<jobs::Lake> lake = jobs::Lake::Open(*lake_uri);
-  if (!lake.ok()) return ReportError(cmd, lake.status());
+  if (!lake.ok()) return lake.status();
   Result<std::vector<warehouse::LakeTable>> tables = warehouse::DiscoverTables(*lake, f.table);
-  if (!tables.ok()) return ReportError(cmd, tables.status());
+  if (!tables.ok()) return tables.status();
   warehouse::SqlOptions o;
   o.dialect = f.dialect;
   o.location = f.location;
@@ -49,7 +49,7 @@ int Sql(const CLI::App& app, const SqlFlags& f) {
   if (o.location.rfind("s3://", 0) == 0) {
     // Where DuckDB finds the bucket: the endpoint lakepipe itself would use.
     Result<s3::S3Options> s3 = s3::ResolveS3Options(s3_options, /*need_credentials=*/false);
-    if (!s3.ok()) return ReportError(cmd, s3.status());
+    if (!s3.ok()) return s3.status();
     o.s3_endpoint = s3->endpoint;
     o.s3_path_style = s3->path_style.value_or(!s3->endpoint.empty());
     o.s3_region = s3->region;
@@ -61,7 +61,7 @@ int Sql(const CLI::App& app, const SqlFlags& f) {
   o.storage_integration = f.storage_integration;
   o.database = f.database;
   Result<std::string> sql = warehouse::GenerateSql(*tables, o);
-  if (!sql.ok()) return ReportError(cmd, sql.status());
+  if (!sql.ok()) return sql.status();
   fmt::print("{}", *sql);
   fmt::print(stderr, "{}: {} tables of {} ({})\n", cmd, tables->size(), lake->uri(), f.dialect);
   return kExitOk;
