@@ -1,7 +1,5 @@
 // lakepipe broker: a Kafka broker for development and tests (librdkafka's
 // mock cluster), running until SIGINT or SIGTERM.
-#include <signal.h>
-
 #include <charconv>
 #include <cstdio>
 #include <string>
@@ -11,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/signals.h"
 #include "kafka/dev_broker.h"
 #include "kafka/topic_name.h"
 
@@ -74,13 +73,8 @@ Result<int> RunBroker(int argc, char** argv) {
     }
   }
 
-  // Signals are taken with sigwait below; blocked first so that every thread
-  // the broker starts inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before the server starts, so that its threads inherit the mask.
+  StopSignals stop_signals;
 
   Result<std::unique_ptr<kafka::DevBroker>> broker = kafka::DevBroker::Start(options);
   if (!broker.ok()) return broker.status();
@@ -93,10 +87,7 @@ Result<int> RunBroker(int argc, char** argv) {
              DescribeTopics(options), kafka::kDevBrokerRetention);
   std::fflush(stderr);
 
-  int signal_number = 0;
-  while (sigwait(&stop_signals, &signal_number) != 0) {
-  }
-  fmt::print(stderr, "{}: stopping on {}\n", cmd, signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  fmt::print(stderr, "{}: stopping on {}\n", cmd, stop_signals.Wait());
   broker->reset();
   return kExitOk;
 }

@@ -1,7 +1,5 @@
 // lakepipe registry: an in-memory schema registry for development and tests
 // (the Confluent REST API), running until SIGINT or SIGTERM.
-#include <signal.h>
-
 #include <cstdio>
 #include <string>
 
@@ -9,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "cli/signals.h"
 #include "registry/dev_registry.h"
 
 namespace lakepipe::cli {
@@ -46,13 +45,8 @@ Result<int> RunRegistry(int argc, char** argv) {
   }
   options.compatibility = *level;
 
-  // Signals are taken with sigwait below; blocked first so that the
-  // server's threads inherit the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before the server starts, so that its threads inherit the mask.
+  StopSignals stop_signals;
 
   auto registry = registry::DevRegistry::Start(options);
   if (!registry.ok()) return registry.status();
@@ -64,10 +58,7 @@ Result<int> RunRegistry(int argc, char** argv) {
              cmd, (*registry)->url(), registry::CompatibilityLevelName(options.compatibility));
   std::fflush(stderr);
 
-  int signal_number = 0;
-  while (sigwait(&stop_signals, &signal_number) != 0) {
-  }
-  fmt::print(stderr, "{}: stopping on {}\n", cmd, signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  fmt::print(stderr, "{}: stopping on {}\n", cmd, stop_signals.Wait());
   registry->reset();
   return kExitOk;
 }

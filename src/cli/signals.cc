@@ -1,5 +1,6 @@
 #include "cli/signals.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -26,6 +27,20 @@ const std::atomic<bool>& StopRequested() {
     sigaction(SIGTERM, &sa, nullptr);
   });
   return g_stop;
+}
+
+StopSignals::StopSignals() {
+  sigemptyset(&signals_);
+  sigaddset(&signals_, SIGINT);
+  sigaddset(&signals_, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+}
+
+const char* StopSignals::Wait() {
+  int signal_number = 0;
+  while (sigwait(&signals_, &signal_number) != 0) {
+  }
+  return signal_number == SIGINT ? "SIGINT" : "SIGTERM";
 }
 
 }  // namespace lakepipe::cli
