@@ -1,4 +1,9 @@
 // lakepipe produce: records from a source onto a Kafka topic.
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+
 #include <fmt/format.h>
 
 #include "cli/bad_records.h"
@@ -8,8 +13,10 @@
 #include "cli/signals.h"
 #include "config/config.h"
 #include "core/units.h"
+#include "kafka/metadata.h"
 #include "kafka/producer.h"
 #include "pipeline/produce.h"
+#include "pipeline/source_producer.h"
 #include "registry/schema_registry.h"
 #include "sources/source.h"
 
@@ -58,166 +65,130 @@ std::string Rate(uint64_t n, double seconds) {
   return seconds > 0 ? FormatCount(static_cast<uint64_t>(static_cast<double>(n) / seconds)) : "-";
 }
 
-int Produce(const CLI::App& app, const ProduceFlags& f) {
+// The producer assembly's options from the effective configuration.
+Result<SourceProducerOptions> AssemblyOptions(const config::Config& cfg) {
+  SourceProducerOptions o;
+  LP_ASSIGN_OR_RETURN(o.topic, cfg.GetString("produce", "topic"));
+  LP_ASSIGN_OR_RETURN(std::string format_name, cfg.GetString("produce", "message_format"));
+  LP_ASSIGN_OR_RETURN(o.key_field, cfg.GetString("produce", "key"));
+  LP_ASSIGN_OR_RETURN(o.schema_file, cfg.GetString("produce", "schema"));
+  LP_ASSIGN_OR_RETURN(o.source, cfg.GetString("source", "name"));
+  LP_ASSIGN_OR_RETURN(o.source_options.url, cfg.GetString("source", "url"));
+  LP_ASSIGN_OR_RETURN(int64_t batch, cfg.GetInt("source", "batch"));
+  o.source_options.batch = static_cast<size_t>(batch);
+  LP_ASSIGN_OR_RETURN(o.source_options.timeout, cfg.GetDuration("source", "timeout"));
+  LP_ASSIGN_OR_RETURN(std::string registry_url, cfg.GetString("schema_registry", "url"));
+  LP_ASSIGN_OR_RETURN(o.producer.brokers, RequireBrokers(cfg));
+  o.producer.settings = cfg.Passthrough("kafka");
+  if (o.topic.empty()) {
+    return InvalidArgumentError("no topic: give --topic or produce.topic in the config file");
+  }
+  LP_ASSIGN_OR_RETURN(o.format, ParsePayloadFormat(format_name));
+  if (cfg.HasValue("source", "seed")) {
+    LP_ASSIGN_OR_RETURN(int64_t seed, cfg.GetInt("source", "seed"));
+    o.source_options.seed = static_cast<uint64_t>(seed);
+  }
+  if (!registry_url.empty()) {
+    if (o.format != PayloadFormat::kAvro) {
+      return InvalidArgumentError(
+          "--schema-registry needs --message-format avro (produce.message_format)");
+    }
+    registry::RegistryOptions ro;
+    ro.url = registry_url;
+    LP_ASSIGN_OR_RETURN(ro.username, cfg.GetString("schema_registry", "username"));
+    LP_ASSIGN_OR_RETURN(ro.password, cfg.GetString("schema_registry", "password"));
+    LP_ASSIGN_OR_RETURN(ro.timeout, cfg.GetDuration("schema_registry", "timeout"));
+    o.registry = ro;
+  }
+  o.key_context = "--key";
+  return o;
+}
+
+// The loop's options from the effective configuration.
+Result<ProduceOptions> LoopOptions(const config::Config& cfg) {
+  ProduceOptions options;
+  LP_ASSIGN_OR_RETURN(options.topic, cfg.GetString("produce", "topic"));
+  LP_ASSIGN_OR_RETURN(int64_t count, cfg.GetInt("produce", "count"));
+  options.count = static_cast<uint64_t>(std::max<int64_t>(0, count));
+  if (cfg.HasValue("produce", "duration")) {
+    LP_ASSIGN_OR_RETURN(options.duration, cfg.GetDuration("produce", "duration"));
+  }
+  LP_ASSIGN_OR_RETURN(int64_t rate, cfg.GetInt("produce", "rate"));
+  options.rate = static_cast<double>(std::max<int64_t>(0, rate));
+  return options;
+}
+
+// The topic should exist; brokers that auto-create topics give them few
+// partitions: a warning when it does not.
+Status CheckTopic(const std::string& cmd, const kafka::ProducerOptions& po,
+                  const std::string& topic) {
+  auto partitions =
+      kafka::TopicPartitions(po.brokers, topic, po.settings, std::chrono::seconds(10));
+  if (partitions.ok()) return Status::OK();
+  if (partitions.status().code() != StatusCode::kNotFound) return partitions.status();
+  Say("{}: warning: {}; producing anyway (brokers may create it)\n", cmd,
+      partitions.status().message());
+  return Status::OK();
+}
+
+void PrintSummary(const std::string& cmd, const std::string& topic, const ProduceSummary& result,
+                  const BadRecordFile* bad) {
+  const ProduceProgress& p = result.progress;
+  Say("{}: produced {} records to '{}' in {}: {} records/s, {} MB/s{}\n", cmd,
+      FormatCount(p.produced), topic, FormatSeconds(p.seconds), Rate(p.produced, p.seconds),
+      p.seconds > 0 ? fmt::format("{:.1f}", static_cast<double>(p.bytes) / 1e6 / p.seconds) : "-",
+      result.interrupted ? " (interrupted)" : "");
+  Say("{}: delivered {}, failed {}, rejected {}{}\n", cmd, FormatCount(p.delivered),
+      FormatCount(p.failed), FormatCount(p.rejected),
+      bad && p.rejected > 0 ? fmt::format(" -> {}", bad->path()) : "");
+  for (const auto& [cause, n] : result.stats.failures_by_cause) {
+    Say("{}:   {} failed: {}\n", cmd, FormatCount(n), cause);
+  }
+}
+
+Result<int> Produce(const CLI::App& app, const ProduceFlags& f) {
   const std::string cmd = "lakepipe produce";
-  if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  auto loaded = LoadConfig(f.config.path);
-  if (!loaded.ok()) return ReportError(cmd, loaded.status());
-  config::Config& cfg = *loaded;
-  if (Status st = ApplyFlags(app, f, &cfg); !st.ok()) return ReportError(cmd, st);
+  LP_RETURN_IF_ERROR(ApplyLogFlags(f.log));
+  LP_ASSIGN_OR_RETURN(config::Config cfg, LoadConfig(f.config.path));
+  LP_RETURN_IF_ERROR(ApplyFlags(app, f, &cfg));
   if (f.config.print) return PrintConfig(cfg);
 
-  // Effective settings.
-  const kafka::Settings kafka_settings = cfg.Passthrough("kafka");
-  auto topic = cfg.GetString("produce", "topic");
-  auto format_name = cfg.GetString("produce", "message_format");
-  auto key_field = cfg.GetString("produce", "key");
-  auto count = cfg.GetInt("produce", "count");
-  Result<std::chrono::milliseconds> duration = std::chrono::milliseconds(0);
-  if (cfg.HasValue("produce", "duration")) duration = cfg.GetDuration("produce", "duration");
-  auto rate = cfg.GetInt("produce", "rate");
-  auto schema_path = cfg.GetString("produce", "schema");
-  auto source_name = cfg.GetString("source", "name");
-  auto url = cfg.GetString("source", "url");
-  auto batch = cfg.GetInt("source", "batch");
-  auto timeout = cfg.GetDuration("source", "timeout");
-  auto registry_url = cfg.GetString("schema_registry", "url");
-  for (const Status* st :
-       {&topic.status(), &format_name.status(), &key_field.status(), &count.status(),
-        &duration.status(), &rate.status(), &schema_path.status(), &source_name.status(),
-        &url.status(), &batch.status(), &timeout.status(), &registry_url.status()}) {
-    if (!st->ok()) return ReportError(cmd, *st);
-  }
-  auto brokers = RequireBrokers(cfg);
-  if (!brokers.ok()) return ReportError(cmd, brokers.status());
-  if (topic->empty()) {
-    return ReportError(
-        cmd, InvalidArgumentError("no topic: give --topic or produce.topic in the config file"));
-  }
-  auto format = ParsePayloadFormat(*format_name);
-  if (!format.ok()) return ReportError(cmd, format.status());
-
-  // Source, with its rejected records dead-lettered when asked.
-  SourceOptions source_options;
-  if (cfg.HasValue("source", "seed")) {
-    auto seed = cfg.GetInt("source", "seed");
-    if (!seed.ok()) return ReportError(cmd, seed.status());
-    source_options.seed = static_cast<uint64_t>(*seed);
-  }
-  source_options.url = *url;
-  source_options.batch = static_cast<size_t>(*batch);
-  source_options.timeout = *timeout;
+  LP_ASSIGN_OR_RETURN(ProduceOptions options, LoopOptions(cfg));
+  LP_ASSIGN_OR_RETURN(SourceProducerOptions assembly, AssemblyOptions(cfg));
+  // The source's rejected records are dead-lettered when asked.
   std::unique_ptr<BadRecordFile> bad;
   if (!f.bad_records.empty()) {
     auto opened = BadRecordFile::Open(f.bad_records);
-    if (!opened.ok()) return ReportError(cmd, opened.status().WithContext("--bad-records"));
+    if (!opened.ok()) return opened.status().WithContext("--bad-records");
     bad = std::move(opened).value();
-    source_options.bad_records = bad->Sink();
+    assembly.source_options.bad_records = bad->Sink();
+    options.bad_records = bad->Sink();
   }
-  auto source = OpenSource(*source_name, source_options);
-  if (!source.ok()) return ReportError(cmd, source.status());
+  assembly.before_producer = [&] { return CheckTopic(cmd, assembly.producer, assembly.topic); };
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<SourceProducer> sp, AssembleSourceProducer(assembly));
 
-  // The schema messages are written with: the source's, or --schema resolved from it.
-  SchemaPtr schema = (*source)->schema();
-  std::optional<BatchProjector> projector;
-  if (!schema_path->empty()) {
-    auto target = Schema::FromFile(*schema_path);
-    if (!target.ok()) return ReportError(cmd, target.status());
-    auto made =
-        BatchProjector::Make(schema, std::make_shared<const Schema>(std::move(target).value()));
-    if (!made.ok()) return ReportError(cmd, made.status().WithContext(*schema_path));
-    projector.emplace(std::move(made).value());
-    schema = projector->to();
-  }
-  std::optional<int32_t> schema_id;
-  if (!registry_url->empty()) {
-    if (*format != PayloadFormat::kAvro) {
-      return ReportError(cmd, InvalidArgumentError("--schema-registry needs --message-format avro "
-                                                   "(produce.message_format)"));
-    }
-    registry::RegistryOptions ro;
-    ro.url = *registry_url;
-    auto user = cfg.GetString("schema_registry", "username");
-    auto password = cfg.GetString("schema_registry", "password");
-    auto registry_timeout = cfg.GetDuration("schema_registry", "timeout");
-    if (!user.ok() || !password.ok() || !registry_timeout.ok()) {
-      return ReportError(cmd, !user.ok()       ? user.status()
-                              : !password.ok() ? password.status()
-                                               : registry_timeout.status());
-    }
-    ro.username = *user;
-    ro.password = *password;
-    ro.timeout = *registry_timeout;
-    registry::SchemaRegistryClient client(ro);
-    auto id = client.Register(*topic + "-value", schema->avro_json());
-    if (!id.ok()) return ReportError(cmd, id.status());
-    schema_id = *id;
-  }
-  auto encoder = RecordEncoder::Make(*format, *schema, schema_id);
-  if (!encoder.ok()) return ReportError(cmd, encoder.status());
-  std::optional<KeyExtractor> key;
-  const std::string key_name = key_field->empty() ? (*source)->default_key_field() : *key_field;
-  if (!key_name.empty()) {
-    auto made = KeyExtractor::Make(*schema, key_name);
-    if (!made.ok()) return ReportError(cmd, made.status().WithContext("--key"));
-    key.emplace(std::move(made).value());
-  }
-
-  // The topic should exist; brokers that auto-create topics give them few partitions.
-  auto partitions =
-      kafka::TopicPartitions(*brokers, *topic, kafka_settings, std::chrono::seconds(10));
-  if (!partitions.ok()) {
-    if (partitions.status().code() != StatusCode::kNotFound)
-      return ReportError(cmd, partitions.status());
-    Say("{}: warning: {}; producing anyway (brokers may create it)\n", cmd,
-        partitions.status().message());
-  }
-  kafka::ProducerOptions po;
-  po.brokers = *brokers;
-  po.settings = kafka_settings;
-  auto producer = kafka::Producer::Make(po);
-  if (!producer.ok()) return ReportError(cmd, producer.status());
-
-  ProduceOptions options;
-  options.topic = *topic;
-  options.count = static_cast<uint64_t>(std::max<int64_t>(0, *count));
-  options.duration = *duration;
-  options.rate = static_cast<double>(std::max<int64_t>(0, *rate));
-  if (bad) options.bad_records = bad->Sink();
+  const std::string& topic = assembly.topic;
   options.on_progress = [&](const ProduceProgress& p) {
-    ExportProduceProgress(*topic, p);
+    ExportProduceProgress(topic, p);
     if (f.quiet) return;
     Say("{}: produced {} records ({}/s), delivered {}, failed {}\n", cmd, FormatCount(p.produced),
         Rate(p.produced, p.seconds), FormatCount(p.delivered), FormatCount(p.failed));
   };
-  auto server = StartMetrics("produce", f.metrics_addr);
-  if (!server.ok()) return ReportError(cmd, server.status());
-  if (!f.quiet) {
-    if (options.count == 0 && options.duration.count() == 0 &&
-        (*source_name == "users" || *source_name == "activity" || *source_name == "randomuser")) {
-      Say("{}: producing to '{}' until interrupted (Ctrl-C); --count or --duration limit it\n", cmd,
-          *topic);
-    }
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<observe::StatusServer> server,
+                      StartMetrics("produce", f.metrics_addr));
+  if (!f.quiet && options.count == 0 && options.duration.count() == 0 &&
+      (assembly.source == "users" || assembly.source == "activity" ||
+       assembly.source == "randomuser")) {
+    Say("{}: producing to '{}' until interrupted (Ctrl-C); --count or --duration limit it\n", cmd,
+        topic);
   }
-  const std::atomic<bool>& stop = StopRequested();
-  auto result = RunProduce(**source, projector ? &*projector : nullptr, *encoder, key, **producer,
-                           options, stop);
+  auto result = sp->Run(options, StopRequested());
   Status committed = bad ? bad->Commit() : Status::OK();
-  if (!result.ok()) return ReportError(cmd, result.status());
-  if (!committed.ok()) return ReportError(cmd, committed);
-  ExportProduceProgress(*topic, result->progress);
-
+  LP_RETURN_IF_ERROR(result.status());
+  LP_RETURN_IF_ERROR(committed);
+  ExportProduceProgress(topic, result->progress);
+  PrintSummary(cmd, topic, *result, bad.get());
   const ProduceProgress& p = result->progress;
-  Say("{}: produced {} records to '{}' in {}: {} records/s, {} MB/s{}\n", cmd,
-      FormatCount(p.produced), *topic, FormatSeconds(p.seconds), Rate(p.produced, p.seconds),
-      p.seconds > 0 ? fmt::format("{:.1f}", static_cast<double>(p.bytes) / 1e6 / p.seconds) : "-",
-      result->interrupted ? " (interrupted)" : "");
-  Say("{}: delivered {}, failed {}, rejected {}{}\n", cmd, FormatCount(p.delivered),
-      FormatCount(p.failed), FormatCount(p.rejected),
-      bad && p.rejected > 0 ? fmt::format(" -> {}", bad->path()) : "");
-  for (const auto& [cause, n] : result->stats.failures_by_cause) {
-    Say("{}:   {} failed: {}\n", cmd, FormatCount(n), cause);
-  }
   if (p.failed > 0 || p.delivered < p.produced) return kExitFailure;
   return p.rejected > 0 ? kExitRejected : kExitOk;
 }

@@ -1,18 +1,17 @@
-// lakepipe run: the whole pipeline in one process. Produce records from a
-// source onto Kafka (the in-process dev broker unless the config names
-// brokers) while archiving them into the lake, with local copies of what
-// was consumed; then the transform jobs over the table.
+// lakepipe run: the whole pipeline in one process (pipeline/run.h runs
+// it). Here: the flags and the effective configuration into RunOptions,
+// the progress display, the status page, and the summary.
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -31,20 +30,13 @@
 #include "core/redact.h"
 #include "core/time_util.h"
 #include "core/units.h"
-#include "jobs/aggregate_jobs.h"
-#include "jobs/clean_job.h"
-#include "kafka/dev_broker.h"
-#include "kafka/metadata.h"
-#include "kafka/producer.h"
 #include "lake/lake.h"
 #include "observe/log.h"
 #include "observe/metrics.h"
 #include "observe/server.h"
 #include "pipeline/local_outputs.h"
-#include "pipeline/produce.h"
 #include "pipeline/record_encoder.h"
-#include "registry/schema_registry.h"
-#include "sources/source.h"
+#include "pipeline/run.h"
 #include "storage/object_store.h"
 #include "warehouse/catalog.h"
 
@@ -53,6 +45,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr const char* kCmd = "lakepipe run";
 constexpr const char* kDefaultMetricsAddress = "127.0.0.1:9464";
 
 struct RunFlags {
@@ -139,73 +132,8 @@ class Progress {
   std::string shown_;
 };
 
-struct PhaseTime {
-  std::string name;
-  uint64_t records = 0;
-  double seconds = 0;
-};
-
-// What the producing thread shares.
-struct ProduceState {
-  std::atomic<uint64_t> produced{0}, delivered{0}, failed{0}, rejected{0};
-  std::atomic<bool> done{false};
-  Result<ProduceSummary> result = InternalError("not run");
-  Clock::time_point start = Clock::now(), end;
-};
-
-struct ArchiveState {
-  std::atomic<bool> done{false};
-  Result<archive::ArchiveStats> result = InternalError("not run");
-  Clock::time_point start = Clock::now(), end;
-};
-
 std::string TableOf(const std::string& source) {
   return source == "activity" ? "user_activity" : "users";
-}
-
-// Deletes what an earlier dev-broker run left of `table` in `lake` (raw,
-// curated and rejected zones, bookmarks, job state) when `allowed`;
-// kFailedPrecondition naming --replace otherwise.
-Status ReplaceTable(const std::string& uri, const std::string& table, bool allowed,
-                    Progress& progress) {
-  LP_ASSIGN_OR_RETURN(lake::Lake lake, lake::Lake::Open(uri));
-  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, lake.ListData(lake::Lake::TableDir(table)));
-  if (existing.empty()) return Status::OK();
-  if (!allowed) {
-    return FailedPreconditionError(
-        "{}/{} already holds {} files from an earlier run; the dev broker's offsets start at 0 "
-        "again, so its files would be overwritten: give --replace to delete the table first, "
-        "or another --lake",
-        lake.uri(), table, existing.size());
-  }
-  progress.Log(fmt::format("lakepipe run: replacing {}/{} ({} files of an earlier run)", lake.uri(),
-                           table, existing.size()));
-  for (const std::string& rel :
-       {lake::Lake::TableDir(table), lake::Lake::BookmarkDir(table), lake::Lake::StateDir(table)}) {
-    LP_RETURN_IF_ERROR(lake.DeleteAll(rel));
-  }
-  return Status::OK();
-}
-
-// What became of the local copies at the end of a run.
-enum class CopiesFate {
-  kReplaced,      // this run's copies are in place
-  kPreviousKept,  // the run failed: an earlier run's copies stay as they were
-  kFailed,        // this run's copies could not be written or put in place
-};
-
-// A run that succeeded puts its copies in place of an earlier run's. One
-// that failed leaves an earlier run's copies as they were, and puts its own
-// in place only where there were none (they hold what was consumed while
-// the lake was down, say). `*status` gets the error of kFailed.
-CopiesFate SettleLocalCopies(LocalOutputs& outputs, bool succeeded, Status* status) {
-  if (!status->ok()) return CopiesFate::kFailed;
-  if (!succeeded && outputs.AnyExists()) {
-    outputs.Abort();
-    return CopiesFate::kPreviousKept;
-  }
-  *status = outputs.Replace();
-  return status->ok() ? CopiesFate::kReplaced : CopiesFate::kFailed;
 }
 
 // The formats of the local copies: --local-copies, else run.local_copies.
@@ -229,6 +157,107 @@ Result<std::vector<std::string>> LocalCopyFormats(const CLI::App& app, const Run
       ParseLocalCopyFormats(fmt::format("{}", fmt::join(list, ",")));
   if (!formats.ok()) return formats.status().WithContext(where);
   return formats;
+}
+
+// How much is produced, the flow, and the day of the jobs.
+Status ReadFlow(const CLI::App& app, const RunFlags& f, pipeline::RunOptions* o) {
+  if (!f.duration.empty()) {
+    auto d = config::ParseDuration(f.duration);
+    if (!d.ok()) return d.status().WithContext("--duration");
+    o->duration = *d;
+  }
+  auto settle = config::ParseDuration(f.settle);
+  if (!settle.ok()) return settle.status().WithContext("--settle");
+  o->settle = *settle;
+  if (app.count("--count") > 0 && o->duration.count() > 0) {
+    return InvalidArgumentError("give --count or --duration, not both");
+  }
+  o->count = o->duration.count() > 0 ? 0 : (app.count("--count") > 0 ? f.count : 100000);
+  if (o->duration.count() == 0 && o->count == 0) {
+    return InvalidArgumentError("--count 0 produces nothing: give a count > 0");
+  }
+  if (!f.as_of.empty()) {
+    auto d = ParseDate(f.as_of);
+    if (!d.ok()) {
+      return InvalidArgumentError("--as-of '{}' is not a date: write it as YYYY-MM-DD", f.as_of);
+    }
+    o->jobs.as_of = *d;
+  }
+  o->rate = f.rate;
+  o->partitions = f.partitions;
+  o->sequential = f.sequential;
+  return Status::OK();
+}
+
+// Where things go: flags, then the config file, then the defaults. The
+// table, lake and group go into o->archive, read from the archive section
+// later (ReadArchive).
+Status ReadWhere(const CLI::App& app, const RunFlags& f, config::Config& cfg,
+                 pipeline::RunOptions* o) {
+  LP_ASSIGN_OR_RETURN(std::string table, cfg.GetString("archive", "table"));
+  if (table.empty()) table = TableOf(o->source);
+  LP_RETURN_IF_ERROR(ValidateTableName(table).WithContext(
+      fmt::format("archive.table ({})", cfg.SourceOf("archive", "table"))));
+  o->archive.table = table;
+  LP_ASSIGN_OR_RETURN(o->topic, cfg.GetString("produce", "topic"));
+  if (o->topic.empty()) o->topic = table;
+  if (!f.lake.empty()) LP_RETURN_IF_ERROR(cfg.SetFlag("archive", "lake", f.lake));
+  LP_ASSIGN_OR_RETURN(o->archive.lake, cfg.GetString("archive", "lake"));
+  // The default lake is replaced without asking; another one on --replace.
+  o->replace = o->archive.lake.empty() || f.replace;
+  if (o->archive.lake.empty()) o->archive.lake = "out/lake";
+  o->replace_hint = "give --replace to delete the table first, or another --lake";
+  LP_ASSIGN_OR_RETURN(o->archive.group, cfg.GetString("archive", "group"));
+  if (o->archive.group.empty()) o->archive.group = "lakepipe-run";
+  LP_ASSIGN_OR_RETURN(o->archive.decoder.input_format, cfg.GetString("produce", "message_format"));
+  LP_ASSIGN_OR_RETURN(o->format, ParsePayloadFormat(o->archive.decoder.input_format));
+  return Status::OK();
+}
+
+// The run's settings that the flags and the config decide before the
+// archive section is read: the source, the flow, the local copies, the
+// jobs, and where things go. Flags given are layered onto the config as
+// every command does; nothing computed is written back into it.
+Result<pipeline::RunOptions> RunOptionsFrom(const CLI::App& app, const RunFlags& f,
+                                            config::Config& cfg) {
+  pipeline::RunOptions o;
+  // The source: --source, else source.name of the config file.
+  if (app.count("--source") > 0) LP_RETURN_IF_ERROR(cfg.SetFlag("source", "name", f.source));
+  if (f.seed >= 0) LP_RETURN_IF_ERROR(cfg.SetFlag("source", "seed", std::to_string(f.seed)));
+  o.source = *cfg.GetString("source", "name");
+  if (o.source != "users" && o.source != "activity" && o.source != "randomuser") {
+    return InvalidArgumentError(
+        "source '{}' ({}) is not a source of run (users, activity, randomuser): give --source",
+        o.source, cfg.SourceOf("source", "name"));
+  }
+  LP_ASSIGN_OR_RETURN(o.local_copy_formats, LocalCopyFormats(app, f, cfg));
+  o.output_dir = f.output;
+  o.output_context = "--output";
+  LP_RETURN_IF_ERROR(ReadFlow(app, f, &o));
+  LP_RETURN_IF_ERROR(ReadWhere(app, f, cfg, &o));
+  o.stop = &StopRequested();
+  return o;
+}
+
+// The archive section and the source's seed and URL, once the
+// configuration is not just printed. The archive's topic, table, lake,
+// group and message format are the run's (RunOptionsFrom).
+Status ReadArchive(const config::Config& cfg, pipeline::RunOptions* o) {
+  archive::ArchiveOptions ao;
+  std::string unused_stats_json;
+  LP_RETURN_IF_ERROR(ReadArchiveSettings(cfg, &ao, &unused_stats_json));
+  ao.topics = {o->topic};
+  ao.table = o->archive.table;
+  ao.lake = o->archive.lake;
+  ao.group = o->archive.group;
+  ao.decoder.input_format = o->archive.decoder.input_format;
+  o->archive = std::move(ao);
+  if (cfg.HasValue("source", "seed")) {
+    LP_ASSIGN_OR_RETURN(int64_t seed, cfg.GetInt("source", "seed"));
+    o->source_options.seed = static_cast<uint64_t>(seed);
+  }
+  if (auto url = cfg.GetString("source", "url"); url.ok()) o->source_options.url = *url;
+  return Status::OK();
 }
 
 // Records of this run that are not in the lake: produced, but neither
@@ -315,582 +344,303 @@ std::string InterruptedLine(uint64_t produced, uint64_t delivered, const archive
   return fmt::format("{}: {}", head, fmt::join(where, "; "));
 }
 
-int Run(const CLI::App& app, const RunFlags& f) {
-  const std::string cmd = "lakepipe run";
-  const auto started = Clock::now();
-  if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  auto loaded = LoadConfig(f.config.path);
-  if (!loaded.ok()) return ReportError(cmd, loaded.status());
-  config::Config& cfg = *loaded;
-  if (Status st = ApplyS3Flags(app, f.s3, &cfg); !st.ok()) return ReportError(cmd, st);
-  // The source: --source, else source.name of the config file.
-  if (app.count("--source") > 0) {
-    if (Status st = cfg.SetFlag("source", "name", f.source); !st.ok()) return ReportError(cmd, st);
-  }
-  if (f.seed >= 0) {
-    if (Status st = cfg.SetFlag("source", "seed", std::to_string(f.seed)); !st.ok()) {
-      return ReportError(cmd, st);
-    }
-  }
-  const std::string source_name = *cfg.GetString("source", "name");
-  if (source_name != "users" && source_name != "activity" && source_name != "randomuser") {
-    return ReportError(cmd, InvalidArgumentError("source '{}' ({}) is not a source of run (users, "
-                                                 "activity, randomuser): give --source",
-                                                 source_name, cfg.SourceOf("source", "name")));
-  }
-  auto copy_formats = LocalCopyFormats(app, f, cfg);
-  if (!copy_formats.ok()) return ReportError(cmd, copy_formats.status());
+// The progress display of a run: one line per step (Progress's Show and
+// End), in the format of `archive`'s progress line where the archive runs.
+class RunDisplay {
+ public:
+  RunDisplay(Progress& progress, const pipeline::RunOptions& o)
+      : progress_(progress), count_(o.count), duration_(o.duration), settle_(o.settle) {}
 
-  std::chrono::milliseconds duration{0}, settle{0};
-  if (!f.duration.empty()) {
-    auto d = config::ParseDuration(f.duration);
-    if (!d.ok()) return ReportError(cmd, d.status().WithContext("--duration"));
-    duration = *d;
-  }
-  {
-    auto d = config::ParseDuration(f.settle);
-    if (!d.ok()) return ReportError(cmd, d.status().WithContext("--settle"));
-    settle = *d;
-  }
-  if (app.count("--count") > 0 && duration.count() > 0) {
-    return ReportError(cmd, InvalidArgumentError("give --count or --duration, not both"));
-  }
-  const uint64_t count = duration.count() > 0 ? 0 : (app.count("--count") > 0 ? f.count : 100000);
-  if (duration.count() == 0 && count == 0) {
-    return ReportError(cmd, InvalidArgumentError("--count 0 produces nothing: give a count > 0"));
-  }
-  std::optional<int32_t> as_of;
-  if (!f.as_of.empty()) {
-    auto d = ParseDate(f.as_of);
-    if (!d.ok()) {
-      return ReportError(cmd, InvalidArgumentError("--as-of '{}' is not a date: write it as "
-                                                   "YYYY-MM-DD",
-                                                   f.as_of));
-    }
-    as_of = *d;
-  }
-
-  // Where things go: flags, then the config file, then the defaults.
-  const std::string table =
-      cfg.HasValue("archive", "table") && !cfg.GetString("archive", "table")->empty()
-          ? *cfg.GetString("archive", "table")
-          : TableOf(source_name);
-  if (Status valid = ValidateTableName(table); !valid.ok()) {
-    return ReportError(cmd, valid.WithContext(fmt::format("archive.table ({})",
-                                                          cfg.SourceOf("archive", "table"))));
-  }
-  std::string topic = cfg.HasValue("produce", "topic") ? *cfg.GetString("produce", "topic") : "";
-  if (topic.empty()) topic = table;
-  std::string lake = f.lake;
-  if (lake.empty() && cfg.HasValue("archive", "lake")) lake = *cfg.GetString("archive", "lake");
-  const bool default_lake = lake.empty();
-  if (default_lake) lake = "out/lake";
-  if (Status st = cfg.SetFlag("archive", "lake", lake); !st.ok()) return ReportError(cmd, st);
-  if (Status st = cfg.SetFlag("archive", "topics", topic); !st.ok()) return ReportError(cmd, st);
-  if (Status st = cfg.SetFlag("archive", "table", table); !st.ok()) return ReportError(cmd, st);
-  if (!cfg.HasValue("archive", "group") || cfg.GetString("archive", "group")->empty()) {
-    if (Status st = cfg.SetFlag("archive", "group", "lakepipe-run"); !st.ok()) {
-      return ReportError(cmd, st);
-    }
-  }
-  auto format_name = cfg.GetString("produce", "message_format");
-  if (!format_name.ok()) return ReportError(cmd, format_name.status());
-  auto payload = ParsePayloadFormat(*format_name);
-  if (!payload.ok()) return ReportError(cmd, payload.status());
-  if (Status st = cfg.SetFlag("archive", "message_format", *format_name); !st.ok()) {
-    return ReportError(cmd, st);
-  }
-  if (f.config.print) return PrintConfig(cfg);
-  if (Status st = ConfigureS3(cfg); !st.ok()) return ReportError(cmd, st);
-
-  if (f.metrics_addr != "off" && !f.metrics_addr.empty()) {
-    if (auto parsed = observe::ParseServerAddress(f.metrics_addr); !parsed.ok()) {
-      return ReportError(cmd, parsed.status());
-    }
-  }
-
-  Progress progress;
-  // Kafka: the configured brokers, else the dev broker in this process.
-  std::string brokers = ConfiguredBrokers(cfg);
-  std::unique_ptr<kafka::DevBroker> dev_broker;
-  if (brokers.empty()) {
-    kafka::DevBrokerOptions bo;
-    bo.partitions = f.partitions;
-    bo.topics = {topic};
-    auto started_broker = kafka::DevBroker::Start(bo);
-    if (!started_broker.ok()) return ReportError(cmd, started_broker.status());
-    dev_broker = std::move(started_broker).value();
-    brokers = dev_broker->bootstrap();
-    if (Status st = cfg.SetFlag("kafka", "bootstrap.servers", brokers); !st.ok()) {
-      return ReportError(cmd, st);
-    }
-    progress.Log(fmt::format("{}: dev broker in this process at {} (topic '{}', {} partitions; {})",
-                             cmd, brokers, topic, f.partitions, kafka::kDevBrokerRetention));
-    // A new dev broker starts its offsets at 0 again, so the archive would
-    // write over the files of an earlier run: the table starts afresh.
-    if (Status st = ReplaceTable(lake, table, default_lake || f.replace, progress); !st.ok()) {
-      if (st.code() == StatusCode::kFailedPrecondition) return ReportError(cmd, st);
-      // The lake may be down: go on, the local copies keep what is consumed.
-      progress.Log(fmt::format("{}: warning: cannot look at the lake: {}", cmd, st.ToString()));
-    }
-  } else {
-    progress.Log(fmt::format("{}: Kafka at {}, topic '{}'", cmd, brokers, topic));
-  }
-
-  // The source and what its records are written as.
-  SourceOptions so;
-  if (cfg.HasValue("source", "seed")) {
-    auto seed = cfg.GetInt("source", "seed");
-    if (!seed.ok()) return ReportError(cmd, seed.status());
-    so.seed = static_cast<uint64_t>(*seed);
-  }
-  if (auto url = cfg.GetString("source", "url"); url.ok()) so.url = *url;
-  auto source = OpenSource(source_name, so);
-  if (!source.ok()) return ReportError(cmd, source.status());
-  const SchemaPtr table_schema =
-      table == "user_activity" ? UserActivitySchemaPtr() : UserSchemaPtr();
-  auto projector = BatchProjector::Make((*source)->schema(), table_schema);
-  if (!projector.ok()) return ReportError(cmd, projector.status());
-  std::optional<int32_t> schema_id;
-  auto registry_url = cfg.GetString("schema_registry", "url");
-  if (!registry_url.ok()) return ReportError(cmd, registry_url.status());
-  archive::ArchiveOptions ao;
-  std::string unused_stats_json;
-  if (Status st = BuildArchiveOptions(cfg, &ao, &unused_stats_json); !st.ok()) {
-    return ReportError(cmd, st);
-  }
-  if (!registry_url->empty() && *payload == PayloadFormat::kAvro) {
-    registry::SchemaRegistryClient client(*ao.decoder.registry);
-    auto id = client.Register(topic + "-value", table_schema->avro_json());
-    if (!id.ok()) return ReportError(cmd, id.status());
-    schema_id = *id;
-  }
-  if (!ao.decoder.schema) {
-    ao.decoder.schema = table_schema;
-    ao.decoder.schema_origin = fmt::format("built-in {} schema", table_schema->name());
-  }
-  auto encoder = RecordEncoder::Make(*payload, *table_schema, schema_id);
-  if (!encoder.ok()) return ReportError(cmd, encoder.status());
-  std::optional<KeyExtractor> key;
-  if (const std::string k = (*source)->default_key_field(); !k.empty()) {
-    auto made = KeyExtractor::Make(*table_schema, k);
-    if (!made.ok()) return ReportError(cmd, made.status());
-    key.emplace(std::move(made).value());
-  }
-  // Nothing starts unless a broker answers: a wrong address fails now, in
-  // one line, instead of after the producer's and the archive's timeouts.
-  if (!dev_broker) {
-    if (Status st =
-            kafka::WaitForBrokers(brokers, cfg.Passthrough("kafka"), kafka::kBrokerStartTimeout);
-        !st.ok()) {
-      return ReportError(cmd, st);
-    }
-  }
-  kafka::ProducerOptions po;
-  po.brokers = brokers;
-  po.settings = cfg.Passthrough("kafka");
-  auto producer = kafka::Producer::Make(po);
-  if (!producer.ok()) return ReportError(cmd, producer.status());
-
-  // Local copies of every record the archive consumes.
-  const std::string stem = table + "_data";
-  auto local = LocalOutputs::Open(f.output, stem, ao.decoder.schema, *copy_formats);
-  if (!local.ok()) return ReportError(cmd, local.status().WithContext("--output"));
-  LocalOutputs* outputs = local->get();
-  // Each offset once: a segment read again (a rewind, a rebalance) is not
-  // copied twice.
-  std::map<int32_t, int64_t> copied_until;  // partition -> next offset to copy
-  ao.on_record = [outputs, &copied_until](const RecordBatch& b, size_t row,
-                                          const kafka::MessageView& m) {
-    int64_t& next = copied_until.try_emplace(m.partition, -1).first->second;
-    if (m.offset < next) return Status::OK();
-    next = m.offset + 1;
-    return outputs->Add(b, row);
-  };
-  ao.exit_when_idle = std::chrono::milliseconds(0);  // the run says when to stop
-  ao.log = [&progress](const std::string& line) {
-    progress.Log(line);
-    if (line.find("DATA LOSS") != std::string::npos) observe::Events::Default().Add("error", line);
-  };
-  TuneAllocatorFor(Workload::kArchive);
-  // The raw files rotate as archive's do (archive.flush_records,
-  // flush_bytes, rotate_interval...), so that a long run does not leave a
-  // file per partition every few seconds.
-  auto archiver = archive::Archiver::Make(ao);
-  if (!archiver.ok()) return ReportError(cmd, archiver.status());
-
-  // The status page: on by default; another free port when the default one
-  // is taken (another run, say).
-  ArchiverMetrics archive_metrics(**archiver, ao);
-  std::atomic<bool> transforming{false};
-  auto health = [&archive_metrics, &transforming]() -> observe::Health {
-    if (transforming) return {};
-    return archive_metrics.Health();
-  };
-  auto server = StartMetrics("run", f.metrics_addr, health);
-  if (!server.ok() && server.status().code() == StatusCode::kFailedPrecondition &&
-      f.metrics_addr == kDefaultMetricsAddress) {
-    progress.Log(fmt::format("{}: {} is taken; serving the status page on another port", cmd,
-                             kDefaultMetricsAddress));
-    server = StartMetrics("run", "127.0.0.1:0", health);
-  }
-  if (!server.ok()) return ReportError(cmd, server.status());
-
-  const std::atomic<bool>& interrupted = StopRequested();
-  std::atomic<bool> stop_produce{false}, stop_archive{false};
-  ProduceState ps;
-  ArchiveState as;
-  ProduceOptions popt;
-  popt.topic = topic;
-  popt.count = count;
-  popt.duration = duration;
-  popt.rate = f.rate;
-  popt.progress_interval = std::chrono::milliseconds(100);
-  popt.on_progress = [&ps, &topic](const ProduceProgress& p) {
-    ExportProduceProgress(topic, p);
-    ps.produced = p.produced;
-    ps.delivered = p.delivered;
-    ps.failed = p.failed;
-    ps.rejected = p.rejected;
-  };
-  auto produce = [&] {
-    ps.result = RunProduce(**source, &*projector, *encoder, key, **producer, popt, stop_produce);
-    if (ps.result.ok()) {
-      ExportProduceProgress(topic, ps.result->progress);
-      ps.produced = ps.result->progress.produced;
-      ps.delivered = ps.result->progress.delivered;
-      ps.failed = ps.result->progress.failed;
-      ps.rejected = ps.result->progress.rejected;
-    }
-    ps.end = Clock::now();
-    ps.done = true;
-  };
-  auto consume = [&] {
-    as.result = (*archiver)->Run(stop_archive);
-    if (as.result.ok()) {
-      archive_metrics.Finished();
+  void operator()(const pipeline::RunProgress& p) {
+    std::string line;
+    if (p.step == pipeline::RunStep::kTransform) {
+      line = p.last ? fmt::format("{} jobs in {}", p.jobs_done, FormatSeconds(p.seconds))
+                    : fmt::format("{} ...", p.job);
     } else {
-      archive_metrics.Failed(as.result.status().ToString());
-      observe::Events::Default().Add("error", "archive: " + as.result.status().ToString());
+      line = Line(p);
     }
-    as.end = Clock::now();
-    as.done = true;
-  };
-  auto remaining = [&](uint64_t done, double elapsed) -> std::string {
-    if (duration.count() > 0) {
-      const double left = std::max(0.0, static_cast<double>(duration.count()) / 1000 - elapsed);
-      return FormatSeconds(left);
+    line = fmt::format("{} {:<8} {}", kCmd, pipeline::StepName(p.step), line);
+    if (p.last) {
+      progress_.End(line);
+    } else {
+      progress_.Show(line);
     }
-    if (done == 0 || elapsed <= 0) return "-";
-    const double rate = static_cast<double>(done) / elapsed;
-    return FormatSeconds(static_cast<double>(count > done ? count - done : 0) / rate);
-  };
-  auto target = [&] { return count > 0 ? "/" + FormatCount(count) : std::string(); };
-  auto lag_of = [&](const archive::ArchiveStats& s) {
-    // The broker's figure once partitions are assigned; what was delivered
-    // and not consumed yet before that.
-    const uint64_t d = ps.delivered;
-    return std::max<uint64_t>(s.lag > 0 ? static_cast<uint64_t>(s.lag) : 0,
-                              d > s.kept() ? d - s.kept() : 0);
-  };
-  // Everything delivered was consumed (or lost to retention, which the
-  // archive reports), and the consumer knows of nothing left in its
-  // partitions (a new group on a topic with older records reads those too).
-  // Once produced: the end offset of every partition, which the archive
-  // must reach (records from before the run included).
-  std::optional<std::vector<int64_t>> ends;
-  bool ends_failed = false;
-  auto caught_up = [&] {
-    if (!ps.done) return false;
-    const archive::ArchiveStats s = (*archiver)->Snapshot();
-    if (s.kept() + s.data_loss_records < ps.delivered) return false;
-    if (!ends && !ends_failed) {
-      auto got =
-          kafka::EndOffsets(brokers, topic, cfg.Passthrough("kafka"), std::chrono::seconds(10));
-      if (got.ok()) {
-        ends = std::move(got).value();
-      } else {
-        ends_failed = true;  // counts alone, then
-        progress.Log(fmt::format("{}: warning: {}", cmd, got.status().ToString()));
+  }
+
+ private:
+  std::string Line(const pipeline::RunProgress& p) const {
+    const double t = p.seconds;
+    switch (p.step) {
+      case pipeline::RunStep::kProduceArchive:
+        return ArchiveLine(p, true, Remaining(p.produced, t));
+      case pipeline::RunStep::kProduce:
+        return fmt::format("produced {}{} ({}), delivered {}, {} elapsed, {} left",
+                           FormatCount(p.produced), Target(), PerSecond(p.produced, t),
+                           FormatCount(p.delivered), FormatSeconds(t), Remaining(p.produced, t));
+      case pipeline::RunStep::kSettle: {
+        const double settle = static_cast<double>(settle_.count()) / 1000.0;
+        return fmt::format("waiting {} before consuming, {} left", FormatSeconds(settle),
+                           FormatSeconds(std::max(0.0, settle - t)));
       }
+      default:
+        return ArchiveLine(p, false, "");
     }
-    if (!ends) return true;
-    const std::map<kafka::TopicPartition, int64_t> at = (*archiver)->Positions();
-    for (size_t p = 0; p < ends->size(); ++p) {
-      if ((*ends)[p] <= 0) continue;
-      auto it = at.find(kafka::TopicPartition{topic, static_cast<int32_t>(p)});
-      if (it == at.end() || it->second < (*ends)[p]) return false;
-    }
-    return true;
-  };
-  // Watches the running phase: progress, and the stop conditions.
-  auto watch = [&](const std::string& phase, const std::function<bool()>& finished,
-                   const std::function<std::string()>& line) {
-    auto next = Clock::now();
-    while (!finished()) {
-      if (interrupted) {
-        stop_produce = true;
-        stop_archive = true;
-      }
-      if (Clock::now() >= next) {
-        progress.Show(fmt::format("{} {:<8} {}", cmd, phase, line()));
-        next = Clock::now() + progress.interval();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    progress.End(fmt::format("{} {:<8} {}", cmd, phase, line()));
-  };
+  }
+
   // The archive's progress line (the same as `archive`'s), after what was
-  // produced when `producing`; `t`: seconds since the phase started.
-  auto progress_line = [&](bool producing, double t, const std::string& left) {
-    const archive::ArchiveStats s = (*archiver)->Snapshot();
-    archive::ProgressFigures pf = archive::ProgressOf(s);
-    pf.joining = (*archiver)->Joining();
-    pf.consumed_per_second = t > 0 ? static_cast<double>(s.consumed) / t : 0;
-    pf.lag = static_cast<int64_t>(lag_of(s));
+  // produced when `producing`.
+  std::string ArchiveLine(const pipeline::RunProgress& p, bool producing,
+                          const std::string& left) const {
+    const double t = p.seconds;
+    archive::ProgressFigures pf = archive::ProgressOf(p.archive);
+    pf.joining = p.joining;
+    pf.consumed_per_second = t > 0 ? static_cast<double>(p.archive.consumed) / t : 0;
+    pf.lag = static_cast<int64_t>(p.lag);
     if (producing) {
       pf.produced = archive::ProgressFigures::Produced{
-          ps.produced, count, t > 0 ? static_cast<double>(ps.produced) / t : 0};
+          p.produced, count_, t > 0 ? static_cast<double>(p.produced) / t : 0};
     }
     pf.elapsed_seconds = t;
     pf.left = left;
     return archive::FormatProgressLine(pf);
-  };
-  auto archive_line = [&] { return progress_line(false, Since(as.start), ""); };
-
-  std::vector<PhaseTime> phases;
-  if (!f.sequential) {
-    ps.start = as.start = Clock::now();
-    std::thread consumer(consume);
-    std::thread producer_thread(produce);
-    watch(
-        "produce+archive",
-        [&] {
-          if (as.done) stop_produce = true;  // the archive failed: stop producing
-          if (!stop_archive && caught_up()) stop_archive = true;
-          if (ps.done && !ps.result.ok()) stop_archive = true;
-          return ps.done && as.done;
-        },
-        [&] {
-          const double t = Since(ps.start);
-          return progress_line(true, t, remaining(ps.produced, t));
-        });
-    producer_thread.join();
-    consumer.join();
-  } else {
-    ps.start = Clock::now();
-    std::thread producer_thread(produce);
-    watch(
-        "produce", [&] { return ps.done.load(); },
-        [&] {
-          const double t = Since(ps.start);
-          return fmt::format("produced {}{} ({}), delivered {}, {} elapsed, {} left",
-                             FormatCount(ps.produced), target(), PerSecond(ps.produced, t),
-                             FormatCount(ps.delivered), FormatSeconds(t),
-                             remaining(ps.produced, t));
-        });
-    producer_thread.join();
-    const auto settle_start = Clock::now();
-    watch(
-        "settle", [&] { return interrupted || Clock::now() - settle_start >= settle; },
-        [&] {
-          return fmt::format(
-              "waiting {} before consuming, {} left", FormatSeconds(settle.count() / 1000.0),
-              FormatSeconds(std::max(0.0, settle.count() / 1000.0 - Since(settle_start))));
-        });
-    as.start = Clock::now();
-    std::thread consumer(consume);
-    watch(
-        "archive",
-        [&] {
-          if (!stop_archive && caught_up()) stop_archive = true;
-          return as.done.load();
-        },
-        archive_line);
-    consumer.join();
-  }
-  const double produce_seconds = std::chrono::duration<double>(ps.end - ps.start).count();
-  const double archive_seconds = std::chrono::duration<double>(as.end - as.start).count();
-  const archive::ArchiveStats astats = as.result.ok() ? *as.result : (*archiver)->Snapshot();
-
-  // The local copies are complete under temporary names; they take the
-  // place of an earlier run's at the end, when the run succeeded.
-  Status local_status = outputs->Finish();
-  int exit_code = kExitOk;
-  std::vector<std::string> failures;
-  if (!ps.result.ok()) failures.push_back("produce: " + ps.result.status().ToString());
-  if (!as.result.ok()) failures.push_back("archive: " + as.result.status().ToString());
-  if (!local_status.ok()) failures.push_back("local outputs: " + local_status.ToString());
-  const ProduceProgress pp = ps.result.ok() ? ps.result->progress : ProduceProgress{};
-  // What was produced, also when producing failed.
-  const uint64_t produced = ps.result.ok() ? pp.produced : ps.produced.load();
-  const uint64_t delivered = ps.result.ok() ? pp.delivered : ps.delivered.load();
-  if (ps.result.ok() && (pp.failed > 0 || pp.delivered < pp.produced)) {
-    failures.push_back(
-        fmt::format("produce: {} records not delivered", pp.produced - pp.delivered));
-  }
-  if (as.result.ok() && astats.archived + astats.dead_lettered < astats.kept()) {
-    failures.push_back(
-        fmt::format("archive: consumed {} records but archived {} and "
-                    "dead-lettered {}",
-                    FormatCount(astats.kept()), FormatCount(astats.archived),
-                    FormatCount(astats.dead_lettered)));
-  }
-  if (as.result.ok() && astats.data_loss_records > 0) {
-    failures.push_back(fmt::format("archive: {} records lost to the broker's retention",
-                                   FormatCount(astats.data_loss_records)));
   }
 
-  // Transform, when the lake got everything.
-  std::vector<jobs::JobStats> job_stats;
-  double transform_seconds = 0;
-  uint64_t clean_rows = 0, rejected_rows = 0;
-  if (failures.empty() && !interrupted) {
-    transforming = true;
-    TuneAllocatorFor(Workload::kJobs);  // the archive is over: its settings give way
-    const auto t0 = Clock::now();
-    for (const std::string job : {"clean", "analytics", "demographics", "timeseries"}) {
-      progress.Show(fmt::format("{} {:<8} {} ...", cmd, "transform", job));
-      Result<jobs::JobStats> st = InternalError("no job ran");
-      if (job == "clean") {
-        jobs::CleanJobOptions o;
-        o.lake = lake;
-        o.table = table;
-        o.as_of = as_of;
-        st = jobs::RunCleanJob(o);
-      } else {
-        jobs::AggregateOptions o;
-        o.lake = lake;
-        o.table = table;
-        o.job = job;
-        st = jobs::RunAggregateJob(o);
-      }
-      if (!st.ok()) {
-        failures.push_back(fmt::format("transform {}: {}", job, st.status().ToString()));
-        break;
-      }
-      if (job == "clean") {
-        clean_rows = st->clean;
-        rejected_rows = st->rejected;
-      }
-      ExportJobStats(*st);
-      job_stats.push_back(*st);
+  std::string Remaining(uint64_t done, double elapsed) const {
+    if (duration_.count() > 0) {
+      return FormatSeconds(std::max(0.0, static_cast<double>(duration_.count()) / 1000 - elapsed));
     }
-    transform_seconds = Since(t0);
-    progress.End(fmt::format("{} {:<8} {} jobs in {}", cmd, "transform", job_stats.size(),
-                             FormatSeconds(transform_seconds)));
+    if (done == 0 || elapsed <= 0) return "-";
+    const double rate = static_cast<double>(done) / elapsed;
+    return FormatSeconds(static_cast<double>(count_ > done ? count_ - done : 0) / rate);
   }
 
-  const bool copies_finished = local_status.ok();
-  const CopiesFate copies =
-      SettleLocalCopies(*outputs, failures.empty() && !interrupted, &local_status);
-  if (copies == CopiesFate::kFailed && copies_finished) {
-    failures.push_back("local outputs: " + local_status.ToString());
-  }
+  std::string Target() const { return count_ > 0 ? "/" + FormatCount(count_) : std::string(); }
 
-  // Summary (stdout).
+  Progress& progress_;
+  const uint64_t count_;
+  const std::chrono::milliseconds duration_, settle_;
+};
+
+// The files and bytes of every table and zone of the lake, as the summary
+// shows them and as JSON; nothing when the lake cannot be read.
+std::string TablesSection(const std::string& uri, nlohmann::ordered_json* tables_json) {
+  Result<lake::Lake> l = lake::Lake::Open(uri);
+  if (!l.ok()) return "";
+  auto tables = warehouse::DiscoverTables(*l);
+  if (!tables.ok()) return "";
+  std::map<std::pair<std::string, std::string>, std::pair<uint64_t, uint64_t>> zones;
+  for (const warehouse::LakeTable& t : *tables) {
+    auto& z = zones[{t.table, t.zone}];
+    z.first += t.files;
+    z.second += t.bytes;
+  }
+  std::string out =
+      fmt::format("\n  {:<16} {:<14} {:>8} {:>12}\n", "table", "zone", "files", "bytes");
+  for (const auto& [k, z] : zones) {
+    out += fmt::format("  {:<16} {:<14} {:>8} {:>12}\n", k.first, k.second, FormatCount(z.first),
+                       FormatBytes(z.second));
+    tables_json->push_back(
+        {{"table", k.first}, {"zone", k.second}, {"files", z.first}, {"bytes", z.second}});
+  }
+  return out;
+}
+
+// What the summary and --stats-json tell of a finished run.
+struct Finished {
+  const pipeline::RunReport& r;
+  const pipeline::Pipeline& pipeline;
+  const std::string& topic;
+  Clock::time_point started;
+};
+
+// The summary (stdout): records per phase, the balance, the tables, the
+// outputs' paths.
+std::string SummaryText(const Finished& run, nlohmann::ordered_json* tables_json) {
+  const pipeline::RunReport& r = run.r;
+  const std::string& lake = run.pipeline.archive_options().lake;
   std::string out = "\nlakepipe run: summary\n\n";
+  auto row = [&out](std::string_view phase, uint64_t records, double seconds) {
+    out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", phase, FormatCount(records),
+                       PerSecond(records, seconds), FormatSeconds(seconds));
+  };
   out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "phase", "records", "throughput", "time");
-  out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "produce", FormatCount(produced),
-                     PerSecond(produced, produce_seconds), FormatSeconds(produce_seconds));
-  out += fmt::format("  {:<16} {:>12} {:>14} {:>10}\n", "archive", FormatCount(astats.consumed),
-                     PerSecond(astats.consumed, archive_seconds), FormatSeconds(archive_seconds));
-  if (!job_stats.empty()) {
-    out += fmt::format(
-        "  {:<16} {:>12} {:>14} {:>10}\n", "transform", FormatCount(job_stats[0].records_in),
-        PerSecond(job_stats[0].records_in, transform_seconds), FormatSeconds(transform_seconds));
-  }
-  out += fmt::format("\n  {}{}\n", BalanceLine(produced, delivered, astats),
-                     interrupted ? " (interrupted)" : "");
-  if (!job_stats.empty()) {
+  row("produce", r.produced, r.produce_seconds);
+  row("archive", r.archive.consumed, r.archive_seconds);
+  if (!r.jobs.empty()) row("transform", r.jobs[0].records_in, r.transform_seconds);
+  out += fmt::format("\n  {}{}\n", BalanceLine(r.produced, r.delivered, r.archive),
+                     r.interrupted ? " (interrupted)" : "");
+  if (!r.jobs.empty()) {
     out += fmt::format(
         "  archived {} = clean {} + rejected {}  (source records rejected before "
         "Kafka: {})\n",
-        FormatCount(job_stats[0].records_in), FormatCount(clean_rows), FormatCount(rejected_rows),
-        FormatCount(pp.rejected));
+        FormatCount(r.jobs[0].records_in), FormatCount(r.clean_rows), FormatCount(r.rejected_rows),
+        FormatCount(r.source_rejected));
   }
-  nlohmann::ordered_json tables_json = nlohmann::ordered_json::array();
-  if (Result<lake::Lake> l = lake::Lake::Open(lake); l.ok()) {
-    if (auto tables = warehouse::DiscoverTables(*l); tables.ok()) {
-      std::map<std::pair<std::string, std::string>, std::pair<uint64_t, uint64_t>> zones;
-      for (const warehouse::LakeTable& t : *tables) {
-        auto& z = zones[{t.table, t.zone}];
-        z.first += t.files;
-        z.second += t.bytes;
-      }
-      out += fmt::format("\n  {:<16} {:<14} {:>8} {:>12}\n", "table", "zone", "files", "bytes");
-      for (const auto& [k, z] : zones) {
-        out += fmt::format("  {:<16} {:<14} {:>8} {:>12}\n", k.first, k.second,
-                           FormatCount(z.first), FormatBytes(z.second));
-        tables_json.push_back(
-            {{"table", k.first}, {"zone", k.second}, {"files", z.first}, {"bytes", z.second}});
-      }
-    }
-  }
+  out += TablesSection(lake, tables_json);
   out += fmt::format("\n  lake          {}\n", lake);
-  for (const std::string& p : outputs->paths()) {
-    if (copies == CopiesFate::kReplaced) out += fmt::format("  local copy    {}\n", p);
-    if (copies == CopiesFate::kPreviousKept) {
+  for (const std::string& p : run.pipeline.local_copies().paths()) {
+    if (r.copies == pipeline::CopiesFate::kReplaced) out += fmt::format("  local copy    {}\n", p);
+    if (r.copies == pipeline::CopiesFate::kPreviousKept) {
       out += fmt::format("  local copy    {} (an earlier run's, kept)\n", p);
     }
   }
   out += fmt::format("  query it      lakepipe sql --dialect duckdb --lake {}\n", lake);
-  out += fmt::format("  total         {}\n", FormatSeconds(Since(started)));
-  fmt::print("{}", out);
-  std::fflush(stdout);
+  out += fmt::format("  total         {}\n", FormatSeconds(Since(run.started)));
+  return out;
+}
 
-  if (!f.stats_json.empty()) {
-    nlohmann::ordered_json j;
-    j["table"] = table;
-    j["topic"] = topic;
-    j["lake"] = lake;
-    j["produced"] = produced;
-    j["delivered"] = delivered;
-    j["source_rejected"] = pp.rejected;
-    j["consumed"] = astats.kept();  // each record once
-    j["given_back"] = astats.given_back;
-    j["archived"] = astats.archived;
-    j["dead_lettered"] = astats.dead_lettered;
-    j["data_loss_records"] = astats.data_loss_records;
-    j["not_archived"] = NotArchived(produced, astats);
-    j["interrupted"] = interrupted.load();
-    j["lake_files"] = astats.files_written;
-    j["local_records"] = outputs->records();
-    j["local_outputs"] =
-        copies == CopiesFate::kReplaced ? outputs->paths() : std::vector<std::string>();
-    j["clean"] = clean_rows;
-    j["rejected"] = rejected_rows;
-    j["jobs"] = job_stats.size();
-    j["tables"] = tables_json;
-    j["seconds"] = {{"produce", produce_seconds},
-                    {"archive", archive_seconds},
-                    {"transform", transform_seconds},
-                    {"total", Since(started)}};
-    j["errors"] = failures;
-    if (Status st = WriteWholeFile(f.stats_json, j.dump(2) + "\n"); !st.ok()) {
+// The run's counts as JSON (--stats-json).
+nlohmann::ordered_json StatsJson(const Finished& run, const nlohmann::ordered_json& tables_json,
+                                 const std::vector<std::string>& failures) {
+  const pipeline::RunReport& r = run.r;
+  const LocalOutputs& copies = run.pipeline.local_copies();
+  nlohmann::ordered_json j;
+  j["table"] = run.pipeline.archive_options().table;
+  j["topic"] = run.topic;
+  j["lake"] = run.pipeline.archive_options().lake;
+  j["produced"] = r.produced;
+  j["delivered"] = r.delivered;
+  j["source_rejected"] = r.source_rejected;
+  j["consumed"] = r.archive.kept();  // each record once
+  j["given_back"] = r.archive.given_back;
+  j["archived"] = r.archive.archived;
+  j["dead_lettered"] = r.archive.dead_lettered;
+  j["data_loss_records"] = r.archive.data_loss_records;
+  j["not_archived"] = NotArchived(r.produced, r.archive);
+  j["interrupted"] = r.interrupted;
+  j["lake_files"] = r.archive.files_written;
+  j["local_records"] = copies.records();
+  j["local_outputs"] =
+      r.copies == pipeline::CopiesFate::kReplaced ? copies.paths() : std::vector<std::string>();
+  j["clean"] = r.clean_rows;
+  j["rejected"] = r.rejected_rows;
+  j["jobs"] = r.jobs.size();
+  j["tables"] = tables_json;
+  j["seconds"] = {{"produce", r.produce_seconds},
+                  {"archive", r.archive_seconds},
+                  {"transform", r.transform_seconds},
+                  {"total", Since(run.started)}};
+  j["errors"] = failures;
+  return j;
+}
+
+// The summary, --stats-json and the lines after them; the exit status.
+int Summarize(const Finished& run, const std::string& stats_json) {
+  const pipeline::RunReport& r = run.r;
+  const LocalOutputs& copies = run.pipeline.local_copies();
+  nlohmann::ordered_json tables_json = nlohmann::ordered_json::array();
+  fmt::print("{}", SummaryText(run, &tables_json));
+  std::fflush(stdout);
+  std::vector<std::string> failures = r.failures;
+  if (!stats_json.empty()) {
+    const nlohmann::ordered_json j = StatsJson(run, tables_json, failures);
+    if (Status st = WriteWholeFile(stats_json, j.dump(2) + "\n"); !st.ok()) {
       failures.push_back("--stats-json: " + st.ToString());
     }
   }
+  int exit_code = kExitOk;
   for (const std::string& failure : failures) {
-    Say("{}: FAILED {}\n", cmd, failure);
+    Say("{}: FAILED {}\n", kCmd, failure);
     exit_code = kExitFailure;
   }
-  if (!failures.empty() && copies == CopiesFate::kReplaced && !outputs->paths().empty()) {
-    Say("{}: the {} records consumed are in {}\n", cmd, FormatCount(outputs->records()),
-        fmt::join(outputs->paths(), ", "));
+  if (!failures.empty() && r.copies == pipeline::CopiesFate::kReplaced && !copies.paths().empty()) {
+    Say("{}: the {} records consumed are in {}\n", kCmd, FormatCount(copies.records()),
+        fmt::join(copies.paths(), ", "));
   }
-  if (copies == CopiesFate::kPreviousKept) {
+  if (r.copies == pipeline::CopiesFate::kPreviousKept) {
     Say("{}: the local copies {} are an earlier run's, left as they were; this run's {} "
         "consumed records are not in them\n",
-        cmd, fmt::join(outputs->paths(), ", "), FormatCount(outputs->records()));
+        kCmd, fmt::join(copies.paths(), ", "), FormatCount(copies.records()));
   }
-  if (interrupted) {
-    Say("{}: {}\n", cmd,
-        InterruptedLine(produced, delivered, astats, topic, *cfg.GetString("archive", "group"),
-                        dev_broker != nullptr, !job_stats.empty(), lake, table));
+  if (r.interrupted) {
+    const archive::ArchiveOptions& ao = run.pipeline.archive_options();
+    Say("{}: {}\n", kCmd,
+        InterruptedLine(r.produced, r.delivered, r.archive, run.topic, ao.group,
+                        run.pipeline.dev_broker(), !r.jobs.empty(), ao.lake, ao.table));
     exit_code = kExitFailure;
   }
   return exit_code;
+}
+
+// The hooks through which the pipeline reports to the command: its log
+// lines and progress on stderr, the producer's and the jobs' figures into
+// the metrics, the allocator tuned for each phase.
+void AttachDisplay(Progress& progress, RunDisplay& display, std::atomic<bool>& transforming,
+                   pipeline::RunOptions* o) {
+  o->log = [&progress](const std::string& line) {
+    progress.Log(fmt::format("{}: {}", kCmd, line));
+  };
+  o->archive.log = [&progress](const std::string& line) {
+    progress.Log(line);
+    if (line.find("DATA LOSS") != std::string::npos) observe::Events::Default().Add("error", line);
+  };
+  o->on_progress = [&display](const pipeline::RunProgress& p) { display(p); };
+  o->progress_interval = progress.interval();
+  o->on_produce_progress = [topic = o->topic](const ProduceProgress& p) {
+    ExportProduceProgress(topic, p);
+  };
+  o->on_job = [](const jobs::JobStats& s) { ExportJobStats(s); };
+  o->on_phase = [&transforming](pipeline::RunPhase phase) {
+    if (phase == pipeline::RunPhase::kArchive) {
+      TuneAllocatorFor(Workload::kArchive);
+    } else {
+      transforming = true;
+      TuneAllocatorFor(Workload::kJobs);  // the archive is over: its settings give way
+    }
+  };
+}
+
+// The status page: on by default; another free port when the default one
+// is taken (another run, say).
+Result<std::unique_ptr<observe::StatusServer>> StartStatusPage(
+    const std::string& address, Progress& progress, std::function<observe::Health()> health) {
+  auto server = StartMetrics("run", address, health);
+  if (!server.ok() && server.status().code() == StatusCode::kFailedPrecondition &&
+      address == kDefaultMetricsAddress) {
+    progress.Log(fmt::format("{}: {} is taken; serving the status page on another port", kCmd,
+                             kDefaultMetricsAddress));
+    server = StartMetrics("run", "127.0.0.1:0", health);
+  }
+  return server;
+}
+
+Result<int> Run(const CLI::App& app, const RunFlags& f) {
+  const auto started = Clock::now();
+  LP_RETURN_IF_ERROR(ApplyLogFlags(f.log));
+  LP_ASSIGN_OR_RETURN(config::Config cfg, LoadConfig(f.config.path));
+  LP_RETURN_IF_ERROR(ApplyS3Flags(app, f.s3, &cfg));
+  LP_ASSIGN_OR_RETURN(pipeline::RunOptions options, RunOptionsFrom(app, f, cfg));
+  if (f.config.print) return PrintConfig(cfg);
+  LP_RETURN_IF_ERROR(ConfigureS3(cfg));
+  if (f.metrics_addr != "off" && !f.metrics_addr.empty()) {
+    LP_RETURN_IF_ERROR(observe::ParseServerAddress(f.metrics_addr).status());
+  }
+  LP_RETURN_IF_ERROR(ReadArchive(cfg, &options));
+
+  Progress progress;
+  RunDisplay display(progress, options);
+  std::atomic<bool> transforming{false};
+  AttachDisplay(progress, display, transforming, &options);
+  ArchiverMetrics* metrics = nullptr;  // once the archiver is made
+  options.on_archive_end = [&metrics](const Result<archive::ArchiveStats>& result) {
+    if (result.ok()) {
+      metrics->Finished();
+    } else {
+      metrics->Failed(result.status().ToString());
+      observe::Events::Default().Add("error", "archive: " + result.status().ToString());
+    }
+  };
+  const std::string topic = options.topic;
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<pipeline::Pipeline> pipeline,
+                      pipeline::Pipeline::Make(std::move(options)));
+  ArchiverMetrics archive_metrics(pipeline->archiver(), pipeline->archive_options());
+  metrics = &archive_metrics;
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<observe::StatusServer> server,
+                      StartStatusPage(f.metrics_addr, progress, [&archive_metrics, &transforming] {
+                        return transforming ? observe::Health{} : archive_metrics.Health();
+                      }));
+  const pipeline::RunReport report = pipeline->Run();
+  return Summarize(Finished{report, *pipeline, topic, started}, f.stats_json);
 }
 
 }  // namespace

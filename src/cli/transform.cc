@@ -1,4 +1,4 @@
-// lakepipe transform: jobs over the lake's raw zone (today: clean).
+// lakepipe transform: jobs over the lake (jobs/registry.h names them).
 #include <algorithm>
 #include <chrono>
 #include <string>
@@ -16,9 +16,8 @@
 #include "core/lake_names.h"
 #include "core/time_util.h"
 #include "core/units.h"
-#include "jobs/aggregate_jobs.h"
-#include "jobs/clean_job.h"
 #include "jobs/clean_rules.h"
+#include "jobs/registry.h"
 #include "storage/object_store.h"
 
 namespace lakepipe::cli {
@@ -107,65 +106,49 @@ Result<std::string> TableFromConfig(const CLI::App& app, const std::string& tabl
   return std::string("users");
 }
 
-int Transform(const CLI::App& app, const TransformFlags& f) {
-  const std::string cmd = "lakepipe transform";
-  if (Status st = ApplyLogFlags(f.log); !st.ok()) return ReportError(cmd, st);
-  auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
-  if (!cfg.ok()) return ReportError(cmd, cfg.status());
-  Result<std::string> lake = LakeFromConfig(app, f.lake, &*cfg);
-  Result<std::string> table = TableFromConfig(app, f.table, &*cfg);
-  if (f.print_config) return PrintConfig(*cfg);
-  if (!lake.ok()) return ReportError(cmd, lake.status());
-  if (!table.ok()) return ReportError(cmd, table.status());
-  if (Status st = ConfigureS3(*cfg); !st.ok()) return ReportError(cmd, st);
-  const std::vector<std::string> all = {"clean", "analytics", "demographics", "timeseries"};
-  std::vector<std::string> run;
-  if (f.job == "all") {
-    run = all;
-  } else if (std::find(all.begin(), all.end(), f.job) != all.end()) {
-    run = {f.job};
+// The jobs --job names: one, or all of them in their order.
+Result<std::vector<const jobs::Job*>> SelectJobs(const std::string& name) {
+  std::vector<const jobs::Job*> selected;
+  if (name == "all") {
+    for (const jobs::Job& job : jobs::Jobs()) selected.push_back(&job);
+  } else if (const jobs::Job* job = jobs::FindJob(name)) {
+    selected.push_back(job);
   } else {
-    return ReportError(
-        cmd, InvalidArgumentError("--job '{}' is not a job (clean, analytics, demographics, "
-                                  "timeseries, all)",
-                                  f.job));
+    return InvalidArgumentError("--job '{}' is not a job ({}, all)", name, jobs::JobNames());
   }
+  return selected;
+}
+
+Result<int> Transform(const CLI::App& app, const TransformFlags& f) {
+  LP_RETURN_IF_ERROR(ApplyLogFlags(f.log));
+  LP_ASSIGN_OR_RETURN(config::Config cfg, LoadConfigWithS3Flags(app, f.config_path, f.s3));
+  Result<std::string> lake = LakeFromConfig(app, f.lake, &cfg);
+  Result<std::string> table = TableFromConfig(app, f.table, &cfg);
+  if (f.print_config) return PrintConfig(cfg);
+  LP_RETURN_IF_ERROR(lake.status());
+  LP_RETURN_IF_ERROR(table.status());
+  LP_RETURN_IF_ERROR(ConfigureS3(cfg));
+  LP_ASSIGN_OR_RETURN(std::vector<const jobs::Job*> run, SelectJobs(f.job));
   if (Status st = jobs::CheckTableHasJobs(*table); !st.ok()) {
-    return ReportError(cmd, app.count("--table") > 0 ? st.WithContext("--table") : st);
+    return app.count("--table") > 0 ? st.WithContext("--table") : st;
   }
-  auto since = OptionalDate(f.since, "--since");
-  if (!since.ok()) return ReportError(cmd, since.status());
-  auto as_of = OptionalDate(f.as_of, "--as-of");
-  if (!as_of.ok()) return ReportError(cmd, as_of.status());
-  const std::chrono::milliseconds lock_wait = *config::ParseDuration(f.wait_for_lock);  // checked
-  auto server = StartMetrics("transform", f.metrics_addr);
-  if (!server.ok()) return ReportError(cmd, server.status());
+  jobs::JobOptions o;
+  o.lake = *lake;
+  o.table = *table;
+  o.full_refresh = f.full_refresh;
+  LP_ASSIGN_OR_RETURN(o.since, OptionalDate(f.since, "--since"));
+  LP_ASSIGN_OR_RETURN(o.as_of, OptionalDate(f.as_of, "--as-of"));
+  o.max_buffer_bytes = *ParseByteSize(f.max_buffer_bytes);  // checked by the flag
+  o.zscore_window_days = f.zscore_window;
+  o.zscore_threshold = f.zscore_threshold;
+  o.lock_wait = *config::ParseDuration(f.wait_for_lock);  // checked by the flag
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<observe::StatusServer> server,
+                      StartMetrics("transform", f.metrics_addr));
   nlohmann::ordered_json report = nlohmann::ordered_json::array();
   TuneAllocatorFor(Workload::kJobs);
-  for (const std::string& job : run) {
-    Result<jobs::JobStats> stats = InternalError("no job ran");
-    if (job == "clean") {
-      jobs::CleanJobOptions o;
-      o.lake = *lake;
-      o.table = *table;
-      o.full_refresh = f.full_refresh;
-      o.since = *since;
-      o.as_of = *as_of;
-      o.max_buffer_bytes = *ParseByteSize(f.max_buffer_bytes);  // checked by the flag
-      o.lock_wait = lock_wait;
-      stats = jobs::RunCleanJob(o);
-    } else {
-      jobs::AggregateOptions o;
-      o.lake = *lake;
-      o.table = *table;
-      o.job = job;
-      o.full_refresh = f.full_refresh;
-      o.zscore_window_days = f.zscore_window;
-      o.zscore_threshold = f.zscore_threshold;
-      o.lock_wait = lock_wait;
-      stats = jobs::RunAggregateJob(o);
-    }
-    if (!stats.ok()) return ReportError(cmd, stats.status().WithContext("job " + job));
+  for (const jobs::Job* job : run) {
+    Result<jobs::JobStats> stats = job->run(o);
+    if (!stats.ok()) return stats.status().WithContext(fmt::format("job {}", job->name));
     PrintSummary(*stats);
     ExportJobStats(*stats);
     report.push_back(StatsJson(*stats));
@@ -173,9 +156,7 @@ int Transform(const CLI::App& app, const TransformFlags& f) {
   if (!f.stats_json.empty()) {
     nlohmann::ordered_json j;
     j["jobs"] = report;
-    if (Status st = WriteWholeFile(f.stats_json, j.dump(2) + "\n"); !st.ok()) {
-      return ReportError(cmd, st.WithContext("--stats-json"));
-    }
+    LP_RETURN_IF_ERROR(WriteWholeFile(f.stats_json, j.dump(2) + "\n").WithContext("--stats-json"));
   }
   return kExitOk;
 }
