@@ -13,7 +13,6 @@
 #include "cli/observe.h"
 #include "cli/signals.h"
 #include "config/config.h"
-#include "core/lake_names.h"
 #include "core/units.h"
 #include "kafka/metadata.h"
 #include "observe/metrics.h"
@@ -96,79 +95,6 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
   return ImplyAvroInput("--message-format", cfg);
 }
 
-// Reads the effective settings into archive options.
-Status BuildOptions(const config::Config& cfg, archive::ArchiveOptions* o,
-                    std::string* stats_json) {
-  o->kafka_settings = cfg.Passthrough("kafka");
-  LP_ASSIGN_OR_RETURN(o->brokers, RequireBrokers(cfg));
-  LP_ASSIGN_OR_RETURN(o->topics, cfg.GetList("archive", "topics"));
-  if (o->topics.empty())
-    return InvalidArgumentError("no topics: give --topic or archive.topics in the config file");
-  LP_ASSIGN_OR_RETURN(o->group, cfg.GetString("archive", "group"));
-  if (o->group.empty())
-    return InvalidArgumentError("no consumer group: give --group or archive.group");
-  LP_ASSIGN_OR_RETURN(o->instance_id, cfg.GetString("archive", "instance_id"));
-  LP_ASSIGN_OR_RETURN(o->lake, cfg.GetString("archive", "lake"));
-  if (o->lake.empty())
-    return InvalidArgumentError("no lake: give --lake (a path or file:///path) or archive.lake");
-  LP_ASSIGN_OR_RETURN(o->table, cfg.GetString("archive", "table"));
-  if (!o->table.empty()) {
-    LP_RETURN_IF_ERROR(ValidateTableName(o->table).WithContext(
-        fmt::format("archive.table ({})", cfg.SourceOf("archive", "table"))));
-  }
-  LP_ASSIGN_OR_RETURN(o->format, cfg.GetString("archive", "file_format"));
-  LP_ASSIGN_OR_RETURN(std::string compression, cfg.GetString("archive", "compression"));
-  if (!compression.empty()) {
-    if (o->format == "parquet") {
-      o->write.parquet.compression = compression;
-    } else if (o->format == "avro") {
-      o->write.avro.codec = compression;
-    } else {
-      return InvalidArgumentError("--compression applies to parquet and avro, not {}", o->format);
-    }
-  }
-  LP_ASSIGN_OR_RETURN(o->decoder.input_format, cfg.GetString("archive", "message_format"));
-  LP_ASSIGN_OR_RETURN(std::string schema_path, cfg.GetString("archive", "schema"));
-  if (!schema_path.empty()) {
-    LP_ASSIGN_OR_RETURN(Schema schema, Schema::FromFile(schema_path));
-    o->decoder.schema = std::make_shared<const Schema>(std::move(schema));
-    o->decoder.schema_origin = cfg.OriginOf("archive", "schema") == config::Origin::kFlag
-                                   ? fmt::format("from --schema {}", schema_path)
-                                   : fmt::format("from archive.schema {} ({})", schema_path,
-                                                 cfg.SourceOf("archive", "schema"));
-  }
-  LP_ASSIGN_OR_RETURN(std::string registry_url, cfg.GetString("schema_registry", "url"));
-  if (!registry_url.empty()) {
-    registry::RegistryOptions ro;
-    ro.url = registry_url;
-    LP_ASSIGN_OR_RETURN(ro.username, cfg.GetString("schema_registry", "username"));
-    LP_ASSIGN_OR_RETURN(ro.password, cfg.GetString("schema_registry", "password"));
-    LP_ASSIGN_OR_RETURN(ro.timeout, cfg.GetDuration("schema_registry", "timeout"));
-    o->decoder.registry = ro;
-  }
-  LP_ASSIGN_OR_RETURN(o->partition_by, cfg.GetString("archive", "partition_by"));
-  LP_ASSIGN_OR_RETURN(o->time_field, cfg.GetString("archive", "time_field"));
-  LP_ASSIGN_OR_RETURN(int64_t flush_records, cfg.GetInt("archive", "flush_records"));
-  o->flush_records = static_cast<uint64_t>(flush_records);
-  LP_ASSIGN_OR_RETURN(o->flush_bytes, cfg.GetSize("archive", "flush_bytes"));
-  LP_ASSIGN_OR_RETURN(o->rotate_interval, cfg.GetDuration("archive", "rotate_interval"));
-  LP_ASSIGN_OR_RETURN(o->max_buffer_bytes, cfg.GetSize("archive", "max_buffer_bytes"));
-  if (cfg.HasValue("archive", "max_open_files")) {
-    LP_ASSIGN_OR_RETURN(int64_t max_open_files, cfg.GetInt("archive", "max_open_files"));
-    o->max_open_files = static_cast<uint64_t>(max_open_files);
-  }
-  LP_ASSIGN_OR_RETURN(o->dlq_topic, cfg.GetString("archive", "dlq_topic"));
-  LP_ASSIGN_OR_RETURN(uint64_t max_record_bytes, cfg.GetSize("archive", "max_record_bytes"));
-  o->decoder.max_record_bytes = static_cast<size_t>(max_record_bytes);
-  if (cfg.HasValue("archive", "exit_when_idle")) {
-    LP_ASSIGN_OR_RETURN(o->exit_when_idle, cfg.GetDuration("archive", "exit_when_idle"));
-  }
-  LP_ASSIGN_OR_RETURN(o->broker_timeout, cfg.GetDuration("archive", "broker_timeout"));
-  LP_ASSIGN_OR_RETURN(o->strict, cfg.GetBool("archive", "strict"));
-  LP_ASSIGN_OR_RETURN(*stats_json, cfg.GetString("archive", "stats_json"));
-  return Status::OK();
-}
-
 nlohmann::ordered_json StatsJson(const archive::ArchiveStats& s) {
   nlohmann::ordered_json j;
   j["consumed"] = s.consumed;
@@ -207,7 +133,7 @@ Result<int> Archive(const CLI::App& app, const ArchiveFlags& f) {
   LP_RETURN_IF_ERROR(ConfigureS3(*loaded));
   archive::ArchiveOptions options;
   std::string stats_json;
-  LP_RETURN_IF_ERROR(BuildOptions(*loaded, &options, &stats_json));
+  LP_RETURN_IF_ERROR(BuildArchiveOptions(*loaded, &options, &stats_json));
   // A wrong Kafka address fails at start, not after --broker-timeout; a
   // bad --metrics-addr before that wait.
   options.start_timeout = kafka::kBrokerStartTimeout;
@@ -260,11 +186,6 @@ Result<int> Archive(const CLI::App& app, const ArchiveFlags& f) {
 }
 
 }  // namespace
-
-Status BuildArchiveOptions(const config::Config& cfg, archive::ArchiveOptions* options,
-                           std::string* stats_json) {
-  return BuildOptions(cfg, options, stats_json);
-}
 
 Result<int> RunArchive(int argc, char** argv) {
   CLI::App app(

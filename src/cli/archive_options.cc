@@ -94,4 +94,21 @@ Status ReadArchiveSettings(const config::Config& cfg, archive::ArchiveOptions* o
   return Status::OK();
 }
 
+Status BuildArchiveOptions(const config::Config& cfg, archive::ArchiveOptions* o,
+                           std::string* stats_json) {
+  LP_RETURN_IF_ERROR(RequireBrokers(cfg).status());
+  LP_ASSIGN_OR_RETURN(std::vector<std::string> topics, cfg.GetList("archive", "topics"));
+  if (topics.empty()) {
+    return InvalidArgumentError("no topics: give --topic or archive.topics in the config file");
+  }
+  LP_ASSIGN_OR_RETURN(std::string group, cfg.GetString("archive", "group"));
+  if (group.empty())
+    return InvalidArgumentError("no consumer group: give --group or archive.group");
+  LP_ASSIGN_OR_RETURN(std::string lake, cfg.GetString("archive", "lake"));
+  if (lake.empty()) {
+    return InvalidArgumentError("no lake: give --lake (a path or file:///path) or archive.lake");
+  }
+  return ReadArchiveSettings(cfg, o, stats_json);
+}
+
 }  // namespace lakepipe::cli

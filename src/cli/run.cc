@@ -214,6 +214,21 @@ Status ReadWhere(const CLI::App& app, const RunFlags& f, config::Config& cfg,
   return Status::OK();
 }
 
+// The configuration as --print-config shows it: with the archive settings
+// the run decides itself (lake, topic, table, group, message format) shown
+// as set by flags. A copy, for display only: the run reads its options
+// from `o`.
+Result<config::Config> ConfigToPrint(const config::Config& cfg, const pipeline::RunOptions& o) {
+  config::Config shown = cfg;
+  LP_RETURN_IF_ERROR(shown.SetFlag("archive", "lake", o.archive.lake));
+  LP_RETURN_IF_ERROR(shown.SetFlag("archive", "topics", o.topic));
+  LP_RETURN_IF_ERROR(shown.SetFlag("archive", "table", o.archive.table));
+  LP_ASSIGN_OR_RETURN(std::string group, cfg.GetString("archive", "group"));
+  if (group.empty()) LP_RETURN_IF_ERROR(shown.SetFlag("archive", "group", o.archive.group));
+  LP_RETURN_IF_ERROR(shown.SetFlag("archive", "message_format", o.archive.decoder.input_format));
+  return shown;
+}
+
 // The run's settings that the flags and the config decide before the
 // archive section is read: the source, the flow, the local copies, the
 // jobs, and where things go. Flags given are layered onto the config as
@@ -610,7 +625,10 @@ Result<int> Run(const CLI::App& app, const RunFlags& f) {
   LP_ASSIGN_OR_RETURN(config::Config cfg, LoadConfig(f.config.path));
   LP_RETURN_IF_ERROR(ApplyS3Flags(app, f.s3, &cfg));
   LP_ASSIGN_OR_RETURN(pipeline::RunOptions options, RunOptionsFrom(app, f, cfg));
-  if (f.config.print) return PrintConfig(cfg);
+  if (f.config.print) {
+    LP_ASSIGN_OR_RETURN(config::Config shown, ConfigToPrint(cfg, options));
+    return PrintConfig(shown);
+  }
   LP_RETURN_IF_ERROR(ConfigureS3(cfg));
   if (f.metrics_addr != "off" && !f.metrics_addr.empty()) {
     LP_RETURN_IF_ERROR(observe::ParseServerAddress(f.metrics_addr).status());
