@@ -242,11 +242,19 @@ Status ValidateTables(const ArchiveOptions& options) {
 
 }  // namespace
 
-struct Archiver::Impl {
+// Assignment changes come to the Impl (a listener of the consumer, not part
+// of the Archiver's API).
+struct Archiver::Impl final : kafka::RebalanceListener {
   ArchiveOptions options;
   const FormatInfo* format = nullptr;
-  StoreLocation lake;
-  std::unique_ptr<kafka::Consumer> consumer;
+  // The lake's store (owned_store, or given by ArchiverParts) and root.
+  struct LakeRoot {
+    ObjectStore* store = nullptr;
+    std::string path;
+  } lake;
+  std::unique_ptr<ObjectStore> owned_store;
+  std::unique_ptr<RecordSource> consumer;
+  std::function<Clock::time_point()> clock = [] { return Clock::now(); };
   std::unique_ptr<kafka::Producer> dlq_producer;
   std::unique_ptr<DeadLetterSink> dead_letters;
   std::map<std::string, TopicContext> topics;
@@ -269,14 +277,43 @@ struct Archiver::Impl {
 
   mutable std::mutex stats_mu;
   ArchiveStats stats;
-  Clock::time_point started = Clock::now();
+  Clock::time_point started;
   std::optional<Clock::time_point> first_record;
   Clock::time_point last_record_seen;
-  Clock::time_point last_activity = Clock::now();  // last record or assignment
+  Clock::time_point last_activity;  // last record or assignment
   // The group has answered with an assignment (maybe empty).
   std::atomic<bool> joined{false};
   GroupMembership membership;
   std::optional<kafka::InstanceLease> instance_lease;  // holds a derived instance id
+
+  // Whatever is still open is abandoned, as a killed process leaves it:
+  // the consumer's closing revocation no longer reaches this listener, so
+  // nothing is finished or committed; the writers abort.
+  ~Impl() override {
+    if (consumer) consumer->SetListener(nullptr);
+  }
+
+  Clock::time_point Now() const { return clock(); }
+
+  void OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
+  void OnRevoked(const std::vector<kafka::TopicPartition>& partitions, bool lost) override;
+
+  // Set-up, in this order (Archiver::Make).
+  void SetLake(ObjectStore* store, std::string path);
+  Status BuildTopics(const ArchiveOptions& o);
+  void TakeOptions(ArchiveOptions o);
+  void Start(std::unique_ptr<RecordSource> source);
+
+  // Dead letters to the topic, else under the lake's _rejected directory.
+  DeadLetterOptions DeadLetterSettings(const ArchiveOptions& o) const {
+    DeadLetterOptions dlq;
+    dlq.topic = o.dlq_topic;
+    dlq.fallback_root = lake.path + "/" + lake::Lake::DeadLetterDir();
+    dlq.warn = [this](const std::string& line) {
+      Log("warning: " + line, observe::LogLevel::kWarning);
+    };
+    return dlq;
+  }
 
   // A log line; about records of a partition when `record` says so.
   void Log(const std::string& line, observe::LogLevel level = observe::LogLevel::kInfo,
@@ -382,11 +419,11 @@ struct Archiver::Impl {
     uint64_t records = 0, bytes = 0, files = 0;
     for (auto& [path, file] : s.files) {
       LP_RETURN_IF_ERROR(FlushStaging(*file));
-      const auto finishing = Clock::now();
+      const auto finishing = Now();
       LP_RETURN_IF_ERROR(file->writer->Finish());
       observe::Registry::Default().Observe(
           "lakepipe_upload_seconds", {{"table", s.context->table}},
-          std::chrono::duration<double>(Clock::now() - finishing).count());
+          std::chrono::duration<double>(Now() - finishing).count());
       // Read once the file is finished: nothing is in flight any more.
       records += file->writer->rows_written();
       bytes += file->writer->bytes_written();
@@ -542,7 +579,7 @@ struct Archiver::Impl {
   // The error of a run that could not reach any broker: for
   // --broker-timeout, or when it was stopped.
   Status BrokersDown(const kafka::Disconnection& down, bool stopped) const {
-    const double seconds = std::chrono::duration<double>(Clock::now() - down.since).count();
+    const double seconds = std::chrono::duration<double>(Now() - down.since).count();
     const std::string what =
         stopped
             ? fmt::format("stopped while no Kafka broker was reachable at {} (for {:.0f} s: {})",
@@ -563,7 +600,7 @@ struct Archiver::Impl {
     std::lock_guard<std::mutex> lock(stats_mu);
     stats.consumed += consumed_unreported;
     consumed_unreported = 0;
-    last_record_seen = Clock::now();
+    last_record_seen = Now();
     if (!first_record) first_record = last_record_seen;
     stats.active_seconds =
         std::max(stats.active_seconds,
@@ -579,7 +616,7 @@ struct Archiver::Impl {
     const int64_t expected = s.next_offset >= 0 ? s.next_offset : s.segment_start;
     if (expected >= 0 && m.offset > expected) LP_RETURN_IF_ERROR(CheckLoss(s, expected, m.offset));
     if (s.segment_start < 0) s.segment_start = m.offset;  // nothing committed yet
-    if (!s.segment_started) s.segment_started = Clock::now();
+    if (!s.segment_started) s.segment_started = Now();
     ++consumed_unreported;
     // Decode straight into the file the previous record went to (records of
     // a partition mostly share a partition path); move the row if not.
@@ -612,7 +649,7 @@ struct Archiver::Impl {
             --consumed_unreported;
             return Status::OK();
           }
-          if (!s.segment_started) s.segment_started = Clock::now();
+          if (!s.segment_started) s.segment_started = Now();
         }
         LP_ASSIGN_OR_RETURN(file, FileFor(s, path_scratch, m.offset));
         if (into != &file->staging) {
@@ -705,7 +742,7 @@ struct Archiver::Impl {
 
   // Time-based rotation, and the global memory bound.
   Status Housekeeping() {
-    const auto now = Clock::now();
+    const auto now = Now();
     for (auto& [tp, s] : states) {
       if (!s->replay_cut && s->segment_started &&
           now - *s->segment_started >= options.rotate_interval) {
@@ -781,7 +818,7 @@ struct Archiver::Impl {
     stats.lag = total;
     stats.open_files = open;
     stats.buffered_bytes = buffered;
-    stats.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    stats.seconds = std::chrono::duration<double>(Now() - started).count();
   }
 };
 
@@ -875,11 +912,31 @@ Status ResolveMembership(const ArchiveOptions& o, kafka::ConsumerOptions* co, Gr
 Archiver::Archiver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Archiver::~Archiver() = default;
 
-Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
-  auto impl = std::make_unique<Impl>();
+namespace {
+
+// Checks the options every archiver needs, sets the default max_open_files
+// and returns the file format. `need_lake`: the lake comes from the options.
+// A dead-letter topic given must be valid and not one being archived.
+Status CheckDeadLetterTopic(const ArchiveOptions& options) {
+  if (options.dlq_topic.empty()) return Status::OK();
+  if (Status valid = kafka::ValidateTopicName(options.dlq_topic); !valid.ok()) {
+    return valid.WithContext("--dlq-topic");
+  }
+  for (const std::string& topic : options.topics) {
+    if (topic == options.dlq_topic) {
+      return InvalidArgumentError(
+          "--dlq-topic '{}' is also a topic being archived: its dead letters would come back as "
+          "input; name another dead-letter topic",
+          topic);
+    }
+  }
+  return Status::OK();
+}
+
+Result<const FormatInfo*> CheckOptions(ArchiveOptions& options, bool need_lake) {
   if (options.topics.empty()) return InvalidArgumentError("no topics to archive: give --topic");
   if (options.group.empty()) return InvalidArgumentError("no consumer group: give --group");
-  if (options.lake.empty())
+  if (need_lake && options.lake.empty())
     return InvalidArgumentError("no lake: give --lake (a path or file:// URI)");
   if (options.flush_records == 0 || options.flush_bytes == 0 || options.max_buffer_bytes == 0 ||
       options.rotate_interval.count() <= 0) {
@@ -900,33 +957,25 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
         "-n) for sockets and the Kafka client: lower it or raise the limit",
         options.max_open_files, kReservedFileDescriptors, fd_limit);
   }
-  LP_ASSIGN_OR_RETURN(impl->format, FormatRegistry::Default().Find(options.format));
-  if (impl->format->check_write_options) {
-    if (Status checked = impl->format->check_write_options(options.write); !checked.ok()) {
+  LP_ASSIGN_OR_RETURN(const FormatInfo* format, FormatRegistry::Default().Find(options.format));
+  if (format->check_write_options) {
+    if (Status checked = format->check_write_options(options.write); !checked.ok()) {
       return checked.WithContext(fmt::format("--file-format {}", options.format));
     }
   }
-  if (!options.dlq_topic.empty()) {
-    if (Status valid = kafka::ValidateTopicName(options.dlq_topic); !valid.ok()) {
-      return valid.WithContext("--dlq-topic");
-    }
-    for (const std::string& topic : options.topics) {
-      if (topic == options.dlq_topic) {
-        return InvalidArgumentError(
-            "--dlq-topic '{}' is also a topic being archived: its dead letters would come back as "
-            "input; name another dead-letter topic",
-            topic);
-      }
-    }
-  }
+  LP_RETURN_IF_ERROR(CheckDeadLetterTopic(options));
   LP_RETURN_IF_ERROR(ValidateTables(options));
-  LP_ASSIGN_OR_RETURN(impl->lake, ObjectStoreRegistry::Default().Resolve(options.lake));
-  while (impl->lake.path.size() > 1 && impl->lake.path.back() == '/') impl->lake.path.pop_back();
-  for (const std::string& topic : options.topics) {
+  return format;
+}
+
+}  // namespace
+
+Status Archiver::Impl::BuildTopics(const ArchiveOptions& o) {
+  for (const std::string& topic : o.topics) {
     TopicContext ctx;
-    ctx.table = options.table.empty() ? topic : options.table;
-    ctx.layout = SegmentLayout{ctx.table, options.format, options.partition_by, options.time_field};
-    ctx.format = impl->format;
+    ctx.table = o.table.empty() ? topic : o.table;
+    ctx.layout = SegmentLayout{ctx.table, o.format, o.partition_by, o.time_field};
+    ctx.format = format;
     if (const size_t bytes = CutMetadata(INT64_MAX, ctx.layout).size();
         bytes > kMaxCutMetadataBytes) {
       return InvalidArgumentError(
@@ -934,18 +983,46 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
           "more than the {} Kafka keeps; shorten them",
           bytes, kMaxCutMetadataBytes);
     }
-    DecoderOptions d = options.decoder;
+    DecoderOptions d = o.decoder;
     if (d.subject.empty()) d.subject = topic + "-value";
     auto decoder = RecordDecoder::Make(d);
     if (!decoder.ok()) return decoder.status().WithContext(fmt::format("topic '{}'", topic));
-    impl->decoders.push_back(std::move(decoder).value());
-    ctx.decoder = impl->decoders.back().get();
-    auto partitioner =
-        Partitioner::Make(*ctx.decoder->schema(), options.partition_by, options.time_field);
+    decoders.push_back(std::move(decoder).value());
+    ctx.decoder = decoders.back().get();
+    auto partitioner = Partitioner::Make(*ctx.decoder->schema(), o.partition_by, o.time_field);
     if (!partitioner.ok()) return partitioner.status().WithContext("--partition-by");
     ctx.partitioner.emplace(std::move(partitioner).value());
-    impl->topics.emplace(topic, std::move(ctx));
+    topics.emplace(topic, std::move(ctx));
   }
+  return Status::OK();
+}
+
+void Archiver::Impl::SetLake(ObjectStore* store, std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  lake = LakeRoot{store, std::move(path)};
+}
+
+void Archiver::Impl::TakeOptions(ArchiveOptions o) {
+  options = std::move(o);
+  for (const auto& [topic, ctx] : topics) {
+    Log(fmt::format("topic '{}': table schema: {}", topic, ctx.decoder->schema_origin()));
+  }
+}
+
+void Archiver::Impl::Start(std::unique_ptr<RecordSource> source) {
+  started = Now();
+  last_activity = started;
+  consumer = std::move(source);
+  consumer->SetListener(this);
+}
+
+Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
+  auto impl = std::make_unique<Impl>();
+  LP_ASSIGN_OR_RETURN(impl->format, CheckOptions(options, /*need_lake=*/true));
+  LP_ASSIGN_OR_RETURN(StoreLocation lake, ObjectStoreRegistry::Default().Resolve(options.lake));
+  impl->owned_store = std::move(lake.store);
+  impl->SetLake(impl->owned_store.get(), std::move(lake.path));
+  LP_RETURN_IF_ERROR(impl->BuildTopics(options));
   if (options.start_timeout.count() > 0) {
     LP_RETURN_IF_ERROR(
         kafka::WaitForBrokers(options.brokers, options.kafka_settings,
@@ -955,41 +1032,53 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   po.brokers = options.brokers;
   po.settings = options.kafka_settings;
   LP_ASSIGN_OR_RETURN(impl->dlq_producer, kafka::Producer::Make(po));
-  DeadLetterOptions dlq;
-  dlq.topic = options.dlq_topic;
-  dlq.fallback_root = impl->lake.path + "/" + lake::Lake::DeadLetterDir();
-  dlq.warn = [log = impl.get()](const std::string& line) {
-    log->Log("warning: " + line, observe::LogLevel::kWarning);
-  };
-  impl->dead_letters = std::make_unique<DeadLetterSink>(dlq, impl->dlq_producer.get());
-  impl->options = std::move(options);
-  for (const auto& [topic, ctx] : impl->topics) {
-    impl->Log(fmt::format("topic '{}': table schema: {}", topic, ctx.decoder->schema_origin()));
-  }
-  auto archiver = std::unique_ptr<Archiver>(new Archiver(std::move(impl)));
-  Impl& im = *archiver->impl_;
+  impl->dead_letters =
+      std::make_unique<DeadLetterSink>(impl->DeadLetterSettings(options), impl->dlq_producer.get());
+  impl->TakeOptions(std::move(options));
+  const ArchiveOptions& o = impl->options;
   kafka::ConsumerOptions co;
-  co.brokers = im.options.brokers;
-  co.group_id = im.options.group;
-  co.topics = im.options.topics;
-  LP_RETURN_IF_ERROR(ResolveMembership(im.options, &co, &im.membership, &im.instance_lease));
-  LP_ASSIGN_OR_RETURN(im.consumer, kafka::Consumer::Make(co, archiver.get()));
-  if (auto id = im.consumer->Setting("group.instance.id"); id.ok()) im.membership.instance_id = *id;
-  if (auto ms = im.consumer->Setting("session.timeout.ms"); ms.ok()) {
-    im.membership.session_timeout = std::chrono::milliseconds(std::atoll(ms->c_str()));
+  co.brokers = o.brokers;
+  co.group_id = o.group;
+  co.topics = o.topics;
+  LP_RETURN_IF_ERROR(ResolveMembership(o, &co, &impl->membership, &impl->instance_lease));
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<KafkaRecordSource> source, KafkaRecordSource::Make(co));
+  kafka::Consumer& consumer = source->consumer();
+  if (auto id = consumer.Setting("group.instance.id"); id.ok()) {
+    impl->membership.instance_id = *id;
   }
-  return archiver;
+  if (auto ms = consumer.Setting("session.timeout.ms"); ms.ok()) {
+    impl->membership.session_timeout = std::chrono::milliseconds(std::atoll(ms->c_str()));
+  }
+  impl->Start(std::move(source));
+  return std::unique_ptr<Archiver>(new Archiver(std::move(impl)));
 }
 
-void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) {
-  Impl& im = *impl_;
+Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options, ArchiverParts parts) {
+  if (parts.store == nullptr || !parts.source || !parts.dead_letters) {
+    return InvalidArgumentError(
+        "an archiver needs a store, a record source and a dead-letter sink");
+  }
+  auto impl = std::make_unique<Impl>();
+  LP_ASSIGN_OR_RETURN(impl->format, CheckOptions(options, /*need_lake=*/false));
+  impl->SetLake(parts.store, std::move(parts.lake_path));
+  if (parts.clock) impl->clock = std::move(parts.clock);
+  LP_RETURN_IF_ERROR(impl->BuildTopics(options));
+  impl->dead_letters = std::move(parts.dead_letters);
+  impl->membership.group = options.group;
+  impl->TakeOptions(std::move(options));
+  impl->Start(std::move(parts.source));
+  return std::unique_ptr<Archiver>(new Archiver(std::move(impl)));
+}
+
+void Archiver::Impl::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) {
+  Impl& im = *this;
   {
     std::lock_guard<std::mutex> lock(im.stats_mu);
     ++im.stats.rebalances;
   }
   // --exit-when-idle counts from the (re)join, not from the start: joining
   // a group can take seconds.
-  im.last_activity = Clock::now();
+  im.last_activity = im.Now();
   im.joined = true;
   if (partitions.empty() || !im.error.ok()) return;
   auto committed = im.consumer->Committed(partitions, kBrokerTimeout);
@@ -1057,8 +1146,8 @@ void Archiver::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) 
   }
 }
 
-void Archiver::OnRevoked(const std::vector<kafka::TopicPartition>& partitions, bool lost) {
-  Impl& im = *impl_;
+void Archiver::Impl::OnRevoked(const std::vector<kafka::TopicPartition>& partitions, bool lost) {
+  Impl& im = *this;
   for (const kafka::TopicPartition& tp : partitions) {
     auto it = im.states.find(tp);
     if (it == im.states.end()) continue;
@@ -1088,7 +1177,7 @@ std::optional<JoinWait> Archiver::Joining() const {
   std::lock_guard<std::mutex> lock(impl_->stats_mu);
   JoinWait wait;
   wait.group = impl_->options.group;
-  wait.seconds = std::chrono::duration<double>(Clock::now() - impl_->started).count();
+  wait.seconds = std::chrono::duration<double>(impl_->Now() - impl_->started).count();
   wait.session_timeout = impl_->membership.session_timeout;
   return wait;
 }
@@ -1096,7 +1185,7 @@ std::optional<JoinWait> Archiver::Joining() const {
 ArchiveStats Archiver::Snapshot() const {
   std::lock_guard<std::mutex> lock(impl_->stats_mu);
   ArchiveStats s = impl_->stats;
-  s.seconds = std::chrono::duration<double>(Clock::now() - impl_->started).count();
+  s.seconds = std::chrono::duration<double>(impl_->Now() - impl_->started).count();
   return s;
 }
 
@@ -1104,10 +1193,10 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
   Impl& im = *impl_;
   {
     std::lock_guard<std::mutex> lock(im.stats_mu);
-    im.started = Clock::now();
+    im.started = im.Now();
   }
-  im.last_activity = Clock::now();
-  Clock::time_point next_stats = Clock::now() + im.options.stats_interval;
+  im.last_activity = im.Now();
+  Clock::time_point next_stats = im.Now() + im.options.stats_interval;
   uint64_t last_consumed = 0;
   double last_seconds = 0;
   while (!stop.load(std::memory_order_relaxed) && im.error.ok()) {
@@ -1145,8 +1234,8 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
     im.UpdatePositions();
     if (!im.error.ok()) break;
     if (const auto down = im.consumer->Disconnected()) {
-      im.last_activity = Clock::now();  // idle counts only while connected
-      if (Clock::now() - down->since >= im.options.broker_timeout) {
+      im.last_activity = im.Now();  // idle counts only while connected
+      if (im.Now() - down->since >= im.options.broker_timeout) {
         im.error = im.BrokersDown(*down, /*stopped=*/false);
         break;
       }
@@ -1159,8 +1248,8 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
     // Idle time counts from after the work this poll's records caused (cuts
     // can take longer than --exit-when-idle), and only after a poll that
     // brought nothing.
-    if (any) im.last_activity = Clock::now();
-    if (Clock::now() >= next_stats) {
+    if (any) im.last_activity = im.Now();
+    if (im.Now() >= next_stats) {
       im.RefreshStats();
       const ArchiveStats s = Snapshot();
       ProgressFigures f = ProgressOf(s);
@@ -1171,10 +1260,10 @@ Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {
       im.Log(FormatProgressLine(f));
       last_consumed = s.consumed;
       last_seconds = s.seconds;
-      next_stats = Clock::now() + im.options.stats_interval;
+      next_stats = im.Now() + im.options.stats_interval;
     }
     if (!any && im.options.exit_when_idle.count() > 0 && im.joined &&
-        Clock::now() - im.last_activity >= im.options.exit_when_idle)
+        im.Now() - im.last_activity >= im.options.exit_when_idle)
       break;
   }
   // Stopped while no broker answers: nothing can be committed.

@@ -55,11 +55,14 @@
 #include <string_view>
 #include <vector>
 
+#include "archive/dead_letters.h"
 #include "archive/decoder.h"
 #include "archive/progress_line.h"
+#include "archive/record_source.h"
 #include "formats/format.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
+#include "storage/object_store.h"
 
 namespace lakepipe::archive {
 
@@ -183,10 +186,34 @@ struct GroupMembership {
 // sessions".
 std::string DescribeMembership(const GroupMembership& m);
 
-class Archiver final : public kafka::RebalanceListener {
+// What the archiver works with, given from outside: Archiver::Make(options)
+// builds the real ones from the options (a kafka::Consumer in the group, the
+// lake's store, a dead-letter producer, the steady clock); unit tests give
+// stand-ins.
+struct ArchiverParts {
+  // The lake's store and the lake's root inside it (ArchiveOptions::lake is
+  // then not read). The store must outlive the Archiver.
+  ObjectStore* store = nullptr;
+  std::string lake_path;
+  // The group consumer; its assignment changes go to the Archiver.
+  std::unique_ptr<RecordSource> source;
+  // Where bad records go.
+  std::unique_ptr<DeadLetterSink> dead_letters;
+  // Time for rotation, idle exits, broker timeouts and stats; null: the
+  // steady clock.
+  std::function<std::chrono::steady_clock::time_point()> clock;
+};
+
+class Archiver final {
  public:
   static Result<std::unique_ptr<Archiver>> Make(ArchiveOptions options);
-  ~Archiver() override;
+  // Over the given parts; the options' Kafka settings (brokers, membership,
+  // start_timeout, kafka_settings) are not used, their group names the group
+  // in messages. Options are checked as by Make(options).
+  static Result<std::unique_ptr<Archiver>> Make(ArchiveOptions options, ArchiverParts parts);
+  // Never finishes files or commits: a segment still open (Run not called
+  // or not returned) is abandoned as a killed process leaves it.
+  ~Archiver();
 
   // Consumes until `stop`, exit_when_idle, or an error; then finishes open
   // files, commits, leaves the group (a static member keeps its place until
@@ -209,9 +236,6 @@ class Archiver final : public kafka::RebalanceListener {
   // Since when no broker is reachable, and why; nullopt while connected
   // (kafka::Consumer::Disconnected). Any thread.
   std::optional<kafka::Disconnection> Disconnected() const;
-
-  void OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
-  void OnRevoked(const std::vector<kafka::TopicPartition>& partitions, bool lost) override;
 
  private:
   struct Impl;
