@@ -40,6 +40,20 @@
 // revoked, at shutdown, and at a cut replayed from the commit metadata. A
 // segment being replayed closes only at its recorded cut.
 //
+// The parts: the Archiver routes and decodes records (decoder.h,
+// partitioner.h), keeps the housekeeping and the stats, and wires
+//   - PartitionedWriter (partitioned_writer.h): the open files of each
+//     segment, one per partition path, and when a segment should close
+//     (records, bytes, age, max_buffer_bytes, max_open_files);
+//   - CommitProtocol (commit_protocol.h), here KafkaOffsetCommits
+//     (kafka_offset_commits.h): the cut above, rewinds, the loss check and
+//     where an assigned partition resumes;
+//   - the collaborators of ArchiverParts, given from outside or built by
+//     Make(options): the consumer (RecordSource, record_source.h), the
+//     lake's ObjectStore, the DeadLetterSink and the clock.
+// The protocol is unit-tested by killing a run at each of its steps over
+// stand-ins of those collaborators (archiver_crash_test.cc).
+//
 // Thread-safety: Run() uses the calling thread; stats may be read with
 // Snapshot() from any thread.
 #pragma once
@@ -55,11 +69,16 @@
 #include <string_view>
 #include <vector>
 
+#include "archive/archive_stats.h"
+#include "archive/cut_metadata.h"
+#include "archive/dead_letters.h"
 #include "archive/decoder.h"
 #include "archive/progress_line.h"
+#include "archive/record_source.h"
 #include "formats/format.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
+#include "storage/object_store.h"
 
 namespace lakepipe::archive {
 
@@ -135,37 +154,6 @@ struct ArchiveOptions {
       on_record;
 };
 
-// The counts (all but open_files, buffered_bytes, lag and the seconds) only
-// grow, for the life of the Archiver: they are the metrics' counters. When a
-// run ends with every segment finished,
-// consumed - given_back = archived + dead_lettered.
-struct ArchiveStats {
-  // Records read from Kafka, each read counted: a record read again (after
-  // a rewind or a rebalance) counts again.
-  uint64_t consumed = 0;
-  // Of those, the records of segments given back uncommitted (a commit
-  // refused, a partition lost, a failure): this or the next owner of the
-  // partition reads them again.
-  uint64_t given_back = 0;
-  uint64_t archived = 0;           // records in committed files
-  uint64_t dead_lettered = 0;      // records sent to the dead-letter topic or files
-  uint64_t dead_letter_files = 0;  // of those, how many went to files
-  uint64_t files_written = 0;
-  uint64_t bytes_written = 0;
-  uint64_t data_loss_records = 0;  // offsets lost to retention
-  uint64_t data_loss_ranges = 0;
-  uint64_t rebalances = 0;
-  uint64_t open_files = 0;
-  uint64_t buffered_bytes = 0;
-  int64_t lag = 0;  // sum over assigned partitions (-1: unknown)
-  double seconds = 0;
-  double active_seconds =
-      0;  // from the first record consumed to the last (excludes joins, idle waits)
-
-  // Records read and kept: archived, dead-lettered or in open files.
-  uint64_t kept() const { return consumed > given_back ? consumed - given_back : 0; }
-};
-
 // The archive's figures of the progress line (rates, elapsed time,
 // joining and produced are the caller's).
 ProgressFigures ProgressOf(const ArchiveStats& s);
@@ -183,10 +171,34 @@ struct GroupMembership {
 // sessions".
 std::string DescribeMembership(const GroupMembership& m);
 
-class Archiver final : public kafka::RebalanceListener {
+// What the archiver works with, given from outside: Archiver::Make(options)
+// builds the real ones from the options (a kafka::Consumer in the group, the
+// lake's store, a dead-letter producer, the steady clock); unit tests give
+// stand-ins.
+struct ArchiverParts {
+  // The lake's store and the lake's root inside it (ArchiveOptions::lake is
+  // then not read). The store must outlive the Archiver.
+  ObjectStore* store = nullptr;
+  std::string lake_path;
+  // The group consumer; its assignment changes go to the Archiver.
+  std::unique_ptr<RecordSource> source;
+  // Where bad records go.
+  std::unique_ptr<DeadLetterSink> dead_letters;
+  // Time for rotation, idle exits, broker timeouts and stats; null: the
+  // steady clock.
+  std::function<std::chrono::steady_clock::time_point()> clock;
+};
+
+class Archiver final {
  public:
   static Result<std::unique_ptr<Archiver>> Make(ArchiveOptions options);
-  ~Archiver() override;
+  // Over the given parts; the options' Kafka settings (brokers, membership,
+  // start_timeout, kafka_settings) are not used, their group names the group
+  // in messages. Options are checked as by Make(options).
+  static Result<std::unique_ptr<Archiver>> Make(ArchiveOptions options, ArchiverParts parts);
+  // Never finishes files or commits: a segment still open (Run not called
+  // or not returned) is abandoned as a killed process leaves it.
+  ~Archiver();
 
   // Consumes until `stop`, exit_when_idle, or an error; then finishes open
   // files, commits, leaves the group (a static member keeps its place until
@@ -210,41 +222,10 @@ class Archiver final : public kafka::RebalanceListener {
   // (kafka::Consumer::Disconnected). Any thread.
   std::optional<kafka::Disconnection> Disconnected() const;
 
-  void OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
-  void OnRevoked(const std::vector<kafka::TopicPartition>& partitions, bool lost) override;
-
  private:
   struct Impl;
   explicit Archiver(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
-// The settings that decide which file of the lake a record goes to, as
-// recorded in a segment's intent.
-struct SegmentLayout {
-  std::string table;
-  std::string format;
-  std::string partition_by;
-  std::string time_field;
-  bool operator==(const SegmentLayout&) const = default;
-};
-
-// The intent committed with a segment's start offset.
-struct CutIntent {
-  int64_t cut = 0;
-  // nullopt: a "lakepipe:v1" intent, which records no layout.
-  std::optional<SegmentLayout> layout;
-};
-
-// Kafka brokers keep at most this much commit metadata by default
-// (offset.metadata.max.bytes); Make() refuses a layout that does not fit.
-inline constexpr size_t kMaxCutMetadataBytes = 4096;
-
-// The metadata committed with a segment's start offset, and its parse.
-// Values are %-escaped (bytes up to ' ', '%' and 0x7F as %XX), so keys and
-// values never hold a space. Parsing accepts v2 and v1 metadata and rejects
-// anything else (nullopt).
-std::string CutMetadata(int64_t cut, const SegmentLayout& layout);
-std::optional<CutIntent> ParseCutMetadata(std::string_view metadata);
 
 }  // namespace lakepipe::archive
