@@ -305,7 +305,13 @@ struct Archiver::Impl final : kafka::RebalanceListener {
     while (true) {
       uint64_t buffered = 0;
       PartitionState* victim = writer->OverMemoryBound(&buffered);
-      cell.Update([buffered](ArchiveStats& st) { st.buffered_bytes = buffered; });
+      // Both figures at once, so a progress line never pairs the bytes of
+      // open files with an older count of them.
+      const uint64_t open = writer->OpenFileCount();
+      cell.Update([buffered, open](ArchiveStats& st) {
+        st.buffered_bytes = buffered;
+        st.open_files = open;
+      });
       if (victim == nullptr) return Status::OK();
       LP_RETURN_IF_ERROR(protocol->Cut(*victim));
     }
