@@ -420,7 +420,7 @@ Status ColumnReader::LoadDictionary(const PageHeader& header) {
       case PhysicalType::kInt96:
         if (n > size / 12) return too_short("INT96");
         dict_i64_.resize(n);
-        for (size_t i = 0; i < n; ++i) LP_RETURN_IF_ERROR(Int96ToMicros(p + 12 * i, &dict_i64_[i]));
+        for (size_t i = 0; i < n; ++i) dict_i64_[i] = Int96ToMicros(p + 12 * i);
         break;
       case PhysicalType::kFixedLenByteArray:
         if (n > size / value_width_) return too_short("FIXED_LEN_BYTE_ARRAY");
@@ -760,7 +760,7 @@ Status ColumnReader::DecodePlain(size_t m) {
       if (m > avail / 12) return short_data(avail / 12);
       i64_.resize(m);
       for (size_t i = 0; i < m; ++i) {
-        LP_RETURN_IF_ERROR(Int96ToMicros(values_, &i64_[i]));
+        i64_[i] = Int96ToMicros(values_);
         values_ += 12;
       }
       return Status::OK();

@@ -306,21 +306,19 @@ void UnpackMsbFirstBits(const uint8_t* data, uint64_t first, size_t n, uint8_t* 
   }
 }
 
-Status Int96ToMicros(const uint8_t* p, int64_t* micros) {
+int64_t Int96ToMicros(const uint8_t* p) {
   int64_t nanos = 0;
   uint32_t day = 0;
   std::memcpy(&nanos, p, 8);
   std::memcpy(&day, p + 8, 4);
-  constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000 * 1000;
-  int64_t day_micros = 0;
-  int64_t result = 0;
-  if (__builtin_mul_overflow(static_cast<int64_t>(day) - kJulianEpochDay, kMicrosPerDay,
-                             &day_micros) ||
-      __builtin_add_overflow(day_micros, FloorDiv(nanos, 1000), &result)) {
-    return CorruptionError("INT96 timestamp (Julian day {}, {} ns) is out of range", day, nanos);
-  }
-  *micros = result;
-  return Status::OK();
+  // Matches DuckDB 1.5.6 (checked with @duckdb/node-api on
+  // testdata/int96_extremes.parquet): the day is unsigned, the product and
+  // the sum wrap modulo 2^64 (so Julian day 0xffffffff reads as
+  // 1939426010608967680 us, and -1999 ns of the day as -1 us).
+  constexpr uint64_t kMicrosPerDay = uint64_t{86400} * 1000 * 1000;
+  const auto days = static_cast<uint64_t>(static_cast<int64_t>(day) - kJulianEpochDay);
+  const auto micros = static_cast<uint64_t>(nanos / 1000);
+  return static_cast<int64_t>(days * kMicrosPerDay + micros);
 }
 
 float HalfToFloat(uint16_t half) {

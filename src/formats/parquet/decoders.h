@@ -137,9 +137,11 @@ void UnpackMsbFirstBits(const uint8_t* data, uint64_t first, size_t n, uint8_t* 
 inline constexpr int64_t kJulianEpochDay = 2440588;
 
 // An INT96 timestamp (8-byte little-endian nanoseconds of the day, then a
-// 4-byte little-endian Julian day) as microseconds since the Unix epoch,
-// nanoseconds rounded towards negative infinity. kCorruption on overflow.
-Status Int96ToMicros(const uint8_t* p, int64_t* micros);
+// 4-byte little-endian unsigned Julian day) as microseconds since the Unix
+// epoch, exactly as DuckDB reads it: (day - 2440588) * 86400000000 +
+// nanoseconds / 1000 (truncated towards zero), wrapping modulo 2^64. Every
+// bit pattern gives a value; none makes a file unreadable.
+int64_t Int96ToMicros(const uint8_t* p);
 
 // An IEEE 754 half-precision value as a float (exact).
 float HalfToFloat(uint16_t half);

@@ -593,9 +593,7 @@ nlohmann::json StatJson(std::string_view b, PhysicalType type, const TypeFacts& 
     }
     case PhysicalType::kInt96: {
       if (b.size() != 12) break;
-      int64_t micros = 0;
-      if (!Int96ToMicros(p, &micros).ok()) break;
-      return TimestampJson(micros, TimeUnit::kMicros);
+      return TimestampJson(Int96ToMicros(p), TimeUnit::kMicros);
     }
     case PhysicalType::kFloat: {
       if (b.size() != 4) break;
