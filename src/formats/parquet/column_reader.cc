@@ -540,7 +540,10 @@ Status ColumnReader::StartDataPageV2(const PageHeader& header) {
   const std::string_view stored = std::string_view(raw_).substr(static_cast<size_t>(levels));
   const size_t uncompressed = static_cast<size_t>(header.uncompressed_page_size - levels);
   std::string_view body;
-  if (d.is_compressed && codec_ != Codec::kNone) {
+  // Levels are never compressed; values are decompressed only when there
+  // are stored bytes (an all-null page may store none, with is_compressed
+  // still true, and no codec decodes zero bytes).
+  if (d.is_compressed && codec_ != Codec::kNone && !stored.empty()) {
     LP_RETURN_IF_ERROR(Decompress(stored, uncompressed, &page_data_));
     body = page_data_;
   } else {

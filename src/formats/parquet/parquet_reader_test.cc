@@ -858,6 +858,54 @@ TEST(ParquetReaderTest, DataPageV2ChecksNullCounts) {
   EXPECT_EQ(FirstColumn(t), (std::vector<std::string>{"7", "8"}));
 }
 
+// An all-null v2 page stores only its levels: the values section is zero
+// bytes even though the page says is_compressed (parquet-mr writes these).
+TEST(ParquetReaderTest, DataPageV2WithNoValueBytesIsNotDecompressed) {
+  for (const auto& [codec, pc] : {std::pair{Codec::kZstd, CompressionCodec::kZstd},
+                                  std::pair{Codec::kSnappy, CompressionCodec::kSnappy},
+                                  std::pair{Codec::kGzip, CompressionCodec::kGzip}}) {
+    SCOPED_TRACE(CodecName(codec));
+    TestPage page = PageV2(3, Encoding::kPlain, "", {0, 0, 0}, codec, true);
+    page.body = RleLevels({0, 0, 0});
+    page.header.compressed_page_size = page.header.uncompressed_page_size =
+        static_cast<int32_t>(page.body.size());
+    ASSERT_OK_AND_ASSIGN(Table t,
+                         ReadAll(OneColumn(Leaf("x", PhysicalType::kInt32, true), {page}, 3, pc)));
+    EXPECT_EQ(FirstColumn(t), (std::vector<std::string>{"null", "null", "null"}));
+  }
+  // Zero stored bytes where the header promises values is still damage.
+  TestPage page = PageV2(1, Encoding::kPlain, "", {1}, Codec::kZstd, true);
+  page.body = RleLevels({1});
+  page.header.compressed_page_size = static_cast<int32_t>(page.body.size());
+  page.header.uncompressed_page_size = page.header.compressed_page_size + 4;
+  Result<Table> r =
+      ReadAll(OneColumn(Leaf("x", PhysicalType::kInt32, true), {page}, 1, CompressionCodec::kZstd));
+  ExpectError(r.status(), StatusCode::kCorruption, {"'x'", "0 bytes"});
+}
+
+// Writers leave the offsets of a column chunk with no values at 0.
+TEST(ParquetReaderTest, ChunksWithNoValuesAndNoOffsetsAreEmpty) {
+  TestColumn c{
+      Leaf("x", PhysicalType::kInt32, true),
+      CompressionCodec::kZstd,
+      {{}, {PageV1(2, Encoding::kPlain, Plain(std::vector<int32_t>{1, 2}), {1, 1}, Codec::kZstd)}}};
+  const std::string file = BuildFile({c}, {0, 2}, {}, [](FileMetaData* md) {
+    ColumnMetaData& m = *md->row_groups[0].columns[0].meta_data;
+    m.data_page_offset = 0;
+    m.dictionary_page_offset.reset();
+    m.total_compressed_size = m.total_uncompressed_size = 0;
+    md->row_groups[0].columns[0].file_offset = 0;
+  });
+  ASSERT_OK_AND_ASSIGN(Table t, ReadAll(file));
+  EXPECT_EQ(FirstColumn(t), (std::vector<std::string>{"1", "2"}));
+  // A file whose only row group is empty.
+  TestColumn empty{Leaf("x", PhysicalType::kInt32, true), CompressionCodec::kSnappy, {{}}};
+  ASSERT_OK_AND_ASSIGN(Table none, ReadAll(BuildFile({empty}, {0}, {}, [](FileMetaData* md) {
+                         md->row_groups[0].columns[0].meta_data->data_page_offset = 0;
+                       })));
+  EXPECT_TRUE(none.rows.empty());
+}
+
 TEST(ParquetReaderTest, UnsignedAndNanosecondConversions) {
   SchemaElement u = Leaf("u", PhysicalType::kInt32, false);
   u.converted_type = ConvertedType::kUint32;
