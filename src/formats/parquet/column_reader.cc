@@ -1,5 +1,6 @@
 #include "formats/parquet/column_reader.h"
 
+#include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -194,12 +195,14 @@ Status ColumnReader::CheckLeaf(const LeafMapping& leaf) {
 
 Status ColumnReader::WithContext(Status st) const {
   if (st.ok()) return st;
-  return st.WithContext(fmt::format("{}: row group {}, column '{}', page at offset {}",
-                                    file_->path(), row_group_, leaf_->field.name, page_offset_));
+  return st.WithContext(fmt::format("{}: row group {}, column '{}', page {} at offset {}",
+                                    file_->path(), row_group_, leaf_->field.name, page_index_,
+                                    page_offset_));
 }
 
 Status ColumnReader::StartChunk(int row_group, const ColumnMetaData* meta, ChunkExtent extent) {
   row_group_ = row_group;
+  page_index_ = 0;
   page_offset_ = extent.start;
   Result<Codec> codec = ParquetCodec(meta->codec, leaf_->field.name);
   if (!codec.ok()) return WithContext(codec.status());
@@ -259,6 +262,7 @@ Status ColumnReader::LoadNextDataPage() {
       return CorruptionError("column chunk ends after {} of its {} values", values_in_pages_,
                              chunk_values_);
     }
+    if (page_offset_ != pos_) ++page_index_;
     page_offset_ = pos_;
     PageHeader header;
     uint64_t body = 0;
@@ -276,17 +280,20 @@ Status ColumnReader::LoadNextDataPage() {
               "unexpected dictionary page (one is allowed, before the data pages)");
         }
         LP_RETURN_IF_ERROR(ReadPageBody(body, static_cast<size_t>(size)));
+        LP_RETURN_IF_ERROR(CheckCrc(header));
         LP_RETURN_IF_ERROR(LoadDictionary(header));
         break;
       case PageType::kDataPage:
         data_page_seen_ = true;
         LP_RETURN_IF_ERROR(ReadPageBody(body, static_cast<size_t>(size)));
+        LP_RETURN_IF_ERROR(CheckCrc(header));
         LP_RETURN_IF_ERROR(StartDataPageV1(header));
         if (page_left_ > 0) return Status::OK();
         break;
       case PageType::kDataPageV2:
         data_page_seen_ = true;
         LP_RETURN_IF_ERROR(ReadPageBody(body, static_cast<size_t>(size)));
+        LP_RETURN_IF_ERROR(CheckCrc(header));
         LP_RETURN_IF_ERROR(StartDataPageV2(header));
         if (page_left_ > 0) return Status::OK();
         break;
@@ -328,6 +335,25 @@ Status ColumnReader::ReadPageBody(uint64_t offset, size_t size) {
   LP_RETURN_IF_ERROR(file_->ReadAt(offset, size, &raw_));
   if (raw_.size() != size) {
     return CorruptionError("file ends at {} inside a page of {} bytes", offset + raw_.size(), size);
+  }
+  return Status::OK();
+}
+
+Status ColumnReader::CheckCrc(const PageHeader& header) const {
+  if (!header.crc) return Status::OK();
+  // CRC-32 (the gzip polynomial) of the page as stored, after the header.
+  uLong crc = crc32(0L, Z_NULL, 0);
+  size_t done = 0;
+  while (done < raw_.size()) {
+    const size_t n = std::min<size_t>(raw_.size() - done, 1u << 30);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(raw_.data() + done), static_cast<uInt>(n));
+    done += n;
+  }
+  const auto want = static_cast<uint32_t>(*header.crc);
+  if (static_cast<uint32_t>(crc) != want) {
+    return CorruptionError(
+        "page CRC mismatch: the header says {:08x}, the {} stored bytes give {:08x}", want,
+        raw_.size(), static_cast<uint32_t>(crc));
   }
   return Status::OK();
 }

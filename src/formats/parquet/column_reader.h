@@ -10,9 +10,10 @@
 // DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY,
 // BYTE_STREAM_SPLIT. Codecs: UNCOMPRESSED, SNAPPY, GZIP, ZSTD.
 //
-// Every size and count is checked against the bytes that exist; damage
-// gives kCorruption, features outside the list above kUnimplemented. Errors
-// name the file, row group, column and page offset.
+// Page CRCs are verified when the header has one. Every size and count is
+// checked against the bytes that exist; damage gives kCorruption, features
+// outside the list above kUnimplemented. Errors name the file, row group,
+// column, and the page by its index in the chunk and its offset.
 //
 // Thread-safety: a ColumnReader is used by one thread at a time.
 #pragma once
@@ -72,6 +73,8 @@ class ColumnReader {
   Status LoadNextDataPage();
   Status ReadPageHeader(PageHeader* header, uint64_t* body_offset);
   Status ReadPageBody(uint64_t offset, size_t size);
+  // kCorruption when the header carries a CRC that the stored page lacks.
+  Status CheckCrc(const PageHeader& header) const;
   Status Decompress(std::string_view in, size_t uncompressed_size, std::string* out);
   Status LoadDictionary(const PageHeader& header);
   Status StartDataPageV1(const PageHeader& header);
@@ -112,6 +115,7 @@ class ColumnReader {
   std::vector<std::string_view> dict_views_;
 
   // Current page.
+  int page_index_ = 0;  // of the current page in its chunk, from 0
   uint64_t page_offset_ = 0;
   std::string header_window_;
   std::string raw_;        // the page as stored

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <zlib.h>
 #include <nlohmann/json.hpp>
 
 #include "compress/codec.h"
@@ -904,6 +905,42 @@ TEST(ParquetReaderTest, ChunksWithNoValuesAndNoOffsetsAreEmpty) {
                          md->row_groups[0].columns[0].meta_data->data_page_offset = 0;
                        })));
   EXPECT_TRUE(none.rows.empty());
+}
+
+int32_t PageCrc(const std::string& stored) {
+  const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(stored.data()),
+                          static_cast<uInt>(stored.size()));
+  return static_cast<int32_t>(static_cast<uint32_t>(crc));
+}
+
+TEST(ParquetReaderTest, PageCrcsAreVerified) {
+  for (Codec codec : {Codec::kNone, Codec::kZstd}) {
+    SCOPED_TRACE(CodecName(codec));
+    const CompressionCodec pc =
+        codec == Codec::kZstd ? CompressionCodec::kZstd : CompressionCodec::kUncompressed;
+    TestPage dict = DictionaryPage(2, PlainStrings({"a", "b"}), codec);
+    TestPage v1 = PageV1(3, Encoding::kRleDictionary, std::string("\x01\x03\x02", 3) + "\x00",
+                         {1, 1, 1}, codec);
+    TestPage v2 = PageV2(2, Encoding::kPlain, PlainStrings({"c"}), {0, 1}, codec);
+    for (TestPage* p : {&dict, &v1, &v2}) p->header.crc = PageCrc(p->body);
+    const auto file = [&](const TestPage& last) {
+      TestColumn c{Leaf("s", PhysicalType::kByteArray, true), pc, {{dict, v1, last}}};
+      return BuildFile({c}, {5});
+    };
+    ASSERT_OK_AND_ASSIGN(Table t, ReadAll(file(v2)));
+    EXPECT_EQ(FirstColumn(t), (std::vector<std::string>{"a", "b", "a", "null", "c"}));
+    // One flipped bit of the third page's stored bytes.
+    TestPage bad = v2;
+    bad.body.back() = static_cast<char>(bad.body.back() ^ 0x10);
+    Result<Table> r = ReadAll(file(bad), 8192, "crc.parquet");
+    ExpectError(r.status(), StatusCode::kCorruption,
+                {"crc.parquet", "row group 0", "column 's'", "page 2 at offset", "CRC"});
+    // A CRC that does not match unchanged bytes is damage too.
+    bad = v2;
+    bad.header.crc = *v2.header.crc ^ 1;
+    r = ReadAll(file(bad), 8192, "crc.parquet");
+    ExpectError(r.status(), StatusCode::kCorruption, {"'s'", "page 2", "CRC"});
+  }
 }
 
 TEST(ParquetReaderTest, UnsignedAndNanosecondConversions) {
