@@ -153,6 +153,9 @@ void WriteLogicalType(ThriftWriter& w, int16_t id, const LogicalTypeAnnotation& 
     case Kind::kFloat16:
       WriteEmptyStructField(w, 15);
       break;
+    case Kind::kVariant:
+      WriteEmptyStructField(w, 16);
+      break;
     case Kind::kOther:
       break;
   }
@@ -335,6 +338,9 @@ Status ReadLogicalType(ThriftReader& r, LogicalTypeAnnotation* lt) {
       case 15:
         lt->kind = Kind::kFloat16;
         break;
+      case 16:
+        lt->kind = Kind::kVariant;
+        break;
       default:
         lt->kind = Kind::kOther;
         break;
@@ -441,6 +447,10 @@ Status ReadColumnChunk(ThriftReader& r, ColumnChunk* c) {
       case 3:
         LP_RETURN_IF_ERROR(ExpectStruct(t));
         return ReadColumnMetaData(r, &c->meta_data.emplace());
+      case 8:
+      case 9:
+        c->encrypted = true;
+        return r.Skip(t);
       default:
         return r.Skip(t);
     }
@@ -493,6 +503,7 @@ void SerializeFileMetaData(const FileMetaData& md, std::string* out) {
       if (c.file_path) w.FieldBinary(1, *c.file_path);
       w.FieldI64(2, c.file_offset);
       if (c.meta_data) WriteColumnMetaData(w, 3, *c.meta_data);
+      if (c.encrypted) WriteEmptyStructField(w, 8);
       w.EndStruct();
     }
     w.FieldI64(2, g.total_byte_size);
@@ -512,6 +523,7 @@ void SerializeFileMetaData(const FileMetaData& md, std::string* out) {
       w.EndStruct();
     }
   }
+  if (md.encrypted) WriteEmptyStructField(w, 8);
   w.EndStruct();
 }
 
@@ -597,6 +609,9 @@ Result<FileMetaData> ParseFileMetaData(std::string_view data) {
         for (int o : orders) md.column_orders.push_back(o == 1);
         return Status::OK();
       }
+      case 8:
+        md.encrypted = true;
+        return r.Skip(t);
       default:
         return r.Skip(t);
     }

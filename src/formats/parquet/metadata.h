@@ -103,6 +103,7 @@ struct LogicalTypeAnnotation {
     kBson,
     kUuid,
     kFloat16,
+    kVariant,
     kOther,  // a kind newer than this reader
   };
   Kind kind = Kind::kOther;
@@ -165,6 +166,9 @@ struct ColumnChunk {
   std::optional<std::string> file_path;
   int64_t file_offset = 0;
   std::optional<ColumnMetaData> meta_data;
+  // crypto_metadata or encrypted_column_metadata is present (modular
+  // encryption; lakepipe reads neither). Serialized as an empty field 8.
+  bool encrypted = false;
 };
 
 struct RowGroup {
@@ -185,6 +189,9 @@ struct FileMetaData {
   std::optional<std::string> created_by;
   // One entry per leaf column; true = TYPE_ORDER (the only order written).
   std::vector<bool> column_orders;
+  // encryption_algorithm is present: columns are encrypted under a
+  // plaintext footer. Serialized as an empty field 8.
+  bool encrypted = false;
 };
 
 struct DataPageHeader {

@@ -28,7 +28,8 @@ Result<FileMetaData> ReadFileMetaData(InputFile* file, uint64_t* footer_offset) 
   if (tail.size() != 8) return CorruptionError("{}: file ends early", path);
   const std::string_view magic = std::string_view(tail).substr(4);
   if (magic == "PARE") {
-    return UnimplementedError("{}: encrypted Parquet footers are not supported", path);
+    return UnimplementedError(
+        "{}: Parquet modular encryption (an encrypted footer) is not supported", path);
   }
   if (magic != "PAR1") {
     return CorruptionError("{}: not a Parquet file (no PAR1 magic at the end)", path);
@@ -103,6 +104,12 @@ std::string Utf8Safe(std::string_view text) {
   return out;
 }
 
+template <typename E>
+std::string EnumLabel(std::string_view name, E value) {
+  if (name == "UNKNOWN") return fmt::format("UNKNOWN({})", static_cast<int>(value));
+  return std::string(name);
+}
+
 // Checks one column chunk against its schema leaf and the file; gives
 // where its pages lie.
 Status ValidateChunk(const std::string& path, size_t rg_index, const RowGroup& rg,
@@ -112,6 +119,12 @@ Status ValidateChunk(const std::string& path, size_t rg_index, const RowGroup& r
   const auto fail = [&](std::string what) {
     return CorruptionError("{}: row group {}, column '{}': {}", path, rg_index, name, what);
   };
+  if (chunk.encrypted) {
+    return UnimplementedError(
+        "{}: row group {}, column '{}': Parquet modular encryption (an encrypted column chunk) "
+        "is not supported",
+        path, rg_index, name);
+  }
   if (chunk.file_path) {
     return UnimplementedError(
         "{}: row group {}, column '{}': column chunks in other files are not supported", path,
@@ -126,7 +139,8 @@ Status ValidateChunk(const std::string& path, size_t rg_index, const RowGroup& r
   }
   if (m.type != leaf.physical) {
     return fail(fmt::format("physical type {} differs from the schema's {}",
-                            static_cast<int>(m.type), PhysicalTypeName(leaf.physical)));
+                            EnumLabel(PhysicalTypeName(m.type), m.type),
+                            PhysicalTypeName(leaf.physical)));
   }
   Result<Codec> codec = ParquetCodec(m.codec, name);
   if (!codec.ok())
@@ -182,6 +196,12 @@ class ParquetReader final : public RecordReader {
     const std::string& path = file_->path();
     uint64_t data_end = 0;
     LP_ASSIGN_OR_RETURN(md_, ReadFileMetaData(file_.get(), &data_end));
+    if (md_.encrypted) {
+      return UnimplementedError(
+          "{}: Parquet modular encryption (encrypted columns under a plaintext footer) is not "
+          "supported",
+          path);
+    }
     // Column names become schema (and Avro JSON) names, which must be text.
     for (const SchemaElement& e : md_.schema) {
       if (Utf8Safe(e.name) != e.name) {
@@ -338,12 +358,6 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-template <typename E>
-std::string EnumLabel(std::string_view name, E value) {
-  if (name == "UNKNOWN") return fmt::format("UNKNOWN({})", static_cast<int>(value));
-  return std::string(name);
-}
-
 std::string_view UnitName(TimeUnit u) {
   switch (u) {
     case TimeUnit::kMillis:
@@ -481,6 +495,8 @@ nlohmann::json LogicalTypeText(const SchemaElement* e) {
         return "UUID";
       case Kind::kFloat16:
         return "FLOAT16";
+      case Kind::kVariant:
+        return "VARIANT";
       case Kind::kOther:
         return "OTHER";
     }

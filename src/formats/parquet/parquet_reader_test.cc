@@ -943,6 +943,66 @@ TEST(ParquetReaderTest, PageCrcsAreVerified) {
   }
 }
 
+// Features the reader lacks are kUnimplemented ("unsupported:") naming the
+// feature and the column; damage is kCorruption naming the file, row group,
+// column and page.
+TEST(ParquetReaderTest, ErrorsSayWhatIsTrue) {
+  TestColumn c{Leaf("x", PhysicalType::kInt32, false),
+               CompressionCodec::kUncompressed,
+               {{PageV1(1, Encoding::kPlain, Plain(std::vector<int32_t>{1}))}}};
+  const auto read = [&](const std::function<void(FileMetaData*)>& tweak) {
+    return ReadAll(BuildFile({c}, {1}, {}, tweak), 10, "e.parquet").status();
+  };
+  // An encrypted column chunk (its metadata is encrypted, so absent).
+  ExpectError(read([](FileMetaData* md) {
+                ColumnChunk& cc = md->row_groups[0].columns[0];
+                cc.meta_data.reset();
+                cc.encrypted = true;
+              }),
+              StatusCode::kUnimplemented,
+              {"e.parquet", "row group 0", "'x'", "Parquet modular encryption"});
+  // Encrypted columns under a plaintext footer.
+  ExpectError(read([](FileMetaData* md) { md->encrypted = true; }), StatusCode::kUnimplemented,
+              {"e.parquet", "Parquet modular encryption"});
+  // A VARIANT group (metadata and value binaries).
+  TestColumn meta{Leaf("metadata", PhysicalType::kByteArray, false),
+                  CompressionCodec::kUncompressed,
+                  {{PageV1(1, Encoding::kPlain, PlainStrings({"m"}))}}};
+  TestColumn value = meta;
+  value.element.name = "value";
+  const std::string variant = BuildFile({meta, value}, {1}, {}, [](FileMetaData* md) {
+    SchemaElement group;
+    group.name = "v";
+    group.num_children = 2;
+    group.repetition = Repetition::kOptional;
+    group.logical_type = Logical(LogicalTypeAnnotation::Kind::kVariant);
+    md->schema[0].num_children = 1;
+    md->schema.insert(md->schema.begin() + 1, group);
+  });
+  ExpectError(ReadAll(variant, 10, "variant.parquet").status(), StatusCode::kUnimplemented,
+              {"variant.parquet", "'v'", "VARIANT"});
+  // Unsigned 64-bit integers.
+  SchemaElement u64 = Leaf("u", PhysicalType::kInt64, false);
+  u64.converted_type = ConvertedType::kUint64;
+  ExpectError(
+      ReadAll(OneColumn(u64, {PageV1(1, Encoding::kPlain, Plain(std::vector<int64_t>{1}))}, 1))
+          .status(),
+      StatusCode::kUnimplemented, {"'u'", "unsigned 64-bit"});
+  // Damage inside the second data page names it.
+  const std::string v = Plain(std::vector<int32_t>{1, 2});
+  Result<Table> r =
+      ReadAll(OneColumn(Leaf("x", PhysicalType::kInt32, false),
+                        {PageV1(2, Encoding::kPlain, v), PageV1(3, Encoding::kPlain, v)}, 5),
+              10, "d.parquet");
+  ExpectError(r.status(), StatusCode::kCorruption,
+              {"d.parquet", "row group 0", "column 'x'", "page 1 at offset", "PLAIN data"});
+  // A column chunk whose physical type disagrees with the schema names both.
+  ExpectError(read([](FileMetaData* md) {
+                md->row_groups[0].columns[0].meta_data->type = PhysicalType::kDouble;
+              }),
+              StatusCode::kCorruption, {"'x'", "physical type DOUBLE", "INT32"});
+}
+
 TEST(ParquetReaderTest, UnsignedAndNanosecondConversions) {
   SchemaElement u = Leaf("u", PhysicalType::kInt32, false);
   u.converted_type = ConvertedType::kUint32;

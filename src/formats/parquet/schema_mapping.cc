@@ -202,6 +202,10 @@ std::vector<SchemaElement> ToParquetSchema(const Schema& schema) {
 Result<FileSchemaMapping> MapFileSchema(const FileMetaData& md) {
   const std::vector<SchemaElement>& elems = md.schema;
   if (elems.empty()) return CorruptionError("Parquet schema is empty");
+  for (size_t i = 1; i < elems.size(); ++i) {
+    const std::optional<LogicalTypeAnnotation>& lt = elems[i].logical_type;
+    if (lt && lt->kind == Kind::kVariant) return Unsupported(elems[i], "the VARIANT type");
+  }
   const int32_t children = elems[0].num_children.value_or(0);
   if (children < 0 || static_cast<size_t>(children) != elems.size() - 1) {
     // Either nested groups or a damaged schema; find the first group to name it.
