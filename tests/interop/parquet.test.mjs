@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  COLUMNS, NULL_COLUMN, assertRowsEqual, duck, lakepipeOk, makeRecords, makeSchema, norm,
+  COLUMNS, NULL_COLUMN, ROOT, assertRowsEqual, duck, lakepipeOk, makeRecords, makeSchema, norm,
   readAvroFile, sameValue, selectNormalised, tempDir, writeAvroFile,
 } from './lib.mjs';
 
@@ -145,4 +145,20 @@ test('unsupported Parquet features are named in the error', async (t) => {
   r = lakepipeOk(1, 'convert', decimal, join(dir, 'y.jsonl'));
   assert.match(r.stderr, /price/);
   assert.match(r.stderr, /DECIMAL/);
+  assert.match(r.stderr, /unsupported:/);
+  assert.doesNotMatch(r.stderr, /corrupt data/);
+});
+
+// INT96 values far outside the usual range (Spark writes such values; DuckDB
+// cannot write INT96, so the file is made by lakepipe's test encoders).
+test('Parquet INT96 timestamps are read as DuckDB reads them, whatever their range', async (t) => {
+  const dir = tempDir(t, 'pq-int96');
+  const src = join(ROOT, 'src', 'formats', 'parquet', 'testdata', 'int96_extremes.parquet');
+  const expected = await duck(`SELECT CAST(epoch_us(ts) AS VARCHAR) AS ts FROM '${src}'`);
+  const out = join(dir, 'int96.avro');
+  lakepipeOk(0, 'convert', src, out, '--quiet');
+  const { rows } = await readAvroFile(out);
+  assert.equal(rows.length, expected.length);
+  assert.ok(expected.some((e) => e.ts === '1939426010608967680'), 'the file holds a wrapped value');
+  rows.forEach((row, i) => assert.equal(BigInt(row.ts).toString(), expected[i].ts, `row ${i}`));
 });
