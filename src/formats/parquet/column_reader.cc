@@ -598,26 +598,56 @@ Status ColumnReader::StartDataPageV2(const PageHeader& header) {
   return Status::OK();
 }
 
+namespace {
+
+// Whether the reader decodes `encoding` for values of physical type `t`.
+bool EncodingSupported(Encoding encoding, PhysicalType t) {
+  switch (encoding) {
+    case Encoding::kPlain:
+    case Encoding::kPlainDictionary:
+    case Encoding::kRleDictionary:
+      return true;
+    case Encoding::kRle:
+      return t == PhysicalType::kBoolean;
+    case Encoding::kDeltaBinaryPacked:
+      return t == PhysicalType::kInt32 || t == PhysicalType::kInt64;
+    case Encoding::kDeltaLengthByteArray:
+      return t == PhysicalType::kByteArray;
+    case Encoding::kDeltaByteArray:
+      return t == PhysicalType::kByteArray || t == PhysicalType::kFixedLenByteArray;
+    case Encoding::kByteStreamSplit:
+      return t == PhysicalType::kFloat || t == PhysicalType::kDouble || t == PhysicalType::kInt32 ||
+             t == PhysicalType::kInt64 || t == PhysicalType::kFixedLenByteArray;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 Status ColumnReader::InitValues(Encoding encoding, const uint8_t* data, size_t size) {
   encoding_ = encoding;
   values_ = data;
   values_end_ = data + size;
   bool_bit_ = 0;
-  indices_missing_ = false;
+  values_missing_ = false;
   if (leaf_->field.storage() == Storage::kNone) return Status::OK();
   const PhysicalType t = leaf_->physical;
-  bool supported = false;
+  if (!EncodingSupported(encoding, t)) {
+    return UnimplementedError("encoding {} is not supported for {} values", EncodingLabel(encoding),
+                              PhysicalLabel(t));
+  }
+  if (size == 0) {
+    // An all-null page may store no value bytes at all (not even an
+    // encoding's header); a page that needs values fails when decoding.
+    values_missing_ = true;
+    return Status::OK();
+  }
   switch (encoding) {
-    case Encoding::kPlain:
-      return Status::OK();
     case Encoding::kPlainDictionary:
     case Encoding::kRleDictionary: {
       if (!has_dictionary_) {
         return CorruptionError("dictionary-encoded page in a column chunk without a dictionary");
-      }
-      if (size == 0) {
-        indices_missing_ = true;
-        return Status::OK();
       }
       const int width = data[0];
       if (width > 32) return CorruptionError("dictionary index bit width {} exceeds 32", width);
@@ -625,7 +655,6 @@ Status ColumnReader::InitValues(Encoding encoding, const uint8_t* data, size_t s
       return Status::OK();
     }
     case Encoding::kRle: {
-      if (t != PhysicalType::kBoolean) break;
       if (size < 4) return CorruptionError("RLE boolean values are truncated");
       const uint32_t len = LoadLe32(data);
       if (len > size - 4) {
@@ -636,25 +665,16 @@ Status ColumnReader::InitValues(Encoding encoding, const uint8_t* data, size_t s
       return Status::OK();
     }
     case Encoding::kDeltaBinaryPacked:
-      if (t != PhysicalType::kInt32 && t != PhysicalType::kInt64) break;
       return delta_.Init(data, size);
     case Encoding::kDeltaLengthByteArray:
-      if (t != PhysicalType::kByteArray) break;
       return delta_length_.Init(data, size);
     case Encoding::kDeltaByteArray:
-      if (t != PhysicalType::kByteArray && t != PhysicalType::kFixedLenByteArray) break;
       return delta_bytes_.Init(data, size);
     case Encoding::kByteStreamSplit:
-      supported = t == PhysicalType::kFloat || t == PhysicalType::kDouble ||
-                  t == PhysicalType::kInt32 || t == PhysicalType::kInt64 ||
-                  t == PhysicalType::kFixedLenByteArray;
-      if (!supported) break;
       return split_.Init(data, size, value_width_);
     default:
-      break;
+      return Status::OK();  // PLAIN
   }
-  return UnimplementedError("encoding {} is not supported for {} values", EncodingLabel(encoding),
-                            PhysicalLabel(t));
 }
 
 Status ColumnReader::DecodeLevels(size_t k, size_t* non_null) {
@@ -681,6 +701,10 @@ Status ColumnReader::DecodeLevels(size_t k, size_t* non_null) {
 
 Status ColumnReader::DecodeValues(size_t m) {
   const PhysicalType t = leaf_->physical;
+  if (m == 0) return Status::OK();
+  if (values_missing_) {
+    return CorruptionError("the page stores no value bytes, {} values are needed", m);
+  }
   switch (encoding_) {
     case Encoding::kPlain:
       return DecodePlain(m);
@@ -823,8 +847,6 @@ Status ColumnReader::DecodePlain(size_t m) {
 }
 
 Status ColumnReader::DecodeDictionary(size_t m) {
-  if (m == 0) return Status::OK();
-  if (indices_missing_) return CorruptionError("dictionary-encoded page has no index data");
   indices_.resize(m);
   Status st = rle_.Decode(indices_.data(), m);
   if (!st.ok()) return st.WithContext("dictionary indices");

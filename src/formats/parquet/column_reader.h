@@ -131,8 +131,8 @@ class ColumnReader {
   Encoding encoding_ = Encoding::kPlain;
   const uint8_t* values_ = nullptr;  // PLAIN cursor
   const uint8_t* values_end_ = nullptr;
-  uint64_t bool_bit_ = 0;  // PLAIN BOOLEAN bit cursor
-  bool indices_missing_ = false;
+  uint64_t bool_bit_ = 0;          // PLAIN BOOLEAN bit cursor
+  bool values_missing_ = false;    // the page stores no value bytes
   RleDecoder rle_{nullptr, 0, 1};  // dictionary indices or RLE booleans
   DeltaBinaryPackedDecoder delta_;
   DeltaLengthByteArrayDecoder delta_length_;

@@ -874,6 +874,19 @@ TEST(ParquetReaderTest, DataPageV2WithNoValueBytesIsNotDecompressed) {
                          ReadAll(OneColumn(Leaf("x", PhysicalType::kInt32, true), {page}, 3, pc)));
     EXPECT_EQ(FirstColumn(t), (std::vector<std::string>{"null", "null", "null"}));
   }
+  // Nor is an encoding's header expected in zero bytes, whatever the encoding.
+  for (const auto& [type, encoding] :
+       {std::pair{PhysicalType::kInt32, Encoding::kDeltaBinaryPacked},
+        std::pair{PhysicalType::kByteArray, Encoding::kDeltaByteArray},
+        std::pair{PhysicalType::kByteArray, Encoding::kDeltaLengthByteArray},
+        std::pair{PhysicalType::kDouble, Encoding::kByteStreamSplit},
+        std::pair{PhysicalType::kBoolean, Encoding::kRle},
+        std::pair{PhysicalType::kInt64, Encoding::kRleDictionary}}) {
+    SCOPED_TRACE(EncodingName(encoding));
+    TestPage page = PageV2(2, encoding, "", {0, 0}, Codec::kNone, false);
+    ASSERT_OK_AND_ASSIGN(Table t, ReadAll(OneColumn(Leaf("x", type, true), {page}, 2)));
+    EXPECT_EQ(FirstColumn(t), (std::vector<std::string>{"null", "null"}));
+  }
   // Zero stored bytes where the header promises values is still damage.
   TestPage page = PageV2(1, Encoding::kPlain, "", {1}, Codec::kZstd, true);
   page.body = RleLevels({1});
