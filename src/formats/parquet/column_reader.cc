@@ -73,6 +73,29 @@ uint64_t MaxExpansion(Codec codec, uint64_t in) {
   return 0;
 }
 
+// Whether the reader decodes `encoding` for values of physical type `t`.
+bool EncodingSupported(Encoding encoding, PhysicalType t) {
+  switch (encoding) {
+    case Encoding::kPlain:
+    case Encoding::kPlainDictionary:
+    case Encoding::kRleDictionary:
+      return true;
+    case Encoding::kRle:
+      return t == PhysicalType::kBoolean;
+    case Encoding::kDeltaBinaryPacked:
+      return t == PhysicalType::kInt32 || t == PhysicalType::kInt64;
+    case Encoding::kDeltaLengthByteArray:
+      return t == PhysicalType::kByteArray;
+    case Encoding::kDeltaByteArray:
+      return t == PhysicalType::kByteArray || t == PhysicalType::kFixedLenByteArray;
+    case Encoding::kByteStreamSplit:
+      return t == PhysicalType::kFloat || t == PhysicalType::kDouble || t == PhysicalType::kInt32 ||
+             t == PhysicalType::kInt64 || t == PhysicalType::kFixedLenByteArray;
+    default:
+      return false;
+  }
+}
+
 template <typename T, typename Fn>
 void EmitValues(Column* out, const uint8_t* levels, size_t k, const T* values, Fn&& append) {
   if (levels == nullptr) {
@@ -597,33 +620,6 @@ Status ColumnReader::StartDataPageV2(const PageHeader& header) {
   values_in_pages_ += num_values;
   return Status::OK();
 }
-
-namespace {
-
-// Whether the reader decodes `encoding` for values of physical type `t`.
-bool EncodingSupported(Encoding encoding, PhysicalType t) {
-  switch (encoding) {
-    case Encoding::kPlain:
-    case Encoding::kPlainDictionary:
-    case Encoding::kRleDictionary:
-      return true;
-    case Encoding::kRle:
-      return t == PhysicalType::kBoolean;
-    case Encoding::kDeltaBinaryPacked:
-      return t == PhysicalType::kInt32 || t == PhysicalType::kInt64;
-    case Encoding::kDeltaLengthByteArray:
-      return t == PhysicalType::kByteArray;
-    case Encoding::kDeltaByteArray:
-      return t == PhysicalType::kByteArray || t == PhysicalType::kFixedLenByteArray;
-    case Encoding::kByteStreamSplit:
-      return t == PhysicalType::kFloat || t == PhysicalType::kDouble || t == PhysicalType::kInt32 ||
-             t == PhysicalType::kInt64 || t == PhysicalType::kFixedLenByteArray;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
 
 Status ColumnReader::InitValues(Encoding encoding, const uint8_t* data, size_t size) {
   encoding_ = encoding;
