@@ -1,10 +1,12 @@
-// Parquet interoperability: files lakepipe writes are read by DuckDB with the
-// same values, and files DuckDB writes are read by lakepipe with the same values.
+// Parquet interoperability: files lakepipe writes are read by DuckDB and by
+// hyparquet with the same values, and files DuckDB writes are read by
+// lakepipe with the same values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import {
-  COLUMNS, NULL_COLUMN, ROOT, assertRowsEqual, duck, lakepipeOk, makeRecords, makeSchema, norm,
+  COLUMNS, NULL_COLUMN, ROOT, assertRowsEqual, dateText, duck, lakepipeOk, makeRecords, makeSchema, norm,
   readAvroFile, sameValue, selectNormalised, tempDir, writeAvroFile,
 } from './lib.mjs';
 
@@ -161,4 +163,55 @@ test('Parquet INT96 timestamps are read as DuckDB reads them, whatever their ran
   assert.equal(rows.length, expected.length);
   assert.ok(expected.some((e) => e.ts === '1939426010608967680'), 'the file holds a wrapped value');
   rows.forEach((row, i) => assert.equal(BigInt(row.ts).toString(), expected[i].ts, `row ${i}`));
+});
+
+test('lakepipe Parquet is read by hyparquet: every type x nullability x codec x dictionary/plain', async (t) => {
+  const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
+  // hyparquet decodes snappy itself; gzip through Node's zlib. Node 20's
+  // zlib has no zstd, so zstd files are left to DuckDB above.
+  const compressors = { GZIP: (input) => new Uint8Array(gunzipSync(input)) };
+  // Raw values, so that nothing is rounded on the way (microseconds, 64-bit).
+  const parsers = {
+    timestampFromMilliseconds: (v) => BigInt(v).toString(),
+    timestampFromMicroseconds: (v) => BigInt(v).toString(),
+    timestampFromNanoseconds: (v) => BigInt(v).toString(),
+    dateFromDays: (d) => dateText(d),
+    stringFromBytes: (b) => b && new TextDecoder().decode(b),
+  };
+  const text = new TextDecoder();
+  const asExpected = (kind, v) => {
+    if (v === null || v === undefined) return null;
+    switch (kind) {
+      case 'long': return v.toString();
+      case 'bytes': return Buffer.from(v).toString('hex');
+      case 'enum': case 'string': return typeof v === 'string' ? v : text.decode(v);
+      default: return v;
+    }
+  };
+  const dir = tempDir(t, 'pq-hyparquet');
+  for (const nullable of [false, true]) {
+    const records = makeRecords(2000, nullable, ALL);
+    const input = join(dir, `in-${nullable}.avro`);
+    await writeAvroFile(input, makeSchema(nullable, ALL), records);
+    for (const codec of ['none', 'snappy', 'gzip']) {
+      for (const dictionary of [true, false]) {
+        const label = `hyparquet nullable=${nullable} codec=${codec} dictionary=${dictionary}`;
+        const out = join(dir, `out-${nullable}-${codec}-${dictionary}.parquet`);
+        const args = ['convert', input, out, '--compression', codec, '--page-bytes', '8KiB', '--quiet'];
+        if (!dictionary) args.push('--no-dictionary');
+        lakepipeOk(0, ...args);
+        const rows = await parquetReadObjects({ file: await asyncBufferFromFile(out), compressors, parsers, utf8: false });
+        assert.equal(rows.length, records.length, `${label}: row count`);
+        for (let i = 0; i < records.length; i++) {
+          for (const c of ALL) {
+            const want = norm(c.kind, records[i][c.name]);
+            const have = asExpected(c.kind, rows[i][c.name]);
+            if (!sameValue(have, want)) {
+              assert.fail(`${label}: row ${i} column ${c.name}: got ${String(have)} (${typeof have}), want ${String(want)} (${typeof want})`);
+            }
+          }
+        }
+      }
+    }
+  }
 });
