@@ -28,7 +28,7 @@ std::string_view CodecName(Codec codec) {
     case Codec::kLz4Raw:
       return "lz4_raw";
     case Codec::kLz4Hadoop:
-      return "lz4";
+      return "lz4_hadoop";
     case Codec::kBzip2:
       return "bzip2";
     case Codec::kXz:
