@@ -155,7 +155,7 @@ SectionSpec ArchiveSection() {
                .allowed = {"parquet", "avro", "jsonl", "csv"}},
               {.key = "compression",
                .help = "Codec of the files: parquet none|snappy|gzip|zstd|brotli|lz4|lz4_raw|"
-                       "lz4_hadoop (default zstd), avro null|deflate|snappy|zstandard "
+                       "lz4_hadoop (default zstd), avro null|deflate|snappy|zstandard|bzip2|xz "
                        "(default null). Empty: the format's default."},
               {.key = "message_format",
                .type = Type::kEnum,

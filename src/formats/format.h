@@ -91,7 +91,7 @@ struct ParquetWriteOptions {
 };
 
 struct AvroWriteOptions {
-  // Block codec: null, deflate, snappy, zstandard.
+  // Block codec: null, deflate, snappy, zstandard, bzip2, xz.
   std::string codec = "null";
   int compression_level = 0;
   // A block is written once its encoded records reach this size.
