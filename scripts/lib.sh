@@ -10,11 +10,12 @@ BUILD_DIR="${LAKEPIPE_BUILD_DIR:-$LAKEPIPE_ROOT/build}"
 # Packages needed to build and test (runtime libraries come with the -dev packages).
 BUILD_PACKAGES=(
   g++ cmake make pkg-config git ca-certificates
-  libzstd-dev libsnappy-dev zlib1g-dev libsimdjson-dev nlohmann-json3-dev
+  libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev libbz2-dev liblzma-dev
+  libsimdjson-dev nlohmann-json3-dev
   libfmt-dev libcli11-dev libgtest-dev
   libcurl4-openssl-dev libssl-dev librdkafka-dev libyaml-cpp-dev libcpp-httplib-dev
 )
-TEST_PACKAGES=(time zstd kcat openssl chromium)
+TEST_PACKAGES=(time zstd bzip2 xz-utils kcat openssl chromium)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -223,7 +223,8 @@ Result<int> RunArchive(int argc, char** argv) {
                  "Lake file format: parquet (default), avro, jsonl, csv (archive.file_format)");
   AddDeprecatedAlias(&app, "--format", "--file-format", &f.format);
   app.add_option("--compression", f.compression,
-                 "Codec: parquet none|snappy|gzip|zstd, avro null|deflate|snappy|zstandard");
+                 "Codec: parquet none|snappy|gzip|zstd|brotli|lz4|lz4_raw|lz4_hadoop, avro "
+                 "null|deflate|snappy|zstandard|bzip2|xz");
   app.add_option("--message-format", f.input_format,
                  "Message payload format: json (default) or avro (archive.message_format)");
   AddDeprecatedAlias(&app, "--input-format", "--message-format", &f.input_format);

@@ -164,12 +164,14 @@ Result<int> RunConvert(int argc, char** argv) {
       "Avro schema (.avsc) to read the input as: text is parsed into it, Avro and Parquet "
       "data are resolved into it (added fields need defaults)");
   app.add_option("--compression", f.compression,
-                 "Parquet: none, snappy, gzip, zstd (default zstd). Avro: null, deflate, snappy, "
-                 "zstandard (default null)");
+                 "Parquet: none, snappy, gzip, zstd, brotli, lz4 (written as LZ4_RAW), lz4_raw, "
+                 "lz4_hadoop (the deprecated LZ4 id, Hadoop-framed) (default zstd). Avro: null, "
+                 "deflate, snappy, zstandard, bzip2, xz (default null)");
   app.add_option(
          "--compression-level", f.compression_level,
          "Codec level. 0 = default: Parquet zstd keeps, per column, the smaller of levels 1 "
-         "and 3 (tried on the column's first page); gzip/deflate 6; Avro zstandard 3")
+         "and 3 (tried on the column's first page); gzip/deflate 6; Avro zstandard 3; brotli "
+         "8 (1..11); bzip2 9 (1..9); xz 6 (1..9); lz4 has none")
       ->check(CLI::Range(0, 22));
   app.add_option("--row-group-bytes", f.row_group_bytes,
                  "Parquet: close a row group at this many uncompressed bytes")

@@ -6,6 +6,9 @@
 
 #include <algorithm>
 
+#include "compress/lz4_codec.h"
+#include "compress/stream_codecs.h"
+
 namespace lakepipe {
 
 std::string_view CodecName(Codec codec) {
@@ -20,6 +23,16 @@ std::string_view CodecName(Codec codec) {
       return "deflate";
     case Codec::kZstd:
       return "zstd";
+    case Codec::kBrotli:
+      return "brotli";
+    case Codec::kLz4Raw:
+      return "lz4_raw";
+    case Codec::kLz4Hadoop:
+      return "lz4_hadoop";
+    case Codec::kBzip2:
+      return "bzip2";
+    case Codec::kXz:
+      return "xz";
   }
   return "?";
 }
@@ -133,6 +146,11 @@ Status ZlibDecompress(std::string_view input, int window_bits, size_t exact, siz
 struct CodecContext::State {
   std::unique_ptr<ZSTD_CCtx, ZstdCCtxDeleter> zc;
   std::unique_ptr<ZSTD_DCtx, ZstdDCtxDeleter> zd;
+  std::unique_ptr<compress_internal::XzCoder> xz;
+  compress_internal::XzCoder* Xz() {
+    if (!xz) xz = std::make_unique<compress_internal::XzCoder>();
+    return xz.get();
+  }
 };
 
 CodecContext::CodecContext(int level) : level_(level), state_(std::make_unique<State>()) {}
@@ -172,6 +190,16 @@ Status CodecContext::Compress(Codec codec, std::string_view input, std::string* 
       out->resize(start + n);
       return Status::OK();
     }
+    case Codec::kBrotli:
+      return compress_internal::BrotliCompress(input, level > 0 ? level : 8, out);
+    case Codec::kLz4Raw:
+      return compress_internal::Lz4RawCompress(input, out);
+    case Codec::kLz4Hadoop:
+      return compress_internal::Lz4HadoopCompress(input, out);
+    case Codec::kBzip2:
+      return compress_internal::Bzip2Compress(input, level > 0 ? level : 9, out);
+    case Codec::kXz:
+      return state_->Xz()->Compress(input, level > 0 ? level : 6, out);
   }
   return InternalError("unknown codec");
 }
@@ -254,6 +282,16 @@ Status CodecContext::Decompress(Codec codec, std::string_view input, size_t exac
       out->resize(start + produced);
       return Status::OK();
     }
+    case Codec::kBrotli:
+      return compress_internal::BrotliDecompress(input, exact_size, max_size, out);
+    case Codec::kLz4Raw:
+      return compress_internal::Lz4RawDecompress(input, exact_size, max_size, out);
+    case Codec::kLz4Hadoop:
+      return compress_internal::Lz4HadoopDecompress(input, exact_size, max_size, out);
+    case Codec::kBzip2:
+      return compress_internal::Bzip2Decompress(input, exact_size, max_size, out);
+    case Codec::kXz:
+      return state_->Xz()->Decompress(input, exact_size, max_size, out);
   }
   return InternalError("unknown codec");
 }

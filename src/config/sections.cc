@@ -154,9 +154,9 @@ SectionSpec ArchiveSection() {
                .help = "File format of the raw zone. Formerly `format`.",
                .allowed = {"parquet", "avro", "jsonl", "csv"}},
               {.key = "compression",
-               .help =
-                   "Codec of the files: parquet none|snappy|gzip|zstd (default zstd), avro "
-                   "null|deflate|snappy|zstandard (default null). Empty: the format's default."},
+               .help = "Codec of the files: parquet none|snappy|gzip|zstd|brotli|lz4|lz4_raw|"
+                       "lz4_hadoop (default zstd), avro null|deflate|snappy|zstandard|bzip2|xz "
+                       "(default null). Empty: the format's default."},
               {.key = "message_format",
                .type = Type::kEnum,
                .default_value = "json",

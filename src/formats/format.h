@@ -73,7 +73,9 @@ class RecordReader {
 };
 
 struct ParquetWriteOptions {
-  // Codec of data and dictionary pages: none, snappy, gzip, zstd.
+  // Codec of data and dictionary pages: none, snappy, gzip, zstd, brotli,
+  // lz4 (= lz4_raw, Parquet's LZ4_RAW), lz4_raw, lz4_hadoop (Parquet's
+  // deprecated LZ4 id in Hadoop's framing).
   std::string compression = "zstd";
   // Compression level. 0 = default: zstd tries levels 1 and 3 on each
   // column's first data page and keeps the smaller for that column; gzip 6.
@@ -89,7 +91,7 @@ struct ParquetWriteOptions {
 };
 
 struct AvroWriteOptions {
-  // Block codec: null, deflate, snappy, zstandard.
+  // Block codec: null, deflate, snappy, zstandard, bzip2, xz.
   std::string codec = "null";
   int compression_level = 0;
   // A block is written once its encoded records reach this size.

@@ -9,7 +9,7 @@ import {
 } from './lib.mjs';
 
 const ALL = [...COLUMNS, NULL_COLUMN];
-const CODECS = ['null', 'deflate', 'snappy', 'zstandard'];
+const CODECS = ['null', 'deflate', 'snappy', 'zstandard', 'bzip2', 'xz'];
 
 function assertRecordsEqual(got, want, label) {
   assert.equal(got.length, want.length, `${label}: rows`);
@@ -135,5 +135,30 @@ test('logical types are annotations: plain reader types read avsc uuid, timestam
       id: uuid(i), id_type: 'VARCHAR', at: BigInt(1700000000000 + i), at_type: 'BIGINT', day: 19000 + i, day_type: 'INTEGER',
       seen_us: BigInt((-1500 + i) * 1000),
     }, `row ${i}`);
+  }
+});
+
+test('an unknown Avro codec is refused naming the known ones', async (t) => {
+  const dir = tempDir(t, 'avro-codec');
+  const input = join(dir, 'in.avro');
+  await writeAvroFile(input, makeSchema(false, ALL), makeRecords(10, false, ALL));
+  const r = lakepipeOk(1, 'convert', input, join(dir, 'out.avro'), '--compression', 'lzma');
+  assert.match(r.stderr, /unknown Avro codec 'lzma'; use one of null, deflate, snappy, zstandard, bzip2, xz/);
+});
+
+test('an avsc file whose schema is not a record is unsupported, not corrupt', async (t) => {
+  const dir = tempDir(t, 'avro-toplevel');
+  const cases = [
+    ['string', ['a', 'b'], /a top-level Avro schema of type "string" is not supported yet; lakepipe reads record schemas/],
+    [['null', 'string'], ['x', 'y'], /a top-level Avro schema that is a union \(\["null","string"\]\) is not supported yet/],
+    [{ type: 'array', items: 'int' }, [[1, 2]], /a top-level Avro schema of type "array" is not supported yet/],
+  ];
+  for (const [i, [schema, values, message]] of cases.entries()) {
+    const input = join(dir, `top-${i}.avro`);
+    await writeAvroFile(input, schema, values);
+    const r = lakepipeOk(1, 'convert', input, join(dir, `top-${i}.jsonl`));
+    assert.match(r.stderr, /unsupported: /, JSON.stringify(schema));
+    assert.match(r.stderr, message, JSON.stringify(schema));
+    assert.doesNotMatch(r.stderr, /corrupt|invalid/, JSON.stringify(schema));
   }
 });

@@ -198,6 +198,8 @@ export const avroCodecs = {
     cb(null, Buffer.concat([snappyCompressLiterals(buf), crc]));
   },
   zstandard: (buf, cb) => cb(null, execFileSync('zstd', ['-q', '-c'], { input: buf })),
+  bzip2: (buf, cb) => cb(null, execFileSync('bzip2', ['-c'], { input: buf })),
+  xz: (buf, cb) => cb(null, execFileSync('xz', ['-c'], { input: buf })),
 };
 
 export const avroDecoders = {
@@ -213,6 +215,8 @@ export const avroDecoders = {
     }
   },
   zstandard: (buf, cb) => cb(null, execFileSync('zstd', ['-d', '-q', '-c'], { input: buf })),
+  bzip2: (buf, cb) => cb(null, execFileSync('bzip2', ['-d', '-c'], { input: buf })),
+  xz: (buf, cb) => cb(null, execFileSync('xz', ['-d', '-c'], { input: buf })),
 };
 
 // Resolves once the file is completely written and closed.

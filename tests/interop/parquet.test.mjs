@@ -11,7 +11,14 @@ import {
 } from './lib.mjs';
 
 const ALL = [...COLUMNS, NULL_COLUMN];
-const CODECS = { none: 'UNCOMPRESSED', snappy: 'SNAPPY', gzip: 'GZIP', zstd: 'ZSTD' };
+// lakepipe's codec names and the codec id each writes (lz4 is LZ4_RAW, as in DuckDB).
+const CODECS = {
+  none: 'UNCOMPRESSED', snappy: 'SNAPPY', gzip: 'GZIP', zstd: 'ZSTD', brotli: 'BROTLI', lz4: 'LZ4_RAW', lz4_raw: 'LZ4_RAW',
+};
+// DuckDB's COMPRESSION names and the codec id DuckDB writes for each.
+const DUCK_CODECS = {
+  uncompressed: 'UNCOMPRESSED', snappy: 'SNAPPY', gzip: 'GZIP', zstd: 'ZSTD', lz4: 'LZ4_RAW', lz4_raw: 'LZ4_RAW', brotli: 'BROTLI',
+};
 
 test('lakepipe Parquet is read by DuckDB: every type x nullability x codec x dictionary/plain', async (t) => {
   const dir = tempDir(t, 'pq-out');
@@ -108,7 +115,7 @@ function avroNorm(kind, v) {
 test('DuckDB Parquet is read by lakepipe: every type x codec x page version x dictionary/plain', async (t) => {
   const dir = tempDir(t, 'pq-in');
   await duck(`CREATE OR REPLACE TABLE duck_src AS SELECT i, ${DUCK_COLUMNS.map((c) => `${c.sql} AS "${c.name}"`).join(', ')} FROM range(0, 5000) r(i)`);
-  for (const codec of ['uncompressed', 'snappy', 'gzip', 'zstd']) {
+  for (const [codec, codecId] of Object.entries(DUCK_CODECS)) {
     for (const version of ['V1', 'V2']) {
       for (const dictionary of [true, false]) {
         const label = `codec=${codec} version=${version} dictionary=${dictionary}`;
@@ -117,6 +124,8 @@ test('DuckDB Parquet is read by lakepipe: every type x codec x page version x di
         // The oracle is DuckDB reading its own file (its dictionary, for one,
         // folds -0.0 into 0.0 or the reverse).
         const expected = await duck(`SELECT ${DUCK_COLUMNS.map(duckNorm).join(', ')} FROM '${src}'`);
+        const facts = JSON.parse(lakepipeOk(0, 'inspect', src, '--json').stdout);
+        assert.deepEqual(facts.codecs, [codecId], `${label}: the codec DuckDB wrote`);
         const out = join(dir, `from-duck-${codec}-${version}-${dictionary}.avro`);
         lakepipeOk(0, 'convert', src, out, '--quiet');
         const { rows } = await readAvroFile(out);
@@ -133,6 +142,38 @@ test('DuckDB Parquet is read by lakepipe: every type x codec x page version x di
       }
     }
   }
+});
+
+test('lz4_hadoop writes the LZ4 codec id in Hadoop frames, which lakepipe reads back', async (t) => {
+  // DuckDB reads the footer (parquet_metadata) but not LZ4 pages; the framing
+  // itself is checked byte by byte in the compress module's tests.
+  const dir = tempDir(t, 'pq-lz4-hadoop');
+  const records = makeRecords(3000, true, ALL);
+  const input = join(dir, 'in.avro');
+  await writeAvroFile(input, makeSchema(true, ALL), records);
+  const out = join(dir, 'hadoop.parquet');
+  lakepipeOk(0, 'convert', input, out, '--compression', 'lz4_hadoop', '--page-bytes', '8KiB', '--quiet');
+  const meta = await duck(`SELECT DISTINCT compression FROM parquet_metadata('${out}')`);
+  assert.deepEqual(meta.map((m) => m.compression), ['LZ4']);
+  const back = join(dir, 'back.avro');
+  lakepipeOk(0, 'convert', out, back, '--quiet');
+  const { rows } = await readAvroFile(back);
+  assert.equal(rows.length, records.length);
+  for (let i = 0; i < records.length; i++) {
+    for (const c of ALL) {
+      const a = norm(c.kind, rows[i][c.name]);
+      const b = norm(c.kind, records[i][c.name]);
+      if (!sameValue(a, b)) assert.fail(`row ${i} column ${c.name}: read back ${String(a)}, wrote ${String(b)}`);
+    }
+  }
+});
+
+test('an unknown Parquet codec is refused naming the known ones', async (t) => {
+  const dir = tempDir(t, 'pq-codec');
+  const input = join(dir, 'in.avro');
+  await writeAvroFile(input, makeSchema(false, ALL), makeRecords(10, false, ALL));
+  const r = lakepipeOk(1, 'convert', input, join(dir, 'out.parquet'), '--compression', 'lzo');
+  assert.match(r.stderr, /unknown Parquet compression 'lzo' \(use none, snappy, gzip, zstd, brotli, lz4, lz4_raw or lz4_hadoop\)/);
 });
 
 test('unsupported Parquet features are named in the error', async (t) => {

@@ -76,6 +76,37 @@ std::string SuggestAvroName(std::string_view name) {
   return out;
 }
 
+// When `text` is a valid Avro schema whose top level is not a record (a
+// primitive, array, map, enum, fixed or union), what it is, e.g. "of type
+// \"string\""; empty otherwise.
+std::string NonRecordSchema(std::string_view text) {
+  static constexpr std::string_view kPrimitives[] = {"null",  "boolean", "int",   "long",
+                                                     "float", "double",  "bytes", "string"};
+  static constexpr std::string_view kComplex[] = {"array", "map", "enum", "fixed"};
+  auto known = [](std::string_view type, bool complex_too) {
+    return std::find(std::begin(kPrimitives), std::end(kPrimitives), type) !=
+               std::end(kPrimitives) ||
+           (complex_too &&
+            std::find(std::begin(kComplex), std::end(kComplex), type) != std::end(kComplex));
+  };
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_string() && known(j.get<std::string>(), false)) {
+    return fmt::format("of type \"{}\"", j.get<std::string>());
+  }
+  if (j.is_array() && !j.empty()) {
+    std::string members = j.dump();
+    if (members.size() > 80) members = members.substr(0, 77) + "...";
+    return fmt::format("that is a union ({})", members);
+  }
+  if (j.is_object()) {
+    auto type = j.find("type");
+    if (type != j.end() && type->is_string() && known(type->get<std::string>(), true)) {
+      return fmt::format("of type \"{}\"", type->get<std::string>());
+    }
+  }
+  return "";
+}
+
 Codec ToCodec(BlockCodec codec) {
   switch (codec) {
     case BlockCodec::kNull:
@@ -86,6 +117,10 @@ Codec ToCodec(BlockCodec codec) {
       return Codec::kSnappy;
     case BlockCodec::kZstandard:
       return Codec::kZstd;
+    case BlockCodec::kBzip2:
+      return Codec::kBzip2;
+    case BlockCodec::kXz:
+      return Codec::kXz;
   }
   return Codec::kNone;
 }
@@ -223,8 +258,11 @@ Result<BlockCodec> FileCodec(const Header& h, const std::string& path) {
   if (h.codec_name == "deflate") return BlockCodec::kDeflate;
   if (h.codec_name == "snappy") return BlockCodec::kSnappy;
   if (h.codec_name == "zstandard") return BlockCodec::kZstandard;
+  if (h.codec_name == "bzip2") return BlockCodec::kBzip2;
+  if (h.codec_name == "xz") return BlockCodec::kXz;
   return UnimplementedError(
-      "{}: Avro codec '{}' is not supported; lakepipe reads null, deflate, snappy and zstandard",
+      "{}: Avro codec '{}' is not supported; lakepipe reads null, deflate, snappy, zstandard, "
+      "bzip2 and xz",
       path, JsonText(h.codec_name));
 }
 
@@ -386,7 +424,9 @@ class ContainerReader final : public RecordReader {
         cursor_ = data;
         break;
       case BlockCodec::kDeflate:
-      case BlockCodec::kZstandard: {
+      case BlockCodec::kZstandard:
+      case BlockCodec::kBzip2:
+      case BlockCodec::kXz: {
         Status st = codec_context_.Decompress(ToCodec(codec_), data, CodecContext::kUnknownSize,
                                               kMaxDecodedBlockBytes, &decoded_);
         if (!st.ok()) {
@@ -627,6 +667,10 @@ std::string_view BlockCodecName(BlockCodec codec) {
       return "snappy";
     case BlockCodec::kZstandard:
       return "zstandard";
+    case BlockCodec::kBzip2:
+      return "bzip2";
+    case BlockCodec::kXz:
+      return "xz";
   }
   return "null";
 }
@@ -636,9 +680,11 @@ Result<BlockCodec> ParseBlockCodec(std::string_view name) {
   if (name == "deflate") return BlockCodec::kDeflate;
   if (name == "snappy") return BlockCodec::kSnappy;
   if (name == "zstandard" || name == "zstd") return BlockCodec::kZstandard;
+  if (name == "bzip2") return BlockCodec::kBzip2;
+  if (name == "xz") return BlockCodec::kXz;
   return InvalidArgumentError(
-      "unknown Avro codec '{}'; use one of null, deflate, snappy, zstandard (or the aliases none, "
-      "zstd)",
+      "unknown Avro codec '{}'; use one of null, deflate, snappy, zstandard, bzip2, xz (or the "
+      "aliases none, zstd)",
       name);
 }
 
@@ -708,6 +754,11 @@ Result<std::unique_ptr<RecordReader>> OpenContainerReader(std::unique_ptr<InputF
   if (!parsed.ok()) {
     if (parsed.status().code() == StatusCode::kUnimplemented) {
       return parsed.status().WithContext(path);
+    }
+    if (const std::string what = NonRecordSchema(header.schema_text); !what.empty()) {
+      return UnimplementedError(
+          "{}: a top-level Avro schema {} is not supported yet; lakepipe reads record schemas",
+          path, what);
     }
     return CorruptionError("{}: the schema in the Avro header is invalid: {}", path,
                            parsed.status().message());

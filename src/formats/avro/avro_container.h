@@ -6,7 +6,7 @@
 // marker from std::random_device, cuts a block once its encoded records reach
 // AvroWriteOptions::block_bytes, and compresses blocks with null, deflate
 // (raw RFC 1951), snappy (block + big-endian CRC32 of the uncompressed
-// bytes) or zstandard.
+// bytes), zstandard, bzip2 or xz.
 //
 // Reader: reads one block at a time (memory bounded by the largest block),
 // checks every sync marker and snappy checksum, and resolves the file's
@@ -26,12 +26,14 @@
 
 namespace lakepipe::avro {
 
-enum class BlockCodec { kNull, kDeflate, kSnappy, kZstandard };
+enum class BlockCodec { kNull, kDeflate, kSnappy, kZstandard, kBzip2, kXz };
 
-// The codec's name in avro.codec: "null", "deflate", "snappy", "zstandard".
+// The codec's name in avro.codec: "null", "deflate", "snappy", "zstandard",
+// "bzip2", "xz".
 std::string_view BlockCodecName(BlockCodec codec);
 
-// Parses a codec name given by a user: null, deflate, snappy, zstandard, and
+// Parses a codec name given by a user: null, deflate, snappy, zstandard,
+// bzip2, xz, and
 // the aliases none (null) and zstd (zstandard). Others: kInvalidArgument
 // listing the valid names.
 Result<BlockCodec> ParseBlockCodec(std::string_view name);

@@ -249,7 +249,7 @@ TEST_F(AvroContainerTest, RoundTripsEveryTypeWithEveryCodec) {
   RecordBatch second(schema);
   FillRows(&first, 300, 1);
   FillRows(&second, 211, 2);
-  for (const char* codec : {"null", "deflate", "snappy", "zstandard"}) {
+  for (const char* codec : {"null", "deflate", "snappy", "zstandard", "bzip2", "xz"}) {
     SCOPED_TRACE(codec);
     AvroWriteOptions options;
     options.codec = codec;
@@ -360,7 +360,8 @@ TEST_F(AvroContainerTest, UnknownCodecAndInvalidNamesAreRejected) {
   Result<std::unique_ptr<FileWriter>> writer = NewContainerWriter(std::move(out), schema, options);
   EXPECT_EQ(writer.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(writer.status().message().find("'lz4'"), std::string::npos);
-  EXPECT_NE(writer.status().message().find("null, deflate, snappy, zstandard"), std::string::npos);
+  EXPECT_NE(writer.status().message().find("null, deflate, snappy, zstandard, bzip2, xz"),
+            std::string::npos);
 
   // Schemas inferred from CSV headers may carry names Avro forbids.
   Field bad;
@@ -647,15 +648,42 @@ TEST(AvroForeignFileTest, UnsupportedSchemasAndCodecsNameTheProblem) {
   EXPECT_NE(r.status().message().find("mem.avro"), std::string::npos) << r.status().message();
   EXPECT_NE(r.status().message().find("'tags'"), std::string::npos) << r.status().message();
 
-  std::string bzip = HandMadeFile({{"avro.schema", kIntSchema}, {"avro.codec", "bzip2"}}, kSync);
-  Result<RecordBatch> b = ReadAllBytes(bzip);
+  std::string lzo = HandMadeFile({{"avro.schema", kIntSchema}, {"avro.codec", "lzo"}}, kSync);
+  Result<RecordBatch> b = ReadAllBytes(lzo);
   EXPECT_EQ(b.status().code(), StatusCode::kUnimplemented);
-  EXPECT_NE(b.status().message().find("'bzip2'"), std::string::npos) << b.status().message();
+  EXPECT_NE(b.status().message().find("'lzo'"), std::string::npos) << b.status().message();
+  EXPECT_NE(b.status().message().find("bzip2 and xz"), std::string::npos) << b.status().message();
 
   std::string bad_json = HandMadeFile({{"avro.schema", "{not json"}}, kSync);
   EXPECT_EQ(ReadAllBytes(bad_json).status().code(), StatusCode::kCorruption);
   std::string no_schema = HandMadeFile({{"avro.codec", "null"}}, kSync);
   EXPECT_EQ(ReadAllBytes(no_schema).status().code(), StatusCode::kCorruption);
+}
+
+TEST(AvroForeignFileTest, TopLevelSchemasThatAreNotRecordsAreUnsupportedNotCorrupt) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"("string")", R"(a top-level Avro schema of type "string" is not supported yet)"},
+      {R"({"type":"long"})", R"(of type "long")"},
+      {R"(["null","string"])", R"(a top-level Avro schema that is a union (["null","string"]))"},
+      {R"({"type":"array","items":"int"})", R"(of type "array")"},
+      {R"({"type":"map","values":"long"})", R"(of type "map")"},
+      {R"({"type":"enum","name":"E","symbols":["A"]})", R"(of type "enum")"},
+      {R"({"type":"fixed","name":"F","size":4})", R"(of type "fixed")"},
+  };
+  for (const auto& [schema, message] : cases) {
+    SCOPED_TRACE(schema);
+    Result<RecordBatch> r = ReadAllBytes(HandMadeFile({{"avro.schema", schema}}, kSync));
+    EXPECT_EQ(r.status().code(), StatusCode::kUnimplemented) << r.status().ToString();
+    EXPECT_NE(r.status().message().find(message), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("lakepipe reads record schemas"), std::string::npos);
+    EXPECT_EQ(r.status().message().find("invalid"), std::string::npos) << r.status().message();
+  }
+  // Text that is no Avro schema at all stays corrupt.
+  for (const char* schema : {R"("nosuchtype")", R"({"type":"nosuchtype"})", "[]", "42"}) {
+    SCOPED_TRACE(schema);
+    Result<RecordBatch> r = ReadAllBytes(HandMadeFile({{"avro.schema", schema}}, kSync));
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << r.status().ToString();
+  }
 }
 
 struct DamageCase {

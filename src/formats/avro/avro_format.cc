@@ -8,7 +8,7 @@ FormatInfo AvroFormat() {
   FormatInfo info;
   info.name = "avro";
   info.description =
-      "Apache Avro object container files (codecs: null, deflate, snappy, zstandard)";
+      "Apache Avro object container files (codecs: null, deflate, snappy, zstandard, bzip2, xz)";
   info.extensions = {".avro"};
   info.needs_schema = false;
   info.resolves_schema = true;

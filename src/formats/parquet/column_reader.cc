@@ -67,6 +67,15 @@ uint64_t MaxExpansion(Codec codec, uint64_t in) {
     case Codec::kZstd:
       // An RLE block: 4 bytes for at most 128 KiB.
       return in * 32768 + (128 << 10);
+    case Codec::kLz4Raw:
+    case Codec::kLz4Hadoop:
+      // A match-length byte adds at most 255 bytes.
+      return in * 255 + 64;
+    case Codec::kBrotli:
+    case Codec::kBzip2:
+    case Codec::kXz:
+      // No useful bound; decompression stops at the page's size.
+      return UINT64_MAX;
     case Codec::kNone:
       return in;
   }
@@ -130,12 +139,16 @@ Result<Codec> ParquetCodec(CompressionCodec codec, std::string_view column) {
       return Codec::kGzip;
     case CompressionCodec::kZstd:
       return Codec::kZstd;
-    case CompressionCodec::kLzo:
     case CompressionCodec::kBrotli:
+      return Codec::kBrotli;
     case CompressionCodec::kLz4:
+      return Codec::kLz4Hadoop;
     case CompressionCodec::kLz4Raw:
+      return Codec::kLz4Raw;
+    case CompressionCodec::kLzo:
       return UnimplementedError(
-          "column '{}': codec {} is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)",
+          "column '{}': codec {} is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD, "
+          "BROTLI, LZ4, LZ4_RAW)",
           column, CompressionCodecName(codec));
   }
   return CorruptionError("column '{}': unknown compression codec {}", column,

@@ -784,11 +784,47 @@ TEST(ParquetReaderTest, DictionaryIndexOutOfRangeIsCorruption) {
 
 TEST(ParquetReaderTest, UnsupportedCodecIsNamed) {
   TestPage page = PageV1(1, Encoding::kPlain, Plain(std::vector<int32_t>{1}));
-  Result<Table> r = ReadAll(
-      OneColumn(Leaf("x", PhysicalType::kInt32, false), {page}, 1, CompressionCodec::kLz4Raw));
+  Result<Table> r =
+      ReadAll(OneColumn(Leaf("x", PhysicalType::kInt32, false), {page}, 1, CompressionCodec::kLzo));
   ExpectError(r.status(), StatusCode::kUnimplemented,
-              {"column 'x': codec LZ4_RAW is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, "
-               "ZSTD)"});
+              {"column 'x': codec LZO is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, "
+               "ZSTD, BROTLI, LZ4, LZ4_RAW)"});
+}
+
+TEST(ParquetReaderTest, Lz4InEitherFormAndBrotliPagesAreRead) {
+  std::vector<int32_t> values;
+  std::vector<std::string> expected;
+  for (int32_t i = 0; i < 5000; ++i) {
+    values.push_back(i % 97);
+    expected.push_back(std::to_string(i % 97));
+  }
+  // The LZ4 id holds Hadoop frames (parquet-mr) or one raw block (older Arrow).
+  const std::pair<CompressionCodec, Codec> cases[] = {
+      {CompressionCodec::kLz4, Codec::kLz4Hadoop},
+      {CompressionCodec::kLz4, Codec::kLz4Raw},
+      {CompressionCodec::kLz4Raw, Codec::kLz4Raw},
+      {CompressionCodec::kBrotli, Codec::kBrotli},
+  };
+  for (const auto& [id, body] : cases) {
+    SCOPED_TRACE(std::string(CodecName(body)));
+    const std::vector<TestPage> pages = {
+        PageV1(2500, Encoding::kPlain,
+               Plain(std::vector<int32_t>(values.begin(), values.begin() + 2500)), {}, body),
+        PageV2(2500, Encoding::kPlain,
+               Plain(std::vector<int32_t>(values.begin() + 2500, values.end())), {}, body)};
+    ASSERT_OK_AND_ASSIGN(
+        Table t, ReadAll(OneColumn(Leaf("x", PhysicalType::kInt32, false), pages, 5000, id)));
+    EXPECT_EQ(FirstColumn(t), expected);
+  }
+  // A damaged LZ4 page is corruption, naming the page.
+  TestPage bad = PageV1(2500, Encoding::kPlain,
+                        Plain(std::vector<int32_t>(values.begin(), values.begin() + 2500)), {},
+                        Codec::kLz4Hadoop);
+  bad.body.resize(bad.body.size() / 2);
+  bad.header.compressed_page_size = static_cast<int32_t>(bad.body.size());
+  Result<Table> r = ReadAll(
+      OneColumn(Leaf("x", PhysicalType::kInt32, false), {bad}, 2500, CompressionCodec::kLz4));
+  ExpectError(r.status(), StatusCode::kCorruption, {"'x'", "lz4_hadoop page"});
 }
 
 TEST(ParquetReaderTest, UnsupportedEncodingIsNamed) {

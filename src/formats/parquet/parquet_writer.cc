@@ -927,8 +927,18 @@ Result<std::pair<CompressionCodec, Codec>> ParseCompression(std::string_view nam
   if (name == "snappy") return std::make_pair(CompressionCodec::kSnappy, Codec::kSnappy);
   if (name == "gzip") return std::make_pair(CompressionCodec::kGzip, Codec::kGzip);
   if (name == "zstd") return std::make_pair(CompressionCodec::kZstd, Codec::kZstd);
-  return InvalidArgumentError("unknown Parquet compression '{}' (use none, snappy, gzip or zstd)",
-                              name);
+  if (name == "brotli") return std::make_pair(CompressionCodec::kBrotli, Codec::kBrotli);
+  // "lz4" is LZ4_RAW, as parquet-format asks of writers (DuckDB does the
+  // same); lz4_hadoop is the deprecated LZ4 id in Hadoop's framing, for
+  // readers that know no other.
+  if (name == "lz4" || name == "lz4_raw") {
+    return std::make_pair(CompressionCodec::kLz4Raw, Codec::kLz4Raw);
+  }
+  if (name == "lz4_hadoop") return std::make_pair(CompressionCodec::kLz4, Codec::kLz4Hadoop);
+  return InvalidArgumentError(
+      "unknown Parquet compression '{}' (use none, snappy, gzip, zstd, brotli, lz4, lz4_raw or "
+      "lz4_hadoop)",
+      name);
 }
 
 class ParquetFileWriter final : public FileWriter {
