@@ -151,8 +151,12 @@ Result<Codec> ParquetCodec(CompressionCodec codec, std::string_view column) {
           "BROTLI, LZ4, LZ4_RAW)",
           column, CompressionCodecName(codec));
   }
-  return CorruptionError("column '{}': unknown compression codec {}", column,
-                         static_cast<int>(codec));
+  // A codec id newer than this reader (parquet-format adds them): the file
+  // may well be sound, so the feature is named rather than called damage.
+  return UnimplementedError(
+      "column '{}': compression codec id {} is not known to this reader (supported: "
+      "UNCOMPRESSED, SNAPPY, GZIP, ZSTD, BROTLI, LZ4, LZ4_RAW)",
+      column, static_cast<int>(codec));
 }
 
 ColumnReader::ColumnReader(InputFile* file, CodecContext* codecs, const LeafMapping* leaf)

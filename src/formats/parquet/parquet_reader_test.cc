@@ -791,6 +791,14 @@ TEST(ParquetReaderTest, UnsupportedCodecIsNamed) {
                "ZSTD, BROTLI, LZ4, LZ4_RAW)"});
 }
 
+TEST(ParquetReaderTest, CodecIdNewerThanTheReaderIsUnsupported) {
+  TestPage page = PageV1(1, Encoding::kPlain, Plain(std::vector<int32_t>{1}));
+  Result<Table> r = ReadAll(OneColumn(Leaf("x", PhysicalType::kInt32, false), {page}, 1,
+                                      static_cast<CompressionCodec>(42)));
+  ExpectError(r.status(), StatusCode::kUnimplemented,
+              {"column 'x': compression codec id 42 is not known to this reader"});
+}
+
 TEST(ParquetReaderTest, Lz4InEitherFormAndBrotliPagesAreRead) {
   std::vector<int32_t> values;
   std::vector<std::string> expected;
