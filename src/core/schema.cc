@@ -1,5 +1,6 @@
 #include "core/schema.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <unordered_set>
@@ -302,6 +303,28 @@ std::string Field::Describe() const {
   }
   if (!logical_text.empty()) out += fmt::format(" ({})", logical_text);
   return out;
+}
+
+void AssignMissingFieldIds(std::vector<Field>* fields) {
+  int32_t next = 0;
+  std::vector<std::vector<Field>*> level = {fields};
+  std::vector<std::vector<Field>*> all;
+  while (!level.empty()) {
+    std::vector<std::vector<Field>*> below;
+    for (std::vector<Field>* group : level) {
+      all.push_back(group);
+      for (Field& f : *group) {
+        if (f.field_id) next = std::max(next, *f.field_id);
+        if (!f.children.empty()) below.push_back(&f.children);
+      }
+    }
+    level = std::move(below);
+  }
+  for (std::vector<Field>* group : all) {
+    for (Field& f : *group) {
+      if (!f.field_id) f.field_id = ++next;
+    }
+  }
 }
 
 int Field::SymbolIndex(std::string_view symbol) const {

@@ -231,6 +231,12 @@ struct Field {
   std::string Describe() const;
 };
 
+// Gives every field without a field id (at any depth: struct fields, list
+// elements, map keys and values) one, after the largest id already used, in
+// breadth-first order as Iceberg assigns them: the top-level fields first,
+// then their children in order, and so on.
+void AssignMissingFieldIds(std::vector<Field>* fields);
+
 // How FromAvroJson parses.
 struct SchemaParseOptions {
   // Accept every type of the complete model. When false (the default), a

@@ -361,5 +361,27 @@ TEST(SchemaTest, AvscReadsTheWrittenSchemaAsTheOriginal) {
   EXPECT_EQ(rc, 0) << text;
 }
 
+TEST(SchemaTest, AssignsMissingFieldIdsBreadthFirst) {
+  ASSERT_OK_AND_ASSIGN(Schema s, Schema::FromAvroJson(R"({"type":"record","name":"R","fields":[
+      {"name":"a","type":{"type":"record","name":"A","fields":[
+        {"name":"x","type":"int"},{"name":"y","type":"int","field-id":2}]}},
+      {"name":"b","type":{"type":"map","values":{"type":"array","items":"long"}}},
+      {"name":"c","type":"int","field-id":7}]})",
+                                                      {.complete_types = true}));
+  std::vector<Field> fields = s.fields();
+  AssignMissingFieldIds(&fields);
+  EXPECT_EQ(fields[0].field_id, 8);  // top level first
+  EXPECT_EQ(fields[1].field_id, 9);
+  EXPECT_EQ(fields[2].field_id, 7);               // kept
+  EXPECT_EQ(fields[0].children[0].field_id, 10);  // then the next level
+  EXPECT_EQ(fields[0].children[1].field_id, 2);
+  EXPECT_EQ(fields[1].children[0].field_id, 11);  // map key
+  EXPECT_EQ(fields[1].children[1].field_id, 12);  // map value
+  EXPECT_EQ(fields[1].children[1].children[0].field_id, 13);
+  Schema with_ids("R", fields);
+  EXPECT_NE(with_ids.ToAvroJson().find(R"("key-id":11,"value-id":12)"), std::string::npos)
+      << with_ids.ToAvroJson();
+}
+
 }  // namespace
 }  // namespace lakepipe
