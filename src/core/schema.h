@@ -104,7 +104,10 @@ std::string_view LogicalTypeName(LogicalType logical);
 // Spark names them, each nullable and carrying its branch index
 // (union_branch); at most one member is set in a row. A union that also
 // lists "null" makes the struct nullable and keeps null's index
-// (null_branch), so that Avro writes the same branch indexes back.
+// (null_branch), so that Avro writes the same branch indexes back. (DuckDB's
+// Avro reader makes such a union its own UNION type, members named u<branch
+// index>; a struct is what Parquet, JSON and CSV can carry, so lakepipe
+// follows Spark's struct and names.)
 enum class Kind : uint8_t {
   kNull,
   kBoolean,
