@@ -94,6 +94,13 @@ std::string_view LogicalTypeName(LogicalType logical);
 //   kList                array                                 offsets + child
 //   kMap                 map (string keys)                     offsets + key, value
 //
+// Decimals on int and long are how Parquet stores small ones (precision up
+// to 9 and 18); the Avro specification defines decimal on bytes and fixed
+// only, so other Avro readers take those as plain int/long: an Avro writer
+// should store them on bytes. A decimal whose parameters are invalid (scale
+// above precision, too many digits for its fixed) is, as the specification
+// says, its underlying type, its attributes kept.
+//
 // The small and unsigned integers have no Avro type; they are written as the
 // Avro int or long that holds every value, with a "logicalType" naming them
 // that other readers ignore and lakepipe reads back.
@@ -225,6 +232,7 @@ struct Field {
   // readers and writers built on it (no nested kinds, fixed or unions).
   bool IsFlat() const;
 
+  // The flat view's storage (StorageOf(field) is the complete view's).
   Storage storage() const { return StorageOf(type); }
   // Avro type JSON of this field, e.g. ["null", {"type":"long","logicalType":"timestamp-millis"}].
   nlohmann::json TypeJson() const;
