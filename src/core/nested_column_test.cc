@@ -231,5 +231,23 @@ TEST(NestedColumnTest, PrintsLogicalValuesAsDuckDbDoes) {
             R"("ns": "1970-01-01T00:00:01.000000001", "raw": "a\\x00\\x5C", "m": []})");
 }
 
+TEST(NestedColumnTest, MapsWithKeysOtherThanStringsPrintAsEntries) {
+  ASSERT_OK_AND_ASSIGN(Schema s, Schema::FromAvroJson(R"({"type":"record","name":"R","fields":[
+      {"name":"m","type":{"type":"array","logicalType":"map","items":{"type":"record",
+        "name":"E","fields":[{"name":"key","type":"int"},{"name":"value","type":["null","string"]}]}}}]})",
+                                                      {.complete_types = true}));
+  RecordBatch batch(std::make_shared<const Schema>(std::move(s)));
+  Column& m = batch.column(0);
+  ASSERT_EQ(m.layout(), Layout::kMap);
+  m.child(0).AppendInt32(3);
+  m.child(1).AppendNull();
+  m.child(0).AppendInt32(4);
+  m.child(1).AppendBytes("four");
+  m.FinishList();
+  batch.CommitRow();
+  EXPECT_EQ(RowJson(batch, 0),
+            R"({"m": [{"key": 3, "value": null}, {"key": 4, "value": "four"}]})");
+}
+
 }  // namespace
 }  // namespace lakepipe

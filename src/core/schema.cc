@@ -218,7 +218,7 @@ std::string_view Field::AvroBaseName() const {
     case Kind::kList:
       return "array";
     case Kind::kMap:
-      return "map";
+      return avro_map_as_array ? "array" : "map";
   }
   return "?";
 }

@@ -92,7 +92,8 @@ std::string_view LogicalTypeName(LogicalType logical);
 //                        -micros/-nanos
 //   kStruct              record (or a union, see below)        children
 //   kList                array                                 offsets + child
-//   kMap                 map (string keys)                     offsets + key, value
+//   kMap                 map (string keys), or an array of     offsets + key, value
+//                        {key, value} records + "map" (Iceberg)
 //
 // Decimals on int and long are how Parquet stores small ones (precision up
 // to 9 and 18); the Avro specification defines decimal on bytes and fixed
@@ -215,6 +216,10 @@ struct Field {
   int32_t null_branch = -1;          // avro_union: index of "null", or -1
   int32_t union_branch = -1;         // member of an avro_union: its index
   bool single_branch_union = false;  // written as [T]
+  // kMap written as Iceberg writes maps whose keys are not strings: an
+  // array of records {key, value} with "logicalType": "map" (type_name
+  // holds the record's name).
+  bool avro_map_as_array = false;
   // Attributes of the Avro type object that lakepipe does not interpret
   // (a logicalType it does not know and its parameters, custom properties),
   // written back as they were. An object, or null when there are none.

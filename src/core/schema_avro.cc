@@ -392,6 +392,7 @@ class AvroSchemaParser {
         }
       }
     }
+    if (logical == "map" && f->avro_map_as_array) return take(Kind::kMap);
     if (logical == "uuid" && (k == Kind::kString || (k == Kind::kFixed && f->fixed_size == 16))) {
       f->base = k;
       return take(Kind::kUuid);
@@ -465,10 +466,26 @@ class AvroSchemaParser {
     element.field_id = IntAttribute(j, "element-id");
     LP_RETURN_IF_ERROR(
         ParseType(*items, ns, &element).WithContext(fmt::format("field '{}'", field->name)));
+    if (IsIcebergMapEntry(j, element)) {
+      // An array of {key, value} records marked "map": a map with keys of any type.
+      field->full_kind = Kind::kMap;
+      field->avro_map_as_array = true;
+      field->type_name = element.type_name;
+      field->children = std::move(element.children);
+      return Status::OK();
+    }
     field->full_kind = Kind::kList;
     field->children.clear();
     field->children.push_back(std::move(element));
     return Status::OK();
+  }
+
+  static bool IsIcebergMapEntry(const Json& array, const Field& element) {
+    auto lt = array.find("logicalType");
+    if (lt == array.end() || *lt != "map") return false;
+    return element.kind() == Kind::kStruct && !element.nullable && !element.avro_union &&
+           element.children.size() == 2 && element.children[0].name == "key" &&
+           element.children[1].name == "value" && !element.children[0].nullable;
   }
 
   Status ParseMap(const Json& j, const std::string& ns, Field* field) {
@@ -613,6 +630,23 @@ class AvroSchemaWriter {
     }
   }
 
+  OrderedJson MapAsArrayJson(const Field& f) {
+    OrderedJson j;
+    j["type"] = "array";
+    j["logicalType"] = "map";
+    if (Referenced(f.type_name)) {
+      j["items"] = f.type_name;
+      return j;
+    }
+    OrderedJson entry;
+    entry["type"] = "record";
+    entry["name"] = f.type_name;
+    entry["fields"] =
+        OrderedJson::array({FieldJson(f.children.at(0)), FieldJson(f.children.at(1))});
+    j["items"] = std::move(entry);
+    return j;
+  }
+
   OrderedJson NonNullJson(const Field& f) {
     const Kind k = f.kind();
     const std::string base(f.AvroBaseName());
@@ -639,6 +673,10 @@ class AvroSchemaWriter {
         if (f.children[0].field_id) j["element-id"] = *f.children[0].field_id;
         break;
       case Kind::kMap:
+        if (f.avro_map_as_array) {
+          j = MapAsArrayJson(f);
+          break;
+        }
         j["type"] = "map";
         j["values"] = TypeJson(f.children.at(1));
         if (f.children[0].field_id) j["key-id"] = *f.children[0].field_id;

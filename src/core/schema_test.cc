@@ -147,7 +147,11 @@ constexpr const char* kCompleteSchema = R"({"type": "record", "name": "Person", 
     {"name": "either", "type": ["int", "null", "string", "Name"]},
     {"name": "both", "type": ["long", "string"]},
     {"name": "only", "type": ["string"]},
-    {"name": "maybe", "type": ["long", "null"]}
+    {"name": "maybe", "type": ["long", "null"]},
+    {"name": "bounds", "field-id": 125, "type": ["null", {"type": "array", "logicalType": "map",
+      "items": {"type": "record", "name": "k126_v127", "fields": [
+        {"name": "key", "type": "int", "field-id": 126},
+        {"name": "value", "type": "bytes", "field-id": 127}]}}]}
   ]})";
 
 TEST(SchemaTest, RefusesWhatTheFlatViewCannotDescribeWithUnsupported) {
@@ -233,6 +237,27 @@ TEST(SchemaTest, ParsesEveryTypeOfTheCompleteModel) {
   EXPECT_EQ(f("shape").type_attributes.value("crs", ""), "OGC:CRS84");
   EXPECT_EQ(f("shape").Describe(), "bytes (geometry)");
   EXPECT_EQ(f("maybe").Describe(), "nullable long");
+}
+
+TEST(SchemaTest, IcebergArraysOfKeyValueRecordsAreMaps) {
+  ASSERT_OK_AND_ASSIGN(Schema s, Schema::FromAvroJson(kCompleteSchema, {.complete_types = true}));
+  const Field& bounds = s.field(s.FieldIndex("bounds"));
+  EXPECT_EQ(bounds.kind(), Kind::kMap);
+  EXPECT_TRUE(bounds.avro_map_as_array);
+  EXPECT_TRUE(bounds.nullable);
+  EXPECT_EQ(bounds.field_id, 125);
+  ASSERT_EQ(bounds.children.size(), 2u);
+  EXPECT_EQ(bounds.children[0].kind(), Kind::kInt32);
+  EXPECT_EQ(bounds.children[0].field_id, 126);
+  EXPECT_EQ(bounds.children[1].kind(), Kind::kBytes);
+  EXPECT_EQ(bounds.children[1].field_id, 127);
+  EXPECT_EQ(bounds.Describe(), "nullable map<int, bytes>");
+  EXPECT_TRUE(bounds.type_attributes.is_null());
+  EXPECT_EQ(
+      bounds.TypeJson().dump(),
+      R"(["null",{"items":{"fields":[{"field-id":126,"name":"key","type":"int"},)"
+      R"({"field-id":127,"name":"value","type":"bytes"}],"name":"lp.k126_v127","type":"record"},)"
+      R"("logicalType":"map","type":"array"}])");
 }
 
 TEST(SchemaTest, UnionsMapToANullableTypeOrAStructOfMembers) {
