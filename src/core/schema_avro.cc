@@ -229,7 +229,11 @@ class AvroSchemaParser {
       members.push_back(std::move(m));
     }
     if (members.empty()) {
-      return InvalidArgumentError("{}: union {} holds only null", where, j.dump());
+      // ["null"]: a null field written as a union.
+      field->full_kind = Kind::kNull;
+      field->single_branch_union = true;
+      SetFlatView(field);
+      return Status::OK();
     }
     if (members.size() == 1) {
       // ["null", T], [T, "null"] or [T]: T itself.

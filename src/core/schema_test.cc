@@ -336,6 +336,15 @@ TEST(SchemaTest, InvalidLogicalTypesFallBackToTheUnderlyingType) {
   EXPECT_EQ(t.field(1).TypeJson(), s.field(1).TypeJson());
 }
 
+TEST(SchemaTest, AUnionOfNullAloneIsANullField) {
+  constexpr const char* kText = R"({"type":"record","name":"R","fields":[
+      {"name":"n","type":["null"]}]})";
+  EXPECT_EQ(Schema::FromAvroJson(kText).status().code(), StatusCode::kUnimplemented);
+  ASSERT_OK_AND_ASSIGN(Schema s, Schema::FromAvroJson(kText, {.complete_types = true}));
+  EXPECT_EQ(s.field(0).kind(), Kind::kNull);
+  EXPECT_EQ(s.field(0).TypeJson().dump(), R"(["null"])");
+}
+
 TEST(SchemaTest, RecursiveRecordsAreUnsupported) {
   Status s = Schema::FromAvroJson(R"({"type":"record","name":"Node","fields":[
       {"name":"next","type":["null","Node"]}]})",
