@@ -6,6 +6,23 @@
 // are appended column by column; CommitRow() ends a row and RollbackRow()
 // drops a partly appended one (used when a record turns out to be bad).
 //
+// Nested data (fields of the complete type model, see schema.h) uses an
+// Arrow-like layout, so that a batch holds it column by column with no
+// per-row objects:
+//  - every column, nested or not, has a slot per row of its parent and,
+//    when nullable, a validity byte per slot (validity at every level);
+//  - a struct column has one child column per field, each with a slot for
+//    every struct row (under a null struct the child slots hold null, or an
+//    empty value when the child is not nullable);
+//  - a list column has offsets (size()+1 entries, the first 0) into its one
+//    child, the elements: row i holds child rows [offsets[i], offsets[i+1]).
+//    A null list and an empty list both span no elements;
+//  - a map column is a list column with two children of equal length, the
+//    keys (never null) and the values.
+// layout() tells which; storage() is kNone for the nested layouts. Build a
+// nested value with AppendStruct() then one value per child, or by
+// appending the elements to the child(ren) then FinishList().
+//
 // Thread-safety: none; a batch belongs to one thread at a time.
 #pragma once
 
@@ -18,18 +35,27 @@
 
 namespace lakepipe {
 
+enum class Layout : uint8_t { kFlat, kStruct, kList, kMap };
+
 class Column {
  public:
   Column(Storage storage, bool nullable) : storage_(storage), nullable_(nullable) {
     if (storage_ == Storage::kBinary) offsets_.push_back(0);
   }
+  static Column Struct(std::vector<Column> children, bool nullable);
+  static Column List(Column element, bool nullable);
+  static Column Map(Column keys, Column values, bool nullable);
+  // The column for a field of either view (a null field is nullable).
+  static Column ForField(const Field& field);
 
+  Layout layout() const { return layout_; }
   Storage storage() const { return storage_; }
   bool nullable() const { return nullable_; }
   size_t size() const { return size_; }
 
   // REQUIRES: nullable() (or storage() == kNone).
   void AppendNull() {
+    if (layout_ != Layout::kFlat) return AppendNestedNull();
     ++size_;
     valid_.push_back(0);
     switch (storage_) {
@@ -88,6 +114,18 @@ class Column {
   }
   void EndBytes() { offsets_.push_back(static_cast<int64_t>(data_.size())); }
 
+  // Starts a valid struct row: append one value to each child next.
+  void AppendStruct() { MarkValid(); }
+  // Ends a valid list (map) row whose elements (entries) were appended to
+  // the child (both children) since the previous row ended.
+  void FinishList() {
+    MarkValid();
+    offsets_.push_back(static_cast<int64_t>(children_[0].size()));
+  }
+  // Appends the slot of a row under a null parent: null when nullable,
+  // otherwise 0, an empty string or list, or a struct of such slots.
+  void AppendEmpty();
+
   // Replaces the value of row `i` (an int32 column's valid row).
   void SetInt32(size_t i, int32_t v) { i32_[i] = v; }
 
@@ -103,6 +141,15 @@ class Column {
                             static_cast<size_t>(offsets_[i + 1] - offsets_[i]));
   }
 
+  // Nested columns: the children (struct fields; list element; map keys
+  // and values) and the span of list/map row i in them.
+  size_t num_children() const { return children_.size(); }
+  Column& child(size_t i) { return children_[i]; }
+  const Column& child(size_t i) const { return children_[i]; }
+  size_t ListBegin(size_t i) const { return static_cast<size_t>(offsets_[i]); }
+  size_t ListEnd(size_t i) const { return static_cast<size_t>(offsets_[i + 1]); }
+  size_t ListLength(size_t i) const { return ListEnd(i) - ListBegin(i); }
+
   // Number of null rows.
   size_t null_count() const;
 
@@ -113,6 +160,8 @@ class Column {
   const std::vector<int64_t>& int64s() const { return i64_; }
   const std::vector<float>& floats() const { return f32_; }
   const std::vector<double>& doubles() const { return f64_; }
+  // kBinary: value offsets into data(); kList/kMap: row offsets into the
+  // child column(s). size()+1 entries.
   const std::vector<int64_t>& offsets() const { return offsets_; }
   const std::string& data() const { return data_; }
   // Bytes held by values (not capacity).
@@ -120,7 +169,8 @@ class Column {
   // Heap bytes the column holds, including reserved capacity.
   size_t MemoryBytes() const;
 
-  // Appends row `row` of `src` (same storage and nullability).
+  // Appends row `row` of `src` (same storage and nullability; for nested
+  // columns the same shape at every level).
   void AppendFrom(const Column& src, size_t row);
   // Appends every row of `src` at once (same storage and nullability).
   void AppendColumn(const Column& src);
@@ -135,9 +185,15 @@ class Column {
     ++size_;
     if (nullable_) valid_.push_back(1);
   }
+  void AppendNestedNull();
+  void AppendNestedFrom(const Column& src, size_t row);
+  void AppendNestedColumn(const Column& src);
+  void TruncateNested(size_t n);
 
+  Layout layout_ = Layout::kFlat;
   Storage storage_;
   bool nullable_;
+  std::vector<Column> children_;
   size_t size_ = 0;
   std::vector<uint8_t> valid_;
   std::vector<uint8_t> bools_;
