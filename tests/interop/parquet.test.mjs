@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import lz4 from 'lz4js';
 import {
   COLUMNS, NULL_COLUMN, ROOT, assertRowsEqual, dateText, duck, lakepipeOk, makeRecords, makeSchema, norm,
   readAvroFile, sameValue, selectNormalised, tempDir, writeAvroFile,
@@ -208,9 +209,19 @@ test('Parquet INT96 timestamps are read as DuckDB reads them, whatever their ran
 
 test('lakepipe Parquet is read by hyparquet: every type x nullability x codec x dictionary/plain', async (t) => {
   const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
-  // hyparquet decodes snappy itself; gzip through Node's zlib. Node 20's
-  // zlib has no zstd, so zstd files are left to DuckDB above.
-  const compressors = { GZIP: (input) => new Uint8Array(gunzipSync(input)) };
+  // hyparquet decodes snappy itself; gzip and brotli through Node's zlib,
+  // LZ4_RAW through lz4js's block decoder. Node 20's zlib has no zstd, so
+  // zstd files are left to DuckDB above.
+  const compressors = {
+    GZIP: (input) => new Uint8Array(gunzipSync(input)),
+    BROTLI: (input) => new Uint8Array(brotliDecompressSync(input)),
+    LZ4_RAW: (input, outputLength) => {
+      const out = new Uint8Array(outputLength);
+      const end = lz4.decompressBlock(input, out, 0, input.length, 0);
+      assert.equal(end, outputLength, 'an LZ4_RAW page decodes to its stated size');
+      return out;
+    },
+  };
   // Raw values, so that nothing is rounded on the way (microseconds, 64-bit).
   const parsers = {
     timestampFromMilliseconds: (v) => BigInt(v).toString(),
@@ -234,7 +245,7 @@ test('lakepipe Parquet is read by hyparquet: every type x nullability x codec x 
     const records = makeRecords(2000, nullable, ALL);
     const input = join(dir, `in-${nullable}.avro`);
     await writeAvroFile(input, makeSchema(nullable, ALL), records);
-    for (const codec of ['none', 'snappy', 'gzip']) {
+    for (const codec of ['none', 'snappy', 'gzip', 'brotli', 'lz4_raw']) {
       for (const dictionary of [true, false]) {
         const label = `hyparquet nullable=${nullable} codec=${codec} dictionary=${dictionary}`;
         const out = join(dir, `out-${nullable}-${codec}-${dictionary}.parquet`);
