@@ -156,6 +156,13 @@ void WriteLogicalType(ThriftWriter& w, int16_t id, const LogicalTypeAnnotation& 
     case Kind::kVariant:
       WriteEmptyStructField(w, 16);
       break;
+    case Kind::kGeometry:
+    case Kind::kGeography:
+      w.FieldStruct(lt.kind == Kind::kGeometry ? 17 : 18);
+      if (!lt.crs.empty()) w.FieldBinary(1, lt.crs);
+      if (lt.kind == Kind::kGeography && lt.algorithm) w.FieldI32(2, *lt.algorithm);
+      w.EndStruct();
+      break;
     case Kind::kOther:
       break;
   }
@@ -341,6 +348,15 @@ Status ReadLogicalType(ThriftReader& r, LogicalTypeAnnotation* lt) {
       case 16:
         lt->kind = Kind::kVariant;
         break;
+      case 17:
+      case 18:
+        lt->kind = id == 17 ? Kind::kGeometry : Kind::kGeography;
+        LP_RETURN_IF_ERROR(ExpectStruct(t));
+        return r.ReadStruct([&](int16_t fid, TType ft) -> Status {
+          if (fid == 1) return r.ReadBinary(ft, &lt->crs);
+          if (fid == 2 && id == 18) return r.ReadI32(ft, &lt->algorithm.emplace());
+          return r.Skip(ft);
+        });
       default:
         lt->kind = Kind::kOther;
         break;

@@ -104,7 +104,9 @@ struct LogicalTypeAnnotation {
     kUuid,
     kFloat16,
     kVariant,
-    kOther,  // a kind newer than this reader
+    kGeometry,   // WKB on BYTE_ARRAY, planar edges
+    kGeography,  // WKB on BYTE_ARRAY, edges interpolated by `algorithm`
+    kOther,      // a kind newer than this reader
   };
   Kind kind = Kind::kOther;
   bool adjusted_to_utc = true;  // kTime, kTimestamp
@@ -113,6 +115,12 @@ struct LogicalTypeAnnotation {
   bool is_signed = true;  // kInteger
   int32_t scale = 0;      // kDecimal
   int32_t precision = 0;  // kDecimal
+  // kGeometry, kGeography: the coordinate reference system ("" = unset,
+  // which readers take as OGC:CRS84).
+  std::string crs;
+  // kGeography: the EdgeInterpolationAlgorithm (0 SPHERICAL, 1 VINCENTY,
+  // 2 THOMAS, 3 ANDOYER, 4 KARNEY); unset means SPHERICAL.
+  std::optional<int32_t> algorithm;
 };
 
 struct Statistics {

@@ -460,6 +460,13 @@ TypeFacts FactsOf(const SchemaElement* e) {
   return f;
 }
 
+std::string_view EdgeAlgorithmName(int32_t algorithm) {
+  static constexpr std::string_view kNames[] = {"SPHERICAL", "VINCENTY", "THOMAS", "ANDOYER",
+                                                "KARNEY"};
+  if (algorithm < 0 || algorithm >= 5) return "UNKNOWN";
+  return kNames[algorithm];
+}
+
 nlohmann::json LogicalTypeText(const SchemaElement* e) {
   using Kind = LogicalTypeAnnotation::Kind;
   if (e == nullptr) return nullptr;
@@ -497,6 +504,11 @@ nlohmann::json LogicalTypeText(const SchemaElement* e) {
         return "FLOAT16";
       case Kind::kVariant:
         return "VARIANT";
+      case Kind::kGeometry:
+        return lt.crs.empty() ? std::string("GEOMETRY") : fmt::format("GEOMETRY({})", lt.crs);
+      case Kind::kGeography:
+        return fmt::format("GEOGRAPHY({},{})", lt.crs.empty() ? "OGC:CRS84" : lt.crs,
+                           EdgeAlgorithmName(lt.algorithm.value_or(0)));
       case Kind::kOther:
         return "OTHER";
     }

@@ -96,6 +96,37 @@ TEST(ThriftCompactTest, FileMetaDataRoundTripAndSkipsUnknownFields) {
   EXPECT_EQ(back.column_orders.size(), 1u);
 }
 
+TEST(ThriftCompactTest, GeospatialLogicalTypesKeepCrsAndAlgorithm) {
+  FileMetaData md;
+  SchemaElement root;
+  root.name = "schema";
+  root.num_children = 2;
+  SchemaElement geom;
+  geom.name = "shape";
+  geom.type = PhysicalType::kByteArray;
+  LogicalTypeAnnotation g;
+  g.kind = LogicalTypeAnnotation::Kind::kGeometry;
+  g.crs = "EPSG:4326";
+  geom.logical_type = g;
+  SchemaElement geog = geom;
+  geog.name = "area";
+  LogicalTypeAnnotation h;
+  h.kind = LogicalTypeAnnotation::Kind::kGeography;
+  h.algorithm = 4;
+  geog.logical_type = h;
+  md.schema = {root, geom, geog};
+  std::string bytes;
+  SerializeFileMetaData(md, &bytes);
+  ASSERT_OK_AND_ASSIGN(FileMetaData back, ParseFileMetaData(bytes));
+  ASSERT_EQ(back.schema.size(), 3u);
+  EXPECT_EQ(back.schema[1].logical_type->kind, LogicalTypeAnnotation::Kind::kGeometry);
+  EXPECT_EQ(back.schema[1].logical_type->crs, "EPSG:4326");
+  EXPECT_FALSE(back.schema[1].logical_type->algorithm.has_value());
+  EXPECT_EQ(back.schema[2].logical_type->kind, LogicalTypeAnnotation::Kind::kGeography);
+  EXPECT_EQ(back.schema[2].logical_type->crs, "");
+  EXPECT_EQ(back.schema[2].logical_type->algorithm, 4);
+}
+
 TEST(ThriftCompactTest, DamagedInputIsAnErrorNotACrash) {
   FileMetaData md;
   SchemaElement root;
