@@ -1,6 +1,9 @@
 // lakepipe sql: warehouse SQL for the tables of a lake.
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -18,9 +21,30 @@ namespace {
 struct SqlFlags {
   std::string dialect, lake, table, location, stage, storage_integration, database = "lakepipe",
                                                                           config_path;
+  std::vector<std::string> schemas;  // TABLE=FILE.avsc
   bool print_config = false;
   S3Flags s3;
 };
+
+// --schema TABLE=FILE.avsc, each parsed with every type of the complete
+// model (nested, decimal, ...).
+Result<std::map<std::string, SchemaPtr>> ParseSchemas(const std::vector<std::string>& flags) {
+  std::map<std::string, SchemaPtr> out;
+  for (const std::string& flag : flags) {
+    const size_t eq = flag.find('=');
+    if (eq == 0 || eq == std::string::npos || eq + 1 == flag.size()) {
+      return InvalidArgumentError(
+          "--schema '{}': give a table and an Avro schema file, e.g. --schema "
+          "users_raw=users.avsc",
+          flag);
+    }
+    const std::string table = flag.substr(0, eq), path = flag.substr(eq + 1);
+    Result<Schema> schema = Schema::FromFile(path, SchemaParseOptions{.complete_types = true});
+    if (!schema.ok()) return schema.status().WithContext(fmt::format("--schema {}", flag));
+    out[table] = std::make_shared<const Schema>(std::move(schema).value());
+  }
+  return out;
+}
 
 Result<int> Sql(const CLI::App& app, const SqlFlags& f) {
   const std::string cmd = "lakepipe sql";
@@ -33,7 +57,10 @@ Result<int> Sql(const CLI::App& app, const SqlFlags& f) {
   LP_RETURN_IF_ERROR(ConfigureS3(*cfg, &s3_options));
   Result<jobs::Lake> lake = jobs::Lake::Open(*lake_uri);
   if (!lake.ok()) return lake.status();
-  Result<std::vector<warehouse::LakeTable>> tables = warehouse::DiscoverTables(*lake, f.table);
+  Result<std::map<std::string, SchemaPtr>> schemas = ParseSchemas(f.schemas);
+  if (!schemas.ok()) return schemas.status();
+  Result<std::vector<warehouse::LakeTable>> tables =
+      warehouse::DiscoverTables(*lake, f.table, *schemas);
   if (!tables.ok()) return tables.status();
   warehouse::SqlOptions o;
   o.dialect = f.dialect;
@@ -74,9 +101,14 @@ Result<int> RunSql(int argc, char** argv) {
       "Print SQL that declares every Parquet table of the lake in a warehouse, with sample "
       "analytics queries and data-quality checks (row counts, null rates, freshness, the share "
       "of rejected records). Tables: <table>_<zone> (raw, clean, rejected) and "
-      "<table>_<job>_<metric>; column types follow the files' Parquet schemas, partition "
-      "columns their Hive paths.\n\nsnowflake: a Parquet file format, a stage and external "
-      "tables with partition columns parsed from METADATA$FILENAME.\nduckdb: views over "
+      "<table>_<job>_<metric>; column types follow the files' Parquet schemas (or --schema), "
+      "partition columns their Hive paths. Nested columns (struct, list, map at any depth), "
+      "decimals, small and unsigned integers and local or UTC timestamps map to each "
+      "dialect's types; a query per table reads the leaves of its struct columns by "
+      "path.\n\nsnowflake: a Parquet file format, a stage and external "
+      "tables with partition columns parsed from METADATA$FILENAME; nested columns as OBJECT, "
+      "ARRAY or VARIANT, UTC timestamps as TIMESTAMP_LTZ, local ones as TIMESTAMP_NTZ.\nduckdb: "
+      "views over "
       "read_parquet(..., hive_partitioning = true); for s3:// an S3 secret with the endpoint "
       "lakepipe uses (--s3-endpoint, s3.endpoint, AWS_ENDPOINT_URL).\nathena: Glue external tables "
       "with "
@@ -91,6 +123,10 @@ Result<int> RunSql(int argc, char** argv) {
                  "Only this table's zones and metrics (users, user_activity; default: every "
                  "table of the lake, whatever archive.table says)")
       ->check(TableNameValidator());
+  app.add_option("--schema", f.schemas,
+                 "TABLE=FILE.avsc: declare table TABLE's data columns (users_raw, ...) from this "
+                 "Avro schema instead of from its files' footer; nested records, arrays, maps, "
+                 "decimals and every logical type are taken (repeatable)");
   app.add_option("--location", f.location,
                  "Where the warehouse reads the lake, when not at --lake (e.g. s3://bucket/lake "
                  "after copying a local lake there)");

@@ -40,8 +40,8 @@ std::string TableName(const std::string& table, const std::string& zone,
                         : fmt::format("{}_{}_{}", table, zone, metric);
 }
 
-Result<std::vector<LakeTable>> DiscoverTables(const lake::Lake& lake,
-                                              const std::string& only_table) {
+Result<std::vector<LakeTable>> DiscoverTables(const lake::Lake& lake, const std::string& only_table,
+                                              const std::map<std::string, SchemaPtr>& schemas) {
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> all, lake.store().List(lake.Path("")));
   std::map<std::string, Found> found;  // by location
   for (const ObjectInfo& f : all) {
@@ -96,14 +96,34 @@ Result<std::vector<LakeTable>> DiscoverTables(const lake::Lake& lake,
     return NotFoundError("{}: no Parquet tables{} (run archive and transform first)", lake.uri(),
                          only_table.empty() ? "" : fmt::format(" of table '{}'", only_table));
   }
+  for (const auto& [name, schema] : schemas) {
+    const bool known = std::any_of(found.begin(), found.end(),
+                                   [&](const auto& f) { return f.second.table.name == name; });
+    if (!known) {
+      std::vector<std::string> names;
+      for (const auto& [location, t] : found) names.push_back(t.table.name);
+      return InvalidArgumentError("--schema {}=...: {} has no table '{}' (its tables: {})", name,
+                                  lake.uri(), name, fmt::join(names, ", "));
+    }
+  }
   static const std::regex kDate(R"(\d{4}-\d\d-\d\d)");
   static const std::regex kInt(R"(-?\d{1,9})");
   const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
   std::vector<LakeTable> out;
   for (auto& [location, t] : found) {
-    LP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
-                        OpenReader(lake.Uri(t.first_file), *parquet, ReadOptions()));
-    t.table.schema = reader->schema();
+    if (auto given = schemas.find(t.table.name); given != schemas.end()) {
+      t.table.schema = given->second;
+    } else {
+      Result<std::unique_ptr<RecordReader>> reader =
+          OpenReader(lake.Uri(t.first_file), *parquet, ReadOptions());
+      if (!reader.ok()) {
+        return Status(reader.status().code(),
+                      fmt::format("table {}: {} (give its columns as an Avro schema instead: "
+                                  "--schema {}=FILE.avsc)",
+                                  t.table.name, reader.status().message(), t.table.name));
+      }
+      t.table.schema = (*reader)->schema();
+    }
     for (const std::string& name : t.partition_names) {
       PartitionColumn c;
       c.name = name;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,11 @@ std::string TableName(const std::string& table, const std::string& zone,
                       const std::string& metric = "");
 
 // Every table of `lake` (only those of `only_table` when not empty), by
-// name. kNotFound when there is none.
+// name. kNotFound when there is none. `schemas` gives, by table name, the
+// data columns of tables whose files' footers should not be read for them
+// (a schema the user owns); kInvalidArgument for a name that is no table.
 Result<std::vector<LakeTable>> DiscoverTables(const lake::Lake& lake,
-                                              const std::string& only_table = "");
+                                              const std::string& only_table = "",
+                                              const std::map<std::string, SchemaPtr>& schemas = {});
 
 }  // namespace lakepipe::warehouse

@@ -6,40 +6,22 @@
 
 #include <fmt/format.h>
 
+#include "warehouse/types.h"
+
 namespace lakepipe::warehouse {
 namespace {
 
-enum class Dialect { kSnowflake, kDuckDb, kAthena, kSpark };
-
-std::string ColumnType(Dialect d, Type type, LogicalType logical) {
-  const bool snowflake = d == Dialect::kSnowflake, athena = d == Dialect::kAthena;
-  switch (type) {
-    case Type::kBoolean:
-      return athena ? "boolean" : "BOOLEAN";
-    case Type::kInt:
-      if (logical == LogicalType::kDate) return athena ? "date" : "DATE";
-      return athena ? "int" : snowflake ? "INTEGER" : "INT";
-    case Type::kLong:
-      if (logical == LogicalType::kTimestampMillis || logical == LogicalType::kTimestampMicros) {
-        return athena ? "timestamp" : snowflake ? "TIMESTAMP_NTZ" : "TIMESTAMP";
-      }
-      return athena ? "bigint" : "BIGINT";
-    case Type::kFloat:
-      return athena ? "float" : "FLOAT";
-    case Type::kDouble:
-      return athena ? "double" : "DOUBLE";
-    case Type::kBytes:
-      return athena ? "binary" : snowflake ? "BINARY" : d == Dialect::kDuckDb ? "BLOB" : "BINARY";
-    case Type::kNull:
-    case Type::kString:
-    case Type::kEnum:
-      break;
-  }
-  return athena ? "string" : snowflake ? "VARCHAR" : d == Dialect::kDuckDb ? "VARCHAR" : "STRING";
+// A partition column as a field of the flat view: int, date or string.
+Field PartitionField(const PartitionColumn& c) {
+  Field f;
+  f.name = c.name;
+  f.type = c.type;
+  f.logical = c.logical;
+  return f;
 }
 
 std::string ColumnType(Dialect d, const PartitionColumn& c) {
-  return ColumnType(d, c.type, c.logical);
+  return SqlType(d, PartitionField(c));
 }
 
 const LakeTable* Find(const std::vector<LakeTable>& tables, const std::string& name) {
@@ -171,6 +153,41 @@ std::string SampleQueries(const std::vector<LakeTable>& tables,
   return out;
 }
 
+// VALUE:"a"."b": the field at `path` of a Snowflake external table's VALUE.
+std::string SnowflakeValuePath(const std::vector<std::string>& path) {
+  std::vector<std::string> quoted;
+  for (const std::string& p : path) {
+    std::string q = "\"";
+    for (char c : p) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    quoted.push_back(q + "\"");
+  }
+  return fmt::format("VALUE:{}", fmt::join(quoted, "."));
+}
+
+// For each table with struct columns, a query that reads their leaves by
+// path expressions. `ref` as in SampleQueries.
+std::string NestedPaths(Dialect d, const std::vector<LakeTable>& tables,
+                        const std::function<std::string(const std::string&)>& ref) {
+  std::string out;
+  for (const LakeTable& t : tables) {
+    std::vector<std::string> selected;
+    for (const Field& f : t.schema->fields()) {
+      for (const StructLeaf& leaf : StructLeaves(f)) {
+        std::string expr = PathExpression(d, leaf.path);
+        if (d == Dialect::kSnowflake) expr += "::" + SqlType(d, *leaf.field);
+        selected.push_back(fmt::format(
+            "  {} AS {}", expr, PathExpression(d, {fmt::format("{}", fmt::join(leaf.path, "_"))})));
+      }
+    }
+    if (selected.empty()) continue;
+    out +=
+        fmt::format("-- Nested fields of {} by path (the leaves of its struct columns).\n", t.name);
+    out +=
+        fmt::format("SELECT\n{}\nFROM {}\nLIMIT 10;\n\n", fmt::join(selected, ",\n"), ref(t.name));
+  }
+  return out;
+}
+
 std::string Trim(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
   return s;
@@ -206,8 +223,9 @@ std::string Snowflake(const std::vector<LakeTable>& tables, const SqlOptions& o,
           fmt::format("  {} {} AS ({})", p.name, ColumnType(Dialect::kSnowflake, p), expr));
     }
     for (const Field& f : t.schema->fields()) {
-      const std::string type = ColumnType(Dialect::kSnowflake, f.type, f.logical);
-      columns.push_back(fmt::format("  {} {} AS (VALUE:\"{}\"::{})", f.name, type, f.name, type));
+      const std::string type = SqlType(Dialect::kSnowflake, f);
+      columns.push_back(fmt::format("  {} {} AS ({}::{})", ColumnName(Dialect::kSnowflake, f.name),
+                                    type, SnowflakeValuePath({f.name}), type));
     }
     out += fmt::format("CREATE OR REPLACE EXTERNAL TABLE {} (\n{}\n)\n", t.name,
                        fmt::join(columns, ",\n"));
@@ -230,6 +248,7 @@ std::string Snowflake(const std::vector<LakeTable>& tables, const SqlOptions& o,
     out += fmt::format("ALTER EXTERNAL TABLE {} REFRESH;\n", t.name);
   }
   out += "\n";
+  out += NestedPaths(Dialect::kSnowflake, tables, [](const std::string& n) { return n; });
   out += SampleQueries(tables, [](const std::string& n) { return n; });
   return out;
 }
@@ -273,20 +292,27 @@ std::string DuckDb(const std::vector<LakeTable>& tables, const std::string& loca
   for (const LakeTable& t : tables) {
     std::string args =
         t.partitions.empty() ? "hive_partitioning = false" : "hive_partitioning = true";
+    std::vector<std::string> declared;
+    for (const Field& f : t.schema->fields()) {
+      declared.push_back(fmt::format("--   {} {}\n", ColumnName(Dialect::kDuckDb, f.name),
+                                     SqlType(Dialect::kDuckDb, f)));
+    }
     if (!t.partitions.empty()) {
       std::vector<std::string> types;
       for (const PartitionColumn& p : t.partitions) {
-        types.push_back(fmt::format("'{}': {}", p.name,
-                                    p.logical == LogicalType::kDate ? "DATE"
-                                    : p.type == Type::kInt          ? "INTEGER"
-                                                                    : "VARCHAR"));
+        const std::string type = ColumnType(Dialect::kDuckDb, p);
+        types.push_back(fmt::format("'{}': {}", p.name, type));
+        declared.push_back(fmt::format("--   {} {}\n", ColumnName(Dialect::kDuckDb, p.name), type));
       }
       args += fmt::format(", hive_types = {{{}}}", fmt::join(types, ", "));
     }
+    out += fmt::format("-- {}: the columns as DuckDB reads them from the files\n{}", t.name,
+                       fmt::join(declared, ""));
     out += fmt::format(
         "CREATE OR REPLACE VIEW {} AS\n  SELECT * FROM read_parquet('{}/{}/**/*.parquet', {});\n\n",
         t.name, location, t.location, args);
   }
+  out += NestedPaths(Dialect::kDuckDb, tables, [](const std::string& n) { return n; });
   out += SampleQueries(tables, [](const std::string& n) { return n; });
   return out;
 }
@@ -300,8 +326,8 @@ std::string Athena(const std::vector<LakeTable>& tables, const SqlOptions& o,
   for (const LakeTable& t : tables) {
     std::vector<std::string> columns;
     for (const Field& f : t.schema->fields()) {
-      columns.push_back(
-          fmt::format("  `{}` {}", f.name, ColumnType(Dialect::kAthena, f.type, f.logical)));
+      columns.push_back(fmt::format("  {} {}", ColumnName(Dialect::kAthena, f.name),
+                                    SqlType(Dialect::kAthena, f)));
     }
     const std::string where = fmt::format("{}/{}/", location, t.location);
     out += fmt::format("CREATE EXTERNAL TABLE IF NOT EXISTS {}.{} (\n{}\n)\n", o.database, t.name,
@@ -350,6 +376,8 @@ std::string Athena(const std::vector<LakeTable>& tables, const SqlOptions& o,
   out +=
       "-- Integer partitions are projected over the values in the lake when this was\n"
       "-- generated (dates up to NOW): regenerate when new years or values appear.\n\n";
+  out += NestedPaths(Dialect::kAthena, tables,
+                     [&](const std::string& n) { return o.database + "." + n; });
   out += SampleQueries(tables, [&](const std::string& n) { return o.database + "." + n; });
   return out;
 }
@@ -366,7 +394,7 @@ std::string Spark(const std::vector<LakeTable>& tables, std::string location) {
     std::vector<std::string> columns;
     for (const Field& f : t.schema->fields()) {
       columns.push_back(
-          fmt::format("  `{}` {}", f.name, ColumnType(Dialect::kSpark, f.type, f.logical)));
+          fmt::format("  {} {}", ColumnName(Dialect::kSpark, f.name), SqlType(Dialect::kSpark, f)));
     }
     std::vector<std::string> names;
     for (const PartitionColumn& p : t.partitions) {
@@ -383,6 +411,7 @@ std::string Spark(const std::vector<LakeTable>& tables, std::string location) {
   out +=
       "-- New partitions written later: MSCK REPAIR TABLE <table> (or ALTER TABLE <table>\n"
       "-- RECOVER PARTITIONS); REFRESH TABLE <table> for new files in known partitions.\n\n";
+  out += NestedPaths(Dialect::kSpark, tables, [](const std::string& n) { return n; });
   out += SampleQueries(tables, [](const std::string& n) { return n; });
   return out;
 }

@@ -8,6 +8,7 @@
 #include "jobs/lake.h"
 #include "warehouse/catalog.h"
 #include "warehouse/sql.h"
+#include "warehouse/types.h"
 
 namespace lakepipe::warehouse {
 namespace {
@@ -98,7 +99,8 @@ TEST_F(WarehouseTest, EveryDialectDeclaresTypesAndPartitions) {
   EXPECT_NE(sf->find("event_date DATE AS (TO_DATE(REGEXP_SUBSTR(METADATA$FILENAME, "
                      "'event_date=([^/]+)', 1, 1, 'e', 1)))"),
             std::string::npos);
-  EXPECT_NE(sf->find("seen TIMESTAMP_NTZ AS (VALUE:\"seen\"::TIMESTAMP_NTZ)"), std::string::npos);
+  // seen is a UTC-adjusted timestamp: an instant, TIMESTAMP_LTZ.
+  EXPECT_NE(sf->find("seen TIMESTAMP_LTZ AS (VALUE:\"seen\"::TIMESTAMP_LTZ)"), std::string::npos);
   EXPECT_NE(sf->find("PARTITION BY (event_date, hour)"), std::string::npos);
   EXPECT_NE(sf->find("LOCATION = @lakepipe_lake/users/clean/parquet/"), std::string::npos);
   EXPECT_NE(sf->find("rejected_share"), std::string::npos);
@@ -170,6 +172,165 @@ TEST_F(WarehouseTest, DuckDbReachesAnS3CompatibleStoreAtItsEndpoint) {
   EXPECT_NE(remote->find("ENDPOINT 'objects.example.org', URL_STYLE 'vhost', USE_SSL true);"),
             std::string::npos)
       << *remote;
+}
+
+// The randomuser.me API's nested shape, with a list of structs, a map,
+// decimals, small and unsigned integers, a union and local and UTC
+// timestamps.
+constexpr char kPersonSchema[] = R"({"type": "record", "name": "Person", "namespace": "test",
+  "fields": [
+    {"name": "id", "type": {"type": "string", "logicalType": "uuid"}},
+    {"name": "name", "type": {"type": "record", "name": "Name", "fields": [
+      {"name": "title", "type": "string"}, {"name": "first", "type": "string"},
+      {"name": "last", "type": "string"}]}},
+    {"name": "location", "type": ["null", {"type": "record", "name": "Location", "fields": [
+      {"name": "street", "type": {"type": "record", "name": "Street", "fields": [
+        {"name": "number", "type": "int"}, {"name": "name", "type": "string"}]}},
+      {"name": "city", "type": "string"}, {"name": "postcode", "type": "string"},
+      {"name": "coordinates", "type": {"type": "record", "name": "Coordinates", "fields": [
+        {"name": "latitude", "type": "string"}, {"name": "longitude", "type": "string"}]}}]}]},
+    {"name": "dob", "type": {"type": "record", "name": "Dob", "fields": [
+      {"name": "date", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+      {"name": "age", "type": {"type": "int", "logicalType": "int8"}}]}},
+    {"name": "phones", "type": {"type": "array", "items": {"type": "record", "name": "Phone",
+      "fields": [{"name": "kind", "type": "string"}, {"name": "number", "type": "string"}]}}},
+    {"name": "logins", "type": {"type": "map", "values": "long"}},
+    {"name": "balance", "type": {"type": "bytes", "logicalType": "decimal", "precision": 10,
+      "scale": 2}},
+    {"name": "lifetime", "type": {"type": "fixed", "name": "D38", "size": 16,
+      "logicalType": "decimal", "precision": 38, "scale": 9}},
+    {"name": "registered", "type": {"type": "long", "logicalType": "timestamp-micros"}},
+    {"name": "seen_local", "type": {"type": "long", "logicalType": "local-timestamp-millis"}},
+    {"name": "level", "type": {"type": "int", "logicalType": "uint8"}},
+    {"name": "visits", "type": {"type": "long", "logicalType": "uint64"}},
+    {"name": "key", "type": {"type": "fixed", "name": "Key", "size": 16, "logicalType": "uuid"}},
+    {"name": "note", "type": ["null", "string", "long"]}
+  ]})";
+
+std::vector<LakeTable> PeopleTables() {
+  auto schema = Schema::FromAvroJson(kPersonSchema, SchemaParseOptions{.complete_types = true});
+  EXPECT_TRUE(schema.ok()) << schema.status().ToString();
+  LakeTable t;
+  t.name = "people_raw";
+  t.table = "people";
+  t.zone = "raw";
+  t.location = "people/raw/parquet";
+  t.schema = std::make_shared<const Schema>(std::move(schema).value());
+  t.partitions.push_back(PartitionColumn{"nat", Type::kString, LogicalType::kNone, {"DE", "GB"}});
+  return {t};
+}
+
+std::string Sql(const std::string& dialect, const std::string& location = "s3://bucket/lake") {
+  SqlOptions o;
+  o.dialect = dialect;
+  o.location = location;
+  auto sql = GenerateSql(PeopleTables(), o);
+  EXPECT_TRUE(sql.ok()) << sql.status().ToString();
+  return sql.ok() ? *sql : "";
+}
+
+// Each line is in the SQL.
+void ExpectLines(const std::string& sql, const std::vector<std::string>& lines) {
+  for (const std::string& line : lines)
+    EXPECT_NE(sql.find(line), std::string::npos) << line << "\n" << sql;
+}
+
+TEST(NestedSqlTest, SnowflakeTakesSemiStructuredColumnsAndPaths) {
+  // External tables take OBJECT, ARRAY and VARIANT; fields are reached by
+  // path expressions over VALUE, each cast to its type.
+  ExpectLines(
+      Sql("snowflake"),
+      {"  id VARCHAR AS (VALUE:\"id\"::VARCHAR),\n", "  name OBJECT AS (VALUE:\"name\"::OBJECT),\n",
+       "  location OBJECT AS (VALUE:\"location\"::OBJECT),\n",
+       "  phones ARRAY AS (VALUE:\"phones\"::ARRAY),\n",
+       "  logins VARIANT AS (VALUE:\"logins\"::VARIANT),\n",
+       "  balance NUMBER(10,2) AS (VALUE:\"balance\"::NUMBER(10,2)),\n",
+       "  lifetime NUMBER(38,9) AS (VALUE:\"lifetime\"::NUMBER(38,9)),\n",
+       "  registered TIMESTAMP_LTZ AS (VALUE:\"registered\"::TIMESTAMP_LTZ),\n",
+       "  seen_local TIMESTAMP_NTZ AS (VALUE:\"seen_local\"::TIMESTAMP_NTZ),\n",
+       "  level SMALLINT AS (VALUE:\"level\"::SMALLINT),\n",
+       "  visits NUMBER(20,0) AS (VALUE:\"visits\"::NUMBER(20,0)),\n",
+       "  key BINARY AS (VALUE:\"key\"::BINARY),\n", "  note OBJECT AS (VALUE:\"note\"::OBJECT)\n",
+       "-- Nested fields of people_raw by path", "  name:\"first\"::VARCHAR AS name_first,\n",
+       "  location:\"street\".\"number\"::INTEGER AS location_street_number,\n",
+       "  location:\"coordinates\".\"latitude\"::VARCHAR AS location_coordinates_latitude,\n",
+       "  dob:\"date\"::TIMESTAMP_LTZ AS dob_date,\n  dob:\"age\"::TINYINT AS dob_age,\n",
+       "  note:\"member1\"::BIGINT AS note_member1\nFROM people_raw\nLIMIT 10;\n"});
+}
+
+TEST(NestedSqlTest, AthenaSpellsOutStructArrayMapAndDecimal) {
+  ExpectLines(
+      Sql("athena"),
+      {"  `id` string,\n", "  `name` struct<title:string,first:string,last:string>,\n",
+       "  `location` struct<street:struct<number:int,name:string>,city:string,postcode:string,"
+       "coordinates:struct<latitude:string,longitude:string>>,\n",
+       // date is one of Hive's reserved words: quoted.
+       "  `dob` struct<`date`:timestamp,age:tinyint>,\n",
+       "  `phones` array<struct<kind:string,number:string>>,\n", "  `logins` map<string,bigint>,\n",
+       "  `balance` decimal(10,2),\n", "  `lifetime` decimal(38,9),\n",
+       "  `registered` timestamp,\n", "  `seen_local` timestamp,\n",
+       // Unsigned integers widen to the next signed type.
+       "  `level` smallint,\n", "  `visits` decimal(20,0),\n", "  `key` binary,\n",
+       "  `note` struct<member0:string,member1:bigint>\n)\nPARTITIONED BY (`nat` string)\n",
+       "  \"location\".\"street\".\"number\" AS \"location_street_number\",\n",
+       "FROM lakepipe.people_raw\nLIMIT 10;\n"});
+}
+
+TEST(NestedSqlTest, SparkSpellsOutStructArrayMapAndDecimal) {
+  ExpectLines(Sql("spark"),
+              {"  `name` STRUCT<`title`: STRING, `first`: STRING, `last`: STRING>,\n",
+               "  `location` STRUCT<`street`: STRUCT<`number`: INT, `name`: STRING>, `city`: "
+               "STRING, `postcode`: STRING, `coordinates`: STRUCT<`latitude`: STRING, "
+               "`longitude`: STRING>>,\n",
+               "  `dob` STRUCT<`date`: TIMESTAMP, `age`: BYTE>,\n",
+               "  `phones` ARRAY<STRUCT<`kind`: STRING, `number`: STRING>>,\n",
+               "  `logins` MAP<STRING, BIGINT>,\n", "  `balance` DECIMAL(10,2),\n",
+               "  `lifetime` DECIMAL(38,9),\n", "  `registered` TIMESTAMP,\n",
+               "  `seen_local` TIMESTAMP_NTZ,\n", "  `level` SHORT,\n",
+               "  `visits` DECIMAL(20,0),\n", "  `key` BINARY,\n",
+               "  `note` STRUCT<`member0`: STRING, `member1`: BIGINT>,\n  `nat` STRING\n)",
+               "  `location`.`street`.`number` AS `location_street_number`,\n"});
+}
+
+TEST(NestedSqlTest, DuckDbNamesTheTypesItReadsAndPaths) {
+  ExpectLines(
+      Sql("duckdb", "/lake"),
+      {"-- people_raw: the columns as DuckDB reads them from the files\n--   \"id\" VARCHAR\n",
+       "--   \"name\" STRUCT(\"title\" VARCHAR, \"first\" VARCHAR, \"last\" VARCHAR)\n",
+       "--   \"location\" STRUCT(\"street\" STRUCT(\"number\" INTEGER, \"name\" VARCHAR), \"city\" "
+       "VARCHAR, \"postcode\" VARCHAR, \"coordinates\" STRUCT(\"latitude\" VARCHAR, "
+       "\"longitude\" VARCHAR))\n",
+       "--   \"dob\" STRUCT(\"date\" TIMESTAMPTZ, \"age\" TINYINT)\n",
+       "--   \"phones\" STRUCT(\"kind\" VARCHAR, \"number\" VARCHAR)[]\n",
+       "--   \"logins\" MAP(VARCHAR, BIGINT)\n", "--   \"balance\" DECIMAL(10,2)\n",
+       "--   \"lifetime\" DECIMAL(38,9)\n", "--   \"registered\" TIMESTAMPTZ\n",
+       "--   \"seen_local\" TIMESTAMP\n", "--   \"level\" UTINYINT\n", "--   \"visits\" UBIGINT\n",
+       "--   \"key\" UUID\n", "--   \"note\" STRUCT(\"member0\" VARCHAR, \"member1\" BIGINT)\n",
+       "--   \"nat\" VARCHAR\nCREATE OR REPLACE VIEW people_raw AS\n",
+       "  \"name\".\"first\" AS \"name_first\",\n"});
+}
+
+TEST(NestedSqlTest, FieldNamesThatNeedQuotesAreQuoted) {
+  Field inner;
+  inner.name = "zip code";
+  inner.full_kind = Kind::kString;
+  Field odd;
+  odd.name = "we\"ird";
+  odd.full_kind = Kind::kInt64;
+  Field s;
+  s.name = "Mixed Case";
+  s.full_kind = Kind::kStruct;
+  s.children = {inner, odd};
+  EXPECT_EQ(SqlType(Dialect::kAthena, s), "struct<`zip code`:string,`we\"ird`:bigint>");
+  EXPECT_EQ(SqlType(Dialect::kSpark, s), "STRUCT<`zip code`: STRING, `we\"ird`: BIGINT>");
+  EXPECT_EQ(SqlType(Dialect::kDuckDb, s), "STRUCT(\"zip code\" VARCHAR, \"we\"\"ird\" BIGINT)");
+  EXPECT_EQ(ColumnName(Dialect::kSnowflake, "Mixed Case"), "\"Mixed Case\"");
+  EXPECT_EQ(ColumnName(Dialect::kSnowflake, "plain_name"), "plain_name");
+  EXPECT_EQ(ColumnName(Dialect::kSpark, "a`b"), "`a``b`");
+  EXPECT_EQ(PathExpression(Dialect::kSnowflake, {"Mixed Case", "zip code"}),
+            "\"Mixed Case\":\"zip code\"");
+  EXPECT_EQ(PathExpression(Dialect::kAthena, {"Mixed Case", "we\"ird"}),
+            "\"Mixed Case\".\"we\"\"ird\"");
 }
 
 TEST(TableNameTest, NamesZonesAndMetricsAsDiscoveryDoes) {
