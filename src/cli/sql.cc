@@ -109,7 +109,8 @@ Result<int> RunSql(int argc, char** argv) {
       "tables with partition columns parsed from METADATA$FILENAME; nested columns as OBJECT, "
       "ARRAY or VARIANT, UTC timestamps as TIMESTAMP_LTZ, local ones as TIMESTAMP_NTZ.\nduckdb: "
       "views over "
-      "read_parquet(..., hive_partitioning = true); for s3:// an S3 secret with the endpoint "
+      "read_parquet(..., hive_partitioning = true), the columns' types as DuckDB reads them listed "
+      "above each; for s3:// an S3 secret with the endpoint "
       "lakepipe uses (--s3-endpoint, s3.endpoint, AWS_ENDPOINT_URL).\nathena: Glue external tables "
       "with "
       "partition projection.\nspark: CREATE TABLE ... USING parquet, then MSCK REPAIR TABLE.",
@@ -126,7 +127,9 @@ Result<int> RunSql(int argc, char** argv) {
   app.add_option("--schema", f.schemas,
                  "TABLE=FILE.avsc: declare table TABLE's data columns (users_raw, ...) from this "
                  "Avro schema instead of from its files' footer; nested records, arrays, maps, "
-                 "decimals and every logical type are taken (repeatable)");
+                 "decimals and every logical type are taken (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--location", f.location,
                  "Where the warehouse reads the lake, when not at --lake (e.g. s3://bucket/lake "
                  "after copying a local lake there)");
