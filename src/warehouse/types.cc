@@ -9,13 +9,27 @@
 namespace lakepipe::warehouse {
 namespace {
 
-// Hive's reserved words that field names meet; Athena's DDL needs them
-// quoted.
-constexpr std::array<std::string_view, 34> kHiveReserved = {
-    "all",       "array",   "between", "bigint",    "binary", "boolean", "by",      "case",  "char",
-    "date",      "decimal", "double",  "end",       "float",  "from",    "group",   "in",    "int",
-    "map",       "null",    "order",   "partition", "range",  "row",     "select",  "table", "time",
-    "timestamp", "user",    "values",  "where",     "window", "with",    "interval"};
+// The reserved words of Athena's DDL (Hive's), sorted: a struct field
+// named one of them must be quoted.
+// clang-format off
+constexpr std::array<std::string_view, 138> kHiveReserved = {
+    "all", "alter", "and", "array", "as", "authorization", "between", "bigint", "binary",
+    "boolean", "both", "by", "case", "cashe", "cast", "char", "column", "commit", "conf",
+    "constraint", "create", "cross", "cube", "current", "current_date", "current_timestamp",
+    "cursor", "database", "date", "dayofweek", "decimal", "delete", "describe", "distinct", "div",
+    "double", "drop", "else", "end", "exchange", "exists", "extended", "external", "extract",
+    "false", "fetch", "float", "floor", "following", "for", "foreign", "from", "full", "function",
+    "grant", "group", "grouping", "having", "if", "import", "in", "inner", "insert", "int",
+    "integer", "intersect", "interval", "into", "is", "join", "lateral", "left", "less", "like",
+    "local", "macro", "map", "more", "none", "not", "null", "numeric", "of", "on", "only", "or",
+    "order", "out", "outer", "over", "partialscan", "partition", "percent", "preceding",
+    "precision", "preserve", "primary", "procedure", "range", "reads", "reduce", "references",
+    "regexp", "revoke", "right", "rlike", "rollback", "rollup", "row", "rows", "select", "set",
+    "smallint", "start", "table", "tablesample", "then", "time", "timestamp", "to", "transform",
+    "trigger", "true", "truncate", "unbounded", "union", "uniquejoin", "update", "user", "using",
+    "utc_timestamp", "values", "varchar", "views", "when", "where", "window", "with",
+};
+// clang-format on
 
 bool PlainIdentifier(std::string_view name, bool lower_only) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
@@ -38,8 +52,7 @@ std::string Quote(std::string_view name, char q) {
 std::string NestedName(Dialect d, std::string_view name) {
   switch (d) {
     case Dialect::kAthena: {
-      const bool reserved =
-          std::find(kHiveReserved.begin(), kHiveReserved.end(), name) != kHiveReserved.end();
+      const bool reserved = std::binary_search(kHiveReserved.begin(), kHiveReserved.end(), name);
       return PlainIdentifier(name, /*lower_only=*/true) && !reserved ? std::string(name)
                                                                      : Quote(name, '`');
     }
@@ -169,7 +182,12 @@ Names Scalar(Kind kind) {
     default:
       break;
   }
-  // null, string, enum
+  if (kind == Kind::kNull) {
+    // Written as INT32 + UNKNOWN: Athena checks the declared type against
+    // INT32, DuckDB reads it as INTEGER.
+    return {"INTEGER", "int", "INT", "INTEGER"};
+  }
+  // string, enum
   return {"VARCHAR", "string", "STRING", "VARCHAR"};
 }
 

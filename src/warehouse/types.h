@@ -11,6 +11,8 @@
 //   uint64          NUMBER(20,0)       decimal(20,0)   DECIMAL(20,0)   UBIGINT
 //   float / double  FLOAT/DOUBLE       float/double    FLOAT/DOUBLE    FLOAT/DOUBLE
 //   string, enum    VARCHAR            string          STRING          VARCHAR
+//   null            INTEGER            int             INT             INTEGER
+//                   (always null; stored as Parquet INT32 + UNKNOWN)
 //   bytes, fixed    BINARY             binary          BINARY          BLOB
 //   uuid on text    VARCHAR            string          STRING          VARCHAR
 //   uuid, fixed(16) BINARY             binary          BINARY          UUID

@@ -1,6 +1,10 @@
 // The catalog over a local lake of hand-made Parquet files, and the SQL of
 // each dialect. (tests/interop/run.test.mjs runs the DuckDB SQL and checks
 // the others against golden files.)
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -331,6 +335,128 @@ TEST(NestedSqlTest, FieldNamesThatNeedQuotesAreQuoted) {
             "\"Mixed Case\":\"zip code\"");
   EXPECT_EQ(PathExpression(Dialect::kAthena, {"Mixed Case", "we\"ird"}),
             "\"Mixed Case\".\"we\"\"ird\"");
+}
+
+// A recursive-descent check of a type against a dialect's documented
+// grammar: Athena's (Hive DDL) lower-case struct<name:type,...>, array<type>,
+// map<primitive,type>, decimal(p,s); Spark's STRUCT<`name`: type, ...>,
+// ARRAY<type>, MAP<type, type>, DECIMAL(p,s).
+class TypeGrammar {
+ public:
+  TypeGrammar(Dialect d, std::string_view text) : d_(d), text_(text) {}
+
+  bool Valid() { return Type() && pos_ == text_.size(); }
+
+ private:
+  bool Eat(std::string_view token) {
+    if (text_.substr(pos_, token.size()) != token) return false;
+    pos_ += token.size();
+    return true;
+  }
+  bool Primitive() {
+    static const std::vector<std::string_view> kAthena = {
+        "boolean", "tinyint", "smallint", "int",  "bigint",   "float",
+        "double",  "string",  "binary",   "date", "timestamp"};
+    static const std::vector<std::string_view> kSpark = {
+        "BOOLEAN", "BYTE",   "SHORT",  "INT",  "BIGINT",        "FLOAT",
+        "DOUBLE",  "STRING", "BINARY", "DATE", "TIMESTAMP_NTZ", "TIMESTAMP"};
+    if (Eat(d_ == Dialect::kAthena ? "decimal(" : "DECIMAL(")) {
+      return Digits() && Eat(",") && Digits() && Eat(")");
+    }
+    for (std::string_view p : d_ == Dialect::kAthena ? kAthena : kSpark) {
+      // The longest name first matters only for TIMESTAMP_NTZ, listed first.
+      if (Eat(p)) return true;
+    }
+    return false;
+  }
+  bool Digits() {
+    const size_t start = pos_;
+    while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    return pos_ > start;
+  }
+  bool Name() {
+    if (Eat("`")) {
+      while (pos_ < text_.size()) {
+        if (Eat("``")) continue;
+        if (Eat("`")) return true;
+        ++pos_;
+      }
+      return false;
+    }
+    if (d_ == Dialect::kSpark) return false;  // always quoted here
+    const size_t start = pos_;
+    while (pos_ < text_.size() &&
+           (std::islower(static_cast<unsigned char>(text_[pos_])) ||
+            std::isdigit(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
+      ++pos_;
+    }
+    return pos_ > start;
+  }
+  bool Type() {
+    const bool athena = d_ == Dialect::kAthena;
+    const std::string_view sep = athena ? "," : ", ";
+    if (Eat(athena ? "struct<" : "STRUCT<")) {
+      do {
+        if (!Name() || !Eat(athena ? ":" : ": ") || !Type()) return false;
+      } while (Eat(sep));
+      return Eat(">");
+    }
+    if (Eat(athena ? "array<" : "ARRAY<")) return Type() && Eat(">");
+    if (Eat(athena ? "map<" : "MAP<")) {
+      // Athena's map keys are primitive types.
+      return (athena ? Primitive() : Type()) && Eat(sep) && Type() && Eat(">");
+    }
+    return Primitive();
+  }
+
+  Dialect d_;
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+TEST(NestedSqlTest, EveryTypeFollowsItsDialectsGrammar) {
+  // The person's columns, and a list of maps of lists of structs.
+  constexpr char kDeep[] = R"({"type": "record", "name": "Deep", "fields": [
+    {"name": "deep", "type": {"type": "array", "items": {"type": "map", "values": {
+      "type": "array", "items": ["null", {"type": "record", "name": "Leaf", "fields": [
+        {"name": "when", "type": {"type": "int", "logicalType": "date"}},
+        {"name": "timestamp", "type": {"type": "long", "logicalType": "local-timestamp-micros"}},
+        {"name": "amount", "type": {"type": "bytes", "logicalType": "decimal", "precision": 20,
+          "scale": 4}},
+        {"name": "flag", "type": "boolean"}, {"name": "ratio", "type": "float"},
+        {"name": "blob", "type": "bytes"},
+        {"name": "tick", "type": {"type": "int", "logicalType": "time-millis"}},
+        {"name": "small", "type": {"type": "int", "logicalType": "int16"}},
+        {"name": "u16", "type": {"type": "int", "logicalType": "uint16"}},
+        {"name": "u32", "type": {"type": "long", "logicalType": "uint32"}},
+        {"name": "nothing", "type": "null"}]}]}}}}]})";
+  auto deep = Schema::FromAvroJson(kDeep, SchemaParseOptions{.complete_types = true});
+  ASSERT_TRUE(deep.ok()) << deep.status().ToString();
+  std::vector<Field> fields = deep->fields();
+  const std::vector<LakeTable> people = PeopleTables();
+  for (const Field& f : people[0].schema->fields()) fields.push_back(f);
+  static const std::vector<std::string> kSnowflake = {
+      "OBJECT",  "ARRAY",    "VARIANT",       "VARCHAR",      "BINARY", "BOOLEAN",
+      "TINYINT", "SMALLINT", "INTEGER",       "BIGINT",       "FLOAT",  "DOUBLE",
+      "DATE",    "TIME",     "TIMESTAMP_LTZ", "TIMESTAMP_NTZ"};
+  for (const Field& f : fields) {
+    for (Dialect d : {Dialect::kAthena, Dialect::kSpark}) {
+      const std::string type = SqlType(d, f);
+      EXPECT_TRUE(TypeGrammar(d, type).Valid()) << f.name << ": " << type;
+    }
+    const std::string sf = SqlType(Dialect::kSnowflake, f);
+    const bool number = sf.rfind("NUMBER(", 0) == 0 && sf.back() == ')';
+    EXPECT_TRUE(number || std::find(kSnowflake.begin(), kSnowflake.end(), sf) != kSnowflake.end())
+        << f.name << ": " << sf;
+  }
+  EXPECT_EQ(SqlType(Dialect::kAthena, fields[0]),
+            "array<map<string,array<struct<`when`:date,`timestamp`:timestamp,amount:decimal(20,4),"
+            "flag:boolean,ratio:float,blob:binary,tick:int,small:smallint,u16:int,u32:bigint,"
+            "nothing:int>>>>");
+  // The check can fail.
+  EXPECT_FALSE(TypeGrammar(Dialect::kAthena, "struct<a int>").Valid());
+  EXPECT_FALSE(TypeGrammar(Dialect::kSpark, "STRUCT<a: INT>").Valid());
+  EXPECT_FALSE(TypeGrammar(Dialect::kAthena, "map<array<int>,int>").Valid());
 }
 
 TEST(TableNameTest, NamesZonesAndMetricsAsDiscoveryDoes) {
