@@ -9,7 +9,10 @@
 //   spark      CREATE TABLE ... USING parquet PARTITIONED BY ..., then
 //              MSCK REPAIR TABLE
 //
-// Column types follow the Parquet schemas of the files.
+// Column types follow the tables' schemas (the files' Parquet schemas, or
+// a schema given for the table), every kind of the complete type model
+// mapped as types.h says; each dialect also gets, per table with struct
+// columns, a query reading their leaves by path.
 #pragma once
 
 #include <string>
