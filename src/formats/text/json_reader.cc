@@ -472,21 +472,40 @@ class JsonRowParser {
     return Mismatch(plan, value.raw_json_token(), reason);
   }
 
+  // True when the raw (still escaped) key text at `raw` is `child`'s key.
+  // Stops at the raw key's closing quote at the latest: a verbatim key has
+  // no quote.
+  static bool RawKeyIs(const char* raw, const FieldPlan& child) {
+    if (!child.verbatim_key) return false;
+    const size_t n = child.key.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (raw[i] != child.key[i]) return false;
+    }
+    return raw[n] == '"';
+  }
+
   // Keys by name; unknown keys are skipped, a repeated key's last value
   // wins, and a missing key is null (an error when not nullable).
   static bool AppendStruct(const FieldPlan& plan, od::object& object, bool escapes, Column* column,
                            std::string* reason) {
     column->AppendStruct();
     const size_t row = column->size() - 1;
+    size_t position = 0;
     for (auto item : object) {
       od::field field;
       simdjson::error_code error = std::move(item).get(field);
-      std::string_view key;
-      if (!error) error = field.unescaped_key().get(key);
       if (error) return Invalid(plan, error, reason);
-      const auto it = plan.child_index.find(key);
-      if (it == plan.child_index.end()) continue;
-      const auto i = static_cast<size_t>(it->second);
+      // Objects usually hold the fields in schema order: try the field at
+      // this position on the raw key before looking the key up.
+      size_t i = position++;
+      if (i >= plan.children.size() || !RawKeyIs(field.key().raw(), plan.children[i])) {
+        std::string_view key;
+        error = field.unescaped_key().get(key);
+        if (error) return Invalid(plan, error, reason);
+        const auto it = plan.child_index.find(key);
+        if (it == plan.child_index.end()) continue;
+        i = static_cast<size_t>(it->second);
+      }
       Column& child = column->child(i);
       if (child.size() > row) child.Truncate(row);
       if (!AppendValue(plan.children[i], field.value(), escapes, &child, reason)) return false;

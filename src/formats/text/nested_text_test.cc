@@ -1,5 +1,6 @@
 // Nested and logical types through the JSON and CSV readers and writers.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "core/column_json.h"
 #include "formats/text/complete_text.h"
@@ -211,6 +212,35 @@ TEST(NestedTextTest, CsvCellsHoldNestedValuesAsJson) {
                 "field 'location.street': expected struct (a JSON object), got \"5\""),
             std::string::npos)
       << back.status().ToString();
+}
+
+TEST(NestedTextTest, StructKeysMatchInAnyOrderAndTheLastDuplicateWins) {
+  SchemaPtr schema = ParseSchema(R"({"type": "record", "name": "r", "fields": [
+    {"name": "s", "type": {"type": "record", "name": "s_t", "fields": [
+      {"name": "a", "type": ["null", "long"]},
+      {"name": "b", "type": ["null", "string"]},
+      {"name": "a_long_field_name_of_many_bytes", "type": ["null", {"type": "array", "items": "int"}]}]}}]})");
+  const std::string data =
+      R"({"s": {"b": "q", "a": 1, "a_long_field_name_of_many_bytes": [1, 2]}})"
+      "\n"
+      R"({"s": {"a_long_field_name_of_many_bytes": [3], "a": 2, "a": 3, "a_long_field_name_of_many_bytes": [4, 5], "a_long": 0}})"
+      "\n"
+      R"({"s": {"\u0061": 4, "\u0062": "\u00e9\"\n\u0001"}})"
+      "\n";
+  Result<RecordBatch> batch = ReadJson(schema, data);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  EXPECT_EQ(BatchJson(*batch),
+            R"({"s": {"a": 1, "b": "q", "a_long_field_name_of_many_bytes": [1, 2]}})"
+            "\n"
+            R"({"s": {"a": 3, "b": null, "a_long_field_name_of_many_bytes": [4, 5]}})"
+            "\n"
+            R"({"s": {"a": 4, "b": "é\"\n\u0001", "a_long_field_name_of_many_bytes": null}})"
+            "\n");
+  // Strings print as nlohmann::json dumps them.
+  const Field& f = schema->field(0).children[1];
+  const Column& c = batch->column(0).child(1);
+  EXPECT_EQ(ValueJson(f, c, 2), nlohmann::json(std::string(c.GetBytes(2))).dump());
+  EXPECT_EQ(ValueJson(f, c, 2), "\"\xC3\xA9\\\"\\n\\u0001\"");
 }
 
 TEST(NestedTextTest, ParsesDecimalTextExactly) {

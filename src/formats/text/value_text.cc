@@ -114,6 +114,10 @@ FieldPlan MakeFieldPlan(const Field& f, std::string path) {
       if (kind == Kind::kStruct) p.child_index.emplace(child.name, static_cast<int>(i));
     }
   }
+  p.key = f.name;
+  p.verbatim_key = std::none_of(f.name.begin(), f.name.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
   p.name = std::move(path);
   return p;
 }

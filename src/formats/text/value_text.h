@@ -69,6 +69,10 @@ struct FieldPlan {
   std::shared_ptr<const Field> field;
   std::vector<FieldPlan> children;
   StringMap<int> child_index;
+  // The field's own name as a JSON key, and whether it appears verbatim in
+  // JSON text (nothing to escape), so that a raw key can be compared to it.
+  std::string key;
+  bool verbatim_key = false;
 };
 
 // The plan of `field`, named `path`.
