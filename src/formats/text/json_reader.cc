@@ -510,15 +510,25 @@ class JsonRowParser {
       if (child.size() > row) child.Truncate(row);
       if (!AppendValue(plan.children[i], field.value(), escapes, &child, reason)) return false;
     }
+    size_t members_set = 0;
     for (size_t i = 0; i < plan.children.size(); ++i) {
       Column& child = column->child(i);
-      if (child.size() > row) continue;
+      if (child.size() > row) {
+        members_set += child.IsValid(row) ? 1 : 0;
+        continue;
+      }
       if (!plan.children[i].nullable) {
         *reason = fmt::format("field '{}': missing, and the field is not nullable",
                               plan.children[i].name);
         return false;
       }
       child.AppendNull();
+    }
+    if (plan.field->avro_union && members_set > 1) {
+      *reason =
+          fmt::format("field '{}': {} members of the union are set; a union value has one member",
+                      plan.name, members_set);
+      return false;
     }
     return true;
   }

@@ -168,6 +168,8 @@ TEST(NestedTextTest, RefusesValuesOutOfRangeOfLogicalTypes) {
       {R"({"tm": 86400001})", "field 'tm': 86400001 is out of range for time"},
       {R"({"e": "C"})", "field 'e': expected one of the symbols A, B"},
       {R"({"m": [{"value": "a"}]})", "field 'm': a map entry without a \"key\""},
+      {R"({"u": {"member0": 1, "member1": "x"}})",
+       "field 'u': 2 members of the union are set; a union value has one member"},
       {R"({"m": [{"key": "x", "value": "a"}]})", "field 'm{key}': expected int"},
   };
   for (const auto& [json, want] : cases) {
