@@ -128,10 +128,15 @@ TEST(NestedTextTest, ReadsEveryLogicalTypeAndWritesItBack) {
       R"("fx": "AAEC", "uf": "0123abcd-4567-89ab-cdef-0123456789ab", "tm": "12:34:56.789", "tu": "23:59:59.999999", )"
       R"("tsn": "2024-01-31T12:34:56.123456789Z", "lts": "2024-01-31 12:34:56.5", "ltm": 1706704496789, )"
       R"("e": "B", "u": {"member0": null, "member1": "x"}, "m": [{"key": 1, "value": "a"}, {"key": 2, "value": null}]})"
-      "\n{}\n";
+      "\n{}\n"
+      // Maps with non-string keys as DuckDB writes them: an object.
+      R"({"m": {"3": "c", "-4": null}})"
+      "\n";
   Result<RecordBatch> batch = ReadJson(schema, data);
   ASSERT_TRUE(batch.ok()) << batch.status().ToString();
-  ASSERT_EQ(batch->num_rows(), 2u);
+  ASSERT_EQ(batch->num_rows(), 3u);
+  EXPECT_EQ(ValueJson(schema->field(18), batch->column(18), 2),
+            R"([{"key": 3, "value": "c"}, {"key": -4, "value": null}])");
   EXPECT_EQ(
       RowJson(*batch, 0),
       R"({"i8": -128, "i16": 32767, "u8": 255, "u16": 65535, "u32": 4294967295, "u64": 18446744073709551615, )"
