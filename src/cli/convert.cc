@@ -80,7 +80,8 @@ Result<int> Convert(const ConvertFlags& flags) {
   read_options.csv_header = !flags.no_header;
   read_options.csv_delimiter = flags.csv_delimiter[0];
   if (!flags.schema_path.empty()) {
-    Result<Schema> schema = Schema::FromFile(flags.schema_path);
+    Result<Schema> schema =
+        Schema::FromFile(flags.schema_path, SchemaParseOptions{.complete_types = true});
     if (!schema.ok()) return schema.status();
     read_options.schema = std::make_shared<const Schema>(std::move(schema).value());
   }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time_util.h"
+#include "core/utf8.h"
 
 namespace lakepipe {
 namespace {
@@ -13,9 +14,53 @@ namespace {
 __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
 
+// A JSON string as nlohmann::json dumps it (UTF-8 kept, control
+// characters escaped, invalid UTF-8 replaced by U+FFFD), without building a
+// json value for the usual valid text.
 void AppendString(std::string_view s, std::string* out) {
-  *out +=
-      nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (!IsValidUtf8(s)) {
+    *out += nlohmann::json(std::string(s))
+                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out->append(esc, 6);
+      }
+    }
+  }
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
 }
 
 void AppendBytesText(std::string_view s, std::string* out) {
@@ -28,6 +73,33 @@ void AppendBytesText(std::string_view s, std::string* out) {
     }
   }
   AppendString(text, out);
+}
+
+void AppendBase64Text(std::string_view s, std::string* out) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  *out += '"';
+  size_t i = 0;
+  const auto byte = [&s](size_t k) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(s[k]));
+  };
+  for (; i + 3 <= s.size(); i += 3) {
+    const uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    for (int shift = 18; shift >= 0; shift -= 6) *out += kAlphabet[(v >> shift) & 63];
+  }
+  if (s.size() - i == 1) {
+    const uint32_t v = byte(i) << 16;
+    *out += kAlphabet[(v >> 18) & 63];
+    *out += kAlphabet[(v >> 12) & 63];
+    *out += "==";
+  } else if (s.size() - i == 2) {
+    const uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8);
+    *out += kAlphabet[(v >> 18) & 63];
+    *out += kAlphabet[(v >> 12) & 63];
+    *out += kAlphabet[(v >> 6) & 63];
+    *out += '=';
+  }
+  *out += '"';
 }
 
 void AppendUuid(std::string_view s, std::string* out) {
@@ -90,43 +162,61 @@ void AppendTimestamp(const Field& f, int64_t value, std::string* out) {
   AppendString(text, out);
 }
 
-void AppendFloating(double v, std::string* out) {
+template <typename T>
+void AppendFloating(T v, JsonTextStyle style, std::string* out) {
   if (std::isfinite(v)) {
-    *out += fmt::format("{}", v);
+    // kLake: the shortest text that reads back as the same float.
+    if (style == JsonTextStyle::kLake) {
+      *out += fmt::format("{}", v);
+    } else {
+      *out += fmt::format("{}", static_cast<double>(v));
+    }
+  } else if (style == JsonTextStyle::kLake) {
+    AppendString(std::isnan(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity", out);
   } else {
     AppendString(std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf", out);
   }
 }
 
-void AppendChildren(const Field& f, const Column& c, size_t row, std::string* out) {
+// The separators after a value and after a key.
+const char* Comma(JsonTextStyle style) { return style == JsonTextStyle::kLake ? "," : ", "; }
+const char* Colon(JsonTextStyle style) { return style == JsonTextStyle::kLake ? ":" : ": "; }
+
+void AppendChildren(const Field& f, const Column& c, size_t row, JsonTextStyle style,
+                    std::string* out) {
   *out += '{';
   for (size_t i = 0; i < f.children.size(); ++i) {
-    if (i > 0) *out += ", ";
+    if (i > 0) *out += Comma(style);
     AppendString(f.children[i].name, out);
-    *out += ": ";
-    AppendValueJson(f.children[i], c.child(i), row, out);
+    *out += Colon(style);
+    AppendValueJson(f.children[i], c.child(i), row, out, style);
   }
   *out += '}';
 }
 
-void AppendList(const Field& f, const Column& c, size_t row, std::string* out) {
+void AppendList(const Field& f, const Column& c, size_t row, JsonTextStyle style,
+                std::string* out) {
   *out += '[';
   for (size_t k = c.ListBegin(row); k < c.ListEnd(row); ++k) {
-    if (k > c.ListBegin(row)) *out += ", ";
-    AppendValueJson(f.children[0], c.child(0), k, out);
+    if (k > c.ListBegin(row)) *out += Comma(style);
+    AppendValueJson(f.children[0], c.child(0), k, out, style);
   }
   *out += ']';
 }
 
-void AppendMap(const Field& f, const Column& c, size_t row, std::string* out) {
+void AppendMap(const Field& f, const Column& c, size_t row, JsonTextStyle style, std::string* out) {
   const bool string_keys = f.children[0].kind() == Kind::kString;
   *out += string_keys ? '{' : '[';
   for (size_t k = c.ListBegin(row); k < c.ListEnd(row); ++k) {
-    if (k > c.ListBegin(row)) *out += ", ";
-    if (!string_keys) *out += "{\"key\": ";
-    AppendValueJson(f.children[0], c.child(0), k, out);
-    *out += string_keys ? ": " : ", \"value\": ";
-    AppendValueJson(f.children[1], c.child(1), k, out);
+    if (k > c.ListBegin(row)) *out += Comma(style);
+    if (!string_keys) *out += fmt::format("{{\"key\"{}", Colon(style));
+    AppendValueJson(f.children[0], c.child(0), k, out, style);
+    if (string_keys) {
+      *out += Colon(style);
+    } else {
+      *out += fmt::format("{}\"value\"{}", Comma(style), Colon(style));
+    }
+    AppendValueJson(f.children[1], c.child(1), k, out, style);
     if (!string_keys) *out += '}';
   }
   *out += string_keys ? '}' : ']';
@@ -134,7 +224,8 @@ void AppendMap(const Field& f, const Column& c, size_t row, std::string* out) {
 
 }  // namespace
 
-void AppendValueJson(const Field& f, const Column& c, size_t row, std::string* out) {
+void AppendValueJson(const Field& f, const Column& c, size_t row, std::string* out,
+                     JsonTextStyle style) {
   if (c.IsNull(row) || f.kind() == Kind::kNull) {
     *out += "null";
     return;
@@ -160,17 +251,21 @@ void AppendValueJson(const Field& f, const Column& c, size_t row, std::string* o
       *out += fmt::format("{}", static_cast<uint64_t>(c.GetInt64(row)));
       break;
     case Kind::kFloat:
-      AppendFloating(c.GetFloat(row), out);
+      AppendFloating(c.GetFloat(row), style, out);
       break;
     case Kind::kDouble:
-      AppendFloating(c.GetDouble(row), out);
+      AppendFloating(c.GetDouble(row), style, out);
       break;
     case Kind::kString:
       AppendString(c.GetBytes(row), out);
       break;
     case Kind::kBytes:
     case Kind::kFixed:
-      AppendBytesText(c.GetBytes(row), out);
+      if (style == JsonTextStyle::kLake) {
+        AppendBase64Text(c.GetBytes(row), out);
+      } else {
+        AppendBytesText(c.GetBytes(row), out);
+      }
       break;
     case Kind::kEnum: {
       const int32_t i = c.GetInt32(row);
@@ -208,13 +303,13 @@ void AppendValueJson(const Field& f, const Column& c, size_t row, std::string* o
       AppendTimestamp(f, c.GetInt64(row), out);
       break;
     case Kind::kStruct:
-      AppendChildren(f, c, row, out);
+      AppendChildren(f, c, row, style, out);
       break;
     case Kind::kList:
-      AppendList(f, c, row, out);
+      AppendList(f, c, row, style, out);
       break;
     case Kind::kMap:
-      AppendMap(f, c, row, out);
+      AppendMap(f, c, row, style, out);
       break;
   }
 }

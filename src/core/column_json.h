@@ -15,6 +15,11 @@
 //   enum                       the symbol
 //   uint64                     the unsigned value
 //
+// JsonTextStyle::kLake prints what lakepipe's JSON and CSV writers write
+// for nested and logical values: the same text without blanks after ',' and
+// ':', bytes and fixed as base64, and non-finite floats as "NaN",
+// "Infinity" and "-Infinity", so that lakepipe's readers take it back.
+//
 // Thread-safety: pure functions.
 #pragma once
 
@@ -24,8 +29,14 @@
 
 namespace lakepipe {
 
+enum class JsonTextStyle {
+  kDuckDb,  // as above (tests, messages)
+  kLake,    // what the text writers write (see above)
+};
+
 // Appends the value of row `row` of `column` (a column of `field`) to `out`.
-void AppendValueJson(const Field& field, const Column& column, size_t row, std::string* out);
+void AppendValueJson(const Field& field, const Column& column, size_t row, std::string* out,
+                     JsonTextStyle style = JsonTextStyle::kDuckDb);
 std::string ValueJson(const Field& field, const Column& column, size_t row);
 // {"field": value, ...} for row `row` of `batch`.
 std::string RowJson(const RecordBatch& batch, size_t row);

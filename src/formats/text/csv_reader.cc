@@ -230,8 +230,7 @@ class CsvReader final : public TextRecordReader {
     return true;
   }
 
-  static bool Value(const FieldPlan& plan, const CsvField& field, Column* column,
-                    std::string* reason) {
+  bool Value(const FieldPlan& plan, const CsvField& field, Column* column, std::string* reason) {
     const bool keeps_empty = plan.kind == ValueKind::kString || plan.kind == ValueKind::kBytes;
     if (field.text.empty() && (!field.quoted || !keeps_empty)) {
       if (!plan.nullable) {
@@ -245,6 +244,9 @@ class CsvReader final : public TextRecordReader {
       column->AppendBytes(field.text);
       return true;
     }
+    if (plan.kind == ValueKind::kComplete && IsNested(plan.field->kind())) {
+      return json_.Append(plan, field.text, column, reason);  // the JSON text of the value
+    }
     return AppendTextValue(plan, keeps_empty ? field.text : TrimBlanks(field.text), column, reason);
   }
 
@@ -252,6 +254,7 @@ class CsvReader final : public TextRecordReader {
   RecordSplitter splitter_;
   CsvRowParser row_;
   std::vector<FieldPlan> plans_;
+  JsonValueParser json_;
   // Field index of each CSV column (-1: ignored), and fields no column has.
   std::vector<int> column_field_;
   std::vector<size_t> absent_;

@@ -2,7 +2,9 @@
 // sampled and every key/column gets the narrowest type all its values fit.
 
 #include <algorithm>
+#include <memory>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -179,9 +181,118 @@ bool IsBareNonFinite(od::value& value) {
   return token == "NaN" || token == "Infinity" || token == "-Infinity";
 }
 
-// Reads the observations of one JSON object; false when it is malformed.
-bool ObserveJsonObject(od::parser* parser, std::string_view json, Row* row) {
-  row->Clear();
+// One JSON value of a sampled row: a scalar observation, an object's
+// members or an array's elements.
+struct JsonValue {
+  enum class Form { kNull, kScalar, kObject, kArray };
+  Form form = Form::kNull;
+  Observation scalar;
+  std::string text;  // a string scalar
+  std::vector<std::pair<std::string, JsonValue>> members;
+  std::vector<JsonValue> elements;
+};
+
+bool ObserveJsonValue(od::value& value, int depth, JsonValue* out);
+
+bool ObserveJsonObjectMembers(od::object& object, int depth, JsonValue* out) {
+  out->form = JsonValue::Form::kObject;
+  for (auto item : object) {
+    od::field field;
+    if (std::move(item).get(field)) return false;
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return false;
+    out->members.emplace_back(std::string(key), JsonValue{});
+    if (!ObserveJsonValue(field.value(), depth + 1, &out->members.back().second)) return false;
+  }
+  return true;
+}
+
+// Objects and arrays deeper than this are kept as JSON text.
+constexpr int kMaxInferredDepth = 64;
+
+bool ObserveJsonValue(od::value& value, int depth, JsonValue* out) {
+  od::json_type type = od::json_type::null;
+  Observation& obs = out->scalar;
+  if (value.type().get(type) || (type == od::json_type::number && IsBareNonFinite(value))) {
+    // DuckDB writes NaN and infinities as bare words; they are doubles.
+    if (!IsBareNonFinite(value)) return false;
+    out->form = JsonValue::Form::kScalar;
+    obs.kind = Kind::kDouble;
+    return true;
+  }
+  out->form = JsonValue::Form::kScalar;
+  switch (type) {
+    case od::json_type::null: {
+      bool is_null = false;
+      if (value.is_null().get(is_null) || !is_null) return false;
+      out->form = JsonValue::Form::kNull;
+      return true;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      if (value.get_bool().get(b)) return false;
+      obs.kind = Kind::kBool;
+      return true;
+    }
+    case od::json_type::number: {
+      od::number_type nt = od::number_type::floating_point_number;
+      if (value.get_number_type().get(nt) || nt != od::number_type::signed_integer) {
+        double d = 0;
+        if (value.get_double().get(d)) return false;
+        obs.kind = Kind::kDouble;
+        return true;
+      }
+      int64_t v = 0;
+      if (value.get_int64().get(v)) return false;
+      obs.kind = v >= INT32_MIN && v <= INT32_MAX ? Kind::kInt : Kind::kLong;
+      return true;
+    }
+    case od::json_type::string: {
+      std::string_view text;
+      if (value.get_string().get(text)) return false;
+      if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
+        obs.kind = Kind::kDouble;  // how JSON writers spell non-finite doubles
+        return true;
+      }
+      obs.kind = Kind::kString;
+      obs.text = true;
+      out->text.assign(text);
+      return true;
+    }
+    case od::json_type::object: {
+      od::object object;
+      if (value.get_object().get(object)) return false;
+      if (depth >= kMaxInferredDepth) {
+        std::string_view raw;
+        obs.kind = Kind::kString;
+        return !object.raw_json().get(raw);
+      }
+      return ObserveJsonObjectMembers(object, depth, out);
+    }
+    case od::json_type::array: {
+      od::array array;
+      if (value.get_array().get(array)) return false;
+      if (depth >= kMaxInferredDepth) {
+        std::string_view raw;
+        obs.kind = Kind::kString;
+        return !array.raw_json().get(raw);
+      }
+      out->form = JsonValue::Form::kArray;
+      for (auto item : array) {
+        od::value element;
+        if (std::move(item).get(element)) return false;
+        out->elements.emplace_back();
+        if (!ObserveJsonValue(element, depth + 1, &out->elements.back())) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+// Reads one JSON object of a sample; false when it is malformed.
+bool ObserveJsonObject(od::parser* parser, std::string_view json, JsonValue* row) {
+  *row = JsonValue{};
   od::document doc;
   if (parser
           ->iterate(
@@ -191,80 +302,130 @@ bool ObserveJsonObject(od::parser* parser, std::string_view json, Row* row) {
   }
   od::object object;
   if (doc.get_object().get(object)) return false;
-  for (auto item : object) {
-    od::field field;
-    if (std::move(item).get(field)) return false;
-    std::string_view key;
-    if (field.unescaped_key().get(key)) return false;
-    std::string name(key);
-    od::value& value = field.value();
-    od::json_type type = od::json_type::null;
-    Observation obs;
-    if (value.type().get(type) || (type == od::json_type::number && IsBareNonFinite(value))) {
-      // DuckDB writes NaN and infinities as bare words; they are doubles.
-      if (!IsBareNonFinite(value)) return false;
-      obs.kind = Kind::kDouble;
-      row->Add(name, obs);
-      continue;
-    }
-    std::string_view text;
-    switch (type) {
-      case od::json_type::null: {
-        bool is_null = false;
-        if (value.is_null().get(is_null) || !is_null) return false;
-        break;
-      }
-      case od::json_type::boolean: {
-        bool b = false;
-        if (value.get_bool().get(b)) return false;
-        obs.kind = Kind::kBool;
-        break;
-      }
-      case od::json_type::number: {
-        od::number_type nt = od::number_type::floating_point_number;
-        if (value.get_number_type().get(nt) || nt != od::number_type::signed_integer) {
-          double d = 0;
-          if (value.get_double().get(d)) return false;
-          obs.kind = Kind::kDouble;
-          break;
-        }
-        int64_t v = 0;
-        if (value.get_int64().get(v)) return false;
-        obs.kind = v >= INT32_MIN && v <= INT32_MAX ? Kind::kInt : Kind::kLong;
-        break;
-      }
-      case od::json_type::string:
-        if (value.get_string().get(text)) return false;
-        if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
-          obs.kind = Kind::kDouble;  // how JSON writers spell non-finite doubles
-          break;
-        }
-        obs.kind = Kind::kString;
-        obs.text = true;
-        break;
-      case od::json_type::object:
-      case od::json_type::array: {
-        std::string_view raw;
-        simdjson::error_code error = simdjson::SUCCESS;
-        if (type == od::json_type::object) {
-          od::object nested;
-          error = value.get_object().get(nested);
-          if (!error) error = nested.raw_json().get(raw);
-        } else {
-          od::array nested;
-          error = value.get_array().get(nested);
-          if (!error) error = nested.raw_json().get(raw);
-        }
-        if (error) return false;
-        obs.kind = Kind::kString;
-        break;
-      }
-    }
-    row->Add(name, obs, text);
-  }
+  if (!ObserveJsonObjectMembers(object, 0, row)) return false;
   const char* rest = nullptr;
   return doc.current_location().get(rest) == simdjson::OUT_OF_BOUNDS;
 }
+
+// What the sampled values at one place of the documents (a top-level key,
+// a key of a nested object, the elements of an array) have in common.
+// Objects become structs (their keys unioned in first-seen order, a key
+// missing from some objects nullable), arrays lists of their elements'
+// shape, scalars widen as Candidate does; a place that holds values of
+// different forms (an object here, a number there) is JSON text.
+class Shape {
+ public:
+  void Observe(const JsonValue& v) {
+    switch (v.form) {
+      case JsonValue::Form::kNull:
+        saw_null_ = true;
+        return;
+      case JsonValue::Form::kScalar:
+        ++scalars_;
+        scalar_.Observe(v.scalar, v.text, scalars_);
+        return;
+      case JsonValue::Form::kObject:
+        ++objects_;
+        for (const auto& [name, member] : v.members) {
+          auto it = index_.find(name);
+          if (it == index_.end()) {
+            it = index_.emplace(name, fields_.size()).first;
+            fields_.push_back(Member{name, std::make_unique<Shape>(), 0, 0});
+          }
+          Member& m = fields_[it->second];
+          if (m.last_object != objects_) {
+            m.last_object = objects_;
+            ++m.present;
+          }
+          m.shape->Observe(member);
+        }
+        return;
+      case JsonValue::Form::kArray:
+        ++arrays_;
+        if (!element_) element_ = std::make_unique<Shape>();
+        for (const JsonValue& e : v.elements) element_->Observe(e);
+        return;
+    }
+  }
+
+  // The field named `name` at `path` (record names are made from paths and
+  // kept unique in `names`); `missing` when some parent lacked the key.
+  Field ToField(const std::string& name, const std::string& path, bool missing,
+                std::set<std::string>* names) const {
+    const int forms = (scalars_ > 0) + (objects_ > 0) + (arrays_ > 0);
+    Field f;
+    if (forms > 1) {
+      f.type = Type::kString;  // the reader keeps objects and arrays as their JSON text
+    } else if (objects_ > 0) {
+      f.full_kind = lakepipe::Kind::kStruct;
+      f.type_name = UniqueName(path, names);
+      for (const Member& m : fields_) {
+        f.children.push_back(
+            m.shape->ToField(m.name, path + "_" + m.name, m.present < objects_, names));
+      }
+    } else if (arrays_ > 0) {
+      f.full_kind = lakepipe::Kind::kList;
+      if (element_->empty()) {
+        Field element;
+        element.type = Type::kString;  // only empty arrays: their elements are unknown
+        element.nullable = true;
+        element.name = "element";
+        f.children.push_back(std::move(element));
+      } else {
+        f.children.push_back(element_->ToField("element", path + "_element", false, names));
+      }
+    } else {
+      f = scalar_.ToField(scalars_);
+    }
+    f.name = name;
+    f.nullable = f.nullable || missing || saw_null_ || forms == 0;
+    if (forms == 0) f.type = Type::kNull;
+    return f;
+  }
+
+  bool empty() const { return scalars_ == 0 && objects_ == 0 && arrays_ == 0 && !saw_null_; }
+
+  // The top-level record's fields. REQUIRES: the shape of the rows.
+  std::vector<Field> TopLevelFields(uint64_t rows) const {
+    std::set<std::string> names;
+    std::vector<Field> fields;
+    for (const Member& m : fields_) {
+      fields.push_back(m.shape->ToField(m.name, m.name, m.present < rows, &names));
+    }
+    return fields;
+  }
+  size_t num_fields() const { return fields_.size(); }
+
+ private:
+  struct Member {
+    std::string name;
+    std::unique_ptr<Shape> shape;
+    uint64_t present = 0;      // objects holding the key
+    uint64_t last_object = 0;  // the last of them (1-based)
+  };
+
+  // An Avro name made from `path`, unique among `names`.
+  static std::string UniqueName(const std::string& path, std::set<std::string>* names) {
+    std::string base;
+    for (char c : path) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      base.push_back(ok ? c : '_');
+    }
+    if (base.empty() || (base[0] >= '0' && base[0] <= '9')) base.insert(base.begin(), '_');
+    std::string name = base;
+    for (int k = 2; !names->insert(name).second; ++k) name = fmt::format("{}_{}", base, k);
+    return name;
+  }
+
+  bool saw_null_ = false;
+  uint64_t scalars_ = 0;
+  uint64_t objects_ = 0;
+  uint64_t arrays_ = 0;
+  Candidate scalar_;
+  std::vector<Member> fields_;
+  StringMap<size_t> index_;
+  std::unique_ptr<Shape> element_;
+};
 
 // The first record of a sample that was over the record limit.
 struct Oversized {
@@ -331,8 +492,9 @@ Result<Schema> InferJsonSchema(InputFile* file, bool array, const InferOptions& 
   RecordScanner* scanner = array ? static_cast<RecordScanner*>(&array_scanner) : &line_scanner;
   RecordSplitter splitter(file, scanner);
   od::parser parser;
-  Inference inference;
-  Row row;
+  Shape shape;
+  JsonValue row;
+  uint64_t rows = 0;
   uint64_t records = 0;
   bool first = true;
   std::optional<Oversized> oversized;
@@ -358,12 +520,13 @@ Result<Schema> InferJsonSchema(InputFile* file, bool array, const InferOptions& 
     if (text.empty() || record.oversized) continue;
     ++records;
     if (!ObserveJsonObject(&parser, text, &row)) continue;
-    inference.AddRow(row);
+    ++rows;
+    shape.Observe(row);
   }
-  if (inference.num_fields() == 0) {
+  if (shape.num_fields() == 0) {
     return NoFields(file, array, options, oversized, splitter.max_record_bytes());
   }
-  return inference.Build(options.record_name);
+  return Schema(options.record_name, shape.TopLevelFields(rows));
 }
 
 Result<Schema> InferCsvSchema(InputFile* file, const InferOptions& options) {

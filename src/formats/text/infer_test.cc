@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "core/column_json.h"
 #include "formats/text/text_test_util.h"
 
 namespace lakepipe::text {
@@ -163,6 +164,48 @@ TEST(InferSchemaTest, CsvRejectsDuplicateColumnNames) {
 TEST(InferSchemaTest, CsvIntegersThenDecimalsWiden) {
   ASSERT_OK_AND_ASSIGN(Schema schema, Infer(CsvFormat(), "n,m\n1,1\n2.5,x\n"));
   EXPECT_EQ(Describe(schema), (std::vector<std::string>{"n: double", "m: string"}));
+}
+
+}  // namespace
+}  // namespace lakepipe::text
+
+namespace lakepipe::text {
+namespace {
+
+TEST(InferSchemaTest, NestedObjectsAndArraysBecomeStructsAndLists) {
+  const std::string data =
+      R"({"name": {"title": "Ms", "first": "Ella"}, "location": {"street": {"number": 4512, "name": "S"}, "postcode": 71452}, "tags": [1, 2], "ids": [{"a": 1}], "empty": [], "mixed": {"x": 1}})"
+      "\n"
+      R"({"name": {"first": "Oli", "last": "P"}, "location": {"street": {"number": 3000000000, "name": "R"}, "postcode": "AB1"}, "tags": [2.5, null], "ids": [{"b": "x"}, {"a": 2}], "empty": [], "mixed": [1]})"
+      "\n"
+      R"({"name": null, "location": {"street": {"number": 1, "name": "T"}, "postcode": 1}, "tags": null, "ids": [], "empty": []})"
+      "\n";
+  auto file = NewMemoryInputFile("test.txt", data);
+  ASSERT_OK_AND_ASSIGN(Schema schema, InferSchema(file.get(), JsonLinesFormat(), {}));
+  EXPECT_EQ(
+      schema.ToAvroJson(),
+      R"({"type":"record","name":"record","fields":[)"
+      R"({"name":"name","type":["null",{"type":"record","name":"name","fields":[{"name":"title","type":["null","string"]},{"name":"first","type":"string"},{"name":"last","type":["null","string"]}]}]},)"
+      R"({"name":"location","type":{"type":"record","name":"location","fields":[{"name":"street","type":{"type":"record","name":"location_street","fields":[{"name":"number","type":"long"},{"name":"name","type":"string"}]}},{"name":"postcode","type":"string"}]}},)"
+      R"({"name":"tags","type":["null",{"type":"array","items":["null","double"]}]},)"
+      R"({"name":"ids","type":{"type":"array","items":{"type":"record","name":"ids_element","fields":[{"name":"a","type":["null","int"]},{"name":"b","type":["null","string"]}]}}},)"
+      R"({"name":"empty","type":{"type":"array","items":["null","string"]}},)"
+      R"({"name":"mixed","type":["null","string"]}]})");
+  // The inferred schema's Avro JSON parses back to the same schema.
+  ASSERT_OK_AND_ASSIGN(
+      Schema again,
+      Schema::FromAvroJson(schema.ToAvroJson(), SchemaParseOptions{.complete_types = true}));
+  EXPECT_EQ(again.ToAvroJson(), schema.ToAvroJson());
+  EXPECT_EQ(again.ToString(), schema.ToString());
+
+  // And the reader takes the sampled rows with it.
+  ReadOptions options;
+  options.schema = std::make_shared<const Schema>(schema);
+  ASSERT_OK_AND_ASSIGN(RecordBatch batch,
+                       testing::ReadAll(testing::Format::kJsonLines, data, options));
+  EXPECT_EQ(
+      RowJson(batch, 1),
+      R"({"name": {"title": null, "first": "Oli", "last": "P"}, "location": {"street": {"number": 3000000000, "name": "R"}, "postcode": "AB1"}, "tags": [2.5, null], "ids": [{"a": null, "b": "x"}, {"a": 2, "b": null}], "empty": [], "mixed": "[1]"})");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "formats/text/complete_text.h"
 #include "formats/text/text_internal.h"
 #include "formats/text/text_reader.h"
 
@@ -178,7 +179,7 @@ class JsonRowParser {
       const FieldPlan& plan = plans_[i];
       od::value& value = field.value();
       // Fast path: an unescaped JSON string for a field that takes text.
-      if (!escapes) {
+      if (!escapes && plan.kind != ValueKind::kComplete) {
         std::string_view token = value.raw_json_token();
         if (token.size() >= 2 && token[0] == '"') {
           token = TrimTrailingSpace(token);
@@ -248,8 +249,11 @@ class JsonRowParser {
     return false;
   }
 
+ public:
   static bool AppendValue(const FieldPlan& plan, od::value& value, bool escapes, Column* column,
                           std::string* reason) {
+    if (plan.kind == ValueKind::kComplete)
+      return AppendComplete(plan, value, escapes, column, reason);
     od::json_type type = od::json_type::null;
     simdjson::error_code error = value.type().get(type);
     if (error) {
@@ -336,6 +340,7 @@ class JsonRowParser {
     return Mismatch(plan, value.raw_json_token(), reason);
   }
 
+ private:
   static bool AppendNumber(const FieldPlan& plan, od::value& value, Column* column,
                            std::string* reason) {
     switch (plan.kind) {
@@ -399,6 +404,217 @@ class JsonRowParser {
       default:
         return Mismatch(plan, value.raw_json_token(), reason);
     }
+  }
+
+  static bool Invalid(const FieldPlan& plan, simdjson::error_code error, std::string* reason) {
+    *reason = fmt::format("field '{}': {}", plan.name, InvalidJson(error));
+    return false;
+  }
+
+  // The string `value` holds (unescaped only when the object has escapes).
+  static bool GetString(const FieldPlan& plan, od::value& value, bool escapes, std::string_view* s,
+                        std::string* reason) {
+    const std::string_view token = TrimTrailingSpace(value.raw_json_token());
+    if (!escapes && token.size() >= 2 && token.back() == '"') {
+      *s = token.substr(1, token.size() - 2);
+      return true;
+    }
+    simdjson::error_code error = value.get_string().get(*s);
+    return !error || Invalid(plan, error, reason);
+  }
+
+  // A value of the complete model (ValueKind::kComplete): nested values
+  // column by column into the child columns, leaves from their text.
+  static bool AppendComplete(const FieldPlan& plan, od::value& value, bool escapes, Column* column,
+                             std::string* reason) {
+    od::json_type type = od::json_type::null;
+    simdjson::error_code error = value.type().get(type);
+    if (error) return Invalid(plan, error, reason);
+    const Kind kind = plan.field->kind();
+    switch (type) {
+      case od::json_type::null: {
+        bool is_null = false;
+        error = value.is_null().get(is_null);
+        if (error || !is_null) return Invalid(plan, error ? error : simdjson::N_ATOM_ERROR, reason);
+        if (!plan.nullable) {
+          *reason = fmt::format("field '{}': got null, and the field is not nullable", plan.name);
+          return false;
+        }
+        column->AppendNull();
+        return true;
+      }
+      case od::json_type::object: {
+        if (kind != Kind::kStruct && kind != Kind::kMap) return Mismatch(plan, "an object", reason);
+        od::object object;
+        error = value.get_object().get(object);
+        if (error) return Invalid(plan, error, reason);
+        return kind == Kind::kStruct ? AppendStruct(plan, object, escapes, column, reason)
+                                     : AppendObjectMap(plan, object, escapes, column, reason);
+      }
+      case od::json_type::array: {
+        if (kind != Kind::kList && kind != Kind::kMap) return Mismatch(plan, "an array", reason);
+        od::array array;
+        error = value.get_array().get(array);
+        if (error) return Invalid(plan, error, reason);
+        return kind == Kind::kList ? AppendList(plan, array, escapes, column, reason)
+                                   : AppendEntryMap(plan, array, escapes, column, reason);
+      }
+      case od::json_type::string: {
+        std::string_view s;
+        if (!GetString(plan, value, escapes, &s, reason)) return false;
+        return AppendCompleteText(plan, s, column, reason);
+      }
+      case od::json_type::number:
+        return AppendCompleteText(plan, TrimTrailingSpace(value.raw_json_token()), column, reason);
+      case od::json_type::boolean:
+        return Mismatch(plan, value.raw_json_token(), reason);
+    }
+    return Mismatch(plan, value.raw_json_token(), reason);
+  }
+
+  // True when the raw (still escaped) key text at `raw` is `child`'s key.
+  // Stops at the raw key's closing quote at the latest: a verbatim key has
+  // no quote.
+  static bool RawKeyIs(const char* raw, const FieldPlan& child) {
+    if (!child.verbatim_key) return false;
+    const size_t n = child.key.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (raw[i] != child.key[i]) return false;
+    }
+    return raw[n] == '"';
+  }
+
+  // Keys by name; unknown keys are skipped, a repeated key's last value
+  // wins, and a missing key is null (an error when not nullable).
+  static bool AppendStruct(const FieldPlan& plan, od::object& object, bool escapes, Column* column,
+                           std::string* reason) {
+    column->AppendStruct();
+    const size_t row = column->size() - 1;
+    size_t position = 0;
+    for (auto item : object) {
+      od::field field;
+      simdjson::error_code error = std::move(item).get(field);
+      if (error) return Invalid(plan, error, reason);
+      // Objects usually hold the fields in schema order: try the field at
+      // this position on the raw key before looking the key up.
+      size_t i = position++;
+      if (i >= plan.children.size() || !RawKeyIs(field.key().raw(), plan.children[i])) {
+        std::string_view key;
+        error = field.unescaped_key().get(key);
+        if (error) return Invalid(plan, error, reason);
+        const auto it = plan.child_index.find(key);
+        if (it == plan.child_index.end()) continue;
+        i = static_cast<size_t>(it->second);
+      }
+      Column& child = column->child(i);
+      if (child.size() > row) child.Truncate(row);
+      if (!AppendValue(plan.children[i], field.value(), escapes, &child, reason)) return false;
+    }
+    size_t members_set = 0;
+    for (size_t i = 0; i < plan.children.size(); ++i) {
+      Column& child = column->child(i);
+      if (child.size() > row) {
+        members_set += child.IsValid(row) ? 1 : 0;
+        continue;
+      }
+      if (!plan.children[i].nullable) {
+        *reason = fmt::format("field '{}': missing, and the field is not nullable",
+                              plan.children[i].name);
+        return false;
+      }
+      child.AppendNull();
+    }
+    if (plan.field->avro_union && members_set > 1) {
+      *reason =
+          fmt::format("field '{}': {} members of the union are set; a union value has one member",
+                      plan.name, members_set);
+      return false;
+    }
+    return true;
+  }
+
+  static bool AppendList(const FieldPlan& plan, od::array& array, bool escapes, Column* column,
+                         std::string* reason) {
+    for (auto item : array) {
+      od::value element;
+      simdjson::error_code error = std::move(item).get(element);
+      if (error) return Invalid(plan, error, reason);
+      if (!AppendValue(plan.children[0], element, escapes, &column->child(0), reason)) return false;
+    }
+    column->FinishList();
+    return true;
+  }
+
+  static bool AppendKey(const FieldPlan& plan, std::string_view key, Column* keys,
+                        std::string* reason) {
+    if (plan.kind == ValueKind::kString) {
+      keys->AppendBytes(key);
+      return true;
+    }
+    return AppendTextValue(plan, key, keys, reason);
+  }
+
+  // {"k": v, ...}: keys that are not strings are parsed from their text.
+  static bool AppendObjectMap(const FieldPlan& plan, od::object& object, bool escapes,
+                              Column* column, std::string* reason) {
+    for (auto item : object) {
+      od::field field;
+      simdjson::error_code error = std::move(item).get(field);
+      std::string_view key;
+      if (!error) error = field.unescaped_key().get(key);
+      if (error) return Invalid(plan, error, reason);
+      if (!AppendKey(plan.children[0], key, &column->child(0), reason) ||
+          !AppendValue(plan.children[1], field.value(), escapes, &column->child(1), reason)) {
+        return false;
+      }
+    }
+    column->FinishList();
+    return true;
+  }
+
+  // [{"key": k, "value": v}, ...], as DuckDB and Spark print maps whose keys
+  // are not strings.
+  static bool AppendEntryMap(const FieldPlan& plan, od::array& array, bool escapes, Column* column,
+                             std::string* reason) {
+    Column& keys = column->child(0);
+    Column& values = column->child(1);
+    for (auto item : array) {
+      od::object entry;
+      simdjson::error_code error = std::move(item).get_object().get(entry);
+      if (error)
+        return Mismatch(plan, "an array element that is not a {\"key\", \"value\"} object", reason);
+      const size_t at = keys.size();
+      for (auto member : entry) {
+        od::field field;
+        error = std::move(member).get(field);
+        std::string_view name;
+        if (!error) error = field.unescaped_key().get(name);
+        if (error) return Invalid(plan, error, reason);
+        const bool is_key = name == "key";
+        if (!is_key && name != "value") continue;
+        Column& target = is_key ? keys : values;
+        if (target.size() > at) target.Truncate(at);
+        if (!AppendValue(plan.children[is_key ? 0 : 1], field.value(), escapes, &target, reason)) {
+          return false;
+        }
+      }
+      if (keys.size() == at) {
+        *reason = fmt::format("field '{}': a map entry without a \"key\"", plan.name);
+        return false;
+      }
+      if (values.size() == at) {
+        if (!plan.children[1].nullable) {
+          *reason = fmt::format(
+              "field '{}': a map entry without a \"value\", and the value is "
+              "not nullable",
+              plan.name);
+          return false;
+        }
+        values.AppendNull();
+      }
+    }
+    column->FinishList();
+    return true;
   }
 
   std::vector<FieldPlan> plans_;
@@ -675,6 +891,44 @@ Result<uint64_t> CountJsonArrayElements(InputFile* file) {
         break;
     }
   }
+}
+
+struct JsonValueParser::Impl {
+  od::parser parser;
+  std::string padded;  // the input, then kRecordPadding bytes for simdjson
+};
+
+JsonValueParser::JsonValueParser() : impl_(std::make_unique<Impl>()) {}
+JsonValueParser::~JsonValueParser() = default;
+JsonValueParser::JsonValueParser(JsonValueParser&&) noexcept = default;
+JsonValueParser& JsonValueParser::operator=(JsonValueParser&&) noexcept = default;
+
+bool JsonValueParser::Append(const FieldPlan& plan, std::string_view json, Column* column,
+                             std::string* reason) {
+  std::string& padded = impl_->padded;
+  padded.assign(json);
+  padded.append(kRecordPadding, '\0');
+  od::document doc;
+  simdjson::padded_string_view view(padded.data(), json.size(), padded.size());
+  simdjson::error_code error = impl_->parser.iterate(view).get(doc);
+  od::value value;
+  if (!error) error = doc.get_value().get(value);
+  if (error) {
+    *reason = fmt::format("field '{}': expected {}, got {} ({})", plan.name, ExpectedText(plan),
+                          Preview(json), InvalidJson(error));
+    return false;
+  }
+  const bool escapes = json.find('\\') != std::string_view::npos;
+  if (!JsonRowParser::AppendValue(plan, value, escapes, column, reason)) return false;
+  const char* rest = nullptr;
+  error = doc.current_location().get(rest);
+  if (error != simdjson::OUT_OF_BOUNDS) {
+    *reason = fmt::format("field '{}': unexpected text after the JSON value: {}", plan.name,
+                          Preview(std::string_view(json).substr(
+                              error ? 0 : static_cast<size_t>(rest - padded.data()))));
+    return false;
+  }
+  return true;
 }
 
 }  // namespace lakepipe::text

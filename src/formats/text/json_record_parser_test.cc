@@ -21,11 +21,13 @@ TEST(JsonRecordParserTest, AppendsOneCommittedRowPerObject) {
   EXPECT_EQ(parser.schema(), schema);
   RecordBatch batch(schema);
   std::string reason;
-  ASSERT_TRUE(parser.Parse(R"({"id": 1, "name": "a\"b", "color": "RED", "at": "2026-11-21T05:00:00Z"})",
-                           &batch, &reason))
+  ASSERT_TRUE(
+      parser.Parse(R"({"id": 1, "name": "a\"b", "color": "RED", "at": "2026-11-21T05:00:00Z"})",
+                   &batch, &reason))
       << reason;
   // Surrounding whitespace is fine; missing nullable keys are null; unknown keys ignored.
-  ASSERT_TRUE(parser.Parse(" \n{\"color\": \"GREEN\", \"id\": \"2\", \"x\": [1]}\r\n", &batch, &reason))
+  ASSERT_TRUE(
+      parser.Parse(" \n{\"color\": \"GREEN\", \"id\": \"2\", \"x\": [1]}\r\n", &batch, &reason))
       << reason;
   EXPECT_EQ(Rows(batch), (std::vector<std::string>{
                              R"({"id":1,"name":"a\"b","color":"RED","at":"2026-11-21T05:00:00Z"})",

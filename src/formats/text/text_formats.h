@@ -19,6 +19,21 @@
 //               readers accept, 0001-01-01 to 9999-12-31 (core/time_util.h)
 //   null        JSON null / a missing key; CSV: an empty unquoted field.
 //               CSV writes an empty string as "" so it stays distinct from null.
+//   struct, list, map  JSON object, array, object (string keys) or
+//               [{"key": k, "value": v}] (other keys; reading also takes an
+//               object whose keys are the keys' text); CSV: the JSON text in
+//               the cell. Printed as core/column_json.h prints them
+//               (JsonTextStyle::kLake).
+//   decimal     an exact JSON number (reading: a number or a string, parsed
+//               exactly; more digits than the precision or fraction digits
+//               than the scale is a bad record)
+//   int8..uint64 integers checked against the type's range
+//   fixed       base64 of exactly its size; uuid on fixed(16): 8-4-4-4-12
+//   time        "HH:MM:SS.fff[fff]" (reading also a count since midnight)
+//   local and nanosecond timestamps: ISO-8601 without "Z" / with nine
+//               fraction digits
+//   A bad nested value names its path: "field 'location.street.number':
+//   ...", "field 'tags[]'" (list elements), "field 'm{}'" (map values).
 //
 // Reading JSON: every record is an object; keys are matched to schema
 // fields by name (unknown keys are ignored, the last of duplicate keys
@@ -69,8 +84,12 @@ struct InferOptions {
 // that all parse as dates / ISO-8601 timestamps become date /
 // timestamp-micros; canonical UUIDs become uuid. A field missing or null in
 // some sampled rows is nullable; one never seen with a value has type null.
-// Nested JSON values become strings holding their JSON text, and values of
-// incompatible kinds (a number and a string) make a string. "NaN",
+// JSON objects become structs (never maps, as DuckDB infers them): their
+// keys unioned over the sample, a key missing from some objects nullable;
+// arrays become lists of their elements' widened type (only empty arrays:
+// a list of nullable strings). Values of incompatible kinds (a number and a
+// string, an object and an array) make a string (objects and arrays kept as
+// their JSON text). Records are named after their path (location_street). "NaN",
 // "Infinity" and "-Infinity" count as doubles. Fields keep the order in
 // which their keys first appear.
 // CSV values are classified from their text: empty (unquoted) is null,

@@ -125,6 +125,25 @@ Result<uint64_t> CountJsonArrayElements(InputFile* file);
 // Rows after the header, and the header's names.
 Result<uint64_t> CountCsvRows(InputFile* file, char delimiter, std::vector<std::string>* header);
 
+// Parses one JSON value, such as a CSV cell holding a nested value, into a
+// column, with the JSON readers' rules. Keeps a padded copy of the input
+// and the parser's scratch memory between calls.
+class JsonValueParser {
+ public:
+  JsonValueParser();
+  ~JsonValueParser();
+  JsonValueParser(JsonValueParser&&) noexcept;
+  JsonValueParser& operator=(JsonValueParser&&) noexcept;
+  // Appends the value in `json` to `column` (a column of `plan`'s field).
+  // On a bad value returns false with `*reason` naming the field's path;
+  // the column may then hold part of the value (roll the row back).
+  bool Append(const FieldPlan& plan, std::string_view json, Column* column, std::string* reason);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // JSON text of one row; the encoder caches the escaped keys of a schema.
 class JsonRowEncoder {
  public:

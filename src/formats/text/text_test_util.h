@@ -45,7 +45,8 @@ class StringOutputStream final : public OutputStream {
 };
 
 inline SchemaPtr ParseSchema(const std::string& avro_json) {
-  Result<Schema> schema = Schema::FromAvroJson(avro_json);
+  Result<Schema> schema =
+      Schema::FromAvroJson(avro_json, SchemaParseOptions{.complete_types = true});
   EXPECT_TRUE(schema.ok()) << schema.status().ToString();
   return std::make_shared<const Schema>(schema.ok() ? *schema : Schema());
 }
@@ -78,40 +79,7 @@ inline Result<RecordBatch> ReadAll(Format format, const std::string& data,
   while (true) {
     LP_ASSIGN_OR_RETURN(bool more, reader->ReadBatch(&batch));
     if (!more) break;
-    for (size_t r = 0; r < batch.num_rows(); ++r) {
-      for (size_t c = 0; c < batch.num_columns(); ++c) {
-        const Column& from = batch.column(c);
-        Column& to = all.column(c);
-        if (from.IsNull(r)) {
-          to.AppendNull();
-          continue;
-        }
-        switch (from.storage()) {
-          case Storage::kNone:
-            to.AppendNull();
-            break;
-          case Storage::kBool:
-            to.AppendBool(from.GetBool(r));
-            break;
-          case Storage::kInt32:
-            to.AppendInt32(from.GetInt32(r));
-            break;
-          case Storage::kInt64:
-            to.AppendInt64(from.GetInt64(r));
-            break;
-          case Storage::kFloat:
-            to.AppendFloat(from.GetFloat(r));
-            break;
-          case Storage::kDouble:
-            to.AppendDouble(from.GetDouble(r));
-            break;
-          case Storage::kBinary:
-            to.AppendBytes(from.GetBytes(r));
-            break;
-        }
-      }
-      all.CommitRow();
-    }
+    all.AppendBatch(batch);
   }
   if (rejected != nullptr) *rejected = reader->rejected();
   return all;

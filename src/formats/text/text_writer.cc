@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/column_json.h"
+#include "formats/text/complete_text.h"
 #include "formats/text/text_internal.h"
 
 namespace lakepipe::text {
@@ -71,6 +73,9 @@ void JsonRowEncoder::Append(const RecordBatch& batch, size_t row, std::string* o
         out->push_back('"');
         AppendValueText(plan, column, row, out);
         out->push_back('"');
+        break;
+      case ValueKind::kComplete:
+        AppendValueJson(*plan.field, column, row, out, JsonTextStyle::kLake);
         break;
     }
   }
@@ -255,6 +260,12 @@ class TextWriter final : public FileWriter {
           }
           continue;
         }
+        case ValueKind::kComplete:
+          // Nested values are JSON text: quoted by the CSV rules.
+          scratch_.clear();
+          AppendCompleteValueText(plan, column, row, &scratch_);
+          AppendCsvText(scratch_);
+          continue;
         case ValueKind::kBytes:
           if (column.GetBytes(row).empty()) {
             buffer_.append("\"\"");  // empty, not null

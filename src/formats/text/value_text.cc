@@ -15,10 +15,58 @@
 #include <fmt/format.h>
 
 #include "core/time_util.h"
+#include "formats/text/complete_text.h"
 
 namespace lakepipe::text {
 
+namespace {
+
+// True when the kinds before kComplete describe `field` completely.
+bool HasFlatValueKind(const Field& field) {
+  if (!field.full_kind) return true;
+  switch (*field.full_kind) {
+    case Kind::kNull:
+    case Kind::kBoolean:
+    case Kind::kInt32:
+    case Kind::kInt64:
+    case Kind::kFloat:
+    case Kind::kDouble:
+    case Kind::kString:
+    case Kind::kBytes:
+    case Kind::kEnum:
+    case Kind::kDate:
+      return true;
+    case Kind::kUuid:
+      return field.base != Kind::kFixed;
+    case Kind::kTimestamp:
+      return field.utc_adjusted && field.unit != TimeUnit::kNanos;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 ValueKind KindOf(const Field& field) {
+  if (!HasFlatValueKind(field)) return ValueKind::kComplete;
+  if (field.full_kind) {
+    // Complete-model fields may leave the flat view unset.
+    switch (*field.full_kind) {
+      case Kind::kInt32:
+        return ValueKind::kInt32;
+      case Kind::kInt64:
+        return ValueKind::kInt64;
+      case Kind::kUuid:
+        return ValueKind::kUuid;
+      case Kind::kDate:
+        return ValueKind::kDate;
+      case Kind::kTimestamp:
+        return field.unit == TimeUnit::kMillis ? ValueKind::kTimestampMillis
+                                               : ValueKind::kTimestampMicros;
+      default:
+        break;
+    }
+  }
   switch (field.type) {
     case Type::kNull:
       return ValueKind::kNull;
@@ -44,22 +92,40 @@ ValueKind KindOf(const Field& field) {
   return ValueKind::kNull;
 }
 
+FieldPlan MakeFieldPlan(const Field& f, std::string path) {
+  FieldPlan p;
+  p.kind = KindOf(f);
+  p.nullable = f.nullable || f.kind() == Kind::kNull;
+  if (p.kind == ValueKind::kEnum) {
+    p.symbols = f.symbols;
+    for (size_t i = 0; i < f.symbols.size(); ++i) {
+      p.symbol_index.emplace(f.symbols[i], static_cast<int>(i));
+    }
+  }
+  if (p.kind == ValueKind::kComplete) {
+    p.field = std::make_shared<const Field>(f);
+    const Kind kind = f.kind();
+    for (size_t i = 0; i < f.children.size(); ++i) {
+      const Field& child = f.children[i];
+      std::string child_path = kind == Kind::kList  ? path + "[]"
+                               : kind == Kind::kMap ? path + (i == 0 ? "{key}" : "{}")
+                                                    : path + "." + child.name;
+      p.children.push_back(MakeFieldPlan(child, std::move(child_path)));
+      if (kind == Kind::kStruct) p.child_index.emplace(child.name, static_cast<int>(i));
+    }
+  }
+  p.key = f.name;
+  p.verbatim_key = std::none_of(f.name.begin(), f.name.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  p.name = std::move(path);
+  return p;
+}
+
 std::vector<FieldPlan> MakeFieldPlans(const Schema& schema) {
   std::vector<FieldPlan> plans;
   plans.reserve(schema.num_fields());
-  for (const Field& f : schema.fields()) {
-    FieldPlan p;
-    p.name = f.name;
-    p.kind = KindOf(f);
-    p.nullable = f.nullable || f.type == Type::kNull;
-    if (p.kind == ValueKind::kEnum) {
-      p.symbols = f.symbols;
-      for (size_t i = 0; i < f.symbols.size(); ++i) {
-        p.symbol_index.emplace(f.symbols[i], static_cast<int>(i));
-      }
-    }
-    plans.push_back(std::move(p));
-  }
+  for (const Field& f : schema.fields()) plans.push_back(MakeFieldPlan(f, f.name));
   return plans;
 }
 
@@ -91,6 +157,8 @@ std::string ExpectedText(const FieldPlan& plan) {
       return "timestamp (ISO-8601 or epoch milliseconds)";
     case ValueKind::kTimestampMicros:
       return "timestamp (ISO-8601 or epoch microseconds)";
+    case ValueKind::kComplete:
+      return CompleteExpectedText(plan);
   }
   return "value";
 }
@@ -417,6 +485,8 @@ bool AppendTextValue(const FieldPlan& plan, std::string_view text, Column* colum
   switch (plan.kind) {
     case ValueKind::kNull:
       return Fail(plan, text, reason);
+    case ValueKind::kComplete:
+      return AppendCompleteText(plan, text, column, reason);
     case ValueKind::kBool: {
       bool b = false;
       if (!ParseBoolText(text, &b)) return Fail(plan, text, reason);
@@ -744,6 +814,9 @@ void AppendValueText(const FieldPlan& plan, const Column& column, size_t row, st
       return;
     case ValueKind::kTimestampMicros:
       AppendTimestampMicros(column.GetInt64(row), out);
+      return;
+    case ValueKind::kComplete:
+      AppendCompleteValueText(plan, column, row, out);
       return;
   }
 }

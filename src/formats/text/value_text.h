@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,6 +35,11 @@ enum class ValueKind {
   kDate,
   kTimestampMillis,
   kTimestampMicros,
+  // A type of the complete model the kinds above do not describe: struct,
+  // list, map, decimal, fixed, uuid on fixed(16), small and unsigned
+  // integers, time, local or nanosecond timestamps. FieldPlan::field says
+  // which (complete_text.h parses and prints them).
+  kComplete,
 };
 
 ValueKind KindOf(const Field& field);
@@ -48,14 +54,29 @@ using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>
 
 // Per-field facts the readers and writers look up for every value.
 struct FieldPlan {
+  // The field's path for messages: "name", "location.street.number",
+  // "tags[]" (a list's elements), "scores{}" / "scores{key}" (a map's
+  // values and keys).
   std::string name;
   ValueKind kind = ValueKind::kNull;
   bool nullable = false;
   // kEnum: symbol → index, and the symbols for messages.
   StringMap<int> symbol_index;
   std::vector<std::string> symbols;
+  // kComplete: the field, and the plans of its children (struct fields in
+  // order, a list's element, a map's key and value) with child_index
+  // finding a struct field by name.
+  std::shared_ptr<const Field> field;
+  std::vector<FieldPlan> children;
+  StringMap<int> child_index;
+  // The field's own name as a JSON key, and whether it appears verbatim in
+  // JSON text (nothing to escape), so that a raw key can be compared to it.
+  std::string key;
+  bool verbatim_key = false;
 };
 
+// The plan of `field`, named `path`.
+FieldPlan MakeFieldPlan(const Field& field, std::string path);
 std::vector<FieldPlan> MakeFieldPlans(const Schema& schema);
 
 // "int", "timestamp (ISO-8601 or epoch milliseconds)", ... for messages.
