@@ -101,8 +101,8 @@ std::string_view StepName(RunStep step) {
   return "?";
 }
 
-SchemaPtr TableSchema(std::string_view table) {
-  return table == "user_activity" ? UserActivitySchemaPtr() : UserSchemaPtr();
+SchemaPtr TableSchema(std::string_view table, UserShape shape) {
+  return table == "user_activity" ? UserActivitySchemaPtr() : UserSchemaPtr(shape);
 }
 
 struct Pipeline::Impl {
@@ -172,7 +172,7 @@ Status Pipeline::Impl::AssembleProducer() {
   SourceProducerOptions so;
   so.source = o.source;
   so.source_options = o.source_options;
-  so.schema = TableSchema(ao.table);
+  so.schema = TableSchema(ao.table, o.source_options.shape);
   so.format = o.format;
   if (ao.decoder.registry && o.format == PayloadFormat::kAvro) so.registry = *ao.decoder.registry;
   so.topic = o.topic;
@@ -193,7 +193,7 @@ Status Pipeline::Impl::AssembleProducer() {
 // segment read again (a rewind, a rebalance) is not copied twice.
 Status Pipeline::Impl::OpenCopies() {
   if (!ao.decoder.schema) {
-    ao.decoder.schema = TableSchema(ao.table);
+    ao.decoder.schema = TableSchema(ao.table, o.source_options.shape);
     ao.decoder.schema_origin = fmt::format("built-in {} schema", ao.decoder.schema->name());
   }
   auto local =
