@@ -431,7 +431,17 @@ RunReport Pipeline::Impl::Run() {
   }
   RunReport r = Outcome();
   // Transform, when the lake got everything.
-  if (r.failures.empty() && !*o.stop) RunJobs(&r);
+  if (r.failures.empty() && !*o.stop) {
+    if (TableSchema(ao.table, o.source_options.shape) == UserApiSchemaPtr()) {
+      // The jobs read the flat users columns (first_name, country, ...).
+      o.log(
+          fmt::format("transform: skipped: the jobs read the flat users table; table '{}' has "
+                      "the API's nested shape (--shape api)",
+                      ao.table));
+    } else {
+      RunJobs(&r);
+    }
+  }
   SettleCopies(&r);
   r.interrupted = *o.stop;
   return r;

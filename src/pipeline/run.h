@@ -185,6 +185,8 @@ class Pipeline {
 };
 
 // The built-in schema of `table`: user_activity's, else users' in `shape`
+// (with the API's shape the run archives the table and runs no transform
+// job, since the jobs read the flat users columns)
 // (schemas/user.avsc or, for the API's nested shape, user_api.avsc).
 SchemaPtr TableSchema(std::string_view table, UserShape shape = UserShape::kFlat);
 
