@@ -58,6 +58,10 @@ CLI::Validator TableNameValidator();
 [[nodiscard]] Result<config::Config> LoadConfig(const std::string& config_path);
 
 // Help of --seed (produce, run): what a seed fixes, including the time base.
+// --shape of produce and run.
+inline constexpr const char* kShapeHelp =
+    "users and randomuser: flat (default; schemas/user.avsc) or api (the randomuser.me API's "
+    "nested objects, schemas/user_api.avsc, keyed by login.uuid) (source.shape)";
 inline constexpr const char* kSeedHelp =
     "Seed of the users and activity generators: the same seed gives the same records on every "
     "run. A seeded generator's clock is fixed at 2026-01-01T00:00:00Z instead of the current "

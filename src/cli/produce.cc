@@ -28,7 +28,7 @@ struct ProduceFlags {
   KafkaFlags kafka;
   RegistryFlags registry;
   std::string topic, source, format, key, schema, url, bad_records;
-  std::string count, duration, rate, seed, batch;
+  std::string count, duration, rate, seed, batch, shape;
   bool quiet = false;
   std::string metrics_addr;
   LogFlags log;
@@ -49,6 +49,7 @@ Status ApplyFlags(const CLI::App& app, const ProduceFlags& f, config::Config* cf
       {"--schema", {"produce.schema", &f.schema}},
       {"--source", {"source.name", &f.source}},
       {"--seed", {"source.seed", &f.seed}},
+      {"--shape", {"source.shape", &f.shape}},
       {"--url", {"source.url", &f.url}},
       {"--batch", {"source.batch", &f.batch}},
   };
@@ -74,6 +75,8 @@ Result<SourceProducerOptions> AssemblyOptions(const config::Config& cfg) {
   LP_ASSIGN_OR_RETURN(o.schema_file, cfg.GetString("produce", "schema"));
   LP_ASSIGN_OR_RETURN(o.source, cfg.GetString("source", "name"));
   LP_ASSIGN_OR_RETURN(o.source_options.url, cfg.GetString("source", "url"));
+  LP_ASSIGN_OR_RETURN(std::string shape, cfg.GetString("source", "shape"));
+  LP_ASSIGN_OR_RETURN(o.source_options.shape, ParseUserShape(shape));
   LP_ASSIGN_OR_RETURN(int64_t batch, cfg.GetInt("source", "batch"));
   o.source_options.batch = static_cast<size_t>(batch);
   LP_ASSIGN_OR_RETURN(o.source_options.timeout, cfg.GetDuration("source", "timeout"));
@@ -204,7 +207,11 @@ Result<int> RunProduce(int argc, char** argv) {
       "delivered and failed counts at the end and exits non-zero if any record was not "
       "delivered.\n\n"
       "Sources: users (generated people), activity (generated e-commerce events), randomuser (the "
-      "randomuser.me API), file:PATH (JSON Lines, CSV, Avro or Parquet).\n\nSettings come from "
+      "randomuser.me API), file:PATH (JSON Lines, CSV, Avro or Parquet).\n\nShapes of users and "
+      "randomuser (--shape): flat (schemas/user.avsc, one column per value, keyed by id) or api "
+      "(schemas/user_api.avsc: exactly the randomuser.me API's nested objects, name{title,first,"
+      "last}, location{street{number,name},...}, login{uuid,...}, dob{date,age}, ..., keyed by "
+      "login.uuid; JSON messages only for now).\n\nSettings come from "
       "flags, then "
       "LAKEPIPE_<SECTION>_<KEY> environment variables (also read from ./.env), then --config, then "
       "defaults.\n\n"
@@ -233,6 +240,7 @@ Result<int> RunProduce(int argc, char** argv) {
                    "Schema registry URL: register the schema under <topic>-value and frame Avro "
                    "messages in the Confluent wire format");
   app.add_option("--seed", f.seed, kSeedHelp);
+  app.add_option("--shape", f.shape, kShapeHelp);
   app.add_option("--url", f.url, "randomuser: API URL (default https://randomuser.me/api/)");
   app.add_option("--batch", f.batch, "randomuser: results per request (default 100)");
   app.add_option("--bad-records", f.bad_records,

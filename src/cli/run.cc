@@ -51,7 +51,7 @@ constexpr const char* kDefaultMetricsAddress = "127.0.0.1:9464";
 struct RunFlags {
   ConfigFlags config;
   std::string source = "users", duration, lake, output = "out", settle = "5s", as_of, stats_json,
-              local_copies;
+              local_copies, shape;
   uint64_t count = 0;
   double rate = 0;
   int64_t seed = -1;
@@ -239,6 +239,7 @@ Result<pipeline::RunOptions> RunOptionsFrom(const CLI::App& app, const RunFlags&
   // The source: --source, else source.name of the config file.
   if (app.count("--source") > 0) LP_RETURN_IF_ERROR(cfg.SetFlag("source", "name", f.source));
   if (f.seed >= 0) LP_RETURN_IF_ERROR(cfg.SetFlag("source", "seed", std::to_string(f.seed)));
+  if (app.count("--shape") > 0) LP_RETURN_IF_ERROR(cfg.SetFlag("source", "shape", f.shape));
   o.source = *cfg.GetString("source", "name");
   if (o.source != "users" && o.source != "activity" && o.source != "randomuser") {
     return InvalidArgumentError(
@@ -272,6 +273,8 @@ Status ReadArchive(const config::Config& cfg, pipeline::RunOptions* o) {
     o->source_options.seed = static_cast<uint64_t>(seed);
   }
   if (auto url = cfg.GetString("source", "url"); url.ok()) o->source_options.url = *url;
+  LP_ASSIGN_OR_RETURN(std::string shape, cfg.GetString("source", "shape"));
+  LP_ASSIGN_OR_RETURN(o->source_options.shape, ParseUserShape(shape));
   return Status::OK();
 }
 
@@ -678,7 +681,10 @@ Result<int> RunRun(int argc, char** argv) {
       "interrupted; an interrupted run says how many produced records were not archived. The local "
       "copies are written under temporary names and replace an earlier "
       "run's only when the run succeeds; a failed run leaves an earlier run's copies as they "
-      "were, and writes its own only where there were none.",
+      "were, and writes its own only where there were none.\n\nShapes of users and randomuser "
+      "(--shape): flat (schemas/user.avsc) or api (schemas/user_api.avsc: exactly the "
+      "randomuser.me API's nested objects, keyed by login.uuid; the table's schema follows the "
+      "shape).",
       "lakepipe run");
   RunFlags f;
   AddConfigFlags(&app, &f.config,
@@ -690,6 +696,7 @@ Result<int> RunRun(int argc, char** argv) {
   app.add_option("--duration", f.duration, "Produce for this long instead (e.g. 30s, 2m)");
   app.add_option("--rate", f.rate, "Records per second (default: as fast as possible)");
   app.add_option("--seed", f.seed, kSeedHelp);
+  app.add_option("--shape", f.shape, kShapeHelp);
   app.add_option("--lake", f.lake,
                  "Lake root: a path or s3://bucket/prefix (default: archive.lake, else out/lake)");
   app.add_option("--output", f.output, "Directory of the local copies")->capture_default_str();

@@ -71,6 +71,13 @@ SectionSpec SourceSection() {
                        "generator's clock is fixed at 2026-01-01T00:00:00Z (activity events "
                        "start at 2025-12-31T00:00:00Z). Unset: a random seed, chosen at start, "
                        "and the current time."},
+              {.key = "shape",
+               .type = Type::kEnum,
+               .default_value = "flat",
+               .help = "Shape of the people of users and randomuser: flat (schemas/user.avsc, "
+                       "one column per value) or api (schemas/user_api.avsc, the randomuser.me "
+                       "API's nested objects, keyed by login.uuid).",
+               .allowed = {"flat", "api"}},
               {.key = "url",
                .default_value = "https://randomuser.me/api/",
                .help = "API endpoint of the randomuser source."},

@@ -4,6 +4,7 @@
 
 #include "core/testing.h"
 #include "formats/avro/avro_datum.h"
+#include "sources/source.h"
 
 namespace lakepipe {
 namespace {
@@ -92,6 +93,96 @@ TEST(RecordEncoderTest, KeysComeFromAField) {
   EXPECT_EQ(missing.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(missing.message().find("id, n, kind, at"), std::string::npos) << missing.message();
   EXPECT_EQ(ParsePayloadFormat("protobuf").status().code(), StatusCode::kInvalidArgument);
+}
+
+// People in the randomuser.me API's nested shape: JSON messages are the
+// nested objects, the key is found inside a struct, and Avro messages say
+// plainly that nested records are not written yet.
+TEST(RecordEncoderTest, NestedRecordsAreNestedJsonAndKeyedByAPath) {
+  SourceOptions options;
+  options.seed = 7;
+  options.shape = UserShape::kApi;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Source> users, OpenSource("users", options));
+  RecordBatch batch(users->schema());
+  ASSERT_OK(users->Next(&batch, 2));
+  const Schema& schema = *users->schema();
+  ASSERT_OK_AND_ASSIGN(RecordEncoder enc,
+                       RecordEncoder::Make(PayloadFormat::kJson, schema, std::nullopt));
+  std::string out;
+  enc.Encode(batch, 0, &out);
+  const std::string prefix =
+      R"({"gender":"female","name":{"title":"Miss","first":"Sabine","last":"Koch"},)"
+      R"("location":{"street":{"number":6432,"name":"Schulstraße"},"city":"Kassel",)"
+      R"("state":"Hessen",)";
+  EXPECT_EQ(out.substr(0, prefix.size()), prefix);
+  EXPECT_NE(out.find(R"("dob":{"date":"2006-08-24T08:04:15.402Z","age":19})"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find(R"("description":"Abu Dhabi, Muscat, Baku, Tbilisi"})"), std::string::npos)
+      << out;
+
+  ASSERT_OK_AND_ASSIGN(KeyExtractor key, KeyExtractor::Make(schema, "login.uuid"));
+  std::string k;
+  EXPECT_TRUE(key.Extract(batch, 0, &k));
+  EXPECT_EQ(k, "837b408f-c52a-4ec1-a86f-3fa4f85cbe12");
+  ASSERT_OK_AND_ASSIGN(KeyExtractor nat, KeyExtractor::Make(schema, "nat"));
+  EXPECT_TRUE(nat.Extract(batch, 0, &k));
+  EXPECT_EQ(k, "DE");
+  Result<KeyExtractor> whole = KeyExtractor::Make(schema, "login");
+  ASSERT_FALSE(whole.ok());
+  EXPECT_NE(whole.status().message().find("key field 'login' is a struct; name a value inside it"),
+            std::string::npos)
+      << whole.status().ToString();
+  Result<KeyExtractor> missing = KeyExtractor::Make(schema, "login.id");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("'login' has fields: uuid, username"),
+            std::string::npos)
+      << missing.status().ToString();
+  EXPECT_FALSE(KeyExtractor::Make(schema, "gender.x").ok());
+
+  Result<RecordEncoder> avro = RecordEncoder::Make(PayloadFormat::kAvro, schema, std::nullopt);
+  ASSERT_FALSE(avro.ok());
+  EXPECT_EQ(avro.status().code(), StatusCode::kUnimplemented);
+  EXPECT_NE(avro.status().ToString().find("unsupported: Avro messages of records with nested "
+                                          "fields: field 'name' of UserApi is"),
+            std::string::npos)
+      << avro.status().ToString();
+}
+
+// Timestamps keep their fraction at a whole second, as APIs write them;
+// lists and maps are arrays and objects.
+TEST(RecordEncoderTest, NestedJsonWritesWholeSecondsWithTheirFraction) {
+  ASSERT_OK_AND_ASSIGN(Schema parsed,
+                       Schema::FromAvroJson(R"({"type":"record","name":"N","fields":[
+        {"name":"s","type":["null",{"type":"record","name":"S","fields":[
+          {"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},
+          {"name":"us","type":{"type":"long","logicalType":"timestamp-micros"}}]}]},
+        {"name":"l","type":{"type":"array","items":["null","int"]}},
+        {"name":"m","type":{"type":"map","values":"string"}}]})",
+                                            SchemaParseOptions{.complete_types = true}));
+  auto schema = std::make_shared<const Schema>(std::move(parsed));
+  RecordBatch b(schema);
+  b.column(0).AppendStruct();
+  b.column(0).child(0).AppendInt64(1767225600000);  // 2026-01-01T00:00:00Z
+  b.column(0).child(1).AppendInt64(-1);
+  b.column(1).child(0).AppendInt32(1);
+  b.column(1).child(0).AppendNull();
+  b.column(1).FinishList();
+  b.column(2).child(0).AppendBytes("k\"");
+  b.column(2).child(1).AppendBytes("v");
+  b.column(2).FinishList();
+  b.CommitRow();
+  b.column(0).AppendNull();
+  b.column(1).FinishList();
+  b.column(2).FinishList();
+  b.CommitRow();
+  ASSERT_OK_AND_ASSIGN(RecordEncoder enc,
+                       RecordEncoder::Make(PayloadFormat::kJson, *schema, std::nullopt));
+  std::string out;
+  enc.Encode(b, 0, &out);
+  EXPECT_EQ(out, R"({"s":{"at":"2026-01-01T00:00:00.000Z","us":"1969-12-31T23:59:59.999999Z"},)"
+                 R"("l":[1,null],"m":{"k\"":"v"}})");
+  enc.Encode(b, 1, &out);
+  EXPECT_EQ(out, R"({"s":null,"l":[],"m":{}})");
 }
 
 }  // namespace

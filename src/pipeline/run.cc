@@ -101,8 +101,8 @@ std::string_view StepName(RunStep step) {
   return "?";
 }
 
-SchemaPtr TableSchema(std::string_view table) {
-  return table == "user_activity" ? UserActivitySchemaPtr() : UserSchemaPtr();
+SchemaPtr TableSchema(std::string_view table, UserShape shape) {
+  return table == "user_activity" ? UserActivitySchemaPtr() : UserSchemaPtr(shape);
 }
 
 struct Pipeline::Impl {
@@ -172,7 +172,7 @@ Status Pipeline::Impl::AssembleProducer() {
   SourceProducerOptions so;
   so.source = o.source;
   so.source_options = o.source_options;
-  so.schema = TableSchema(ao.table);
+  so.schema = TableSchema(ao.table, o.source_options.shape);
   so.format = o.format;
   if (ao.decoder.registry && o.format == PayloadFormat::kAvro) so.registry = *ao.decoder.registry;
   so.topic = o.topic;
@@ -193,7 +193,7 @@ Status Pipeline::Impl::AssembleProducer() {
 // segment read again (a rewind, a rebalance) is not copied twice.
 Status Pipeline::Impl::OpenCopies() {
   if (!ao.decoder.schema) {
-    ao.decoder.schema = TableSchema(ao.table);
+    ao.decoder.schema = TableSchema(ao.table, o.source_options.shape);
     ao.decoder.schema_origin = fmt::format("built-in {} schema", ao.decoder.schema->name());
   }
   auto local =
@@ -431,7 +431,17 @@ RunReport Pipeline::Impl::Run() {
   }
   RunReport r = Outcome();
   // Transform, when the lake got everything.
-  if (r.failures.empty() && !*o.stop) RunJobs(&r);
+  if (r.failures.empty() && !*o.stop) {
+    if (TableSchema(ao.table, o.source_options.shape) == UserApiSchemaPtr()) {
+      // The jobs read the flat users columns (first_name, country, ...).
+      o.log(
+          fmt::format("transform: skipped: the jobs read the flat users table; table '{}' has "
+                      "the API's nested shape (--shape api)",
+                      ao.table));
+    } else {
+      RunJobs(&r);
+    }
+  }
   SettleCopies(&r);
   r.interrupted = *o.stop;
   return r;

@@ -84,8 +84,8 @@ enum class CopiesFate {
 
 struct RunOptions {
   // What is produced: records of `source` written as the built-in schema
-  // of archive.table (users, user_activity) in `format` onto `topic`, keyed
-  // by the source's key field.
+  // of archive.table (users, user_activity; users in source_options.shape)
+  // in `format` onto `topic`, keyed by the source's key field.
   std::string source = "users";  // users, activity or randomuser
   SourceOptions source_options;
   PayloadFormat format = PayloadFormat::kJson;
@@ -184,7 +184,10 @@ class Pipeline {
   std::unique_ptr<Impl> impl_;
 };
 
-// The built-in schema of `table`: user_activity's, else users'.
-SchemaPtr TableSchema(std::string_view table);
+// The built-in schema of `table`: user_activity's, else users' in `shape`
+// (with the API's shape the run archives the table and runs no transform
+// job, since the jobs read the flat users columns)
+// (schemas/user.avsc or, for the API's nested shape, user_api.avsc).
+SchemaPtr TableSchema(std::string_view table, UserShape shape = UserShape::kFlat);
 
 }  // namespace lakepipe::pipeline

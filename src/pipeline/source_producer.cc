@@ -10,10 +10,14 @@ Status ChooseSchema(const SourceProducerOptions& o, SourceProducer* sp) {
   sp->schema = sp->source->schema();
   SchemaPtr target = o.schema;
   if (!target && !o.schema_file.empty()) {
-    LP_ASSIGN_OR_RETURN(Schema loaded, Schema::FromFile(o.schema_file));
+    LP_ASSIGN_OR_RETURN(
+        Schema loaded, Schema::FromFile(o.schema_file, SchemaParseOptions{.complete_types = true}));
     target = std::make_shared<const Schema>(std::move(loaded));
   }
-  if (!target) return Status::OK();
+  // The source's own schema needs no conversion.
+  if (!target || target == sp->schema || target->avro_json() == sp->schema->avro_json()) {
+    return Status::OK();
+  }
   Result<BatchProjector> made = BatchProjector::Make(sp->schema, target);
   if (!made.ok()) {
     return o.schema_file.empty() ? made.status() : made.status().WithContext(o.schema_file);
@@ -30,6 +34,8 @@ Result<std::unique_ptr<SourceProducer>> AssembleSourceProducer(const SourceProdu
   LP_ASSIGN_OR_RETURN(sp->source, OpenSource(o.source, o.source_options));
   LP_RETURN_IF_ERROR(ChooseSchema(o, sp.get()));
   if (o.registry) {
+    // What cannot be encoded is not registered either.
+    LP_RETURN_IF_ERROR(RecordEncoder::Make(o.format, *sp->schema, std::nullopt).status());
     registry::SchemaRegistryClient client(*o.registry);
     LP_ASSIGN_OR_RETURN(sp->schema_id,
                         client.Register(o.topic + "-value", sp->schema->avro_json()));

@@ -22,6 +22,17 @@ bool IsHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+// Canonical UUID text, lower-cased into `out`; false when `text` is not one.
+bool ParseUuid(std::string_view text, char* out) {
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < 36; ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !IsHex(text[i])) return false;
+    out[i] = dash ? '-' : static_cast<char>(text[i] | 0x20);  // lower-case hex
+  }
+  return true;
+}
+
 // The first bytes of a body for messages, printable ASCII only.
 std::string Excerpt(std::string_view body) {
   std::string out;
@@ -130,13 +141,7 @@ class EntryReader {
   bool Uuid(std::initializer_list<const char*> path, char* out) {
     std::string_view text;
     if (!String(path, &text)) return false;
-    bool valid = text.size() == 36;
-    for (size_t i = 0; valid && i < 36; ++i) {
-      const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-      valid = dash ? text[i] == '-' : IsHex(text[i]);
-      if (valid) out[i] = dash ? '-' : static_cast<char>(text[i] | 0x20);  // lower-case hex
-    }
-    if (!valid) {
+    if (!ParseUuid(text, out)) {
       return Fail(fmt::format("field {} is not a UUID: '{}'", PathName(path), Excerpt(text)));
     }
     return true;
@@ -212,6 +217,107 @@ void AppendPerson(const Person& p, const UserColumns& c, RecordBatch* batch) {
   batch->CommitRow();
 }
 
+// The API shape: appends `v` (the value of `f` at `path`; null when
+// missing) to `column` as the schema says, keeping the API's nesting.
+// Returns false with `*reason` set when the value does not fit; the row is
+// then rolled back by the caller.
+bool AppendApiValue(const Field& f, const Json* v, const std::string& path, Column& column,
+                    std::string* reason) {
+  if (v == nullptr || v->is_null()) {
+    if (!f.nullable) {
+      *reason = fmt::format("field {} is missing", path);
+      return false;
+    }
+    column.AppendNull();
+    return true;
+  }
+  auto wrong = [&](const char* expected) {
+    *reason = fmt::format("field {} is {} {}, expected {}", path,
+                          v->is_array() || v->is_object() ? "an" : "a", v->type_name(), expected);
+    return false;
+  };
+  switch (f.kind()) {
+    case Kind::kStruct: {
+      if (!v->is_object()) return wrong("an object");
+      column.AppendStruct();
+      for (size_t i = 0; i < f.children.size(); ++i) {
+        const Field& child = f.children[i];
+        auto it = v->find(child.name);
+        if (!AppendApiValue(child, it == v->end() ? nullptr : &*it, path + "." + child.name,
+                            column.child(i), reason)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    case Kind::kString:
+      // The API sends postcodes as numbers or strings: numbers as their digits.
+      if (v->is_number_integer()) {
+        column.AppendBytes(v->is_number_unsigned() ? std::to_string(v->get<uint64_t>())
+                                                   : std::to_string(v->get<int64_t>()));
+        return true;
+      }
+      if (!v->is_string()) return wrong("a string");
+      column.AppendBytes(v->get_ref<const std::string&>());
+      return true;
+    case Kind::kUuid: {
+      if (!v->is_string()) return wrong("a UUID string");
+      const std::string& text = v->get_ref<const std::string&>();
+      char id[36];
+      if (!ParseUuid(text, id)) {
+        *reason = fmt::format("field {} is not a UUID: '{}'", path, Excerpt(text));
+        return false;
+      }
+      column.AppendBytes(std::string_view(id, sizeof(id)));
+      return true;
+    }
+    case Kind::kInt32:
+      if (!v->is_number_integer()) return wrong("an integer");
+      if (v->is_number_unsigned()
+              ? v->get<uint64_t>() > INT32_MAX
+              : v->get<int64_t>() < INT32_MIN || v->get<int64_t>() > INT32_MAX) {
+        *reason = fmt::format("field {} is out of range: {}", path, DumpJson(*v));
+        return false;
+      }
+      column.AppendInt32(static_cast<int32_t>(v->get<int64_t>()));
+      return true;
+    case Kind::kTimestamp: {
+      if (!v->is_string()) return wrong("an ISO-8601 timestamp string");
+      const std::string& text = v->get_ref<const std::string&>();
+      Result<int64_t> micros = ParseTimestampMicros(text);
+      if (!micros.ok()) {
+        *reason = fmt::format("field {} is not an ISO-8601 timestamp: '{}'", path, Excerpt(text));
+        return false;
+      }
+      column.AppendInt64(f.unit == TimeUnit::kMillis ? FloorDiv(*micros, 1000) : *micros);
+      return true;
+    }
+    default:
+      *reason = fmt::format("field {} is {}, which the randomuser source does not fill", path,
+                            f.Describe());
+      return false;
+  }
+}
+
+// Appends `entry` as a row of the API shape; the reason when it does not fit.
+std::optional<std::string> AppendApiPerson(const Json& entry, RecordBatch* batch) {
+  if (!entry.is_object()) {
+    return fmt::format("entry is a {}, expected an object", entry.type_name());
+  }
+  const Schema& schema = *batch->schema();
+  std::string reason;
+  for (size_t i = 0; i < schema.num_fields(); ++i) {
+    const Field& f = schema.field(i);
+    auto it = entry.find(f.name);
+    if (!AppendApiValue(f, it == entry.end() ? nullptr : &*it, f.name, batch->column(i), &reason)) {
+      batch->RollbackRow();
+      return reason;
+    }
+  }
+  batch->CommitRow();
+  return std::nullopt;
+}
+
 // Why a 200 response cannot be used, or nullopt with `*results` set.
 std::optional<std::string> ParseBody(const std::string& body, Json* results) {
   Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
@@ -235,8 +341,10 @@ class RandomUserSource final : public Source {
   RandomUserSource(const SourceOptions& options, UserColumns columns)
       : options_(options), cols_(columns), jitter_(std::random_device{}()) {}
 
-  const SchemaPtr& schema() const override { return UserSchemaPtr(); }
-  std::string default_key_field() const override { return "id"; }
+  const SchemaPtr& schema() const override { return UserSchemaPtr(options_.shape); }
+  std::string default_key_field() const override {
+    return options_.shape == UserShape::kApi ? "login.uuid" : "id";
+  }
   uint64_t rejected() const override { return rejected_; }
 
   Result<bool> Next(RecordBatch* batch, size_t max_rows) override {
@@ -257,12 +365,10 @@ class RandomUserSource final : public Source {
         }
         const size_t index = cursor_++;
         const Json& entry = results_[index];
-        Person person;
-        if (std::optional<std::string> reason = ReadPerson(entry, &person)) {
+        if (std::optional<std::string> reason = Append(entry, batch)) {
           LP_RETURN_IF_ERROR(Reject(index, *reason, entry));
           continue;
         }
-        AppendPerson(person, cols_, batch);
         ++accepted_in_response_;
       }
     } catch (const nlohmann::json::exception& e) {
@@ -285,6 +391,15 @@ class RandomUserSource final : public Source {
     bad.reason = where;
     bad.raw = DumpJson(entry);
     return options_.bad_records(bad);
+  }
+
+  // Appends `entry` in the source's shape; the reason when it is unusable.
+  std::optional<std::string> Append(const Json& entry, RecordBatch* batch) const {
+    if (options_.shape == UserShape::kApi) return AppendApiPerson(entry, batch);
+    Person person;
+    if (std::optional<std::string> reason = ReadPerson(entry, &person)) return reason;
+    AppendPerson(person, cols_, batch);
+    return std::nullopt;
   }
 
   static void LogRetry(const RetryEvent& e) {

@@ -1,5 +1,5 @@
 // The `randomuser` source: people from the randomuser.me API, mapped to
-// schemas/user.avsc.
+// schemas/user.avsc, or kept in the API's shape (schemas/user_api.avsc).
 //
 // Each request is GET <url>?results=<batch>, keeping the URL's other query
 // parameters (e.g. nat=gb,fr or inc=...). With SourceOptions::seed the
@@ -12,7 +12,12 @@
 //   username = login.username, dob = dob.date, registered_date =
 //   registered.date (ISO-8601), phone, picture = picture.large, city, state,
 //   country, nat.
-// city, state, country and nat may be missing or null (then null, and left
+// With SourceOptions::shape kApi, entries keep the API's nesting as
+// schemas/user_api.avsc (the key field is login.uuid): every field of the
+// schema must be present with its type (id.value may be null), postcodes
+// sent as numbers become their digits, fields the schema does not name are
+// left out.
+// Flat: city, state, country and nat may be missing or null (then null, and left
 // out of the address); every other field must be present with its type.
 // An entry that is not so goes to SourceOptions::bad_records (source = the
 // request URL, reason naming the field, raw = the entry's JSON) and the rest

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/column_json.h"
 #include "core/time_util.h"
 #include "sources/test_util.h"
 
@@ -132,6 +133,59 @@ TEST(RandomUserSourceTest, MapsEntriesToTheUserSchema) {
   // The request asked for `batch` results.
   ASSERT_EQ(server.queries().size(), 1u);
   EXPECT_EQ(server.queries()[0].find("results")->second, "3");
+}
+
+// The API shape keeps each entry as the API sent it: printed back as JSON,
+// a row is the entry, key order included, with the postcode as text.
+TEST(RandomUserSourceTest, KeepsTheApiShape) {
+  const std::string sample = Sample();
+  FakeRandomUser server(
+      [&](int, const httplib::Request&, httplib::Response& res) { Serve(res, sample); });
+  SourceOptions options = Options(server);
+  options.shape = UserShape::kApi;
+  std::unique_ptr<Source> source = Open(options);
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(source->schema(), UserApiSchemaPtr());
+  EXPECT_EQ(source->default_key_field(), "login.uuid");
+  RecordBatch batch(source->schema());
+  ASSERT_OK_AND_ASSIGN(bool more, source->Next(&batch, 10));
+  EXPECT_TRUE(more);
+  ASSERT_EQ(batch.num_rows(), 3u);
+  const nlohmann::ordered_json results = nlohmann::ordered_json::parse(sample)["results"];
+  for (size_t r = 0; r < 3; ++r) {
+    nlohmann::ordered_json expected = results[r];
+    nlohmann::ordered_json& postcode = expected["location"]["postcode"];
+    if (postcode.is_number()) postcode = postcode.dump();
+    EXPECT_EQ(nlohmann::ordered_json::parse(lakepipe::RowJson(batch, r)).dump(), expected.dump());
+  }
+  EXPECT_EQ(source->rejected(), 0u);
+}
+
+TEST(RandomUserSourceTest, ApiShapeRejectsEntriesThatDoNotFitAndKeepsTheRest) {
+  Json doc = Json::parse(Sample());
+  doc["results"][0]["login"].erase("uuid");
+  doc["results"][1]["dob"]["age"] = "forty";
+  doc["results"][2]["id"]["value"] = nullptr;  // the API's null identifier
+  const std::string body = doc.dump();
+  FakeRandomUser server(
+      [&](int, const httplib::Request&, httplib::Response& res) { Serve(res, body); });
+  std::vector<BadRecord> bad;
+  SourceOptions options = Options(server);
+  options.shape = UserShape::kApi;
+  options.bad_records = [&](const BadRecord& r) {
+    bad.push_back(r);
+    return Status::OK();
+  };
+  std::unique_ptr<Source> source = Open(options);
+  RecordBatch batch(source->schema());
+  ASSERT_OK(source->Next(&batch, 10));
+  ASSERT_EQ(batch.num_rows(), 1u);
+  const std::string row = lakepipe::RowJson(batch, 0);
+  EXPECT_NE(row.find(R"("id": {"name": "NSS", "value": null})"), std::string::npos) << row;
+  EXPECT_NE(row.find(R"("first": "Gabriela")"), std::string::npos) << row;
+  ASSERT_EQ(bad.size(), 2u);
+  EXPECT_EQ(bad[0].reason, "results[0]: field login.uuid is missing");
+  EXPECT_EQ(bad[1].reason, "results[1]: field dob.age is a string, expected an integer");
 }
 
 TEST(RandomUserSourceTest, ServesLargeResponsesInPiecesAndFetchesAgain) {

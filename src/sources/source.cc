@@ -53,22 +53,42 @@ Result<std::unique_ptr<Source>> SourceRegistry::Open(std::string_view spec,
                               fmt::join(Names(), ", "));
 }
 
+namespace {
+
+// The sources whose records have one shape refuse another.
+Status OnlyFlat(std::string_view source, const SourceOptions& options) {
+  if (options.shape == UserShape::kFlat) return Status::OK();
+  return InvalidArgumentError("source {} has no shape '{}': shapes apply to users and randomuser",
+                              source, UserShapeName(options.shape));
+}
+
+}  // namespace
+
 void RegisterBuiltinSources(SourceRegistry* registry) {
   std::vector<SourceInfo> builtins;
   builtins.push_back(SourceInfo{
-      "users", "generated randomuser-shaped people of 21 nationalities (schemas/user.avsc)", "",
-      [](std::string_view, const SourceOptions& o) { return sources::NewUsersSource(o); }});
+      "users",
+      "generated randomuser-shaped people of 21 nationalities (schemas/user.avsc; --shape api: "
+      "schemas/user_api.avsc)",
+      "", [](std::string_view, const SourceOptions& o) { return sources::NewUsersSource(o); }});
   builtins.push_back(SourceInfo{
       "activity",
       "generated e-commerce sessions: page views, cart changes, purchases "
       "(schemas/user_activity.avsc)",
-      "", [](std::string_view, const SourceOptions& o) { return sources::NewActivitySource(o); }});
+      "", [](std::string_view, const SourceOptions& o) -> Result<std::unique_ptr<Source>> {
+        LP_RETURN_IF_ERROR(OnlyFlat("activity", o));
+        return sources::NewActivitySource(o);
+      }});
   builtins.push_back(SourceInfo{
-      "randomuser", "people from the randomuser.me API (--url), mapped to schemas/user.avsc", "",
+      "randomuser",
+      "people from the randomuser.me API (--url), mapped to schemas/user.avsc (--shape api: kept "
+      "as the API nests them, schemas/user_api.avsc)",
+      "",
       [](std::string_view, const SourceOptions& o) { return sources::NewRandomUserSource(o); }});
   builtins.push_back(SourceInfo{
       "file", "replays a Parquet, Avro, JSON Lines, JSON or CSV file (format by extension)", "PATH",
-      [](std::string_view path, const SourceOptions& o) {
+      [](std::string_view path, const SourceOptions& o) -> Result<std::unique_ptr<Source>> {
+        LP_RETURN_IF_ERROR(OnlyFlat("file", o));
         return sources::NewFileSource(path, o);
       }});
   for (SourceInfo& info : builtins) registry->Register(std::move(info)).IgnoreError();

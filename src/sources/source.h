@@ -49,6 +49,17 @@ class Source {
   virtual std::string default_key_field() const = 0;
 };
 
+// The shape of the people that users and randomuser produce.
+enum class UserShape {
+  kFlat,  // schemas/user.avsc: one column per value (address as one string)
+  kApi,   // schemas/user_api.avsc: the randomuser.me API's nested objects
+};
+// "flat" or "api"; anything else is kInvalidArgument naming both.
+Result<UserShape> ParseUserShape(std::string_view name);
+std::string_view UserShapeName(UserShape shape);
+// Both names, for --help.
+inline constexpr std::string_view kUserShapeNames = "flat, api";
+
 struct SourceOptions {
   // Generators: deterministic output for a seed (the same records on every
   // run and machine); random when unset. randomuser: sent as the API's
@@ -61,6 +72,8 @@ struct SourceOptions {
   // fixed 2026-01-01T00:00:00Z, so that seeded output does not depend on
   // the day it is made.
   std::optional<int64_t> now_millis;
+  // users and randomuser: the records' shape (the other sources have one).
+  UserShape shape = UserShape::kFlat;
   std::string url = "https://randomuser.me/api/";  // randomuser
   size_t batch = 100;                              // randomuser: results per request, 1..5000
   // randomuser; each retry is logged; a host name that does not resolve or
@@ -117,8 +130,12 @@ std::vector<std::string> SourceNames();
 // binary needs no repository files). avro_json() is the file's text.
 const Schema& UserSchema();
 const Schema& UserActivitySchema();
+const Schema& UserApiSchema();
 // The same schemas as shared pointers, for RecordBatch.
 const SchemaPtr& UserSchemaPtr();
 const SchemaPtr& UserActivitySchemaPtr();
+const SchemaPtr& UserApiSchemaPtr();
+// The schema of people of `shape`: user.avsc or user_api.avsc.
+const SchemaPtr& UserSchemaPtr(UserShape shape);
 
 }  // namespace lakepipe

@@ -75,6 +75,28 @@ TEST(BuiltinSchemasTest, EqualTheRepositoryFiles) {
   EXPECT_EQ(UserActivitySchema().name(), "UserActivity");
   EXPECT_EQ(UserActivitySchema().num_fields(), 11u);
   EXPECT_EQ(&UserSchema(), UserSchemaPtr().get());
+  EXPECT_EQ(UserApiSchema().avro_json(), ReadTextFile(SourceDir() + "/schemas/user_api.avsc"));
+  EXPECT_EQ(UserApiSchema().name(), "UserApi");
+  EXPECT_EQ(UserApiSchema().num_fields(), 12u);
+  EXPECT_EQ(UserSchemaPtr(UserShape::kApi), UserApiSchemaPtr());
+  EXPECT_EQ(UserSchemaPtr(UserShape::kFlat), UserSchemaPtr());
+}
+
+TEST(UserShapeTest, ParsesItsNamesAndOnlyUsersAndRandomuserTakeIt) {
+  EXPECT_EQ(*ParseUserShape("flat"), UserShape::kFlat);
+  EXPECT_EQ(*ParseUserShape("api"), UserShape::kApi);
+  Result<UserShape> bad = ParseUserShape("nested");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("unknown shape 'nested'"), std::string::npos);
+  SourceOptions options;
+  options.seed = 1;
+  options.shape = UserShape::kApi;
+  Result<std::unique_ptr<Source>> activity = OpenSource("activity", options);
+  ASSERT_FALSE(activity.ok());
+  EXPECT_EQ(activity.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(activity.status().message().find("source activity has no shape 'api'"),
+            std::string::npos);
+  EXPECT_TRUE(OpenSource("users", options).ok());
 }
 
 }  // namespace

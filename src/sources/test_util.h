@@ -90,7 +90,7 @@ inline std::vector<std::string> Collect(Source& source, size_t rows, size_t max_
     Result<bool> more = source.Next(&batch, std::min(max_rows, rows - out.size()));
     EXPECT_TRUE(more.ok()) << more.status().ToString();
     if (!more.ok() || !*more) break;
-    for (size_t r = 0; r < batch.num_rows(); ++r) out.push_back(RowJson(batch, r));
+    for (size_t r = 0; r < batch.num_rows(); ++r) out.push_back(testing::RowJson(batch, r));
   }
   return out;
 }

@@ -5,10 +5,12 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sources/nationalities.h"
 #include "sources/random.h"
+#include "sources/users_api.h"
 
 namespace lakepipe::sources {
 namespace {
@@ -89,6 +91,23 @@ class Text {
     } while (v != 0);
     Add(std::string_view(d, static_cast<size_t>(digits + sizeof(digits) - d)));
   }
+  // Adds the first `digits` (at most 16) lower-case hex digits of `v`.
+  void Hex(uint64_t v, int digits) {
+    static constexpr auto kPairs = [] {
+      std::array<char, 512> pairs{};
+      constexpr char kHex[] = "0123456789abcdef";
+      for (int b = 0; b < 256; ++b) {
+        pairs[static_cast<size_t>(2 * b)] = kHex[b >> 4];
+        pairs[static_cast<size_t>(2 * b + 1)] = kHex[b & 0xF];
+      }
+      return pairs;
+    }();
+    char text[16];
+    for (int i = 0; i < 8; ++i) {
+      std::memcpy(text + 2 * i, &kPairs[2 * ((v >> (56 - 8 * i)) & 0xFF)], 2);
+    }
+    Add(std::string_view(text, static_cast<size_t>(digits)));
+  }
   // Adds a code or phone number in the style of `pattern`.
   void Pattern(const CompiledPattern& pattern, WyRand& rng) {
     SmallChoices<WyRand> choose(rng);
@@ -127,6 +146,11 @@ const T& Pick(const std::vector<T>& items, WyRand& rng) {
   return items[rng.Below(static_cast<uint32_t>(items.size()))];
 }
 
+template <typename T>
+const T& Pick(std::span<const T> items, WyRand& rng) {
+  return items[rng.Below(static_cast<uint32_t>(items.size()))];
+}
+
 template <typename T, size_t N>
 const T& Pick(const T (&items)[N], WyRand& rng) {
   return items[rng.Below(N)];
@@ -147,10 +171,59 @@ IdentityDraw DrawIdentity(WyRand& rng, uint32_t num_nationalities) {
   return d;
 }
 
+// One person's draws, in the order the flat shape has always made them (so
+// that its records stay what they were); the API shape draws more after.
+struct Drawn {
+  IdentityDraw identity;
+  char id[36];
+  uint32_t female;
+  const Name* first;
+  const Name* last;
+  bool latin;
+  uint32_t place;
+  uint32_t street_number;
+  std::string_view street;
+  Text post_code, email, username, phone;
+  int64_t age, registered_ago;  // ms before now
+  uint32_t picture;
+};
+
+// Field indices of schemas/user_api.avsc, in the order of kUserApiSignature.
+enum ApiField : size_t {
+  kGender,
+  kName,
+  kLocation,
+  kEmail,
+  kLogin,
+  kDob,
+  kRegistered,
+  kPhone,
+  kCell,
+  kId,
+  kPicture,
+  kNat
+};
+
+// Appends `v` (ten-thousandths of a degree) as the API writes coordinates:
+// "-40.7315".
+void AppendDegrees(int32_t v, Text* out) {
+  if (v < 0) out->Put('-');
+  const auto magnitude = static_cast<uint32_t>(v < 0 ? -v : v);
+  out->Decimal(magnitude / 10000);
+  out->Put('.');
+  const uint32_t fraction = magnitude % 10000;
+  for (uint32_t unit = 1000; unit > 0; unit /= 10)
+    out->Put(static_cast<char>('0' + fraction / unit % 10));
+}
+
 class UsersSource final : public Source {
  public:
-  UsersSource(GeneratorSetup setup, UserColumns columns)
-      : setup_(setup), cols_(columns), nationalities_(Nationalities()) {
+  UsersSource(GeneratorSetup setup, UserColumns columns, UserShape shape)
+      : setup_(setup),
+        cols_(columns),
+        shape_(shape),
+        years_(setup.now_millis),
+        nationalities_(Nationalities()) {
     // Pieces of strings that do not change, assembled once.
     for (const Nationality& n : nationalities_) {
       std::vector<CompiledPattern>& postcodes = postcodes_.emplace_back();
@@ -162,80 +235,89 @@ class UsersSource final : public Source {
         tails.push_back(", " + std::string(p.city) + ", " + std::string(p.state) + ", " +
                         std::string(n.country));
       }
+      national_ids_.push_back(NationalIdOf(n.nat));
+      id_patterns_.push_back(CompilePattern(national_ids_.back().pattern));
     }
     for (std::string_view adjective : kAdjectives) {
       for (std::string_view animal : kAnimals) {
         username_stems_.push_back(std::string(adjective) + std::string(animal));
       }
     }
+    static constexpr std::string_view kSizes[] = {"", "med/", "thumb/"};
     for (int female = 0; female < 2; ++female) {
-      for (int k = 0; k < 100; ++k) {
-        pictures_[female].push_back(std::string("https://randomuser.me/api/portraits/") +
-                                    (female ? "women/" : "men/") + std::to_string(k) + ".jpg");
+      for (int size = 0; size < 3; ++size) {
+        for (int k = 0; k < 100; ++k) {
+          pictures_[size][female].push_back(
+              std::string("https://randomuser.me/api/portraits/") + std::string(kSizes[size]) +
+              (female ? "women/" : "men/") + std::to_string(k) + ".jpg");
+        }
       }
     }
   }
 
-  const SchemaPtr& schema() const override { return UserSchemaPtr(); }
-  std::string default_key_field() const override { return "id"; }
+  const SchemaPtr& schema() const override { return UserSchemaPtr(shape_); }
+  std::string default_key_field() const override {
+    return shape_ == UserShape::kApi ? "login.uuid" : "id";
+  }
 
   Result<bool> Next(RecordBatch* batch, size_t max_rows) override {
     if (max_rows == 0) return InvalidArgumentError("users: max_rows must be positive");
     batch->Clear();
     batch->Reserve(max_rows);
     for (size_t row = 0; row < max_rows; ++row) {
-      Generate(next_index_++, batch);
+      WyRand rng(StreamSeed(setup_.seed, next_index_++));
+      Drawn d;
+      Draw(rng, &d);
+      if (shape_ == UserShape::kApi) {
+        EmitApi(d, rng, batch);
+      } else {
+        EmitFlat(d, batch);
+      }
       batch->CommitRow();
     }
     return true;
   }
 
  private:
-  void Generate(uint64_t index, RecordBatch* batch);
+  void Draw(WyRand& rng, Drawn* d) const;
+  void EmitFlat(const Drawn& d, RecordBatch* batch) const;
+  void EmitApi(const Drawn& d, WyRand& rng, RecordBatch* batch) const;
+  void EmitLocation(const Drawn& d, WyRand& rng, Column& location) const;
+  void EmitLogin(const Drawn& d, WyRand& rng, Column& login) const;
 
   GeneratorSetup setup_;
   UserColumns cols_;
+  UserShape shape_;
+  YearsUntil years_;
   std::span<const Nationality> nationalities_;
   std::vector<std::vector<std::string>> address_tails_;  // per nationality and place
   std::vector<std::vector<CompiledPattern>> postcodes_;  // per nationality
   std::vector<std::vector<CompiledPattern>> phones_;     // per nationality
+  std::vector<NationalId> national_ids_;                 // per nationality
+  std::vector<CompiledPattern> id_patterns_;             // per nationality
   std::vector<std::string> username_stems_;              // adjective + animal
-  std::array<std::vector<std::string>, 2> pictures_;     // men, women
+  // [large, medium, thumbnail][men, women]
+  std::array<std::array<std::vector<std::string>, 2>, 3> pictures_;
   uint64_t next_index_ = 0;
 };
 
-void UsersSource::Generate(uint64_t index, RecordBatch* batch) {
-  WyRand rng(StreamSeed(setup_.seed, index));
-  const IdentityDraw identity = DrawIdentity(rng, static_cast<uint32_t>(nationalities_.size()));
-  const Nationality& nat = nationalities_[identity.nationality];
-  const uint32_t female = rng.Below(2);
-  const Name& first = Pick(female ? nat.female : nat.male, rng);
-  const Name& last = Pick(nat.last, rng);
-  const bool latin = nat.latin_per_mille > 0 && rng.PerMille(nat.latin_per_mille);
-  const uint32_t place = rng.Below(static_cast<uint32_t>(nat.places.size()));
+void UsersSource::Draw(WyRand& rng, Drawn* d) const {
+  d->identity = DrawIdentity(rng, static_cast<uint32_t>(nationalities_.size()));
+  const Nationality& nat = nationalities_[d->identity.nationality];
+  FormatUuid4(d->identity.hi, d->identity.lo, d->id);
+  d->female = rng.Below(2);
+  d->first = &Pick(d->female ? nat.female : nat.male, rng);
+  d->last = &Pick(nat.last, rng);
+  d->latin = nat.latin_per_mille > 0 && rng.PerMille(nat.latin_per_mille);
+  d->place = rng.Below(static_cast<uint32_t>(nat.places.size()));
+  d->street_number = 1 + rng.Below(9999);
+  d->street = Pick(nat.streets, rng);
+  d->post_code.Pattern(Pick(postcodes_[d->identity.nationality], rng), rng);
 
-  char id[36];
-  FormatUuid4(identity.hi, identity.lo, id);
-  batch->column(cols_.id).AppendBytes(std::string_view(id, sizeof(id)));
-  batch->column(cols_.first_name).AppendBytes(latin ? first.latin : first.text);
-  batch->column(cols_.last_name).AppendBytes(latin ? last.latin : last.text);
-  batch->column(cols_.gender).AppendBytes(female ? "female" : "male");
-
-  Text address;
-  address.Decimal(1 + rng.Below(9999));
-  address.Put(' ');
-  address.Add(Pick(nat.streets, rng));
-  address.Add(address_tails_[identity.nationality][place]);
-  batch->column(cols_.address).AppendBytes(address.view());
-
-  Text post_code;
-  post_code.Pattern(Pick(postcodes_[identity.nationality], rng), rng);
-  batch->column(cols_.post_code).AppendBytes(post_code.view());
-
-  Text email;
   const uint32_t style = rng.Below(100);
-  const std::string_view f = first.email;
-  const std::string_view l = last.email;
+  const std::string_view f = d->first->email;
+  const std::string_view l = d->last->email;
+  Text& email = d->email;
   if (style < 70) {  // first.last, first.last<1-99>
     email.Add(f);
     email.Put('.');
@@ -257,32 +339,134 @@ void UsersSource::Generate(uint64_t index, RecordBatch* batch) {
   } else {
     email.Add(Pick(nat.email_domains, rng));
   }
-  batch->column(cols_.email).AppendBytes(email.view());
 
-  Text username;
-  username.Add(Pick(username_stems_, rng));
-  username.Decimal(100 + rng.Below(900));
-  batch->column(cols_.username).AppendBytes(username.view());
+  d->username.Add(Pick(username_stems_, rng));
+  d->username.Decimal(100 + rng.Below(900));
 
   // Ages in [18, 80) years; registration in the last 20 years, not before 18.
-  const int64_t age = 18 * kMillisPerYear + static_cast<int64_t>(rng.Below64(62 * kMillisPerYear));
-  const int64_t registered_window = std::min(20 * kMillisPerYear, age - 18 * kMillisPerYear);
-  const int64_t registered_ago =
+  d->age = 18 * kMillisPerYear + static_cast<int64_t>(rng.Below64(62 * kMillisPerYear));
+  const int64_t registered_window = std::min(20 * kMillisPerYear, d->age - 18 * kMillisPerYear);
+  d->registered_ago =
       static_cast<int64_t>(rng.Below64(static_cast<uint64_t>(registered_window) + 1));
-  batch->column(cols_.dob).AppendInt64(setup_.now_millis - age);
-  batch->column(cols_.registered).AppendInt64(setup_.now_millis - registered_ago);
+  d->phone.Pattern(Pick(phones_[d->identity.nationality], rng), rng);
+  d->picture = rng.Below(100);
+}
 
-  Text phone;
-  phone.Pattern(Pick(phones_[identity.nationality], rng), rng);
-  batch->column(cols_.phone).AppendBytes(phone.view());
-
-  batch->column(cols_.picture).AppendBytes(Pick(pictures_[female], rng));
-
-  const Place& where = nat.places[place];
+void UsersSource::EmitFlat(const Drawn& d, RecordBatch* batch) const {
+  const Nationality& nat = nationalities_[d.identity.nationality];
+  batch->column(cols_.id).AppendBytes(std::string_view(d.id, sizeof(d.id)));
+  batch->column(cols_.first_name).AppendBytes(d.latin ? d.first->latin : d.first->text);
+  batch->column(cols_.last_name).AppendBytes(d.latin ? d.last->latin : d.last->text);
+  batch->column(cols_.gender).AppendBytes(d.female ? "female" : "male");
+  Text address;
+  address.Decimal(d.street_number);
+  address.Put(' ');
+  address.Add(d.street);
+  address.Add(address_tails_[d.identity.nationality][d.place]);
+  batch->column(cols_.address).AppendBytes(address.view());
+  batch->column(cols_.post_code).AppendBytes(d.post_code.view());
+  batch->column(cols_.email).AppendBytes(d.email.view());
+  batch->column(cols_.username).AppendBytes(d.username.view());
+  batch->column(cols_.dob).AppendInt64(setup_.now_millis - d.age);
+  batch->column(cols_.registered).AppendInt64(setup_.now_millis - d.registered_ago);
+  batch->column(cols_.phone).AppendBytes(d.phone.view());
+  batch->column(cols_.picture).AppendBytes(pictures_[0][d.female][d.picture]);
+  const Place& where = nat.places[d.place];
   batch->column(cols_.city).AppendBytes(where.city);
   batch->column(cols_.state).AppendBytes(where.state);
   batch->column(cols_.country).AppendBytes(nat.country);
   batch->column(cols_.nat).AppendBytes(nat.nat);
+}
+
+// The API shape: the flat shape's values, nested, and what the API adds,
+// drawn after them.
+void UsersSource::EmitApi(const Drawn& d, WyRand& rng, RecordBatch* batch) const {
+  const Nationality& nat = nationalities_[d.identity.nationality];
+  batch->column(kGender).AppendBytes(d.female ? "female" : "male");
+  Column& name = batch->column(kName);
+  name.AppendStruct();
+  name.child(0).AppendBytes(Pick<std::string_view>(TitlesOf(nat.nat, d.female != 0), rng));
+  name.child(1).AppendBytes(d.latin ? d.first->latin : d.first->text);
+  name.child(2).AppendBytes(d.latin ? d.last->latin : d.last->text);
+  EmitLocation(d, rng, batch->column(kLocation));
+  batch->column(kEmail).AppendBytes(d.email.view());
+  EmitLogin(d, rng, batch->column(kLogin));
+  const int64_t dob = setup_.now_millis - d.age;
+  const int64_t registered = setup_.now_millis - d.registered_ago;
+  for (auto [index, millis] : {std::pair{kDob, dob}, std::pair{kRegistered, registered}}) {
+    Column& dated = batch->column(index);
+    dated.AppendStruct();
+    dated.child(0).AppendInt64(millis);
+    dated.child(1).AppendInt32(years_.Since(millis));
+  }
+  batch->column(kPhone).AppendBytes(d.phone.view());
+  Text cell;
+  cell.Pattern(Pick(phones_[d.identity.nationality], rng), rng);
+  batch->column(kCell).AppendBytes(cell.view());
+  Column& id = batch->column(kId);
+  id.AppendStruct();
+  const NationalId& national = national_ids_[d.identity.nationality];
+  id.child(0).AppendBytes(national.name);
+  if (national.pattern.empty()) {
+    id.child(1).AppendNull();
+  } else {
+    Text value;
+    value.Pattern(id_patterns_[d.identity.nationality], rng);
+    id.child(1).AppendBytes(value.view());
+  }
+  Column& picture = batch->column(kPicture);
+  picture.AppendStruct();
+  for (size_t size = 0; size < 3; ++size) {
+    picture.child(size).AppendBytes(pictures_[size][d.female][d.picture]);
+  }
+  batch->column(kNat).AppendBytes(nat.nat);
+}
+
+void UsersSource::EmitLocation(const Drawn& d, WyRand& rng, Column& location) const {
+  const Nationality& nat = nationalities_[d.identity.nationality];
+  const Place& where = nat.places[d.place];
+  location.AppendStruct();
+  Column& street = location.child(0);
+  street.AppendStruct();
+  street.child(0).AppendInt32(static_cast<int32_t>(d.street_number));
+  street.child(1).AppendBytes(d.street);
+  location.child(1).AppendBytes(where.city);
+  location.child(2).AppendBytes(where.state);
+  location.child(3).AppendBytes(nat.country);
+  location.child(4).AppendBytes(d.post_code.view());
+  Column& coordinates = location.child(5);
+  coordinates.AppendStruct();
+  Text latitude, longitude;
+  AppendDegrees(static_cast<int32_t>(rng.Below(1800001)) - 900000, &latitude);
+  AppendDegrees(static_cast<int32_t>(rng.Below(3600001)) - 1800000, &longitude);
+  coordinates.child(0).AppendBytes(latitude.view());
+  coordinates.child(1).AppendBytes(longitude.view());
+  const std::span<const TimeZone> zones = TimeZones();
+  const TimeZone& zone = zones[rng.Below(static_cast<uint32_t>(zones.size()))];
+  Column& timezone = location.child(6);
+  timezone.AppendStruct();
+  timezone.child(0).AppendBytes(zone.offset);
+  timezone.child(1).AppendBytes(zone.description);
+}
+
+void UsersSource::EmitLogin(const Drawn& d, WyRand& rng, Column& login) const {
+  static constexpr std::string_view kSaltChars =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  login.AppendStruct();
+  login.child(0).AppendBytes(std::string_view(d.id, sizeof(d.id)));
+  login.child(1).AppendBytes(d.username.view());
+  const std::span<const std::string_view> passwords = Passwords();
+  login.child(2).AppendBytes(passwords[rng.Below(static_cast<uint32_t>(passwords.size()))]);
+  Text salt;
+  for (int i = 0; i < 8; ++i)
+    salt.Put(kSaltChars[rng.Below(static_cast<uint32_t>(kSaltChars.size()))]);
+  login.child(3).AppendBytes(salt.view());
+  // Digests as the API shows them: lower-case hex of 128, 160 and 256 bits.
+  for (auto [child, digits] : {std::pair{4, 32}, std::pair{5, 40}, std::pair{6, 64}}) {
+    Text hex;
+    for (int i = 0; i < digits; i += 16) hex.Hex(rng.Next(), std::min(16, digits - i));
+    login.child(static_cast<size_t>(child)).AppendBytes(hex.view());
+  }
 }
 
 }  // namespace
@@ -320,8 +504,13 @@ UserIdentity UserIdentityAt(uint64_t seed, uint64_t index) {
 
 Result<std::unique_ptr<Source>> NewUsersSource(const SourceOptions& options) {
   LP_ASSIGN_OR_RETURN(UserColumns columns, ResolveUserColumns(UserSchema()));
+  if (const std::string signature = ApiShapeSignature(UserApiSchema().fields());
+      signature != kUserApiSignature) {
+    return InternalError("schema user_api.avsc is {}, which the generator does not produce",
+                         signature);
+  }
   return std::unique_ptr<Source>(
-      std::make_unique<UsersSource>(ResolveGeneratorSetup(options), columns));
+      std::make_unique<UsersSource>(ResolveGeneratorSetup(options), columns, options.shape));
 }
 
 }  // namespace lakepipe::sources

@@ -15,6 +15,18 @@
 // [18, 80) years before `now`; registration uniform in the last 20 years
 // and not before the 18th birthday; a randomuser.me portrait of the gender.
 //
+// SourceOptions::shape kApi gives the same people (the same draws, in the
+// same order) in the nested shape of the randomuser.me API,
+// schemas/user_api.avsc, keyed by login.uuid, with what the API adds drawn
+// after them: a title by gender (French ones for FR and CH); coordinates
+// uniform over the globe as text with 4 decimals; one of the API's 31 time
+// zones (the API does not tie them to the country either); a common
+// password, an 8-character salt and md5/sha1/sha256 as random lower-case
+// hex of their lengths (not digests of the password); a cell number in the
+// country's phone styles; the country's national identifier (null where
+// the API has none); the portrait in its large, medium and thumbnail URLs;
+// ages in whole calendar years before `now`.
+//
 // Thread-safety: a source is used by one thread at a time.
 #pragma once
 

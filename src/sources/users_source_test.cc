@@ -4,9 +4,13 @@
 #include <set>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include "core/column_json.h"
+#include "core/time_util.h"
 #include "sources/nationalities.h"
 #include "sources/test_util.h"
+#include "sources/users_api.h"
 
 namespace lakepipe::sources {
 namespace {
@@ -16,9 +20,11 @@ using testing::IsAscii;
 using testing::IsUuid4;
 using testing::IsValidUtf8;
 
-std::unique_ptr<Source> OpenUsers(std::optional<uint64_t> seed) {
+std::unique_ptr<Source> OpenUsers(std::optional<uint64_t> seed,
+                                  UserShape shape = UserShape::kFlat) {
   SourceOptions options;
   options.seed = seed;
+  options.shape = shape;
   Result<std::unique_ptr<Source>> source = OpenSource("users", options);
   EXPECT_TRUE(source.ok()) << source.status().ToString();
   return source.ok() ? std::move(source).value() : nullptr;
@@ -228,6 +234,165 @@ TEST(UsersSourceTest, TimesCountBackFromNow) {
   }
   EXPECT_LE(latest, wall);
   EXPECT_GT(latest, wall - 60LL * kMillisPerDay);
+}
+
+using OrderedJson = nlohmann::ordered_json;
+
+bool AllOf(std::string_view s, std::string_view chars) {
+  return !s.empty() && s.find_first_not_of(chars) == std::string_view::npos;
+}
+
+// The keys of `j` and of every object below it, in order, with the JSON
+// type of each leaf: "gender:string,name:{title:string,...},...".
+std::string KeyShape(const OrderedJson& j) {
+  std::string out;
+  for (const auto& [key, value] : j.items()) {
+    if (!out.empty()) out += ',';
+    out += key + ':' + (value.is_object() ? '{' + KeyShape(value) + '}' : value.type_name());
+  }
+  return out;
+}
+
+// The API shape holds the flat shape's people, nested as the API nests
+// them, with the keys of a real API answer in the API's order.
+TEST(UsersSourceTest, ApiShapeIsTheFlatPeopleInTheApisShape) {
+  std::unique_ptr<Source> flat = OpenUsers(42);
+  std::unique_ptr<Source> api = OpenUsers(42, UserShape::kApi);
+  ASSERT_NE(api, nullptr);
+  EXPECT_EQ(api->schema(), UserApiSchemaPtr());
+  EXPECT_EQ(api->default_key_field(), "login.uuid");
+  EXPECT_EQ(ApiShapeSignature(UserApiSchema().fields()), kUserApiSignature);
+  const RecordBatch f = Generate(*flat, 3000);
+  const RecordBatch a = Generate(*api, 3000);
+  const Columns c(*f.schema());
+  auto str = [&](const char* field, size_t row) {
+    return std::string(f.column(c.index.at(field)).GetBytes(row));
+  };
+
+  OrderedJson sample = OrderedJson::parse(
+      testing::ReadTextFile(testing::SourceDir() + "/src/sources/testdata/randomuser-sample.json"));
+  // Our choice: postcodes are strings (the API sends some as numbers).
+  sample["results"][1]["location"]["postcode"] = "QJ7 4DN";
+  const std::string api_keys = KeyShape(sample["results"][1]);  // GB: id.value is a string
+  const std::set<std::string_view> offsets = [] {
+    std::set<std::string_view> s;
+    for (const TimeZone& z : TimeZones()) s.insert(z.offset);
+    return s;
+  }();
+  std::set<std::string> null_id_nats;
+  for (size_t r = 0; r < a.num_rows(); ++r) {
+    const OrderedJson p = OrderedJson::parse(lakepipe::RowJson(a, r));
+    SCOPED_TRACE(p.dump());
+    const std::string nat = p["nat"];
+    if (p["id"]["value"].is_null()) {
+      null_id_nats.insert(nat);
+      EXPECT_EQ(p["id"]["name"], "");
+      OrderedJson with_value = p;
+      with_value["id"]["value"] = "x";
+      EXPECT_EQ(KeyShape(with_value), api_keys);
+    } else {
+      EXPECT_EQ(KeyShape(p), api_keys);
+      EXPECT_NE(p["id"]["name"], "");
+    }
+    // The flat record's values.
+    EXPECT_EQ(p["login"]["uuid"], str("id", r));
+    EXPECT_EQ(p["name"]["first"], str("first_name", r));
+    EXPECT_EQ(p["name"]["last"], str("last_name", r));
+    EXPECT_EQ(p["gender"], str("gender", r));
+    const OrderedJson& loc = p["location"];
+    EXPECT_EQ(std::to_string(loc["street"]["number"].get<int>()) + " " +
+                  loc["street"]["name"].get<std::string>() + ", " + loc["city"].get<std::string>() +
+                  ", " + loc["state"].get<std::string>() + ", " + loc["country"].get<std::string>(),
+              str("address", r));
+    EXPECT_EQ(loc["postcode"], str("post_code", r));
+    EXPECT_EQ(p["email"], str("email", r));
+    EXPECT_EQ(p["login"]["username"], str("username", r));
+    EXPECT_EQ(p["dob"]["date"], FormatTimestampMillis(f.column(c.index.at("dob")).GetInt64(r)));
+    EXPECT_EQ(p["registered"]["date"],
+              FormatTimestampMillis(f.column(c.index.at("registered_date")).GetInt64(r)));
+    EXPECT_EQ(p["phone"], str("phone", r));
+    EXPECT_EQ(p["picture"]["large"], str("picture", r));
+    EXPECT_EQ(p["nat"], str("nat", r));
+    // What the API adds, in the API's formats.
+    const std::string large = p["picture"]["large"];
+    const std::string tail = large.substr(large.find("portraits/") + 10);
+    EXPECT_EQ(p["picture"]["medium"], "https://randomuser.me/api/portraits/med/" + tail);
+    EXPECT_EQ(p["picture"]["thumbnail"], "https://randomuser.me/api/portraits/thumb/" + tail);
+    const std::string lat = loc["coordinates"]["latitude"];
+    const std::string lon = loc["coordinates"]["longitude"];
+    for (const std::string& deg : {lat, lon}) {
+      ASSERT_GE(deg.size(), 6u);
+      EXPECT_EQ(deg[deg.size() - 5], '.');
+      EXPECT_TRUE(AllOf(deg.substr(deg[0] == '-' ? 1 : 0), "0123456789."));
+    }
+    EXPECT_LE(std::abs(std::stod(lat)), 90.0);
+    EXPECT_LE(std::abs(std::stod(lon)), 180.0);
+    EXPECT_EQ(offsets.count(loc["timezone"]["offset"].get<std::string>()), 1u);
+    const OrderedJson& login = p["login"];
+    EXPECT_EQ(login["salt"].get<std::string>().size(), 8u);
+    EXPECT_TRUE(AllOf(login["md5"].get<std::string>(), "0123456789abcdef"));
+    EXPECT_EQ(login["md5"].get<std::string>().size(), 32u);
+    EXPECT_EQ(login["sha1"].get<std::string>().size(), 40u);
+    EXPECT_EQ(login["sha256"].get<std::string>().size(), 64u);
+    EXPECT_TRUE(AllOf(login["sha256"].get<std::string>(), "0123456789abcdef"));
+    EXPECT_FALSE(login["password"].get<std::string>().empty());
+    const std::string title = p["name"]["title"];
+    if (p["gender"] == "male") {
+      EXPECT_TRUE(title == "Mr" || title == "Monsieur") << title;
+    } else {
+      EXPECT_TRUE(title == "Ms" || title == "Mrs" || title == "Miss" || title == "Madame" ||
+                  title == "Mademoiselle")
+          << title;
+    }
+    EXPECT_EQ(p["dob"]["age"],
+              WholeYears(f.column(c.index.at("dob")).GetInt64(r), kSeededNowMillis));
+    EXPECT_GE(p["dob"]["age"].get<int>(), 18);
+    EXPECT_LE(p["registered"]["age"].get<int>(), 20);
+  }
+  EXPECT_EQ(null_id_nats, (std::set<std::string>{"IR", "NZ", "TR", "UA"}));
+}
+
+TEST(UsersSourceTest, ApiShapeIsTheSameForASeedWhateverTheBatchSizes) {
+  std::unique_ptr<Source> a = OpenUsers(7, UserShape::kApi);
+  std::unique_ptr<Source> b = OpenUsers(7, UserShape::kApi);
+  std::vector<std::string> rows_a, rows_b;
+  for (auto [source, rows, step] :
+       {std::tuple{a.get(), &rows_a, size_t{1000}}, std::tuple{b.get(), &rows_b, size_t{77}}}) {
+    RecordBatch batch(source->schema());
+    while (rows->size() < 2000) {
+      ASSERT_OK(source->Next(&batch, std::min(step, 2000 - rows->size())));
+      for (size_t r = 0; r < batch.num_rows(); ++r) rows->push_back(lakepipe::RowJson(batch, r));
+    }
+  }
+  EXPECT_EQ(rows_a, rows_b);
+  // A fixed person for a fixed seed, on every build and machine.
+  const char* kExpected =
+      R"({"gender": "female", "name": {"title": "Miss", "first": "Sabine", "last": "Koch"}, )"
+      R"("location": {"street": {"number": 6432, "name": "Schulstraße"}, "city": "Kassel", )"
+      R"("state": "Hessen", "country": "Germany", "postcode": "76610", )"
+      R"("coordinates": {"latitude": "82.9068", "longitude": "-8.4462"}, )"
+      R"("timezone": {"offset": "+4:00", "description": "Abu Dhabi, Muscat, Baku, Tbilisi"}}, )"
+      R"("email": "sabine.koch@gmx.de", "login": {"uuid": "837b408f-c52a-4ec1-a86f-3fa4f85cbe12", )"
+      R"("username": "organicelephant260", "password": "qwerty1", "salt": "pr1M7hWa", )"
+      R"("md5": "7211982a74ffdd299498ea9f34eb1ed3", )"
+      R"("sha1": "ede0664222fd532682775766e222d13adc118567", )"
+      R"("sha256": "9d3ba06b08e64a68067f4af8ed24daaf19f13b4348a56251523b27f047ef966f"}, )"
+      R"("dob": {"date": "2006-08-24T08:04:15.402Z", "age": 19}, )"
+      R"("registered": {"date": "2025-03-02T03:26:04.858Z", "age": 0}, )"
+      R"("phone": "0645-4107666", "cell": "0137-5953551", )"
+      R"("id": {"name": "SVNR", "value": "40 738144 D 097"}, )"
+      R"("picture": {"large": "https://randomuser.me/api/portraits/women/67.jpg", )"
+      R"("medium": "https://randomuser.me/api/portraits/med/women/67.jpg", )"
+      R"("thumbnail": "https://randomuser.me/api/portraits/thumb/women/67.jpg"}, "nat": "DE"})";
+  EXPECT_EQ(rows_a[0], kExpected);
+}
+
+TEST(UsersSourceTest, WholeYearsCountsBirthdaysReached) {
+  const int64_t now = 1767225600000;  // 2026-01-01T00:00:00Z
+  EXPECT_EQ(WholeYears(now - 1, now), 0);
+  EXPECT_EQ(WholeYears(1704067200000, now), 2);  // 2024-01-01T00:00:00Z
+  EXPECT_EQ(WholeYears(1704067200001, now), 1);  // a millisecond short of 2 years
+  EXPECT_EQ(WholeYears(now, now - 1), 0);
 }
 
 TEST(AsciiFoldTest, SpellsLatinLettersInAscii) {

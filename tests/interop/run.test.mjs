@@ -4,7 +4,8 @@
 // tables' rows; --sequential; an unreachable S3 lake still leaves the local
 // copies and a failed exit; a failed run leaves an earlier run's local
 // copies byte-identical; --local-copies chooses the copies; raw files
-// rotate as archive's do; SIGTERM mid-run names the records not archived; the Snowflake, Athena and Spark SQL against
+// rotate as archive's do; SIGTERM mid-run names the records not archived; --shape api gives the
+// users table the API's nested shape; the Snowflake, Athena and Spark SQL against
 // golden files (UPDATE_GOLDEN=1 rewrites them) and the partition
 // columns of each table.
 import { test } from 'node:test';
@@ -132,6 +133,42 @@ test('run with defaults: counts balance, local copies, DuckDB SQL and its sample
   assert.equal(count.users_clean, s.clean);
   assert.equal(count.user_activity_raw, activity.stats.archived);
 });
+
+test('run --shape api: the users table takes the API\'s nested shape, and no transform job runs over it', (t) => {
+  const dir = tempDir(t, 'run-api');
+  const r = run(dir, '--shape', 'api', '--count', '2000', '--seed', '7', '--local-copies', 'none');
+  const s = r.stats;
+  assert.ok(s, r.stderr);
+  assert.equal(s.produced, 2000, r.stderr);
+  assert.equal(s.delivered, 2000);
+  assert.equal(s.produced, s.archived + s.dead_lettered, 'produced = archived + dead-lettered');
+  const said = r.stdout + r.stderr;
+  assert.match(said, /topic 'users': table schema: built-in UserApi schema/);
+  assert.match(said, /transform: skipped: the jobs read the flat users table; table 'users' has the API's nested shape/);
+  assert.equal(s.jobs, 0);
+  assert.deepEqual(s.tables.filter((x) => x.name !== 'users'), []);
+});
+
+test('run --shape api end to end: DuckDB reads the nested lake as the local JSON copy has it',
+  { todo: 'needs the archive to decode nested JSON messages and write nested Parquet' }, async (t) => {
+    const dir = tempDir(t, 'run-api-lake');
+    const r = run(dir, '--shape', 'api', '--count', '2000', '--seed', '7', '--local-copies', 'json');
+    assert.equal(r.status, 0, r.stderr);
+    balanced(r.stats);
+    assert.equal(r.stats.archived, 2000);
+    const lake = join(dir, 'out', 'lake');
+    const raw = `read_parquet('${lake}/users/raw/parquet/**/*.parquet')`;
+    const types = Object.fromEntries((await duck(`DESCRIBE SELECT * FROM ${raw}`)).map((c) => [c.column_name, c.column_type]));
+    assert.equal(types.name, 'STRUCT(title VARCHAR, "first" VARCHAR, "last" VARCHAR)');
+    assert.match(types.location, /^STRUCT\(street STRUCT\("number" INTEGER, "name" VARCHAR\), city VARCHAR/);
+    assert.match(types.dob, /^STRUCT\("date" TIMESTAMP/);
+    const cols = 'login.uuid AS uuid, name.first AS first, location.street.number AS number, location.postcode AS postcode, id.value AS id_value, dob.age AS age';
+    const [{ n, missing }] = await duck(`SELECT (SELECT count(DISTINCT login.uuid) FROM ${raw}) AS n,
+      (SELECT count(*) FROM (SELECT ${cols} FROM read_json('${dir}/out/users_data.json', format = 'array')
+        EXCEPT SELECT ${cols} FROM ${raw})) AS missing`);
+    assert.equal(Number(n), 2000);
+    assert.equal(Number(missing), 0);
+  });
 
 test('run --sequential: produce, settle, then consume everything', (t) => {
   const dir = tempDir(t, 'run-seq');
