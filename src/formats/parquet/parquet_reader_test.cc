@@ -19,8 +19,10 @@
 #include <nlohmann/json.hpp>
 
 #include "compress/codec.h"
+#include "core/column_json.h"
 #include "core/testing.h"
 #include "core/time_util.h"
+#include "formats/parquet/decoders.h"
 #include "formats/parquet/encoding.h"
 #include "formats/parquet/metadata.h"
 #include "formats/parquet/parquet_writer.h"
@@ -109,6 +111,24 @@ Result<Table> ReadAll(std::string bytes, size_t batch_rows = 8192,
     }
   }
   return t;
+}
+
+// Every row as core/column_json's RowJson prints it.
+Result<std::vector<std::string>> RowsJson(std::string bytes, size_t batch_rows = 8192,
+                                          std::vector<std::string> columns = {}) {
+  ReadOptions options;
+  options.batch_rows = batch_rows;
+  options.columns = std::move(columns);
+  LP_ASSIGN_OR_RETURN(
+      std::unique_ptr<RecordReader> reader,
+      OpenParquetReader(NewMemoryInputFile("test.parquet", std::move(bytes)), options));
+  RecordBatch batch(reader->schema());
+  std::vector<std::string> rows;
+  while (true) {
+    LP_ASSIGN_OR_RETURN(bool more, reader->ReadBatch(&batch));
+    if (!more) return rows;
+    for (size_t r = 0; r < batch.num_rows(); ++r) rows.push_back(RowJson(batch, r));
+  }
 }
 
 // Reads every batch without looking at the values; the row count.
@@ -342,7 +362,7 @@ bool SameFloat(T got, T want) {
 
 // Compares one cell with DuckDB's expected value; "" when equal.
 std::string CompareCell(const Field& f, const Column& c, size_t i, const std::string& duck_type,
-                        const json& want) {
+                        const json& want, bool int96) {
   if (want.is_null()) return c.IsNull(i) ? "" : "expected null";
   if (c.IsNull(i)) return "unexpected null";
   const std::string got = CellText(c, i);
@@ -352,7 +372,7 @@ std::string CompareCell(const Field& f, const Column& c, size_t i, const std::st
   } else if (duck_type == "INTEGER") {
     same = f.type == Type::kInt && c.GetInt32(i) == want.get<int64_t>();
   } else if (duck_type == "UINTEGER") {
-    same = f.type == Type::kLong && c.GetInt64(i) == want.get<int64_t>();
+    same = f.kind() == Kind::kUInt32 && c.GetInt64(i) == want.get<int64_t>();
   } else if (duck_type == "DATE") {
     same = f.logical == LogicalType::kDate && c.GetInt32(i) == want.get<int64_t>();
   } else if (duck_type == "BIGINT") {
@@ -366,19 +386,27 @@ std::string CompareCell(const Field& f, const Column& c, size_t i, const std::st
   } else if (duck_type == "VARCHAR") {
     same = f.type == Type::kString && c.GetBytes(i) == want.get<std::string>();
   } else if (duck_type == "UUID") {
-    same = f.logical == LogicalType::kUuid && c.GetBytes(i) == want.get<std::string>();
+    std::string text;
+    if (c.GetBytes(i).size() == 16) {
+      AppendUuidText(reinterpret_cast<const uint8_t*>(c.GetBytes(i).data()), &text);
+    }
+    same = f.kind() == Kind::kUuid && f.base == Kind::kFixed && text == want.get<std::string>();
   } else if (duck_type == "BLOB") {
     same = f.type == Type::kBytes && HexUpper(c.GetBytes(i)) == want.get<std::string>();
   } else if (duck_type == "TIMESTAMP" || duck_type == "TIMESTAMP WITH TIME ZONE") {
+    // DuckDB's TIMESTAMP is local (isAdjustedToUTC=false), WITH TIME ZONE
+    // UTC; INT96 reads as UTC, as DuckDB reads it.
     const int64_t micros = std::stoll(want.get<std::string>());
-    if (f.logical == LogicalType::kTimestampMillis) {
+    const bool zone_ok = int96 ? f.utc_adjusted : f.utc_adjusted == (duck_type != "TIMESTAMP");
+    if (f.unit == lakepipe::TimeUnit::kMillis) {
       same = FloorMod(micros, 1000) == 0 && c.GetInt64(i) == micros / 1000;
     } else {
-      same = f.logical == LogicalType::kTimestampMicros && c.GetInt64(i) == micros;
+      same = f.unit == lakepipe::TimeUnit::kMicros && c.GetInt64(i) == micros;
     }
+    same = same && f.kind() == Kind::kTimestamp && zone_ok;
   } else if (duck_type == "TIMESTAMP_NS") {
-    same = f.logical == LogicalType::kTimestampMicros &&
-           c.GetInt64(i) == FloorDiv(std::stoll(want.get<std::string>()), 1000);
+    same = f.kind() == Kind::kTimestamp && f.unit == lakepipe::TimeUnit::kNanos &&
+           c.GetInt64(i) == std::stoll(want.get<std::string>());
   } else {
     return "no comparison for " + duck_type;
   }
@@ -411,8 +439,9 @@ void CheckFixture(const std::string& name, size_t batch_rows) {
     for (size_t r = 0; r < batch.num_rows(); ++r, ++row) {
       ASSERT_LT(row, rows.size());
       for (size_t c = 0; c < columns.size(); ++c) {
-        const std::string diff = CompareCell(schema.field(c), batch.column(c), r,
-                                             columns[c]["type"].get<std::string>(), rows[row][c]);
+        const std::string diff =
+            CompareCell(schema.field(c), batch.column(c), r, columns[c]["type"].get<std::string>(),
+                        rows[row][c], name == "int96_extremes");
         if (!diff.empty() && ++failures <= 20) {
           ADD_FAILURE() << "row " << row << " column " << schema.field(c).name << ": " << diff;
         }
@@ -437,24 +466,32 @@ TEST(ParquetReaderFixtureTest, SchemaFollowsTheParquetTypes) {
   const auto field = [&](const char* name) {
     return s.field(static_cast<size_t>(s.FieldIndex(name)));
   };
-  EXPECT_EQ(field("i32").type, Type::kInt);
-  EXPECT_EQ(field("u32").type, Type::kLong);
-  EXPECT_EQ(field("dt").logical, LogicalType::kDate);
-  EXPECT_EQ(field("ts").logical, LogicalType::kTimestampMicros);
-  EXPECT_EQ(field("ts_ms").logical, LogicalType::kTimestampMillis);
-  EXPECT_EQ(field("ts_ns").logical, LogicalType::kTimestampMicros);
-  EXPECT_EQ(field("u").logical, LogicalType::kUuid);
-  EXPECT_EQ(field("bl").type, Type::kBytes);
+  EXPECT_EQ(field("i32").kind(), Kind::kInt32);
+  EXPECT_EQ(field("u32").kind(), Kind::kUInt32);
+  EXPECT_EQ(field("dt").kind(), Kind::kDate);
+  // DuckDB's TIMESTAMP is local (isAdjustedToUTC=false): it stays local.
+  EXPECT_EQ(field("ts").Describe(), "nullable long (local-timestamp-micros)");
+  EXPECT_EQ(field("tstz").Describe(), "nullable long (timestamp-micros)");
+  EXPECT_EQ(field("ts_ms").Describe(), "nullable long (local-timestamp-millis)");
+  EXPECT_EQ(field("ts_ns").Describe(), "nullable long (local-timestamp-nanos)");
+  EXPECT_EQ(field("u").kind(), Kind::kUuid);
+  EXPECT_EQ(field("u").base, Kind::kFixed);
+  EXPECT_EQ(field("bl").kind(), Kind::kBytes);
   EXPECT_EQ(field("s").type, Type::kString);
   EXPECT_TRUE(field("s").nullable);
 }
 
-TEST(ParquetReaderFixtureTest, NestedAndDecimalColumnsAreNamed) {
-  Result<Table> nested = ReadAll(ReadTestFile("nested.parquet"), 8192, "nested.parquet");
-  ExpectError(nested.status(), StatusCode::kUnimplemented, {"nested.parquet", "'tags'", "nested"});
-  Result<Table> decimal = ReadAll(ReadTestFile("decimal.parquet"), 8192, "decimal.parquet");
-  ExpectError(decimal.status(), StatusCode::kUnimplemented,
-              {"decimal.parquet", "'amount'", "DECIMAL"});
+TEST(ParquetReaderFixtureTest, NestedAndDecimalColumnsAreRead) {
+  // As DuckDB's to_json prints them.
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> nested, RowsJson(ReadTestFile("nested.parquet")));
+  ASSERT_EQ(nested.size(), 10u);
+  EXPECT_EQ(nested[0], R"({"id": 0, "tags": [0, 1], "info": {"a": 0, "b": "x0"}})");
+  EXPECT_EQ(nested[9], R"({"id": 9, "tags": [9, 10], "info": {"a": 9, "b": "x9"}})");
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> decimal, RowsJson(ReadTestFile("decimal.parquet")));
+  ASSERT_EQ(decimal.size(), 10u);
+  EXPECT_EQ(decimal[1], R"({"id": 1, "amount": 1.25})");
+  // Exact, where DuckDB's to_json prints 10.0 (through a double).
+  EXPECT_EQ(decimal[8], R"({"id": 8, "amount": 10.00})");
 }
 
 TEST(ParquetReaderFixtureTest, DescribeGivesFooterFacts) {
@@ -617,12 +654,14 @@ TEST(ParquetReaderTest, FixedLengthConversions) {
                 CompressionCodec::kUncompressed,
                 {{PageV2(3, Encoding::kPlain, std::string("abc\x00\x01\x02xyz", 9))}}};
   ASSERT_OK_AND_ASSIGN(Table t, ReadAll(BuildFile({cu, ch, cr}, {3})));
-  EXPECT_EQ(t.schema->field(0).logical, LogicalType::kUuid);
-  EXPECT_EQ(t.schema->field(1).type, Type::kFloat);
-  EXPECT_EQ(t.schema->field(2).type, Type::kBytes);
-  EXPECT_EQ(t.rows, (Rows{{"00112233-4455-6677-8899-aabbccddeeff", "1", "abc"},
-                          {"null", "-2", std::string("\x00\x01\x02", 3)},
-                          {"abababab-abab-abab-abab-abababababab", "inf", "xyz"}}));
+  EXPECT_EQ(t.schema->field(0).Describe(), "nullable fixed(16) (uuid)");
+  EXPECT_EQ(t.schema->field(1).Describe(), "float (float16)");
+  EXPECT_EQ(t.schema->field(2).Describe(), "fixed(3)");
+  EXPECT_EQ(
+      t.rows,
+      (Rows{{u1, "1", "abc"}, {"null", "-2", std::string("\x00\x01\x02", 3)}, {u2, "inf", "xyz"}}));
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> json, RowsJson(BuildFile({cu, ch, cr}, {3})));
+  EXPECT_EQ(json[0], R"({"u": "00112233-4455-6677-8899-aabbccddeeff", "h": 1, "r": "abc"})");
 }
 
 TEST(ParquetReaderTest, ByteStreamSplitForEveryType) {
@@ -1038,13 +1077,13 @@ TEST(ParquetReaderTest, ErrorsSayWhatIsTrue) {
   });
   ExpectError(ReadAll(variant, 10, "variant.parquet").status(), StatusCode::kUnimplemented,
               {"variant.parquet", "'v'", "VARIANT"});
-  // Unsigned 64-bit integers.
+  // Unsigned 64-bit integers are read (they were refused before).
   SchemaElement u64 = Leaf("u", PhysicalType::kInt64, false);
   u64.converted_type = ConvertedType::kUint64;
-  ExpectError(
-      ReadAll(OneColumn(u64, {PageV1(1, Encoding::kPlain, Plain(std::vector<int64_t>{1}))}, 1))
-          .status(),
-      StatusCode::kUnimplemented, {"'u'", "unsigned 64-bit"});
+  EXPECT_EQ(
+      RowsJson(OneColumn(u64, {PageV1(1, Encoding::kPlain, Plain(std::vector<int64_t>{-1}))}, 1))
+          .value(),
+      (std::vector<std::string>{R"({"u": 18446744073709551615})"}));
   // Damage inside the second data page names it.
   const std::string v = Plain(std::vector<int32_t>{1, 2});
   Result<Table> r =
@@ -1076,7 +1115,9 @@ TEST(ParquetReaderTest, UnsignedAndNanosecondConversions) {
                 CompressionCodec::kUncompressed,
                 {{PageV1(3, Encoding::kPlain, Plain(std::vector<int64_t>{-1, 1999, -1001}))}}};
   ASSERT_OK_AND_ASSIGN(Table t, ReadAll(BuildFile({cu, cn}, {3})));
-  EXPECT_EQ(t.rows, (Rows{{"4294967295", "-1"}, {"0", "1"}, {"2147483648", "-2"}}));
+  // Nanoseconds are kept (they were truncated to microseconds before).
+  EXPECT_EQ(t.schema->field(1).Describe(), "long (timestamp-nanos)");
+  EXPECT_EQ(t.rows, (Rows{{"4294967295", "-1"}, {"0", "1999"}, {"2147483648", "-1001"}}));
 }
 
 TEST(ParquetReaderTest, EnumsFromTheAvroSchema) {
