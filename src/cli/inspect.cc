@@ -167,10 +167,18 @@ Result<int> Inspect(const std::string& path, size_t rows, bool as_json,
     Json fields = Json::array();
     for (const Field& f : schema.fields()) fields.push_back(FieldJson(f));
     out["fields"] = std::move(fields);
-    Json sample = Json::array();
-    for (const std::string& line : first) sample.push_back(Json::parse(line, nullptr, false));
-    out["rows"] = std::move(sample);
-    fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    out["rows"] = Json::array();
+    std::string text = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    // The rows go in as RowJson printed them: parsing them again would turn
+    // decimals and 64-bit integers beyond a double's precision into doubles.
+    std::string rows_text = "[";
+    for (size_t i = 0; i < first.size(); ++i) {
+      rows_text += (i == 0 ? "\n    " : ",\n    ") + first[i];
+    }
+    rows_text += first.empty() ? "]" : "\n  ]";
+    const size_t at = text.rfind("\"rows\": []");
+    if (at != std::string::npos) text.replace(at + 8, 2, rows_text);
+    fmt::print("{}\n", text);
     return kExitOk;
   }
 

@@ -1473,3 +1473,292 @@ TEST(ParquetReaderTest, ReadsOnlyTheWantedColumns) {
 
 }  // namespace
 }  // namespace lakepipe::parquet
+
+// ------------------------------------------------------------ nested files
+
+namespace lakepipe::parquet {
+namespace {
+
+// One leaf of a hand-built nested file: its levels and PLAIN values.
+struct NestedLeaf {
+  std::vector<std::string> path;
+  PhysicalType type;
+  int max_def;
+  int max_rep;
+  std::vector<uint8_t> def;
+  std::vector<uint8_t> rep;
+  std::string values;
+};
+
+std::string Levels(const std::vector<uint8_t>& levels, int max) {
+  int width = 0;
+  for (int v = max; v != 0; v >>= 1) ++width;
+  std::string l;
+  RleEncodeBytes(levels.data(), levels.size(), width, &l);
+  return Le32(static_cast<uint32_t>(l.size())) + l;
+}
+
+// `elements` is the schema below the root (with num_children set); one row
+// group of `rows` rows, one v1 page per leaf.
+std::string BuildNested(const std::vector<SchemaElement>& elements, int32_t root_children,
+                        const std::vector<NestedLeaf>& leaves, int64_t rows) {
+  std::string out = "PAR1";
+  FileMetaData md;
+  md.version = 1;
+  SchemaElement root;
+  root.name = "schema";
+  root.num_children = root_children;
+  md.schema.push_back(root);
+  md.schema.insert(md.schema.end(), elements.begin(), elements.end());
+  RowGroup rg;
+  rg.num_rows = rows;
+  md.num_rows = rows;
+  for (const NestedLeaf& leaf : leaves) {
+    std::string raw;
+    if (leaf.max_rep > 0) raw += Levels(leaf.rep, leaf.max_rep);
+    if (leaf.max_def > 0) raw += Levels(leaf.def, leaf.max_def);
+    raw += leaf.values;
+    TestPage p;
+    p.header.type = PageType::kDataPage;
+    p.header.uncompressed_page_size = static_cast<int32_t>(raw.size());
+    p.header.compressed_page_size = static_cast<int32_t>(raw.size());
+    DataPageHeader& d = p.header.data_page_header.emplace();
+    d.num_values = static_cast<int32_t>(leaf.def.size());
+    ColumnChunk cc;
+    ColumnMetaData& m = cc.meta_data.emplace();
+    m.type = leaf.type;
+    m.path_in_schema = leaf.path;
+    m.codec = CompressionCodec::kUncompressed;
+    m.num_values = static_cast<int64_t>(leaf.def.size());
+    m.data_page_offset = static_cast<int64_t>(out.size());
+    m.encodings = {Encoding::kPlain, Encoding::kRle};
+    const size_t start = out.size();
+    SerializePageHeader(p.header, &out);
+    out += raw;
+    m.total_compressed_size = static_cast<int64_t>(out.size() - start);
+    m.total_uncompressed_size = m.total_compressed_size;
+    rg.columns.push_back(std::move(cc));
+  }
+  md.row_groups.push_back(std::move(rg));
+  std::string footer;
+  SerializeFileMetaData(md, &footer);
+  return out + footer + Le32(static_cast<uint32_t>(footer.size())) + "PAR1";
+}
+
+SchemaElement Group(std::string name, Repetition repetition, int32_t children,
+                    std::optional<ConvertedType> converted = std::nullopt) {
+  SchemaElement e;
+  e.name = std::move(name);
+  e.repetition = repetition;
+  e.num_children = children;
+  e.converted_type = converted;
+  return e;
+}
+
+SchemaElement Prim(std::string name, PhysicalType type, Repetition repetition,
+                   std::optional<ConvertedType> converted = std::nullopt) {
+  SchemaElement e;
+  e.name = std::move(name);
+  e.type = type;
+  e.repetition = repetition;
+  e.converted_type = converted;
+  return e;
+}
+
+constexpr Repetition kReq = Repetition::kRequired;
+constexpr Repetition kOpt = Repetition::kOptional;
+constexpr Repetition kRep = Repetition::kRepeated;
+constexpr PhysicalType kBin = PhysicalType::kByteArray;
+constexpr PhysicalType kI32 = PhysicalType::kInt32;
+
+std::vector<std::string> Json(const std::string& file, std::vector<std::string> columns = {}) {
+  for (size_t batch : {size_t{1}, size_t{2}, size_t{8192}}) {
+    Result<std::vector<std::string>> rows = RowsJson(file, batch, columns);
+    EXPECT_OK(rows.status());
+    if (!rows.ok()) return {};
+    if (batch == 8192) return *rows;
+    EXPECT_EQ(*rows, *RowsJson(file, 8192, columns)) << "in batches of " << batch;
+  }
+  return {};
+}
+
+TEST(ParquetNestedReadTest, ThreeLevelListOfNullableStrings) {
+  // LogicalTypes.md: optional group my_list (LIST) { repeated group list {
+  // optional binary element (STRING); } }
+  const std::string file =
+      BuildNested({Group("my_list", kOpt, 1, ConvertedType::kList), Group("list", kRep, 1),
+                   Prim("element", kBin, kOpt, ConvertedType::kUtf8)},
+                  1,
+                  {{{"my_list", "list", "element"},
+                    kBin,
+                    3,
+                    1,
+                    {3, 2, 0, 1, 3},
+                    {0, 1, 0, 0, 0},
+                    PlainStrings({"a", "b"})}},
+                  4);
+  EXPECT_EQ(Json(file),
+            (std::vector<std::string>{R"({"my_list": ["a", null]})", R"({"my_list": null})",
+                                      R"({"my_list": []})", R"({"my_list": ["b"]})"}));
+  ASSERT_OK_AND_ASSIGN(Table t, ReadAll(file));
+  EXPECT_EQ(t.schema->field(0).Describe(), "nullable list<nullable string>");
+}
+
+TEST(ParquetNestedReadTest, TwoLevelListOfARepeatedPrimitive) {
+  // required group my_list (LIST) { repeated int32 element; }
+  const std::string file =
+      BuildNested({Group("my_list", kReq, 1, ConvertedType::kList), Prim("element", kI32, kRep)}, 1,
+                  {{{"my_list", "element"},
+                    kI32,
+                    1,
+                    1,
+                    {1, 1, 0, 1},
+                    {0, 1, 0, 0},
+                    Plain(std::vector<int32_t>{1, 2, 3})}},
+                  3);
+  EXPECT_EQ(Json(file), (std::vector<std::string>{R"({"my_list": [1, 2]})", R"({"my_list": []})",
+                                                  R"({"my_list": [3]})"}));
+}
+
+TEST(ParquetNestedReadTest, RepeatedGroupOfSeveralFieldsIsTheElement) {
+  // optional group my_list (LIST) { repeated group element { required
+  // binary str (STRING); required int32 num; } }
+  const std::string file = BuildNested(
+      {Group("my_list", kOpt, 1, ConvertedType::kList), Group("element", kRep, 2),
+       Prim("str", kBin, kReq, ConvertedType::kUtf8), Prim("num", kI32, kReq)},
+      1,
+      {{{"my_list", "element", "str"}, kBin, 2, 1, {2, 2, 0}, {0, 1, 0}, PlainStrings({"x", "y"})},
+       {{"my_list", "element", "num"},
+        kI32,
+        2,
+        1,
+        {2, 2, 0},
+        {0, 1, 0},
+        Plain(std::vector<int32_t>{1, 2})}},
+      2);
+  EXPECT_EQ(Json(file), (std::vector<std::string>{
+                            R"({"my_list": [{"str": "x", "num": 1}, {"str": "y", "num": 2}]})",
+                            R"({"my_list": null})"}));
+}
+
+TEST(ParquetNestedReadTest, ArrayAndTupleNamesMakeOneFieldStructElements) {
+  for (const char* middle : {"array", "my_list_tuple"}) {
+    SCOPED_TRACE(middle);
+    const std::string file = BuildNested(
+        {Group("my_list", kOpt, 1, ConvertedType::kList), Group(middle, kRep, 1),
+         Prim("str", kBin, kReq, ConvertedType::kUtf8)},
+        1, {{{"my_list", middle, "str"}, kBin, 2, 1, {2, 2}, {0, 1}, PlainStrings({"x", "y"})}}, 1);
+    EXPECT_EQ(Json(file),
+              (std::vector<std::string>{R"({"my_list": [{"str": "x"}, {"str": "y"}]})"}));
+  }
+  // Any other name: a 3-level list whose element is the one field.
+  const std::string file = BuildNested(
+      {Group("my_list", kOpt, 1, ConvertedType::kList), Group("list", kRep, 1),
+       Prim("str", kBin, kReq, ConvertedType::kUtf8)},
+      1, {{{"my_list", "list", "str"}, kBin, 2, 1, {2, 2}, {0, 1}, PlainStrings({"x", "y"})}}, 1);
+  EXPECT_EQ(Json(file), (std::vector<std::string>{R"({"my_list": ["x", "y"]})"}));
+}
+
+TEST(ParquetNestedReadTest, RepeatedFieldsWithoutAnnotationAreRequiredLists) {
+  // repeated int32 num; repeated group foo { required int32 a; }
+  const std::string file = BuildNested(
+      {Prim("num", kI32, kRep), Group("foo", kRep, 1), Prim("a", kI32, kReq)}, 2,
+      {{{"num"}, kI32, 1, 1, {1, 1, 0}, {0, 1, 0}, Plain(std::vector<int32_t>{1, 2})},
+       {{"foo", "a"}, kI32, 1, 1, {0, 1, 1}, {0, 0, 1}, Plain(std::vector<int32_t>{3, 4})}},
+      2);
+  EXPECT_EQ(Json(file), (std::vector<std::string>{R"({"num": [1, 2], "foo": []})",
+                                                  R"({"num": [], "foo": [{"a": 3}, {"a": 4}]})"}));
+  ASSERT_OK_AND_ASSIGN(Table t, ReadAll(file));
+  EXPECT_EQ(t.schema->field(0).Describe(), "list<int>");
+  EXPECT_EQ(t.schema->field(1).Describe(), "list<struct {a: int}>");
+  // Projection by top-level name reads every leaf below it.
+  EXPECT_EQ(Json(file, {"foo"}),
+            (std::vector<std::string>{R"({"foo": []})", R"({"foo": [{"a": 3}, {"a": 4}]})"}));
+}
+
+TEST(ParquetNestedReadTest, MapsAndLegacyMapKeyValue) {
+  // optional group m (MAP) { repeated group key_value { required binary
+  // key (STRING); optional int32 value; } }, with field ids.
+  SchemaElement m = Group("m", kOpt, 1, ConvertedType::kMap);
+  m.field_id = 1;
+  SchemaElement key = Prim("key", kBin, kReq, ConvertedType::kUtf8);
+  key.field_id = 2;
+  SchemaElement value = Prim("value", kI32, kOpt);
+  value.field_id = 3;
+  // required group legacy (MAP_KEY_VALUE) { repeated group map { ... } }
+  const std::string file = BuildNested(
+      {m, Group("key_value", kRep, 2), key, value,
+       Group("legacy", kReq, 1, ConvertedType::kMapKeyValue), Group("map", kRep, 2),
+       Prim("key", kBin, kReq, ConvertedType::kUtf8), Prim("value", kI32, kOpt)},
+      2,
+      {{{"m", "key_value", "key"},
+        kBin,
+        2,
+        1,
+        {2, 2, 0, 1},
+        {0, 1, 0, 0},
+        PlainStrings({"a", "b"})},
+       {{"m", "key_value", "value"},
+        kI32,
+        3,
+        1,
+        {3, 2, 0, 1},
+        {0, 1, 0, 0},
+        Plain(std::vector<int32_t>{1})},
+       {{"legacy", "map", "key"}, kBin, 1, 1, {1, 0, 1}, {0, 0, 0}, PlainStrings({"k", "z"})},
+       {{"legacy", "map", "value"},
+        kI32,
+        2,
+        1,
+        {2, 0, 1},
+        {0, 0, 0},
+        Plain(std::vector<int32_t>{5})}},
+      3);
+  EXPECT_EQ(Json(file),
+            (std::vector<std::string>{R"({"m": {"a": 1, "b": null}, "legacy": {"k": 5}})",
+                                      R"({"m": null, "legacy": {}})",
+                                      R"({"m": {}, "legacy": {"z": null}})"}));
+  ASSERT_OK_AND_ASSIGN(Table t, ReadAll(file));
+  const Field& f = t.schema->field(0);
+  EXPECT_EQ(f.Describe(), "nullable map<string, nullable int>");
+  EXPECT_EQ(f.field_id, 1);
+  EXPECT_EQ(f.children.at(0).field_id, 2);
+  EXPECT_EQ(f.children.at(1).field_id, 3);
+}
+
+TEST(ParquetNestedReadTest, InconsistentLevelsAreCorruptionNamingTheColumn) {
+  // The second leaf of the struct element counts three records where the
+  // first counts two.
+  const std::string file = BuildNested(
+      {Group("my_list", kOpt, 1, ConvertedType::kList), Group("element", kRep, 2),
+       Prim("str", kBin, kReq, ConvertedType::kUtf8), Prim("num", kI32, kReq)},
+      1,
+      {{{"my_list", "element", "str"}, kBin, 2, 1, {2, 2, 0}, {0, 1, 0}, PlainStrings({"x", "y"})},
+       {{"my_list", "element", "num"},
+        kI32,
+        2,
+        1,
+        {2, 2, 0},
+        {0, 0, 0},
+        Plain(std::vector<int32_t>{1, 2})}},
+      2);
+  ExpectError(ReadAll(file).status(), StatusCode::kCorruption,
+              {"test.parquet", "row group 0", "'my_list.element.num'"});
+  // A definition level above the column's maximum (2) names the page.
+  ExpectError(ReadAll(BuildNested({Group("my_list", kOpt, 1, ConvertedType::kList),
+                                   Group("list", kRep, 1), Prim("element", kI32, kReq)},
+                                  1,
+                                  {{{"my_list", "list", "element"},
+                                    kI32,
+                                    2,
+                                    1,
+                                    {3, 3},
+                                    {0, 1},
+                                    Plain(std::vector<int32_t>{1, 2})}},
+                                  1))
+                  .status(),
+              StatusCode::kCorruption, {"'my_list.list.element'", "page 0", "definition level"});
+}
+
+}  // namespace
+}  // namespace lakepipe::parquet
