@@ -12,7 +12,6 @@
 #include "core/units.h"
 #include "formats/format.h"
 #include "formats/open.h"
-#include "formats/text/text_formats.h"
 
 namespace lakepipe::cli {
 namespace {
