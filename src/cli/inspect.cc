@@ -232,7 +232,8 @@ Result<int> RunInspect(int argc, char** argv) {
       "sizes, statistics; Avro codec and blocks) and its first rows. Given a directory or an "
       "s3:// prefix, list its data files (recursively; names starting with '.' or '_' "
       "skipped) with their formats, row counts and sizes; --rows N then also shows the first "
-      "N rows of the first file.",
+      "N rows of the first file. Parquet files with nested columns (struct, list, map) and logical "
+      "types are read whole; VARIANT columns and Parquet modular encryption are not supported.",
       "lakepipe inspect");
   std::string path, format, config_path;
   size_t rows = 5;
