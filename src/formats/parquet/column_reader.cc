@@ -15,6 +15,9 @@ namespace {
 
 // Values decoded per step; bounds the scratch buffers.
 constexpr size_t kMaxStep = 4096;
+// Level entries of one page of a nested column (its levels are decoded
+// when the page starts).
+constexpr uint64_t kMaxNestedPageValues = uint64_t{1} << 26;
 // First read of a page header; grown (up to kMaxPageHeader) when the header
 // is longer, e.g. with large statistics.
 constexpr size_t kHeaderWindow = 8 << 10;
@@ -985,6 +988,12 @@ Status ColumnReader::Emit(const uint8_t* levels, size_t k, size_t m, Column* out
 Status ColumnReader::DecodePageLevels(const uint8_t** p, const uint8_t* end, Encoding encoding,
                                       int max_level, uint64_t n, std::vector<uint8_t>* out,
                                       std::string_view what, bool length_prefixed) {
+  // A page's levels are decoded at once; writers cut pages far below this.
+  if (n > kMaxNestedPageValues) {
+    return UnimplementedError(
+        "a page of {} values in a nested column exceeds the {} this reader takes", n,
+        kMaxNestedPageValues);
+  }
   out->assign(static_cast<size_t>(n), 0);
   if (max_level == 0) return Status::OK();
   int width = 0;

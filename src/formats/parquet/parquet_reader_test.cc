@@ -1501,7 +1501,8 @@ std::string Levels(const std::vector<uint8_t>& levels, int max) {
 // `elements` is the schema below the root (with num_children set); one row
 // group of `rows` rows, one v1 page per leaf.
 std::string BuildNested(const std::vector<SchemaElement>& elements, int32_t root_children,
-                        const std::vector<NestedLeaf>& leaves, int64_t rows) {
+                        const std::vector<NestedLeaf>& leaves, int64_t rows,
+                        const std::vector<KeyValue>& kv = {}) {
   std::string out = "PAR1";
   FileMetaData md;
   md.version = 1;
@@ -1540,6 +1541,7 @@ std::string BuildNested(const std::vector<SchemaElement>& elements, int32_t root
     rg.columns.push_back(std::move(cc));
   }
   md.row_groups.push_back(std::move(rg));
+  md.key_value_metadata = kv;
   std::string footer;
   SerializeFileMetaData(md, &footer);
   return out + footer + Le32(static_cast<uint32_t>(footer.size())) + "PAR1";
@@ -1724,6 +1726,28 @@ TEST(ParquetNestedReadTest, MapsAndLegacyMapKeyValue) {
   EXPECT_EQ(f.field_id, 1);
   EXPECT_EQ(f.children.at(0).field_id, 2);
   EXPECT_EQ(f.children.at(1).field_id, 3);
+}
+
+TEST(ParquetNestedReadTest, AnAvroSchemaThatAgreesGivesEnumsInsideStructs) {
+  const std::vector<SchemaElement> schema = {Group("s", kOpt, 1),
+                                             Prim("color", kBin, kReq, ConvertedType::kEnum)};
+  const std::vector<NestedLeaf> leaves = {
+      {{"s", "color"}, kBin, 1, 0, {1, 0, 1}, {0, 0, 0}, PlainStrings({"GREEN", "RED"})}};
+  const std::string avro =
+      R"({"type":"record","name":"r","fields":[{"name":"s","type":["null",{"type":"record",)"
+      R"("name":"S","fields":[{"name":"color","type":{"type":"enum","name":"Color",)"
+      R"("symbols":["RED","GREEN"]}}]}]}]})";
+  const std::string file = BuildNested(schema, 1, leaves, 3, {{"parquet.avro.schema", avro}});
+  EXPECT_EQ(Json(file), (std::vector<std::string>{R"({"s": {"color": "GREEN"}})", R"({"s": null})",
+                                                  R"({"s": {"color": "RED"}})"}));
+  ASSERT_OK_AND_ASSIGN(Table t, ReadAll(file));
+  EXPECT_EQ(t.schema->field(0).children.at(0).kind(), Kind::kEnum);
+  // One that disagrees (another field name) is ignored.
+  std::string other = avro;
+  other.replace(other.find("color"), 5, "shade");
+  ASSERT_OK_AND_ASSIGN(
+      Table u, ReadAll(BuildNested(schema, 1, leaves, 3, {{"parquet.avro.schema", other}})));
+  EXPECT_EQ(u.schema->field(0).Describe(), "nullable struct {color: string (enum)}");
 }
 
 TEST(ParquetNestedReadTest, InconsistentLevelsAreCorruptionNamingTheColumn) {

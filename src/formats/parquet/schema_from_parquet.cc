@@ -581,7 +581,7 @@ bool Fits(const Field& avro, const Field& pq) {
   if (avro.name != pq.name) return false;
   const Kind ak = avro.kind();
   const Kind pk = pq.kind();
-  if (ak == Kind::kNull) return pk == Kind::kNull || pq.nullable;
+  if (ak == Kind::kNull) return pk == Kind::kNull || (pq.nullable && !IsNested(pk));
   if (avro.nullable != pq.nullable) return false;
   if (ak == Kind::kEnum) return pk == Kind::kString;
   if (ak == Kind::kUuid && avro.base == Kind::kString) {
