@@ -1574,7 +1574,7 @@ constexpr PhysicalType kBin = PhysicalType::kByteArray;
 constexpr PhysicalType kI32 = PhysicalType::kInt32;
 
 std::vector<std::string> Json(const std::string& file, std::vector<std::string> columns = {}) {
-  for (size_t batch : {size_t{1}, size_t{2}, size_t{8192}}) {
+  for (size_t batch : {size_t{1}, size_t{2}, size_t{7}, size_t{8192}}) {
     Result<std::vector<std::string>> rows = RowsJson(file, batch, columns);
     EXPECT_OK(rows.status());
     if (!rows.ok()) return {};
@@ -1748,6 +1748,22 @@ TEST(ParquetNestedReadTest, AnAvroSchemaThatAgreesGivesEnumsInsideStructs) {
   ASSERT_OK_AND_ASSIGN(
       Table u, ReadAll(BuildNested(schema, 1, leaves, 3, {{"parquet.avro.schema", other}})));
   EXPECT_EQ(u.schema->field(0).Describe(), "nullable struct {color: string (enum)}");
+}
+
+TEST(ParquetNestedReadTest, DuckDBFilesReadTheSameInAnyBatchSize) {
+  // Made by DuckDB (copies of fuzz/seeds/parquet/deep_v2.parquet and
+  // nested_v1.parquet); the rows below are DuckDB's to_json of them.
+  const std::vector<std::string> deep = Json(ReadTestFile("nested_deep_v2.parquet"));
+  ASSERT_EQ(deep.size(), 40u);
+  EXPECT_EQ(deep[0], R"({"deep": null, "grid": [[0], null, []]})");
+  EXPECT_EQ(deep[1], R"({"deep": [], "grid": [[1], null, []]})");
+  EXPECT_EQ(deep[2],
+            R"({"deep": [{"l": [{"x": [2, null]}, null, {}]}, null], "grid": [[2], null, []]})");
+  const std::vector<std::string> levels = Json(ReadTestFile("nested_levels_v1.parquet"));
+  ASSERT_EQ(levels.size(), 40u);
+  EXPECT_EQ(levels[1], R"({"l": [], "s": {"a": 1, "b": {"c": "x1"}}, "m": {}})");
+  EXPECT_EQ(levels[2], R"({"l": [2, null], "s": {"a": 2, "b": null}, "m": {"k": 2, "z": null}})");
+  EXPECT_EQ(levels[3], R"({"l": [3, null], "s": null, "m": null})");
 }
 
 TEST(ParquetNestedReadTest, InconsistentLevelsAreCorruptionNamingTheColumn) {
