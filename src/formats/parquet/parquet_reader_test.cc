@@ -1750,6 +1750,68 @@ TEST(ParquetNestedReadTest, AnAvroSchemaThatAgreesGivesEnumsInsideStructs) {
   EXPECT_EQ(u.schema->field(0).Describe(), "nullable struct {color: string (enum)}");
 }
 
+TEST(ParquetNestedReadTest, LogicalAnnotationsMapToTheTypeModel) {
+  // DECIMAL on BYTE_ARRAY (big-endian two's complement, any length).
+  SchemaElement dec = Prim("d", kBin, kOpt, ConvertedType::kDecimal);
+  dec.precision = 5;
+  dec.scale = 2;
+  SchemaElement json = Prim("j", kBin, kReq, ConvertedType::kJson);
+  SchemaElement bson = Prim("b", kBin, kReq, ConvertedType::kBson);
+  SchemaElement geo = Prim("g", kBin, kReq);
+  LogicalTypeAnnotation g = Logical(LogicalTypeAnnotation::Kind::kGeography);
+  g.crs = "EPSG:4326";
+  g.algorithm = 1;
+  geo.logical_type = g;
+  SchemaElement interval =
+      Prim("iv", PhysicalType::kFixedLenByteArray, kReq, ConvertedType::kInterval);
+  interval.type_length = 12;
+  SchemaElement nanos = Prim("tn", PhysicalType::kInt64, kReq);
+  LogicalTypeAnnotation t = Logical(LogicalTypeAnnotation::Kind::kTime);
+  t.unit = TimeUnit::kNanos;
+  nanos.logical_type = t;
+  SchemaElement i8 = Prim("i8", kI32, kReq, ConvertedType::kInt8);
+  const std::string iv(12, '\x01');
+  const std::string file = BuildNested(
+      {dec, json, bson, geo, interval, nanos, i8}, 7,
+      {{{"d"},
+        kBin,
+        1,
+        0,
+        {1, 1, 0},
+        {0, 0, 0},
+        PlainStrings({std::string("\x04\xd2", 2), std::string("\xff\x85", 2)})},
+       {{"j"}, kBin, 0, 0, {0, 0, 0}, {0, 0, 0}, PlainStrings({"{}", "[1]", "2"})},
+       {{"b"}, kBin, 0, 0, {0, 0, 0}, {0, 0, 0}, PlainStrings({"a", "b", "c"})},
+       {{"g"}, kBin, 0, 0, {0, 0, 0}, {0, 0, 0}, PlainStrings({"p", "q", "r"})},
+       {{"iv"}, PhysicalType::kFixedLenByteArray, 0, 0, {0, 0, 0}, {0, 0, 0}, iv + iv + iv},
+       {{"tn"},
+        PhysicalType::kInt64,
+        0,
+        0,
+        {0, 0, 0},
+        {0, 0, 0},
+        Plain(std::vector<int64_t>{1, 2, 3})},
+       {{"i8"}, kI32, 0, 0, {0, 0, 0}, {0, 0, 0}, Plain(std::vector<int32_t>{-128, 0, 127})}},
+      3);
+  ASSERT_OK_AND_ASSIGN(Table tbl, ReadAll(file));
+  const Schema& s = *tbl.schema;
+  EXPECT_EQ(s.field(0).Describe(), "nullable bytes (decimal(5, 2))");
+  EXPECT_EQ(s.field(1).Describe(), "string (json)");
+  EXPECT_EQ(s.field(2).Describe(), "bytes (bson)");
+  EXPECT_EQ(s.field(3).type_attributes,
+            nlohmann::json::parse(
+                R"({"logicalType": "geography", "crs": "EPSG:4326", "algorithm": "vincenty"})"));
+  EXPECT_EQ(s.field(4).Describe(), "fixed(12) (duration)");
+  EXPECT_EQ(s.field(5).Describe(), "long (time-nanos)");
+  EXPECT_EQ(s.field(6).kind(), Kind::kInt8);
+  const std::vector<std::string> rows = Json(file);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].substr(0, 27), R"({"d": 12.34, "j": "{}", "b")");
+  EXPECT_EQ(rows[1].substr(0, 28), R"({"d": -1.23, "j": "[1]", "b")");
+  EXPECT_EQ(rows[2].substr(0, 25), R"({"d": null, "j": "2", "b")");
+  EXPECT_NE(rows[0].find(R"("i8": -128})"), std::string::npos) << rows[0];
+}
+
 TEST(ParquetNestedReadTest, DuckDBFilesReadTheSameInAnyBatchSize) {
   // Made by DuckDB (copies of fuzz/seeds/parquet/deep_v2.parquet and
   // nested_v1.parquet); the rows below are DuckDB's to_json of them.
