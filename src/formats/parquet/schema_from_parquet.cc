@@ -218,83 +218,163 @@ Status MapInteger(const SchemaElement& e, Field* f, LeafMapping* leaf) {
   return Status::OK();
 }
 
+Status MapDecimal(const SchemaElement& e, LeafMapping* leaf) {
+  Field& f = leaf->field;
+  const std::optional<LogicalTypeAnnotation>& lt = e.logical_type;
+  const bool logical = lt && lt->kind == LKind::kDecimal;
+  f.precision = logical ? lt->precision : e.precision.value_or(0);
+  f.scale = logical ? lt->scale : e.scale.value_or(0);
+  switch (*e.type) {
+    case PhysicalType::kInt32:
+      f.base = Kind::kInt32;
+      break;
+    case PhysicalType::kInt64:
+      f.base = Kind::kInt64;
+      break;
+    case PhysicalType::kByteArray:
+      f.base = Kind::kBytes;
+      break;
+    case PhysicalType::kFixedLenByteArray:
+      f.base = Kind::kFixed;
+      f.fixed_size = leaf->type_length;
+      f.type_name = TypeNameFor(leaf->path);
+      leaf->conversion = LeafConversion::kFixedToBytes;
+      break;
+    default:
+      return CorruptionError("Parquet column '{}': DECIMAL on {}", leaf->path_name,
+                             PhysicalTypeName(*e.type));
+  }
+  SetKind(&f, Kind::kDecimal);
+  return Status::OK();
+}
+
+Status MapInt32(const SchemaElement& e, LeafMapping* leaf) {
+  Field& f = leaf->field;
+  const std::optional<LogicalTypeAnnotation>& lt = e.logical_type;
+  if (HasLogical(e, LKind::kDate) || HasConverted(e, ConvertedType::kDate)) {
+    SetKind(&f, Kind::kDate);
+  } else if ((lt && lt->kind == LKind::kTime && lt->unit == TimeUnit::kMillis) ||
+             HasConverted(e, ConvertedType::kTimeMillis)) {
+    f.utc_adjusted = lt ? lt->adjusted_to_utc : true;
+    SetKind(&f, Kind::kTimeMillis);
+  } else {
+    return MapInteger(e, &f, leaf);
+  }
+  return Status::OK();
+}
+
+Status MapInt64(const SchemaElement& e, LeafMapping* leaf) {
+  Field& f = leaf->field;
+  const std::optional<LogicalTypeAnnotation>& lt = e.logical_type;
+  if (lt && lt->kind == LKind::kTimestamp) {
+    f.unit = ToUnit(lt->unit);
+    f.utc_adjusted = lt->adjusted_to_utc;
+    SetKind(&f, Kind::kTimestamp);
+  } else if (HasConverted(e, ConvertedType::kTimestampMillis) ||
+             HasConverted(e, ConvertedType::kTimestampMicros)) {
+    f.unit = HasConverted(e, ConvertedType::kTimestampMillis) ? lakepipe::TimeUnit::kMillis
+                                                              : lakepipe::TimeUnit::kMicros;
+    SetKind(&f, Kind::kTimestamp);
+  } else if (lt && lt->kind == LKind::kTime && lt->unit == TimeUnit::kNanos) {
+    SetKind(&f, Kind::kInt64);
+    SetAttribute(&f, "time-nanos");
+  } else if ((lt && lt->kind == LKind::kTime) || HasConverted(e, ConvertedType::kTimeMicros)) {
+    f.utc_adjusted = lt ? lt->adjusted_to_utc : true;
+    SetKind(&f, Kind::kTimeMicros);
+  } else {
+    return MapInteger(e, &f, leaf);
+  }
+  return Status::OK();
+}
+
+void MapByteArray(const SchemaElement& e, Field* f) {
+  const std::optional<LogicalTypeAnnotation>& lt = e.logical_type;
+  if (HasLogical(e, LKind::kString) || HasConverted(e, ConvertedType::kUtf8)) {
+    SetKind(f, Kind::kString);
+  } else if (HasLogical(e, LKind::kEnum) || HasConverted(e, ConvertedType::kEnum)) {
+    SetKind(f, Kind::kString);
+    SetAttribute(f, "enum");
+  } else if (HasLogical(e, LKind::kJson) || HasConverted(e, ConvertedType::kJson)) {
+    SetKind(f, Kind::kString);
+    SetAttribute(f, "json");
+  } else if (HasLogical(e, LKind::kBson) || HasConverted(e, ConvertedType::kBson)) {
+    SetKind(f, Kind::kBytes);
+    SetAttribute(f, "bson");
+  } else if (HasLogical(e, LKind::kGeometry) || HasLogical(e, LKind::kGeography)) {
+    SetKind(f, Kind::kBytes);
+    const bool geography = lt->kind == LKind::kGeography;
+    SetAttribute(f, geography ? "geography" : "geometry");
+    if (!lt->crs.empty()) f->type_attributes["crs"] = lt->crs;
+    if (geography && lt->algorithm) {
+      static constexpr const char* kNames[] = {"spherical", "vincenty", "thomas", "andoyer",
+                                               "karney"};
+      const int32_t a = *lt->algorithm;
+      if (a >= 0 && a < 5) f->type_attributes["algorithm"] = kNames[a];
+    }
+  } else {
+    SetKind(f, Kind::kBytes);
+  }
+}
+
+Status MapFixed(const SchemaElement& e, LeafMapping* leaf) {
+  Field& f = leaf->field;
+  const std::string& path = leaf->path_name;
+  leaf->conversion = LeafConversion::kFixedToBytes;
+  if (HasLogical(e, LKind::kFloat16)) {
+    if (leaf->type_length != 2) {
+      return CorruptionError("Parquet column '{}': FLOAT16 must be 2 bytes", path);
+    }
+    SetKind(&f, Kind::kFloat);
+    SetAttribute(&f, "float16");
+    leaf->conversion = LeafConversion::kFloat16ToFloat;
+    return Status::OK();
+  }
+  f.fixed_size = leaf->type_length;
+  f.type_name = TypeNameFor(leaf->path);
+  if (HasLogical(e, LKind::kUuid)) {
+    if (leaf->type_length != 16) {
+      return CorruptionError("Parquet column '{}': UUID must be 16 bytes", path);
+    }
+    f.base = Kind::kFixed;
+    SetKind(&f, Kind::kUuid);
+  } else if (HasConverted(e, ConvertedType::kInterval)) {
+    if (leaf->type_length != 12) {
+      return CorruptionError("Parquet column '{}': INTERVAL must be 12 bytes", path);
+    }
+    SetKind(&f, Kind::kFixed);
+    SetAttribute(&f, "duration");
+  } else {
+    SetKind(&f, Kind::kFixed);
+  }
+  return Status::OK();
+}
+
 // Maps a primitive element by its physical and logical type.
 Status MapPrimitive(const SchemaElement& e, LeafMapping* leaf) {
   Field& f = leaf->field;
   const std::string& path = leaf->path_name;
   leaf->physical = *e.type;
   leaf->type_length = e.type_length.value_or(0);
-  const std::optional<LogicalTypeAnnotation>& lt = e.logical_type;
-  if (lt && lt->kind == LKind::kVariant) return Unsupported(path, "the VARIANT type");
-  if (lt && lt->kind == LKind::kNull) {
+  if (*e.type == PhysicalType::kFixedLenByteArray && leaf->type_length <= 0) {
+    return CorruptionError("Parquet column '{}': FIXED_LEN_BYTE_ARRAY of {} bytes", path,
+                           leaf->type_length);
+  }
+  if (HasLogical(e, LKind::kVariant)) return Unsupported(path, "the VARIANT type");
+  if (HasLogical(e, LKind::kNull)) {
     SetKind(&f, Kind::kNull);
     return Status::OK();
   }
   if (HasLogical(e, LKind::kDecimal) || HasConverted(e, ConvertedType::kDecimal)) {
-    f.precision = lt && lt->kind == LKind::kDecimal ? lt->precision : e.precision.value_or(0);
-    f.scale = lt && lt->kind == LKind::kDecimal ? lt->scale : e.scale.value_or(0);
-    switch (*e.type) {
-      case PhysicalType::kInt32:
-        f.base = Kind::kInt32;
-        break;
-      case PhysicalType::kInt64:
-        f.base = Kind::kInt64;
-        break;
-      case PhysicalType::kByteArray:
-        f.base = Kind::kBytes;
-        break;
-      case PhysicalType::kFixedLenByteArray:
-        if (leaf->type_length <= 0) {
-          return CorruptionError("Parquet column '{}': FIXED_LEN_BYTE_ARRAY of {} bytes", path,
-                                 leaf->type_length);
-        }
-        f.base = Kind::kFixed;
-        f.fixed_size = leaf->type_length;
-        f.type_name = TypeNameFor(leaf->path);
-        leaf->conversion = LeafConversion::kFixedToBytes;
-        break;
-      default:
-        return CorruptionError("Parquet column '{}': DECIMAL on {}", path,
-                               PhysicalTypeName(*e.type));
-    }
-    SetKind(&f, Kind::kDecimal);
-    return Status::OK();
+    return MapDecimal(e, leaf);
   }
   switch (*e.type) {
     case PhysicalType::kBoolean:
       SetKind(&f, Kind::kBoolean);
       return Status::OK();
     case PhysicalType::kInt32:
-      if (HasLogical(e, LKind::kDate) || HasConverted(e, ConvertedType::kDate)) {
-        SetKind(&f, Kind::kDate);
-      } else if ((lt && lt->kind == LKind::kTime && lt->unit == TimeUnit::kMillis) ||
-                 HasConverted(e, ConvertedType::kTimeMillis)) {
-        f.utc_adjusted = lt ? lt->adjusted_to_utc : true;
-        SetKind(&f, Kind::kTimeMillis);
-      } else {
-        return MapInteger(e, &f, leaf);
-      }
-      return Status::OK();
+      return MapInt32(e, leaf);
     case PhysicalType::kInt64:
-      if (lt && lt->kind == LKind::kTimestamp) {
-        f.unit = ToUnit(lt->unit);
-        f.utc_adjusted = lt->adjusted_to_utc;
-        SetKind(&f, Kind::kTimestamp);
-      } else if (HasConverted(e, ConvertedType::kTimestampMillis) ||
-                 HasConverted(e, ConvertedType::kTimestampMicros)) {
-        f.unit = HasConverted(e, ConvertedType::kTimestampMillis) ? lakepipe::TimeUnit::kMillis
-                                                                  : lakepipe::TimeUnit::kMicros;
-        SetKind(&f, Kind::kTimestamp);
-      } else if (lt && lt->kind == LKind::kTime && lt->unit == TimeUnit::kNanos) {
-        SetKind(&f, Kind::kInt64);
-        SetAttribute(&f, "time-nanos");
-      } else if ((lt && lt->kind == LKind::kTime) || HasConverted(e, ConvertedType::kTimeMicros)) {
-        f.utc_adjusted = lt ? lt->adjusted_to_utc : true;
-        SetKind(&f, Kind::kTimeMicros);
-      } else {
-        return MapInteger(e, &f, leaf);
-      }
-      return Status::OK();
+      return MapInt64(e, leaf);
     case PhysicalType::kInt96:
       f.unit = lakepipe::TimeUnit::kMicros;
       SetKind(&f, Kind::kTimestamp);
@@ -307,66 +387,10 @@ Status MapPrimitive(const SchemaElement& e, LeafMapping* leaf) {
       SetKind(&f, Kind::kDouble);
       return Status::OK();
     case PhysicalType::kByteArray:
-      if (HasLogical(e, LKind::kString) || HasConverted(e, ConvertedType::kUtf8)) {
-        SetKind(&f, Kind::kString);
-      } else if (HasLogical(e, LKind::kEnum) || HasConverted(e, ConvertedType::kEnum)) {
-        SetKind(&f, Kind::kString);
-        SetAttribute(&f, "enum");
-      } else if (HasLogical(e, LKind::kJson) || HasConverted(e, ConvertedType::kJson)) {
-        SetKind(&f, Kind::kString);
-        SetAttribute(&f, "json");
-      } else if (HasLogical(e, LKind::kBson) || HasConverted(e, ConvertedType::kBson)) {
-        SetKind(&f, Kind::kBytes);
-        SetAttribute(&f, "bson");
-      } else if (HasLogical(e, LKind::kGeometry) || HasLogical(e, LKind::kGeography)) {
-        SetKind(&f, Kind::kBytes);
-        const bool geography = lt->kind == LKind::kGeography;
-        SetAttribute(&f, geography ? "geography" : "geometry");
-        if (!lt->crs.empty()) f.type_attributes["crs"] = lt->crs;
-        if (geography && lt->algorithm) {
-          static constexpr const char* kNames[] = {"spherical", "vincenty", "thomas", "andoyer",
-                                                   "karney"};
-          const int32_t a = *lt->algorithm;
-          if (a >= 0 && a < 5) f.type_attributes["algorithm"] = kNames[a];
-        }
-      } else {
-        SetKind(&f, Kind::kBytes);
-      }
+      MapByteArray(e, &f);
       return Status::OK();
-    case PhysicalType::kFixedLenByteArray: {
-      if (leaf->type_length <= 0) {
-        return CorruptionError("Parquet column '{}': FIXED_LEN_BYTE_ARRAY of {} bytes", path,
-                               leaf->type_length);
-      }
-      leaf->conversion = LeafConversion::kFixedToBytes;
-      f.fixed_size = leaf->type_length;
-      f.type_name = TypeNameFor(leaf->path);
-      if (HasLogical(e, LKind::kUuid)) {
-        if (leaf->type_length != 16) {
-          return CorruptionError("Parquet column '{}': UUID must be 16 bytes", path);
-        }
-        f.base = Kind::kFixed;
-        SetKind(&f, Kind::kUuid);
-      } else if (HasLogical(e, LKind::kFloat16)) {
-        if (leaf->type_length != 2) {
-          return CorruptionError("Parquet column '{}': FLOAT16 must be 2 bytes", path);
-        }
-        f.fixed_size = 0;
-        f.type_name.clear();
-        SetKind(&f, Kind::kFloat);
-        SetAttribute(&f, "float16");
-        leaf->conversion = LeafConversion::kFloat16ToFloat;
-      } else if (HasConverted(e, ConvertedType::kInterval)) {
-        if (leaf->type_length != 12) {
-          return CorruptionError("Parquet column '{}': INTERVAL must be 12 bytes", path);
-        }
-        SetKind(&f, Kind::kFixed);
-        SetAttribute(&f, "duration");
-      } else {
-        SetKind(&f, Kind::kFixed);
-      }
-      return Status::OK();
-    }
+    case PhysicalType::kFixedLenByteArray:
+      return MapFixed(e, leaf);
   }
   return CorruptionError("Parquet column '{}': unknown physical type {}", path,
                          static_cast<int>(*e.type));
