@@ -8,10 +8,10 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/inspect_directory.h"
+#include "core/column_json.h"
 #include "core/units.h"
 #include "formats/format.h"
 #include "formats/open.h"
-#include "formats/text/text_formats.h"
 
 namespace lakepipe::cli {
 namespace {
@@ -72,6 +72,61 @@ void PrintRowGroups(const Json& groups) {
   }
 }
 
+std::string_view UnitText(TimeUnit unit) {
+  return unit == TimeUnit::kMillis ? "millis" : unit == TimeUnit::kMicros ? "micros" : "nanos";
+}
+
+// A field of the complete type model as JSON: name, type (its kind),
+// nullable, field_id, the kind's parameters and its children.
+Json FieldJson(const Field& f) {
+  Json j;
+  j["name"] = f.name;
+  const Kind kind = f.kind();
+  j["type"] = std::string(KindName(kind));
+  j["nullable"] = f.nullable || kind == Kind::kNull;
+  j["field_id"] = f.field_id ? Json(*f.field_id) : Json();
+  switch (kind) {
+    case Kind::kDecimal:
+      j["precision"] = f.precision;
+      j["scale"] = f.scale;
+      j["base"] = std::string(KindName(f.base));
+      if (f.base == Kind::kFixed) j["size"] = f.fixed_size;
+      break;
+    case Kind::kTimestamp:
+      j["unit"] =
+          std::string(UnitText(f.full_kind                                  ? f.unit
+                               : f.logical == LogicalType::kTimestampMillis ? TimeUnit::kMillis
+                                                                            : TimeUnit::kMicros));
+      j["utc"] = f.utc_adjusted;
+      break;
+    case Kind::kTimeMillis:
+    case Kind::kTimeMicros:
+      j["utc"] = f.utc_adjusted;
+      break;
+    case Kind::kFixed:
+      j["size"] = f.fixed_size;
+      break;
+    case Kind::kUuid:
+      j["base"] = std::string(KindName(f.base == Kind::kNull ? Kind::kString : f.base));
+      break;
+    case Kind::kEnum:
+      j["symbols"] = f.symbols;
+      break;
+    default:
+      break;
+  }
+  if (f.type_attributes.is_object() && !f.type_attributes.empty()) {
+    j["attributes"] = Json::parse(f.type_attributes.dump());
+    if (f.type_attributes.contains("logicalType")) j["logical"] = j["attributes"]["logicalType"];
+  }
+  if (IsNested(kind)) {
+    Json children = Json::array();
+    for (const Field& c : f.children) children.push_back(FieldJson(c));
+    j["children"] = std::move(children);
+  }
+  return j;
+}
+
 Result<int> Inspect(const std::string& path, size_t rows, bool as_json,
                     const std::string& format_name) {
   const FormatRegistry& registry = FormatRegistry::Default();
@@ -96,9 +151,8 @@ Result<int> Inspect(const std::string& path, size_t rows, bool as_json,
     auto more = (*reader)->ReadBatch(&batch);
     if (!more.ok()) return more.status();
     for (size_t i = 0; i < batch.num_rows() && i < rows; ++i) {
-      std::string line;
-      AppendJsonRow(batch, i, &line);
-      first.push_back(std::move(line));
+      // As DuckDB's to_json prints rows, nested values and logical types included.
+      first.push_back(RowJson(batch, i));
     }
   }
   const Schema& schema = *(*reader)->schema();
@@ -109,10 +163,21 @@ Result<int> Inspect(const std::string& path, size_t rows, bool as_json,
     out["format"] = (*format)->name;
     for (auto it = facts.begin(); it != facts.end(); ++it) out[it.key()] = it.value();
     out["schema"] = Json::parse(schema.ToAvroJson());
-    Json sample = Json::array();
-    for (const std::string& line : first) sample.push_back(Json::parse(line, nullptr, false));
-    out["rows"] = std::move(sample);
-    fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    Json fields = Json::array();
+    for (const Field& f : schema.fields()) fields.push_back(FieldJson(f));
+    out["fields"] = std::move(fields);
+    out["rows"] = Json::array();
+    std::string text = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    // The rows go in as RowJson printed them: parsing them again would turn
+    // decimals and 64-bit integers beyond a double's precision into doubles.
+    std::string rows_text = "[";
+    for (size_t i = 0; i < first.size(); ++i) {
+      rows_text += (i == 0 ? "\n    " : ",\n    ") + first[i];
+    }
+    rows_text += first.empty() ? "]" : "\n  ]";
+    const size_t at = text.rfind("\"rows\": []");
+    if (at != std::string::npos) text.replace(at + 8, 2, rows_text);
+    fmt::print("{}\n", text);
     return kExitOk;
   }
 
@@ -167,7 +232,8 @@ Result<int> RunInspect(int argc, char** argv) {
       "sizes, statistics; Avro codec and blocks) and its first rows. Given a directory or an "
       "s3:// prefix, list its data files (recursively; names starting with '.' or '_' "
       "skipped) with their formats, row counts and sizes; --rows N then also shows the first "
-      "N rows of the first file.",
+      "N rows of the first file. Parquet files with nested columns (struct, list, map) and logical "
+      "types are read whole; VARIANT columns and Parquet modular encryption are not supported.",
       "lakepipe inspect");
   std::string path, format, config_path;
   size_t rows = 5;

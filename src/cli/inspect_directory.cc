@@ -8,9 +8,9 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "core/column_json.h"
 #include "core/units.h"
 #include "formats/open.h"
-#include "formats/text/text_formats.h"
 
 namespace lakepipe::cli {
 namespace {
@@ -117,11 +117,8 @@ Result<std::vector<std::string>> FirstRows(const std::string& uri, const FormatI
   if (rows == 0) return out;
   RecordBatch batch(reader->schema());
   LP_RETURN_IF_ERROR(reader->ReadBatch(&batch).status());
-  for (size_t i = 0; i < batch.num_rows() && i < rows; ++i) {
-    std::string line;
-    AppendJsonRow(batch, i, &line);
-    out.push_back(std::move(line));
-  }
+  // As `inspect FILE` prints them (DuckDB's to_json form, nested values included).
+  for (size_t i = 0; i < batch.num_rows() && i < rows; ++i) out.push_back(RowJson(batch, i));
   return out;
 }
 

@@ -95,7 +95,16 @@ class PassThrough extends avro.types.LogicalType {
     return undefined;
   }
 }
-const LOGICAL_TYPES = { date: PassThrough, 'timestamp-millis': PassThrough, 'timestamp-micros': PassThrough, uuid: PassThrough };
+const LOGICAL_TYPES = {
+  date: PassThrough,
+  'timestamp-millis': PassThrough,
+  'timestamp-micros': PassThrough,
+  'timestamp-nanos': PassThrough,
+  'local-timestamp-millis': PassThrough,
+  'local-timestamp-micros': PassThrough,
+  'local-timestamp-nanos': PassThrough,
+  uuid: PassThrough,
+};
 
 // Every long is a BigLong (logical types wrap it).
 export function avroType(schema) {

@@ -15,6 +15,9 @@ namespace {
 
 // Values decoded per step; bounds the scratch buffers.
 constexpr size_t kMaxStep = 4096;
+// Level entries of one page of a nested column (its levels are decoded
+// when the page starts).
+constexpr uint64_t kMaxNestedPageValues = uint64_t{1} << 26;
 // First read of a page header; grown (up to kMaxPageHeader) when the header
 // is longer, e.g. with large statistics.
 constexpr size_t kHeaderWindow = 8 << 10;
@@ -159,8 +162,9 @@ Result<Codec> ParquetCodec(CompressionCodec codec, std::string_view column) {
       column, static_cast<int>(codec));
 }
 
-ColumnReader::ColumnReader(InputFile* file, CodecContext* codecs, const LeafMapping* leaf)
-    : file_(file), codecs_(codecs), leaf_(leaf) {
+ColumnReader::ColumnReader(InputFile* file, CodecContext* codecs, const LeafMapping* leaf,
+                           bool nested)
+    : file_(file), codecs_(codecs), leaf_(leaf), nested_(nested), storage_(StorageOf(leaf->field)) {
   switch (leaf_->physical) {
     case PhysicalType::kInt32:
     case PhysicalType::kFloat:
@@ -183,8 +187,8 @@ ColumnReader::ColumnReader(InputFile* file, CodecContext* codecs, const LeafMapp
 }
 
 Status ColumnReader::CheckLeaf(const LeafMapping& leaf) {
-  const Storage storage = leaf.field.storage();
-  const std::string& name = leaf.field.name;
+  const Storage storage = StorageOf(leaf.field);
+  const std::string& name = leaf.path_name;
   if (leaf.physical == PhysicalType::kFixedLenByteArray && leaf.type_length <= 0) {
     return CorruptionError("column '{}': FIXED_LEN_BYTE_ARRAY with type_length {}", name,
                            leaf.type_length);
@@ -201,8 +205,7 @@ Status ColumnReader::CheckLeaf(const LeafMapping& leaf) {
            (c == LeafConversion::kUint32ToLong && storage == Storage::kInt64);
       break;
     case PhysicalType::kInt64:
-      ok = (c == LeafConversion::kDirect || c == LeafConversion::kNanosToMicros) &&
-           storage == Storage::kInt64;
+      ok = c == LeafConversion::kDirect && storage == Storage::kInt64;
       break;
     case PhysicalType::kInt96:
       ok = c == LeafConversion::kInt96ToMicros && storage == Storage::kInt64;
@@ -236,7 +239,7 @@ Status ColumnReader::CheckLeaf(const LeafMapping& leaf) {
 Status ColumnReader::WithContext(Status st) const {
   if (st.ok()) return st;
   return st.WithContext(fmt::format("{}: row group {}, column '{}', page {} at offset {}",
-                                    file_->path(), row_group_, leaf_->field.name, page_index_,
+                                    file_->path(), row_group_, leaf_->path_name, page_index_,
                                     page_offset_));
 }
 
@@ -244,7 +247,7 @@ Status ColumnReader::StartChunk(int row_group, const ColumnMetaData* meta, Chunk
   row_group_ = row_group;
   page_index_ = 0;
   page_offset_ = extent.start;
-  Result<Codec> codec = ParquetCodec(meta->codec, leaf_->field.name);
+  Result<Codec> codec = ParquetCodec(meta->codec, leaf_->path_name);
   if (!codec.ok()) return WithContext(codec.status());
   codec_ = *codec;
   pos_ = extent.start;
@@ -267,7 +270,7 @@ Status ColumnReader::ReadImpl(size_t n, Column* out) {
     return InternalError("asked for {} values, {} are left in the column chunk", n,
                          chunk_values_left());
   }
-  if (out->storage() != leaf_->field.storage()) {
+  if (out->storage() != storage_) {
     return InternalError("column storage does not match the field");
   }
   while (n > 0) {
@@ -460,7 +463,7 @@ Status ColumnReader::LoadDictionary(const PageHeader& header) {
     return CorruptionError("dictionary page of {} bytes is too short for {} {} values", size, n,
                            what);
   };
-  if (leaf_->field.storage() != Storage::kNone) {
+  if (storage_ != Storage::kNone) {
     switch (leaf_->physical) {
       case PhysicalType::kBoolean:
         if (n > size * 8) return too_short("BOOLEAN");
@@ -542,7 +545,13 @@ Status ColumnReader::StartDataPageV1(const PageHeader& header) {
   const auto* p = reinterpret_cast<const uint8_t*>(body.data());
   const uint8_t* end = p + body.size();
   level_mode_ = LevelMode::kNone;
-  if (leaf_->optional) {
+  if (nested_) {
+    LP_RETURN_IF_ERROR(DecodePageLevels(&p, end, d.repetition_level_encoding, leaf_->max_rep,
+                                        num_values, &page_rep_, "repetition", true));
+    LP_RETURN_IF_ERROR(DecodePageLevels(&p, end, d.definition_level_encoding, leaf_->max_def,
+                                        num_values, &page_def_, "definition", true));
+    page_level_pos_ = 0;
+  } else if (leaf_->optional) {
     switch (d.definition_level_encoding) {
       case Encoding::kRle: {
         if (end - p < 4) return CorruptionError("definition levels are truncated");
@@ -620,7 +629,16 @@ Status ColumnReader::StartDataPageV2(const PageHeader& header) {
     body = stored;
   }
   level_mode_ = LevelMode::kNone;
-  if (leaf_->optional) {
+  if (nested_) {
+    const auto* rp = reinterpret_cast<const uint8_t*>(raw_.data());
+    const uint8_t* rend = rp + d.repetition_levels_byte_length;
+    LP_RETURN_IF_ERROR(DecodePageLevels(&rp, rend, Encoding::kRle, leaf_->max_rep, num_values,
+                                        &page_rep_, "repetition", false));
+    const uint8_t* dend = rend + d.definition_levels_byte_length;
+    LP_RETURN_IF_ERROR(DecodePageLevels(&rend, dend, Encoding::kRle, leaf_->max_def, num_values,
+                                        &page_def_, "definition", false));
+    page_level_pos_ = 0;
+  } else if (leaf_->optional) {
     const auto* def =
         reinterpret_cast<const uint8_t*>(raw_.data()) + d.repetition_levels_byte_length;
     levels_ = RleDecoder(def, static_cast<size_t>(d.definition_levels_byte_length), 1);
@@ -644,7 +662,7 @@ Status ColumnReader::InitValues(Encoding encoding, const uint8_t* data, size_t s
   values_end_ = data + size;
   bool_bit_ = 0;
   values_missing_ = false;
-  if (leaf_->field.storage() == Storage::kNone) return Status::OK();
+  if (storage_ == Storage::kNone) return Status::OK();
   const PhysicalType t = leaf_->physical;
   if (!EncodingSupported(encoding, t)) {
     return UnimplementedError("encoding {} is not supported for {} values", EncodingLabel(encoding),
@@ -918,12 +936,7 @@ Status ColumnReader::Emit(const uint8_t* levels, size_t k, size_t m, Column* out
       }
       return Status::OK();
     case PhysicalType::kInt64:
-      if (conv == LeafConversion::kNanosToMicros) {
-        EmitValues(out, levels, k, i64_.data(),
-                   [](Column* c, int64_t v) { c->AppendInt64(FloorDiv(v, 1000)); });
-      } else {
-        EmitValues(out, levels, k, i64_.data(), [](Column* c, int64_t v) { c->AppendInt64(v); });
-      }
+      EmitValues(out, levels, k, i64_.data(), [](Column* c, int64_t v) { c->AppendInt64(v); });
       return Status::OK();
     case PhysicalType::kInt96:
       EmitValues(out, levels, k, i64_.data(), [](Column* c, int64_t v) { c->AppendInt64(v); });
@@ -972,8 +985,117 @@ Status ColumnReader::Emit(const uint8_t* levels, size_t k, size_t m, Column* out
   }
 }
 
+Status ColumnReader::DecodePageLevels(const uint8_t** p, const uint8_t* end, Encoding encoding,
+                                      int max_level, uint64_t n, std::vector<uint8_t>* out,
+                                      std::string_view what, bool length_prefixed) {
+  // A page's levels are decoded at once; writers cut pages far below this.
+  if (n > kMaxNestedPageValues) {
+    return UnimplementedError(
+        "a page of {} values in a nested column exceeds the {} this reader takes", n,
+        kMaxNestedPageValues);
+  }
+  out->assign(static_cast<size_t>(n), 0);
+  if (max_level == 0) return Status::OK();
+  int width = 0;
+  for (int v = max_level; v != 0; v >>= 1) ++width;
+  const uint8_t* data = *p;
+  auto avail = static_cast<uint64_t>(end - data);
+  if (encoding == Encoding::kRle) {
+    if (length_prefixed) {
+      if (avail < 4) return CorruptionError("{} levels are truncated", what);
+      const uint32_t len = LoadLe32(data);
+      data += 4;
+      if (len > avail - 4) {
+        return CorruptionError("{} levels of {} bytes overrun the page ({} bytes left)", what, len,
+                               avail - 4);
+      }
+      avail = len;
+    }
+    RleDecoder decoder(data, static_cast<size_t>(avail), width);
+    Status st = decoder.DecodeBytes(out->data(), out->size());
+    if (!st.ok()) return st.WithContext(fmt::format("{} levels", what));
+    *p = data + avail;
+  } else if (encoding == Encoding::kBitPacked) {
+    // Deprecated: most significant bit first, no length.
+    const uint64_t bytes = (n * static_cast<uint64_t>(width) + 7) / 8;
+    if (bytes > avail) return CorruptionError("BIT_PACKED {} levels are truncated", what);
+    for (size_t i = 0; i < out->size(); ++i) {
+      uint8_t v = 0;
+      for (int b = 0; b < width; ++b) {
+        const uint64_t bit = i * static_cast<uint64_t>(width) + static_cast<uint64_t>(b);
+        v = static_cast<uint8_t>((v << 1) | ((data[bit >> 3] >> (7 - (bit & 7))) & 1));
+      }
+      (*out)[i] = v;
+    }
+    *p = data + bytes;
+  } else {
+    return UnimplementedError("{} level encoding {} is not supported", what,
+                              EncodingLabel(encoding));
+  }
+  uint8_t top = 0;
+  for (uint8_t v : *out) top = std::max(top, v);
+  if (top > max_level) {
+    return CorruptionError("{} level {} above the column's maximum of {}", what, top, max_level);
+  }
+  return Status::OK();
+}
+
+Status ColumnReader::ReadRecords(size_t rows, LeafLevels* out, size_t* got) {
+  return WithContext(ReadRecordsImpl(rows, out, got));
+}
+
+Status ColumnReader::ReadRecordsImpl(size_t rows, LeafLevels* out, size_t* got) {
+  *got = 0;
+  if (!nested_) return InternalError("ReadRecords on a flat leaf");
+  size_t done = 0;
+  while (true) {
+    if (page_left_ == 0) {
+      if (chunk_values_left() == 0) break;
+      LP_RETURN_IF_ERROR(LoadNextDataPage());
+    }
+    const uint8_t* rep = page_rep_.data() + page_level_pos_;
+    const uint8_t* def = page_def_.data() + page_level_pos_;
+    size_t k = 0;
+    bool stop = false;
+    for (; k < page_left_; ++k) {
+      if (rep[k] != 0) {
+        if (done == 0) {
+          return CorruptionError("a record starts with repetition level {}, not 0", rep[k]);
+        }
+        continue;
+      }
+      if (done == rows) {
+        stop = true;
+        break;
+      }
+      ++done;
+    }
+    out->rep.insert(out->rep.end(), rep, rep + k);
+    out->def.insert(out->def.end(), def, def + k);
+    size_t m = 0;
+    const auto max_def = static_cast<uint8_t>(leaf_->max_def);
+    for (size_t i = 0; i < k; ++i) m += def[i] == max_def ? 1 : 0;
+    if (storage_ != Storage::kNone) {
+      for (size_t left = m; left > 0;) {
+        const size_t step = std::min(left, kMaxStep);
+        LP_RETURN_IF_ERROR(DecodeValues(step));
+        LP_RETURN_IF_ERROR(Emit(nullptr, step, step, &out->values));
+        left -= step;
+      }
+    }
+    page_left_ -= k;
+    values_read_ += k;
+    page_level_pos_ += k;
+    if (page_left_ == 0) LP_RETURN_IF_ERROR(FinishPage());
+    if (stop) break;
+  }
+  *got = done;
+  return Status::OK();
+}
+
 Status ColumnReader::FinishPage() {
-  if (page_v2_ && leaf_->optional && page_nulls_seen_ != page_num_nulls_) {
+  // (Nested leaves: writers differ on whether empty lists count as nulls.)
+  if (page_v2_ && !nested_ && leaf_->optional && page_nulls_seen_ != page_num_nulls_) {
     return CorruptionError("data page v2 header counts {} nulls, its levels hold {}",
                            page_num_nulls_, page_nulls_seen_);
   }

@@ -1,5 +1,8 @@
-// Reads the values of one flat Parquet leaf column, column chunk after
-// column chunk, into lakepipe Columns.
+// Reads the values of one Parquet leaf column, column chunk after column
+// chunk: a flat leaf (one optional or required top-level column) straight
+// into a lakepipe Column; a leaf of a nested field as its definition and
+// repetition levels plus its non-null values (LeafLevels), which
+// record_assembly.h turns into nested Columns.
 //
 // Pages are streamed: the page header is read through a small window, then
 // the page body; at most one page (compressed and decompressed) and the
@@ -44,10 +47,29 @@ struct ChunkExtent {
 // lacks, kCorruption for unknown values. `column` names the column.
 Result<Codec> ParquetCodec(CompressionCodec codec, std::string_view column);
 
+// The levels and values of a run of records of one nested leaf.
+struct LeafLevels {
+  explicit LeafLevels(Storage storage) : values(storage, false) {}
+  std::vector<uint8_t> def;
+  std::vector<uint8_t> rep;
+  Column values;  // the non-null values, in order (not nullable)
+  // Assembly cursors.
+  size_t pos = 0;
+  size_t value_pos = 0;
+  void Clear() {
+    def.clear();
+    rep.clear();
+    values.Clear();
+    pos = 0;
+    value_pos = 0;
+  }
+};
+
 class ColumnReader {
  public:
-  // `file`, `codecs` and `leaf` must outlive the reader.
-  ColumnReader(InputFile* file, CodecContext* codecs, const LeafMapping* leaf);
+  // `file`, `codecs` and `leaf` must outlive the reader. `nested`: the leaf
+  // is read with ReadRecords (its levels kept), else with Read.
+  ColumnReader(InputFile* file, CodecContext* codecs, const LeafMapping* leaf, bool nested = false);
 
   // kUnimplemented when the leaf's physical type, conversion and lakepipe
   // storage do not form a combination this reader decodes.
@@ -64,6 +86,11 @@ class ColumnReader {
   // Appends the next `n` values of the current chunk to `out`.
   // REQUIRES: n <= chunk_values_left(); `out` has the leaf field's storage.
   Status Read(size_t n, Column* out);
+
+  // Appends the levels and values of the next `rows` records of the
+  // current chunk to `out`; `*got` gets how many records it held (fewer
+  // when the chunk ends first). REQUIRES: constructed with `nested`.
+  Status ReadRecords(size_t rows, LeafLevels* out, size_t* got);
 
  private:
   enum class LevelMode { kNone, kRle, kBitPackedMsb };
@@ -86,11 +113,18 @@ class ColumnReader {
   Status DecodeDictionary(size_t m);
   Status Emit(const uint8_t* levels, size_t k, size_t m, Column* out);
   Status FinishPage();
+  Status ReadRecordsImpl(size_t rows, LeafLevels* out, size_t* got);
+  // Nested leaves: decodes every level of the page.
+  Status DecodePageLevels(const uint8_t** p, const uint8_t* end, Encoding encoding, int max_level,
+                          uint64_t n, std::vector<uint8_t>* out, std::string_view what,
+                          bool length_prefixed);
 
   // Static facts of the leaf.
   InputFile* file_;
   CodecContext* codecs_;
   const LeafMapping* leaf_;
+  bool nested_ = false;
+  Storage storage_ = Storage::kNone;
   size_t value_width_ = 0;  // bytes per PLAIN value for fixed-width types
 
   // Current chunk.
@@ -138,6 +172,11 @@ class ColumnReader {
   DeltaLengthByteArrayDecoder delta_length_;
   DeltaByteArrayDecoder delta_bytes_;
   ByteStreamSplitDecoder split_;
+
+  // Nested leaves: the current page's levels and the next one to read.
+  std::vector<uint8_t> page_def_;
+  std::vector<uint8_t> page_rep_;
+  size_t page_level_pos_ = 0;
 
   // Scratch for one step of decoding.
   std::vector<uint8_t> levels_scratch_;

@@ -12,6 +12,7 @@
 #include "core/time_util.h"
 #include "formats/parquet/column_reader.h"
 #include "formats/parquet/decoders.h"
+#include "formats/parquet/record_assembly.h"
 #include "formats/parquet/schema_mapping.h"
 
 namespace lakepipe {
@@ -115,7 +116,7 @@ std::string EnumLabel(std::string_view name, E value) {
 Status ValidateChunk(const std::string& path, size_t rg_index, const RowGroup& rg,
                      const LeafMapping& leaf, const ColumnChunk& chunk, uint64_t data_end,
                      ChunkExtent* extent) {
-  const std::string& name = leaf.field.name;
+  const std::string& name = leaf.path_name;
   const auto fail = [&](std::string what) {
     return CorruptionError("{}: row group {}, column '{}': {}", path, rg_index, name, what);
   };
@@ -132,7 +133,7 @@ Status ValidateChunk(const std::string& path, size_t rg_index, const RowGroup& r
   }
   if (!chunk.meta_data) return fail("the column chunk has no metadata");
   const ColumnMetaData& m = *chunk.meta_data;
-  if (m.path_in_schema.size() != 1 || m.path_in_schema[0] != name) {
+  if (m.path_in_schema != leaf.path) {
     std::string got;
     for (const std::string& p : m.path_in_schema) got += (got.empty() ? "" : ".") + p;
     return fail(fmt::format("path_in_schema '{}' does not match the schema", got));
@@ -145,7 +146,8 @@ Status ValidateChunk(const std::string& path, size_t rg_index, const RowGroup& r
   Result<Codec> codec = ParquetCodec(m.codec, name);
   if (!codec.ok())
     return codec.status().WithContext(fmt::format("{}: row group {}", path, rg_index));
-  if (m.num_values != rg.num_rows) {
+  // Without repetition every row has one entry; with it, at least one.
+  if (leaf.max_rep == 0 ? m.num_values != rg.num_rows : m.num_values < rg.num_rows) {
     return fail(fmt::format("the column chunk holds {} values, the row group {} rows", m.num_values,
                             rg.num_rows));
   }
@@ -184,6 +186,17 @@ Status ValidateChunk(const std::string& path, size_t rg_index, const RowGroup& r
   return Status::OK();
 }
 
+// The readers of one top-level field: one column reader per leaf below it.
+struct FieldReader {
+  size_t field = 0;   // index in the file's schema
+  bool flat = false;  // a single leaf read straight into its column
+  std::vector<std::unique_ptr<ColumnReader>> leaves;
+  std::vector<LeafLevels> levels;  // nested fields: per leaf, one step's records
+  size_t next_row_group = 0;
+  int row_group = -1;           // nested fields: the row group being read
+  uint64_t row_group_left = 0;  // nested fields: its rows not yet read
+};
+
 class ParquetReader final : public RecordReader {
  public:
   ParquetReader(std::unique_ptr<InputFile> file, size_t batch_rows,
@@ -214,6 +227,62 @@ class ParquetReader final : public RecordReader {
     for (const LeafMapping& leaf : mapping_.leaves) {
       LP_RETURN_IF_ERROR(ColumnReader::CheckLeaf(leaf).WithContext(path));
     }
+    LP_RETURN_IF_ERROR(ValidateRowGroups(data_end));
+    SelectFields();
+    std::vector<Field> fields;
+    for (FieldReader& fr : readers_) {
+      const ReadNode& node = mapping_.fields[fr.field];
+      fr.flat = IsFlatLeaf(node, mapping_.leaves);
+      for (size_t l = node.first_leaf; l < node.end_leaf; ++l) {
+        const LeafMapping* leaf = &mapping_.leaves[l];
+        fr.leaves.push_back(std::make_unique<ColumnReader>(file_.get(), &codecs_, leaf, !fr.flat));
+        if (!fr.flat) fr.levels.emplace_back(StorageOf(leaf->field));
+      }
+      fields.push_back(mapping_.schema.field(fr.field));
+    }
+    if (readers_.size() == mapping_.schema.num_fields()) {
+      schema_ = std::make_shared<const Schema>(mapping_.schema);
+    } else {
+      schema_ = std::make_shared<const Schema>(mapping_.schema.name(), std::move(fields),
+                                               mapping_.schema.name_space());
+    }
+    return Status::OK();
+  }
+
+  const SchemaPtr& schema() const override { return schema_; }
+
+  Result<bool> ReadBatch(RecordBatch* batch) override {
+    if (!error_.ok()) return error_;
+    if (batch->num_columns() != readers_.size()) {
+      return InvalidArgumentError("batch has {} columns, the Parquet reader's schema {}",
+                                  batch->num_columns(), readers_.size());
+    }
+    for (size_t c = 0; c < readers_.size(); ++c) {
+      const Field& f = schema_->field(c);
+      const Column& col = batch->column(c);
+      const bool nullable = f.nullable || f.kind() == Kind::kNull;
+      if (col.storage() != StorageOf(f) || col.nullable() != nullable) {
+        return InvalidArgumentError("batch column {} does not match field '{}' ({})", c, f.name,
+                                    f.Describe());
+      }
+    }
+    batch->Clear();
+    if (rows_read_ >= total_rows_) return false;
+    const auto n = static_cast<size_t>(std::min<uint64_t>(batch_rows_, total_rows_ - rows_read_));
+    Status st = Fill(batch, n);
+    if (!st.ok()) {
+      batch->Clear();
+      error_ = st;
+      return st;
+    }
+    batch->SetNumRows(n);
+    rows_read_ += n;
+    return true;
+  }
+
+ private:
+  Status ValidateRowGroups(uint64_t data_end) {
+    const std::string& path = file_->path();
     const size_t ncols = mapping_.leaves.size();
     uint64_t rows = 0;
     extents_.resize(md_.row_groups.size());
@@ -243,87 +312,106 @@ class ParquetReader final : public RecordReader {
       return UnimplementedError("{}: the file has {} rows but no columns", path, rows);
     }
     total_rows_ = rows;
-    // Only the wanted columns, when the file has them all (in file order).
-    for (size_t c = 0; c < ncols; ++c) {
-      if (wanted_.empty() || std::find(wanted_.begin(), wanted_.end(),
-                                       mapping_.leaves[c].field.name) != wanted_.end()) {
-        selected_.push_back(c);
-      }
-    }
-    if (selected_.size() != wanted_.size() || selected_.empty()) {
-      selected_.clear();
-      for (size_t c = 0; c < ncols; ++c) selected_.push_back(c);
-    }
-    if (selected_.size() == ncols) {
-      schema_ = std::make_shared<const Schema>(mapping_.schema);
-    } else {
-      std::vector<Field> fields;
-      for (size_t c : selected_) fields.push_back(mapping_.leaves[c].field);
-      schema_ = std::make_shared<const Schema>(mapping_.schema.name(), std::move(fields),
-                                               mapping_.schema.name_space());
-    }
-    columns_.reserve(selected_.size());
-    for (size_t c : selected_) {
-      columns_.push_back(
-          std::make_unique<ColumnReader>(file_.get(), &codecs_, &mapping_.leaves[c]));
-    }
-    next_row_group_.assign(selected_.size(), 0);
     return Status::OK();
   }
 
-  const SchemaPtr& schema() const override { return schema_; }
-
-  Result<bool> ReadBatch(RecordBatch* batch) override {
-    if (!error_.ok()) return error_;
-    if (batch->num_columns() != columns_.size()) {
-      return InvalidArgumentError("batch has {} columns, the Parquet reader's schema {}",
-                                  batch->num_columns(), columns_.size());
-    }
-    for (size_t c = 0; c < columns_.size(); ++c) {
-      const Field& f = mapping_.leaves[selected_[c]].field;
-      const Column& col = batch->column(c);
-      if (col.storage() != f.storage() || col.nullable() != f.nullable) {
-        return InvalidArgumentError("batch column {} does not match field '{}' ({})", c, f.name,
-                                    f.Describe());
+  // Only the wanted top-level fields, when the file has them all (in file
+  // order); else every field.
+  void SelectFields() {
+    const Schema& schema = mapping_.schema;
+    std::vector<size_t> chosen;
+    for (size_t i = 0; i < schema.num_fields(); ++i) {
+      if (wanted_.empty() ||
+          std::find(wanted_.begin(), wanted_.end(), schema.field(i).name) != wanted_.end()) {
+        chosen.push_back(i);
       }
     }
-    batch->Clear();
-    if (rows_read_ >= total_rows_) return false;
-    const auto n = static_cast<size_t>(std::min<uint64_t>(batch_rows_, total_rows_ - rows_read_));
-    Status st = Fill(batch, n);
-    if (!st.ok()) {
-      batch->Clear();
-      error_ = st;
-      return st;
+    if (chosen.size() != wanted_.size() || chosen.empty()) {
+      chosen.clear();
+      for (size_t i = 0; i < schema.num_fields(); ++i) chosen.push_back(i);
     }
-    batch->SetNumRows(n);
-    rows_read_ += n;
-    return true;
+    readers_.resize(chosen.size());
+    for (size_t c = 0; c < chosen.size(); ++c) readers_[c].field = chosen[c];
   }
 
- private:
+  Status StartRowGroup(FieldReader* fr) {
+    const ReadNode& node = mapping_.fields[fr->field];
+    const size_t g = fr->next_row_group++;
+    if (g >= md_.row_groups.size()) {
+      return InternalError("{}: column '{}' has no row group left", file_->path(),
+                           mapping_.leaves[node.first_leaf].path_name);
+    }
+    for (size_t i = 0; i < fr->leaves.size(); ++i) {
+      const size_t leaf = node.first_leaf + i;
+      LP_RETURN_IF_ERROR(fr->leaves[i]->StartChunk(
+          static_cast<int>(g), &*md_.row_groups[g].columns[leaf].meta_data, extents_[g][leaf]));
+    }
+    fr->row_group = static_cast<int>(g);
+    fr->row_group_left = static_cast<uint64_t>(md_.row_groups[g].num_rows);
+    return Status::OK();
+  }
+
+  Status FillFlat(FieldReader* fr, size_t n, Column* col) {
+    ColumnReader& reader = *fr->leaves[0];
+    size_t left = n;
+    while (left > 0) {
+      if (reader.chunk_values_left() == 0) {
+        LP_RETURN_IF_ERROR(StartRowGroup(fr));
+        continue;
+      }
+      const auto take = static_cast<size_t>(std::min<uint64_t>(left, reader.chunk_values_left()));
+      LP_RETURN_IF_ERROR(reader.Read(take, col));
+      left -= take;
+    }
+    return Status::OK();
+  }
+
+  Status FillNested(FieldReader* fr, size_t n, Column* col) {
+    const ReadNode& node = mapping_.fields[fr->field];
+    size_t left = n;
+    while (left > 0) {
+      if (fr->row_group_left == 0) {
+        LP_RETURN_IF_ERROR(StartRowGroup(fr));
+        continue;
+      }
+      const auto take = static_cast<size_t>(std::min<uint64_t>(left, fr->row_group_left));
+      const std::string where = fmt::format("{}: row group {}", file_->path(), fr->row_group);
+      for (size_t i = 0; i < fr->leaves.size(); ++i) {
+        LeafLevels& lv = fr->levels[i];
+        lv.Clear();
+        size_t got = 0;
+        LP_RETURN_IF_ERROR(fr->leaves[i]->ReadRecords(take, &lv, &got));
+        if (got != take) {
+          return CorruptionError(
+              "{}, column '{}': the column chunk ends after {} of the row "
+              "group's records",
+              where, mapping_.leaves[node.first_leaf + i].path_name,
+              fr->row_group_left - take + got);
+        }
+      }
+      Status st = AssembleRecords(node, mapping_.leaves, take, &fr->levels, col);
+      if (!st.ok()) return st.WithContext(where);
+      left -= take;
+      fr->row_group_left -= take;
+      if (fr->row_group_left > 0) continue;
+      for (size_t i = 0; i < fr->leaves.size(); ++i) {
+        if (fr->leaves[i]->chunk_values_left() != 0) {
+          return CorruptionError(
+              "{}, column '{}': the column chunk holds more records than the row group's {} rows",
+              where, mapping_.leaves[node.first_leaf + i].path_name,
+              md_.row_groups[static_cast<size_t>(fr->row_group)].num_rows);
+        }
+      }
+    }
+    return Status::OK();
+  }
+
   Status Fill(RecordBatch* batch, size_t n) {
-    for (size_t c = 0; c < columns_.size(); ++c) {
+    for (size_t c = 0; c < readers_.size(); ++c) {
       Column& col = batch->column(c);
       col.Reserve(n);
-      ColumnReader& reader = *columns_[c];
-      size_t left = n;
-      while (left > 0) {
-        if (reader.chunk_values_left() == 0) {
-          const size_t g = next_row_group_[c]++;
-          const size_t leaf = selected_[c];
-          if (g >= md_.row_groups.size()) {
-            return InternalError("{}: column '{}' has no row group left", file_->path(),
-                                 mapping_.leaves[leaf].field.name);
-          }
-          LP_RETURN_IF_ERROR(reader.StartChunk(
-              static_cast<int>(g), &*md_.row_groups[g].columns[leaf].meta_data, extents_[g][leaf]));
-          continue;
-        }
-        const auto take = static_cast<size_t>(std::min<uint64_t>(left, reader.chunk_values_left()));
-        LP_RETURN_IF_ERROR(reader.Read(take, &col));
-        left -= take;
-      }
+      FieldReader& fr = readers_[c];
+      LP_RETURN_IF_ERROR(fr.flat ? FillFlat(&fr, n, &col) : FillNested(&fr, n, &col));
     }
     return Status::OK();
   }
@@ -334,11 +422,9 @@ class ParquetReader final : public RecordReader {
   FileSchemaMapping mapping_;
   SchemaPtr schema_;
   CodecContext codecs_;
-  std::vector<std::vector<ChunkExtent>> extents_;  // [row group][column]
+  std::vector<std::vector<ChunkExtent>> extents_;  // [row group][leaf]
   std::vector<std::string> wanted_;
-  std::vector<size_t> selected_;                        // leaves read, in file order
-  std::vector<std::unique_ptr<ColumnReader>> columns_;  // one per selected leaf
-  std::vector<size_t> next_row_group_;
+  std::vector<FieldReader> readers_;  // one per field read, in file order
   uint64_t total_rows_ = 0;
   uint64_t rows_read_ = 0;
   Status error_;

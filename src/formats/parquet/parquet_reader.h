@@ -1,5 +1,5 @@
-// Parquet reader for flat files, and the footer facts `lakepipe inspect`
-// shows.
+// Parquet reader (flat and nested columns, see schema_mapping.h for the
+// types), and the footer facts `lakepipe inspect` shows.
 //
 // OpenParquetReader checks the file before it reads any data: the PAR1
 // magic at both ends, the footer length against the file size, every column
@@ -8,18 +8,21 @@
 // the row group's row count, codec supported). It then streams the column
 // chunks page by page (see column_reader.h): memory holds one page per
 // column and that column's dictionary, never a whole row group. A batch may
-// span pages and row groups.
+// span pages and row groups. A top-level field that is a single optional or
+// required leaf is read straight into its column; other fields read each
+// leaf's levels and values and assemble them (record_assembly.h).
 //
 // Batches use the file's own schema (MapFileSchema in schema_mapping.h),
-// restricted to ReadOptions::columns when the file has all of them: only
-// those column chunks are read and decoded (a projection's pruning).
+// restricted to ReadOptions::columns (top-level field names) when the file
+// has all of them: only the column chunks below those fields are read and
+// decoded (a projection's pruning).
 // ReadOptions::schema is ignored (OpenReader in formats/open.h projects
 // batches when another schema is wanted, and sets `columns` for it).
 //
-// Errors: damaged files give kCorruption, features lakepipe lacks (nested
-// columns, DECIMAL, encrypted footers, LZ4/BROTLI/LZO codecs, ...) give
-// kUnimplemented; messages name the file, row group, column and what is
-// wrong. After an error the reader keeps returning that error.
+// Errors: damaged files (inconsistent levels included) give kCorruption,
+// features lakepipe lacks (VARIANT, modular encryption, the LZO codec, ...)
+// give kUnimplemented; messages name the file, row group, column path
+// (a.b.element) and what is wrong. After an error the reader keeps returning that error.
 //
 // Thread-safety: a reader is used by one thread at a time.
 #pragma once
