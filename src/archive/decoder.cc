@@ -58,7 +58,8 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(const DecoderOptions&
       return NotFoundError("{}; register the topic's schema first, or pass --schema",
                            version.status().message());
     }
-    Result<Schema> latest = Schema::FromAvroJson(version->schema);
+    Result<Schema> latest =
+        Schema::FromAvroJson(version->schema, SchemaParseOptions{.complete_types = true});
     if (!latest.ok()) {
       return InvalidArgumentError(
           "the latest schema of subject '{}' cannot be the table schema: {}; pass --schema",
@@ -154,7 +155,7 @@ Result<const RecordDecoder::WriterEntry*> RecordDecoder::Writer(int32_t id) {
     entry.retry_after = now + kUnknownIdRetry;
     return &writers_.insert_or_assign(id, std::move(entry)).first->second;
   }
-  Result<Schema> writer = Schema::FromAvroJson(*text);
+  Result<Schema> writer = Schema::FromAvroJson(*text, SchemaParseOptions{.complete_types = true});
   if (!writer.ok()) {
     entry.bad_reason = fmt::format("schema id {} is not a schema lakepipe can read: {}", id,
                                    writer.status().message());

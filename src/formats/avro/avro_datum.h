@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,10 @@ void AppendDatums(const RecordBatch& batch, size_t begin, size_t end, std::strin
 // Smallest number of bytes a datum of `schema` can take (0 when every field
 // has type null); bounds how many records a block of n bytes can hold.
 size_t MinDatumBytes(const Schema& schema);
+// Smallest number of bytes a value of `field` can take.
+size_t MinValueBytes(const Field& field);
+
+struct NestedPlan;
 
 class DatumDecoder {
  public:
@@ -104,6 +109,9 @@ class DatumDecoder {
   SchemaResolution resolution_;
   std::vector<Step> steps_;        // writer field order
   std::vector<size_t> defaulted_;  // resolution_.fields entries that take defaults
+  // Set when either schema has a field the flat view cannot describe: the
+  // datums are then decoded by avro_nested.h.
+  std::shared_ptr<const NestedPlan> nested_;
 };
 
 }  // namespace lakepipe::avro
