@@ -177,7 +177,7 @@ void EncodeNonNull(const Field& f, const Column& c, size_t row, std::string* out
       break;
     }
     case Storage::kBinary:
-      if (f.kind() == Kind::kFixed || f.base == Kind::kFixed) {
+      if (f.AvroBaseName() == "fixed") {
         EncodeFixed(f, c.GetBytes(row), out);
       } else {
         AppendBytes(c.GetBytes(row), out);
@@ -239,7 +239,7 @@ size_t MinValueBytes(const Field& f) {
       return total;
     }
     default:
-      return f.base == Kind::kFixed ? static_cast<size_t>(f.fixed_size) : 1;
+      return f.AvroBaseName() == "fixed" ? static_cast<size_t>(f.fixed_size) : 1;
   }
 }
 
