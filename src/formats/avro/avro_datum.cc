@@ -124,7 +124,9 @@ void EncodeListOrMap(const Field& f, const Column& c, size_t row, std::string* o
         EncodeValue(f.children[0], c.child(0), i, out);
         continue;
       }
-      if (f.avro_map_as_array) {
+      if (f.avro_map_as_array || c.child(0).storage() != Storage::kBinary) {
+        // (keys that are not text belong in an array of records; a schema
+        // built otherwise still encodes each key by its own type)
         EncodeValue(f.children[0], c.child(0), i, out);
       } else {
         AppendBytes(c.child(0).GetBytes(i), out);
