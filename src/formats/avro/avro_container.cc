@@ -13,6 +13,7 @@
 #include "compress/codec.h"
 #include "core/utf8.h"
 #include "formats/avro/avro_datum.h"
+#include "formats/avro/avro_nested.h"
 
 namespace lakepipe::avro {
 namespace {
@@ -778,6 +779,7 @@ Result<std::unique_ptr<RecordReader>> OpenContainerReader(std::unique_ptr<InputF
   Header header;
   LP_RETURN_IF_ERROR(ReadHeader(file.get(), &header));
   LP_ASSIGN_OR_RETURN(BlockCodec codec, FileCodec(header, path));
+  LP_RETURN_IF_ERROR(CheckSchemaTextDepth(header.schema_text).WithContext(path));
   const std::string wrapped = WrapNonRecordSchema(header.schema_text);
   Result<Schema> parsed = Schema::FromAvroJson(wrapped.empty() ? header.schema_text : wrapped,
                                                SchemaParseOptions{.complete_types = true});

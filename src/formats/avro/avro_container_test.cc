@@ -660,6 +660,19 @@ TEST(AvroForeignFileTest, UnsupportedSchemasAndCodecsNameTheProblem) {
   EXPECT_EQ(ReadAllBytes(no_schema).status().code(), StatusCode::kCorruption);
 }
 
+TEST(AvroForeignFileTest, SchemasNestedTooDeepAreUnsupported) {
+  for (int depth : {100, 50000}) {
+    SCOPED_TRACE(depth);
+    std::string type = R"("int")";
+    for (int i = 0; i < depth; ++i) type = R"({"type":"array","items":)" + type + "}";
+    const std::string schema =
+        R"({"type":"record","name":"r","fields":[{"name":"a","type":)" + type + "}]}";
+    Result<RecordBatch> r = ReadAllBytes(HandMadeFile({{"avro.schema", schema}}, kSync));
+    EXPECT_EQ(r.status().code(), StatusCode::kUnimplemented) << r.status().ToString();
+    EXPECT_NE(r.status().message().find("up to 64 levels"), std::string::npos);
+  }
+}
+
 TEST(AvroForeignFileTest, TopLevelSchemasThatAreNotRecordsAreOneColumn) {
   // Named as DuckDB's read_avro names the column.
   const std::pair<const char*, const char*> cases[] = {

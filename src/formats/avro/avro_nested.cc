@@ -820,6 +820,34 @@ Status AppendJsonDefault(const Field& f, const nlohmann::json& value, Column* co
   return AppendJsonValue(f, value, col);
 }
 
+Status CheckSchemaTextDepth(std::string_view text) {
+  constexpr int kMaxJsonDepth = 4 * kMaxNestingDepth + 8;
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxJsonDepth) {
+        return UnimplementedError(
+            "the Avro schema nests deeper than {} JSON levels; lakepipe reads Avro nested up to "
+            "{} levels",
+            kMaxJsonDepth, kMaxNestingDepth);
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return Status::OK();
+}
+
 Result<std::shared_ptr<const NestedPlan>> PlanNestedDecoding(const Schema& writer,
                                                              const Schema& reader) {
   auto plan = std::make_shared<NestedPlan>();

@@ -35,6 +35,11 @@ inline constexpr int kMaxNestingDepth = 64;
 
 struct NestedPlan;
 
+// Refuses, with `unsupported:`, schema text whose JSON nests deeper than a
+// schema of kMaxNestingDepth Avro levels can (4 JSON levels each), before
+// it is parsed: a hostile schema must not exhaust the parser's stack.
+Status CheckSchemaTextDepth(std::string_view schema_text);
+
 // Plans decoding datums written with `writer` into batches of `reader`.
 // Fails with kInvalidArgument naming the first reader field that cannot be
 // resolved, or kUnimplemented when a schema nests deeper than
