@@ -9,6 +9,7 @@
 
 #include "core/utf8.h"
 #include "formats/avro/avro_datum.h"
+#include "formats/schema_resolution.h"
 
 namespace lakepipe::avro {
 namespace {
@@ -81,49 +82,6 @@ Storage ColumnStorage(const Field& f) { return f.IsFlat() ? f.storage() : Storag
 
 bool IsText(const Field& f) {
   return f.kind() == Kind::kString || (f.kind() == Kind::kUuid && f.base != Kind::kFixed);
-}
-
-std::string ShortName(std::string_view full) {
-  const size_t dot = full.rfind('.');
-  return std::string(dot == std::string_view::npos ? full : full.substr(dot + 1));
-}
-
-std::string NamedTypeName(const Field& f) {
-  return ShortName(f.kind() == Kind::kEnum ? f.enum_name : f.type_name);
-}
-
-// Whether a writer value of type `w` can be read as `r` (neither a union);
-// `exact` asks for the same type, not a promotion.
-bool Matches(const Field& w, const Field& r, bool exact) {
-  const std::string_view wb = w.AvroBaseName();
-  const std::string_view rb = r.AvroBaseName();
-  const Kind wk = w.kind();
-  const Kind rk = r.kind();
-  if (wk == Kind::kStruct || rk == Kind::kStruct) {
-    if (wk != rk || r.avro_union) return false;
-    return !exact || NamedTypeName(w) == NamedTypeName(r);
-  }
-  if (wk == Kind::kList || rk == Kind::kList) return wk == rk;
-  if (wk == Kind::kMap || rk == Kind::kMap) {
-    if (wk != rk) return false;
-    const bool w_text_keys =
-        !w.avro_map_as_array || ColumnStorage(w.children[0]) == Storage::kBinary;
-    return r.avro_map_as_array
-               ? (w.avro_map_as_array || ColumnStorage(r.children[0]) == Storage::kBinary)
-               : w_text_keys;
-  }
-  if (wb == "enum" || rb == "enum")
-    return wb == rb && (!exact || NamedTypeName(w) == NamedTypeName(r));
-  if (wb == "fixed" || rb == "fixed") {
-    return wb == rb && w.fixed_size == r.fixed_size &&
-           (!exact || NamedTypeName(w) == NamedTypeName(r));
-  }
-  if (wb == rb) return true;
-  if (exact) return false;
-  if (wb == "int") return rb == "long" || rb == "float" || rb == "double";
-  if (wb == "long") return rb == "float" || rb == "double";
-  if (wb == "float") return rb == "double";
-  return (wb == "string" && rb == "bytes") || (wb == "bytes" && rb == "string");
 }
 
 int64_t UnitsPerSecond(TimeUnit u) {
@@ -221,13 +179,13 @@ class Planner {
       target = nullptr;
       for (bool exact : {true, false}) {
         for (size_t i = 0; i < r->children.size() && target == nullptr; ++i) {
-          if (Matches(w, r->children[i], exact)) {
+          if (AvroTypesMatch(w, r->children[i], exact)) {
             target = &r->children[i];
             b.reader_member = static_cast<int>(i);
           }
         }
       }
-    } else if (r != nullptr && !Matches(w, *r, false)) {
+    } else if (r != nullptr && !AvroTypesMatch(w, *r, false)) {
       target = nullptr;
     }
     if (r != nullptr && target == nullptr) {

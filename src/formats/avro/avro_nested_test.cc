@@ -8,6 +8,7 @@
 
 #include "core/column_json.h"
 #include "formats/avro/avro_datum.h"
+#include "formats/schema_resolution.h"
 
 namespace lakepipe::avro {
 namespace {
@@ -297,6 +298,38 @@ TEST(AvroNestedTest, DeepNestingIsBoundedAndHostileCountsAreMalformed) {
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
   EXPECT_NE(st.message().find("'b'"), std::string::npos) << st.message();
   EXPECT_EQ(out.num_rows(), 0u);
+}
+
+TEST(AvroNestedTest, CheckNestedResolutionNamesTheFieldPath) {
+  SchemaPtr writer = Parse(R"([
+    {"name":"loc","type":{"type":"record","name":"L","fields":[
+      {"name":"street","type":{"type":"record","name":"S","fields":[{"name":"n","type":"int"}]}},
+      {"name":"tags","type":{"type":"array","items":["null","int","string"]}}]}}])");
+  SchemaPtr same = Parse(R"([
+    {"name":"loc","type":{"type":"record","name":"L","fields":[
+      {"name":"street","type":{"type":"record","name":"S","fields":[{"name":"n","type":"double"}]}},
+      {"name":"tags","type":{"type":"array","items":["null","string","long"]}},
+      {"name":"zip","type":"string","default":""}]}}])");
+  EXPECT_TRUE(CheckNestedResolution(*writer, *same).ok())
+      << CheckNestedResolution(*writer, *same).ToString();
+
+  SchemaPtr bad_leaf = Parse(R"([
+    {"name":"loc","type":{"type":"record","name":"L","fields":[
+      {"name":"street","type":{"type":"record","name":"S","fields":[{"name":"n","type":"string"}]}}]}}])");
+  Status st = CheckNestedResolution(*writer, *bad_leaf);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("'loc.street.n'"), std::string::npos) << st.message();
+
+  SchemaPtr bad_branch = Parse(R"([
+    {"name":"loc","type":{"type":"record","name":"L","fields":[
+      {"name":"tags","type":{"type":"array","items":["null","int"]}}]}}])");
+  st = CheckNestedResolution(*writer, *bad_branch);
+  EXPECT_NE(st.message().find("'loc.tags.element'"), std::string::npos) << st.message();
+
+  SchemaPtr no_default = Parse(R"([
+    {"name":"loc","type":{"type":"record","name":"L","fields":[{"name":"zip","type":"string"}]}}])");
+  st = CheckNestedResolution(*writer, *no_default);
+  EXPECT_NE(st.message().find("'loc.zip'"), std::string::npos) << st.message();
 }
 
 }  // namespace
