@@ -5,12 +5,17 @@
 // string and bytes a long length then the bytes, enum the symbol index as an
 // int, a nullable field a long union branch index (["null", T]: null is 0;
 // [T, "null"]: null is 1) then the value, and a null-typed field nothing.
-// A record is its fields' encodings, concatenated in schema order.
+// A record is its fields' encodings, concatenated in schema order. The
+// complete type model (core/schema.h) is encoded from nested columns:
+// records as their fields, arrays and maps as one block of every item then
+// the empty block, fixed as its bytes, unions as the branch index kept in
+// the schema then the value.
 //
 // Decoding applies Avro schema resolution from the writer schema (the one
 // the bytes were written with) to a reader schema; see
 // formats/projection.h for the rules. The per-field plan is made once by
-// DatumDecoder::Make().
+// DatumDecoder::Make(); when either schema has a field the flat view cannot
+// describe, the plan and decoding are those of avro_nested.h.
 //
 // Used for Avro object container files (avro_container.h) and for Kafka
 // payloads in the Confluent wire format (a 5-byte prefix, then one datum).
