@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/time_util.h"
+#include "formats/avro/avro_nested.h"
 
 namespace lakepipe::archive {
 
@@ -58,7 +59,11 @@ Result<std::unique_ptr<RecordDecoder>> RecordDecoder::Make(const DecoderOptions&
       return NotFoundError("{}; register the topic's schema first, or pass --schema",
                            version.status().message());
     }
-    Result<Schema> latest = Schema::FromAvroJson(version->schema);
+    Status deep = avro::CheckSchemaTextDepth(version->schema);
+    Result<Schema> latest =
+        deep.ok()
+            ? Schema::FromAvroJson(version->schema, SchemaParseOptions{.complete_types = true})
+            : Result<Schema>(deep);
     if (!latest.ok()) {
       return InvalidArgumentError(
           "the latest schema of subject '{}' cannot be the table schema: {}; pass --schema",
@@ -154,7 +159,10 @@ Result<const RecordDecoder::WriterEntry*> RecordDecoder::Writer(int32_t id) {
     entry.retry_after = now + kUnknownIdRetry;
     return &writers_.insert_or_assign(id, std::move(entry)).first->second;
   }
-  Result<Schema> writer = Schema::FromAvroJson(*text);
+  Status deep = avro::CheckSchemaTextDepth(*text);
+  Result<Schema> writer =
+      deep.ok() ? Schema::FromAvroJson(*text, SchemaParseOptions{.complete_types = true})
+                : Result<Schema>(deep);
   if (!writer.ok()) {
     entry.bad_reason = fmt::format("schema id {} is not a schema lakepipe can read: {}", id,
                                    writer.status().message());

@@ -10,8 +10,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/column_json.h"
 #include "core/testing.h"
 #include "formats/avro/avro_datum.h"
+#include "formats/avro/avro_nested.h"
 #include "formats/text/text_formats.h"
 
 namespace lakepipe::archive {
@@ -447,6 +449,63 @@ TEST(RecordDecoderTest, TableSchemaFromTheSubjectsLatestVersion) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_TRUE(Contains(missing.status().message(), "subject 'missing-value' not found"));
+}
+
+const char* kNestedWriter = R"({"type": "record", "name": "person", "fields": [
+  {"name": "name", "type": {"type": "record", "name": "Name", "fields": [
+    {"name": "first", "type": "string"}, {"name": "last", "type": ["null", "string"]}]}},
+  {"name": "tags", "type": {"type": "array", "items": ["null", "string"]}},
+  {"name": "coords", "type": {"type": "map", "values": "float"}},
+  {"name": "pick", "type": ["null", "int", "string"]}
+]})";
+
+// The table: a field added inside the nested record, floats read as doubles.
+const char* kNestedTable = R"({"type": "record", "name": "person", "fields": [
+  {"name": "name", "type": {"type": "record", "name": "Name", "fields": [
+    {"name": "first", "type": "string"}, {"name": "last", "type": ["null", "string"]},
+    {"name": "title", "type": "string", "default": "-"}]}},
+  {"name": "tags", "type": {"type": "array", "items": ["null", "string"]}},
+  {"name": "coords", "type": {"type": "map", "values": "double"}},
+  {"name": "pick", "type": ["null", "int", "string"]}
+]})";
+
+TEST(RecordDecoderTest, NestedRegistryAvroIsResolvedIntoTheNestedTable) {
+  StandInRegistry registry;
+  const int writer_id = registry.Register("people-value", kNestedWriter);
+  registry.Register("people-value", kNestedTable);
+  DecoderOptions options;
+  options.input_format = "avro";
+  options.registry = registry.Options();
+  options.subject = "people-value";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RecordDecoder> decoder, RecordDecoder::Make(options));
+  ASSERT_EQ(decoder->schema()->field(0).kind(), Kind::kStruct);
+
+  Result<Schema> writer =
+      Schema::FromAvroJson(kNestedWriter, SchemaParseOptions{.complete_types = true});
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  auto writer_schema = std::make_shared<const Schema>(*writer);
+  RecordBatch written(writer_schema);
+  const auto row = nlohmann::json::parse(
+      R"({"name": {"first": "Ada", "last": null}, "tags": ["a", null], "coords": {"x": 1.5}})");
+  for (size_t i = 0; i < 3; ++i) {
+    const Field& f = writer_schema->field(i);
+    ASSERT_TRUE(avro::AppendJsonDefault(f, row[f.name], &written.column(i)).ok()) << f.name;
+  }
+  Column& pick = written.column(3);  // the string member of the union
+  pick.AppendStruct();
+  pick.child(0).AppendNull();
+  pick.child(1).AppendBytes("s");
+  written.CommitRow();
+  std::string datum;
+  avro::AppendDatum(written, 0, &datum);
+
+  RecordBatch batch(decoder->schema());
+  std::string reason;
+  ASSERT_OK_AND_ASSIGN(bool ok, decoder->Decode(Framed(writer_id, datum), &batch, &reason));
+  EXPECT_TRUE(ok) << reason;
+  EXPECT_EQ(RowJson(batch, 0),
+            R"({"name": {"first": "Ada", "last": null, "title": "-"}, "tags": ["a", null], )"
+            R"("coords": {"x": 1.5}, "pick": {"member0": null, "member1": "s"}})");
 }
 
 TEST(RecordDecoderTest, RegistryDownIsAnErrorNotABadRecord) {

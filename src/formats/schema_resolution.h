@@ -12,8 +12,9 @@
 // The plan is decided once per schema pair; the Append* helpers below apply
 // it to one value at a time without further decisions.
 //
-// Implemented in formats/projection.cc (library formats_api) so that every
-// format can use it.
+// Implemented in formats/projection.cc and, for nested types,
+// formats/schema_resolution.cc (library formats_api) so that every format
+// can use it.
 //
 // Thread-safety: a SchemaResolution is immutable after ResolveSchemas();
 // share it freely between threads.
@@ -101,6 +102,29 @@ struct SchemaResolution {
 // (no such writer field and no default, incompatible types or logical
 // types, an invalid default, two reader fields reading one writer field).
 Result<SchemaResolution> ResolveSchemas(const Schema& writer, const Schema& reader);
+
+// Nested types (the complete model of core/schema.h). ResolveSchemas() plans
+// the flat view; these apply the Avro specification's rules at every
+// nesting level: records by field name or reader alias (a reader field the
+// writer lacks needs a default), arrays by items, maps by values (a map and
+// an array of {key, value} records read each other when the keys do), a
+// writer union branch into the first reader union member that matches it,
+// promotions int -> long -> float -> double, string <-> bytes, fixed of
+// equal size, enums by name.
+
+// Whether a writer value of type `writer` can be read as `reader` (neither
+// a union of several members): the same type, or with `exact` false also
+// one it promotes to. Records, enums and fixed match by unqualified name
+// only when `exact`.
+bool AvroTypesMatch(const Field& writer, const Field& reader, bool exact);
+
+// Checks that data written with `writer` can be read as `reader` at every
+// nesting level. Fails with kInvalidArgument naming the field path (e.g.
+// "location.street.number") and why: a writer union branch no reader member
+// takes, types that do not resolve, or a reader field with no writer field
+// and no default. A writer null into a reader that cannot be null is left
+// to each record, as ResolveSchemas() leaves it.
+Status CheckNestedResolution(const Schema& writer, const Schema& reader);
 
 // Why a record was rejected for field `r`: `was_null` when its value was
 // null, else `value` is the writer's int32/int64 value that had no reader

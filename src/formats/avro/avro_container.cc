@@ -13,6 +13,7 @@
 #include "compress/codec.h"
 #include "core/utf8.h"
 #include "formats/avro/avro_datum.h"
+#include "formats/avro/avro_nested.h"
 
 namespace lakepipe::avro {
 namespace {
@@ -79,32 +80,60 @@ std::string SuggestAvroName(std::string_view name) {
 // When `text` is a valid Avro schema whose top level is not a record (a
 // primitive, array, map, enum, fixed or union), what it is, e.g. "of type
 // \"string\""; empty otherwise.
-std::string NonRecordSchema(std::string_view text) {
-  static constexpr std::string_view kPrimitives[] = {"null",  "boolean", "int",   "long",
-                                                     "float", "double",  "bytes", "string"};
-  static constexpr std::string_view kComplex[] = {"array", "map", "enum", "fixed"};
-  auto known = [](std::string_view type, bool complex_too) {
-    return std::find(std::begin(kPrimitives), std::end(kPrimitives), type) !=
-               std::end(kPrimitives) ||
-           (complex_too &&
-            std::find(std::begin(kComplex), std::end(kComplex), type) != std::end(kComplex));
-  };
-  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_string() && known(j.get<std::string>(), false)) {
-    return fmt::format("of type \"{}\"", j.get<std::string>());
+// Whether `a` and `b` have the same layout, storage and nullability at
+// every level.
+bool SameShape(const Column& a, const Column& b) {
+  if (a.layout() != b.layout() || a.storage() != b.storage() || a.nullable() != b.nullable() ||
+      a.num_children() != b.num_children()) {
+    return false;
   }
-  if (j.is_array() && !j.empty()) {
-    std::string members = j.dump();
-    if (members.size() > 80) members = members.substr(0, 77) + "...";
-    return fmt::format("that is a union ({})", members);
+  for (size_t i = 0; i < a.num_children(); ++i) {
+    if (!SameShape(a.child(i), b.child(i))) return false;
   }
+  return true;
+}
+
+// Marks the record lakepipe wraps a top-level schema that is not a record in.
+constexpr std::string_view kTopLevelKey = "lakepipe.top_level";
+
+// A top-level schema that is not a record (a primitive, array, map, union,
+// enum or fixed) as a record of one field, named as DuckDB's read_avro names
+// its column: the named type's name, else "avro_schema". A record with one
+// field encodes exactly as the field does, so the datums read unchanged.
+// "" when `text` is a record or not JSON.
+std::string WrapNonRecordSchema(std::string_view text) {
+  const auto j = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !(j.is_string() || j.is_array() || j.is_object())) return "";
+  std::string name = "avro_schema";
   if (j.is_object()) {
-    auto type = j.find("type");
-    if (type != j.end() && type->is_string() && known(type->get<std::string>(), true)) {
-      return fmt::format("of type \"{}\"", type->get<std::string>());
+    const std::string type = j.value("type", "");
+    if (type == "record" || type == "error") return "";
+    if (auto n = j.find("name"); n != j.end() && n->is_string()) {
+      name = n->get<std::string>();
+      if (name.rfind('.') != std::string::npos) name = name.substr(name.rfind('.') + 1);
     }
   }
-  return "";
+  nlohmann::ordered_json field;
+  field["name"] = name;
+  field["type"] = j;
+  nlohmann::ordered_json wrapper;
+  wrapper["type"] = "record";
+  wrapper["name"] = "lakepipe_top_level";
+  wrapper[std::string(kTopLevelKey)] = true;
+  wrapper["fields"] = nlohmann::ordered_json::array({field});
+  return wrapper.dump();
+}
+
+// The schema text a file's header holds: a wrapped top-level type is
+// written back as itself.
+std::string HeaderSchemaText(const Schema& schema) {
+  const std::string& text = schema.avro_json();
+  if (text.find(kTopLevelKey) == std::string::npos) return text;
+  const auto j = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.value(std::string(kTopLevelKey), false)) return text;
+  const auto fields = j.find("fields");
+  if (fields == j.end() || !fields->is_array() || fields->size() != 1) return text;
+  return (*fields)[0]["type"].dump();
 }
 
 Codec ToCodec(BlockCodec codec) {
@@ -521,7 +550,7 @@ class ContainerWriter final : public FileWriter {
     std::string header(kMagic);
     AppendLong(2, &header);
     AppendBytes(kSchemaKey, &header);
-    AppendBytes(schema_->avro_json(), &header);
+    AppendBytes(HeaderSchemaText(*schema_), &header);
     AppendBytes(kCodecKey, &header);
     AppendBytes(BlockCodecName(codec_), &header);
     AppendLong(0, &header);
@@ -596,7 +625,7 @@ class ContainerWriter final : public FileWriter {
     for (size_t i = 0; i < schema_->num_fields(); ++i) {
       const Field& f = schema_->field(i);
       const Column& c = batch.column(i);
-      if (c.storage() != f.storage() || c.nullable() != (f.nullable || f.type == Type::kNull)) {
+      if (!SameShape(c, Column::ForField(f))) {
         return InvalidArgumentError(
             "{}: batch column {} does not match Avro field '{}' ({}); convert the batch to the "
             "writer's schema",
@@ -750,15 +779,13 @@ Result<std::unique_ptr<RecordReader>> OpenContainerReader(std::unique_ptr<InputF
   Header header;
   LP_RETURN_IF_ERROR(ReadHeader(file.get(), &header));
   LP_ASSIGN_OR_RETURN(BlockCodec codec, FileCodec(header, path));
-  Result<Schema> parsed = Schema::FromAvroJson(header.schema_text);
+  LP_RETURN_IF_ERROR(CheckSchemaTextDepth(header.schema_text).WithContext(path));
+  const std::string wrapped = WrapNonRecordSchema(header.schema_text);
+  Result<Schema> parsed = Schema::FromAvroJson(wrapped.empty() ? header.schema_text : wrapped,
+                                               SchemaParseOptions{.complete_types = true});
   if (!parsed.ok()) {
     if (parsed.status().code() == StatusCode::kUnimplemented) {
       return parsed.status().WithContext(path);
-    }
-    if (const std::string what = NonRecordSchema(header.schema_text); !what.empty()) {
-      return UnimplementedError(
-          "{}: a top-level Avro schema {} is not supported yet; lakepipe reads record schemas",
-          path, what);
     }
     return CorruptionError("{}: the schema in the Avro header is invalid: {}", path,
                            parsed.status().message());

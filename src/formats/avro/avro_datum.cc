@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/utf8.h"
+#include "formats/avro/avro_nested.h"
 
 namespace lakepipe::avro {
 namespace {
@@ -92,48 +93,162 @@ VarintRead ReadLong(std::string_view* in, int64_t* v) {
   return VarintRead::kOverlong;
 }
 
+namespace {
+
+void EncodeValue(const Field& f, const Column& c, size_t row, std::string* out);
+
+// A fixed-size value: exactly `size` bytes (a decimal sign-extended, any
+// other value padded with zeros or cut, should the column hold another size).
+void EncodeFixed(const Field& f, std::string_view v, std::string* out) {
+  const auto size = static_cast<size_t>(f.fixed_size);
+  if (v.size() == size) {
+    out->append(v.data(), v.size());
+  } else if (v.size() < size) {
+    const bool negative = f.kind() == Kind::kDecimal && !v.empty() && (v[0] & 0x80) != 0;
+    if (f.kind() == Kind::kDecimal) out->append(size - v.size(), negative ? '\xff' : '\0');
+    out->append(v.data(), v.size());
+    if (f.kind() != Kind::kDecimal) out->append(size - v.size(), '\0');
+  } else {
+    out->append(f.kind() == Kind::kDecimal ? v.substr(v.size() - size) : v.substr(0, size));
+  }
+}
+
+// Arrays and maps: one block holding every item, then the empty block.
+void EncodeListOrMap(const Field& f, const Column& c, size_t row, std::string* out) {
+  const size_t begin = c.ListBegin(row);
+  const size_t end = c.ListEnd(row);
+  if (end > begin) {
+    AppendLong(static_cast<int64_t>(end - begin), out);
+    for (size_t i = begin; i < end; ++i) {
+      if (f.kind() == Kind::kList) {
+        EncodeValue(f.children[0], c.child(0), i, out);
+        continue;
+      }
+      if (f.avro_map_as_array || c.child(0).storage() != Storage::kBinary) {
+        // (keys that are not text belong in an array of records; a schema
+        // built otherwise still encodes each key by its own type)
+        EncodeValue(f.children[0], c.child(0), i, out);
+      } else {
+        AppendBytes(c.child(0).GetBytes(i), out);
+      }
+      EncodeValue(f.children[1], c.child(1), i, out);
+    }
+  }
+  out->push_back('\0');
+}
+
+// The value of a field that is not null in this row, without a branch index.
+void EncodeNonNull(const Field& f, const Column& c, size_t row, std::string* out) {
+  switch (f.kind()) {
+    case Kind::kNull:
+      return;
+    case Kind::kStruct:
+      for (size_t i = 0; i < f.children.size(); ++i)
+        EncodeValue(f.children[i], c.child(i), row, out);
+      return;
+    case Kind::kList:
+    case Kind::kMap:
+      return EncodeListOrMap(f, c, row, out);
+    default:
+      break;
+  }
+  switch (c.storage()) {
+    case Storage::kNone:
+      break;
+    case Storage::kBool:
+      out->push_back(c.GetBool(row) ? '\x01' : '\0');
+      break;
+    case Storage::kInt32:
+      PutVarint(ZigZag(c.GetInt32(row)), out);
+      break;
+    case Storage::kInt64:
+      PutVarint(ZigZag(c.GetInt64(row)), out);
+      break;
+    case Storage::kFloat: {
+      const float v = c.GetFloat(row);
+      uint32_t bits = 0;
+      std::memcpy(&bits, &v, sizeof bits);
+      PutFixed32(bits, out);
+      break;
+    }
+    case Storage::kDouble: {
+      const double v = c.GetDouble(row);
+      uint64_t bits = 0;
+      std::memcpy(&bits, &v, sizeof bits);
+      PutFixed64(bits, out);
+      break;
+    }
+    case Storage::kBinary:
+      if (f.AvroBaseName() == "fixed") {
+        EncodeFixed(f, c.GetBytes(row), out);
+      } else {
+        AppendBytes(c.GetBytes(row), out);
+      }
+      break;
+  }
+}
+
+// A union of several members: the branch index of the member that is set
+// (or of null), then its value.
+void EncodeUnion(const Field& f, const Column& c, size_t row, std::string* out) {
+  if (c.IsNull(row) && f.null_branch >= 0) return AppendLong(f.null_branch, out);
+  for (size_t i = 0; i < f.children.size(); ++i) {
+    if (c.child(i).IsValid(row)) {
+      AppendLong(f.children[i].union_branch, out);
+      return EncodeNonNull(f.children[i], c.child(i), row, out);
+    }
+  }
+  // No member set in a union without null: the first member's empty value.
+  AppendLong(f.children[0].union_branch, out);
+  EncodeNonNull(f.children[0], c.child(0), row, out);
+}
+
+void EncodeValue(const Field& f, const Column& c, size_t row, std::string* out) {
+  if (f.avro_union) return EncodeUnion(f, c, row, out);
+  const Kind kind = f.kind();
+  if (kind == Kind::kNull) {
+    if (f.single_branch_union) out->push_back('\0');
+    return;
+  }
+  if (f.single_branch_union) {
+    out->push_back('\0');
+  } else if (f.nullable) {
+    const bool is_null = c.IsNull(row);
+    // The branch index is a long: zigzag(0) = 0x00, zigzag(1) = 0x02.
+    out->push_back(is_null == f.null_first ? '\0' : '\x02');
+    if (is_null) return;
+  }
+  EncodeNonNull(f, c, row, out);
+}
+
+}  // namespace
+
+size_t MinValueBytes(const Field& f) {
+  if (f.kind() == Kind::kNull) return f.single_branch_union ? 1 : 0;
+  if (f.avro_union || f.nullable || f.single_branch_union) return 1;
+  switch (f.kind()) {
+    case Kind::kNull:
+      return 0;
+    case Kind::kFloat:
+      return 4;
+    case Kind::kDouble:
+      return 8;
+    case Kind::kFixed:
+      return static_cast<size_t>(f.fixed_size);
+    case Kind::kStruct: {
+      size_t total = 0;
+      for (const Field& c : f.children) total += MinValueBytes(c);
+      return total;
+    }
+    default:
+      return f.AvroBaseName() == "fixed" ? static_cast<size_t>(f.fixed_size) : 1;
+  }
+}
+
 void AppendDatum(const RecordBatch& batch, size_t row, std::string* out) {
   const Schema& schema = *batch.schema();
   for (size_t i = 0; i < schema.num_fields(); ++i) {
-    const Field& f = schema.field(i);
-    if (f.type == Type::kNull) continue;
-    const Column& c = batch.column(i);
-    if (f.nullable) {
-      const bool is_null = c.IsNull(row);
-      // The branch index is a long: zigzag(0) = 0x00, zigzag(1) = 0x02.
-      out->push_back(is_null == f.null_first ? '\0' : '\x02');
-      if (is_null) continue;
-    }
-    switch (c.storage()) {
-      case Storage::kNone:
-        break;
-      case Storage::kBool:
-        out->push_back(c.GetBool(row) ? '\x01' : '\0');
-        break;
-      case Storage::kInt32:
-        PutVarint(ZigZag(c.GetInt32(row)), out);
-        break;
-      case Storage::kInt64:
-        PutVarint(ZigZag(c.GetInt64(row)), out);
-        break;
-      case Storage::kFloat: {
-        const float v = c.GetFloat(row);
-        uint32_t bits = 0;
-        std::memcpy(&bits, &v, sizeof bits);
-        PutFixed32(bits, out);
-        break;
-      }
-      case Storage::kDouble: {
-        const double v = c.GetDouble(row);
-        uint64_t bits = 0;
-        std::memcpy(&bits, &v, sizeof bits);
-        PutFixed64(bits, out);
-        break;
-      }
-      case Storage::kBinary:
-        AppendBytes(c.GetBytes(row), out);
-        break;
-    }
+    EncodeValue(schema.field(i), batch.column(i), row, out);
   }
 }
 
@@ -143,19 +258,30 @@ void AppendDatums(const RecordBatch& batch, size_t begin, size_t end, std::strin
 
 size_t MinDatumBytes(const Schema& schema) {
   size_t total = 0;
-  for (const Field& f : schema.fields()) {
-    if (f.type == Type::kNull) continue;
-    if (f.nullable) {
-      total += 1;
-      continue;
-    }
-    total += f.type == Type::kFloat ? 4 : f.type == Type::kDouble ? 8 : 1;
-  }
+  for (const Field& f : schema.fields()) total += MinValueBytes(f);
   return total;
 }
 
+namespace {
+
+bool AllFlat(const Schema& schema) {
+  for (const Field& f : schema.fields()) {
+    if (!f.IsFlat()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<DatumDecoder> DatumDecoder::Make(SchemaPtr writer, SchemaPtr reader) {
   if (!writer || !reader) return InvalidArgumentError("DatumDecoder needs both schemas");
+  if (!AllFlat(*writer) || !AllFlat(*reader)) {
+    DatumDecoder d;
+    LP_ASSIGN_OR_RETURN(d.nested_, PlanNestedDecoding(*writer, *reader));
+    d.writer_ = std::move(writer);
+    d.reader_ = std::move(reader);
+    return d;
+  }
   LP_ASSIGN_OR_RETURN(SchemaResolution resolution, ResolveSchemas(*writer, *reader));
   DatumDecoder d;
   d.steps_.reserve(writer->num_fields());
@@ -216,6 +342,7 @@ Status DatumDecoder::Malformed(const Step& step, std::string_view what) const {
 
 Result<bool> DatumDecoder::DecodeRow(std::string_view* in, RecordBatch* out,
                                      std::string* reason) const {
+  if (nested_) return DecodeNestedRow(*nested_, in, out, reason);
   const auto* const begin = reinterpret_cast<const uint8_t*>(in->data());
   const uint8_t* p = begin;
   const uint8_t* const end = begin + in->size();

@@ -5,12 +5,17 @@
 // string and bytes a long length then the bytes, enum the symbol index as an
 // int, a nullable field a long union branch index (["null", T]: null is 0;
 // [T, "null"]: null is 1) then the value, and a null-typed field nothing.
-// A record is its fields' encodings, concatenated in schema order.
+// A record is its fields' encodings, concatenated in schema order. The
+// complete type model (core/schema.h) is encoded from nested columns:
+// records as their fields, arrays and maps as one block of every item then
+// the empty block, fixed as its bytes, unions as the branch index kept in
+// the schema then the value.
 //
 // Decoding applies Avro schema resolution from the writer schema (the one
 // the bytes were written with) to a reader schema; see
 // formats/projection.h for the rules. The per-field plan is made once by
-// DatumDecoder::Make().
+// DatumDecoder::Make(); when either schema has a field the flat view cannot
+// describe, the plan and decoding are those of avro_nested.h.
 //
 // Used for Avro object container files (avro_container.h) and for Kafka
 // payloads in the Confluent wire format (a 5-byte prefix, then one datum).
@@ -21,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +58,10 @@ void AppendDatums(const RecordBatch& batch, size_t begin, size_t end, std::strin
 // Smallest number of bytes a datum of `schema` can take (0 when every field
 // has type null); bounds how many records a block of n bytes can hold.
 size_t MinDatumBytes(const Schema& schema);
+// Smallest number of bytes a value of `field` can take.
+size_t MinValueBytes(const Field& field);
+
+struct NestedPlan;
 
 class DatumDecoder {
  public:
@@ -104,6 +114,9 @@ class DatumDecoder {
   SchemaResolution resolution_;
   std::vector<Step> steps_;        // writer field order
   std::vector<size_t> defaulted_;  // resolution_.fields entries that take defaults
+  // Set when either schema has a field the flat view cannot describe: the
+  // datums are then decoded by avro_nested.h.
+  std::shared_ptr<const NestedPlan> nested_;
 };
 
 }  // namespace lakepipe::avro
