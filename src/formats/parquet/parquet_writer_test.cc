@@ -12,6 +12,7 @@
 #include "core/version.h"
 #include "formats/parquet/metadata.h"
 #include "formats/parquet/schema_mapping.h"
+#include "formats/parquet/schema_to_parquet.h"
 
 namespace lakepipe::parquet {
 namespace {
@@ -71,10 +72,9 @@ class ParquetWriterTest : public ::testing::Test {
 };
 
 TEST_F(ParquetWriterTest, FooterFollowsTheReaderProfile) {
-  auto schema =
-      MakeSchema({F("id", Type::kString, false, LogicalType::kUuid), F("age", Type::kInt, true),
-                  F("ts", Type::kLong, false, LogicalType::kTimestampMicros),
-                  F("day", Type::kInt, true, LogicalType::kDate)});
+  auto schema = MakeSchema({F("id", Type::kString), F("age", Type::kInt, true),
+                            F("ts", Type::kLong, false, LogicalType::kTimestampMicros),
+                            F("day", Type::kInt, true, LogicalType::kDate)});
   std::string path = Write(schema, [](RecordBatch& b) {
     for (int i = 0; i < 1000; ++i) {
       b.column(0).AppendBytes("id-" + std::to_string(i % 10));

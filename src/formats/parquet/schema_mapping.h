@@ -31,9 +31,6 @@ namespace lakepipe::parquet {
 inline constexpr const char kAvroSchemaKey[] = "parquet.avro.schema";
 inline constexpr const char kLegacyAvroSchemaKey[] = "avro.schema";
 
-// The Parquet schema elements (root first) for `schema`.
-std::vector<SchemaElement> ToParquetSchema(const Schema& schema);
-
 // How one leaf's stored values become a lakepipe column.
 enum class LeafConversion {
   kDirect,          // physical values are stored as is
