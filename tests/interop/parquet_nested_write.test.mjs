@@ -86,7 +86,7 @@ const TOP_TYPES = {
   dec18: { type: 'INT64', converted: 'DECIMAL', logical: /DecimalType\(scale=4, precision=18\)/ },
   dec38: { type: 'FIXED_LEN_BYTE_ARRAY', converted: 'DECIMAL', logical: /scale=10, precision=38/ },
   decfix: { type: 'FIXED_LEN_BYTE_ARRAY', converted: 'DECIMAL', logical: /scale=3, precision=25/ },
-  uuid: { type: 'FIXED_LEN_BYTE_ARRAY', logical: /UUIDType/ },
+  uuid: { type: 'BYTE_ARRAY', converted: 'UTF8', logical: /StringType/ },
   uuidfix: { type: 'FIXED_LEN_BYTE_ARRAY', logical: /UUIDType/ },
   fix5: { type: 'FIXED_LEN_BYTE_ARRAY', converted: null },
   enum: { type: 'BYTE_ARRAY', converted: 'ENUM', logical: /EnumType/ },

@@ -172,9 +172,15 @@ void LeafType(const Field& f, SchemaElement* e, LeafPlan* leaf) {
       leaf->encoding = LeafEncoding::kEnum;
       break;
     case Kind::kUuid:
-      physical(PhysicalType::kFixedLenByteArray, 16);
-      Annotate(e, std::nullopt, Annotation(LKind::kUuid));
-      if (f.base != Kind::kFixed) leaf->encoding = LeafEncoding::kUuidText;
+      // uuid text stays text: Spark 3 rejects FIXED_LEN_BYTE_ARRAY + UUID,
+      // and Athena and Snowflake read the lake's uuid columns as strings.
+      if (f.base == Kind::kFixed) {
+        physical(PhysicalType::kFixedLenByteArray, 16);
+        Annotate(e, std::nullopt, Annotation(LKind::kUuid));
+      } else {
+        physical(PhysicalType::kByteArray);
+        Annotate(e, ConvertedType::kUtf8, Annotation(LKind::kString));
+      }
       break;
     case Kind::kDecimal: {
       LogicalTypeAnnotation a = Annotation(LKind::kDecimal);

@@ -20,7 +20,9 @@
 //   bytes → BYTE_ARRAY (GEOMETRY, GEOGRAPHY or BSON by the type attributes)
 //   fixed(n) → FIXED_LEN_BYTE_ARRAY(n) (fixed(12) "duration" → INTERVAL)
 //   enum → BYTE_ARRAY + ENUM / ENUM (the symbol text)
-//   uuid → FIXED_LEN_BYTE_ARRAY(16) + UUID (text is parsed to 16 bytes)
+//   uuid on fixed(16) → FIXED_LEN_BYTE_ARRAY(16) + UUID; uuid text →
+//       BYTE_ARRAY + STRING / UTF8 (Spark 3 rejects the UUID type; the
+//       Avro schema in the key-value metadata keeps the annotation)
 //   decimal(p, s) → INT32 (p <= 9), INT64 (p <= 18), else
 //       FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold p digits;
 //       DECIMAL(p, s) / DECIMAL
@@ -49,13 +51,12 @@ namespace lakepipe::parquet {
 
 // How a leaf's values are turned into the stored physical values.
 enum class LeafEncoding : uint8_t {
-  kDirect,    // the column's storage as is
-  kUint32,    // uint32 held as int64 → the INT32 bits
-  kDecimal,   // unscaled value from the field's base storage → physical
-  kUuidText,  // canonical uuid text → 16 bytes
-  kFloat16,   // float → IEEE half, round to nearest even
-  kEnum,      // symbol index → symbol text
-  kNull,      // no values: every slot is null
+  kDirect,   // the column's storage as is
+  kUint32,   // uint32 held as int64 → the INT32 bits
+  kDecimal,  // unscaled value from the field's base storage → physical
+  kFloat16,  // float → IEEE half, round to nearest even
+  kEnum,     // symbol index → symbol text
+  kNull,     // no values: every slot is null
 };
 
 // One level on the path from a top-level field down to a leaf.

@@ -111,13 +111,6 @@ class Shredder {
         v.AppendBytes(std::string_view(b, 2));
         return Status::OK();
       }
-      case LeafEncoding::kUuidText: {
-        if (!ParseUuidText(col.GetBytes(i), &scratch_)) {
-          return Bad(fmt::format("'{}'", col.GetBytes(i)), "a uuid (32 hex digits as 8-4-4-4-12)");
-        }
-        v.AppendBytes(scratch_);
-        return Status::OK();
-      }
       case LeafEncoding::kDecimal:
         return Decimal(col, i);
       case LeafEncoding::kDirect:
@@ -208,13 +201,6 @@ class Shredder {
   std::string scratch_;
 };
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 Storage ShreddedStorage(const LeafPlan& leaf) {
@@ -275,27 +261,6 @@ uint16_t FloatToHalf(float v) {
   // A carry out of the mantissa steps the exponent, up to infinity.
   if (rem > 0x1000 || (rem == 0x1000 && (half & 1))) ++half;
   return static_cast<uint16_t>(sign | half);
-}
-
-bool ParseUuidText(std::string_view text, std::string* bytes) {
-  if (text.size() != 36) return false;
-  bytes->clear();
-  int hi = -1;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (text[i] != '-') return false;
-      continue;
-    }
-    const int d = HexDigit(text[i]);
-    if (d < 0) return false;
-    if (hi < 0) {
-      hi = d;
-    } else {
-      bytes->push_back(static_cast<char>((hi << 4) | d));
-      hi = -1;
-    }
-  }
-  return true;
 }
 
 }  // namespace lakepipe::parquet

@@ -10,8 +10,8 @@
 // level that is not repeated has one entry per row.
 //
 // Values are converted to the stored physical type here (see LeafEncoding
-// in schema_to_parquet.h): decimals change storage exactly, uuid text
-// becomes 16 bytes, floats become FLOAT16, uint32 becomes its INT32 bits.
+// in schema_to_parquet.h): decimals change storage exactly, floats become
+// FLOAT16, uint32 becomes its INT32 bits.
 //
 // Thread-safety: none; a ShreddedLeaf belongs to one writer.
 #pragma once
@@ -46,15 +46,12 @@ Storage ShreddedStorage(const LeafPlan& leaf);
 
 // Appends the levels and values of rows [begin, end) of `column`, the
 // column of the leaf's top-level field. kInvalidArgument naming the column
-// and the value when a value cannot be stored (a uuid that is not one, a
-// decimal too wide for its precision, fixed bytes of the wrong size).
+// and the value when a value cannot be stored (a decimal too wide for its
+// precision, fixed bytes of the wrong size).
 Status ShredLeaf(const LeafPlan& leaf, const Column& column, size_t begin, size_t end,
                  ShreddedLeaf* out);
 
 // IEEE 754 half precision bits of `v`, rounded to nearest, ties to even.
 uint16_t FloatToHalf(float v);
-
-// Parses canonical uuid text (8-4-4-4-12 hex digits) into 16 bytes.
-bool ParseUuidText(std::string_view text, std::string* bytes);
 
 }  // namespace lakepipe::parquet

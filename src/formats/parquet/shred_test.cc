@@ -214,21 +214,6 @@ TEST_F(ShredTest, DecimalTooWideForItsPrecisionIsRefused) {
   EXPECT_NE(st.message().find("decimal(4, 0)"), std::string::npos) << st.ToString();
 }
 
-TEST_F(ShredTest, UuidTextBecomesSixteenBytesAndBadTextIsNamed) {
-  Parse(R"({"name":"u","type":{"type":"string","logicalType":"uuid"}})");
-  batch_->column(0).AppendBytes("00112233-4455-6677-8899-AaBbCcDdEeFf");
-  batch_->CommitRow();
-  const std::string bytes("\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff", 16);
-  EXPECT_EQ(Shred("u"), (std::vector<Entry>{{0, 0, bytes}}));
-  batch_->column(0).AppendBytes("not-a-uuid");
-  batch_->CommitRow();
-  const LeafPlan& leaf = Leaf("u");
-  ShreddedLeaf out(ShreddedStorage(leaf));
-  const Status st = ShredLeaf(leaf, batch_->column(0), 0, 2, &out);
-  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(st.message().find("'not-a-uuid'"), std::string::npos) << st.ToString();
-}
-
 TEST(FloatToHalfTest, RoundsToNearestEven) {
   EXPECT_EQ(FloatToHalf(1.0f), 0x3c00);
   EXPECT_EQ(FloatToHalf(-2.0f), 0xc000);
