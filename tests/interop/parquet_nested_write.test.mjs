@@ -111,6 +111,12 @@ test('DuckDB reads lakepipe nested Parquet identically: type x nullability x cod
     if (!expected.has(f.expected)) expected.set(f.expected, expectedRows(f.expected).map(canon));
     const want = expected.get(f.expected);
     const label = `${f.case} codec=${f.codec} dictionary=${f.dictionary}`;
+    if (!f.values) {
+      // Values DuckDB prints in forms of its own (JSON, WKT, INTERVAL): it reads them all.
+      const [{ n }] = await duck(`SELECT count(*)::INT AS n FROM read_parquet('${f.file}')`);
+      assert.equal(n, want.length, `${label}: rows`);
+      continue;
+    }
     const got = await duck(`SELECT to_json(t) AS j FROM read_parquet('${f.file}') t`);
     assert.equal(got.length, want.length, `${label}: rows`);
     for (let i = 0; i < want.length; i++) {
@@ -144,6 +150,17 @@ test('DuckDB sees the logical types, list and map groups and a field id on every
         assert.equal(e.repetition_type, f.case === 'top-opt' ? 'OPTIONAL' : 'REQUIRED', `${f.case}: ${name}`);
       }
     }
+    if (f.case === 'attrs') {
+      const by = Object.fromEntries(schema.map((e) => [e.name, e]));
+      assert.equal(by.js.converted_type, 'JSON');
+      assert.match(String(by.js.logical_type), /JsonType/);
+      assert.match(String(by.bs.logical_type), /BsonType/);
+      assert.match(String(by.geom.logical_type), /GeometryType\(crs=OGC:CRS84\)/);
+      assert.match(String(by.geog.logical_type), /GeographyType\(.*algorithm=VINCENTY\)/);
+      assert.equal(by.iv.type, 'FIXED_LEN_BYTE_ARRAY');
+      assert.equal(by.iv.converted_type, 'INTERVAL');
+      assert.match(String(by.element.logical_type), /TimeType\(isAdjustedToUTC=1.*NANOS=NanoSeconds/);
+    }
     if (f.case.startsWith('list-') || f.case.startsWith('map-')) {
       const list = f.case.startsWith('list-');
       const i = schema.findIndex((s) => s.name === 'i32');
@@ -169,7 +186,7 @@ test('hyparquet reads lakepipe nested Parquet identically (every codec but zstd)
       return out;
     },
   };
-  const files = writeMatrix(t, 200).filter((f) => f.codec !== 'zstd');
+  const files = writeMatrix(t, 200).filter((f) => f.codec !== 'zstd' && f.values);
   for (const f of files) {
     const label = `hyparquet ${f.case} codec=${f.codec} dictionary=${f.dictionary}`;
     const file = await asyncBufferFromFile(f.file);

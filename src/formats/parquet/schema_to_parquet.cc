@@ -149,7 +149,8 @@ void LeafType(const Field& f, SchemaElement* e, LeafPlan* leaf) {
     case Kind::kBytes:
       physical(PhysicalType::kByteArray);
       if (attr == "bson") {
-        Annotate(e, ConvertedType::kBson, Annotation(LKind::kBson));
+        // No BSON ConvertedType: DuckDB refuses files that carry it.
+        Annotate(e, std::nullopt, Annotation(LKind::kBson));
       } else if (attr == "geometry" || attr == "geography") {
         LogicalTypeAnnotation a =
             Annotation(attr == "geometry" ? LKind::kGeometry : LKind::kGeography);

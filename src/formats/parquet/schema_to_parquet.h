@@ -17,7 +17,8 @@
 //       its type attributes → FIXED_LEN_BYTE_ARRAY(2) + FLOAT16
 //   string → BYTE_ARRAY + STRING / UTF8 (JSON / JSON, or ENUM / ENUM, by
 //       the type attributes)
-//   bytes → BYTE_ARRAY (GEOMETRY, GEOGRAPHY or BSON by the type attributes)
+//   bytes → BYTE_ARRAY (GEOMETRY, GEOGRAPHY or BSON by the type attributes;
+//       BSON without its ConvertedType, which DuckDB refuses)
 //   fixed(n) → FIXED_LEN_BYTE_ARRAY(n) (fixed(12) "duration" → INTERVAL)
 //   enum → BYTE_ARRAY + ENUM / ENUM (the symbol text)
 //   uuid on fixed(16) → FIXED_LEN_BYTE_ARRAY(16) + UUID; uuid text →
