@@ -11,6 +11,8 @@
 #include "formats/parquet/encoding.h"
 #include "formats/parquet/metadata.h"
 #include "formats/parquet/schema_mapping.h"
+#include "formats/parquet/schema_to_parquet.h"
+#include "formats/parquet/shred.h"
 
 namespace lakepipe {
 namespace parquet {
@@ -202,7 +204,8 @@ class ColumnWriter {
                Codec codec_impl, CodecContext* ctx, const ParquetWriteOptions& options)
       : field_(field),
         element_(element),
-        optional_(element.repetition == Repetition::kOptional),
+        path_({element.name}),
+        max_def_(element.repetition == Repetition::kOptional ? 1 : 0),
         codec_(codec),
         codec_impl_(codec_impl),
         ctx_(ctx),
@@ -213,10 +216,28 @@ class ColumnWriter {
   // Appends rows [begin, end) of `column`.
   virtual Status Append(const Column& column, size_t begin, size_t end) = 0;
 
+  // Makes this the writer of a leaf inside groups or repeated ones: values
+  // then come from AppendShredded().
+  void SetLeaf(const LeafPlan& leaf) {
+    path_ = leaf.path;
+    max_def_ = leaf.max_def;
+    max_rep_ = leaf.max_rep;
+    min_max_ = leaf.min_max;
+  }
+
+  // Appends every level entry of `leaf` (whole rows).
+  Status AppendShredded(const ShreddedLeaf& leaf) {
+    shredded_ = &leaf;
+    Status st = Append(leaf.values, 0, leaf.size());
+    shredded_ = nullptr;
+    return st;
+  }
+
   // Heap memory held by the column's buffers (for memory bounds).
   // (The shared PageScratch is counted by the file.)
   uint64_t MemoryBytes() const {
-    return pages_.MemoryBytes() + def_levels_.capacity() + OwnMemoryBytes();
+    return pages_.MemoryBytes() + def_levels_.capacity() + rep_levels_.capacity() +
+           OwnMemoryBytes();
   }
 
   // Page assembly buffers to use instead of the column's own.
@@ -224,12 +245,12 @@ class ColumnWriter {
 
   // Uncompressed bytes buffered for the open row group.
   uint64_t BufferedUncompressed() const {
-    return static_cast<uint64_t>(chunk_uncompressed_) + PageValueBytes() + def_levels_.size() / 8 +
+    return static_cast<uint64_t>(chunk_uncompressed_) + PageValueBytes() + LevelBytes() +
            DictionaryBytes();
   }
   // Encoded bytes buffered (compressed pages plus the open page's estimate).
   uint64_t BufferedEncoded() const {
-    return pages_.size() + PageValueBytes() + def_levels_.size() / 8 + DictionaryBytes();
+    return pages_.size() + PageValueBytes() + LevelBytes() + DictionaryBytes();
   }
 
   // Writes the chunk (dictionary page first) to `out`, which is at file
@@ -238,7 +259,7 @@ class ColumnWriter {
     LP_RETURN_IF_ERROR(FlushPage());
     ColumnMetaData& md = chunk->meta_data.emplace();
     md.type = *element_.type;
-    md.path_in_schema = {element_.name};
+    md.path_in_schema = path_;
     md.codec = codec_;
     md.num_values = chunk_values_;
     scratch_->dict_page.clear();
@@ -262,14 +283,14 @@ class ColumnWriter {
     md.total_uncompressed_size = chunk_uncompressed_ + dict_uncompressed_;
     md.total_compressed_size = static_cast<int64_t>(dict_page.size() + pages_.size());
     if (used_plain_) md.encodings.push_back(Encoding::kPlain);
-    if (optional_) md.encodings.push_back(Encoding::kRle);
+    if (max_def_ > 0 || max_rep_ > 0) md.encodings.push_back(Encoding::kRle);
     if (used_dictionary_) md.encodings.push_back(Encoding::kRleDictionary);
     for (const auto& [key, count] : stats_) {
       md.encoding_stats.push_back(PageEncodingStats{key.first, key.second, count});
     }
     Statistics& st = md.statistics.emplace();
     st.null_count = chunk_nulls_;
-    FillMinMax(&st);
+    if (min_max_) FillMinMax(&st);
     LP_RETURN_IF_ERROR(out->Append(dict_page));
     LP_RETURN_IF_ERROR(pages_.WriteTo(out));
     // Deprecated field: 0 says no ColumnMetaData was written outside the footer.
@@ -300,34 +321,57 @@ class ColumnWriter {
   virtual void FillMinMax(Statistics* st) = 0;
   virtual void ResetChunk() = 0;
 
-  // Records one row's definition level; returns whether it holds a value.
+  // Records one row's definition level (one level entry's levels, for a
+  // shredded leaf); returns whether it holds a value.
   bool Level(const Column& column, size_t row) {
     ++page_values_;
     ++chunk_values_;
-    if (!optional_) return true;
+    if (shredded_ != nullptr) return ShreddedLevel(row);
+    if (max_def_ == 0) return true;
     const bool valid = column.IsValid(row);
     def_levels_.push_back(valid ? 1 : 0);
     if (!valid) ++chunk_nulls_;
     return valid;
   }
 
-  // Checked every kPageCheckInterval values: pages are a target size, and
-  // the size estimate is not free.
+  bool ShreddedLevel(size_t entry) {
+    const uint8_t def = shredded_->def[entry];
+    def_levels_.push_back(def);
+    if (max_rep_ > 0) {
+      rep_levels_.push_back(shredded_->rep[entry]);
+      at_row_end_ = entry + 1 == shredded_->size() || shredded_->rep[entry + 1] == 0;
+    }
+    if (def == max_def_) return true;
+    ++chunk_nulls_;
+    return false;
+  }
+
+  // Whether the last level entry ended a row: pages of a repeated column
+  // hold whole rows, as readers that skip pages by row expect.
+  bool AtRowEnd() const { return max_rep_ == 0 || at_row_end_; }
+
+  uint64_t LevelBytes() const {
+    return (def_levels_.size() * static_cast<uint64_t>(BitWidth(max_def_)) +
+            rep_levels_.size() * static_cast<uint64_t>(BitWidth(max_rep_))) /
+           8;
+  }
+
+  // Checked every kPageCheckInterval values (at every row end for repeated
+  // columns): pages are a target size, and the size estimate is not free.
   bool PageFull() const {
-    if ((page_values_ & (kPageCheckInterval - 1)) != 0) return false;
-    return page_values_ >= kMaxPageValues ||
-           PageValueBytes() + def_levels_.size() / 8 >= options_.page_bytes;
+    if (max_rep_ > 0) {
+      if (!at_row_end_) return false;
+    } else if ((page_values_ & (kPageCheckInterval - 1)) != 0) {
+      return false;
+    }
+    return page_values_ >= kMaxPageValues || PageValueBytes() + LevelBytes() >= options_.page_bytes;
   }
 
   Status FlushPage() {
     if (page_values_ == 0) return Status::OK();
     scratch_->body.clear();
-    if (optional_) {
-      scratch_->levels.clear();
-      RleEncodeBytes(def_levels_.data(), def_levels_.size(), 1, &scratch_->levels);
-      PutLe32(static_cast<uint32_t>(scratch_->levels.size()), &scratch_->body);
-      scratch_->body.append(scratch_->levels);
-    }
+    if (max_rep_ > 0) AppendLevels(rep_levels_, max_rep_);
+    if (max_def_ > 0) AppendLevels(def_levels_, max_def_);
     Encoding encoding = Encoding::kPlain;
     EncodeValues(&scratch_->body, &encoding);
     PageHeader h;
@@ -343,8 +387,18 @@ class ColumnWriter {
     if (encoding == Encoding::kPlain) used_plain_ = true;
     if (encoding == Encoding::kRleDictionary) used_dictionary_ = true;
     def_levels_.clear();
+    rep_levels_.clear();
     page_values_ = 0;
     return Status::OK();
+  }
+
+  // Appends levels RLE-encoded with their length, as v1 pages hold them.
+  void AppendLevels(const std::vector<uint8_t>& levels, int max_level) {
+    scratch_->levels.clear();
+    RleEncodeBytes(levels.data(), levels.size(), BitWidth(static_cast<uint64_t>(max_level)),
+                   &scratch_->levels);
+    PutLe32(static_cast<uint32_t>(scratch_->levels.size()), &scratch_->body);
+    scratch_->body.append(scratch_->levels);
   }
 
   // Compresses `body`, completes the header sizes and passes header, then
@@ -390,13 +444,19 @@ class ColumnWriter {
 
   const Field field_;
   const SchemaElement element_;
-  const bool optional_;
+  std::vector<std::string> path_;
+  int max_def_;
+  int max_rep_ = 0;
+  bool min_max_ = true;
+  const ShreddedLeaf* shredded_ = nullptr;  // during AppendShredded()
+  bool at_row_end_ = true;
   const CompressionCodec codec_;
   const Codec codec_impl_;
   CodecContext* ctx_;
   const ParquetWriteOptions& options_;
 
   std::vector<uint8_t> def_levels_;
+  std::vector<uint8_t> rep_levels_;
   size_t page_values_ = 0;
   int64_t chunk_values_ = 0;
   int64_t chunk_nulls_ = 0;
@@ -542,7 +602,8 @@ class DictColumnWriter : public ColumnWriter {
   // Called after each value in dictionary mode.
   Status AfterDictValue(uint64_t plain_size) {
     page_plain_bytes_ += plain_size;
-    if (DictPlainBytes() > options_.dictionary_page_bytes) {
+    // (A page of a repeated column ends only where a row ends.)
+    if (DictPlainBytes() > options_.dictionary_page_bytes && AtRowEnd()) {
       // The dictionary is full: close this page with it (unless the payoff
       // check drops it first), then go PLAIN.
       LP_RETURN_IF_ERROR(FlushPage());
@@ -555,7 +616,9 @@ class DictColumnWriter : public ColumnWriter {
     // must not build a dictionary of dictionary_page_bytes first, in every
     // open file, only to drop it. Columns with repeats reach that size later
     // and are judged on more values.
-    if (!first_page_checked_ && DictPlainBytes() >= options_.page_bytes) return FlushPage();
+    if (!first_page_checked_ && DictPlainBytes() >= options_.page_bytes && AtRowEnd()) {
+      return FlushPage();
+    }
     if (PageFull()) LP_RETURN_IF_ERROR(FlushPage());
     return Status::OK();
   }
@@ -739,8 +802,7 @@ class BinaryColumnWriter final : public DictColumnWriter {
       if (Level(column, i)) {
         const std::string_view v = value(i);
         UpdateMinMax(v);
-        PutLe32(static_cast<uint32_t>(v.size()), &plain_);
-        plain_.append(v);
+        PutValue(v, &plain_);
         LP_RETURN_IF_ERROR(AfterPlainValue());
       } else if (PageFull()) {
         LP_RETURN_IF_ERROR(FlushPage());
@@ -760,15 +822,15 @@ class BinaryColumnWriter final : public DictColumnWriter {
     slots_.Clear();
   }
   void EncodeDictionary(std::string* body, int32_t* count) override {
-    body->append(dict_);
+    if (fixed_) {
+      for (uint32_t e = 0; e < starts_.size(); ++e) body->append(Entry(e));
+    } else {
+      body->append(dict_);
+    }
     *count = static_cast<int32_t>(starts_.size());
   }
   void ConvertPageToPlain(const std::vector<uint32_t>& indices) override {
-    for (uint32_t idx : indices) {
-      const std::string_view v = Entry(idx);
-      PutLe32(static_cast<uint32_t>(v.size()), &plain_);
-      plain_.append(v);
-    }
+    for (uint32_t idx : indices) PutValue(Entry(idx), &plain_);
   }
   void FillMinMax(Statistics* st) override {
     for (uint32_t e = 0; e < starts_.size(); ++e) UpdateMinMax(Entry(e));
@@ -784,6 +846,13 @@ class BinaryColumnWriter final : public DictColumnWriter {
   }
 
  private:
+  // PLAIN: BYTE_ARRAY values with their length, FIXED_LEN_BYTE_ARRAY ones
+  // without.
+  void PutValue(std::string_view v, std::string* out) const {
+    if (!fixed_) PutLe32(static_cast<uint32_t>(v.size()), out);
+    out->append(v);
+  }
+
   std::string_view Entry(uint32_t e) const {
     const uint32_t start = starts_[e];
     uint32_t len;
@@ -816,7 +885,8 @@ class BinaryColumnWriter final : public DictColumnWriter {
     return idx;
   }
 
-  std::string dict_;              // PLAIN-encoded entries
+  const bool fixed_ = element_.type == PhysicalType::kFixedLenByteArray;
+  std::string dict_;              // entries, each after its length
   std::vector<uint32_t> starts_;  // where each entry's bytes start in dict_
   DictSlots slots_;
   bool has_minmax_ = false;
@@ -944,44 +1014,21 @@ Result<std::pair<CompressionCodec, Codec>> ParseCompression(std::string_view nam
 class ParquetFileWriter final : public FileWriter {
  public:
   ParquetFileWriter(std::unique_ptr<OutputStream> out, SchemaPtr schema,
-                    const ParquetWriteOptions& options, CompressionCodec codec, Codec codec_impl)
+                    const ParquetWriteOptions& options, CompressionCodec codec, Codec codec_impl,
+                    std::unique_ptr<const ParquetSchemaPlan> plan)
       : out_(std::move(out)),
         schema_(std::move(schema)),
         options_(options),
-        ctx_(options.compression_level) {
-    elements_ = ToParquetSchema(*schema_);
-    for (size_t i = 0; i < schema_->num_fields(); ++i) {
-      const Field& f = schema_->field(i);
-      const SchemaElement& e = elements_[i + 1];
-      std::unique_ptr<ColumnWriter> w;
-      switch (f.type) {
-        case Type::kNull:
-          w = std::make_unique<NullColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
-          break;
-        case Type::kBoolean:
-          w = std::make_unique<BoolColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
-          break;
-        case Type::kInt:
-          w = std::make_unique<FixedColumnWriter<int32_t>>(f, e, codec, codec_impl, &ctx_,
-                                                           options_);
-          break;
-        case Type::kLong:
-          w = std::make_unique<FixedColumnWriter<int64_t>>(f, e, codec, codec_impl, &ctx_,
-                                                           options_);
-          break;
-        case Type::kFloat:
-          w = std::make_unique<FixedColumnWriter<float>>(f, e, codec, codec_impl, &ctx_, options_);
-          break;
-        case Type::kDouble:
-          w = std::make_unique<FixedColumnWriter<double>>(f, e, codec, codec_impl, &ctx_, options_);
-          break;
-        case Type::kString:
-        case Type::kBytes:
-          w = std::make_unique<BinaryColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
-          break;
-        case Type::kEnum:
-          w = std::make_unique<EnumColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
-          break;
+        ctx_(options.compression_level),
+        plan_(std::move(plan)) {
+    for (const LeafPlan& leaf : plan_->leaves) {
+      std::unique_ptr<ColumnWriter> w =
+          MakeColumnWriter(leaf, plan_->elements[leaf.element], codec, codec_impl);
+      if (!leaf.flat()) {
+        w->SetLeaf(leaf);
+        shredded_.push_back(std::make_unique<ShreddedLeaf>(ShreddedStorage(leaf)));
+      } else {
+        shredded_.push_back(nullptr);
       }
       w->ShareScratch(&scratch_);
       columns_.push_back(std::move(w));
@@ -994,16 +1041,16 @@ class ParquetFileWriter final : public FileWriter {
 
   Status Write(const RecordBatch& batch) override {
     if (done_) return FailedPreconditionError("'{}': write after finish or abort", out_->path());
-    if (batch.num_columns() != columns_.size()) {
+    if (batch.num_columns() != plan_->fields.size()) {
       return InvalidArgumentError("'{}': batch has {} columns, the file schema has {}",
-                                  out_->path(), batch.num_columns(), columns_.size());
+                                  out_->path(), batch.num_columns(), plan_->fields.size());
     }
     // Slices keep row groups close to their target size with large batches.
     constexpr size_t kSlice = 4096;
     for (size_t begin = 0; begin < batch.num_rows(); begin += kSlice) {
       const size_t end = std::min(batch.num_rows(), begin + kSlice);
       for (size_t c = 0; c < columns_.size(); ++c) {
-        Status st = columns_[c]->Append(batch.column(c), begin, end);
+        Status st = AppendLeaf(c, batch, begin, end);
         if (!st.ok()) return Fail(st);
       }
       group_rows_ += end - begin;
@@ -1042,10 +1089,53 @@ class ParquetFileWriter final : public FileWriter {
   uint64_t memory_bytes() const override {
     uint64_t total = scratch_.MemoryBytes();
     for (const auto& c : columns_) total += c->MemoryBytes();
+    for (const auto& s : shredded_) {
+      if (s) total += s->values.MemoryBytes() + s->def.capacity() + s->rep.capacity();
+    }
     return total;
   }
 
  private:
+  std::unique_ptr<ColumnWriter> MakeColumnWriter(const LeafPlan& leaf, const SchemaElement& e,
+                                                 CompressionCodec codec, Codec codec_impl) {
+    const Field& f = leaf.leaf();
+    if (leaf.encoding == LeafEncoding::kNull) {
+      return std::make_unique<NullColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
+    }
+    if (leaf.encoding == LeafEncoding::kEnum) {
+      return std::make_unique<EnumColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
+    }
+    switch (leaf.physical) {
+      case PhysicalType::kBoolean:
+        return std::make_unique<BoolColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
+      case PhysicalType::kInt32:
+        return std::make_unique<FixedColumnWriter<int32_t>>(f, e, codec, codec_impl, &ctx_,
+                                                            options_);
+      case PhysicalType::kInt64:
+        return std::make_unique<FixedColumnWriter<int64_t>>(f, e, codec, codec_impl, &ctx_,
+                                                            options_);
+      case PhysicalType::kFloat:
+        return std::make_unique<FixedColumnWriter<float>>(f, e, codec, codec_impl, &ctx_, options_);
+      case PhysicalType::kDouble:
+        return std::make_unique<FixedColumnWriter<double>>(f, e, codec, codec_impl, &ctx_,
+                                                           options_);
+      default:
+        return std::make_unique<BinaryColumnWriter>(f, e, codec, codec_impl, &ctx_, options_);
+    }
+  }
+
+  // Appends rows [begin, end) of the batch to leaf column `c`: flat leaves
+  // straight from their column, others shredded into levels first.
+  Status AppendLeaf(size_t c, const RecordBatch& batch, size_t begin, size_t end) {
+    const LeafPlan& leaf = plan_->leaves[c];
+    const Column& column = batch.column(leaf.top);
+    if (!shredded_[c]) return columns_[c]->Append(column, begin, end);
+    ShreddedLeaf* s = shredded_[c].get();
+    s->Clear();
+    LP_RETURN_IF_ERROR(ShredLeaf(leaf, column, begin, end, s));
+    return columns_[c]->AppendShredded(*s);
+  }
+
   uint64_t BufferedUncompressed() const {
     uint64_t total = 0;
     for (const auto& c : columns_) total += c->BufferedUncompressed();
@@ -1081,12 +1171,13 @@ class ParquetFileWriter final : public FileWriter {
     LP_RETURN_IF_ERROR(FlushRowGroup());
     FileMetaData md;
     md.version = 1;
-    md.schema = elements_;
+    md.schema = plan_->elements;
     md.num_rows = static_cast<int64_t>(rows_);
     md.row_groups = std::move(row_groups_);
     // The Avro schema travels along when it is valid Avro (inferred schemas
     // may have column names Avro does not allow).
-    if (Schema::FromAvroJson(schema_->avro_json()).ok()) {
+    if (Schema::FromAvroJson(schema_->avro_json(), SchemaParseOptions{.complete_types = true})
+            .ok()) {
       md.key_value_metadata.push_back({kAvroSchemaKey, schema_->avro_json()});
     }
     md.created_by = kCreatedBy;
@@ -1104,8 +1195,10 @@ class ParquetFileWriter final : public FileWriter {
   ParquetWriteOptions options_;
   CodecContext ctx_;
   PageScratch scratch_;  // shared by columns_
-  std::vector<SchemaElement> elements_;
+  std::unique_ptr<const ParquetSchemaPlan> plan_;
+  // By leaf: its writer, and its level buffer unless it is flat.
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
+  std::vector<std::unique_ptr<ShreddedLeaf>> shredded_;
   std::vector<RowGroup> row_groups_;
   size_t group_rows_ = 0;
   uint64_t rows_ = 0;
@@ -1131,8 +1224,13 @@ Result<std::unique_ptr<FileWriter>> NewParquetWriter(std::unique_ptr<OutputStrea
     return checked;
   }
   auto codec = parquet::ParseCompression(options.compression);
-  auto writer = std::make_unique<parquet::ParquetFileWriter>(std::move(out), std::move(schema),
-                                                             options, codec->first, codec->second);
+  auto plan = parquet::PlanParquetSchema(*schema);
+  if (!plan.ok()) {
+    out->Abort();
+    return plan.status().WithContext(out->path());
+  }
+  auto writer = std::make_unique<parquet::ParquetFileWriter>(
+      std::move(out), std::move(schema), options, codec->first, codec->second, std::move(*plan));
   LP_RETURN_IF_ERROR(writer->Start());
   return std::unique_ptr<FileWriter>(std::move(writer));
 }

@@ -1,13 +1,16 @@
-// Streaming Parquet writer for flat schemas.
+// Streaming Parquet writer for the complete type model (nested structs,
+// lists and maps, logical types; see schema_to_parquet.h).
 //
 // Profile (what DuckDB, Spark, Athena and Snowflake all read): data pages
 // v1; a PLAIN dictionary page first in each column chunk and RLE_DICTIONARY
 // data pages, falling back to PLAIN pages when the dictionary passes
 // ParquetWriteOptions::dictionary_page_bytes or does not pay off on the
-// first page; definition levels RLE with a length prefix (OPTIONAL columns
-// only); chunk statistics (min_value, max_value, null_count; NaN excluded)
-// with TYPE_ORDER column orders; LogicalType and ConvertedType annotations
-// (see schema_mapping.h); field_id on every leaf; created_by
+// first page; repetition and definition levels RLE with a length prefix
+// (when the leaf has them; see shred.h), pages of repeated leaves ending
+// where rows end; chunk statistics (min_value, max_value where the order is
+// well defined, null_count; NaN excluded) with TYPE_ORDER column orders;
+// LogicalType and ConvertedType annotations and field_id on every element
+// (see schema_to_parquet.h); created_by
 // "lakepipe version X.Y.Z (build HASH)"; the Avro schema in the key-value
 // metadata under "parquet.avro.schema".
 //

@@ -1,15 +1,5 @@
-// How lakepipe schemas map to Parquet schemas, in both directions.
-//
-// Writing (flat record → root group + one leaf per field):
-//   boolean → BOOLEAN          int → INT32              long → INT64
-//   float → FLOAT              double → DOUBLE          bytes → BYTE_ARRAY
-//   string, uuid, enum → BYTE_ARRAY + STRING / UTF8 (enum symbols and uuid
-//       survive through the Avro schema kept in the key-value metadata)
-//   date → INT32 + DATE / DATE
-//   timestamp-millis → INT64 + TIMESTAMP(UTC, MILLIS) / TIMESTAMP_MILLIS
-//   timestamp-micros → INT64 + TIMESTAMP(UTC, MICROS) / TIMESTAMP_MICROS
-//   null → INT32 + UNKNOWN (always null)
-// Nullable fields are OPTIONAL, others REQUIRED; field_id = position + 1.
+// How a Parquet file's schema maps to lakepipe fields (reading; writing is
+// schema_to_parquet.h).
 //
 // Reading (MapFileSchema, implemented in schema_from_parquet.cc) maps the
 // whole schema tree to the complete type model (core/schema.h): groups
@@ -34,9 +24,6 @@ namespace lakepipe::parquet {
 // Key of the Avro schema in Parquet key-value metadata (as parquet-avro).
 inline constexpr const char kAvroSchemaKey[] = "parquet.avro.schema";
 inline constexpr const char kLegacyAvroSchemaKey[] = "avro.schema";
-
-// The Parquet schema elements (root first) for `schema`.
-std::vector<SchemaElement> ToParquetSchema(const Schema& schema);
 
 // How one leaf's stored values become a lakepipe column.
 enum class LeafConversion {
