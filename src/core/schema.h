@@ -12,11 +12,11 @@
 //    timestamps in three units, UTC-adjusted or local; small and unsigned
 //    integers; Avro unions of any members; a field id on every field.
 //
-// FromAvroJson parses the complete view. By default it refuses, with
-// `unsupported:` naming the field and its type, a field the flat view cannot
-// describe (record, array, map, fixed, a union other than ["null", T]), since
-// the readers and writers built on the flat view do not handle them;
-// SchemaParseOptions::complete_types accepts them.
+// FromAvroJson parses the complete view; every format reads and writes it.
+// Code that handles only the flat view (a job over a known table, say) can
+// ask, with SchemaParseOptions::complete_types = false, for a field the flat
+// view cannot describe (record, array, map, fixed, a union other than
+// ["null", T]) to be refused with `unsupported:` naming the field and type.
 //
 // The original schema text is kept verbatim (Avro container headers and the
 // Parquet key-value metadata store it), because re-serialising loses doc,
@@ -255,9 +255,9 @@ void AssignMissingFieldIds(std::vector<Field>* fields);
 
 // How FromAvroJson parses.
 struct SchemaParseOptions {
-  // Accept every type of the complete model. When false (the default), a
+  // Accept every type of the complete model (the default). When false, a
   // field the flat view cannot describe is refused with `unsupported:`.
-  bool complete_types = false;
+  bool complete_types = true;
 };
 
 class Schema {

@@ -308,6 +308,37 @@ BatchProjector::BatchProjector(BatchProjector&&) noexcept = default;
 BatchProjector& BatchProjector::operator=(BatchProjector&&) noexcept = default;
 BatchProjector::~BatchProjector() = default;
 
+namespace {
+
+// Same values in the same layout: kind, nullability and parameters at every
+// level, children by name in order.
+bool SameShape(const Field& a, const Field& b) {
+  if (a.kind() != b.kind() ||
+      (a.nullable || a.kind() == Kind::kNull) != (b.nullable || b.kind() == Kind::kNull) ||
+      a.unit != b.unit || a.utc_adjusted != b.utc_adjusted || a.precision != b.precision ||
+      a.scale != b.scale || a.base != b.base || a.fixed_size != b.fixed_size ||
+      a.symbols != b.symbols || a.children.size() != b.children.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.children.size(); ++i) {
+    if (a.children[i].name != b.children[i].name || !SameShape(a.children[i], b.children[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Nested values (and fixed) are copied as they are: their types must agree.
+Status CheckNestedCopy(const Field& w, const Field& r) {
+  if (w.IsFlat() && r.IsFlat()) return Status::OK();
+  if (SameShape(w, r)) return Status::OK();
+  return UnimplementedError(
+      "field '{}': reading {} as {} is not supported; give the field the data's own type ({})",
+      r.name, w.Describe(), r.Describe(), w.TypeJson().dump());
+}
+
+}  // namespace
+
 Result<BatchProjector> BatchProjector::Make(SchemaPtr from, SchemaPtr to) {
   if (!from || !to) return InvalidArgumentError("BatchProjector needs both schemas");
   LP_ASSIGN_OR_RETURN(SchemaResolution res, ResolveSchemas(*from, *to));
@@ -320,6 +351,7 @@ Result<BatchProjector> BatchProjector::Make(SchemaPtr from, SchemaPtr to) {
     if (fr.writer_field >= 0) {
       const Field& w = from->field(static_cast<size_t>(fr.writer_field));
       const Field& r = to->field(fr.reader_field);
+      LP_RETURN_IF_ERROR(CheckNestedCopy(w, r));
       plan->check_utf8 = w.type == Type::kBytes && r.type == Type::kString;
       plan->can_fail = plan->can_fail || plan->check_utf8;
       const bool identity_enum =
@@ -346,6 +378,10 @@ void AppendColumn(const FieldResolution& r, const Column& in, const std::vector<
   auto keep = [&](size_t row) { return skip.empty() || skip[row] == 0; };
   for (size_t row = 0; row < n; ++row) {
     if (!keep(row)) continue;
+    if (in.layout() != Layout::kFlat) {
+      out->AppendFrom(in, row);
+      continue;
+    }
     if (in.IsNull(row)) {
       out->AppendNull();
       continue;

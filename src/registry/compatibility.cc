@@ -101,6 +101,10 @@ std::string CompatibilityLevelNames() {
 std::string ReadProblem(const Schema& writer, const Schema& reader) {
   Result<SchemaResolution> resolution = ResolveSchemas(writer, reader);
   if (!resolution.ok()) return resolution.status().message();
+  // ResolveSchemas plans the flat view; nested fields resolve level by level.
+  if (Status nested = CheckNestedResolution(writer, reader); !nested.ok()) {
+    return nested.message();
+  }
   return PerRecordProblem(writer, reader, *resolution);
 }
 

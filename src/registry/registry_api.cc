@@ -62,8 +62,7 @@ std::optional<ApiReply> ParseSchemaRequest(const std::string& body, SchemaReques
   Result<Schema> avro = Schema::FromAvroJson(out->text);
   if (!avro.ok()) {
     return Error(422, 42201,
-                 fmt::format("Invalid schema: {} (this registry takes the flat Avro records "
-                             "lakepipe reads)",
+                 fmt::format("Invalid schema: {} (this registry takes Avro records)",
                              avro.status().message()));
   }
   out->canonical = parsed.dump();
