@@ -1728,6 +1728,26 @@ TEST(ParquetNestedReadTest, MapsAndLegacyMapKeyValue) {
   EXPECT_EQ(f.children.at(1).field_id, 3);
 }
 
+TEST(ParquetNestedReadTest, MapsWithKeysThatAreNotTextAreAvroArraysOfEntries) {
+  // optional group m (MAP) { repeated group key_value { required int32 key;
+  // optional int32 value; } }: Avro maps take string keys only.
+  const std::string file = BuildNested(
+      {Group("m", kOpt, 1, ConvertedType::kMap), Group("key_value", kRep, 2),
+       Prim("key", kI32, kReq), Prim("value", kI32, kOpt)},
+      1,
+      {{{"m", "key_value", "key"}, kI32, 2, 1, {2, 0}, {0, 0}, Plain(std::vector<int32_t>{7})},
+       {{"m", "key_value", "value"}, kI32, 3, 1, {3, 0}, {0, 0}, Plain(std::vector<int32_t>{70})}},
+      2);
+  ASSERT_OK_AND_ASSIGN(Table t, ReadAll(file));
+  const Field& f = t.schema->field(0);
+  EXPECT_TRUE(f.avro_map_as_array);
+  const std::string avro = t.schema->ToAvroJson();
+  EXPECT_NE(avro.find(R"("type":"array","logicalType":"map")"), std::string::npos) << avro;
+  ASSERT_OK_AND_ASSIGN(Schema back, Schema::FromAvroJson(avro));
+  EXPECT_EQ(back.field(0).kind(), Kind::kMap);
+  EXPECT_EQ(back.field(0).children.at(0).kind(), Kind::kInt32);
+}
+
 TEST(ParquetNestedReadTest, AnAvroSchemaThatAgreesGivesEnumsInsideStructs) {
   const std::vector<SchemaElement> schema = {Group("s", kOpt, 1),
                                              Prim("color", kBin, kReq, ConvertedType::kEnum)};

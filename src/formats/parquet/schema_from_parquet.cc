@@ -590,6 +590,12 @@ class Mapper {
     field->children[0].nullable = false;
     node->end_leaf = leaves_->size();
     field->children[0].name = "key";
+    // Avro maps have string keys: other keys travel as an array of
+    // {key, value} records, as Iceberg writes them.
+    if (field->children[0].kind() != Kind::kString) {
+      field->avro_map_as_array = true;
+      field->type_name = TypeNameFor(inner);
+    }
     SetKind(field, Kind::kMap);
     return Status::OK();
   }
