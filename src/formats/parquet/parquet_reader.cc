@@ -462,6 +462,7 @@ struct TypeFacts {
   Kind kind = Kind::kNone;
   TimeUnit unit = TimeUnit::kMicros;
   bool is_signed = true;
+  bool utc = true;  // kTimestamp: isAdjustedToUTC
   int32_t scale = 0;
 };
 
@@ -487,6 +488,7 @@ TypeFacts FactsOf(const SchemaElement* e) {
       case Kind::kTimestamp:
         f.kind = TypeFacts::Kind::kTimestamp;
         f.unit = lt.unit;
+        f.utc = lt.adjusted_to_utc;
         break;
       case Kind::kInteger:
         f.kind = TypeFacts::Kind::kInteger;
@@ -649,11 +651,18 @@ nlohmann::json LogicalTypeText(const SchemaElement* e) {
   return fmt::format("UNKNOWN({})", static_cast<int>(*e->converted_type));
 }
 
-std::string DecimalText(int64_t unscaled, int32_t scale) {
+__extension__ typedef __int128 Int128;
+__extension__ typedef unsigned __int128 UInt128;
+
+std::string DecimalText(Int128 unscaled, int32_t scale) {
   const bool negative = unscaled < 0;
-  const uint64_t magnitude =
-      negative ? ~static_cast<uint64_t>(unscaled) + 1 : static_cast<uint64_t>(unscaled);
-  std::string digits = std::to_string(magnitude);
+  auto magnitude = static_cast<UInt128>(unscaled);
+  if (negative) magnitude = ~magnitude + 1;
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
   if (scale > 0 && scale <= 38) {
     const auto s = static_cast<size_t>(scale);
     if (digits.size() <= s) digits.insert(0, s + 1 - digits.size(), '0');
@@ -705,7 +714,16 @@ nlohmann::json StatJson(std::string_view b, PhysicalType type, const TypeFacts& 
       if (b.size() != 8) break;
       int64_t v = 0;
       std::memcpy(&v, p, 8);
-      if (f.kind == Kind::kTimestamp) return TimestampJson(v, f.unit);
+      if (f.kind == Kind::kTimestamp) {
+        nlohmann::json text = TimestampJson(v, f.unit);
+        // A local timestamp names no time zone.
+        if (!f.utc && text.is_string()) {
+          std::string local = text.get<std::string>();
+          if (!local.empty() && local.back() == 'Z') local.pop_back();
+          return local;
+        }
+        return text;
+      }
       if (f.kind == Kind::kInteger && !f.is_signed) return static_cast<uint64_t>(v);
       if (f.kind == Kind::kDecimal) return DecimalText(v, f.scale);
       return v;
@@ -737,11 +755,11 @@ nlohmann::json StatJson(std::string_view b, PhysicalType type, const TypeFacts& 
       if (f.kind == Kind::kFloat16 && b.size() == 2) {
         return FloatJson(HalfToFloat(static_cast<uint16_t>(p[0] | (p[1] << 8))));
       }
-      if (f.kind == Kind::kDecimal && !b.empty() && b.size() <= 8) {
+      if (f.kind == Kind::kDecimal && !b.empty() && b.size() <= 16) {
         // Big-endian two's complement.
-        uint64_t u = (p[0] & 0x80) ? ~uint64_t{0} : 0;
+        auto u = static_cast<UInt128>((p[0] & 0x80) ? -1 : 0);
         for (uint8_t byte : b) u = (u << 8) | byte;
-        return DecimalText(static_cast<int64_t>(u), f.scale);
+        return DecimalText(static_cast<Int128>(u), f.scale);
       }
       break;
   }
