@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
 import {
-  COLUMNS, NULL_COLUMN, assertRowsEqual, avroCodecs, avroDecoders, duck, lakepipeOk, makeRecords,
+  COLUMNS, NULL_COLUMN, assertRowsEqual, avroCodecs, avroDecoders, decimalText, duck, lakepipeOk, makeRecords,
   makeSchema, norm, readAvroFile, sameValue, selectNormalised, tempDir, writeAvroFile,
 } from './lib.mjs';
 
@@ -372,15 +372,7 @@ class DecimalText extends avro.types.LogicalType {
     this._scale = schema.scale ?? 0;
   }
   _fromValue(v) {
-    if (!Buffer.isBuffer(v)) return String(v);
-    let unscaled = 0n;
-    for (const b of v) unscaled = (unscaled << 8n) | BigInt(b);
-    if (v.length > 0 && v[0] & 0x80) unscaled -= 1n << BigInt(8 * v.length);
-    const negative = unscaled < 0n;
-    const digits = (negative ? -unscaled : unscaled).toString().padStart(this._scale + 1, '0');
-    const cut = digits.length - this._scale;
-    const text = this._scale === 0 ? digits : `${digits.slice(0, cut)}.${digits.slice(cut)}`;
-    return negative ? `-${text}` : text;
+    return Buffer.isBuffer(v) ? decimalText(v, this._scale) : String(v);
   }
   _toValue(v) {
     return v;
