@@ -134,8 +134,15 @@ std::string HeaderSchemaText(const Schema& schema, const Schema& writer) {
   if (!j.is_object() || !j.value(std::string(kTopLevelKey), false)) return writer.avro_json();
   const auto fields = j.find("fields");
   if (fields == j.end() || !fields->is_array() || fields->size() != 1) return writer.avro_json();
-  if (&schema != &writer && writer.num_fields() == 1) return writer.field(0).TypeJson().dump();
-  return (*fields)[0]["type"].dump();
+  if (&schema == &writer) return (*fields)[0]["type"].dump();
+  const auto rewritten =
+      nlohmann::ordered_json::parse(writer.avro_json(), nullptr, /*allow_exceptions=*/false);
+  const auto rewritten_fields = rewritten.is_object() ? rewritten.find("fields") : rewritten.end();
+  if (rewritten_fields == rewritten.end() || !rewritten_fields->is_array() ||
+      rewritten_fields->size() != 1) {
+    return writer.avro_json();
+  }
+  return (*rewritten_fields)[0]["type"].dump();
 }
 
 Codec ToCodec(BlockCodec codec) {
