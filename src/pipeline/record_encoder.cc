@@ -32,6 +32,11 @@ const Field* FirstNestedField(const Schema& schema) {
 RecordEncoder::RecordEncoder(PayloadFormat format, const Schema& schema,
                              std::optional<int32_t> schema_id)
     : format_(format), schema_id_(schema_id) {
+  if (format_ == PayloadFormat::kAvro && schema_id_) {
+    auto given = std::make_shared<const Schema>(schema);
+    SchemaPtr writer = avro::AvroWriterSchema(given);
+    if (writer != given) avro_writer_ = std::move(writer);
+  }
   if (format_ != PayloadFormat::kJson) return;
   nested_json_ = FirstNestedField(schema) != nullptr;
   if (!nested_json_) json_.emplace(schema);
@@ -68,7 +73,11 @@ void RecordEncoder::Encode(const RecordBatch& batch, size_t row, std::string* ou
                             static_cast<char>(id >> 8), static_cast<char>(id)};
     out->append(header, 5);
   }
-  avro::AppendDatum(batch, row, out);
+  if (avro_writer_) {
+    avro::AppendDatum(*avro_writer_, batch, row, out);
+  } else {
+    avro::AppendDatum(batch, row, out);
+  }
 }
 
 Result<KeyExtractor> KeyExtractor::Make(const Schema& schema, std::string_view field) {

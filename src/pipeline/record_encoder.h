@@ -31,9 +31,12 @@ Result<PayloadFormat> ParsePayloadFormat(std::string_view name);
 class RecordEncoder {
  public:
   // Encodes batches of `schema`. `schema_id`: only for kAvro; set to frame
-  // values in the Confluent format. Avro messages of a schema with nested
-  // fields are `unsupported:` (naming the first such field) until the Avro
-  // datum writer takes them.
+  // values in the Confluent format, whose registered schema is then
+  // avro::AvroWriterSchema(schema) (decimals on int/long declared on bytes).
+  // Without one, values follow `schema` as given, the schema readers are
+  // told out of band. Avro messages of a schema with nested fields are
+  // `unsupported:` (naming the first such field) until the Avro datum
+  // writer takes them.
   static Result<RecordEncoder> Make(PayloadFormat format, const Schema& schema,
                                     std::optional<int32_t> schema_id);
 
@@ -44,6 +47,7 @@ class RecordEncoder {
   RecordEncoder(PayloadFormat format, const Schema& schema, std::optional<int32_t> schema_id);
   PayloadFormat format_;
   std::optional<int32_t> schema_id_;
+  SchemaPtr avro_writer_;              // registered Avro schema, when not `schema`
   std::optional<JsonRowWriter> json_;  // flat JSON records
   bool nested_json_ = false;           // JSON records with nested fields
 };

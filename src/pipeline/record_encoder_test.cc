@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/column_json.h"
 #include "core/testing.h"
 #include "formats/avro/avro_datum.h"
 #include "sources/source.h"
@@ -183,6 +184,47 @@ TEST(RecordEncoderTest, NestedJsonWritesWholeSecondsWithTheirFraction) {
                  R"("l":[1,null],"m":{"k\"":"v"}})");
   enc.Encode(b, 1, &out);
   EXPECT_EQ(out, R"({"s":null,"l":[],"m":{}})");
+}
+
+// Framed messages are read with the registered schema, which declares a
+// decimal stored on long on bytes (as Avro defines decimals); plain
+// messages follow the schema given out of band.
+TEST(RecordEncoderTest, FramedAvroDeclaresDecimalsOnLongOnBytes) {
+  ASSERT_OK_AND_ASSIGN(Schema parsed, Schema::FromAvroJson(R"({"type":"record","name":"D","fields":[
+      {"name":"d","type":["null",{"type":"long","logicalType":"decimal","precision":10,"scale":2}]}]})"));
+  const auto schema = std::make_shared<const Schema>(std::move(parsed));
+  RecordBatch b(schema);
+  b.column(0).AppendInt64(-150);
+  b.CommitRow();
+  b.column(0).AppendNull();
+  b.CommitRow();
+  ASSERT_OK_AND_ASSIGN(RecordEncoder framed, RecordEncoder::Make(PayloadFormat::kAvro, *schema, 9));
+  ASSERT_OK_AND_ASSIGN(RecordEncoder plain,
+                       RecordEncoder::Make(PayloadFormat::kAvro, *schema, std::nullopt));
+  // What a registry consumer gets back for the id: the registered text.
+  const SchemaPtr declared = avro::AvroWriterSchema(schema);
+  ASSERT_OK_AND_ASSIGN(Schema registered, Schema::FromAvroJson(declared->avro_json()));
+  EXPECT_EQ(registered.field(0).base, Kind::kBytes);
+  const auto writer = std::make_shared<const Schema>(std::move(registered));
+  ASSERT_OK_AND_ASSIGN(avro::DatumDecoder dec, avro::DatumDecoder::Make(writer, writer));
+  RecordBatch back(writer);
+  std::string f;
+  for (size_t row = 0; row < 2; ++row) {
+    framed.Encode(b, row, &f);
+    ASSERT_OK(dec.Decode(std::string_view(f).substr(5), &back));
+  }
+  // Branch 1 (zigzag 2), 2 bytes, 0xff6a (-150).
+  framed.Encode(b, 0, &f);
+  EXPECT_EQ(f.substr(5), std::string("\x02\x04\xff\x6a", 4));
+  EXPECT_EQ(RowJson(back, 0), R"({"d": -1.50})");
+  EXPECT_EQ(RowJson(back, 1), R"({"d": null})");
+
+  std::string p;
+  plain.Encode(b, 0, &p);
+  ASSERT_OK_AND_ASSIGN(avro::DatumDecoder as_given, avro::DatumDecoder::Make(schema, schema));
+  RecordBatch given(schema);
+  ASSERT_OK(as_given.Decode(p, &given));
+  EXPECT_EQ(given.column(0).GetInt64(0), -150);
 }
 
 }  // namespace

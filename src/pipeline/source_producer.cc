@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "formats/avro/avro_datum.h"
+
 namespace lakepipe {
 namespace {
 
@@ -37,8 +39,9 @@ Result<std::unique_ptr<SourceProducer>> AssembleSourceProducer(const SourceProdu
     // What cannot be encoded is not registered either.
     LP_RETURN_IF_ERROR(RecordEncoder::Make(o.format, *sp->schema, std::nullopt).status());
     registry::SchemaRegistryClient client(*o.registry);
-    LP_ASSIGN_OR_RETURN(sp->schema_id,
-                        client.Register(o.topic + "-value", sp->schema->avro_json()));
+    LP_ASSIGN_OR_RETURN(
+        sp->schema_id,
+        client.Register(o.topic + "-value", avro::AvroWriterSchema(sp->schema)->avro_json()));
   }
   LP_ASSIGN_OR_RETURN(sp->encoder, RecordEncoder::Make(o.format, *sp->schema, sp->schema_id));
   const std::string key = o.key_field.empty() ? sp->source->default_key_field() : o.key_field;

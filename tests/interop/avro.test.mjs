@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
 import {
-  COLUMNS, NULL_COLUMN, assertRowsEqual, avroCodecs, avroDecoders, duck, lakepipeOk, makeRecords,
+  COLUMNS, NULL_COLUMN, assertRowsEqual, avroCodecs, avroDecoders, decimalText, duck, lakepipeOk, makeRecords,
   makeSchema, norm, readAvroFile, sameValue, selectNormalised, tempDir, writeAvroFile,
 } from './lib.mjs';
 
@@ -359,4 +359,83 @@ test('inspect shows the full schema of a nested Avro file', async (t) => {
   const r = lakepipeOk(0, 'inspect', input, '--json');
   const info = JSON.parse(r.stdout);
   assert.deepEqual(sameSchemaForm(typeof info.schema === 'string' ? JSON.parse(info.schema) : info.schema), sameSchemaForm(NESTED_SCHEMA));
+});
+
+// ------------------------------------------------------------ decimals
+
+// avsc reads an Avro decimal (bytes or fixed) as its exact text, as DuckDB
+// prints a DECIMAL; any other underlying value is left as its plain text.
+class DecimalText extends avro.types.LogicalType {
+  constructor(schema, opts) {
+    super(schema, opts);
+    if (this._underlyingType.typeName === 'long') this._underlyingType = BigLongType();
+    this._scale = schema.scale ?? 0;
+  }
+  _fromValue(v) {
+    return Buffer.isBuffer(v) ? decimalText(v, this._scale) : String(v);
+  }
+  _toValue(v) {
+    return v;
+  }
+}
+
+test('Parquet decimals on INT32/INT64 stay decimals in Avro: avsc reads DuckDB\'s exact values', async (t) => {
+  const dir = tempDir(t, 'avro-decimal');
+  const parquet = join(dir, 'decimals.parquet');
+  const out = join(dir, 'decimals.avro');
+  const back = join(dir, 'back.parquet');
+  const sign = `CASE WHEN i % 2 = 0 THEN '-' ELSE '' END`;
+  const pad = (expr, n) => `lpad((${expr})::VARCHAR, ${n}, '0')`;
+  // Precision 4 and 10 and 18: INT32 and INT64 in DuckDB's Parquet; 38: FIXED_LEN_BYTE_ARRAY.
+  const column = (name, type, nullEvery, max, text) => `CASE WHEN i % ${nullEvery} = 0 THEN NULL
+      WHEN i = 1 THEN '${max}' WHEN i = 2 THEN '-${max}' WHEN i = 3 THEN '0'
+      ELSE ${sign} || ${text} END::${type} AS ${name}`;
+  await duck(`COPY (SELECT i,
+      ${column('d4', 'DECIMAL(4,1)', 5, '999.9', `(i * 37 % 1000) || '.' || (i % 10)`)},
+      ${column('d10', 'DECIMAL(10,2)', 6, '99999999.99', `(i * 7919 % 100000000) || '.' || ${pad('i * 13 % 100', 2)}`)},
+      ${column('d18', 'DECIMAL(18,3)', 7, '999999999999999.999', `(i * 104729 % 1000000000000000) || '.' || ${pad('i % 1000', 3)}`)},
+      ${column('d38', 'DECIMAL(38,10)', 8, '9999999999999999999999999999.9999999999', `(i * 104729 % 1000000000000000) || ${pad('i', 13)} || '.' || ${pad('i * 31 % 10000000000', 10)}`)}
+    FROM range(300) r(i)) TO '${parquet}' (FORMAT parquet)`);
+  const want = await duck(`SELECT i::VARCHAR AS i, d4::VARCHAR AS d4, d10::VARCHAR AS d10, d18::VARCHAR AS d18,
+      d38::VARCHAR AS d38 FROM read_parquet('${parquet}') ORDER BY i::BIGINT`);
+  const types = await duck(`SELECT path_in_schema AS name, type FROM parquet_metadata('${parquet}') WHERE row_group_id = 0`);
+  assert.deepEqual(Object.fromEntries(types.map((r) => [r.name, r.type])),
+    { i: 'INT64', d4: 'INT32', d10: 'INT64', d18: 'INT64', d38: 'FIXED_LEN_BYTE_ARRAY' });
+
+  lakepipeOk(0, 'convert', parquet, out, '--quiet');
+  const { rows, header } = await new Promise((resolve, reject) => {
+    const got = [];
+    let meta;
+    avro
+      .createFileDecoder(out, {
+        codecs: avroDecoders,
+        parseHook: (s) => avro.Type.forSchema(s, { logicalTypes: { decimal: DecimalText }, registry: { long: BigLongType() } }),
+      })
+      .on('metadata', (type, codec, h) => (meta = h.meta))
+      .on('data', (r) => got.push(r))
+      .on('error', reject)
+      .on('end', () => resolve({ rows: got, header: meta }));
+  });
+  // The spec's decimal is on bytes or fixed, with the same precision and scale.
+  const fields = JSON.parse(header['avro.schema'].toString()).fields;
+  const decimals = Object.fromEntries(fields.filter((f) => f.name !== 'i').map((f) => {
+    const type = Array.isArray(f.type) ? f.type.find((b) => b !== 'null') : f.type;
+    return [f.name, [type.type, type.logicalType, type.precision, type.scale]];
+  }));
+  assert.deepEqual(decimals, {
+    d4: ['bytes', 'decimal', 4, 1],
+    d10: ['bytes', 'decimal', 10, 2],
+    d18: ['bytes', 'decimal', 18, 3],
+    d38: ['fixed', 'decimal', 38, 10],
+  });
+  const read = rows.map((r) => ({ i: String(r.i), d4: r.d4, d10: r.d10, d18: r.d18, d38: r.d38 }));
+  assert.equal(read.length, 300);
+  assert.deepEqual(read, want);
+  assert.ok(want.some((r) => r.d10 === null) && want.some((r) => r.d18 === '-999999999999999.999'));
+
+  // lakepipe reads its Avro back as the same decimals.
+  lakepipeOk(0, 'convert', out, back, '--quiet');
+  const again = await duck(`SELECT i::VARCHAR AS i, d4::VARCHAR AS d4, d10::VARCHAR AS d10, d18::VARCHAR AS d18,
+      d38::VARCHAR AS d38 FROM read_parquet('${back}') ORDER BY i::BIGINT`);
+  assert.deepEqual(again, want);
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import kafkajs from 'kafkajs';
 import lz4 from 'lz4js';
-import { LAKEPIPE, ROOT, avroType, duck, freePort, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, avroType, decimalText, duck, freePort, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 // kafkajs ships no LZ4 codec (lakepipe's default); a pure-JS LZ4 frame decoder fills in.
@@ -351,6 +351,33 @@ test('lakepipe registry: produce Avro, archive --schema-registry (Avro implied),
   const error = await refused.json();
   assert.equal(error.error_code, 409);
   assert.match(error.message, /loyalty/);
+});
+
+test('Parquet decimals on INT32/INT64 are registered and framed as Avro decimals on bytes', async (t) => {
+  const url = await startRegistry(t);
+  const dir = tempDir(t, 'registry-decimals');
+  const parquet = join(dir, 'decimals.parquet');
+  await duck(`COPY (SELECT i AS id, CASE WHEN i % 4 = 0 THEN NULL ELSE ((i * 7919 - 500000) / 100)::DECIMAL(10,2) END AS price,
+      ((i % 100 - 50) / 10)::DECIMAL(4,1) AS rate FROM range(200) r(i)) TO '${parquet}' (FORMAT parquet)`);
+  const want = await duck(`SELECT id::VARCHAR AS id, price::VARCHAR AS price, rate::VARCHAR AS rate
+    FROM read_parquet('${parquet}') ORDER BY id::BIGINT`);
+  await produce('--topic', 'registry_decimals', '--source', `file:${parquet}`, '--message-format', 'avro',
+    '--schema-registry', url, '--key', 'id');
+  const latest = await (await fetch(`${url}/subjects/registry_decimals-value/versions/latest`)).json();
+  const fields = Object.fromEntries(JSON.parse(latest.schema).fields.map((f) => [f.name, f.type]));
+  const decimalOf = (type) => (Array.isArray(type) ? type.find((b) => b !== 'null') : type);
+  assert.deepEqual(decimalOf(fields.price), { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 });
+  assert.deepEqual(decimalOf(fields.rate), { type: 'bytes', logicalType: 'decimal', precision: 4, scale: 1 });
+
+  // avsc decodes the framed values by the registered schema: the exact decimals.
+  const type = avroType(JSON.parse(latest.schema));
+  const got = (await consume('registry_decimals', want.length)).map((m) => {
+    assert.equal(m.value.readInt32BE(1), latest.id, 'schema id');
+    const r = type.fromBuffer(m.value.subarray(5));
+    return { id: String(r.id), price: r.price === null ? null : decimalText(r.price, 2), rate: decimalText(r.rate, 1) };
+  });
+  got.sort((a, b) => Number(a.id) - Number(b.id));
+  assert.deepEqual(got, want);
 });
 
 test('archive logs where the table schema comes from: --schema FILE', async (t) => {

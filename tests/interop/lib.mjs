@@ -368,6 +368,19 @@ export function dateText(days) {
   return `${String(y).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
+// An Avro decimal's bytes (big-endian two's complement of the unscaled
+// value) as its exact text, as DuckDB prints a DECIMAL.
+export function decimalText(buf, scale) {
+  let unscaled = 0n;
+  for (const b of buf) unscaled = (unscaled << 8n) | BigInt(b);
+  if (buf.length > 0 && buf[0] & 0x80) unscaled -= 1n << BigInt(8 * buf.length);
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const cut = digits.length - scale;
+  const text = scale === 0 ? digits : `${digits.slice(0, cut)}.${digits.slice(cut)}`;
+  return negative ? `-${text}` : text;
+}
+
 // The expected normalised value of a JS test value.
 export function norm(kind, v) {
   if (v === null || v === undefined) return null;

@@ -124,16 +124,25 @@ std::string WrapNonRecordSchema(std::string_view text) {
   return wrapper.dump();
 }
 
-// The schema text a file's header holds: a wrapped top-level type is
+// The schema text a file's header holds for batches of `schema`, written
+// with `writer` (AvroWriterSchema(schema)): a wrapped top-level type is
 // written back as itself.
-std::string HeaderSchemaText(const Schema& schema) {
+std::string HeaderSchemaText(const Schema& schema, const Schema& writer) {
   const std::string& text = schema.avro_json();
-  if (text.find(kTopLevelKey) == std::string::npos) return text;
+  if (text.find(kTopLevelKey) == std::string::npos) return writer.avro_json();
   const auto j = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.value(std::string(kTopLevelKey), false)) return text;
+  if (!j.is_object() || !j.value(std::string(kTopLevelKey), false)) return writer.avro_json();
   const auto fields = j.find("fields");
-  if (fields == j.end() || !fields->is_array() || fields->size() != 1) return text;
-  return (*fields)[0]["type"].dump();
+  if (fields == j.end() || !fields->is_array() || fields->size() != 1) return writer.avro_json();
+  if (&schema == &writer) return (*fields)[0]["type"].dump();
+  const auto rewritten =
+      nlohmann::ordered_json::parse(writer.avro_json(), nullptr, /*allow_exceptions=*/false);
+  const auto rewritten_fields = rewritten.is_object() ? rewritten.find("fields") : rewritten.end();
+  if (rewritten_fields == rewritten.end() || !rewritten_fields->is_array() ||
+      rewritten_fields->size() != 1) {
+    return writer.avro_json();
+  }
+  return (*rewritten_fields)[0]["type"].dump();
 }
 
 Codec ToCodec(BlockCodec codec) {
@@ -537,6 +546,7 @@ class ContainerWriter final : public FileWriter {
                   const AvroWriteOptions& options, std::string sync)
       : out_(std::move(out)),
         schema_(std::move(schema)),
+        writer_schema_(AvroWriterSchema(schema_)),
         codec_(codec),
         codec_context_(options.compression_level),
         block_bytes_(options.block_bytes),
@@ -550,7 +560,7 @@ class ContainerWriter final : public FileWriter {
     std::string header(kMagic);
     AppendLong(2, &header);
     AppendBytes(kSchemaKey, &header);
-    AppendBytes(HeaderSchemaText(*schema_), &header);
+    AppendBytes(HeaderSchemaText(*schema_, *writer_schema_), &header);
     AppendBytes(kCodecKey, &header);
     AppendBytes(BlockCodecName(codec_), &header);
     AppendLong(0, &header);
@@ -562,7 +572,7 @@ class ContainerWriter final : public FileWriter {
     LP_RETURN_IF_ERROR(CheckOpen("Write"));
     LP_RETURN_IF_ERROR(CheckBatch(batch));
     for (size_t row = 0; row < batch.num_rows(); ++row) {
-      AppendDatum(batch, row, &block_);
+      AppendDatum(*writer_schema_, batch, row, &block_);
       ++block_count_;
       ++rows_written_;
       if (block_.size() >= block_bytes_ || block_count_ >= kMaxRecordsPerBlock) {
@@ -656,7 +666,8 @@ class ContainerWriter final : public FileWriter {
   }
 
   std::unique_ptr<OutputStream> out_;
-  SchemaPtr schema_;
+  SchemaPtr schema_;         // the batches'
+  SchemaPtr writer_schema_;  // the header's: AvroWriterSchema(schema_)
   BlockCodec codec_;
   CodecContext codec_context_;
   uint64_t block_bytes_;

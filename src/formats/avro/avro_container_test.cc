@@ -699,6 +699,30 @@ TEST(AvroForeignFileTest, TopLevelSchemasThatAreNotRecordsAreOneColumn) {
   }
 }
 
+// A decimal on long, written back, is a decimal on bytes of the same
+// precision and scale; a top-level one stays top-level.
+TEST_F(AvroContainerTest, DecimalsOnLongAreWrittenOnBytes) {
+  std::string data;
+  AppendLong(150, &data);
+  AppendLong(-1, &data);
+  std::string file = HandMadeFile(
+      {{"avro.schema", R"({"type":"long","logicalType":"decimal","precision":10,"scale":2})"}},
+      kSync);
+  AppendBlock(2, data, kSync, &file);
+  ASSERT_OK_AND_ASSIGN(RecordBatch read, ReadAllBytes(file));
+  ASSERT_EQ(read.schema()->field(0).base, Kind::kInt64);
+  ASSERT_OK_AND_ASSIGN(std::string written, WriteFile("dec.avro", read.schema(), {&read}, {}));
+  std::string meta;
+  AppendBytes("avro.schema", &meta);
+  AppendBytes(R"({"type":"bytes","logicalType":"decimal","precision":10,"scale":2})", &meta);
+  EXPECT_NE(written.find(meta), std::string::npos) << written;
+  ASSERT_OK_AND_ASSIGN(RecordBatch back, ReadAllBytes(written));
+  ASSERT_EQ(back.num_rows(), 2u);
+  EXPECT_EQ(back.schema()->field(0).base, Kind::kBytes);
+  EXPECT_EQ(back.column(0).GetBytes(0), std::string("\x00\x96", 2));
+  EXPECT_EQ(back.column(0).GetBytes(1), "\xff");
+}
+
 struct DamageCase {
   std::string name;
   std::string file;

@@ -113,6 +113,67 @@ void EncodeFixed(const Field& f, std::string_view v, std::string* out) {
   }
 }
 
+// The minimal big-endian two's-complement bytes of `v` (at least one
+// byte), kept in `buf`: how the Avro specification stores a decimal's
+// unscaled value.
+std::string_view UnscaledBytes(int64_t v, char (&buf)[8]) {
+  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(static_cast<uint64_t>(v) >> (56 - 8 * i));
+  size_t skip = 0;
+  // A leading byte is redundant when it only repeats the sign of the next.
+  while (skip < 7 && (buf[skip] == '\0' || buf[skip] == '\xff') &&
+         ((buf[skip] & 0x80) == (buf[skip + 1] & 0x80))) {
+    ++skip;
+  }
+  return {buf + skip, 8 - skip};
+}
+
+// A decimal stored on int or long that the writer schema declares on bytes
+// or fixed.
+void EncodeUnscaled(const Field& f, int64_t v, std::string* out) {
+  char buf[8];
+  const std::string_view bytes = UnscaledBytes(v, buf);
+  if (f.AvroBaseName() == "fixed") return EncodeFixed(f, bytes, out);
+  AppendBytes(bytes, out);
+}
+
+bool IsIntDecimal(const Field& f) {
+  return f.kind() == Kind::kDecimal && (f.base == Kind::kInt32 || f.base == Kind::kInt64);
+}
+
+bool IsDeclaredOnBinary(const Field& f) {
+  return f.kind() == Kind::kDecimal && (f.base == Kind::kBytes || f.base == Kind::kFixed);
+}
+
+// `v` as an Avro JSON bytes default: one code point per byte.
+std::string BytesDefault(int64_t v) {
+  char buf[8];
+  std::string text;
+  for (const char c : UnscaledBytes(v, buf)) {
+    const auto b = static_cast<uint8_t>(c);
+    if (b < 0x80) {
+      text.push_back(static_cast<char>(b));
+    } else {
+      text.push_back(static_cast<char>(0xc0 | (b >> 6)));
+      text.push_back(static_cast<char>(0x80 | (b & 0x3f)));
+    }
+  }
+  return text;
+}
+
+// Declares the decimals on int or long in `f` (and below it) on bytes.
+// True when anything changed.
+bool RebaseIntDecimals(Field* f) {
+  bool changed = false;
+  for (Field& child : f->children) changed = RebaseIntDecimals(&child) || changed;
+  if (!IsIntDecimal(*f)) return changed;
+  f->base = Kind::kBytes;
+  f->type = Type::kBytes;
+  if (f->default_value && f->default_value->is_number_integer()) {
+    *f->default_value = BytesDefault(f->default_value->get<int64_t>());
+  }
+  return true;
+}
+
 // Arrays and maps: one block holding every item, then the empty block.
 void EncodeListOrMap(const Field& f, const Column& c, size_t row, std::string* out) {
   const size_t begin = c.ListBegin(row);
@@ -159,9 +220,11 @@ void EncodeNonNull(const Field& f, const Column& c, size_t row, std::string* out
       out->push_back(c.GetBool(row) ? '\x01' : '\0');
       break;
     case Storage::kInt32:
+      if (IsDeclaredOnBinary(f)) return EncodeUnscaled(f, c.GetInt32(row), out);
       PutVarint(ZigZag(c.GetInt32(row)), out);
       break;
     case Storage::kInt64:
+      if (IsDeclaredOnBinary(f)) return EncodeUnscaled(f, c.GetInt64(row), out);
       PutVarint(ZigZag(c.GetInt64(row)), out);
       break;
     case Storage::kFloat: {
@@ -254,6 +317,21 @@ void AppendDatum(const RecordBatch& batch, size_t row, std::string* out) {
 
 void AppendDatums(const RecordBatch& batch, size_t begin, size_t end, std::string* out) {
   for (size_t row = begin; row < end; ++row) AppendDatum(batch, row, out);
+}
+
+void AppendDatum(const Schema& writer, const RecordBatch& batch, size_t row, std::string* out) {
+  for (size_t i = 0; i < writer.num_fields(); ++i) {
+    EncodeValue(writer.field(i), batch.column(i), row, out);
+  }
+}
+
+SchemaPtr AvroWriterSchema(const SchemaPtr& schema) {
+  if (!schema) return schema;
+  std::vector<Field> fields = schema->fields();
+  bool changed = false;
+  for (Field& f : fields) changed = RebaseIntDecimals(&f) || changed;
+  if (!changed) return schema;
+  return std::make_shared<const Schema>(schema->name(), std::move(fields), schema->name_space());
 }
 
 size_t MinDatumBytes(const Schema& schema) {

@@ -55,6 +55,21 @@ void AppendDatum(const RecordBatch& batch, size_t row, std::string* out);
 // Appends rows [begin, end) of `batch`, one datum after another.
 void AppendDatums(const RecordBatch& batch, size_t begin, size_t end, std::string* out);
 
+// The schema an Avro writer declares for batches of `schema`. The Avro
+// specification defines decimal on bytes and fixed only, and other readers
+// take a decimal on int or long (as Parquet stores precisions up to 9 and
+// 18) for a plain int or long, losing the scale. Such decimals, at any
+// depth, are declared on bytes here (same precision and scale); every other
+// field is unchanged. Returns `schema` itself when nothing changes, so that
+// its original text is kept.
+SchemaPtr AvroWriterSchema(const SchemaPtr& schema);
+
+// AppendDatum() with the fields of `writer` (AvroWriterSchema() of the
+// batch's schema): a decimal the batch stores on int or long that `writer`
+// declares on bytes is written as the minimal big-endian two's-complement
+// bytes of its unscaled value.
+void AppendDatum(const Schema& writer, const RecordBatch& batch, size_t row, std::string* out);
+
 // Smallest number of bytes a datum of `schema` can take (0 when every field
 // has type null); bounds how many records a block of n bytes can hold.
 size_t MinDatumBytes(const Schema& schema);

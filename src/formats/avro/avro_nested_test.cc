@@ -332,5 +332,100 @@ TEST(AvroNestedTest, CheckNestedResolutionNamesTheFieldPath) {
   EXPECT_NE(st.message().find("'loc.zip'"), std::string::npos) << st.message();
 }
 
+// Decimals stored on int and long (as Parquet stores small ones) are
+// declared on bytes for Avro writers, at any depth; the rest is unchanged.
+TEST(AvroWriterSchemaTest, DeclaresDecimalsOnIntAndLongOnBytes) {
+  SchemaPtr s = Parse(R"([
+    {"name":"d4","type":{"type":"int","logicalType":"decimal","precision":4,"scale":1}},
+    {"name":"d10","type":["null",{"type":"long","logicalType":"decimal","precision":10,"scale":2}]},
+    {"name":"p","type":{"type":"record","name":"P","fields":[
+      {"name":"d18","type":{"type":"long","logicalType":"decimal","precision":18,"scale":0}},
+      {"name":"xs","type":{"type":"array","items":["null",{"type":"int","logicalType":"decimal","precision":9,"scale":9}]}}]}},
+    {"name":"plain","type":"long"},
+    {"name":"on_bytes","type":{"type":"bytes","logicalType":"decimal","precision":20,"scale":3}}])");
+  SchemaPtr w = AvroWriterSchema(s);
+  ASSERT_NE(w, s);
+  const Field* declared[] = {&w->field(0), &w->field(1), &w->field(2).children[0],
+                             &w->field(2).children[1].children[0], &w->field(4)};
+  const int32_t precisions[] = {4, 10, 18, 9, 20};
+  const int32_t scales[] = {1, 2, 0, 9, 3};
+  for (size_t i = 0; i < 5; ++i) {
+    SCOPED_TRACE(declared[i]->name);
+    EXPECT_EQ(declared[i]->kind(), Kind::kDecimal);
+    EXPECT_EQ(declared[i]->base, Kind::kBytes);
+    EXPECT_EQ(declared[i]->AvroBaseName(), "bytes");
+    EXPECT_EQ(declared[i]->precision, precisions[i]);
+    EXPECT_EQ(declared[i]->scale, scales[i]);
+  }
+  EXPECT_EQ(w->field(3).kind(), Kind::kInt64);
+  // The declared text says so: other readers see decimals on bytes.
+  Result<Schema> reparsed = Schema::FromAvroJson(w->avro_json());
+  ASSERT_TRUE(reparsed.ok()) << reparsed.status().ToString();
+  EXPECT_EQ(reparsed->field(1).base, Kind::kBytes);
+  EXPECT_EQ(reparsed->field(1).precision, 10);
+  EXPECT_EQ(w->avro_json().find(R"("type":"long","logicalType":"decimal")"), std::string::npos)
+      << w->avro_json();
+  EXPECT_EQ(w->avro_json().find(R"("type":"int","logicalType":"decimal")"), std::string::npos)
+      << w->avro_json();
+
+  // A schema without such decimals is written as it is, text included.
+  SchemaPtr plain = Parse(R"([{"name":"a","type":"long"},
+    {"name":"b","type":{"type":"bytes","logicalType":"decimal","precision":5,"scale":1}}])");
+  EXPECT_EQ(AvroWriterSchema(plain), plain);
+}
+
+// The values: the minimal big-endian two's-complement bytes of the unscaled
+// value, read back (by the declared schema) as the same decimals.
+TEST(AvroWriterSchemaTest, WritesUnscaledValuesAsMinimalBytes) {
+  SchemaPtr s = Parse(R"([
+    {"name":"d","type":{"type":"long","logicalType":"decimal","precision":18,"scale":2}}])");
+  SchemaPtr w = AvroWriterSchema(s);
+  const std::pair<int64_t, std::string> cases[] = {
+      {0, std::string("\x02\x00", 2)},
+      {150, std::string("\x04\x00\x96", 3)},
+      {127, std::string("\x02\x7f", 2)},
+      {128, std::string("\x04\x00\x80", 3)},
+      {-1, std::string("\x02\xff", 2)},
+      {-128, std::string("\x02\x80", 2)},
+      {-129, std::string("\x04\xff\x7f", 3)},
+      {999999999999999999, std::string("\x10\x0d\xe0\xb6\xb3\xa7\x63\xff\xff", 9)},
+      {-999999999999999999, std::string("\x10\xf2\x1f\x49\x4c\x58\x9c\x00\x01", 9)},
+  };
+  for (const auto& [v, want] : cases) {
+    SCOPED_TRACE(v);
+    RecordBatch batch = Rows(s, {{{"d", v}}});
+    std::string got;
+    AppendDatum(*w, batch, 0, &got);
+    EXPECT_EQ(got, want);
+    Result<RecordBatch> back = DecodeAll(w, w, got);
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(RowJson(*back, 0), RowJson(batch, 0));
+  }
+}
+
+TEST(AvroWriterSchemaTest, RoundTripsNestedAndNullDecimals) {
+  SchemaPtr s = Parse(R"([
+    {"name":"d4","type":{"type":"int","logicalType":"decimal","precision":4,"scale":1}},
+    {"name":"d10","type":[{"type":"long","logicalType":"decimal","precision":10,"scale":2},"null"],"default":-150},
+    {"name":"p","type":["null",{"type":"record","name":"P","fields":[
+      {"name":"xs","type":{"type":"array","items":["null",{"type":"int","logicalType":"decimal","precision":9,"scale":9}]}}]}]}])");
+  SchemaPtr w = AvroWriterSchema(s);
+  // A default travels as the bytes of its unscaled value.
+  ASSERT_TRUE(w->field(1).default_value.has_value());
+  EXPECT_EQ(*w->field(1).default_value, Bytes("\xff\x6a"));
+  RecordBatch batch =
+      Rows(s, {{{"d4", -9999}, {"d10", 150}, {"p", {{"xs", {1, nullptr, -999999999}}}}},
+               {{"d4", 0}, {"d10", nullptr}, {"p", nullptr}},
+               {{"d4", 9999}, {"d10", -9999999999}, {"p", {{"xs", nlohmann::json::array()}}}}});
+  std::string bytes;
+  for (size_t row = 0; row < batch.num_rows(); ++row) AppendDatum(*w, batch, row, &bytes);
+  Result<RecordBatch> back = DecodeAll(w, w, bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->num_rows(), 3u);
+  for (size_t row = 0; row < 3; ++row) EXPECT_EQ(RowJson(*back, row), RowJson(batch, row));
+  EXPECT_EQ(RowJson(*back, 0),
+            R"({"d4": -999.9, "d10": 1.50, "p": {"xs": [0.000000001, null, -0.999999999]}})");
+}
+
 }  // namespace
 }  // namespace lakepipe::avro
