@@ -247,6 +247,11 @@ struct Field {
   std::string Describe() const;
 };
 
+// Sets the flat view (`type`, `logical`, and `nullable` for kNull) of a
+// field whose complete view (`full_kind` and its parameters) is set, as the
+// Avro schema parser does; fields the flat view cannot describe get kNull.
+void SetFlatView(Field* field);
+
 // Gives every field without a field id (at any depth: struct fields, list
 // elements, map keys and values) one, after the largest id already used, in
 // breadth-first order as Iceberg assigns them: the top-level fields first,

@@ -11,57 +11,7 @@
 #include "core/schema.h"
 
 namespace lakepipe {
-namespace {
 
-using Json = nlohmann::json;
-using OrderedJson = nlohmann::ordered_json;
-
-bool IsValidAvroName(std::string_view name) {
-  if (name.empty()) return false;
-  auto head = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
-  if (!head(name[0])) return false;
-  for (char c : name) {
-    if (!head(c) && !(c >= '0' && c <= '9')) return false;
-  }
-  return true;
-}
-
-bool IsValidFullName(std::string_view name) {
-  size_t start = 0;
-  while (true) {
-    size_t dot = name.find('.', start);
-    if (!IsValidAvroName(name.substr(start, dot == std::string_view::npos ? dot : dot - start))) {
-      return false;
-    }
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
-  }
-}
-
-// Attributes of a type object that the parser interprets (all others are
-// kept in Field::type_attributes).
-bool IsKnownTypeAttribute(const std::string& key) {
-  static const std::unordered_set<std::string> kKnown = {
-      "type",    "name",  "namespace", "aliases", "doc",        "fields", "symbols",
-      "default", "items", "values",    "size",    "element-id", "key-id", "value-id",
-  };
-  return kKnown.count(key) > 0;
-}
-
-std::optional<int32_t> IntAttribute(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<int32_t>();
-}
-
-// The largest decimal precision a fixed of `size` bytes holds (Avro spec:
-// floor(log10(2^(8n-1) - 1))).
-int32_t MaxFixedPrecision(int32_t size) {
-  if (size <= 0) return 0;
-  return static_cast<int32_t>(std::floor(std::log10(2.0) * (8.0 * size - 1)));
-}
-
-// Fills the flat view of a field whose complete view is set.
 void SetFlatView(Field* f) {
   f->type = Type::kNull;
   f->logical = LogicalType::kNone;
@@ -130,6 +80,56 @@ void SetFlatView(Field* f) {
     case Kind::kMap:
       return;
   }
+}
+
+namespace {
+
+using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;
+
+bool IsValidAvroName(std::string_view name) {
+  if (name.empty()) return false;
+  auto head = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (!head(name[0])) return false;
+  for (char c : name) {
+    if (!head(c) && !(c >= '0' && c <= '9')) return false;
+  }
+  return true;
+}
+
+bool IsValidFullName(std::string_view name) {
+  size_t start = 0;
+  while (true) {
+    size_t dot = name.find('.', start);
+    if (!IsValidAvroName(name.substr(start, dot == std::string_view::npos ? dot : dot - start))) {
+      return false;
+    }
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+// Attributes of a type object that the parser interprets (all others are
+// kept in Field::type_attributes).
+bool IsKnownTypeAttribute(const std::string& key) {
+  static const std::unordered_set<std::string> kKnown = {
+      "type",    "name",  "namespace", "aliases", "doc",        "fields", "symbols",
+      "default", "items", "values",    "size",    "element-id", "key-id", "value-id",
+  };
+  return kKnown.count(key) > 0;
+}
+
+std::optional<int32_t> IntAttribute(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int32_t>();
+}
+
+// The largest decimal precision a fixed of `size` bytes holds (Avro spec:
+// floor(log10(2^(8n-1) - 1))).
+int32_t MaxFixedPrecision(int32_t size) {
+  if (size <= 0) return 0;
+  return static_cast<int32_t>(std::floor(std::log10(2.0) * (8.0 * size - 1)));
 }
 
 // What a field the flat view cannot describe is, for `unsupported:` messages.
