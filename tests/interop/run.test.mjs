@@ -215,6 +215,18 @@ for (const format of ['json', 'avro']) {
       FROM read_parquet('${lake}/users/raw/parquet/**/*.parquet', filename = true, hive_partitioning = false)`);
     assert.deepEqual([Number(n), Number(uuids), Number(wrong)], [2000, 2000, 0]);
     await assertLakeHoldsTheMessages(raw, join(dir, 'out', 'users_data.json'));
+    // The DuckDB SQL of `lakepipe sql` runs over the nested lake as printed,
+    // and its query by path reads every person's leaves.
+    const sql = lakepipeWith({ cwd: dir }, 'sql', '--dialect', 'duckdb', '--lake', lake);
+    assert.equal(sql.status, 0, sql.stderr);
+    const sts = statements(sql.stdout);
+    for (const st of sts) await duck(st.sql);
+    const byPath = sts.find((x) => x.sql.includes('"location"."street"."number" AS "location_street_number"'));
+    assert.ok(byPath, sql.stdout);
+    const rows = await duck(byPath.sql.replace(/LIMIT 10$/, ''));
+    assert.equal(rows.length, 2000);
+    assert.ok(rows.every((x) => Number.isInteger(x.location_street_number) && /^-?\d+\.\d{4}$/.test(x.location_coordinates_latitude)));
+    assert.equal(rows.filter((x) => x.id_value === null).length > 0, true);
   });
 }
 
