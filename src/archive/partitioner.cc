@@ -161,14 +161,15 @@ constexpr std::string_view kPartitionableKinds =
     "a top-level string, number, boolean, enum, date or timestamp field";
 
 // For a dotted `name` whose first part is a field of `schema`: the message
-// that says values inside records are not partition values; else "".
-std::string InsideRecord(const Schema& schema, std::string_view name) {
+// that says values inside records cannot be used, and to use `instead`;
+// else "".
+std::string InsideRecord(const Schema& schema, std::string_view name, std::string_view instead) {
   const size_t dot = name.find('.');
   if (dot == std::string_view::npos) return "";
   const int outer = schema.FieldIndex(name.substr(0, dot));
   if (outer < 0) return "";
   return fmt::format("'{}' is inside field '{}' ({}): use {}", name, name.substr(0, dot),
-                     schema.field(static_cast<size_t>(outer)).Describe(), kPartitionableKinds);
+                     schema.field(static_cast<size_t>(outer)).Describe(), instead);
 }
 
 bool IsTimeField(const Field& field) {
@@ -273,7 +274,10 @@ Result<Partitioner> Partitioner::Make(const Schema& schema, std::string_view tem
   if (!time_field.empty()) {
     p.time_field_ = schema.FieldIndex(time_field);
     if (p.time_field_ < 0) {
-      if (std::string inside = InsideRecord(schema, time_field); !inside.empty()) {
+      if (std::string inside = InsideRecord(
+              schema, time_field,
+              "a top-level timestamp-millis, timestamp-micros, date or ISO-8601 string field");
+          !inside.empty()) {
         return InvalidArgumentError("time field {}", inside);
       }
       return InvalidArgumentError("time field '{}' is not in the schema (fields: {})", time_field,
@@ -395,7 +399,8 @@ Result<Partitioner> Partitioner::Make(const Schema& schema, std::string_view tem
       } else {
         const int index = schema.FieldIndex(name);
         if (index < 0) {
-          if (std::string inside = InsideRecord(schema, name); !inside.empty()) {
+          if (std::string inside = InsideRecord(schema, name, kPartitionableKinds);
+              !inside.empty()) {
             return InvalidArgumentError("partition template '{}': {}", templ, inside);
           }
           return InvalidArgumentError(
