@@ -146,6 +146,32 @@ std::string CheckFormat(std::string_view format) {
   return "";
 }
 
+// Why a value of `field` cannot name a directory ("" when it can): nested
+// values have no one-piece text, and decimals, unsigned 64-bit integers,
+// fixed and unions are not rendered as partition values.
+std::string NotPartitionable(const Field& field) {
+  const Kind kind = field.kind();
+  if (IsNested(kind) || kind == Kind::kDecimal || kind == Kind::kUInt64 || !field.IsFlat()) {
+    return fmt::format("is {}", field.Describe());
+  }
+  return "";
+}
+
+constexpr std::string_view kPartitionableKinds =
+    "a top-level string, number, boolean, enum, date or timestamp field";
+
+// For a dotted `name` whose first part is a field of `schema`: the message
+// that says values inside records cannot be used, and to use `instead`;
+// else "".
+std::string InsideRecord(const Schema& schema, std::string_view name, std::string_view instead) {
+  const size_t dot = name.find('.');
+  if (dot == std::string_view::npos) return "";
+  const int outer = schema.FieldIndex(name.substr(0, dot));
+  if (outer < 0) return "";
+  return fmt::format("'{}' is inside field '{}' ({}): use {}", name, name.substr(0, dot),
+                     schema.field(static_cast<size_t>(outer)).Describe(), instead);
+}
+
 bool IsTimeField(const Field& field) {
   return field.logical == LogicalType::kDate || field.logical == LogicalType::kTimestampMillis ||
          field.logical == LogicalType::kTimestampMicros;
@@ -248,6 +274,12 @@ Result<Partitioner> Partitioner::Make(const Schema& schema, std::string_view tem
   if (!time_field.empty()) {
     p.time_field_ = schema.FieldIndex(time_field);
     if (p.time_field_ < 0) {
+      if (std::string inside = InsideRecord(
+              schema, time_field,
+              "a top-level timestamp-millis, timestamp-micros, date or ISO-8601 string field");
+          !inside.empty()) {
+        return InvalidArgumentError("time field {}", inside);
+      }
       return InvalidArgumentError("time field '{}' is not in the schema (fields: {})", time_field,
                                   field_list());
     }
@@ -367,12 +399,20 @@ Result<Partitioner> Partitioner::Make(const Schema& schema, std::string_view tem
       } else {
         const int index = schema.FieldIndex(name);
         if (index < 0) {
+          if (std::string inside = InsideRecord(schema, name, kPartitionableKinds);
+              !inside.empty()) {
+            return InvalidArgumentError("partition template '{}': {}", templ, inside);
+          }
           return InvalidArgumentError(
               "partition template '{}': '{}' is not a field of the schema (fields: {}; or use "
               "event_time)",
               templ, name, field_list());
         }
         const Field& f = schema.field(static_cast<size_t>(index));
+        if (std::string why = NotPartitionable(f); !why.empty()) {
+          return InvalidArgumentError("partition template '{}': field '{}' {}: partition by {}",
+                                      templ, name, why, kPartitionableKinds);
+        }
         if (f.type == Type::kBytes) {
           return InvalidArgumentError(
               "partition template '{}': field '{}' is bytes: partition by a string, number, "

@@ -18,7 +18,10 @@
 //               longs in decimal, floats and doubles as the shortest text
 //               that reads back (NaN, Infinity, -Infinity), strings and
 //               uuids as they are, enums as the symbol, dates YYYY-MM-DD,
-//               timestamps ISO-8601 UTC. Bytes fields cannot be used.
+//               timestamps ISO-8601 UTC. Only top-level fields: bytes,
+//               fixed, decimal, uint64, union, record, list and map fields
+//               and values inside records ({location.country}) are refused
+//               naming the field.
 //   FORMAT      strftime-like over UTC, only for event_time, date and
 //               timestamp fields and the time field: %Y (year, at least 4
 //               digits), %m %d %H %M %S (2 digits), %j (day of the year, 3

@@ -368,5 +368,45 @@ TEST_F(PartitionerTest, TemplateValidation) {
   EXPECT_OK(MakeError(kDefaultPartitionTemplate, "iso"));
 }
 
+// Partition values are top-level primitive fields: a record, list or map
+// (or a value inside one) is refused naming the field, never written as a
+// null partition.
+TEST(PartitionerNestedTest, NestedFieldsAreRefusedByName) {
+  ASSERT_OK_AND_ASSIGN(Schema schema, Schema::FromAvroJson(R"({"type": "record", "name": "p",
+    "fields": [
+      {"name": "nat", "type": "string"},
+      {"name": "location", "type": {"type": "record", "name": "L", "fields": [
+        {"name": "country", "type": "string"}]}},
+      {"name": "dob", "type": {"type": "record", "name": "D", "fields": [
+        {"name": "date", "type": {"type": "long", "logicalType": "timestamp-millis"}}]}},
+      {"name": "tags", "type": {"type": "array", "items": "string"}},
+      {"name": "attrs", "type": {"type": "map", "values": "long"}},
+      {"name": "price", "type": {"type": "bytes", "logicalType": "decimal", "precision": 9,
+                                 "scale": 2}}]})"));
+  const std::pair<std::string, std::string> cases[] = {
+      {"c={location}", "field 'location' is struct {country: string}: partition by a top-level"},
+      {"c={location.country}",
+       "'location.country' is inside field 'location' (struct {country: string}): use a "
+       "top-level string"},
+      {"t={tags}", "field 'tags' is list"},
+      {"a={attrs}", "field 'attrs' is map"},
+      {"p={price}", "field 'price' is bytes (decimal(9, 2))"},
+  };
+  for (const auto& [templ, want] : cases) {
+    SCOPED_TRACE(templ);
+    Result<Partitioner> p = Partitioner::Make(schema, templ, "");
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_TRUE(Contains(p.status().message(), want));
+  }
+  Result<Partitioner> time = Partitioner::Make(schema, kDefaultPartitionTemplate, "dob.date");
+  ASSERT_FALSE(time.ok());
+  EXPECT_TRUE(Contains(time.status().message(),
+                       "time field 'dob.date' is inside field 'dob' (struct {date: long "
+                       "(timestamp-millis)}): use a top-level timestamp-millis"));
+  Result<Partitioner> nat = Partitioner::Make(schema, "nat={nat}", "");
+  EXPECT_OK(nat.status());
+}
+
 }  // namespace
 }  // namespace lakepipe::archive

@@ -211,7 +211,7 @@ Result<int> RunProduce(int argc, char** argv) {
       "randomuser (--shape): flat (schemas/user.avsc, one column per value, keyed by id) or api "
       "(schemas/user_api.avsc: exactly the randomuser.me API's nested objects, name{title,first,"
       "last}, location{street{number,name},...}, login{uuid,...}, dob{date,age}, ..., keyed by "
-      "login.uuid; JSON messages only for now).\n\nSettings come from "
+      "login.uuid; nested JSON or nested Avro messages).\n\nSettings come from "
       "flags, then "
       "LAKEPIPE_<SECTION>_<KEY> environment variables (also read from ./.env), then --config, then "
       "defaults.\n\n"

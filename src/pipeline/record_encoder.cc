@@ -47,13 +47,6 @@ Result<RecordEncoder> RecordEncoder::Make(PayloadFormat format, const Schema& sc
   if (schema_id && format != PayloadFormat::kAvro) {
     return InvalidArgumentError("a schema registry applies to Avro messages, not JSON");
   }
-  if (const Field* nested = FirstNestedField(schema);
-      nested != nullptr && format == PayloadFormat::kAvro) {
-    return UnimplementedError(
-        "Avro messages of records with nested fields: field '{}' of {} is {}; use "
-        "--message-format json",
-        nested->name, schema.name(), nested->Describe());
-  }
   return RecordEncoder(format, schema, schema_id);
 }
 

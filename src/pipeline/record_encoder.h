@@ -5,7 +5,8 @@
 //         them (nested objects and arrays).
 //   avro  the Avro binary datum; with a schema id, prefixed by the Confluent
 //         wire-format header (0x00, then the id as a big-endian int32), as
-//         schema-registry consumers expect.
+//         schema-registry consumers expect. Nested fields are encoded as
+//         the Avro spec says (formats/avro/avro_datum.h).
 //
 // Thread-safety: encoders are immutable after Make(); Encode() may be called
 // from several threads with different output strings.
@@ -34,9 +35,8 @@ class RecordEncoder {
   // values in the Confluent format, whose registered schema is then
   // avro::AvroWriterSchema(schema) (decimals on int/long declared on bytes).
   // Without one, values follow `schema` as given, the schema readers are
-  // told out of band. Avro messages of a schema with nested fields are
-  // `unsupported:` (naming the first such field) until the Avro datum
-  // writer takes them.
+  // told out of band. Records with nested fields (structs, lists, maps,
+  // unions) are nested JSON objects or nested Avro datums.
   static Result<RecordEncoder> Make(PayloadFormat format, const Schema& schema,
                                     std::optional<int32_t> schema_id);
 

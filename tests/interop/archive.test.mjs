@@ -920,6 +920,133 @@ test('--file-format jsonl, csv and avro archives read back with DuckDB and avsc'
   assert.deepEqual(avroRows.sort(byS), want);
 });
 
+// ------------------------------------------------------------ nested records
+
+const NESTED_SCHEMA = {
+  type: 'record',
+  name: 'Person',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'team', type: 'string' },
+    { name: 'name', type: { type: 'record', name: 'Name', fields: [
+      { name: 'first', type: 'string' },
+      { name: 'last', type: ['null', 'string'], default: null },
+    ] } },
+    { name: 'address', type: ['null', { type: 'record', name: 'Address', fields: [
+      { name: 'street', type: { type: 'record', name: 'Street', fields: [
+        { name: 'number', type: 'int' },
+        { name: 'name', type: 'string' },
+      ] } },
+      { name: 'city', type: 'string' },
+    ] }], default: null },
+    { name: 'tags', type: { type: 'array', items: ['null', 'string'] } },
+    { name: 'scores', type: { type: 'map', values: ['null', 'long'] } },
+    { name: 'born', type: { type: 'long', logicalType: 'timestamp-millis' } },
+  ],
+};
+
+// The same bytes with name.first as bytes, to send strings that are not UTF-8.
+const NESTED_RAW = avro.Type.forSchema(JSON.parse(JSON.stringify(NESTED_SCHEMA).replace(
+  '{"name":"first","type":"string"}', '{"name":"first","type":"bytes"}')));
+
+// People with nulls and empty values at every level.
+function nestedPeople() {
+  return Array.from({ length: 30 }, (_, i) => ({
+    id: `p${String(i).padStart(2, '0')}`,
+    team: ['red', 'blue', 'green'][i % 3],
+    name: { first: i % 7 === 0 ? `Zoë "${i}", ünï` : `First${i}`, last: i % 4 === 0 ? null : `Last${i}` },
+    address: i % 5 === 0 ? null : { street: { number: i * 11 - 40, name: `Street ${i}` }, city: `City${i % 4}` },
+    tags: i % 6 === 0 ? [] : Array.from({ length: i % 4 }, (_, k) => (k === 1 ? null : `t${i}.${k}`)),
+    scores: i % 8 === 0 ? {} : Object.fromEntries(Array.from({ length: (i % 3) + 1 }, (_, k) => [`s${k}`, k === 2 ? null : i * 1000 + k])),
+    born: Date.UTC(1950 + i, i % 12, (i % 27) + 1, i % 24, i % 60, i % 60, i * 7),
+  }));
+}
+
+// A person as the test compares it: plain objects, `born` as epoch ms,
+// maps as objects, whatever the reader gave.
+function normPerson(r) {
+  const map = (m) => (Array.isArray(m) ? Object.fromEntries(m.map((e) => [e.key, e.value])) : m instanceof Map ? Object.fromEntries(m) : { ...m });
+  const num = (v) => (v === null ? null : Number(v));
+  const ms = (v) => (v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : Number(v));
+  return {
+    id: r.id,
+    team: r.team,
+    name: { first: r.name.first, last: r.name.last },
+    address: r.address === null ? null : { street: { number: Number(r.address.street.number), name: r.address.street.name }, city: r.address.city },
+    tags: [...r.tags],
+    scores: Object.fromEntries(Object.entries(map(r.scores)).map(([k, v]) => [k, num(v)])),
+    born: ms(r.born),
+  };
+}
+
+test('nested JSON and nested Avro messages archive to Parquet, Avro and JSON Lines; DuckDB and avsc read the records sent', async (t) => {
+  const broker = await startBroker(2, ['nest_json', 'nest_json.dlq', 'nest_avro', 'nest_avro.dlq']);
+  const dir = tempDir(t, 'archive-nested');
+  const schemaPath = join(dir, 'nested.avsc');
+  writeFileSync(schemaPath, JSON.stringify(NESTED_SCHEMA));
+  const people = nestedPeople();
+  const type = avro.Type.forSchema(NESTED_SCHEMA);
+  const asJson = (p) => JSON.stringify({ ...p, born: new Date(p.born).toISOString() });
+  const asAvro = (p) => type.toBuffer({ ...p, born: p.born, address: p.address, tags: p.tags });
+  // Records that do not fit the schema, each with the path of its bad value.
+  const badJson = [
+    [asJson(people[1]).replace('"number":-29', '"number":"x"'), /field 'address\.street\.number'/],
+    [asJson(people[2]).replace('"s0":2000', '"s0":"many"'), /field 'scores\b.*"many"/],
+    [asJson(people[3]).replace('"tags":["t3.0",null,"t3.2"]', '"tags":{"a":1}'), /field 'tags'/],
+  ];
+  for (const [k, [text]] of badJson.entries()) assert.notEqual(text, asJson(people[k + 1]), text);
+  const badFirst = NESTED_RAW.toBuffer({ ...people[4], name: { first: Buffer.from([0x61, 0xff]), last: null } });
+  const badAvro = [[badFirst, /field 'name\.first': .*not valid UTF-8/]];
+  await broker.producer.send({ topic: 'nest_json', acks: -1, messages: [...people.map(asJson), ...badJson.map((b) => b[0])].map((value) => ({ value })) });
+  await broker.producer.send({ topic: 'nest_avro', acks: -1, messages: [...people.map(asAvro), ...badAvro.map((b) => b[0])].map((value) => ({ value })) });
+
+  const cases = [];
+  for (const [topic, format] of [['nest_json', 'json'], ['nest_avro', 'avro']]) {
+    for (const fileFormat of ['parquet', 'avro', 'jsonl']) cases.push({ topic, format, fileFormat, lake: join(dir, `${topic}-${fileFormat}`) });
+  }
+  const runs = await Promise.all(cases.map((c) => archive(broker, ['--topic', c.topic, '--group', `${c.topic}-${c.fileFormat}`,
+    '--lake', c.lake, '--schema', schemaPath, '--message-format', c.format, '--file-format', c.fileFormat,
+    '--partition-by', 'team={team}', '--exit-when-idle', IDLE], { statsPath: `${c.lake}.json` })));
+  const want = people.map(normPerson).sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const [k, c] of cases.entries()) {
+    const label = `${c.format} messages -> ${c.fileFormat}`;
+    const r = runs[k];
+    assert.equal(r.status, 0, `${label}\n${r.stderr}`);
+    assert.equal(r.stats.archived, people.length, label);
+    const bad = c.format === 'json' ? badJson : badAvro;
+    assert.equal(r.stats.dead_lettered, bad.length, label);
+    const root = join(c.lake, c.topic, 'raw', c.fileFormat);
+    assert.deepEqual(readdirSync(root).sort(), ['team=blue', 'team=green', 'team=red'], label);
+    let rows;
+    if (c.fileFormat === 'avro') {
+      rows = [];
+      for (const f of filesUnder(root)) rows.push(...(await readAvroFile(f)).rows);
+    } else {
+      const reader = c.fileFormat === 'parquet' ? `read_parquet(${sqlString(join(root, '**', '*.parquet'))}, hive_partitioning = false)`
+        : `read_json(${sqlString(join(root, '**', '*.jsonl'))}, format = 'newline_delimited', hive_partitioning = false, columns = {
+          id: 'VARCHAR', team: 'VARCHAR', name: 'STRUCT(first VARCHAR, last VARCHAR)',
+          address: 'STRUCT(street STRUCT(number INTEGER, name VARCHAR), city VARCHAR)', tags: 'VARCHAR[]',
+          scores: 'MAP(VARCHAR, BIGINT)', born: 'TIMESTAMPTZ'})`;
+      if (c.fileFormat === 'parquet') {
+        const types = Object.fromEntries((await duck(`DESCRIBE SELECT * FROM ${reader}`)).map((x) => [x.column_name, x.column_type]));
+        assert.equal(types.address, 'STRUCT(street STRUCT(number INTEGER, "name" VARCHAR), city VARCHAR)', label);
+        assert.equal(types.tags, 'VARCHAR[]', label);
+        assert.equal(types.scores, 'MAP(VARCHAR, BIGINT)', label);
+        assert.equal(types.born, 'TIMESTAMP WITH TIME ZONE', label);
+      }
+      rows = await duck(`SELECT id, team, name, address, tags, map_entries(scores) AS scores, epoch_ms(born) AS born FROM ${reader}`);
+    }
+    assert.deepEqual(rows.map(normPerson).sort((a, b) => (a.id < b.id ? -1 : 1)), want, label);
+    // Each bad record is a dead letter, unchanged, with the path of its bad value.
+    const dlq = await readTopic(broker, `${c.topic}.dlq`);
+    for (const [value, reason] of bad) {
+      const m = dlq.filter((x) => Buffer.from(value).equals(x.value));
+      assert.equal(m.length, 3, `${label}: one dead letter per archive of ${c.topic}`);
+      for (const x of m) assert.match(x.headers['lakepipe.error'].toString(), reason, label);
+    }
+  }
+});
+
 // ------------------------------------------------------------- table names
 
 test('table names that would leave or hide in the lake are refused by archive, transform, sql and run', async (t) => {

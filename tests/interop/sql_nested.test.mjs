@@ -161,7 +161,7 @@ test('sql: DuckDB runs the DuckDB SQL over a nested lake declared with --schema'
   await checkNestedLake(t, (schema) => ['--schema', `people_raw=${schema}`]);
 });
 
-test('sql: a nested lake\'s columns from its files\' footers', { todo: 'needs nested Parquet reading' }, async (t) => {
+test('sql: a nested lake\'s columns from its files\' footers', async (t) => {
   await checkNestedLake(t, () => []);
 });
 
