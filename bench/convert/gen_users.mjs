@@ -3,20 +3,11 @@
 // Deterministic for a seed. Used for the bundled sample and the benchmark.
 import { createWriteStream } from 'node:fs';
 
+import { seededRandom } from './seeded_random.mjs';
+
 const n = Number(process.argv[2] ?? 1000);
 const out = process.argv[3] ? createWriteStream(process.argv[3]) : process.stdout;
-let seed = Number(process.argv[4] ?? 42) >>> 0;
-
-function rand() {  // mulberry32
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = (a) => a[Math.floor(rand() * a.length)];
-const digits = (k) => Array.from({ length: k }, () => Math.floor(rand() * 10)).join('');
-const hex = (k) => Array.from({ length: k }, () => Math.floor(rand() * 16).toString(16)).join('');
+const { rand, pick, digits, hex } = seededRandom(Number(process.argv[4] ?? 42));
 
 const nations = [
   { nat: 'GB', country: 'United Kingdom', states: ['Kent', 'Devon', 'Essex', 'Cumbria'], cities: ['Bristol', 'Leeds', 'York', 'Bath'],

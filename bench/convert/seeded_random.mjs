@@ -1,0 +1,17 @@
+// A small seeded random source for the benchmark's generators
+// (gen_users.mjs, gen_people.mjs): the same draws for the same seed on every
+// machine and Node version (mulberry32).
+export function seededRandom(seed) {
+  let state = seed >>> 0;
+  const rand = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = (a) => a[Math.floor(rand() * a.length)];
+  const digits = (k) => Array.from({ length: k }, () => Math.floor(rand() * 10)).join('');
+  const hex = (k) => Array.from({ length: k }, () => Math.floor(rand() * 16).toString(16)).join('');
+  return { rand, pick, digits, hex };
+}
