@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/column.h"
+#include "core/json_text.h"
 #include "core/schema.h"
 #include "core/utf8.h"
 
@@ -142,11 +143,9 @@ void AppendDouble(double v, std::string* out);
 void AppendFloat(float v, std::string* out);
 void AppendInt(int64_t v, std::string* out);
 
-// Appends `s` as a JSON string (quotes included): '"', '\\' and control
-// characters escaped, invalid UTF-8 replaced by U+FFFD.
-void AppendJsonString(std::string_view s, std::string* out);
-// Appends `s` with invalid UTF-8 replaced by U+FFFD.
-void AppendValidUtf8(std::string_view s, std::string* out);
+// JSON string text (core/json_text.h).
+using lakepipe::AppendJsonString;
+using lakepipe::AppendValidUtf8;
 // True when `s` must be quoted as a CSV field: it is empty, holds the
 // delimiter, a quote or a line break, or starts or ends with a blank.
 bool NeedsCsvQuotes(std::string_view s, char delimiter);
