@@ -12,7 +12,7 @@ import { seededRandom } from './seeded_random.mjs';
 
 const n = Number(process.argv[2] ?? 1000);
 const out = process.argv[3] ? createWriteStream(process.argv[3]) : process.stdout;
-const { rand, pick, digits, hex } = seededRandom(Number(process.argv[4] ?? 42));
+const { rand, pick, digits, hex, uuid4 } = seededRandom(Number(process.argv[4] ?? 42));
 const alnum = (k) => Array.from({ length: k }, () => pick('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')).join('');
 const hash = (algo, text) => createHash(algo).update(text).digest('hex');
 
@@ -59,14 +59,6 @@ const titles = { male: ['Mr', 'Monsieur', 'Herr'], female: ['Ms', 'Mrs', 'Miss',
 const words = ['silver', 'happy', 'tiny', 'brave', 'lazy', 'golden', 'purple', 'organic'];
 const animals = ['fox', 'owl', 'cat', 'bear', 'swan', 'leopard', 'peacock', 'rabbit'];
 const passwords = ['addison', 'hunter2', 'sunshine', 'dragon', 'qwerty12', 'letmein', 'corvette', 'stallion'];
-
-function uuid4() {
-  const h = hex(32).split('');
-  h[12] = '4';
-  h[16] = '89ab'[Math.floor(rand() * 4)];
-  const s = h.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
 
 const now = Date.UTC(2026, 10, 1);
 const yearMs = 365.25 * 86400000;

@@ -7,7 +7,7 @@ import { seededRandom } from './seeded_random.mjs';
 
 const n = Number(process.argv[2] ?? 1000);
 const out = process.argv[3] ? createWriteStream(process.argv[3]) : process.stdout;
-const { rand, pick, digits, hex } = seededRandom(Number(process.argv[4] ?? 42));
+const { rand, pick, digits, hex, uuid4 } = seededRandom(Number(process.argv[4] ?? 42));
 
 const nations = [
   { nat: 'GB', country: 'United Kingdom', states: ['Kent', 'Devon', 'Essex', 'Cumbria'], cities: ['Bristol', 'Leeds', 'York', 'Bath'],
@@ -34,14 +34,6 @@ const nations = [
 ];
 const streets = ['Main Street', 'Church Road', 'Station Road', 'Mill Lane', 'High Street', 'Park Avenue', 'Lakeview Drive'];
 const domains = ['example.com', 'mail.example.org', 'post.example.net'];
-
-function uuid4() {
-  const h = hex(32).split('');
-  h[12] = '4';
-  h[16] = '89ab'[Math.floor(rand() * 4)];
-  const s = h.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
 
 const now = Date.UTC(2026, 10, 1);
 let buf = '';

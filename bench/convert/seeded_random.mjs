@@ -13,5 +13,13 @@ export function seededRandom(seed) {
   const pick = (a) => a[Math.floor(rand() * a.length)];
   const digits = (k) => Array.from({ length: k }, () => Math.floor(rand() * 10)).join('');
   const hex = (k) => Array.from({ length: k }, () => Math.floor(rand() * 16).toString(16)).join('');
-  return { rand, pick, digits, hex };
+  // A version 4 UUID's text.
+  const uuid4 = () => {
+    const h = hex(32).split('');
+    h[12] = '4';
+    h[16] = '89ab'[Math.floor(rand() * 4)];
+    const s = h.join('');
+    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  };
+  return { rand, pick, digits, hex, uuid4 };
 }
