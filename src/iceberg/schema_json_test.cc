@@ -1,5 +1,9 @@
 #include "iceberg/schema_json.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "core/testing.h"
@@ -144,6 +148,51 @@ TEST(SchemaJson, Uint64AndUnionsAreRefusedNamingTheField) {
   EXPECT_NE(union_out.status().ToString().find("unsupported: field 'either' is an Avro union"),
             std::string::npos)
       << union_out.status().ToString();
+}
+
+// avsc, a reader we did not write, accepts the Avro schema of a table
+// schema parsed from Iceberg JSON (record, fixed and decimal names, a map
+// with int keys, types used twice), with its field ids.
+TEST(SchemaJson, AvscReadsTheAvroSchemaOfAnIcebergSchema) {
+  const std::string tests_dir = std::string(LAKEPIPE_SOURCE_DIR) + "/tests";
+  if (!std::filesystem::exists(tests_dir + "/node_modules/avsc") ||
+      std::system("node --version >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "node or avsc is not installed";
+  }
+  json in = json::parse(kSpecSchema);
+  int32_t id = 10;
+  for (const char* type : {"fixed[16]", "fixed[16]", "decimal(38,10)", "decimal(38,10)", "uuid",
+                           "uuid", "timestamptz", "date"}) {
+    ++id;
+    in["fields"].push_back(
+        {{"id", id}, {"name", fmt::format("c{}", id)}, {"required", false}, {"type", type}});
+  }
+  in["fields"].push_back({{"id", 30},
+                          {"name", "counts"},
+                          {"required", true},
+                          {"type",
+                           {{"type", "map"},
+                            {"key-id", 31},
+                            {"key", "int"},
+                            {"value-id", 32},
+                            {"value-required", true},
+                            {"value", "long"}}}});
+  auto schema = SchemaFromJson(in);
+  ASSERT_OK(schema);
+  const std::string dir = testing::MakeTempDir("iceberg_avsc");
+  std::ofstream(dir + "/schema.avsc") << schema->avro_json();
+  const std::string script =
+      "const avsc = require('avsc'); const fs = require('fs');"
+      "const s = JSON.parse(fs.readFileSync(process.argv[1] + '/schema.avsc', 'utf8'));"
+      "avsc.Type.forSchema(s);"
+      "const ids = s.fields.map((f) => f['field-id']).join(',');"
+      "process.exit(ids === '1,2,3,4,8,11,12,13,14,15,16,17,18,30' ? 0 : 3);";
+  const std::string command =
+      "cd '" + tests_dir + "' && node -e \"" + script + "\" '" + dir + "' > '" + dir + "/out' 2>&1";
+  const int rc = std::system(command.c_str());
+  std::ifstream out(dir + "/out");
+  std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(rc, 0) << text << schema->avro_json();
 }
 
 TEST(SchemaJson, BadJsonIsRefused) {
