@@ -376,9 +376,7 @@ TEST(SchemaTest, FieldsMadeInCodeDeriveTheirKind) {
 // types, union branch order, sizes, symbols; the attributes it strips are
 // compared by CompleteTypesRoundTripThroughAvroJson).
 TEST(SchemaTest, AvscReadsTheWrittenSchemaAsTheOriginal) {
-  const std::string tests_dir = std::string(LAKEPIPE_SOURCE_DIR) + "/tests";
-  if (!std::filesystem::exists(tests_dir + "/node_modules/avsc") ||
-      std::system("node --version >/dev/null 2>&1") != 0) {
+  if (!testing::HasNodePackage(LAKEPIPE_SOURCE_DIR, "avsc")) {
     GTEST_SKIP() << "node or avsc is not installed";
   }
   ASSERT_OK_AND_ASSIGN(Schema s, Schema::FromAvroJson(kCompleteSchema, {.complete_types = true}));
@@ -390,12 +388,8 @@ TEST(SchemaTest, AvscReadsTheWrittenSchemaAsTheOriginal) {
       "const t = (f) => avsc.Type.forSchema(JSON.parse(fs.readFileSync(f, 'utf8')));"
       "const a = t(process.argv[1] + '/original.avsc'), b = t(process.argv[1] + '/written.avsc');"
       "process.exit(a.fingerprint().equals(b.fingerprint()) ? 0 : 3);";
-  const std::string command =
-      "cd '" + tests_dir + "' && node -e \"" + script + "\" '" + dir + "' > '" + dir + "/out' 2>&1";
-  const int rc = std::system(command.c_str());
-  std::ifstream out(dir + "/out");
-  std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(rc, 0) << text;
+  const testing::NodeRun run = testing::RunNodeScript(LAKEPIPE_SOURCE_DIR, script, dir);
+  EXPECT_EQ(run.status, 0) << run.output;
 }
 
 TEST(SchemaTest, AssignsMissingFieldIdsBreadthFirst) {

@@ -20,6 +20,21 @@ const Status& ToStatus(const Result<T>& r) {
 // A fresh empty directory under the test temp dir, removed at process exit by the OS cleaner.
 std::string MakeTempDir(const std::string& name);
 
+// True when `node` runs and tests/node_modules (under `source_dir`) holds
+// the npm package `package`.
+bool HasNodePackage(const std::string& source_dir, const std::string& package);
+
+// What a Node script printed and its exit status.
+struct NodeRun {
+  int status = -1;
+  std::string output;  // stdout and stderr
+};
+// Runs `script` (JavaScript, no double quotes) with `node -e` in
+// `source_dir`/tests, so that require() finds the test tools, passing `arg`
+// as process.argv[1].
+NodeRun RunNodeScript(const std::string& source_dir, const std::string& script,
+                      const std::string& arg);
+
 }  // namespace lakepipe::testing
 
 #define ASSERT_OK(expr)                                     \

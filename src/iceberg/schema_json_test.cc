@@ -154,9 +154,7 @@ TEST(SchemaJson, Uint64AndUnionsAreRefusedNamingTheField) {
 // schema parsed from Iceberg JSON (record, fixed and decimal names, a map
 // with int keys, types used twice), with its field ids.
 TEST(SchemaJson, AvscReadsTheAvroSchemaOfAnIcebergSchema) {
-  const std::string tests_dir = std::string(LAKEPIPE_SOURCE_DIR) + "/tests";
-  if (!std::filesystem::exists(tests_dir + "/node_modules/avsc") ||
-      std::system("node --version >/dev/null 2>&1") != 0) {
+  if (!testing::HasNodePackage(LAKEPIPE_SOURCE_DIR, "avsc")) {
     GTEST_SKIP() << "node or avsc is not installed";
   }
   json in = json::parse(kSpecSchema);
@@ -187,12 +185,8 @@ TEST(SchemaJson, AvscReadsTheAvroSchemaOfAnIcebergSchema) {
       "avsc.Type.forSchema(s);"
       "const ids = s.fields.map((f) => f['field-id']).join(',');"
       "process.exit(ids === '1,2,3,4,8,11,12,13,14,15,16,17,18,30' ? 0 : 3);";
-  const std::string command =
-      "cd '" + tests_dir + "' && node -e \"" + script + "\" '" + dir + "' > '" + dir + "/out' 2>&1";
-  const int rc = std::system(command.c_str());
-  std::ifstream out(dir + "/out");
-  std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(rc, 0) << text << schema->avro_json();
+  const testing::NodeRun run = testing::RunNodeScript(LAKEPIPE_SOURCE_DIR, script, dir);
+  EXPECT_EQ(run.status, 0) << run.output << schema->avro_json();
 }
 
 TEST(SchemaJson, BadJsonIsRefused) {
