@@ -14,8 +14,9 @@ BUILD_PACKAGES=(
   libsimdjson-dev nlohmann-json3-dev
   libfmt-dev libcli11-dev libgtest-dev
   libcurl4-openssl-dev libssl-dev librdkafka-dev libyaml-cpp-dev libcpp-httplib-dev
+  libsqlite3-dev
 )
-TEST_PACKAGES=(time zstd bzip2 xz-utils kcat openssl chromium)
+TEST_PACKAGES=(time zstd bzip2 xz-utils kcat openssl chromium sqlite3)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
