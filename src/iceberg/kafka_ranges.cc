@@ -159,6 +159,7 @@ Result<std::vector<RangeProblem>> CheckRanges(const TableMetadata& table) {
     LP_ASSIGN_OR_RETURN(std::optional<KafkaCommit> commit, CommitOf(*snapshot));
     if (!commit) continue;
     for (const auto& [tp, range] : commit->ranges) {
+      if (range.start == range.end) continue;  // covers no offset
       auto [it, first] = last.try_emplace({commit->group, tp}, range);
       if (first) continue;
       const KafkaOffsetRange previous = it->second;
