@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/testing.h"
+#include "iceberg/file_catalog.h"
 #include "iceberg/table_fixture.h"
 
 namespace lakepipe::iceberg {
@@ -124,6 +125,35 @@ TEST(TableReport, VerifyNamesEachProblem) {
   EXPECT_NE(text.find("offsets 17..19 are in no snapshot"), std::string::npos) << text;
   EXPECT_NE(text.find("offsets 7..8 are in two snapshots"), std::string::npos) << text;
   EXPECT_NE(text.find("5 problems"), std::string::npos) << text;
+}
+
+TEST(TableReport, ATableWithoutSnapshotsIsShownAndClean) {
+  CatalogOptions options;
+  options.warehouse = lakepipe::testing::MakeTempDir("empty");
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Catalog> catalog, MakeFileCatalog(options));
+  ASSERT_OK_AND_ASSIGN(TableIdentifier id, TableIdentifier::Parse("db.empty"));
+  ASSERT_OK_AND_ASSIGN(Schema schema,
+                       Schema::FromAvroJson(R"({"type": "record", "name": "t", "fields": [
+                         {"name": "id", "type": "long"}]})"));
+  ASSERT_OK_AND_ASSIGN(std::string location, catalog->DefaultLocation(id));
+  ASSERT_OK_AND_ASSIGN(TableMetadata metadata, TableMetadata::New(location, schema, {}));
+  ASSERT_OK(catalog->CreateTable(id, metadata));
+  ASSERT_OK_AND_ASSIGN(LoadedTable table, OpenTableRef("db.empty", options));
+
+  ASSERT_OK_AND_ASSIGN(Json show, ShowTable(table));
+  EXPECT_TRUE(show["current_snapshot"].is_null());
+  EXPECT_EQ(show["snapshots"], 0);
+  EXPECT_TRUE(show["data_files"].empty());
+  EXPECT_TRUE(show["kafka_offsets"].empty());
+  EXPECT_TRUE(show["partition_spec"]["fields"].empty());
+  const std::string text = ShowText(show);
+  EXPECT_NE(text.find("unpartitioned"), std::string::npos) << text;
+  EXPECT_NE(text.find("kafka offsets: none committed"), std::string::npos) << text;
+  ASSERT_OK_AND_ASSIGN(Json history, TableHistory(table.metadata));
+  EXPECT_TRUE(history["snapshots"].empty());
+  ASSERT_OK_AND_ASSIGN(Json verify, VerifyTable(table));
+  EXPECT_TRUE(verify["clean"].get<bool>());
+  EXPECT_EQ(verify["data_files"], 0);
 }
 
 TEST(TableReport, TablesAreOpenedByNameOrLocation) {
