@@ -116,6 +116,9 @@ TEST_P(FileCatalogTest, CreatingAnExistingTableFails) {
   auto again = catalog_->CreateTable(id_, SmallTable(location));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists) << again.status().ToString();
+  auto elsewhere = catalog_->CreateTable(TableIdentifier{{"db"}, "other"}, SmallTable(location));
+  EXPECT_EQ(elsewhere.status().code(), StatusCode::kInvalidArgument)
+      << elsewhere.status().ToString();
   auto missing = catalog_->LoadTable(TableIdentifier{{"db"}, "nope"});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
