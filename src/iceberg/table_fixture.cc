@@ -108,13 +108,8 @@ class Builder {
     LP_RETURN_IF_ERROR(WriteDataFile(uri, region, range, table_schema_.schema,
                                      fixture_->warehouse + "/scratch.jsonl"));
     LP_ASSIGN_OR_RETURN(auto input, OpenInputFile(uri));
-    // Counts and sizes are what `lakepipe table` reports; column metrics are
-    // not needed here.
-    DataFile file;
-    file.file_path = uri;
-    file.partition = {Datum(region)};
-    file.record_count = range.end - range.start;
-    file.file_size_in_bytes = static_cast<int64_t>(input->size());
+    LP_ASSIGN_OR_RETURN(DataFile file,
+                        DataFileFromParquet(input.get(), uri, table_schema_, {Datum(region)}));
     fixture_->files.push_back(FixtureFile{uri, region, file.record_count, file.file_size_in_bytes});
     written_.push_back(file);
     return file;
