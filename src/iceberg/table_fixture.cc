@@ -137,12 +137,12 @@ Status Damage(TableFixture* fixture) {
 
 }  // namespace
 
-Result<TableFixture> BuildTableFixture(const std::string& warehouse, bool broken) {
+Result<TableFixture> BuildTableFixture(const std::string& warehouse, bool broken,
+                                       CatalogOptions options) {
   TableFixture fixture;
   fixture.warehouse = warehouse;
-  CatalogOptions options;
   options.warehouse = warehouse;
-  LP_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog, MakeFileCatalog(options));
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog, CatalogRegistry::Default().Make(options));
   LP_ASSIGN_OR_RETURN(TableIdentifier id, TableIdentifier::Parse(fixture.id));
   Builder builder(&fixture, std::move(catalog), id);
   LP_RETURN_IF_ERROR(builder.Create());

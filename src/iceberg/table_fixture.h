@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "iceberg/catalog.h"
 
 namespace lakepipe::iceberg {
 
@@ -40,6 +41,9 @@ struct TableFixture {
   std::string duplicate_file;         // broken: listed twice
 };
 
-Result<TableFixture> BuildTableFixture(const std::string& warehouse, bool broken);
+// Builds the table in the catalog `options` choose, at
+// <warehouse>/db/events (options.warehouse is set to `warehouse`).
+Result<TableFixture> BuildTableFixture(const std::string& warehouse, bool broken,
+                                       CatalogOptions options = {});
 
 }  // namespace lakepipe::iceberg

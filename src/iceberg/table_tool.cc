@@ -1,6 +1,8 @@
 // Builds the test table of table_fixture.h under a warehouse directory and
 // prints what it wrote as JSON, for tests/interop/iceberg_table.test.mjs.
-//   iceberg_table_tool WAREHOUSE clean|broken
+//   iceberg_table_tool WAREHOUSE clean|broken [SQLITE_FILE]
+// With SQLITE_FILE the table is in an sql catalog there, else in the file
+// catalog.
 #include <cstdio>
 #include <string>
 
@@ -10,12 +12,17 @@
 #include "iceberg/table_fixture.h"
 
 int main(int argc, char** argv) {
-  const std::string kind = argc == 3 ? argv[2] : "";
+  const std::string kind = argc == 3 || argc == 4 ? argv[2] : "";
   if (kind != "clean" && kind != "broken") {
-    fmt::print(stderr, "usage: iceberg_table_tool WAREHOUSE clean|broken\n");
+    fmt::print(stderr, "usage: iceberg_table_tool WAREHOUSE clean|broken [SQLITE_FILE]\n");
     return 2;
   }
-  auto fixture = lakepipe::iceberg::BuildTableFixture(argv[1], kind == "broken");
+  lakepipe::iceberg::CatalogOptions options;
+  if (argc == 4) {
+    options.type = "sql";
+    options.uri = argv[3];
+  }
+  auto fixture = lakepipe::iceberg::BuildTableFixture(argv[1], kind == "broken", options);
   if (!fixture.ok()) {
     fmt::print(stderr, "iceberg_table_tool: {}\n", fixture.status().ToString());
     return 1;

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { icebergManifests, icebergMetadata } from 'icebird';
 import { LAKEPIPE, duck, lakepipe, tempDir } from './lib.mjs';
@@ -17,9 +17,11 @@ import { LAKEPIPE, duck, lakepipe, tempDir } from './lib.mjs';
 const TOOL = process.env.ICEBERG_TABLE_TOOL
   ?? join(dirname(LAKEPIPE), 'src', 'iceberg', 'iceberg_table_tool');
 
-function makeTable(t, kind) {
+// With `sqlite`, the table is in an sql catalog in that file.
+function makeTable(t, kind, sqlite) {
   const dir = tempDir(t, `iceberg-table-${kind}`);
-  return JSON.parse(execFileSync(TOOL, [dir, kind], { encoding: 'utf8' }));
+  const args = sqlite ? [dir, kind, join(dir, sqlite)] : [dir, kind];
+  return JSON.parse(execFileSync(TOOL, args, { encoding: 'utf8' }));
 }
 
 function tableJson(...args) {
@@ -149,6 +151,38 @@ test('table verify: a clean table exits 0; each problem of a broken one is named
   assert.match(text.stdout, /^overlap: .*offsets 7\.\.8 are in two snapshots$/m);
   assert.match(text.stdout, new RegExp(`^missing: data file ${broken.missing_file} `, 'm'));
   assert.match(text.stdout, /5 problems$/m);
+});
+
+test('table opens ns.name in an sql catalog, from flags or the catalog: section', async (t) => {
+  const made = makeTable(t, 'clean', 'catalog.db');
+  const db = join(made.warehouse, 'catalog.db');
+  const { status, stderr, doc: show } = tableJson('show', '--catalog-type', 'sql', '--catalog-uri', db, made.id);
+  assert.equal(status, 0, stderr);
+  assert.match(show.metadata_location, /\/metadata\/\d{5}-[0-9a-f-]{36}\.metadata\.json$/);
+  const metadata = await icebergMetadata({
+    tableUrl: made.location, metadataFileName: show.metadata_location.split('/').pop(),
+  });
+  const manifests = await icebergManifests(metadata);
+  const theirs = manifests.flatMap((m) => m.entries).filter((e) => e.status !== 2)
+    .map((e) => e.data_file.file_path).sort();
+  assert.deepEqual(show.data_files.map((f) => f.path).sort(), theirs);
+  assert.equal(show.table_uuid, metadata['table-uuid']);
+
+  const config = join(made.warehouse, 'lakepipe.yaml');
+  writeFileSync(config, `catalog:\n  type: sql\n  uri: ${db}\n`);
+  const verify = tableJson('verify', '--config', config, made.id);
+  assert.equal(verify.status, 0, verify.stderr);
+  assert.equal(verify.doc.clean, true);
+  assert.equal(verify.doc.metadata_location, show.metadata_location);
+  // The file catalog does not know the table.
+  const missing = lakepipe('table', 'show', '--lake', made.warehouse, made.id);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /not found: table db\.events in the file catalog/);
+  // A typo in the section is an error naming it.
+  writeFileSync(config, `catalog:\n  typ: sql\n`);
+  const typo = lakepipe('table', 'show', '--config', config, made.id);
+  assert.equal(typo.status, 1);
+  assert.match(typo.stderr, /unknown key 'typ' in section 'catalog'/);
 });
 
 test('table --help names its subcommands; each subcommand has --help', () => {
