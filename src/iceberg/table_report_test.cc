@@ -5,6 +5,9 @@
 #include "core/testing.h"
 #include "iceberg/file_catalog.h"
 #include "iceberg/table_fixture.h"
+#include "s3/moto.h"
+#include "s3/s3_store.h"
+#include "storage/object_store.h"
 
 namespace lakepipe::iceberg {
 namespace {
@@ -125,6 +128,38 @@ TEST(TableReport, VerifyNamesEachProblem) {
   EXPECT_NE(text.find("offsets 17..19 are in no snapshot"), std::string::npos) << text;
   EXPECT_NE(text.find("offsets 7..8 are in two snapshots"), std::string::npos) << text;
   EXPECT_NE(text.find("5 problems"), std::string::npos) << text;
+}
+
+// On S3 (moto_server): the table opened by its s3:// location, a deleted
+// object reported missing and a rewritten one resized.
+TEST(TableReport, VerifyOnS3) {
+  auto moto = s3::testing::Moto::Start();
+  ASSERT_OK(moto);
+  s3::S3Options o;
+  o.endpoint = (*moto)->endpoint();
+  o.credentials = s3::testing::Moto::TestCredentials();
+  ASSERT_OK_AND_ASSIGN(auto client, s3::S3Client::Make(o));
+  // The bucket the other S3 tests of this binary use, in case they run after.
+  ASSERT_OK(client->CreateBucket("warehouse"));
+  s3::RegisterS3Store(&ObjectStoreRegistry::Default(), o);
+
+  ASSERT_OK_AND_ASSIGN(TableFixture fixture,
+                       BuildTableFixture("s3://warehouse/table-report", true));
+  EXPECT_EQ(fixture.location, "s3://warehouse/table-report/db/events");
+  ASSERT_OK_AND_ASSIGN(LoadedTable table, OpenTableRef(fixture.location, {}));
+  ASSERT_OK_AND_ASSIGN(Json show, ShowTable(table));
+  EXPECT_EQ(show["data_files"].size(), 7u);
+  ASSERT_OK_AND_ASSIGN(Json verify, VerifyTable(table));
+  std::map<std::string, std::string> paths;
+  for (const Json& p : verify["problems"]) {
+    paths[p["kind"]] = p.contains("path") ? p["path"].get<std::string>() : "";
+  }
+  EXPECT_EQ(paths, (std::map<std::string, std::string>{{"duplicate", fixture.duplicate_file},
+                                                       {"gap", ""},
+                                                       {"missing", fixture.missing_file},
+                                                       {"overlap", ""},
+                                                       {"size", fixture.resized_file}}))
+      << verify.dump(2);
 }
 
 TEST(TableReport, ATableWithoutSnapshotsIsShownAndClean) {
