@@ -94,6 +94,21 @@ TEST(TableReport, HistoryIsNewestFirstWithCountsAndRanges) {
   EXPECT_EQ(s[1]["kafka"]["ranges"],
             Json::parse(R"([{"topic": "orders", "partition": 0, "start": 10, "end": 17}])"));
   EXPECT_NE(HistoryText(history).find("orders/0 [10, 17)"), std::string::npos);
+
+  // A snapshot off the current branch (a commit that lost) is listed, not
+  // marked as an ancestor.
+  TableMetadata with_orphan = o.table.metadata;
+  Snapshot orphan = with_orphan.snapshots.front();
+  orphan.snapshot_id = 77;
+  orphan.parent_snapshot_id = o.fixture.snapshot_ids[0];
+  orphan.timestamp_ms = with_orphan.snapshots.back().timestamp_ms + 1000;
+  with_orphan.snapshots.push_back(orphan);
+  ASSERT_OK_AND_ASSIGN(Json more, TableHistory(with_orphan));
+  ASSERT_EQ(more["snapshots"].size(), 4u);
+  EXPECT_EQ(more["snapshots"][0]["snapshot_id"], 77);
+  EXPECT_FALSE(more["snapshots"][0]["current_ancestor"].get<bool>());
+  EXPECT_TRUE(more["snapshots"][1]["current_ancestor"].get<bool>());
+  EXPECT_EQ(HistoryText(more).find("* 77 "), std::string::npos);
 }
 
 TEST(TableReport, VerifyOfACleanTableFindsNothing) {
