@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "formats/parquet/schema_to_parquet.h"
 #include "iceberg/manifest_avro.h"
 #include "iceberg/schema_json.h"
 
@@ -72,8 +73,7 @@ Json AvroType(const Field& field) {
     case Kind::kUuid:
       return Json{{"type", "fixed"}, {"name", "uuid_fixed"}, {"size", 16}, {"logicalType", "uuid"}};
     case Kind::kDecimal: {
-      int32_t size = 1;
-      while (size < 16 && std::pow(2.0, 8.0 * size - 1) <= std::pow(10.0, field.precision)) ++size;
+      const int32_t size = parquet::DecimalFixedBytes(field.precision);
       return Json{{"type", "fixed"},
                   {"name", fmt::format("decimal_{}_{}", field.precision, field.scale)},
                   {"size", size},
@@ -286,8 +286,9 @@ template <typename T>
 void ReadMap(const Value* v, std::map<int32_t, T>* out) {
   if (v == nullptr || v->kind != Value::Kind::kArray) return;
   for (const Value& item : v->items) {
-    const Value* key = item.Field(-2, "key");
-    const Value* value = item.Field(-2, "value");
+    // Java's k<id>_v<id> records and Avro maps both hold "key", "value".
+    const Value* key = item.Named("key");
+    const Value* value = item.Named("value");
     if (key == nullptr || value == nullptr || value->is_null()) continue;
     if constexpr (std::is_same_v<T, int64_t>) {
       (*out)[static_cast<int32_t>(key->l)] = value->l;

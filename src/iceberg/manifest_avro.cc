@@ -389,6 +389,11 @@ const Value* Value::Field(int32_t id, std::string_view name) const {
   for (size_t i = 0; i < ids.size(); ++i) {
     if (ids[i] == id) return &items[i];
   }
+  return Named(name);
+}
+
+const Value* Value::Named(std::string_view name) const {
+  if (kind != Kind::kRecord) return nullptr;
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i] == name) return &items[i];
   }

@@ -50,6 +50,8 @@ struct Value {
   // The field with Iceberg field id `id`, else the one named `name`; null
   // when the record has neither.
   const Value* Field(int32_t id, std::string_view name) const;
+  // The field named `name`; null when there is none.
+  const Value* Named(std::string_view name) const;
 };
 
 // The container bytes of `records` encoded against `schema`, with

@@ -58,6 +58,7 @@ try {
     Object.fromEntries((entries || []).map(({ key, value }) => [key, Number(value)]));
   const files = live.map((e) => ({
     path: e.data_file.file_path,
+    status: e.status,
     records: Number(e.data_file.record_count),
     size: Number(e.data_file.file_size_in_bytes),
     partition: normalise(e.data_file.partition),
