@@ -35,8 +35,8 @@
 // override, and the catalog routes are served under /v1/<prefix>/ only.
 //
 // Control routes (no auth): POST /control/faults, POST /control/expire-tokens,
-// GET /control/requests (every request seen: method, path, query, headers,
-// body), GET /control/tables (identifier → metadata-location).
+// GET /control/requests (every other request seen: method, path as sent,
+// decoded query, headers, body), GET /control/tables (identifier → metadata-location).
 //
 //   import { startRestCatalog } from './rest_catalog_standin.mjs';
 //   const catalog = await startRestCatalog({ warehouse: dir, faults: { conflicts: 1 } });
@@ -528,7 +528,9 @@ export async function startRestCatalog({
     try {
       body = await readBody(req);
       const url = new URL(req.url, 'http://localhost');
-      requests.push({ method: req.method, path: url.pathname, rawPath: req.url.split('?')[0], query: Object.fromEntries(url.searchParams), headers: req.headers, body });
+      if (!url.pathname.startsWith('/control/')) {
+        requests.push({ method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body });
+      }
       out = await route(req, url, body);
     } catch (e) {
       const code = e instanceof HttpError ? e.code : 500;
