@@ -267,6 +267,12 @@ class RestCatalog final : public Catalog {
     request.timeout = options_.timeout;
     request.headers = {{"Accept", "application/json"}, {"Expect", ""}};
     if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+    // As the Java client does: a property "header.<Name>" is sent as a header.
+    for (const auto& [key, value] : configured_ ? properties_ : options_.properties) {
+      if (key.rfind("header.", 0) == 0 && key.size() > 7) {
+        request.headers.emplace_back(key.substr(7), value);
+      }
+    }
     LP_RETURN_IF_ERROR(auth_->Authorize(http_, request));
     if (!retry) return http_.Send(request);
     RetryPolicy policy;

@@ -4,6 +4,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,10 +33,15 @@ using nlohmann::json;
 class StandIn {
  public:
   ~StandIn() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 100 && waitpid(pid_, &status, WNOHANG) == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (i == 99) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, &status, 0);
+      }
     }
   }
 
@@ -46,6 +54,9 @@ class StandIn {
     if (pipe(fds) != 0) return "pipe failed";
     pid_ = fork();
     if (pid_ == 0) {
+#ifdef __linux__
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // no stand-in outlives a crashed test
+#endif
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
       close(fds[1]);
@@ -175,7 +186,9 @@ class RestCatalogTest : public ::testing::Test {
 };
 
 TEST_F(RestCatalogTest, ConfigPrefixNamespacesCreateAndLoad) {
-  Start({{"prefix", "catalogs/123"}});
+  CatalogOptions options;
+  options.properties["header.X-Iceberg-Access-Delegation"] = "vended-credentials";
+  Start({{"prefix", "catalogs/123"}}, options);
   const TableIdentifier id = Id({"sales", "eu"}, "events");
   ASSERT_OK_AND_ASSIGN(LoadedTable created, Create(*catalog_, id));
   EXPECT_EQ(catalog_->Describe()["prefix"], "catalogs/123");
@@ -204,6 +217,9 @@ TEST_F(RestCatalogTest, ConfigPrefixNamespacesCreateAndLoad) {
   ASSERT_OK_AND_ASSIGN(LoadedTable loaded, catalog_->LoadTable(id));
   EXPECT_EQ(loaded.metadata_location, created.metadata_location);
   EXPECT_EQ(loaded.metadata.table_uuid, created.metadata.table_uuid);
+  for (const json& r : standin_.Requests()) {
+    EXPECT_EQ(r["headers"]["x-iceberg-access-delegation"], "vended-credentials") << r["path"];
+  }
 
   // A second table in the same namespace creates no namespace.
   ASSERT_OK(Create(*catalog_, Id({"sales", "eu"}, "orders")));

@@ -568,7 +568,7 @@ export async function startRestCatalog({
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const catalog = await startRestCatalog(JSON.parse(process.argv[2] ?? '{}'));
   process.stdout.write(JSON.stringify({ url: catalog.url }) + '\n');
-  const stop = () => catalog.stop().then(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  // The state is written synchronously, so there is nothing to wait for.
+  process.on('SIGTERM', () => process.exit(0));
+  process.on('SIGINT', () => process.exit(0));
 }
