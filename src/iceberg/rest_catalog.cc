@@ -248,13 +248,6 @@ class RestCatalog final : public Catalog {
     if (response.ok() && response->status == 419 && auth_->Expire()) {
       response = SendOnce(method, url, body, retry);
     }
-    if (!response.ok()) {
-      const Status& s = response.status();
-      if (s.code() == StatusCode::kUnavailable && method == "POST") {
-        return UnavailableError("{}; the outcome is unknown: reload to find out", s.message());
-      }
-      return s;
-    }
     return response;
   }
 
@@ -274,7 +267,18 @@ class RestCatalog final : public Catalog {
       }
     }
     LP_RETURN_IF_ERROR(auth_->Authorize(http_, request));
-    if (!retry) return http_.Send(request);
+    if (!retry) {
+      Result<HttpResponse> response = http_.Send(request);
+      if (response.ok() || response.status().code() != StatusCode::kUnavailable) return response;
+      const HttpClient::FailureKind kind = http_.last_failure().kind;
+      if (kind == HttpClient::FailureKind::kUnresolved ||
+          kind == HttpClient::FailureKind::kRefusedLoopback) {
+        return UnavailableError("{}; nothing was sent", response.status().message());
+      }
+      // A timeout or a connection lost after sending: it may have been applied.
+      return UnavailableError("{}; the outcome is unknown: reload to find out",
+                              response.status().message());
+    }
     RetryPolicy policy;
     policy.max_attempts = 3;
     policy.deadline = options_.timeout * 2;

@@ -32,7 +32,9 @@ using nlohmann::json;
 // The stand-in, started as `node rest_catalog_standin.mjs '<options>'`.
 class StandIn {
  public:
-  ~StandIn() {
+  ~StandIn() { Stop(); }
+
+  void Stop() {
     if (pid_ <= 0) return;
     kill(pid_, SIGTERM);
     int status = 0;
@@ -43,6 +45,7 @@ class StandIn {
         waitpid(pid_, &status, 0);
       }
     }
+    pid_ = -1;
   }
 
   // Empty on success, else why it did not start.
@@ -300,6 +303,16 @@ TEST_F(RestCatalogTest, TimeoutAfterApplyIsUnknownOutcome) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
   ASSERT_OK_AND_ASSIGN(LoadedTable reloaded, catalog_->LoadTable(id));
   EXPECT_EQ(reloaded.metadata.current_snapshot_id, 9);
+}
+
+TEST_F(RestCatalogTest, CommitToAStoppedServerWasNotSent) {
+  Start({});
+  const TableIdentifier id = Id({"db"}, "t");
+  ASSERT_OK_AND_ASSIGN(LoadedTable base, Create(*catalog_, id));
+  standin_.Stop();
+  const Status refused = Commit(id, base, 10).status();
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable) << refused.ToString();
+  EXPECT_NE(refused.message().find("nothing was sent"), std::string::npos) << refused.ToString();
 }
 
 TEST_F(RestCatalogTest, BearerToken) {
