@@ -10,8 +10,11 @@
 // whose outcome is unknown is the caller's decision, after a reload);
 // loads and config are retried briefly on transport failures and 5xx.
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
