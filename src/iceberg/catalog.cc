@@ -136,6 +136,7 @@ CatalogRegistry& CatalogRegistry::Default() {
     auto* r = new CatalogRegistry();
     r->Register("file", MakeFileCatalog);
     r->Register("sql", MakeSqlCatalog);
+    r->Register("rest", MakeRestCatalog);
     return r;
   }();
   return *registry;

@@ -140,7 +140,6 @@ Result<TableMetadata> TableMetadata::New(std::string location, const Schema& sch
                                          PartitionSpec spec,
                                          std::map<std::string, std::string> properties) {
   while (location.size() > 1 && location.back() == '/') location.pop_back();
-  if (location.empty()) return InvalidArgumentError("a new table needs a location");
   std::vector<Field> fields = WithFieldIds(schema);
   auto with_ids = std::make_shared<const Schema>(schema.name(), fields, schema.name_space());
   LP_RETURN_IF_ERROR(SchemaToJson(*with_ids, 0).status());

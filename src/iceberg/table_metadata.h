@@ -113,6 +113,7 @@ struct TableMetadata {
 
   // A new empty table at `location` with `schema` (ids assigned where
   // missing), `spec`, the unsorted order and `properties`; a random uuid.
+  // An empty `location` leaves it to the catalog (CreateTable fills it in).
   static Result<TableMetadata> New(std::string location, const Schema& schema, PartitionSpec spec,
                                    std::map<std::string, std::string> properties = {});
 
