@@ -41,9 +41,11 @@ struct PartitionSpec {
 };
 
 // Parses "day(event_time), bucket[16](id), truncate[4](name), nat" (a bare
-// column is identity) against `schema` into a spec with field ids from
-// 1000 and the default names (<col>, <col>_day, <col>_bucket_16, ...).
-// Names an unknown column or a transform the column's type refuses.
+// column is identity; a.b names a struct's field) against `schema` into a
+// spec with field ids from 1000 and Java's default names: identity keeps
+// the column name, then <col>_year, _month, _day, _hour, _bucket, _trunc,
+// _null (void). Names an unknown column, a transform the column's type
+// refuses, a repeated name or a name taken by another column.
 Result<PartitionSpec> ParsePartitionSpec(std::string_view text, const Schema& schema);
 
 struct TableSchema {
@@ -62,11 +64,16 @@ struct Snapshot {
   // and lakepipe's keys (lakepipe.commit-id, lakepipe.kafka.*).
   std::map<std::string, std::string> summary;
   std::optional<int32_t> schema_id;
+  // Keys not modelled above (e.g. v3's first-row-id), written back as read.
+  nlohmann::json extra = nlohmann::json::object();
 };
 
 struct SnapshotRef {
   int64_t snapshot_id = 0;
   std::string type = "branch";  // branch | tag
+  // Retention keys (min-snapshots-to-keep, max-snapshot-age-ms,
+  // max-ref-age-ms), written back as read.
+  nlohmann::json extra = nlohmann::json::object();
 };
 
 struct LogEntry {
@@ -117,7 +124,15 @@ struct TableMetadata {
   std::vector<const Snapshot*> Ancestry() const;
 };
 
-// A new snapshot id: random, positive, not used by `metadata`.
+// Records the metadata file a commit replaces: appends {timestamp-ms:
+// base_last_updated_ms, metadata-file: base_location} to `updated`'s
+// metadata-log, keeping the newest `write.metadata.previous-versions-max`
+// entries (default 100), as Java does.
+void AddPreviousMetadataFile(TableMetadata* updated, int64_t base_last_updated_ms,
+                             std::string base_location);
+
+// A new snapshot id: random, positive, below 2^53 (JSON readers keep it
+// exact), not used by `metadata`.
 int64_t NewSnapshotId(const TableMetadata& metadata);
 // A random version-4 uuid as text.
 std::string NewUuid();
