@@ -135,6 +135,7 @@ CatalogRegistry& CatalogRegistry::Default() {
   static CatalogRegistry* registry = [] {
     auto* r = new CatalogRegistry();
     r->Register("file", MakeFileCatalog);
+    r->Register("sql", MakeSqlCatalog);
     return r;
   }();
   return *registry;

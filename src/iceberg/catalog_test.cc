@@ -31,7 +31,7 @@ TEST(CatalogRegistry, AnUnknownTypeNamesTheKnownOnes) {
   ASSERT_FALSE(made.ok());
   EXPECT_EQ(made.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(made.status().message().find("'hive'"), std::string::npos);
-  EXPECT_NE(made.status().message().find("one of: file"), std::string::npos)
+  EXPECT_NE(made.status().message().find("one of: file, sql"), std::string::npos)
       << made.status().ToString();
 }
 
