@@ -162,7 +162,12 @@ Result<int> RunSql(int argc, char** argv) {
       "above each; for s3:// an S3 secret with the endpoint "
       "lakepipe uses (--s3-endpoint, s3.endpoint, AWS_ENDPOINT_URL).\nathena: Glue external tables "
       "with "
-      "partition projection.\nspark: CREATE TABLE ... USING parquet, then MSCK REPAIR TABLE.",
+      "partition projection.\nspark: CREATE TABLE ... USING parquet, then MSCK REPAIR TABLE."
+      "\n\n--table-format iceberg: the Iceberg tables of the catalog, under the same names "
+      "(users -> users_raw): snowflake CREATE ICEBERG TABLE over a catalog integration (REST) "
+      "or the metadata file (file and sql catalogs); athena through Glue; spark the Iceberg "
+      "catalog settings and temporary views; duckdb iceberg_scan of the metadata file, or "
+      "read_parquet of the current data files with --live-files.",
       "lakepipe sql");
   SqlFlags f;
   app.add_option("--dialect", f.dialect, "snowflake, duckdb, athena or spark")->required();
