@@ -231,7 +231,10 @@ std::string SparkIcebergDdl(const std::vector<const LakeTable*>& tables) {
     if (warehouse.empty()) {
       // <warehouse>/<namespace...>/<table>
       warehouse = s.table_location;
-      for (size_t i = 0; i <= s.namespace_levels.size(); ++i) warehouse.erase(warehouse.rfind('/'));
+      for (size_t i = 0; i <= s.namespace_levels.size(); ++i) {
+        const size_t slash = warehouse.rfind('/');
+        if (slash != std::string::npos) warehouse.erase(slash);
+      }
     }
     conf += fmt::format("{0}.type=hadoop\n{0}.warehouse={1}\n", key, s3a(warehouse));
   } else if (s.catalog_type == "sql") {

@@ -199,6 +199,12 @@ TEST(IcebergSql, LocalTables) {
   o.dialect = "spark";
   sql = Golden(tables, o, "local_spark");
   EXPECT_TRUE(Has(sql, "spark.sql.catalog.lakepipe.warehouse=/srv/lake\n"));
+  // Without a warehouse setting: the table's location minus <namespace>/<table>.
+  auto unset = tables;
+  for (LakeTable& t : unset) t.iceberg->warehouse.clear();
+  Result<std::string> derived = GenerateSql(unset, o);
+  ASSERT_TRUE(derived.ok()) << derived.status().ToString();
+  EXPECT_EQ(*derived, sql);
   for (const char* d : {"snowflake", "athena"}) {
     o.dialect = d;
     Result<std::string> refused = GenerateSql(tables, o);
