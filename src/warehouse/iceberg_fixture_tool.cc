@@ -5,7 +5,8 @@
 // event_time (UTC timestamp), unpartitioned; `commits` appends of two
 // Parquet data files of `rows` rows each, written with the table's field
 // ids and committed through AppendFiles. Prints the catalog's metadata
-// location of the table after the last commit.
+// location of the table after the last commit. An s3:// warehouse is
+// reached as lakepipe reaches S3 (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...).
 //
 //   iceberg_fixture_tool <warehouse> <file|sql> <sqlite file or -> <commits> <rows>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "iceberg/append.h"
 #include "iceberg/catalog.h"
 #include "jobs/lake.h"
+#include "s3/s3_store.h"
 #include "storage/object_store.h"
 
 namespace lakepipe {
@@ -106,6 +108,11 @@ int main(int argc, char** argv) {
                  argv[0]);
     return 2;
   }
+  // s3:// warehouses, with credentials, region and endpoint from the
+  // environment, as lakepipe itself takes them.
+  lakepipe::s3::S3Options s3;
+  s3.region.clear();
+  lakepipe::s3::RegisterS3Store(&lakepipe::ObjectStoreRegistry::Default(), s3);
   auto r = lakepipe::Run(argv[1], argv[2], argv[3], std::stoi(argv[4]), std::stoi(argv[5]));
   if (!r.ok()) {
     std::fprintf(stderr, "%s\n", r.status().ToString().c_str());

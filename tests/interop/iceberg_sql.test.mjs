@@ -3,25 +3,35 @@
 // files each) is declared by `lakepipe sql --table-format iceberg --dialect
 // duckdb --live-files`; DuckDB runs that SQL as printed and its view gives
 // exactly the rows icebird (an independent Iceberg reader) reads from the
-// table, for the file and the sql catalog. The iceberg_scan form (DuckDB's
-// iceberg extension cannot be installed offline) names the current metadata
-// file.
+// table, for the file and the sql catalog, locally and on moto S3 (there
+// DuckDB, without httpfs offline, reads local copies of the files the SQL
+// lists). The iceberg_scan form (DuckDB's iceberg extension cannot be
+// installed offline) names the current metadata file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { LAKEPIPE, duck, lakepipe, tempDir } from './lib.mjs';
-import { plainRows, readIcebergDataFiles, readIcebergRows } from './icebird.mjs';
+import { LAKEPIPE, duck, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
+import {
+  S3_TEST_KEYS,
+  localCopy,
+  plainRows,
+  readIcebergDataFiles,
+  readIcebergRows,
+  s3CreateBucket,
+  startMoto,
+} from './icebird.mjs';
 
 const TOOL = process.env.LAKEPIPE_ICEBERG_FIXTURE_TOOL
   ?? join(dirname(LAKEPIPE), 'src', 'warehouse', 'iceberg_fixture_tool');
 
 // Commits `commits` snapshots of 2 files x `rows` rows to default.users;
 // returns the table's current metadata location.
-function makeTable(warehouse, type, sqlite, commits, rows) {
+function makeTable(warehouse, type, sqlite, commits, rows, env = {}) {
   assert.ok(existsSync(TOOL), `${TOOL} is missing: build the iceberg_fixture_tool target`);
-  const r = spawnSync(TOOL, [warehouse, type, sqlite ?? '-', String(commits), String(rows)], { encoding: 'utf8' });
+  const r = spawnSync(TOOL, [warehouse, type, sqlite ?? '-', String(commits), String(rows)],
+    { encoding: 'utf8', env: { ...process.env, ...env } });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
@@ -109,4 +119,40 @@ test('sql --table-format iceberg: a lake without Iceberg tables, and a local tab
   r = lakepipe('sql', '--dialect', 'duckdb', '--live-files', '--lake', warehouse);
   assert.equal(r.status === 0, false);
   assert.match(r.stderr, /--table-format iceberg/);
+});
+
+test('duckdb --live-files on moto S3: the SQL lists the table\'s files on S3 with the endpoint lakepipe uses', async (t) => {
+  const which = spawnSync('sh', ['-c', 'command -v moto_server']);
+  assert.equal(which.status, 0, 'moto_server is not installed: the S3 tests need it (pip install "moto[server]")');
+  const moto = await startMoto();
+  t.after(() => moto.stop());
+  await s3CreateBucket(moto.url, 'icewh');
+  const env = {
+    AWS_ENDPOINT_URL: moto.url,
+    AWS_ACCESS_KEY_ID: S3_TEST_KEYS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3_TEST_KEYS.secretAccessKey,
+    AWS_REGION: S3_TEST_KEYS.region,
+  };
+  const metadata = makeTable('s3://icewh/lake', 'file', null, 2, 30, env);
+  assert.equal(metadata, 's3://icewh/lake/default/users/metadata/v3.metadata.json');
+
+  const r = lakepipeWith(env, 'sql', '--table-format', 'iceberg', '--dialect', 'duckdb', '--live-files',
+    '--lake', 's3://icewh/lake');
+  assert.equal(r.status, 0, r.stderr);
+  const host = moto.url.replace('http://', '');
+  assert.ok(r.stdout.includes(`ENDPOINT '${host}', URL_STYLE 'path', USE_SSL false`), r.stdout);
+  const listed = [...r.stdout.matchAll(/'(s3:\/\/[^']+\.parquet)'/g)].map((m) => m[1]);
+  const location = 's3://icewh/lake/default/users';
+  const files = await readIcebergDataFiles({ location, s3Endpoint: moto.url });
+  assert.deepEqual([...listed].sort(), files.map((f) => f.path).sort());
+
+  // DuckDB cannot load httpfs offline: it runs the same views over local
+  // copies of the listed files.
+  const dir = tempDir(t, 'iceberg-sql-s3');
+  let sql = r.stdout.replace(/INSTALL httpfs;[\s\S]*?CREATE OR REPLACE SECRET[^\n]*\n/, '');
+  for (const f of listed) sql = sql.replace(`'${f}'`, `'${await localCopy(f, { s3Endpoint: moto.url, dir })}'`);
+  await runScript(sql);
+  const fromIcebird = icebirdPlain(await readIcebergRows({ location, s3Endpoint: moto.url }));
+  assert.equal(fromIcebird.length, 120);
+  assert.deepEqual(await duckRows('users_raw'), fromIcebird);
 });
