@@ -83,6 +83,48 @@ Result<std::vector<ManifestFile>> ParentManifests(const Snapshot* parent) {
   return ReadManifestList(bytes);
 }
 
+// Manifests this large are kept as they are (Java's target manifest size).
+constexpr int64_t kMergeTargetBytes = int64_t{8} << 20;
+
+// `manifests` with the small data manifests of the context's spec
+// rewritten into one at `uri` when there are at least `min_count` of them:
+// their live entries become existing entries with their snapshot ids and
+// sequence numbers; deleted entries are dropped.
+Result<std::vector<ManifestFile>> MergeManifests(std::vector<ManifestFile> manifests,
+                                                 const ManifestContext& context,
+                                                 int64_t sequence_number, int min_count,
+                                                 const std::string& uri, Written* written) {
+  std::vector<ManifestFile> keep;
+  std::vector<ManifestFile> merge;
+  for (ManifestFile& m : manifests) {
+    const bool small = m.content == 0 && m.partition_spec_id == context.spec->spec_id &&
+                       m.manifest_length < kMergeTargetBytes;
+    (small ? merge : keep).push_back(std::move(m));
+  }
+  if (min_count <= 0 || merge.size() < static_cast<size_t>(min_count)) {
+    merge.insert(merge.end(), keep.begin(), keep.end());
+    return merge;
+  }
+  std::vector<ManifestEntry> entries;
+  for (const ManifestFile& m : merge) {
+    LP_ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file, OpenInputFile(m.manifest_path));
+    LP_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(file.get()));
+    LP_ASSIGN_OR_RETURN(std::vector<ManifestEntry> read, ReadManifest(bytes, m));
+    for (ManifestEntry& e : read) {
+      if (e.status == EntryStatus::kDeleted) continue;
+      e.status = EntryStatus::kExisting;  // snapshot id, sequence numbers as read
+      entries.push_back(std::move(e));
+    }
+  }
+  LP_ASSIGN_OR_RETURN(std::string bytes, WriteManifest(context, entries));
+  LP_RETURN_IF_ERROR(WriteWholeFile(uri, bytes));
+  written->uris.push_back(uri);
+  std::vector<ManifestFile> out = {SummarizeManifest(
+      context, uri, static_cast<int64_t>(bytes.size()), sequence_number, entries)};
+  out.insert(out.end(), keep.begin(), keep.end());
+  return out;
+}
+
 struct Attempt {
   TableMetadata updated;
   TableCommit commit;
@@ -104,7 +146,7 @@ Status CheckPlan(const AppendPlan& plan) {
 // builds the commit.
 Result<Attempt> Prepare(const LoadedTable& base, const AppendPlan& plan,
                         const std::string& commit_id, int attempt, int64_t now_ms,
-                        Written* written) {
+                        int merge_manifests_at, Written* written) {
   const TableMetadata& meta = base.metadata;
   const TableSchema* schema = meta.CurrentSchema();
   const PartitionSpec* spec = meta.DefaultSpec();
@@ -118,6 +160,14 @@ Result<Attempt> Prepare(const LoadedTable& base, const AppendPlan& plan,
   const Snapshot* parent = meta.CurrentSnapshot();
   LP_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, ParentManifests(parent));
   const std::string prefix = meta.location + "/metadata/";
+  {
+    ManifestContext context{schema, spec, a.snapshot_id};
+    LP_ASSIGN_OR_RETURN(
+        manifests,
+        MergeManifests(std::move(manifests), context, a.sequence_number, merge_manifests_at,
+                       fmt::format("{}{}-{}-{}-m1.avro", prefix, commit_id, attempt, a.snapshot_id),
+                       written));
+  }
   if (!plan.files.empty()) {
     std::vector<ManifestEntry> entries;
     for (const DataFile& f : plan.files) {
@@ -129,7 +179,10 @@ Result<Attempt> Prepare(const LoadedTable& base, const AppendPlan& plan,
     }
     ManifestContext context{schema, spec, a.snapshot_id};
     LP_ASSIGN_OR_RETURN(std::string bytes, WriteManifest(context, entries));
-    const std::string uri = fmt::format("{}{}-{}-m0.avro", prefix, commit_id, attempt);
+    // The snapshot id (random) keeps a retry of the same commit by another
+    // process from replacing a manifest a landed snapshot uses.
+    const std::string uri =
+        fmt::format("{}{}-{}-{}-m0.avro", prefix, commit_id, attempt, a.snapshot_id);
     LP_RETURN_IF_ERROR(WriteWholeFile(uri, bytes));
     written->uris.push_back(uri);
     manifests.insert(manifests.begin(),
@@ -235,7 +288,8 @@ Result<AppendResult> AppendFiles::Commit(const std::string& commit_id, const Pla
     LP_RETURN_IF_ERROR(CheckPlan(p));
     Written written;
     const int64_t now = options_.now_ms ? options_.now_ms() : SystemNowMs();
-    auto prepared = Prepare(base, p, commit_id, attempt, now, &written);
+    auto prepared =
+        Prepare(base, p, commit_id, attempt, now, options_.merge_manifests_at, &written);
     if (!prepared.ok()) {
       DeleteWritten(written);
       return prepared.status();

@@ -51,6 +51,12 @@ struct AppendOptions {
   std::function<void(const std::string&)> log;
   // Time for snapshot timestamps; null: the system clock.
   std::function<int64_t()> now_ms;
+  // Once the current snapshot carries this many data manifests of the
+  // default spec smaller than 8 MiB, a commit rewrites them into one (their
+  // live files as existing entries), as Java's merge append does with
+  // commit.manifest.min-count-to-merge (100), so that a table committed
+  // every minute does not collect a manifest per commit. 0: never merge.
+  int merge_manifests_at = 100;
 };
 
 struct AppendResult {

@@ -206,6 +206,46 @@ TEST_F(AppendTest, CommitsSnapshotsThatCarryManifestsForward) {
   EXPECT_EQ(MetadataFiles(), 4u);  // two manifests, two lists
 }
 
+// With merging at 3 manifests: the fourth commit rewrites the three
+// carried manifests into one of existing entries that keep their snapshot
+// ids and sequence numbers.
+TEST_F(AppendTest, ManyManifestsAreMergedIntoOne) {
+  AppendOptions options;
+  options.merge_manifests_at = 3;
+  AppendFiles append(&catalog_, id_, options);
+  std::vector<int64_t> snapshots;
+  for (int c = 0; c < 5; ++c) {
+    auto r = append.Commit(fmt::format("c{}", c),
+                           Missing({File(fmt::format("f{}.parquet", c), 19000 + c, 10 + c)}));
+    ASSERT_OK(r);
+    snapshots.push_back(r->snapshot_id);
+  }
+  const Snapshot* s = catalog_.current.metadata.CurrentSnapshot();
+  auto list_file = OpenInputFile(s->manifest_list);
+  ASSERT_OK(list_file);
+  auto list = ReadManifestList(*ReadWholeFile(list_file->get()));
+  ASSERT_OK(list);
+  // c4 merged [m2, m1, m0]: c5's list is [m4, m3, merged].
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].added_files_count, 1);
+  EXPECT_EQ((*list)[2].existing_files_count, 3);
+  EXPECT_EQ((*list)[2].added_files_count, 0);
+  EXPECT_EQ((*list)[2].sequence_number, 4);
+  EXPECT_EQ((*list)[2].min_sequence_number, 1);
+  EXPECT_EQ((*list)[2].existing_rows_count, 10 + 11 + 12);
+  auto entries = LiveEntries(*s);
+  ASSERT_OK(entries);
+  for (const auto& e : *entries) {
+    const std::string& path = e.data_file.file_path;
+    const int c = path[path.rfind(".parquet") - 1] - '0';
+    EXPECT_EQ(e.sequence_number, c + 1) << e.data_file.file_path;
+    EXPECT_EQ(e.snapshot_id, snapshots[static_cast<size_t>(c)]) << e.data_file.file_path;
+    EXPECT_EQ(e.status, c < 3 ? EntryStatus::kExisting : EntryStatus::kAdded);
+    EXPECT_EQ(e.data_file.partition, std::vector<Datum>{int32_t{19000 + c}});
+  }
+  EXPECT_EQ(CheckTable().size(), 5u);
+}
+
 TEST_F(AppendTest, ARefusedCommitIsRebasedAndLeavesNothingBehind) {
   catalog_.faults = {Fault::kRefuse};
   auto r = Appender().Commit("c1", Missing({File("a.parquet", 19000, 10)}));
