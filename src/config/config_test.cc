@@ -253,7 +253,7 @@ TEST_F(ConfigTest, UnknownSectionNamesFileLineAndSections) {
   EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Contains(config.status().message(), path + ":3: unknown section 'warehouse'"));
   EXPECT_TRUE(Contains(config.status().message(),
-                       "kafka, schema_registry, source, produce, archive, run, s3, sink"));
+                       "kafka, schema_registry, source, produce, archive, run, s3, catalog, sink"));
 }
 
 TEST_F(ConfigTest, UnknownKeyNamesFileLineKeyAndAllowedKeys) {

@@ -323,10 +323,77 @@ SectionSpec RunSection() {
   };
 }
 
+SectionSpec CatalogSection() {
+  return SectionSpec{
+      .name = "catalog",
+      .help =
+          "The Iceberg catalog of tables written with --table-format iceberg and read by "
+          "`lakepipe table`: where a table's current metadata is found and how a new "
+          "version of it is committed.",
+      .options =
+          {
+              {.key = "type",
+               .type = Type::kEnum,
+               .default_value = "file",
+               .help = "file (metadata/v<N>.metadata.json and version-hint.text under the "
+                       "table), sql (a SQLite database with the SQL catalog schema), or rest (an "
+                       "Iceberg REST catalog).",
+               .allowed = {"file", "sql", "rest"}},
+              {.key = "name",
+               .default_value = "lakepipe",
+               .help = "Catalog name (sql: the catalog_name column; warehouse SQL names it)."},
+              {.key = "warehouse",
+               .help = "Where new tables are created, as <warehouse>/<namespace>/<table>: a path, "
+                       "file:///path or s3://bucket/prefix. Empty: the lake (archive.lake). A "
+                       "REST server chooses its own."},
+              {.key = "uri",
+               .help = "sql: path of the SQLite file; rest: base URL of the server, e.g. "
+                       "https://glue.us-east-1.amazonaws.com/iceberg."},
+              {.key = "token",
+               .help = "rest: bearer token. Secret: never printed; prefer "
+                       "LAKEPIPE_CATALOG_TOKEN.",
+               .secret = true},
+              {.key = "credential",
+               .help = "rest: OAuth2 client credentials <client_id>:<client_secret>, exchanged "
+                       "for a token. Secret: never printed; prefer LAKEPIPE_CATALOG_CREDENTIAL.",
+               .secret = true},
+              {.key = "oauth2_server_uri",
+               .help = "rest: token endpoint of the client credentials. Empty: "
+                       "<uri>/v1/oauth/tokens."},
+              {.key = "scope",
+               .default_value = "catalog",
+               .help = "rest: OAuth2 scope asked for with the client credentials."},
+              {.key = "sigv4",
+               .type = Type::kBool,
+               .default_value = "false",
+               .help = "rest: sign requests with AWS SigV4 (AWS Glue, S3 Tables), with the "
+                       "credentials of the environment."},
+              {.key = "signing_region",
+               .help = "rest with sigv4: region to sign for, e.g. us-east-1."},
+              {.key = "signing_name",
+               .default_value = "glue",
+               .help = "rest with sigv4: service to sign for: glue or s3tables."},
+              {.key = "prefix",
+               .help = "rest: path prefix of the endpoints. Empty: the one the server's "
+                       "/v1/config gives."},
+              {.key = "timeout",
+               .type = Type::kDuration,
+               .default_value = "30s",
+               .help = "Timeout of one request to the catalog; a timed-out commit is checked "
+                       "against the table before it is retried.",
+               .min = 1},
+              {.key = "properties",
+               .type = Type::kStringList,
+               .help = "key=value properties passed to the catalog (rest: in the config request, "
+                       "e.g. warehouse-specific settings)."},
+          },
+  };
+}
+
 std::vector<SectionSpec> AllSections() {
   return {KafkaSection(),   SchemaRegistrySection(), SourceSection(),
           ProduceSection(), ArchiveSection(),        RunSection(),
-          S3Section()};
+          S3Section(),      CatalogSection()};
 }
 
 }  // namespace lakepipe::config

@@ -31,6 +31,12 @@ SectionSpec RunSection();
 // part size, parallel parts, timeouts and retries.
 SectionSpec S3Section();
 
+// `catalog`: the Iceberg catalog of --table-format iceberg and of
+// `lakepipe table`: type (file, sql, rest), name, warehouse, uri, REST
+// authentication (token and credential are secrets), SigV4 signing, prefix,
+// timeout and properties (key=value items).
+SectionSpec CatalogSection();
+
 // Every section above, in file order.
 std::vector<SectionSpec> AllSections();
 
