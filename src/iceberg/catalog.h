@@ -124,6 +124,18 @@ class CatalogRegistry {
   std::vector<std::pair<std::string, CatalogFactory>> factories_;
 };
 
+// Checks a commit's requirements (the REST catalog's assert-create,
+// assert-table-uuid, assert-ref-snapshot-id, assert-current-schema-id,
+// assert-last-assigned-field-id, assert-last-assigned-partition-id,
+// assert-default-spec-id, assert-default-sort-order-id) against `base`
+// (null: the table does not exist). kFailedPrecondition names the one
+// that failed; kInvalidArgument an unknown or malformed requirement.
+Status CheckRequirements(const TableMetadata* base, const nlohmann::json& requirements);
+
+// "<warehouse>/<ns...>/<name>", for DefaultLocation; kInvalidArgument when
+// `warehouse` is empty.
+Result<std::string> WarehouseLocation(std::string_view warehouse, const TableIdentifier& id);
+
 // The factories built in (file_catalog.cc, sql_catalog.cc, rest_catalog.cc).
 Result<std::unique_ptr<Catalog>> MakeFileCatalog(const CatalogOptions& options);
 Result<std::unique_ptr<Catalog>> MakeSqlCatalog(const CatalogOptions& options);
