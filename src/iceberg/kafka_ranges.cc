@@ -100,23 +100,6 @@ Result<std::optional<KafkaCommit>> CommitOf(const Snapshot& snapshot) {
   return commit;
 }
 
-// The current branch, newest first, following parents from the current
-// snapshot (walked here over the snapshots list alone, so that offsets can
-// be read from any parsed or hand-built metadata).
-std::vector<const Snapshot*> CurrentBranch(const TableMetadata& table) {
-  std::map<int64_t, const Snapshot*> by_id;
-  for (const Snapshot& snapshot : table.snapshots) by_id[snapshot.snapshot_id] = &snapshot;
-  std::vector<const Snapshot*> branch;
-  std::optional<int64_t> next = table.current_snapshot_id;
-  while (next && branch.size() < by_id.size()) {
-    auto it = by_id.find(*next);
-    if (it == by_id.end()) break;
-    branch.push_back(it->second);
-    next = it->second->parent_snapshot_id;
-  }
-  return branch;
-}
-
 }  // namespace
 
 std::map<std::string, std::string> ToSummary(const KafkaCommit& commit) {
@@ -157,7 +140,7 @@ Result<std::optional<KafkaCommit>> FromSummary(const std::map<std::string, std::
 
 Result<std::map<KafkaPartition, int64_t>> CommittedOffsets(const TableMetadata& table,
                                                            const std::string& group) {
-  for (const Snapshot* snapshot : CurrentBranch(table)) {
+  for (const Snapshot* snapshot : table.Ancestry()) {
     const std::string* owner = Find(snapshot->summary, kGroup);
     if (owner == nullptr || *owner != group) continue;
     LP_ASSIGN_OR_RETURN(std::optional<KafkaCommit> commit, CommitOf(*snapshot));
@@ -167,7 +150,7 @@ Result<std::map<KafkaPartition, int64_t>> CommittedOffsets(const TableMetadata& 
 }
 
 Result<std::vector<RangeProblem>> CheckRanges(const TableMetadata& table) {
-  std::vector<const Snapshot*> oldest_first = CurrentBranch(table);
+  std::vector<const Snapshot*> oldest_first = table.Ancestry();
   std::reverse(oldest_first.begin(), oldest_first.end());
   // The last range seen per group and partition.
   std::map<std::pair<std::string, KafkaPartition>, KafkaOffsetRange> last;
@@ -176,6 +159,7 @@ Result<std::vector<RangeProblem>> CheckRanges(const TableMetadata& table) {
     LP_ASSIGN_OR_RETURN(std::optional<KafkaCommit> commit, CommitOf(*snapshot));
     if (!commit) continue;
     for (const auto& [tp, range] : commit->ranges) {
+      if (range.start == range.end) continue;  // covers no offset
       auto [it, first] = last.try_emplace({commit->group, tp}, range);
       if (first) continue;
       const KafkaOffsetRange previous = it->second;

@@ -139,6 +139,7 @@ TEST(KafkaRanges, ContiguousRangesHaveNoProblems) {
       Commit("g", {{kA0, {10, 25}}}),
       Commit("h", {{kA0, {0, 5}}}),  // another group keeps its own ranges
       Commit("g", {{kA0, {25, 25}}, {kA1, {4, 40}}}),
+      Commit("g", {{kA0, {5, 5}}}),  // an empty range covers no offset
   });
   auto problems = CheckRanges(table);
   ASSERT_OK(problems);
