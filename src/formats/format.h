@@ -88,6 +88,11 @@ struct ParquetWriteOptions {
   // dictionary grows past dictionary_page_bytes or does not pay off).
   bool dictionary = true;
   uint64_t dictionary_page_bytes = 2ull << 20;
+  // Give the repeated groups of lists and maps ("list", "key_value") field
+  // ids after the schema's largest. Iceberg data files set it false: Java
+  // writes them without ids, and readers that match columns by id must not
+  // see ids the table schema does not have.
+  bool repeated_group_field_ids = true;
 };
 
 struct AvroWriteOptions {

@@ -1224,7 +1224,7 @@ Result<std::unique_ptr<FileWriter>> NewParquetWriter(std::unique_ptr<OutputStrea
     return checked;
   }
   auto codec = parquet::ParseCompression(options.compression);
-  auto plan = parquet::PlanParquetSchema(*schema);
+  auto plan = parquet::PlanParquetSchema(*schema, options.repeated_group_field_ids);
   if (!plan.ok()) {
     out->Abort();
     return plan.status().WithContext(out->path());

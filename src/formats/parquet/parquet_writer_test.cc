@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -350,6 +352,36 @@ TEST_F(ParquetWriterTest, RejectsUnknownCompression) {
 // A nullable list of nullable ints: a 3-level LIST with field ids on every
 // element, a value count per level entry, nulls at every level counted,
 // and several pages.
+// Iceberg data files: the repeated groups of lists and maps carry no id,
+// every other element keeps its own.
+TEST_F(ParquetWriterTest, RepeatedGroupsCanGoWithoutFieldIds) {
+  auto parsed = Schema::FromAvroJson(
+      R"({"type":"record","name":"t","fields":[
+          {"name":"l","type":{"type":"array","items":"int","element-id":3},"field-id":1},
+          {"name":"m","type":{"type":"array","logicalType":"map","items":{"type":"record",
+            "name":"k5_v6","fields":[{"name":"key","type":"int","field-id":5},
+            {"name":"value","type":"long","field-id":6}]}},"field-id":2}]})",
+      SchemaParseOptions{.complete_types = true});
+  ASSERT_OK(parsed);
+  auto schema = std::make_shared<const Schema>(std::move(parsed).value());
+  for (bool ids : {true, false}) {
+    ParquetWriteOptions opts;
+    opts.repeated_group_field_ids = ids;
+    const FileMetaData md = ReadFooter(Write(
+        schema, [](RecordBatch&) {}, opts));
+    std::map<std::string, std::optional<int32_t>> got;
+    for (size_t i = 1; i < md.schema.size(); ++i) got[md.schema[i].name] = md.schema[i].field_id;
+    ASSERT_EQ(md.schema.size(), 8u);
+    EXPECT_EQ(got["l"], 1);
+    EXPECT_EQ(got["element"], 3);
+    EXPECT_EQ(got["m"], 2);
+    EXPECT_EQ(got["key"], 5);
+    EXPECT_EQ(got["value"], 6);
+    EXPECT_EQ(got["list"].has_value(), ids);
+    EXPECT_EQ(got["key_value"].has_value(), ids);
+  }
+}
+
 TEST_F(ParquetWriterTest, NestedListFooterAndPages) {
   auto parsed = Schema::FromAvroJson(
       R"({"type":"record","name":"t","fields":[

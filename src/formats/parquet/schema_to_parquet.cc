@@ -373,7 +373,8 @@ int32_t DecimalFixedBytes(int32_t precision) {
   return n;
 }
 
-Result<std::unique_ptr<const ParquetSchemaPlan>> PlanParquetSchema(const Schema& schema) {
+Result<std::unique_ptr<const ParquetSchemaPlan>> PlanParquetSchema(const Schema& schema,
+                                                                   bool repeated_group_field_ids) {
   auto plan = std::make_unique<ParquetSchemaPlan>();
   plan->fields = schema.fields();
   AssignMissingFieldIds(&plan->fields);
@@ -383,7 +384,7 @@ Result<std::unique_ptr<const ParquetSchemaPlan>> PlanParquetSchema(const Schema&
   plan->elements.push_back(root);
   Planner planner(plan.get());
   for (size_t i = 0; i < plan->fields.size(); ++i) LP_RETURN_IF_ERROR(planner.AddTop(i));
-  planner.AssignGroupIds();
+  if (repeated_group_field_ids) planner.AssignGroupIds();
   return std::unique_ptr<const ParquetSchemaPlan>(std::move(plan));
 }
 

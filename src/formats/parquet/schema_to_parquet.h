@@ -36,7 +36,8 @@
 //   null → INT32 + UNKNOWN (always null)
 // Every element but the root carries a field_id: the field's own, or one
 // assigned as AssignMissingFieldIds assigns them; the repeated groups of
-// lists and maps, which have no field, get ids after the largest.
+// lists and maps, which have no field, get ids after the largest (unless
+// ParquetWriteOptions::repeated_group_field_ids is false: then none).
 //
 // Thread-safety: pure functions; a plan is immutable once made.
 #pragma once
@@ -101,8 +102,11 @@ struct ParquetSchemaPlan {
 };
 
 // Plans how `schema` is written. kInvalidArgument naming the field when it
-// cannot be (nesting deeper than levels can count).
-Result<std::unique_ptr<const ParquetSchemaPlan>> PlanParquetSchema(const Schema& schema);
+// cannot be (nesting deeper than levels can count). Without
+// `repeated_group_field_ids` the repeated groups of lists and maps get no
+// field id (as Iceberg's Java writer leaves them).
+Result<std::unique_ptr<const ParquetSchemaPlan>> PlanParquetSchema(
+    const Schema& schema, bool repeated_group_field_ids = true);
 
 // The Parquet schema elements (root first) for `schema`; empty when it
 // cannot be planned.
