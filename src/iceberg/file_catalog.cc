@@ -111,9 +111,16 @@ class FileCatalog final : public Catalog {
   Result<LoadedTable> CreateTable(const TableIdentifier& id,
                                   const TableMetadata& metadata) override {
     TableMetadata m = metadata;
-    if (m.location.empty()) {
-      LP_ASSIGN_OR_RETURN(m.location, DefaultLocation(id));
+    if (!options_.warehouse.empty()) {  // LoadTable finds tables only there
+      LP_ASSIGN_OR_RETURN(std::string location, DefaultLocation(id));
+      if (!m.location.empty() && m.location != location) {
+        return InvalidArgumentError(
+            "table {}: the file catalog keeps it at {}, not {}; leave its location to the catalog",
+            id.ToString(), location, m.location);
+      }
+      m.location = std::move(location);
     }
+    if (m.location.empty()) return InvalidArgumentError("table {} has no location", id.ToString());
     auto existing = LoadTableAt(m.location);
     if (existing.ok()) {
       return AlreadyExistsError("table {} already exists at {}", id.ToString(),

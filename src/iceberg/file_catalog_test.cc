@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/testing.h"
@@ -115,6 +116,9 @@ TEST_P(FileCatalogTest, CreatingAnExistingTableFails) {
   auto again = catalog_->CreateTable(id_, SmallTable(location));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists) << again.status().ToString();
+  auto elsewhere = catalog_->CreateTable(TableIdentifier{{"db"}, "other"}, SmallTable(location));
+  EXPECT_EQ(elsewhere.status().code(), StatusCode::kInvalidArgument)
+      << elsewhere.status().ToString();
   auto missing = catalog_->LoadTable(TableIdentifier{{"db"}, "nope"});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
@@ -220,6 +224,46 @@ TEST(FileCatalog, OpensATableByFileUri) {
   EXPECT_EQ(loaded.metadata_location, "file://" + dir + "/ns/t/metadata/v1.metadata.json");
   auto none = LoadTableAt(dir + "/ns/other");
   EXPECT_EQ(none.status().code(), StatusCode::kNotFound);
+}
+
+// icebird, an Iceberg reader we did not write, finds the newest version
+// through version-hint.text and reads its metadata (its fetch mapped to the
+// table's directory, as if served over HTTP).
+TEST(FileCatalog, IcebirdReadsTheNewestVersion) {
+  if (!::lakepipe::testing::HasNodePackage(LAKEPIPE_SOURCE_DIR, "icebird")) {
+    GTEST_SKIP() << "tests/node_modules has no icebird";
+  }
+  std::string dir = ::lakepipe::testing::MakeTempDir("file-icebird");
+  CatalogOptions options;
+  options.warehouse = dir;
+  ASSERT_OK_AND_ASSIGN(auto catalog, MakeFileCatalog(options));
+  TableIdentifier id{{"db"}, "events"};
+  ASSERT_OK_AND_ASSIGN(LoadedTable table, catalog->CreateTable(id, SmallTable(dir + "/db/events")));
+  for (int i = 0; i < 2; ++i) {
+    TableMetadata updated = WithSnapshot(table.metadata, "list-" + std::to_string(i));
+    ASSERT_OK_AND_ASSIGN(
+        table, catalog->CommitTable(id, table, updated, AppendCommit(table.metadata, updated)));
+  }
+  const std::string expected =
+      fmt::format("v3 {} 0 id,ts ts_day", *table.metadata.current_snapshot_id);
+  const std::string script =
+      "const fs = require('fs');"
+      "globalThis.fetch = async (url) => {"
+      "  const p = String(url).replace('http://table', process.argv[1]);"
+      "  if (!fs.existsSync(p)) return new Response('', {status: 404});"
+      "  return new Response(fs.readFileSync(p)); };"
+      "import('icebird').then(async (ib) => {"
+      "  const v = await ib.icebergLatestVersion({tableUrl: 'http://table'});"
+      "  const m = await ib.icebergMetadata({tableUrl: 'http://table'});"
+      "  const s = m.schemas.find((x) => x['schema-id'] === m['current-schema-id']);"
+      "  console.log([v, m['current-snapshot-id'], m['current-schema-id'],"
+      "    s.fields.map((f) => f.name).join(','),"
+      "    m['partition-specs'][0].fields.map((f) => f.name).join(',')].join(' '));"
+      "}).catch((e) => { console.error(e); process.exit(4); });";
+  const ::lakepipe::testing::NodeRun run =
+      ::lakepipe::testing::RunNodeScript(LAKEPIPE_SOURCE_DIR, script, dir + "/db/events");
+  EXPECT_EQ(run.status, 0) << run.output;
+  EXPECT_EQ(run.output, expected + "\n");
 }
 
 }  // namespace
