@@ -129,7 +129,10 @@ Result<Attempt> Prepare(const LoadedTable& base, const AppendPlan& plan,
     }
     ManifestContext context{schema, spec, a.snapshot_id};
     LP_ASSIGN_OR_RETURN(std::string bytes, WriteManifest(context, entries));
-    const std::string uri = fmt::format("{}{}-{}-m0.avro", prefix, commit_id, attempt);
+    // The snapshot id (random) keeps a retry of the same commit by another
+    // process from replacing a manifest a landed snapshot uses.
+    const std::string uri =
+        fmt::format("{}{}-{}-{}-m0.avro", prefix, commit_id, attempt, a.snapshot_id);
     LP_RETURN_IF_ERROR(WriteWholeFile(uri, bytes));
     written->uris.push_back(uri);
     manifests.insert(manifests.begin(),

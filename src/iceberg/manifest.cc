@@ -86,10 +86,47 @@ Json AvroType(const Field& field) {
   }
 }
 
+// A valid Avro name for `name`, as Java's AvroSchemaUtil.sanitize makes
+// it: a leading digit gets "_", other characters outside [A-Za-z0-9_]
+// become "_x" and their code point in upper-case hex.
+std::string SanitizeName(std::string_view name) {
+  std::string out;
+  for (size_t i = 0; i < name.size();) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    uint32_t cp = c;
+    size_t len = 1;
+    if (c >= 0xF0) {
+      cp = c & 0x07, len = 4;
+    } else if (c >= 0xE0) {
+      cp = c & 0x0F, len = 3;
+    } else if (c >= 0xC0) {
+      cp = c & 0x1F, len = 2;
+    }
+    for (size_t k = 1; k < len && i + k < name.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(name[i + k]) & 0x3F);
+    }
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    if (len == 1 && (alpha || (digit && i > 0))) {
+      out.push_back(static_cast<char>(c));
+    } else if (len == 1 && digit) {
+      out += "_";
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("_x{:X}", cp);
+    }
+    i += len;
+  }
+  return out;
+}
+
 Json PartitionRecord(const std::vector<Field>& partition_type) {
   Json fields = Json::array();
   for (const Field& f : partition_type) {
-    fields.push_back(Optional(f.name, AvroType(f), f.field_id.value_or(0)));
+    const std::string name = SanitizeName(f.name);
+    Json field = Optional(name, AvroType(f), f.field_id.value_or(0));
+    if (name != f.name) field["iceberg-field-name"] = f.name;
+    fields.push_back(std::move(field));
   }
   return Json{{"type", "record"}, {"name", "r102"}, {"fields", std::move(fields)}};
 }

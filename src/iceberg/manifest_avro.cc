@@ -3,6 +3,8 @@
 #include <cstring>
 #include <random>
 
+#include <zlib.h>
+
 #include "compress/codec.h"
 
 namespace lakepipe::iceberg::avro_io {
@@ -283,30 +285,63 @@ class Decoder {
   size_t pos_ = 0;
 };
 
+uint32_t Crc32(std::string_view data) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (!data.empty()) {
+    const size_t n = std::min<size_t>(data.size(), 1u << 30);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(n));
+    data.remove_prefix(n);
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+Result<Codec> CodecOf(std::string_view codec, std::string_view what) {
+  if (codec == "null") return Codec::kNone;
+  if (codec == "deflate") return Codec::kDeflate;
+  if (codec == "snappy") return Codec::kSnappy;
+  if (codec == "zstandard") return Codec::kZstd;
+  if (codec == "bzip2") return Codec::kBzip2;
+  if (codec == "xz") return Codec::kXz;
+  return UnimplementedError(
+      "{}: Avro codec '{}' is not supported (null, deflate, snappy, zstandard, bzip2, xz are)",
+      what, codec);
+}
+
+// The block as stored: compressed, snappy followed by the big-endian
+// CRC-32 of the uncompressed bytes.
+Result<std::string> Compress(std::string_view codec, std::string_view block) {
+  LP_ASSIGN_OR_RETURN(Codec c, CodecOf(codec, "Avro writer"));
+  if (c == Codec::kNone) return std::string(block);
+  CodecContext context;
+  std::string out;
+  LP_RETURN_IF_ERROR(context.Compress(c, block, &out));
+  if (c == Codec::kSnappy) {
+    const uint32_t crc = Crc32(block);
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(crc >> shift));
+  }
+  return out;
+}
+
 Result<std::string> Decompress(std::string_view codec, std::string_view block,
                                std::string_view what) {
-  Codec c = Codec::kNone;
-  if (codec == "deflate") {
-    c = Codec::kDeflate;
-  } else if (codec == "zstandard") {
-    c = Codec::kZstd;
-  } else if (codec == "bzip2") {
-    c = Codec::kBzip2;
-  } else if (codec == "xz") {
-    c = Codec::kXz;
-  } else if (codec == "snappy") {
+  LP_ASSIGN_OR_RETURN(Codec c, CodecOf(codec, what));
+  std::string_view checksum;
+  if (c == Codec::kSnappy) {
     if (block.size() < 4) return CorruptionError("{}: a snappy block without its checksum", what);
-    c = Codec::kSnappy;
+    checksum = block.substr(block.size() - 4);
     block.remove_suffix(4);
-  } else {
-    return UnimplementedError(
-        "{}: Avro codec '{}' is not supported (null, deflate, snappy, zstandard, bzip2, xz are)",
-        what, codec);
   }
   CodecContext context;
   std::string out;
   Status st = context.Decompress(c, block, CodecContext::kUnknownSize, kMaxBlockBytes, &out);
   if (!st.ok()) return CorruptionError("{}: {} block: {}", what, codec, st.message());
+  if (c == Codec::kSnappy) {
+    const uint32_t crc = Crc32(out);
+    const auto* b = reinterpret_cast<const uint8_t*>(checksum.data());
+    if (crc != (uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3])) {
+      return CorruptionError("{}: a snappy block's CRC-32 does not match its bytes", what);
+    }
+  }
   return out;
 }
 
@@ -362,7 +397,7 @@ const Value* Value::Field(int32_t id, std::string_view name) const {
 
 Result<std::string> WriteContainer(const json& schema,
                                    const std::map<std::string, std::string>& metadata,
-                                   const std::vector<Value>& records) {
+                                   const std::vector<Value>& records, std::string_view codec) {
   std::string body;
   Names names;
   CollectNames(schema, &names);
@@ -371,7 +406,8 @@ Result<std::string> WriteContainer(const json& schema,
   }
   std::map<std::string, std::string> meta = metadata;
   meta["avro.schema"] = schema.dump();
-  meta["avro.codec"] = "null";
+  meta["avro.codec"] = std::string(codec);
+  LP_ASSIGN_OR_RETURN(std::string block, Compress(codec, body));
   std::string out(kMagic);
   PutLong(static_cast<int64_t>(meta.size()), &out);
   for (const auto& [key, value] : meta) {
@@ -385,7 +421,7 @@ Result<std::string> WriteContainer(const json& schema,
   out += sync;
   if (!records.empty()) {
     PutLong(static_cast<int64_t>(records.size()), &out);
-    PutBytes(body, &out);
+    PutBytes(block, &out);
     out += sync;
   }
   return out;

@@ -1,7 +1,7 @@
 // The Avro object container files Iceberg keeps its manifests and manifest
 // lists in, encoded and decoded against a schema given as JSON.
 //
-// Writing produces one block with codec null: the schema exactly as given
+// Writing produces one block, codec null unless asked: the schema exactly as given
 // (plain primitive names, every record inline), the caller's metadata
 // keys, then the records. Reading accepts what any Avro writer produces:
 // codecs null, deflate, snappy, zstandard, bzip2 and xz; named types used
@@ -53,10 +53,13 @@ struct Value {
 };
 
 // The container bytes of `records` encoded against `schema`, with
-// `metadata` (plus avro.schema and avro.codec "null") in the header.
+// `metadata` (plus avro.schema and avro.codec) in the header. `codec`:
+// "null" (what manifests are written with), "deflate", "snappy",
+// "zstandard".
 Result<std::string> WriteContainer(const nlohmann::ordered_json& schema,
                                    const std::map<std::string, std::string>& metadata,
-                                   const std::vector<Value>& records);
+                                   const std::vector<Value>& records,
+                                   std::string_view codec = "null");
 
 struct Container {
   std::map<std::string, std::string> metadata;  // every header key

@@ -2,7 +2,9 @@
 // not write, and prints what each saw as JSON:
 //   icebird  — the table through its metadata, manifest list and manifests
 //   duckdb   — read_parquet over the live data files icebird's manifests list
-//   files    — those files with their record counts and partition tuples
+//   files    — those files with their record counts, partition tuples and
+//              metrics as icebird decoded them, and per column DuckDB's
+//              min, max and null count
 // Used by src/iceberg tests through RunNodeScript:
 //   node -e "import('./interop/iceberg_read.mjs')" <file:// table location>
 // Rows are normalised for comparison: longs and timestamps (µs since the
@@ -50,10 +52,19 @@ try {
   const live = manifests
     .flatMap((m) => m.entries)
     .filter((e) => e.status !== 2 && !e.data_file.content);
+  const hexMap = (entries) =>
+    Object.fromEntries((entries || []).map(({ key, value }) => [key, Buffer.from(value).toString('hex')]));
+  const countMap = (entries) =>
+    Object.fromEntries((entries || []).map(({ key, value }) => [key, Number(value)]));
   const files = live.map((e) => ({
     path: e.data_file.file_path,
     records: Number(e.data_file.record_count),
+    size: Number(e.data_file.file_size_in_bytes),
     partition: normalise(e.data_file.partition),
+    lower_bounds: hexMap(e.data_file.lower_bounds),
+    upper_bounds: hexMap(e.data_file.upper_bounds),
+    null_value_counts: countMap(e.data_file.null_value_counts),
+    value_counts: countMap(e.data_file.value_counts),
   }));
   const paths = files.map((f) => `'${decodeURIComponent(new URL(f.path).pathname)}'`).join(', ');
   const instance = await DuckDBInstance.create(':memory:');
@@ -73,6 +84,24 @@ try {
     .join(', ');
   const reader = await connection.runAndReadAll(`SELECT ${select} FROM read_parquet([${paths}])`);
   const duckdb = reader.getRowObjectsJS().map(normalise).sort(byId);
+  // Per data file, DuckDB's min, max and null count of every column (its
+  // own reading of the data, to check the manifests' metrics against).
+  for (const f of files) {
+    const path = decodeURIComponent(new URL(f.path).pathname);
+    const stats = {};
+    for (const field of metadata.schemas[0].fields) {
+      const c = `"${field.name}"`;
+      const v = (x) =>
+        field.type === 'long' ? `CAST(${x} AS VARCHAR)`
+          : field.type.startsWith('timestamp') ? `CAST(epoch_us(${x}) AS VARCHAR)` : x;
+      const r = await connection.runAndReadAll(
+        `SELECT ${v(`min(${c})`)} AS lo, ${v(`max(${c})`)} AS hi, count(*) - count(${c}) AS nulls ` +
+          `FROM read_parquet('${path}')`,
+      );
+      stats[field.id] = normalise(r.getRowObjectsJS()[0]);
+    }
+    f.duckdb = stats;
+  }
   console.log(JSON.stringify({ icebird, duckdb, files }));
 } catch (e) {
   console.error(e.stack || String(e));
