@@ -29,6 +29,8 @@ const Command kCommands[] = {
     {"sql", "print warehouse SQL for the lake's tables (snowflake, duckdb, athena, spark)", RunSql},
     {"check", "validate the configuration and probe Kafka, the schema registry and the lake",
      RunCheck},
+    {"table", "show an Iceberg table, its history and committed Kafka offsets; verify it",
+     RunTable},
     {"lag", "show a consumer group's offsets, lag per partition and members", RunLag},
     {"broker", "run an in-memory Kafka broker for development and tests", RunBroker},
     {"registry", "run an in-memory schema registry for development and tests", RunRegistry},

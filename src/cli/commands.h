@@ -40,6 +40,7 @@ Result<int> RunTransform(int argc, char** argv);
 Result<int> RunRun(int argc, char** argv);
 Result<int> RunSql(int argc, char** argv);
 Result<int> RunLag(int argc, char** argv);
+Result<int> RunTable(int argc, char** argv);
 
 // Parses the subcommand name and dispatches.
 int Main(int argc, char** argv);
