@@ -134,9 +134,7 @@ TEST(KafkaRanges, CommittedOffsetsNameADamagedSnapshotOfTheGroup) {
 
 TEST(KafkaRanges, ContiguousRangesHaveNoProblems) {
   TableMetadata table = Table({
-      Commit("g", {{kA0, {0, 10}}, {kA1, {3, 4}}}),
-      std::nullopt,
-      Commit("g", {{kA0, {10, 25}}}),
+      Commit("g", {{kA0, {0, 10}}, {kA1, {3, 4}}}), std::nullopt, Commit("g", {{kA0, {10, 25}}}),
       Commit("h", {{kA0, {0, 5}}}),  // another group keeps its own ranges
       Commit("g", {{kA0, {25, 25}}, {kA1, {4, 40}}}),
       Commit("g", {{kA0, {5, 5}}}),  // an empty range covers no offset

@@ -5,6 +5,9 @@
 #include "core/testing.h"
 #include "iceberg/file_catalog.h"
 #include "iceberg/table_fixture.h"
+#include "s3/moto.h"
+#include "s3/s3_store.h"
+#include "storage/object_store.h"
 
 namespace lakepipe::iceberg {
 namespace {
@@ -91,6 +94,21 @@ TEST(TableReport, HistoryIsNewestFirstWithCountsAndRanges) {
   EXPECT_EQ(s[1]["kafka"]["ranges"],
             Json::parse(R"([{"topic": "orders", "partition": 0, "start": 10, "end": 17}])"));
   EXPECT_NE(HistoryText(history).find("orders/0 [10, 17)"), std::string::npos);
+
+  // A snapshot off the current branch (a commit that lost) is listed, not
+  // marked as an ancestor.
+  TableMetadata with_orphan = o.table.metadata;
+  Snapshot orphan = with_orphan.snapshots.front();
+  orphan.snapshot_id = 77;
+  orphan.parent_snapshot_id = o.fixture.snapshot_ids[0];
+  orphan.timestamp_ms = with_orphan.snapshots.back().timestamp_ms + 1000;
+  with_orphan.snapshots.push_back(orphan);
+  ASSERT_OK_AND_ASSIGN(Json more, TableHistory(with_orphan));
+  ASSERT_EQ(more["snapshots"].size(), 4u);
+  EXPECT_EQ(more["snapshots"][0]["snapshot_id"], 77);
+  EXPECT_FALSE(more["snapshots"][0]["current_ancestor"].get<bool>());
+  EXPECT_TRUE(more["snapshots"][1]["current_ancestor"].get<bool>());
+  EXPECT_EQ(HistoryText(more).find("* 77 "), std::string::npos);
 }
 
 TEST(TableReport, VerifyOfACleanTableFindsNothing) {
@@ -125,6 +143,38 @@ TEST(TableReport, VerifyNamesEachProblem) {
   EXPECT_NE(text.find("offsets 17..19 are in no snapshot"), std::string::npos) << text;
   EXPECT_NE(text.find("offsets 7..8 are in two snapshots"), std::string::npos) << text;
   EXPECT_NE(text.find("5 problems"), std::string::npos) << text;
+}
+
+// On S3 (moto_server): the table opened by its s3:// location, a deleted
+// object reported missing and a rewritten one resized.
+TEST(TableReport, VerifyOnS3) {
+  auto moto = s3::testing::Moto::Start();
+  ASSERT_OK(moto);
+  s3::S3Options o;
+  o.endpoint = (*moto)->endpoint();
+  o.credentials = s3::testing::Moto::TestCredentials();
+  ASSERT_OK_AND_ASSIGN(auto client, s3::S3Client::Make(o));
+  // The bucket the other S3 tests of this binary use, in case they run after.
+  ASSERT_OK(client->CreateBucket("warehouse"));
+  s3::RegisterS3Store(&ObjectStoreRegistry::Default(), o);
+
+  ASSERT_OK_AND_ASSIGN(TableFixture fixture,
+                       BuildTableFixture("s3://warehouse/table-report", true));
+  EXPECT_EQ(fixture.location, "s3://warehouse/table-report/db/events");
+  ASSERT_OK_AND_ASSIGN(LoadedTable table, OpenTableRef(fixture.location, {}));
+  ASSERT_OK_AND_ASSIGN(Json show, ShowTable(table));
+  EXPECT_EQ(show["data_files"].size(), 7u);
+  ASSERT_OK_AND_ASSIGN(Json verify, VerifyTable(table));
+  std::map<std::string, std::string> paths;
+  for (const Json& p : verify["problems"]) {
+    paths[p["kind"]] = p.contains("path") ? p["path"].get<std::string>() : "";
+  }
+  EXPECT_EQ(paths, (std::map<std::string, std::string>{{"duplicate", fixture.duplicate_file},
+                                                       {"gap", ""},
+                                                       {"missing", fixture.missing_file},
+                                                       {"overlap", ""},
+                                                       {"size", fixture.resized_file}}))
+      << verify.dump(2);
 }
 
 TEST(TableReport, ATableWithoutSnapshotsIsShownAndClean) {
