@@ -1,4 +1,5 @@
-// lakepipe sql over Iceberg tables: a table committed through lakepipe's
+// lakepipe sql over Iceberg tables (also the one `run --table-format
+// iceberg` writes): a table committed through lakepipe's
 // catalogs and appends (iceberg_fixture_tool, two snapshots of two Parquet
 // files each) is declared by `lakepipe sql --table-format iceberg --dialect
 // duckdb --live-files`; DuckDB runs that SQL as printed and its view gives
@@ -155,4 +156,20 @@ test('duckdb --live-files on moto S3: the SQL lists the table\'s files on S3 wit
   const fromIcebird = icebirdPlain(await readIcebergRows({ location, s3Endpoint: moto.url }));
   assert.equal(fromIcebird.length, 120);
   assert.deepEqual(await duckRows('users_raw'), fromIcebird);
+});
+
+test('run --table-format iceberg, then sql --live-files: DuckDB\'s users_raw holds every row icebird reads, column by column', async (t) => {
+  const dir = tempDir(t, 'iceberg-sql-run');
+  const run = lakepipeWith({ cwd: dir }, 'run', '--count', '1500', '--seed', '11', '--lake', 'lake', '--local-copies',
+    'none', '--table-format', 'iceberg', '--metrics-addr', 'off');
+  assert.equal(run.status, 0, run.stderr + run.stdout);
+  const r = lakepipeWith({ cwd: dir }, 'sql', '--table-format', 'iceberg', '--dialect', 'duckdb', '--live-files',
+    '--lake', 'lake');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /-- users_raw: Iceberg table default\.users \(file catalog, snapshot \d+\)/);
+  await runScript(r.stdout);
+  const fromIcebird = plainRows(await readIcebergRows({ location: join(dir, 'lake', 'default', 'users') }), ['id']);
+  assert.ok(fromIcebird.length > 1000, `${fromIcebird.length} rows`);
+  const fromDuck = plainRows(await duck('SELECT * REPLACE (CAST(id AS VARCHAR) AS id) FROM users_raw'), ['id']);
+  assert.deepEqual(fromDuck, fromIcebird);
 });
