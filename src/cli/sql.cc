@@ -90,12 +90,18 @@ Result<std::vector<warehouse::LakeTable>> FindTables(const CLI::App& app, const 
   return warehouse::DiscoverIcebergTables(d);
 }
 
-Result<int> Sql(const CLI::App& app, const SqlFlags& f) {
+Result<int> Sql(const CLI::App& app, SqlFlags f) {
   const std::string cmd = "lakepipe sql";
   auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
   if (!cfg.ok()) return cfg.status();
   Result<std::string> lake_uri = LakeFromConfig(app, f.lake, &*cfg);
   if (f.print_config) return PrintConfig(*cfg);
+  if (app.count("--table-format") == 0) {
+    // The lake's layout as the archive writes it (archive.table_format).
+    Result<std::string> format = cfg->GetString("archive", "table_format");
+    if (!format.ok()) return format.status();
+    f.table_format = *format;
+  }
   s3::S3Options s3_options;
   LP_RETURN_IF_ERROR(ConfigureS3(*cfg, &s3_options));
   Result<std::vector<warehouse::LakeTable>> tables = FindTables(app, f, &*cfg, lake_uri);
@@ -198,7 +204,8 @@ Result<int> RunSql(int argc, char** argv) {
   app.add_option("--table-format", f.table_format,
                  "hive: the lake's Parquet directories; iceberg: the Iceberg tables of the "
                  "catalog (catalog section, --catalog-*), each under the name its data has in "
-                 "the Hive layout (users → users_raw), so the same queries run on both")
+                 "the Hive layout (users → users_raw), so the same queries run on both "
+                 "(default: archive.table_format of the config file)")
       ->check(CLI::IsMember({"hive", "iceberg"}))
       ->capture_default_str();
   app.add_option("--iceberg-table", f.iceberg_tables,

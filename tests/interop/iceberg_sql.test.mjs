@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LAKEPIPE, duck, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
 import {
@@ -167,6 +167,11 @@ test('run --table-format iceberg, then sql --live-files: DuckDB\'s users_raw hol
     '--lake', 'lake');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /-- users_raw: Iceberg table default\.users \(file catalog, snapshot \d+\)/);
+  // The same from a config file whose archive section says table_format iceberg.
+  writeFileSync(join(dir, 'lakepipe.yaml'), 'archive:\n  lake: lake\n  table_format: iceberg\n');
+  const fromConfig = lakepipeWith({ cwd: dir }, 'sql', '--dialect', 'duckdb', '--live-files', '--config', 'lakepipe.yaml');
+  assert.equal(fromConfig.status, 0, fromConfig.stderr);
+  assert.equal(fromConfig.stdout, r.stdout);
   await runScript(r.stdout);
   const fromIcebird = plainRows(await readIcebergRows({ location: join(dir, 'lake', 'default', 'users') }), ['id']);
   assert.ok(fromIcebird.length > 1000, `${fromIcebird.length} rows`);
