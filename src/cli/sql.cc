@@ -56,8 +56,7 @@ Result<std::map<std::string, SchemaPtr>> ParseSchemas(const std::vector<std::str
 
 // The tables to declare: the Hive layout's, listed in the lake, or the
 // Iceberg tables of the configured catalog.
-Result<std::vector<warehouse::LakeTable>> FindTables(const CLI::App& app, const SqlFlags& f,
-                                                     config::Config* cfg,
+Result<std::vector<warehouse::LakeTable>> FindTables(const SqlFlags& f, config::Config* cfg,
                                                      const Result<std::string>& lake_uri) {
   if (f.table_format == "hive") {
     if (!lake_uri.ok()) return lake_uri.status();
@@ -77,7 +76,7 @@ Result<std::vector<warehouse::LakeTable>> FindTables(const CLI::App& app, const 
   }
   warehouse::IcebergDiscovery d;
   Result<iceberg::CatalogOptions> catalog =
-      BuildCatalogOptions(app, f.catalog, cfg, lake_uri.ok() ? *lake_uri : std::string());
+      CatalogOptionsFromConfig(*cfg, lake_uri.ok() ? *lake_uri : std::string());
   if (!catalog.ok()) return catalog.status();
   d.catalog = std::move(catalog).value();
   if (d.catalog.warehouse.empty() && d.catalog.type == "file") {
@@ -95,6 +94,7 @@ Result<int> Sql(const CLI::App& app, SqlFlags f) {
   auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
   if (!cfg.ok()) return cfg.status();
   Result<std::string> lake_uri = LakeFromConfig(app, f.lake, &*cfg);
+  LP_RETURN_IF_ERROR(ApplyCatalogFlags(app, f.catalog, &*cfg));
   if (f.print_config) return PrintConfig(*cfg);
   if (app.count("--table-format") == 0) {
     // The lake's layout as the archive writes it (archive.table_format).
@@ -104,7 +104,7 @@ Result<int> Sql(const CLI::App& app, SqlFlags f) {
   }
   s3::S3Options s3_options;
   LP_RETURN_IF_ERROR(ConfigureS3(*cfg, &s3_options));
-  Result<std::vector<warehouse::LakeTable>> tables = FindTables(app, f, &*cfg, lake_uri);
+  Result<std::vector<warehouse::LakeTable>> tables = FindTables(f, &*cfg, lake_uri);
   if (!tables.ok()) return tables.status();
   warehouse::SqlOptions o;
   o.dialect = f.dialect;
