@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -11,11 +12,15 @@
 
 #include <fmt/format.h>
 
+#include "archive/iceberg_commits.h"
+#include "archive/iceberg_layout.h"
 #include "archive/kafka_offset_commits.h"
 #include "archive/partition_state.h"
 #include "archive/partitioned_writer.h"
 #include "archive/partitioner.h"
 #include "core/lake_names.h"
+#include "iceberg/schema_json.h"
+#include "iceberg/table_metadata.h"
 #include "kafka/membership.h"
 #include "kafka/metadata.h"
 #include "kafka/topic_name.h"
@@ -98,6 +103,15 @@ struct Archiver::Impl final : kafka::RebalanceListener {
   std::unique_ptr<PartitionedWriter> writer;
   PartitionStates states;
   std::unique_ptr<CommitProtocol> protocol;
+  // --table-format iceberg: the catalog (owned_catalog, or given by
+  // ArchiverParts), the table and where its data files go.
+  std::unique_ptr<iceberg::Catalog> owned_catalog;
+  iceberg::Catalog* catalog = nullptr;
+  iceberg::TableIdentifier iceberg_id;
+  iceberg::LoadedTable iceberg_table;
+  std::optional<IcebergTarget> iceberg_target;
+  IcebergCommits* iceberg_commits = nullptr;  // the protocol, when it is
+  std::vector<iceberg::Datum> partition_scratch;
   Status error;  // first fatal error, also from rebalance callbacks
   std::string path_scratch;
 
@@ -148,6 +162,10 @@ struct Archiver::Impl final : kafka::RebalanceListener {
   // Set-up, in this order (Archiver::Make).
   void SetLake(ObjectStore* store, std::string path);
   Status BuildTopics(const ArchiveOptions& o);
+  // --table-format iceberg: loads or creates the table and sets where the
+  // data files go (after BuildTopics, with `catalog` set).
+  Status SetUpIceberg(const ArchiveOptions& o);
+  Result<iceberg::LoadedTable> LoadOrCreateTable(const ArchiveOptions& o, const Schema& records);
   void TakeOptions(ArchiveOptions o);
   void Start(std::unique_ptr<RecordSource> source);
 
@@ -223,8 +241,15 @@ struct Archiver::Impl final : kafka::RebalanceListener {
     RecordBatch* into = s.last_file != nullptr ? &s.last_file->staging : s.scratch.get();
     std::string reason;
     LP_ASSIGN_OR_RETURN(bool decoded, s.context->decoder->Decode(m.value, into, &reason));
-    if (decoded && !s.context->partitioner->ReadablePathFor(
-                       *into, into->num_rows() - 1, m.timestamp_ms, &path_scratch, &reason)) {
+    if (decoded && s.context->iceberg != nullptr) {
+      if (!s.context->iceberg->partitioner->PathFor(*into, into->num_rows() - 1, &partition_scratch,
+                                                    &path_scratch, &reason)) {
+        into->TruncateRows(into->num_rows() - 1);
+        decoded = false;
+      }
+    } else if (decoded &&
+               !s.context->partitioner->ReadablePathFor(*into, into->num_rows() - 1, m.timestamp_ms,
+                                                        &path_scratch, &reason)) {
       into->TruncateRows(into->num_rows() - 1);
       decoded = false;
     }
@@ -257,7 +282,7 @@ struct Archiver::Impl final : kafka::RebalanceListener {
         }
         if (!s.segment_started) s.segment_started = Now();
       }
-      LP_ASSIGN_OR_RETURN(file, writer->FileFor(s, path_scratch, m.offset));
+      LP_ASSIGN_OR_RETURN(file, writer->FileFor(s, path_scratch, m.offset, &partition_scratch));
       if (into != &file->staging) {
         file->staging.AppendRowFrom(*into, row);
         into->TruncateRows(row);
@@ -463,6 +488,38 @@ Status CheckDeadLetterTopic(const ArchiveOptions& options) {
   return Status::OK();
 }
 
+// --table-format and what an Iceberg table takes.
+Status CheckTableFormat(const ArchiveOptions& options) {
+  if (options.table_format == "hive") return Status::OK();
+  if (options.table_format != "iceberg") {
+    return InvalidArgumentError("--table-format '{}' is not known: give hive or iceberg",
+                                options.table_format);
+  }
+  if (options.format != "parquet") {
+    return InvalidArgumentError(
+        "--file-format {} cannot be used with --table-format iceberg: Iceberg tables are written "
+        "in Parquet; drop --file-format",
+        options.format);
+  }
+  if (options.table.empty() && options.iceberg_table.empty() && options.topics.size() > 1) {
+    return InvalidArgumentError(
+        "{} topics archived into an Iceberg table need one table: give --table",
+        options.topics.size());
+  }
+  if (options.commit_interval.count() <= 0 || options.commit_bytes == 0) {
+    return InvalidArgumentError("--commit-interval and the commit size must be positive");
+  }
+  return Status::OK();
+}
+
+// The lake as a URI, for the default Iceberg warehouse.
+std::string LakeUri(const std::string& lake) {
+  if (lake.find("://") != std::string::npos) return lake;
+  std::string path = std::filesystem::absolute(lake).lexically_normal().string();
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return "file://" + path;
+}
+
 Result<const FormatInfo*> CheckOptions(ArchiveOptions& options, bool need_lake) {
   if (options.topics.empty()) return InvalidArgumentError("no topics to archive: give --topic");
   if (options.group.empty()) return InvalidArgumentError("no consumer group: give --group");
@@ -487,6 +544,10 @@ Result<const FormatInfo*> CheckOptions(ArchiveOptions& options, bool need_lake) 
         "-n) for sockets and the Kafka client: lower it or raise the limit",
         options.max_open_files, kReservedFileDescriptors, fd_limit);
   }
+  LP_RETURN_IF_ERROR(CheckTableFormat(options));
+  // Iceberg data files: no ids on the repeated groups of lists and maps
+  // (readers matching columns by id must see only the table's).
+  if (options.table_format == "iceberg") options.write.parquet.repeated_group_field_ids = false;
   LP_ASSIGN_OR_RETURN(const FormatInfo* format, FormatRegistry::Default().Find(options.format));
   if (format->check_write_options) {
     if (Status checked = format->check_write_options(options.write); !checked.ok()) {
@@ -519,11 +580,83 @@ Status Archiver::Impl::BuildTopics(const ArchiveOptions& o) {
     if (!decoder.ok()) return decoder.status().WithContext(fmt::format("topic '{}'", topic));
     decoders.push_back(std::move(decoder).value());
     ctx.decoder = decoders.back().get();
-    auto partitioner = Partitioner::Make(*ctx.decoder->schema(), o.partition_by, o.time_field);
+    // An Iceberg table's partitions come from its spec (SetUpIceberg).
+    auto partitioner = Partitioner::Make(
+        *ctx.decoder->schema(), o.table_format == "iceberg" ? "" : o.partition_by, o.time_field);
     if (!partitioner.ok()) return partitioner.status().WithContext("--partition-by");
     ctx.partitioner.emplace(std::move(partitioner).value());
     topics.emplace(topic, std::move(ctx));
   }
+  return Status::OK();
+}
+
+Result<iceberg::LoadedTable> Archiver::Impl::LoadOrCreateTable(const ArchiveOptions& o,
+                                                               const Schema& records) {
+  LP_ASSIGN_OR_RETURN(std::string spec_text,
+                      IcebergSpecText(o.partition_by, o.time_field, records));
+  auto loaded = catalog->LoadTable(iceberg_id);
+  if (loaded.ok() || loaded.status().code() != StatusCode::kNotFound) return loaded;
+  const Schema with_ids(records.name(), iceberg::WithFieldIds(records), records.name_space());
+  auto spec = iceberg::ParsePartitionSpec(spec_text, with_ids);
+  if (!spec.ok()) return spec.status().WithContext("--partition-by");
+  LP_ASSIGN_OR_RETURN(std::string location, catalog->DefaultLocation(iceberg_id));
+  LP_ASSIGN_OR_RETURN(iceberg::TableMetadata metadata,
+                      iceberg::TableMetadata::New(location, with_ids, std::move(spec).value(),
+                                                  {{"write.format.default", "parquet"}}));
+  auto created = catalog->CreateTable(iceberg_id, metadata);
+  if (created.ok()) {
+    Log(fmt::format("created Iceberg table {} at {} (partitioned by {})", iceberg_id.ToString(),
+                    created->metadata.location, spec_text.empty() ? "nothing" : spec_text));
+    return created;
+  }
+  // Another archiver created it meanwhile.
+  if (created.status().code() == StatusCode::kAlreadyExists) return catalog->LoadTable(iceberg_id);
+  return created.status().WithContext(fmt::format("creating table {}", iceberg_id.ToString()));
+}
+
+Status Archiver::Impl::SetUpIceberg(const ArchiveOptions& o) {
+  const std::string dotted = !o.iceberg_table.empty()
+                                 ? o.iceberg_table
+                                 : "default." + (o.table.empty() ? o.topics.front() : o.table);
+  auto id = iceberg::TableIdentifier::Parse(dotted);
+  if (!id.ok()) return id.status().WithContext("--iceberg-table");
+  iceberg_id = std::move(id).value();
+  const SchemaPtr records = topics.begin()->second.decoder->schema();
+  for (const auto& [topic, ctx] : topics) {
+    if (ctx.decoder->schema()->avro_json() != records->avro_json()) {
+      return InvalidArgumentError(
+          "topics '{}' and '{}' have different schemas and cannot share Iceberg table {}",
+          topics.begin()->first, topic, iceberg_id.ToString());
+    }
+  }
+  auto table = LoadOrCreateTable(o, *records);
+  if (!table.ok())
+    return table.status().WithContext(fmt::format("table {}", iceberg_id.ToString()));
+  iceberg_table = std::move(table).value();
+  const iceberg::TableMetadata& m = iceberg_table.metadata;
+  if (m.CurrentSchema() == nullptr || m.DefaultSpec() == nullptr) {
+    return CorruptionError("table {} has no current schema or default partition spec",
+                           iceberg_id.ToString());
+  }
+  auto schema = MatchTableSchema(*records, *m.CurrentSchema());
+  if (!schema.ok())
+    return schema.status().WithContext(fmt::format("table {}", iceberg_id.ToString()));
+  IcebergTarget target;
+  target.schema = *schema;
+  LP_ASSIGN_OR_RETURN(IcebergPartitioner partitioner,
+                      IcebergPartitioner::Make(target.schema, *m.DefaultSpec()));
+  target.partitioner.emplace(std::move(partitioner));
+  target.data_uri = m.location + "/data";
+  LP_ASSIGN_OR_RETURN(StoreLocation where, ObjectStoreRegistry::Default().Resolve(target.data_uri));
+  if (where.store->scheme() != lake.store->scheme()) {
+    return InvalidArgumentError(
+        "table {} is located at {}, outside the lake's store ({}): give a catalog warehouse in "
+        "the lake",
+        iceberg_id.ToString(), m.location, lake.store->scheme());
+  }
+  target.data_dir = where.path;
+  iceberg_target.emplace(std::move(target));
+  for (auto& [topic, ctx] : topics) ctx.iceberg = &*iceberg_target;
   return Status::OK();
 }
 
@@ -548,6 +681,32 @@ void Archiver::Impl::Start(std::unique_ptr<RecordSource> source) {
       WriterLimits{options.flush_records, options.flush_bytes, options.rotate_interval,
                    options.max_buffer_bytes, options.max_open_files},
       &states);
+  consumer->SetListener(this);
+  if (iceberg_target) {
+    IcebergCommits::Parts parts;
+    parts.consumer = consumer.get();
+    parts.writer = writer.get();
+    parts.dead_letters = dead_letters.get();
+    parts.stats = &cell;
+    parts.states = &states;
+    parts.store = lake.store;
+    parts.catalog = catalog;
+    parts.table = iceberg_id;
+    parts.group = options.group;
+    parts.schema = *iceberg_table.metadata.CurrentSchema();
+    parts.commit_interval = options.commit_interval;
+    parts.commit_bytes = options.commit_bytes;
+    parts.append.log = [this](const std::string& line) {
+      Log("table " + iceberg_id.ToString() + ": " + line, observe::LogLevel::kWarning);
+    };
+    parts.strict = options.strict;
+    parts.log = [this](const std::string& line, observe::LogLevel level,
+                       const observe::LogRecord& record) { Log(line, level, record); };
+    auto commits = std::make_unique<IcebergCommits>(std::move(parts));
+    iceberg_commits = commits.get();
+    protocol = std::move(commits);
+    return;
+  }
   KafkaOffsetCommits::Parts parts;
   parts.consumer = consumer.get();
   parts.writer = writer.get();
@@ -558,7 +717,6 @@ void Archiver::Impl::Start(std::unique_ptr<RecordSource> source) {
   parts.log = [this](const std::string& line, observe::LogLevel level,
                      const observe::LogRecord& record) { Log(line, level, record); };
   protocol = std::make_unique<KafkaOffsetCommits>(std::move(parts));
-  consumer->SetListener(this);
 }
 
 Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
@@ -568,6 +726,13 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   impl->owned_store = std::move(lake.store);
   impl->SetLake(impl->owned_store.get(), std::move(lake.path));
   LP_RETURN_IF_ERROR(impl->BuildTopics(options));
+  if (options.table_format == "iceberg") {
+    iceberg::CatalogOptions catalog = options.catalog;
+    catalog.warehouse = LakeUri(catalog.warehouse.empty() ? options.lake : catalog.warehouse);
+    LP_ASSIGN_OR_RETURN(impl->owned_catalog, iceberg::CatalogRegistry::Default().Make(catalog));
+    impl->catalog = impl->owned_catalog.get();
+    LP_RETURN_IF_ERROR(impl->SetUpIceberg(options));
+  }
   if (options.start_timeout.count() > 0) {
     LP_RETURN_IF_ERROR(
         kafka::WaitForBrokers(options.brokers, options.kafka_settings,
@@ -608,6 +773,13 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options, Archive
   impl->SetLake(parts.store, std::move(parts.lake_path));
   if (parts.clock) impl->clock = std::move(parts.clock);
   LP_RETURN_IF_ERROR(impl->BuildTopics(options));
+  if (options.table_format == "iceberg") {
+    if (parts.catalog == nullptr) {
+      return InvalidArgumentError("an archiver of an Iceberg table needs a catalog");
+    }
+    impl->catalog = parts.catalog;
+    LP_RETURN_IF_ERROR(impl->SetUpIceberg(options));
+  }
   impl->dead_letters = std::move(parts.dead_letters);
   impl->membership.group = options.group;
   impl->TakeOptions(std::move(options));
@@ -677,8 +849,13 @@ void Archiver::Impl::OnRevoked(const std::vector<kafka::TopicPartition>& partiti
           observe::LogLevel::kWarning, {tp.topic, tp.partition});
       protocol->Abort(s);
     }
-    states.erase(it);
   }
+  // The revoked partitions' segments are committed before they go (a
+  // protocol that batches them commits now).
+  if (error.ok() && !lost) {
+    if (Status st = protocol->Flush(); !st.ok()) error = st;
+  }
+  for (const kafka::TopicPartition& tp : partitions) states.erase(tp);
 }
 
 // One poll: its records to their partitions. Whether any came.
@@ -731,6 +908,9 @@ void Archiver::Impl::AfterPoll(bool any) {
   } else if (Status st = Housekeeping(); !st.ok()) {
     error = st;
     return;
+  } else if (Status ticked = protocol->Tick(Now()); !ticked.ok()) {
+    error = ticked;
+    return;
   }
   // Idle time counts from after the work this poll's records caused (cuts
   // can take longer than --exit-when-idle), and only after a poll that
@@ -767,6 +947,7 @@ Result<ArchiveStats> Archiver::Impl::EndRun() {
     if (const auto down = consumer->Disconnected()) error = BrokersDown(*down, /*stopped=*/true);
   }
   Status finished = error.ok() ? FinishAll() : Status::OK();
+  if (finished.ok() && error.ok()) finished = protocol->Flush();
   if (!finished.ok() && error.ok()) error = finished;
   if (!error.ok()) {
     for (auto& [tp, s] : states) protocol->Abort(*s);
@@ -799,6 +980,20 @@ ArchiveStats Archiver::Impl::Snapshot() const {
 
 const GroupMembership& Archiver::Membership() const { return impl_->membership; }
 std::optional<JoinWait> Archiver::Joining() const { return impl_->Joining(); }
+
+std::optional<Archiver::IcebergTable> Archiver::Iceberg() const {
+  const Impl& im = *impl_;
+  if (!im.iceberg_target) return std::nullopt;
+  IcebergTable t;
+  t.identifier = im.iceberg_id.ToString();
+  t.location = im.iceberg_table.metadata.location;
+  t.metadata_location = im.iceberg_table.metadata_location;
+  if (im.iceberg_commits != nullptr && im.iceberg_commits->last_snapshot()) {
+    t.snapshot_id = *im.iceberg_commits->last_snapshot();
+    t.metadata_location = im.iceberg_commits->metadata_location();
+  }
+  return t;
+}
 ArchiveStats Archiver::Snapshot() const { return impl_->Snapshot(); }
 
 Result<ArchiveStats> Archiver::Run(const std::atomic<bool>& stop) {

@@ -76,6 +76,7 @@
 #include "archive/progress_line.h"
 #include "archive/record_source.h"
 #include "formats/format.h"
+#include "iceberg/catalog.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
 #include "storage/object_store.h"
@@ -110,6 +111,21 @@ struct ArchiveOptions {
   std::string lake;                // file:///path or a path
   std::string table;  // "": the topic name; either must pass ValidateTableName (core/lake_names.h)
   std::string format = "parquet";  // parquet | avro | jsonl | csv
+  // "hive": files in the Hive layout, committed through Kafka offsets (the
+  // protocol above); "iceberg": an Apache Iceberg table, committed in
+  // snapshots that record the Kafka offsets (iceberg_commits.h). Iceberg
+  // takes Parquet only, one table for all topics, and partition_by as a
+  // spec of transforms ("day(event_time)"; iceberg_layout.h).
+  std::string table_format = "hive";
+  // iceberg: the catalog (its warehouse defaults to the lake) and the
+  // table's identifier ("" : default.<table>). The table is created when
+  // missing (format v2, Parquet) and must have the records' schema.
+  iceberg::CatalogOptions catalog;
+  std::string iceberg_table;
+  // iceberg: a snapshot every commit_interval (open segments are cut for
+  // it), or sooner when the files waiting reach commit_bytes.
+  std::chrono::milliseconds commit_interval{60000};
+  uint64_t commit_bytes = 512ull << 20;
   WriteOptions write = ArchiveWriteOptions();
   DecoderOptions decoder;  // input format, schema, registry
   std::string partition_by = "event_date={event_time:%Y-%m-%d}/hour={event_time:%H}";
@@ -184,6 +200,9 @@ struct ArchiverParts {
   std::unique_ptr<RecordSource> source;
   // Where bad records go.
   std::unique_ptr<DeadLetterSink> dead_letters;
+  // iceberg: the catalog (must outlive the Archiver); null: built from
+  // ArchiveOptions::catalog.
+  iceberg::Catalog* catalog = nullptr;
   // Time for rotation, idle exits, broker timeouts and stats; null: the
   // steady clock.
   std::function<std::chrono::steady_clock::time_point()> clock;
@@ -218,6 +237,16 @@ class Archiver final {
   std::map<kafka::TopicPartition, int64_t> Positions() const;
   // Lag per assigned partition (kafka::Consumer::Lag). Any thread.
   std::map<kafka::TopicPartition, int64_t> Lag() const;
+  // iceberg: the table written and its last snapshot committed by this
+  // archiver (snapshot_id 0: none yet); nullopt for a Hive layout.
+  struct IcebergTable {
+    std::string identifier;  // "default.events"
+    std::string location;    // the table's root URI
+    std::string metadata_location;
+    int64_t snapshot_id = 0;
+  };
+  std::optional<IcebergTable> Iceberg() const;
+
   // Since when no broker is reachable, and why; nullopt while connected
   // (kafka::Consumer::Disconnected). Any thread.
   std::optional<kafka::Disconnection> Disconnected() const;

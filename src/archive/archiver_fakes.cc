@@ -55,12 +55,14 @@ std::function<std::chrono::steady_clock::time_point()> FakeClock::Function() {
 }
 
 FakeConsumer::FakeConsumer(FakeKafka* kafka, CrashPlan* plan, FakeClock* clock,
-                           std::vector<Revocation> revocations, size_t per_poll)
+                           std::vector<Revocation> revocations, size_t per_poll,
+                           std::vector<Interlude> interludes)
     : kafka_(kafka),
       plan_(plan),
       clock_(clock),
       revocations_(std::move(revocations)),
-      per_poll_(per_poll) {}
+      per_poll_(per_poll),
+      interludes_(std::move(interludes)) {}
 
 void FakeConsumer::Assign(const std::vector<kafka::TopicPartition>& partitions) {
   for (const auto& tp : partitions) positions_[tp] = -1;
@@ -106,6 +108,13 @@ Result<PolledRecords> FakeConsumer::Poll(std::chrono::milliseconds timeout, size
     Assign(back);
   }
   FireRevocations();
+  for (size_t i = 0; i < interludes_.size(); ++i) {
+    auto it = positions_.find(interludes_[i].tp);
+    if (interluded_.count(i) > 0 || it == positions_.end() || it->second != interludes_[i].offset)
+      continue;
+    interluded_.insert(i);
+    interludes_[i].run();
+  }
   std::vector<kafka::MessageView> views;
   for (auto& [tp, position] : positions_) {
     const std::deque<FakeRecord>& log = kafka_->logs.at(tp);
@@ -115,6 +124,11 @@ Result<PolledRecords> FakeConsumer::Poll(std::chrono::milliseconds timeout, size
       const Revocation& r = revocations_[i];
       if (fired_.count(i) == 0 && r.tp == tp && r.offset > position)
         until = std::min(until, r.offset);
+    }
+    for (size_t i = 0; i < interludes_.size(); ++i) {
+      const Interlude& x = interludes_[i];
+      if (interluded_.count(i) == 0 && x.tp == tp && x.offset > position)
+        until = std::min(until, x.offset);
     }
     for (size_t n = 0; n < per_poll_ && position < until && views.size() < max_messages; ++n) {
       const FakeRecord& rec = log[static_cast<size_t>(position)];

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -90,6 +91,15 @@ struct Revocation {
   bool lost = false;  // ownership already gone: commits for it are refused
 };
 
+// Runs `run` when the consumer is about to read `offset` of `tp`, once
+// per FakeConsumer: what another process does meanwhile (e.g. a second
+// archiver committing the same partition).
+struct Interlude {
+  kafka::TopicPartition tp;
+  int64_t offset = 0;
+  std::function<void()> run;
+};
+
 // One process's consumer: assigned every partition of `kafka` at its first
 // Poll, it returns up to `per_poll` records per partition at each Poll (so
 // partitions interleave) and moves the clock by the poll's timeout when it
@@ -97,7 +107,8 @@ struct Revocation {
 class FakeConsumer final : public RecordSource {
  public:
   FakeConsumer(FakeKafka* kafka, CrashPlan* plan, FakeClock* clock,
-               std::vector<Revocation> revocations = {}, size_t per_poll = 5);
+               std::vector<Revocation> revocations = {}, size_t per_poll = 5,
+               std::vector<Interlude> interludes = {});
 
   void SetListener(kafka::RebalanceListener* listener) override { listener_ = listener; }
   Result<PolledRecords> Poll(std::chrono::milliseconds timeout, size_t max_messages) override;
@@ -125,6 +136,8 @@ class FakeConsumer final : public RecordSource {
   std::vector<Revocation> revocations_;
   std::set<size_t> fired_;  // indexes into revocations_
   size_t per_poll_;
+  std::vector<Interlude> interludes_;
+  std::set<size_t> interluded_;  // indexes into interludes_
   kafka::RebalanceListener* listener_ = nullptr;
   bool joined_ = false;
   bool closed_ = false;

@@ -7,6 +7,7 @@
 // archiver.h: intent and end commits of Kafka offsets with metadata.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -33,6 +34,17 @@ class CommitProtocol {
   // A record came at `seen` when `expected` was next: reports the offsets
   // lost to retention, if any (an error under --strict).
   virtual Status CheckLoss(PartitionState& s, int64_t expected, int64_t seen) = 0;
+
+  // Called between polls while a broker is reachable: a protocol that
+  // commits closed segments in batches (IcebergCommits) commits one when
+  // it is due. KafkaOffsetCommits commits at each cut: nothing to do.
+  virtual Status Tick(std::chrono::steady_clock::time_point now) {
+    (void)now;
+    return Status::OK();
+  }
+  // Commits what closed segments are waiting for (before partitions are
+  // revoked, and at shutdown once every segment is cut).
+  virtual Status Flush() { return Status::OK(); }
 
   // Cuts when the segment may end here, else gives it back (the next owner
   // replays it to its recorded cut).

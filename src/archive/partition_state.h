@@ -15,13 +15,25 @@
 
 #include "archive/cut_metadata.h"
 #include "archive/decoder.h"
+#include "archive/iceberg_layout.h"
 #include "archive/partitioner.h"
 #include "core/column.h"
 #include "formats/background_writer.h"
 #include "formats/format.h"
+#include "iceberg/bounds.h"
 #include "kafka/consumer.h"
 
 namespace lakepipe::archive {
+
+// Where the data files of an Iceberg table go (--table-format iceberg):
+// written with `schema` (the table's field ids) under data_dir (a path of
+// the lake's store) and listed in the table as data_uri/<path>.
+struct IcebergTarget {
+  SchemaPtr schema;
+  std::optional<IcebergPartitioner> partitioner;
+  std::string data_dir;
+  std::string data_uri;
+};
 
 // Everything that depends on the topic: table, format, decoding,
 // partitioning. A segment replayed under the layout recorded in its intent
@@ -32,12 +44,15 @@ struct TopicContext {
   const FormatInfo* format = nullptr;
   RecordDecoder* decoder = nullptr;  // owned by the Archiver
   std::optional<Partitioner> partitioner;
+  const IcebergTarget* iceberg = nullptr;  // an Iceberg table's data files, else Hive
 };
 
 // One file of a segment, being written.
 struct OpenFile {
   std::string partition_path;  // the Hive path, e.g. "event_date=2026-11-21/hour=05"
   std::string path;
+  std::string uri;                        // Iceberg: the URI the table lists
+  std::vector<iceberg::Datum> partition;  // Iceberg: the partition tuple
   std::unique_ptr<BackgroundWriter> writer;
   RecordBatch staging;
   uint64_t records = 0;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "iceberg/table_metadata.h"
 #include "lake/lake.h"
 #include "observe/metrics.h"
 
@@ -48,16 +49,28 @@ std::string PartitionedWriter::StagingDir(const std::string& table,
 }
 
 Result<OpenFile*> PartitionedWriter::FileFor(PartitionState& s, const std::string& partition_path,
-                                             int64_t first_offset) {
+                                             int64_t first_offset,
+                                             const std::vector<iceberg::Datum>* partition) {
   auto it = s.files.find(partition_path);
   if (it != s.files.end()) return it->second.get();
   auto file = std::make_unique<OpenFile>(s.context->decoder->schema());
   file->partition_path = partition_path;
-  const std::string dir = partition_path.empty()
-                              ? TableDir(*s.context)
-                              : fmt::format("{}/{}", TableDir(*s.context), partition_path);
-  file->path = fmt::format("{}/{}+{}+{:020}{}", dir, s.tp.topic, s.tp.partition, first_offset,
-                           s.context->format->extensions.front());
+  SchemaPtr file_schema = s.context->decoder->schema();
+  if (const IcebergTarget* iceberg = s.context->iceberg) {
+    const std::string relative = fmt::format(
+        "{}{}{}+{}+{}-{}{}", partition_path, partition_path.empty() ? "" : "/", s.tp.topic,
+        s.tp.partition, first_offset, iceberg::NewUuid(), s.context->format->extensions.front());
+    file->path = fmt::format("{}/{}", iceberg->data_dir, relative);
+    file->uri = fmt::format("{}/{}", iceberg->data_uri, relative);
+    if (partition != nullptr) file->partition = *partition;
+    file_schema = iceberg->schema;
+  } else {
+    const std::string dir = partition_path.empty()
+                                ? TableDir(*s.context)
+                                : fmt::format("{}/{}", TableDir(*s.context), partition_path);
+    file->path = fmt::format("{}/{}+{}+{:020}{}", dir, s.tp.topic, s.tp.partition, first_offset,
+                             s.context->format->extensions.front());
+  }
   OutputOptions out_options = write_.output;
   out_options.staging_dir = StagingDir(s.context->table, s.tp);
   staging_dirs_.insert(out_options.staging_dir);
@@ -65,7 +78,7 @@ Result<OpenFile*> PartitionedWriter::FileFor(PartitionState& s, const std::strin
                       store_->OpenOutput(file->path, out_options));
   LP_ASSIGN_OR_RETURN(
       std::unique_ptr<FileWriter> writer,
-      s.context->format->new_writer(std::move(out), s.context->decoder->schema(), write_));
+      s.context->format->new_writer(std::move(out), std::move(file_schema), write_));
   file->writer = std::make_unique<BackgroundWriter>(std::move(writer), &writer_thread_);
   OpenFile* raw = file.get();
   s.files.emplace(partition_path, std::move(file));

@@ -41,9 +41,13 @@ class PartitionedWriter {
                     WriterLimits limits, const PartitionStates* states);
 
   // The file of `s`'s segment for `partition_path`, opened (named after
-  // `first_offset`) when it is not open yet.
+  // `first_offset`) when it is not open yet. For an Iceberg table
+  // (TopicContext::iceberg), the file goes under its data directory, named
+  // <topic>+<partition>+<first offset>-<uuid>.parquet, with the partition
+  // tuple `partition`.
   Result<OpenFile*> FileFor(PartitionState& s, const std::string& partition_path,
-                            int64_t first_offset);
+                            int64_t first_offset,
+                            const std::vector<iceberg::Datum>* partition = nullptr);
   // Counts a record of `payload_bytes` staged in `file`; hands the staged
   // rows to the file's writer when enough are staged. True when the file
   // reached flush_records or flush_bytes.

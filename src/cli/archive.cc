@@ -8,6 +8,7 @@
 #include "archive/archiver.h"
 #include "cli/allocator.h"
 #include "cli/archive_options.h"
+#include "cli/catalog_flags.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/observe.h"
@@ -30,6 +31,8 @@ struct ArchiveFlags {
   std::string partition_by, time_field, flush_records, flush_bytes, rotate_interval,
       max_buffer_bytes, max_open_files;
   std::string table, dlq_topic, exit_when_idle, broker_timeout, stats_json, max_record_bytes;
+  std::string table_format, iceberg_table, commit_interval, commit_bytes;
+  CatalogFlags catalog;
   std::vector<std::string> topics;
   bool strict = false;
   S3Flags s3;
@@ -85,6 +88,10 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
       {"--exit-when-idle", {"exit_when_idle", &f.exit_when_idle}},
       {"--broker-timeout", {"broker_timeout", &f.broker_timeout}},
       {"--stats-json", {"stats_json", &f.stats_json}},
+      {"--table-format", {"table_format", &f.table_format}},
+      {"--iceberg-table", {"iceberg_table", &f.iceberg_table}},
+      {"--commit-interval", {"commit_interval", &f.commit_interval}},
+      {"--commit-bytes", {"commit_bytes", &f.commit_bytes}},
   };
   for (const auto& [flag, target] : mapping) {
     if (given(flag)) LP_RETURN_IF_ERROR(cfg->SetFlag("archive", target.first, *target.second));
@@ -92,6 +99,7 @@ Status ApplyFlags(const CLI::App& app, const ArchiveFlags& f, config::Config* cf
   if (given("--strict"))
     LP_RETURN_IF_ERROR(cfg->SetFlag("archive", "strict", f.strict ? "true" : "false"));
   LP_RETURN_IF_ERROR(ApplyRegistryFlags(app, f.registry, cfg));
+  LP_RETURN_IF_ERROR(ApplyCatalogFlags(app, f.catalog, cfg));
   return ImplyAvroInput("--message-format", cfg);
 }
 
@@ -153,6 +161,10 @@ Result<int> Archive(const CLI::App& app, const ArchiveFlags& f) {
   }
   Say("{}: {} -> {} ({}), group '{}', {}\n", cmd, fmt::join(options.topics, ","), options.lake,
       options.format, options.group, archive::DescribeMembership((*archiver)->Membership()));
+  if (const auto table = (*archiver)->Iceberg()) {
+    Say("{}: Iceberg table {} at {} ({} catalog)\n", cmd, table->identifier, table->location,
+        options.catalog.type);
+  }
   ArchiverMetrics metrics(**archiver, options);
   auto server = StartMetrics("archive", f.metrics_addr, [&metrics] { return metrics.Health(); });
   if (!server.ok()) return server.status();
@@ -177,6 +189,12 @@ Result<int> Archive(const CLI::App& app, const ArchiveFlags& f) {
       FormatBytes(stats.bytes_written), FormatCount(stats.data_loss_records),
       stats.data_loss_ranges, stats.rebalances, FormatSeconds(stats.seconds),
       FormatRate(0, stats.consumed, stats.seconds));
+  if (const auto table = (*archiver)->Iceberg()) {
+    Say("{}: Iceberg table {}: {}, metadata {}\n", cmd, table->identifier,
+        table->snapshot_id != 0 ? fmt::format("committed snapshot {}", table->snapshot_id)
+                                : std::string("no snapshot committed by this run"),
+        table->metadata_location);
+  }
   if (!stats_json.empty()) {
     Status written = WriteStatsJson(stats_json, stats, result.status());
     if (!written.ok()) return written.WithContext("--stats-json");
@@ -236,7 +254,20 @@ Result<int> RunArchive(int argc, char** argv) {
   app.add_option(
       "--partition-by", f.partition_by,
       "Hive path template, e.g. event_date={event_time:%Y-%m-%d}/hour={event_time:%H} (default) or "
-      "country={country}");
+      "country={country}; with --table-format iceberg a partition spec, e.g. day(event_time), "
+      "bucket[16](id), or none (default: the day of --time-field, else none)");
+  app.add_option("--table-format", f.table_format,
+                 "hive (default): Hive-partitioned files; iceberg: an Apache Iceberg table "
+                 "(Parquet, format v2) in the catalog, committed exactly once in snapshots that "
+                 "record the Kafka offsets (archive.table_format)")
+      ->check(CLI::IsMember({"hive", "iceberg"}));
+  app.add_option("--iceberg-table", f.iceberg_table,
+                 "Iceberg table identifier namespace.name (default: default.<table>)");
+  app.add_option("--commit-interval", f.commit_interval,
+                 "Iceberg: commit a snapshot this often (default 60s)");
+  app.add_option("--commit-bytes", f.commit_bytes,
+                 "Iceberg: commit sooner when the files waiting reach this size (default 512MiB)");
+  AddCatalogFlags(&app, &f.catalog);
   app.add_option("--time-field", f.time_field,
                  "Field with the event time (default: the Kafka record timestamp)");
   app.add_option("--flush-records", f.flush_records,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/catalog_flags.h"
 #include "cli/flags.h"
 #include "core/lake_names.h"
 #include "registry/schema_registry.h"
@@ -68,6 +69,17 @@ Status ReadRotationSettings(const config::Config& cfg, archive::ArchiveOptions* 
   return Status::OK();
 }
 
+// --table-format and, for an Iceberg table, its catalog and commits.
+Status ReadTableFormatSettings(const config::Config& cfg, archive::ArchiveOptions* o) {
+  LP_ASSIGN_OR_RETURN(o->table_format, cfg.GetString("archive", "table_format"));
+  if (o->table_format != "iceberg") return Status::OK();
+  LP_ASSIGN_OR_RETURN(o->iceberg_table, cfg.GetString("archive", "iceberg_table"));
+  LP_ASSIGN_OR_RETURN(o->commit_interval, cfg.GetDuration("archive", "commit_interval"));
+  LP_ASSIGN_OR_RETURN(o->commit_bytes, cfg.GetSize("archive", "commit_bytes"));
+  LP_ASSIGN_OR_RETURN(o->catalog, CatalogOptionsFromConfig(cfg, o->lake));
+  return Status::OK();
+}
+
 }  // namespace
 
 Status ReadArchiveSettings(const config::Config& cfg, archive::ArchiveOptions* o,
@@ -88,6 +100,7 @@ Status ReadArchiveSettings(const config::Config& cfg, archive::ArchiveOptions* o
   LP_ASSIGN_OR_RETURN(o->partition_by, cfg.GetString("archive", "partition_by"));
   LP_ASSIGN_OR_RETURN(o->time_field, cfg.GetString("archive", "time_field"));
   LP_RETURN_IF_ERROR(ReadRotationSettings(cfg, o));
+  LP_RETURN_IF_ERROR(ReadTableFormatSettings(cfg, o));
   LP_ASSIGN_OR_RETURN(o->dlq_topic, cfg.GetString("archive", "dlq_topic"));
   LP_ASSIGN_OR_RETURN(o->strict, cfg.GetBool("archive", "strict"));
   LP_ASSIGN_OR_RETURN(*stats_json, cfg.GetString("archive", "stats_json"));

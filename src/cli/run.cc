@@ -21,6 +21,7 @@
 #include "archive/archiver.h"
 #include "cli/allocator.h"
 #include "cli/archive_options.h"
+#include "cli/catalog_flags.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/observe.h"
@@ -61,6 +62,8 @@ struct RunFlags {
   std::string metrics_addr = kDefaultMetricsAddress;
   LogFlags log;
   S3Flags s3;
+  std::string table_format, commit_interval;
+  CatalogFlags catalog;
 };
 
 double Since(Clock::time_point t) {
@@ -236,6 +239,13 @@ Result<config::Config> ConfigToPrint(const config::Config& cfg, const pipeline::
 Result<pipeline::RunOptions> RunOptionsFrom(const CLI::App& app, const RunFlags& f,
                                             config::Config& cfg) {
   pipeline::RunOptions o;
+  if (app.count("--table-format") > 0) {
+    LP_RETURN_IF_ERROR(cfg.SetFlag("archive", "table_format", f.table_format));
+  }
+  if (app.count("--commit-interval") > 0) {
+    LP_RETURN_IF_ERROR(cfg.SetFlag("archive", "commit_interval", f.commit_interval));
+  }
+  LP_RETURN_IF_ERROR(ApplyCatalogFlags(app, f.catalog, &cfg));
   // The source: --source, else source.name of the config file.
   if (app.count("--source") > 0) LP_RETURN_IF_ERROR(cfg.SetFlag("source", "name", f.source));
   if (f.seed >= 0) LP_RETURN_IF_ERROR(cfg.SetFlag("source", "seed", std::to_string(f.seed)));
@@ -495,6 +505,13 @@ std::string SummaryText(const Finished& run, nlohmann::ordered_json* tables_json
         FormatCount(r.source_rejected));
   }
   out += TablesSection(lake, tables_json);
+  if (const auto table = run.pipeline.archiver().Iceberg()) {
+    out += fmt::format("\n  iceberg table {} at {}\n", table->identifier, table->location);
+    out += fmt::format("  snapshot      {} (metadata {})\n",
+                       table->snapshot_id != 0 ? std::to_string(table->snapshot_id)
+                                               : std::string("none committed by this run"),
+                       table->metadata_location);
+  }
   out += fmt::format("\n  lake          {}\n", lake);
   for (const std::string& p : run.pipeline.local_copies().paths()) {
     if (r.copies == pipeline::CopiesFate::kReplaced) out += fmt::format("  local copy    {}\n", p);
@@ -717,6 +734,13 @@ Result<int> RunRun(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--as-of", f.as_of, "transform: the day ages and tenures are computed at");
   AddStatsJsonFlag(&app, &f.stats_json, "Write the run's counts as JSON here");
+  app.add_option("--table-format", f.table_format,
+                 "hive (default) or iceberg: archive into an Apache Iceberg table in the catalog "
+                 "(default: the file catalog in the lake), default.<table>")
+      ->check(CLI::IsMember({"hive", "iceberg"}));
+  app.add_option("--commit-interval", f.commit_interval,
+                 "Iceberg: commit a snapshot this often (default 60s)");
+  AddCatalogFlags(&app, &f.catalog);
   AddS3Flags(&app, &f.s3);
   AddMetricsFlag(
       &app, &f.metrics_addr,

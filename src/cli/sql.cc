@@ -8,11 +8,13 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/catalog_flags.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "jobs/lake.h"
 #include "s3/s3_store.h"
 #include "warehouse/catalog.h"
+#include "warehouse/iceberg_tables.h"
 #include "warehouse/sql.h"
 
 namespace lakepipe::cli {
@@ -24,6 +26,12 @@ struct SqlFlags {
   std::vector<std::string> schemas;  // TABLE=FILE.avsc
   bool print_config = false;
   S3Flags s3;
+  // Iceberg tables.
+  std::string table_format = "hive";
+  std::vector<std::string> iceberg_tables;  // ns.name
+  std::string external_volume, catalog_integration;
+  bool live_files = false;
+  CatalogFlags catalog;
 };
 
 // --schema TABLE=FILE.avsc, each parsed with every type of the complete
@@ -46,34 +54,77 @@ Result<std::map<std::string, SchemaPtr>> ParseSchemas(const std::vector<std::str
   return out;
 }
 
-Result<int> Sql(const CLI::App& app, const SqlFlags& f) {
+// The tables to declare: the Hive layout's, listed in the lake, or the
+// Iceberg tables of the configured catalog.
+Result<std::vector<warehouse::LakeTable>> FindTables(const SqlFlags& f, config::Config* cfg,
+                                                     const Result<std::string>& lake_uri) {
+  if (f.table_format == "hive") {
+    if (!lake_uri.ok()) return lake_uri.status();
+    if (f.live_files || !f.iceberg_tables.empty()) {
+      return InvalidArgumentError(
+          "--live-files and --iceberg-table read Iceberg tables: add --table-format iceberg");
+    }
+    Result<jobs::Lake> lake = jobs::Lake::Open(*lake_uri);
+    if (!lake.ok()) return lake.status();
+    Result<std::map<std::string, SchemaPtr>> schemas = ParseSchemas(f.schemas);
+    if (!schemas.ok()) return schemas.status();
+    return warehouse::DiscoverTables(*lake, f.table, *schemas);
+  }
+  if (!f.schemas.empty()) {
+    return InvalidArgumentError(
+        "--schema declares Hive tables' columns; an Iceberg table's come from its metadata");
+  }
+  warehouse::IcebergDiscovery d;
+  Result<iceberg::CatalogOptions> catalog =
+      CatalogOptionsFromConfig(*cfg, lake_uri.ok() ? *lake_uri : std::string());
+  if (!catalog.ok()) return catalog.status();
+  d.catalog = std::move(catalog).value();
+  if (d.catalog.warehouse.empty() && d.catalog.type == "file") {
+    return lake_uri.status().WithContext(
+        "the file catalog's tables are under the lake (or --warehouse)");
+  }
+  d.identifiers = f.iceberg_tables;
+  d.only_table = f.table;
+  d.list_files = f.live_files;
+  return warehouse::DiscoverIcebergTables(d);
+}
+
+Result<int> Sql(const CLI::App& app, SqlFlags f) {
   const std::string cmd = "lakepipe sql";
   auto cfg = LoadConfigWithS3Flags(app, f.config_path, f.s3);
   if (!cfg.ok()) return cfg.status();
   Result<std::string> lake_uri = LakeFromConfig(app, f.lake, &*cfg);
+  LP_RETURN_IF_ERROR(ApplyCatalogFlags(app, f.catalog, &*cfg));
   if (f.print_config) return PrintConfig(*cfg);
-  if (!lake_uri.ok()) return lake_uri.status();
+  if (app.count("--table-format") == 0) {
+    // The lake's layout as the archive writes it (archive.table_format).
+    Result<std::string> format = cfg->GetString("archive", "table_format");
+    if (!format.ok()) return format.status();
+    f.table_format = *format;
+  }
   s3::S3Options s3_options;
   LP_RETURN_IF_ERROR(ConfigureS3(*cfg, &s3_options));
-  Result<jobs::Lake> lake = jobs::Lake::Open(*lake_uri);
-  if (!lake.ok()) return lake.status();
-  Result<std::map<std::string, SchemaPtr>> schemas = ParseSchemas(f.schemas);
-  if (!schemas.ok()) return schemas.status();
-  Result<std::vector<warehouse::LakeTable>> tables =
-      warehouse::DiscoverTables(*lake, f.table, *schemas);
+  Result<std::vector<warehouse::LakeTable>> tables = FindTables(f, &*cfg, lake_uri);
   if (!tables.ok()) return tables.status();
   warehouse::SqlOptions o;
   o.dialect = f.dialect;
   o.location = f.location;
-  if (o.location.empty()) {
-    o.location = lake->uri();
+  o.live_files = f.live_files;
+  o.external_volume = f.external_volume;
+  o.catalog_integration = f.catalog_integration;
+  bool s3_tables = false;
+  for (const warehouse::LakeTable& t : *tables) {
+    s3_tables = s3_tables || (t.iceberg && t.iceberg->metadata_location.rfind("s3://", 0) == 0);
+  }
+  if (o.location.empty() && lake_uri.ok()) {
+    o.location = *lake_uri;
     // A local lake as an absolute path, so that the SQL runs from anywhere.
     if (o.location.find("://") == std::string::npos || o.location.rfind("file://", 0) == 0) {
       std::string path = o.location.rfind("file://", 0) == 0 ? o.location.substr(7) : o.location;
       o.location = std::filesystem::absolute(path).lexically_normal().string();
     }
   }
-  if (o.location.rfind("s3://", 0) == 0) {
+  if (o.location.rfind("s3://", 0) == 0 || s3_tables) {
     // Where DuckDB finds the bucket: the endpoint lakepipe itself would use.
     Result<s3::S3Options> s3 = s3::ResolveS3Options(s3_options, /*need_credentials=*/false);
     if (!s3.ok()) return s3.status();
@@ -90,7 +141,11 @@ Result<int> Sql(const CLI::App& app, const SqlFlags& f) {
   Result<std::string> sql = warehouse::GenerateSql(*tables, o);
   if (!sql.ok()) return sql.status();
   fmt::print("{}", *sql);
-  fmt::print(stderr, "{}: {} tables of {} ({})\n", cmd, tables->size(), lake->uri(), f.dialect);
+  fmt::print(stderr, "{}: {} {} tables of {} ({})\n", cmd, tables->size(), f.table_format,
+             tables->empty() || !tables->front().iceberg
+                 ? (lake_uri.ok() ? *lake_uri : std::string())
+                 : fmt::format("the {} catalog", tables->front().iceberg->catalog_type),
+             f.dialect);
   return kExitOk;
 }
 
@@ -113,7 +168,12 @@ Result<int> RunSql(int argc, char** argv) {
       "above each; for s3:// an S3 secret with the endpoint "
       "lakepipe uses (--s3-endpoint, s3.endpoint, AWS_ENDPOINT_URL).\nathena: Glue external tables "
       "with "
-      "partition projection.\nspark: CREATE TABLE ... USING parquet, then MSCK REPAIR TABLE.",
+      "partition projection.\nspark: CREATE TABLE ... USING parquet, then MSCK REPAIR TABLE."
+      "\n\n--table-format iceberg: the Iceberg tables of the catalog, under the same names "
+      "(users -> users_raw): snowflake CREATE ICEBERG TABLE over a catalog integration (REST) "
+      "or the metadata file (file and sql catalogs); athena through Glue; spark the Iceberg "
+      "catalog settings and temporary views; duckdb iceberg_scan of the metadata file, or "
+      "read_parquet of the current data files with --live-files.",
       "lakepipe sql");
   SqlFlags f;
   app.add_option("--dialect", f.dialect, "snowflake, duckdb, athena or spark")->required();
@@ -141,6 +201,30 @@ Result<int> RunSql(int argc, char** argv) {
   app.add_option("--config", f.config_path,
                  "YAML config file shared by every command (archive.lake and the s3 section are "
                  "used; the others are validated)");
+  app.add_option("--table-format", f.table_format,
+                 "hive: the lake's Parquet directories; iceberg: the Iceberg tables of the "
+                 "catalog (catalog section, --catalog-*), each under the name its data has in "
+                 "the Hive layout (users → users_raw), so the same queries run on both "
+                 "(default: archive.table_format of the config file)")
+      ->check(CLI::IsMember({"hive", "iceberg"}))
+      ->capture_default_str();
+  app.add_option("--iceberg-table", f.iceberg_tables,
+                 "iceberg: declare this table, <namespace>.<table> (a bare name is in "
+                 "namespace default); default: every table of a file or sql catalog "
+                 "(repeatable; a REST catalog's tables must be named)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--external-volume", f.external_volume,
+                 "snowflake, iceberg: an existing external volume over the tables' bucket "
+                 "(default: create lakepipe_iceberg_volume)");
+  app.add_option("--catalog-integration", f.catalog_integration,
+                 "snowflake, iceberg: an existing catalog integration (default: create one for "
+                 "the REST catalog, or for metadata files in object storage)");
+  app.add_flag("--live-files", f.live_files,
+               "duckdb, iceberg: views over read_parquet of the current snapshot's data files "
+               "instead of iceberg_scan (no iceberg extension needed; regenerate after new "
+               "commits)");
+  AddCatalogFlags(&app, &f.catalog);
   AddPrintConfigFlag(&app, &f.print_config);
   AddS3Flags(&app, &f.s3);
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;

@@ -176,7 +176,31 @@ SectionSpec ArchiveSection() {
               {.key = "partition_by",
                .default_value = "event_date={event_time:%Y-%m-%d}/hour={event_time:%H}",
                .help = "Hive-style path template over event_time and record fields, e.g. "
-                       "country={country}."},
+                       "country={country}. With table_format iceberg: a partition spec of "
+                       "transforms, e.g. day(event_time), bucket[16](id); none: unpartitioned; "
+                       "left at the default: the day of time_field when set, else none."},
+              {.key = "table_format",
+               .type = Type::kEnum,
+               .default_value = "hive",
+               .help = "hive: Hive-partitioned files committed through Kafka offsets; iceberg: an "
+                       "Apache Iceberg table (Parquet) in the catalog of the `catalog` section, "
+                       "committed in snapshots that record the Kafka offsets.",
+               .allowed = {"hive", "iceberg"}},
+              {.key = "iceberg_table",
+               .help = "table_format iceberg: the table's identifier, namespace.name. Empty: "
+                       "default.<table>."},
+              {.key = "commit_interval",
+               .type = Type::kDuration,
+               .default_value = "60s",
+               .help = "table_format iceberg: commit a snapshot this often (open files are closed "
+                       "for it).",
+               .min = 1},
+              {.key = "commit_bytes",
+               .type = Type::kSize,
+               .default_value = "512MiB",
+               .help = "table_format iceberg: commit a snapshot sooner when the closed files "
+                       "waiting for one reach this size.",
+               .min = 1},
               {.key = "time_field",
                .help = "Record field holding the event time. Empty: the Kafka record timestamp."},
               {.key = "flush_records",

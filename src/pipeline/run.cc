@@ -49,10 +49,17 @@ struct ArchiveState {
 // Deletes what an earlier dev-broker run left of `table` in `uri` (raw,
 // curated and rejected zones, bookmarks, job state) when `allowed`;
 // kFailedPrecondition ending with `hint` otherwise.
-Status ReplaceTable(const std::string& uri, const std::string& table, bool allowed,
-                    const std::string& hint, const std::function<void(const std::string&)>& log) {
+// `iceberg_dir`: the directory of the run's Iceberg table in the lake (the
+// file catalog's default location), "" when the run writes none there.
+Status ReplaceTable(const std::string& uri, const std::string& table,
+                    const std::string& iceberg_dir, bool allowed, const std::string& hint,
+                    const std::function<void(const std::string&)>& log) {
   LP_ASSIGN_OR_RETURN(lake::Lake lake, lake::Lake::Open(uri));
   LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, lake.ListData(lake::Lake::TableDir(table)));
+  if (!iceberg_dir.empty()) {
+    LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> in_table, lake.ListData(iceberg_dir));
+    existing.insert(existing.end(), in_table.begin(), in_table.end());
+  }
   if (existing.empty()) return Status::OK();
   if (!allowed) {
     return FailedPreconditionError(
@@ -66,6 +73,7 @@ Status ReplaceTable(const std::string& uri, const std::string& table, bool allow
        {lake::Lake::TableDir(table), lake::Lake::BookmarkDir(table), lake::Lake::StateDir(table)}) {
     LP_RETURN_IF_ERROR(lake.DeleteAll(rel));
   }
+  if (!iceberg_dir.empty()) LP_RETURN_IF_ERROR(lake.DeleteAll(iceberg_dir));
   return Status::OK();
 }
 
@@ -160,7 +168,13 @@ Status Pipeline::Impl::StartBroker() {
                     o.topic, o.partitions, kafka::kDevBrokerRetention));
   // A new dev broker starts its offsets at 0 again, so the archive would
   // write over the files of an earlier run: the table starts afresh.
-  Status st = ReplaceTable(ao.lake, ao.table, o.replace, o.replace_hint, o.log);
+  // An Iceberg table of the file catalog in the lake holds the old offsets
+  // too: it goes with the rest.
+  const bool iceberg_in_lake = ao.table_format == "iceberg" && ao.catalog.type == "file" &&
+                               ao.iceberg_table.empty() &&
+                               (ao.catalog.warehouse.empty() || ao.catalog.warehouse == ao.lake);
+  Status st = ReplaceTable(ao.lake, ao.table, iceberg_in_lake ? "default/" + ao.table : "",
+                           o.replace, o.replace_hint, o.log);
   if (st.code() == StatusCode::kFailedPrecondition) return st;
   // The lake may be down: go on, the local copies keep what is consumed.
   if (!st.ok()) o.log(fmt::format("warning: cannot look at the lake: {}", st.ToString()));
@@ -432,7 +446,13 @@ RunReport Pipeline::Impl::Run() {
   RunReport r = Outcome();
   // Transform, when the lake got everything.
   if (r.failures.empty() && !*o.stop) {
-    if (TableSchema(ao.table, o.source_options.shape) == UserApiSchemaPtr()) {
+    if (ao.table_format == "iceberg") {
+      // The jobs read the Hive layout of the raw zone.
+      o.log(
+          fmt::format("transform: skipped: the jobs read the Hive layout; table '{}' is an "
+                      "Iceberg table",
+                      ao.table));
+    } else if (TableSchema(ao.table, o.source_options.shape) == UserApiSchemaPtr()) {
       // The jobs read the flat users columns (first_name, country, ...).
       o.log(
           fmt::format("transform: skipped: the jobs read the flat users table; table '{}' has "

@@ -34,6 +34,12 @@ struct Found {
 
 }  // namespace
 
+std::string IcebergSource::Identifier() const {
+  return namespace_levels.empty()
+             ? table_name
+             : fmt::format("{}.{}", fmt::join(namespace_levels, "."), table_name);
+}
+
 std::string TableName(const std::string& table, const std::string& zone,
                       const std::string& metric) {
   return metric.empty() ? fmt::format("{}_{}", table, zone)

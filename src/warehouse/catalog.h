@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,35 @@ struct PartitionColumn {
   std::vector<std::string> values;
 };
 
+// Where an Iceberg table is and how its catalog is reached: what each
+// dialect's Iceberg DDL needs (iceberg_tables.h fills it from a catalog).
+struct IcebergSource {
+  std::vector<std::string> namespace_levels;  // {"default"}
+  std::string table_name;                     // users
+  std::string catalog_type;                   // file, sql, rest
+  std::string catalog_name = "lakepipe";      // catalog.name (sql: the catalog_name column)
+  std::string catalog_uri;                    // sql: the SQLite file; rest: the server
+  std::string warehouse;                      // catalog.warehouse
+  std::string rest_prefix;                    // rest: catalog.prefix
+  // rest: how the catalog authenticates ("oauth2", "bearer", "sigv4" or ""),
+  // never the secrets themselves; the OAuth2 token endpoint and scope.
+  std::string rest_auth;
+  std::string oauth2_server_uri;
+  std::string scope;
+  // rest over AWS Glue's Iceberg endpoint (SigV4, service glue) and its region.
+  bool glue = false;
+  std::string signing_region;
+  std::string table_location;     // the table's root URI
+  std::string metadata_location;  // its current metadata file
+  std::optional<int64_t> snapshot_id;
+  // The current snapshot's live data files (for views that read them
+  // without an Iceberg reader); listed only when asked for.
+  bool files_listed = false;
+  std::vector<std::string> data_files;
+
+  std::string Identifier() const;  // default.users
+};
+
 struct LakeTable {
   std::string name;      // users_clean, user_activity_analytics_funnel_daily
   std::string table;     // users
@@ -41,6 +71,9 @@ struct LakeTable {
   std::vector<PartitionColumn> partitions;
   uint64_t files = 0;
   uint64_t bytes = 0;
+  // Set for an Iceberg table: `location` is then its root URI, `schema` its
+  // current schema and `partitions` empty (Iceberg partitions are hidden).
+  std::optional<IcebergSource> iceberg;
 };
 
 // The name of the table of a zone ("users_clean") or of a metric of an

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "warehouse/iceberg_sql.h"
 #include "warehouse/types.h"
 
 namespace lakepipe::warehouse {
@@ -188,13 +189,32 @@ std::string NestedPaths(Dialect d, const std::vector<LakeTable>& tables,
   return out;
 }
 
+std::vector<const LakeTable*> IcebergTables(const std::vector<LakeTable>& tables) {
+  std::vector<const LakeTable*> out;
+  for (const LakeTable& t : tables) {
+    if (t.iceberg) out.push_back(&t);
+  }
+  return out;
+}
+
+bool HasHiveTables(const std::vector<LakeTable>& tables) {
+  return std::any_of(tables.begin(), tables.end(), [](const LakeTable& t) { return !t.iceberg; });
+}
+
 std::string Trim(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
   return s;
 }
 
-std::string Snowflake(const std::vector<LakeTable>& tables, const SqlOptions& o,
-                      const std::string& location) {
+Result<std::string> Snowflake(const std::vector<LakeTable>& tables, const SqlOptions& o,
+                              const std::string& location) {
+  Result<std::string> iceberg = SnowflakeIcebergDdl(IcebergTables(tables), o);
+  if (!iceberg.ok()) return iceberg.status();
+  if (!HasHiveTables(tables)) {
+    return "-- Snowflake: Iceberg tables\n\n" + *iceberg +
+           NestedPaths(Dialect::kSnowflake, tables, [](const std::string& n) { return n; }) +
+           SampleQueries(tables, [](const std::string& n) { return n; });
+  }
   std::string out = "-- Snowflake: external tables over the lake at " + location + "\n\n";
   // Logical types: dates and timestamps come out as such, not as numbers.
   out +=
@@ -212,6 +232,7 @@ std::string Snowflake(const std::vector<LakeTable>& tables, const SqlOptions& o,
     out += "  FILE_FORMAT = (FORMAT_NAME = 'lakepipe_parquet');\n\n";
   }
   for (const LakeTable& t : tables) {
+    if (t.iceberg) continue;
     std::vector<std::string> columns;
     for (const PartitionColumn& p : t.partitions) {
       const std::string part =
@@ -245,9 +266,9 @@ std::string Snowflake(const std::vector<LakeTable>& tables, const SqlOptions& o,
       "-- and send the bucket's S3 event notifications to the queue that\n"
       "-- SHOW EXTERNAL TABLES lists as notification_channel):\n";
   for (const LakeTable& t : tables) {
-    out += fmt::format("ALTER EXTERNAL TABLE {} REFRESH;\n", t.name);
+    if (!t.iceberg) out += fmt::format("ALTER EXTERNAL TABLE {} REFRESH;\n", t.name);
   }
-  out += "\n";
+  out += "\n" + *iceberg;
   out += NestedPaths(Dialect::kSnowflake, tables, [](const std::string& n) { return n; });
   out += SampleQueries(tables, [](const std::string& n) { return n; });
   return out;
@@ -285,11 +306,21 @@ std::string DuckDbSecret(const SqlOptions& o) {
   return out;
 }
 
-std::string DuckDb(const std::vector<LakeTable>& tables, const std::string& location,
-                   const SqlOptions& o) {
-  std::string out = "-- DuckDB: views over the lake at " + location + "\n\n";
-  if (location.rfind("s3://", 0) == 0) out += DuckDbSecret(o);
+Result<std::string> DuckDb(const std::vector<LakeTable>& tables, const std::string& location,
+                           const SqlOptions& o) {
+  const std::vector<const LakeTable*> iceberg = IcebergTables(tables);
+  Result<std::string> iceberg_ddl = DuckDbIcebergDdl(iceberg, o);
+  if (!iceberg_ddl.ok()) return iceberg_ddl.status();
+  const bool hive = HasHiveTables(tables);
+  bool s3 = hive && location.rfind("s3://", 0) == 0;
+  for (const LakeTable* t : iceberg)
+    s3 = s3 || t->iceberg->metadata_location.rfind("s3://", 0) == 0;
+  std::string out = hive ? "-- DuckDB: views over the lake at " + location + "\n\n"
+                         : std::string("-- DuckDB: views over Iceberg tables\n\n");
+  if (s3) out += DuckDbSecret(o);
+  out += *iceberg_ddl;
   for (const LakeTable& t : tables) {
+    if (t.iceberg) continue;
     std::string args =
         t.partitions.empty() ? "hive_partitioning = false" : "hive_partitioning = true";
     std::vector<std::string> declared;
@@ -317,13 +348,19 @@ std::string DuckDb(const std::vector<LakeTable>& tables, const std::string& loca
   return out;
 }
 
-std::string Athena(const std::vector<LakeTable>& tables, const SqlOptions& o,
-                   const std::string& location) {
+Result<std::string> Athena(const std::vector<LakeTable>& tables, const SqlOptions& o,
+                           const std::string& location) {
+  Result<std::string> iceberg = AthenaIcebergDdl(IcebergTables(tables), o);
+  if (!iceberg.ok()) return iceberg.status();
+  const bool hive = HasHiveTables(tables);
   std::string out =
-      "-- Athena (Glue catalog): external tables over the lake at " + location +
-      "\n-- Partitions come from partition projection: nothing to load or repair.\n\n";
+      hive ? "-- Athena (Glue catalog): external tables over the lake at " + location +
+                 "\n-- Partitions come from partition projection: nothing to load or repair.\n\n"
+           : std::string("-- Athena (Glue catalog): Iceberg tables\n\n");
   out += fmt::format("CREATE DATABASE IF NOT EXISTS {};\n\n", o.database);
+  out += *iceberg;
   for (const LakeTable& t : tables) {
+    if (t.iceberg) continue;
     std::vector<std::string> columns;
     for (const Field& f : t.schema->fields()) {
       columns.push_back(fmt::format("  {} {}", ColumnName(Dialect::kAthena, f.name),
@@ -373,9 +410,11 @@ std::string Athena(const std::vector<LakeTable>& tables, const SqlOptions& o,
     if (!props.empty()) out += fmt::format("\nTBLPROPERTIES (\n{}\n)", fmt::join(props, ",\n"));
     out += ";\n\n";
   }
-  out +=
-      "-- Integer partitions are projected over the values in the lake when this was\n"
-      "-- generated (dates up to NOW): regenerate when new years or values appear.\n\n";
+  if (hive) {
+    out +=
+        "-- Integer partitions are projected over the values in the lake when this was\n"
+        "-- generated (dates up to NOW): regenerate when new years or values appear.\n\n";
+  }
   out += NestedPaths(Dialect::kAthena, tables,
                      [&](const std::string& n) { return o.database + "." + n; });
   out += SampleQueries(tables, [&](const std::string& n) { return o.database + "." + n; });
@@ -383,14 +422,17 @@ std::string Athena(const std::vector<LakeTable>& tables, const SqlOptions& o,
 }
 
 std::string Spark(const std::vector<LakeTable>& tables, std::string location) {
-  std::string out = "-- Spark SQL: tables over the lake at " + location + "\n";
-  if (location.rfind("s3://", 0) == 0) {
+  const bool hive = HasHiveTables(tables);
+  std::string out = hive ? "-- Spark SQL: tables over the lake at " + location + "\n"
+                         : std::string("-- Spark SQL: Iceberg tables\n");
+  if (hive && location.rfind("s3://", 0) == 0) {
     // Open-source Spark reads S3 through the Hadoop S3A connector.
     location = "s3a://" + location.substr(5);
     out += "-- (as s3a://, Hadoop's S3A connector; on EMR or Databricks s3:// works too)\n";
   }
-  out += "\n";
+  out += "\n" + SparkIcebergDdl(IcebergTables(tables));
   for (const LakeTable& t : tables) {
+    if (t.iceberg) continue;
     std::vector<std::string> columns;
     for (const Field& f : t.schema->fields()) {
       columns.push_back(
@@ -408,9 +450,11 @@ std::string Spark(const std::vector<LakeTable>& tables, std::string location) {
     if (!names.empty()) out += fmt::format("MSCK REPAIR TABLE {};\n", t.name);
     out += "\n";
   }
-  out +=
-      "-- New partitions written later: MSCK REPAIR TABLE <table> (or ALTER TABLE <table>\n"
-      "-- RECOVER PARTITIONS); REFRESH TABLE <table> for new files in known partitions.\n\n";
+  if (hive) {
+    out +=
+        "-- New partitions written later: MSCK REPAIR TABLE <table> (or ALTER TABLE <table>\n"
+        "-- RECOVER PARTITIONS); REFRESH TABLE <table> for new files in known partitions.\n\n";
+  }
   out += NestedPaths(Dialect::kSpark, tables, [](const std::string& n) { return n; });
   out += SampleQueries(tables, [](const std::string& n) { return n; });
   return out;
@@ -427,7 +471,7 @@ Result<std::string> GenerateSql(const std::vector<LakeTable>& tables, const SqlO
   const std::string location = Trim(o.location);
   const bool s3 = location.rfind("s3://", 0) == 0;
   if (o.dialect == "snowflake" || o.dialect == "athena") {
-    if (!s3) {
+    if (!s3 && HasHiveTables(tables)) {
       return InvalidArgumentError(
           "{} reads external tables from S3, not '{}': copy the lake to a bucket (aws s3 sync) "
           "and give --location s3://bucket/prefix",

@@ -39,6 +39,14 @@ struct SqlOptions {
   std::string s3_endpoint;
   bool s3_path_style = true;  // URL_STYLE 'path', else 'vhost'
   std::string s3_region;
+  // Iceberg tables (iceberg_sql.h). snowflake: an existing catalog
+  // integration ("": one is created) and external volume ("": one is
+  // created over the tables' bucket).
+  std::string catalog_integration;
+  std::string external_volume;
+  // duckdb: views over read_parquet of the current snapshot's data files
+  // instead of iceberg_scan (the tables' files must have been listed).
+  bool live_files = false;
 };
 
 // The dialects, for --help and errors.

@@ -1,0 +1,184 @@
+// `lakepipe archive --table-format iceberg` and `lakepipe run --table-format
+// iceberg`: Kafka (the dev broker, fed by kafkajs) into an Apache Iceberg
+// table of the file catalog, read back by readers we did not write: icebird
+// (an independent Iceberg reader) reads the table, DuckDB reads the data
+// files the table lists. Every produced id must be in the table exactly
+// once, also after a second archive run over more records.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import kafkajs from 'kafkajs';
+import lz4 from 'lz4js';
+import { LAKEPIPE, duck, lakepipe, lakepipeWith, tempDir } from './lib.mjs';
+import { readIcebergDataFiles, readIcebergMetadata, readIcebergRows } from './icebird.mjs';
+
+const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
+CompressionCodecs[CompressionTypes.LZ4] = () => ({
+  compress: async (encoder) => Buffer.from(lz4.compress(encoder.buffer)),
+  decompress: async (buffer) => Buffer.from(lz4.decompress(buffer)),
+});
+
+// Short sessions: a second run in the same group joins quickly.
+const QUICK_REJOIN = ['-X', 'session.timeout.ms=6000'];
+const IDLE = '6s';
+const COUNTRIES = ['de', 'fr', 'nl', 'it'];
+
+const SCHEMA = {
+  type: 'record',
+  name: 'Order',
+  fields: [
+    { name: 'id', type: 'long' },
+    { name: 'country', type: 'string' },
+    { name: 'amount', type: 'double' },
+  ],
+};
+
+let broker;
+
+before(async () => {
+  const child = spawn(LAKEPIPE, ['broker', '--partitions', '3', '--topic', 'orders'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const bootstrap = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`lakepipe broker exited ${code}: ${stderr}`)));
+    setTimeout(() => reject(new Error(`no bootstrap line from lakepipe broker: ${stderr}`)), 15000);
+  });
+  const kafka = new Kafka({ clientId: 'interop-iceberg', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  broker = { child, bootstrap, producer };
+});
+
+after(async () => {
+  await broker.producer.disconnect();
+  const exited = new Promise((resolve) => broker.child.once('exit', resolve));
+  broker.child.kill('SIGTERM');
+  await exited;
+});
+
+function order(id) {
+  return { id, country: COUNTRIES[id % COUNTRIES.length], amount: id / 4 };
+}
+
+async function produce(from, to) {
+  const messages = [];
+  for (let id = from; id < to; id++) messages.push({ key: String(id), value: JSON.stringify(order(id)) });
+  await broker.producer.send({ topic: 'orders', messages, acks: -1 });
+}
+
+function archive(lake, schema, extra = [], partitionBy = 'country, bucket[4](id)') {
+  return lakepipeWith({}, 'archive', '--brokers', broker.bootstrap, ...QUICK_REJOIN, '--topic', 'orders',
+    '--group', 'iceberg-archiver', '--lake', lake, '--schema', schema, '--table-format', 'iceberg',
+    '--partition-by', partitionBy, '--flush-records', '50', '--exit-when-idle', IDLE,
+    '--metrics-addr', 'off', ...extra);
+}
+
+// The table through icebird: its rows' ids, sorted, and each id's row.
+async function icebirdIds(location) {
+  const rows = await readIcebergRows({ location });
+  for (const r of rows) {
+    const want = order(Number(r.id));
+    assert.equal(r.country, want.country, `country of ${r.id}`);
+    assert.equal(r.amount, want.amount, `amount of ${r.id}`);
+  }
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
+// The same table through DuckDB over the data files icebird lists.
+async function duckIds(location) {
+  const files = await readIcebergDataFiles({ location });
+  assert.ok(files.length > 0);
+  const paths = files.map((f) => `'${f.path.replace(/^file:\/\//, '').replaceAll("'", "''")}'`);
+  assert.equal(new Set(paths).size, paths.length, 'no data file is listed twice');
+  for (const f of files) assert.ok(existsSync(f.path.replace(/^file:\/\//, '')), `${f.path} exists`);
+  const rows = await duck(`SELECT id FROM read_parquet([${paths.join(', ')}]) ORDER BY id`);
+  return rows.map((r) => Number(r.id));
+}
+
+const range = (from, to) => Array.from({ length: to - from }, (_, i) => from + i);
+
+test('archive --table-format iceberg: icebird and DuckDB read every record once, also after a restart', async (t) => {
+  const dir = tempDir(t, 'iceberg-archive');
+  const schema = join(dir, 'order.avsc');
+  writeFileSync(schema, JSON.stringify(SCHEMA));
+  const lake = join(dir, 'lake');
+  const location = join(lake, 'default', 'orders');
+
+  await produce(0, 600);
+  const first = archive(lake, schema);
+  assert.equal(first.status, 0, first.stderr + first.stdout);
+  assert.match(first.stderr + first.stdout, /Iceberg table default\.orders at file:\/\//);
+  assert.match(first.stderr + first.stdout, /committed snapshot \d+/);
+  assert.deepEqual(await icebirdIds(location), range(0, 600));
+  assert.deepEqual(await duckIds(location), range(0, 600));
+
+  // The table's spec and the data files' partition values, as icebird sees them.
+  const metadata = await readIcebergMetadata({ location });
+  assert.equal(metadata['format-version'], 2);
+  const spec = metadata['partition-specs'].find((s) => s['spec-id'] === metadata['default-spec-id']);
+  assert.deepEqual(spec.fields.map((f) => f.transform), ['identity', 'bucket[4]']);
+  assert.equal(metadata.properties['write.format.default'], 'parquet');
+  const files = await readIcebergDataFiles({ location });
+  for (const f of files) {
+    assert.match(f.path, /\/data\/country=[a-z]{2}\/id_bucket=\d\/orders\+\d\+\d+-[0-9a-f-]{36}\.parquet$/);
+    assert.ok(COUNTRIES.includes(f.partition.country), JSON.stringify(f.partition));
+  }
+  const snapshot = metadata.snapshots.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']);
+  const offsets = JSON.parse(snapshot.summary['lakepipe.kafka.offsets']);
+  const ends = Object.values(offsets.orders).reduce((a, b) => a + b, 0);
+  assert.equal(ends, 600, 'the group\'s ends in the table sum to the records produced');
+
+  // More records, a second run: it resumes from the table.
+  await produce(600, 1000);
+  const second = archive(lake, schema);
+  assert.equal(second.status, 0, second.stderr + second.stdout);
+  assert.deepEqual(await icebirdIds(location), range(0, 1000));
+  assert.deepEqual(await duckIds(location), range(0, 1000));
+
+  // A run with nothing new adds nothing.
+  const third = archive(lake, schema);
+  assert.equal(third.status, 0, third.stderr + third.stdout);
+  assert.match(third.stderr + third.stdout, /no snapshot committed by this run/);
+  assert.deepEqual(await icebirdIds(location), range(0, 1000));
+
+  // The group's offsets follow the table (lag is 0).
+  const lag = lakepipe('lag', '--brokers', broker.bootstrap, '--group', 'iceberg-archiver', '--topic', 'orders', '--json');
+  assert.equal(lag.status, 0, lag.stderr);
+  const report = JSON.parse(lag.stdout);
+  assert.equal(report.total_lag, 0);
+  assert.equal(report.partitions.reduce((a, p) => a + p.committed_offset, 0), 1000);
+});
+
+test('archive --table-format iceberg refuses a Hive template and other file formats, naming what to give', async (t) => {
+  const dir = tempDir(t, 'iceberg-refuse');
+  const schema = join(dir, 'order.avsc');
+  writeFileSync(schema, JSON.stringify(SCHEMA));
+  const hive = archive(join(dir, 'lake'), schema, [], 'country={country}');
+  assert.notEqual(hive.status, 0);
+  assert.match(hive.stderr, /Hive path template.*--partition-by 'country'/);
+  const avro = archive(join(dir, 'lake'), schema, ['--file-format', 'avro']);
+  assert.notEqual(avro.status, 0);
+  assert.match(avro.stderr, /--file-format avro cannot be used with --table-format iceberg/);
+});
+
+test('run --table-format iceberg: the run\'s table through icebird, the summary names it', async (t) => {
+  const dir = tempDir(t, 'iceberg-run');
+  const stats = join(dir, 'stats.json');
+  const r = lakepipeWith({ cwd: dir }, 'run', '--count', '3000', '--seed', '5', '--lake', 'lake', '--local-copies', 'none',
+    '--table-format', 'iceberg', '--metrics-addr', 'off', '--stats-json', stats);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /iceberg table default\.users at file:\/\//);
+  assert.match(r.stdout, /snapshot\s+\d+ \(metadata file:\/\/.*\.metadata\.json\)/);
+  const s = JSON.parse(readFileSync(stats, 'utf8'));
+  assert.equal(s.archived + s.dead_lettered, 3000);
+  const rows = await readIcebergRows({ location: join(dir, 'lake', 'default', 'users') });
+  assert.equal(rows.length, s.archived);
+  const files = await readIcebergDataFiles({ location: join(dir, 'lake', 'default', 'users') });
+  const paths = files.map((f) => `'${f.path.replace(/^file:\/\//, '')}'`);
+  const [{ n }] = await duck(`SELECT count(*) AS n FROM read_parquet([${paths.join(', ')}])`);
+  assert.equal(Number(n), s.archived);
+});
