@@ -408,6 +408,7 @@ test('REST catalog: a 503 after the commit was applied; the archiver finds its c
   const { log, commits, snapshots } = await archiveWithFaults(t, 'rest_unavailable', { unavailableAfterApply: 1 });
   assert.match(log, /outcome unknown: .*503/);
   assert.equal(commits, 1, 'the applied commit is found, not sent again');
+  assert.match(log, /found commit \S+ in the table as snapshot \d+; not committing it again/);
   commitIdsOnce(snapshots);
 });
 
@@ -416,5 +417,6 @@ test('REST catalog: a timeout after the commit was applied; the archiver finds i
     '  timeout: 1s\n');
   assert.match(log, /outcome unknown: .*timed out after 1\d\d\d milliseconds/i);
   assert.equal(commits, 1, 'the applied commit is found, not sent again');
+  assert.match(log, /found commit \S+ in the table as snapshot \d+; not committing it again/);
   commitIdsOnce(snapshots);
 });
