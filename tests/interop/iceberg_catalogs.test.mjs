@@ -226,10 +226,12 @@ async function archiveThrough(t, kind, where) {
   assert.equal(second.status, 0, second.stderr + second.stdout);
 
   let table;
+  let metadataLocation;
   if (kind === 'file') {
     table = { location: where === 's3' ? `${lake}/default/${topic}` : join(lake, 'default', topic) };
   } else {
-    table = tableOf(await currentMetadata(kind, catalog, lake, topic));
+    metadataLocation = await currentMetadata(kind, catalog, lake, topic);
+    table = tableOf(metadataLocation);
   }
   if (kind === 'sql') {
     const row = sqliteRow(catalog.db, topic);
@@ -245,7 +247,7 @@ async function archiveThrough(t, kind, where) {
     if (where === 's3') assert.ok(f.path.startsWith(`s3://${BUCKET}/${topic}/`), f.path);
   }
   assert.deepEqual(await duckIds(files, s3Endpoint, join(dir, 'copies')), range(0, 500));
-  return { dir, lake, env, table, catalog, topic, s3Endpoint };
+  return { dir, lake, env, table, catalog, topic, s3Endpoint, metadataLocation, files };
 }
 
 for (const where of ['local', 's3']) {
@@ -253,7 +255,7 @@ for (const where of ['local', 's3']) {
     test(`archive through the ${kind} catalog (${where} lake): icebird and DuckDB read every id once`, async (t) => {
       const got = await archiveThrough(t, kind, where);
       if (kind === 'file' && where === 'local') await checkManifests(got.table.location);
-      if (kind !== 'file' && where === 'local') await showAndVerify(got);
+      if (kind !== 'file' && where === 'local') await showAndVerify({ ...got, count: 500 });
     });
   }
 }
@@ -344,13 +346,21 @@ async function checkManifests(location) {
 
 // ------------------------------------------------------------- table command
 
-async function showAndVerify({ catalog, topic, lake }) {
+// `table show --json` and `table verify` open default.<topic> by name
+// through the catalog: the metadata file the catalog names, the live files
+// icebird lists, `count` records and the group's ends summing to `count`.
+async function showAndVerify({ catalog, topic, lake, metadataLocation, files, count }) {
   const name = `default.${topic}`;
   const show = await run({}, 'table', 'show', name, '--json', '--lake', lake, ...catalog.flags);
   assert.equal(show.status, 0, show.stderr + show.stdout);
   const doc = JSON.parse(show.stdout);
-  const text = JSON.stringify(doc);
-  assert.ok(text.includes(`g-${topic}`), `show names the group: ${text.slice(0, 2000)}`);
+  assert.equal(doc.metadata_location, metadataLocation);
+  assert.equal(doc.format_version, 2);
+  assert.deepEqual(doc.schema.fields.map((f) => [f.name, f.id]), [['id', 1], ['country', 2], ['amount', 3]]);
+  assert.equal(doc.current_snapshot.total_records, count);
+  assert.deepEqual(doc.data_files.map((f) => f.path).sort(), files.map((f) => f.path).sort());
+  const ends = doc.kafka_offsets.filter((o) => o.group === `g-${topic}` && o.topic === topic);
+  assert.equal(ends.reduce((a, o) => a + o.offset, 0), count, JSON.stringify(doc.kafka_offsets));
   const verify = await run({}, 'table', 'verify', name, '--lake', lake, ...catalog.flags);
   assert.equal(verify.status, 0, verify.stderr + verify.stdout);
   return doc;
@@ -377,11 +387,11 @@ async function archiveWithFaults(t, topic, faults, config) {
   assert.equal(second.status, 0, second.stderr + second.stdout);
   const commits = catalog.rest.requests.filter((r) => r.method === 'POST' && r.path === commitPath).length - commitsBefore;
   const snapshots = (await readIcebergMetadataOf(catalog, topic)).snapshots;
-  const table = tableOf(await currentMetadata('rest', catalog, lake, topic));
-  const { ids, files } = await icebirdRead(table);
+  const metadataLocation = await currentMetadata('rest', catalog, lake, topic);
+  const { ids, files } = await icebirdRead(tableOf(metadataLocation));
   assert.deepEqual(ids, range(0, 400));
   assert.deepEqual(await duckIds(files), range(0, 400));
-  await showAndVerify({ catalog, topic, lake });
+  await showAndVerify({ catalog, topic, lake, metadataLocation, files, count: 400 });
   return { log: second.stderr + second.stdout, commits, snapshots };
 }
 
