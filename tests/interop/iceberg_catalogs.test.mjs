@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import avro from 'avsc';
 import kafkajs from 'kafkajs';
 import lz4 from 'lz4js';
-import { LAKEPIPE, duck, tempDir } from './lib.mjs';
+import { LAKEPIPE, duck, sleep, tempDir } from './lib.mjs';
 import {
   S3_TEST_KEYS,
   localCopy,
@@ -381,17 +381,26 @@ async function archiveWithFaults(t, topic, faults, config) {
   assert.equal(first.status, 0, first.stderr + first.stdout);
   await produce(topic, 200, 400);
   const commitPath = `/v1/namespaces/default/tables/${topic}`;
-  const commitsBefore = catalog.rest.requests.filter((r) => r.method === 'POST' && r.path === commitPath).length;
+  const postedCommits = () => catalog.rest.requests.filter((r) => r.method === 'POST' && r.path === commitPath).length;
+  const commitsBefore = postedCommits();
+  const snapshotsBefore = (await readIcebergMetadataOf(catalog, topic)).snapshots.length;
   catalog.rest.setFaults(faults);
-  const second = await archive(topic, lake, schema, catalog.flags);
+  // More records once the run's first commit is on its way: the run
+  // commits again while the faults play out.
+  const running = archive(topic, lake, schema, catalog.flags);
+  for (let i = 0; i < 200 && postedCommits() === commitsBefore; i++) await sleep(50);
+  assert.ok(postedCommits() > commitsBefore, 'the archiver sent a commit within 10 s');
+  await produce(topic, 400, 600);
+  const second = await running;
   assert.equal(second.status, 0, second.stderr + second.stdout);
-  const commits = catalog.rest.requests.filter((r) => r.method === 'POST' && r.path === commitPath).length - commitsBefore;
+  const commits = postedCommits() - commitsBefore;
   const snapshots = (await readIcebergMetadataOf(catalog, topic)).snapshots;
+  assert.ok(snapshots.length >= snapshotsBefore + 2, `the run committed twice: ${snapshots.length - snapshotsBefore}`);
   const metadataLocation = await currentMetadata('rest', catalog, lake, topic);
   const { ids, files } = await icebirdRead(tableOf(metadataLocation));
-  assert.deepEqual(ids, range(0, 400));
-  assert.deepEqual(await duckIds(files), range(0, 400));
-  await showAndVerify({ catalog, topic, lake, metadataLocation, files, count: 400 });
+  assert.deepEqual(ids, range(0, 600));
+  assert.deepEqual(await duckIds(files), range(0, 600));
+  await showAndVerify({ catalog, topic, lake, metadataLocation, files, count: 600 });
   return { log: second.stderr + second.stdout, commits, snapshots };
 }
 
@@ -410,14 +419,14 @@ function commitIdsOnce(snapshots) {
 test('REST catalog: 409 conflicts on the next commits are retried; every id once', async (t) => {
   const { log, commits, snapshots } = await archiveWithFaults(t, 'rest_conflicts', { conflicts: 3 });
   assert.equal((log.match(/refused: .*409.*reload, rebase and retry/g) ?? []).length, 3, log);
-  assert.ok(commits >= 4, `3 refused commits and the one applied: ${commits}`);
+  assert.ok(commits >= 5, `3 refused commits and the two applied: ${commits}`);
   commitIdsOnce(snapshots);
 });
 
 test('REST catalog: a 503 after the commit was applied; the archiver finds its commit', async (t) => {
   const { log, commits, snapshots } = await archiveWithFaults(t, 'rest_unavailable', { unavailableAfterApply: 1 });
   assert.match(log, /outcome unknown: .*503/);
-  assert.equal(commits, 1, 'the applied commit is found, not sent again');
+  assert.equal(commits, 2, 'the applied commit is found, not sent again; then the next one');
   assert.match(log, /found commit \S+ in the table as snapshot \d+; not committing it again/);
   commitIdsOnce(snapshots);
 });
@@ -426,7 +435,7 @@ test('REST catalog: a timeout after the commit was applied; the archiver finds i
   const { log, commits, snapshots } = await archiveWithFaults(t, 'rest_timeout', { timeoutAfterApply: 1, holdMs: 4000 },
     '  timeout: 1s\n');
   assert.match(log, /outcome unknown: .*timed out after 1\d\d\d milliseconds/i);
-  assert.equal(commits, 1, 'the applied commit is found, not sent again');
+  assert.equal(commits, 2, 'the applied commit is found, not sent again; then the next one');
   assert.match(log, /found commit \S+ in the table as snapshot \d+; not committing it again/);
   commitIdsOnce(snapshots);
 });
