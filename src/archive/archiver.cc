@@ -112,7 +112,8 @@ struct Archiver::Impl final : kafka::RebalanceListener {
   std::optional<IcebergTarget> iceberg_target;
   IcebergCommits* iceberg_commits = nullptr;  // the protocol, when it is
   std::vector<iceberg::Datum> partition_scratch;
-  Status error;  // first fatal error, also from rebalance callbacks
+  std::string lake_uri;  // the lake as a URI, when Make(options) resolved it
+  Status error;          // first fatal error, also from rebalance callbacks
   std::string path_scratch;
 
   StatsCell cell;  // its lock also guards `positions`
@@ -512,6 +513,14 @@ Status CheckTableFormat(const ArchiveOptions& options) {
   return Status::OK();
 }
 
+// "bucket" of "s3://bucket/p", "" of "file:///p".
+std::string AuthorityOf(std::string_view uri) {
+  const size_t scheme = uri.find("://");
+  if (scheme == std::string_view::npos) return "";
+  const std::string_view rest = uri.substr(scheme + 3);
+  return std::string(rest.substr(0, rest.find('/')));
+}
+
 // The lake as a URI, for the default Iceberg warehouse.
 std::string LakeUri(const std::string& lake) {
   if (lake.find("://") != std::string::npos) return lake;
@@ -648,11 +657,14 @@ Status Archiver::Impl::SetUpIceberg(const ArchiveOptions& o) {
   target.partitioner.emplace(std::move(partitioner));
   target.data_uri = m.location + "/data";
   LP_ASSIGN_OR_RETURN(StoreLocation where, ObjectStoreRegistry::Default().Resolve(target.data_uri));
-  if (where.store->scheme() != lake.store->scheme()) {
+  // The data files are written through the lake's store: the table must be
+  // in it (same scheme and, for object stores, the same bucket).
+  if (where.store->scheme() != lake.store->scheme() ||
+      (!lake_uri.empty() && AuthorityOf(lake_uri) != AuthorityOf(m.location))) {
     return InvalidArgumentError(
-        "table {} is located at {}, outside the lake's store ({}): give a catalog warehouse in "
-        "the lake",
-        iceberg_id.ToString(), m.location, lake.store->scheme());
+        "table {} is located at {}, outside the lake's store{}: give a catalog warehouse in the "
+        "lake (--warehouse)",
+        iceberg_id.ToString(), m.location, lake_uri.empty() ? "" : " (" + lake_uri + ")");
   }
   target.data_dir = where.path;
   iceberg_target.emplace(std::move(target));
@@ -729,6 +741,7 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   if (options.table_format == "iceberg") {
     iceberg::CatalogOptions catalog = options.catalog;
     catalog.warehouse = LakeUri(catalog.warehouse.empty() ? options.lake : catalog.warehouse);
+    impl->lake_uri = LakeUri(options.lake);
     LP_ASSIGN_OR_RETURN(impl->owned_catalog, iceberg::CatalogRegistry::Default().Make(catalog));
     impl->catalog = impl->owned_catalog.get();
     LP_RETURN_IF_ERROR(impl->SetUpIceberg(options));

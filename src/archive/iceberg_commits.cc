@@ -101,15 +101,24 @@ Status IcebergCommits::Resume(const std::vector<PartitionState*>& states) {
     }
   }
   // A run killed between its snapshot and its group commit: the group
-  // catches up, so that `lakepipe lag` is right.
-  if (!behind.empty()) {
-    if (Status st = p_.consumer->Commit(behind); !st.ok()) {
-      Log(fmt::format("could not move group '{}' to the table's offsets ({})", p_.group,
-                      st.message()),
-          observe::LogLevel::kWarning, {});
-    }
-  }
+  // catches up at the next tick (not from inside the assignment), so that
+  // `lakepipe lag` is right.
+  catch_up_.insert(catch_up_.end(), behind.begin(), behind.end());
   return Status::OK();
+}
+
+void IcebergCommits::CatchUpGroup() {
+  std::vector<kafka::OffsetAndMetadata> still_assigned;
+  for (const kafka::OffsetAndMetadata& o : catch_up_) {
+    if (p_.states->count(o.tp) > 0) still_assigned.push_back(o);
+  }
+  catch_up_.clear();
+  if (still_assigned.empty()) return;
+  if (Status st = p_.consumer->Commit(still_assigned); !st.ok()) {
+    Log(fmt::format("could not move group '{}' to the table's offsets ({})", p_.group,
+                    st.message()),
+        observe::LogLevel::kWarning, {});
+  }
 }
 
 Result<std::vector<iceberg::DataFile>> IcebergCommits::DataFilesOf(PartitionState& s) {
@@ -159,6 +168,7 @@ Status IcebergCommits::CutAll() {
 }
 
 Status IcebergCommits::Tick(std::chrono::steady_clock::time_point now) {
+  if (!catch_up_.empty()) CatchUpGroup();
   if (!last_flush_) last_flush_ = now;
   const bool interval = now - *last_flush_ >= p_.commit_interval;
   if (!interval && pending_bytes_ < p_.commit_bytes) return Status::OK();

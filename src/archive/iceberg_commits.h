@@ -104,6 +104,8 @@ class IcebergCommits final : public CommitProtocol {
               const iceberg::TableMetadata& table);
   void Rewind(PartitionState& s, int64_t offset, const std::string& why);
   void DropPending(const kafka::TopicPartition& tp);
+  // Commits the table's offsets to the group where it was behind at Resume.
+  void CatchUpGroup();
   void Log(const std::string& line, observe::LogLevel level, const observe::LogRecord& record) {
     if (p_.log) p_.log(line, level, record);
   }
@@ -111,6 +113,7 @@ class IcebergCommits final : public CommitProtocol {
   Parts p_;
   KafkaOffsetCommits kafka_;  // for the loss check
   std::vector<Pending> pending_;
+  std::vector<kafka::OffsetAndMetadata> catch_up_;  // from Resume, for the next Tick
   uint64_t pending_bytes_ = 0;
   std::optional<std::chrono::steady_clock::time_point> last_flush_;
   std::optional<int64_t> last_snapshot_;

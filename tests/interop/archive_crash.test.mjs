@@ -3,6 +3,9 @@
 // are killed with SIGKILL at random moments (or join and leave a group), and
 // DuckDB checks the lake against the topic as kafkajs reads it: every record
 // in exactly one file, in the file its name promises, nothing left in staging.
+// The same into an Iceberg table (--table-format iceberg): icebird reads
+// every record of the topic exactly once from the table, and DuckDB the same
+// from the data files the table lists.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,7 +13,8 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import kafkajs from 'kafkajs';
-import { LAKEPIPE, ROOT, duck, sleep, tempDir } from './lib.mjs';
+import { LAKEPIPE, ROOT, duck, lakepipe, sleep, tempDir } from './lib.mjs';
+import { readIcebergDataFiles, readIcebergRows } from './icebird.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 
@@ -52,6 +56,10 @@ const CRASH = { topic: 'crash', count: 200000, rate: 1700 };
 const REBALANCE = { topic: 'rebalance', count: 180000, rate: 4500 };
 // Restarts on the archive's own group settings (no -X): two batches.
 const RESTART = { topic: 'restart', count: 3000, rate: 0 };
+// The same two scenarios into Iceberg tables.
+const ICE_CRASH = { topic: 'crash_ice', count: 200000, rate: 1700 };
+const ICE_REBALANCE = { topic: 'rebalance_ice', count: 180000, rate: 4500 };
+const ICEBERG = ['--table-format', 'iceberg', '--commit-interval', '2s', '--partition-by', 'bucket[4](id)'];
 
 let broker;
 let bootstrap;
@@ -99,7 +107,7 @@ async function exitOf(proc, ms, what) {
 
 before(async () => {
   broker = start(['broker', '--partitions', '16', '--topic', CRASH.topic, '--topic', REBALANCE.topic,
-    '--topic', RESTART.topic]);
+    '--topic', RESTART.topic, '--topic', ICE_CRASH.topic, '--topic', ICE_REBALANCE.topic]);
   bootstrap = await new Promise((resolve, reject) => {
     createInterface({ input: broker.child.stdout }).once('line', resolve);
     broker.done.then(({ code }) => reject(new Error(`lakepipe broker exited ${code}: ${broker.stderr}`)));
@@ -238,6 +246,38 @@ async function checkLake(lake, topic, csv, count) {
     WHERE partitions <> [name_partition] OR first_offset <> name_offset OR bad_paths > 0 LIMIT 10`);
   assert.deepEqual(wrong, [], 'files whose contents do not match their names or paths');
   return { rows: n, files: Number(totals.files) };
+}
+
+// Checks the Iceberg table `default.<topic>` of `lake` against the kafkajs
+// index: icebird reads every id of the topic exactly once, DuckDB reads the
+// same rows from the data files the table lists, and `lakepipe table
+// verify` finds its offset ranges contiguous. Returns the totals.
+async function checkIcebergTable(lake, topic, csv, count) {
+  const location = join(lake, 'default', topic);
+  const index = `read_csv('${csv}', header=true, columns={'partition': 'INTEGER', 'offset': 'BIGINT', 'ts': 'BIGINT', 'id': 'VARCHAR'})`;
+  const [k] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM ${index}`);
+  assert.equal(Number(k.n), count, 'kafkajs read every produced record');
+  assert.equal(Number(k.ids), count, 'the produced ids are unique');
+  const wanted = new Set((await duck(`SELECT id FROM ${index}`)).map((r) => r.id));
+
+  const rows = await readIcebergRows({ location });
+  const seen = new Map();
+  for (const r of rows) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
+  const doubled = [...seen].filter(([, n]) => n > 1).slice(0, 5);
+  const missing = [...wanted].filter((id) => !seen.has(id)).slice(0, 5);
+  const extra = [...seen.keys()].filter((id) => !wanted.has(id)).slice(0, 5);
+  assert.deepEqual({ doubled, missing, extra }, { doubled: [], missing: [], extra: [] }, 'icebird reads every id once');
+  assert.equal(rows.length, count, 'icebird rows');
+
+  const files = await readIcebergDataFiles({ location });
+  const paths = files.map((f) => `'${f.path.replace(/^file:\/\//, '')}'`);
+  assert.equal(new Set(paths).size, paths.length, 'no data file listed twice');
+  const [totals] = await duck(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM read_parquet([${paths.join(', ')}])`);
+  assert.equal(Number(totals.n), count, 'DuckDB rows of the listed data files');
+  assert.equal(Number(totals.ids), count, 'DuckDB distinct ids of the listed data files');
+  const verify = lakepipe('table', 'verify', location);
+  assert.equal(verify.status, 0, `lakepipe table verify\n${verify.stdout}${verify.stderr}`);
+  return { rows: rows.length, files: files.length };
 }
 
 function readStats(path) {
@@ -455,4 +495,115 @@ test('archive: killed with SIGKILL and restarted with the same arguments, it arc
   assert.equal(Number(got.n), 2 * RESTART.count, 'every record of both batches is in the lake');
   assert.equal(Number(got.ids), 2 * RESTART.count, 'no record is in the lake twice');
   assertOnlyFinalFiles(lake, RESTART.topic);
+});
+
+test('archive --table-format iceberg: SIGKILL at random moments while producing, restart each time: every record once in the table', { timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t, 'archive-crash-iceberg');
+  const lake = join(dir, 'lake');
+  const csv = join(dir, 'index.csv');
+  const group = 'crash-iceberg-archivers';
+  const seed = Number(process.env.LAKEPIPE_CRASH_SEED ?? Date.now() % 1e9);
+  const random = mulberry32(seed);
+  const MIN_KILLS = 22;
+  t.diagnostic(`kill schedule seed ${seed} (LAKEPIPE_CRASH_SEED)`);
+
+  const t0 = Date.now();
+  const producer = produce(ICE_CRASH, 23);
+  let producing = true;
+  producer.done.then(() => (producing = false));
+  t.after(killAll);
+  const indexed = indexTopic(t, ICE_CRASH.topic, ICE_CRASH.count, csv, 220_000);
+
+  const settings = [...ICEBERG, '--rotate-interval', '2s', '--flush-records', '500'];
+  const staging = join(lake, '_lakepipe', 'staging');
+  const kills = [];
+  let early = 0, active = 0;
+  while ((kills.length < MIN_KILLS || producing) && Date.now() - t0 < 170_000 && !t.signal.aborted) {
+    const proc = archive(ICE_CRASH.topic, group, lake, ...settings);
+    let what;
+    if (kills.length % 3 === 0) {
+      await sleep(300 + random() * 3700);
+      early++;
+      what = 'after start';
+    } else {
+      const consuming = await activity(staging, proc.started, 9000);
+      const joined = (Date.now() - proc.started) / 1000;
+      await sleep(300 + random() * 3200);
+      if (consuming) active++;
+      what = consuming ? `writing from ${joined.toFixed(1)} s` : 'never wrote';
+    }
+    const r = await Promise.race([proc.done, sleep(0).then(() => null)]);
+    assert.equal(r, null, `an archiver exited by itself before it was killed: ${JSON.stringify(r)}\n${proc.stderr}`);
+    proc.child.kill('SIGKILL');
+    assert.equal((await proc.done).signal, 'SIGKILL');
+    kills.push(`${((Date.now() - proc.started) / 1000).toFixed(1)} s ${what}`);
+  }
+  t.diagnostic(`${kills.length} kills (${early} while starting, ${active} while writing) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  assert.ok(kills.length >= 20, `only ${kills.length} kills`);
+  assert.ok(early >= 5 && active >= 12, `kills while starting ${early}, while writing ${active}`);
+  await producedOk(producer, ICE_CRASH.count, 60_000);
+
+  const statsPath = join(dir, 'final-stats.json');
+  const last = archive(ICE_CRASH.topic, group, lake, ...settings, '--exit-when-idle', '10s', '--stats-json', statsPath);
+  const { code } = await exitOf(last, 90_000, 'the final archiver');
+  assert.equal(code, 0, `final archiver exited ${code}\n${last.stderr}`);
+  const stats = readStats(statsPath);
+  t.diagnostic(`final archiver: ${JSON.stringify(stats)}`);
+  assert.equal(stats.ok, true);
+  assert.equal(stats.data_loss_records, 0, 'no offsets lost to retention');
+
+  assert.equal(await indexed, ICE_CRASH.count);
+  const totals = await checkIcebergTable(lake, ICE_CRASH.topic, csv, ICE_CRASH.count);
+  t.diagnostic(`${totals.rows} rows in ${totals.files} data files; test took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+});
+
+test('archive --table-format iceberg: two archivers commit to one table while the group rebalances: every record once', { timeout: 150_000 }, async (t) => {
+  const dir = tempDir(t, 'archive-rebalance-iceberg');
+  const lake = join(dir, 'lake');
+  const csv = join(dir, 'index.csv');
+  const group = 'rebalance-iceberg-archivers';
+  const t0 = Date.now();
+  const producer = produce(ICE_REBALANCE, 24);
+  t.after(killAll);
+  const indexed = indexTopic(t, ICE_REBALANCE.topic, ICE_REBALANCE.count, csv, 120_000);
+
+  const settings = [...ICEBERG, '--rotate-interval', '2s', '--flush-records', '5000'];
+  const statsA = join(dir, 'a.json'), statsB = join(dir, 'b.json');
+  const a = archive(ICE_REBALANCE.topic, group, lake, ...settings, '--stats-json', statsA);
+  const table = join(lake, 'default', ICE_REBALANCE.topic, 'metadata');
+  const deadline = Date.now() + 30_000;
+  while (walk(table).filter((f) => f.endsWith('.metadata.json')).length < 2) {
+    assert.ok(Date.now() < deadline, `archiver A committed no snapshot in 30 s\n${a.stderr}`);
+    await sleep(100);
+  }
+  const bStarted = Date.now();
+  const b = archive(ICE_REBALANCE.topic, group, lake, ...settings, '--exit-when-idle', '10s', '--stats-json', statsB);
+  const progress = /consumed ([\d,]+) \(/g;
+  const consumedByB = () => Math.max(0, ...[...b.stderr.matchAll(progress)].map((m) => Number(m[1].replaceAll(',', ''))));
+  while (consumedByB() === 0) {
+    assert.ok(live.has(a), `archiver A exited by itself\n${a.stderr}`);
+    assert.ok(live.has(b), `archiver B exited before it consumed anything\n${b.stderr}`);
+    assert.ok(Date.now() - bStarted < 40_000, `archiver B consumed nothing in 40 s next to A\n${b.stderr}`);
+    await sleep(200);
+  }
+  a.child.kill('SIGTERM');
+  const ra = await exitOf(a, 30_000, 'archiver A after SIGTERM');
+  assert.equal(ra.code, 0, `archiver A exited ${JSON.stringify(ra)} after SIGTERM\n${a.stderr}`);
+  await producedOk(producer, ICE_REBALANCE.count, 60_000);
+  const rb = await exitOf(b, 60_000, 'archiver B');
+  assert.equal(rb.code, 0, `archiver B exited ${JSON.stringify(rb)}\n${b.stderr}`);
+
+  const sa = readStats(statsA), sb = readStats(statsB);
+  t.diagnostic(`A ${JSON.stringify(sa)}; B ${JSON.stringify(sb)}`);
+  for (const s of [sa, sb]) {
+    assert.equal(s.ok, true);
+    assert.equal(s.data_loss_records, 0);
+    assert.equal(s.consumed - s.given_back, s.archived + s.dead_lettered, 'consumed - given back = archived');
+  }
+  assert.ok(sa.archived > 0 && sb.archived > 0, 'both archivers committed records');
+  assert.equal(sa.archived + sb.archived, ICE_REBALANCE.count, 'committed by A + committed by B = produced');
+
+  assert.equal(await indexed, ICE_REBALANCE.count);
+  const totals = await checkIcebergTable(lake, ICE_REBALANCE.topic, csv, ICE_REBALANCE.count);
+  t.diagnostic(`${totals.rows} rows in ${totals.files} data files; test took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 });
