@@ -137,16 +137,17 @@ function sqliteRow(db, name) {
   for (const c of ['catalog_name', 'table_namespace', 'table_name', 'metadata_location', 'previous_metadata_location']) {
     assert.ok(names.includes(c), `iceberg_tables has ${c}: ${names}`);
   }
-  const nsTable = spawnSync('sqlite3', [db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;"],
-    { encoding: 'utf8' });
-  assert.ok(nsTable.stdout.split('\n').includes('iceberg_namespace_properties'), nsTable.stdout);
+  const nsColumns = spawnSync('sqlite3', [db, 'PRAGMA table_info(iceberg_namespace_properties);'], { encoding: 'utf8' });
+  assert.deepEqual(nsColumns.stdout.trim().split('\n').map((l) => l.split('|')[1]),
+    ['catalog_name', 'namespace', 'property_key', 'property_value']);
   const r = spawnSync('sqlite3', ['-json', db,
-    `SELECT catalog_name, table_namespace, table_name, metadata_location, previous_metadata_location
+    `SELECT catalog_name, table_namespace, table_name, metadata_location, previous_metadata_location, iceberg_type
        FROM iceberg_tables WHERE table_name = '${name}';`], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const rows = JSON.parse(r.stdout || '[]');
   assert.equal(rows.length, 1, `one row for ${name}: ${r.stdout}`);
   assert.equal(rows[0].table_namespace, 'default');
+  assert.equal(rows[0].iceberg_type, 'TABLE');
   return rows[0];
 }
 
