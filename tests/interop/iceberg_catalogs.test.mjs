@@ -23,6 +23,7 @@ import {
   S3_TEST_KEYS,
   localCopy,
   readIcebergDataFiles,
+  readIcebergMetadata,
   readIcebergRows,
   s3CreateBucket,
   startMoto,
@@ -302,7 +303,6 @@ function readAvro(path) {
 }
 
 async function checkManifests(location) {
-  const { readIcebergMetadata } = await import('./icebird.mjs');
   const metadata = await readIcebergMetadata({ location });
   assert.ok(metadata.snapshots.length >= 2, 'two runs, at least two snapshots');
   const local = (p) => p.replace(/^file:\/\//, '');
@@ -409,7 +409,6 @@ async function archiveWithFaults(t, topic, faults, config) {
 
 // The current metadata of default.<name> in the REST stand-in.
 async function readIcebergMetadataOf(catalog, name) {
-  const { readIcebergMetadata } = await import('./icebird.mjs');
   return readIcebergMetadata(tableOf(await currentMetadata('rest', catalog, null, name)));
 }
 
