@@ -277,7 +277,14 @@ Result<AppendResult> AppendFiles::Commit(const std::string& commit_id, const Pla
     LoadedTable base = std::move(loaded).value();
     // After an unknown outcome (here or in a process asking again), the
     // table tells whether the commit landed.
-    if (const Snapshot* s = FindCommit(base.metadata, commit_id)) return Landed(base, *s, attempt);
+    if (const Snapshot* s = FindCommit(base.metadata, commit_id)) {
+      if (attempt > 1 && options_.log) {
+        options_.log(
+            fmt::format("found commit {} in the table as snapshot {}; not committing it again",
+                        commit_id, s->snapshot_id));
+      }
+      return Landed(base, *s, attempt);
+    }
     LP_ASSIGN_OR_RETURN(AppendPlan p, plan(base));
     if (p.skip) {
       AppendResult r;

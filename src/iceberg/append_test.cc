@@ -274,6 +274,12 @@ TEST_F(AppendTest, AnUnknownOutcomeThatLandedIsFoundNotRepeated) {
   EXPECT_EQ(catalog_.current.metadata.snapshots.size(), 1u);
   EXPECT_EQ(r->snapshot_id, *catalog_.current.metadata.current_snapshot_id);
   EXPECT_EQ(CheckTable().size(), 1u);
+  ASSERT_EQ(log_.size(), 2u);
+  EXPECT_NE(log_[0].find("outcome unknown"), std::string::npos);
+  EXPECT_NE(
+      log_[1].find("found commit c1 in the table as snapshot " + std::to_string(r->snapshot_id)),
+      std::string::npos)
+      << log_[1];
 }
 
 TEST_F(AppendTest, AnUnknownOutcomeThatDidNotLandIsCommittedAgain) {
