@@ -174,6 +174,7 @@ Result<int> Transform(const CLI::App& app, const TransformFlags& f) {
   if (format == "iceberg") {
     jobs::IcebergTables tables;
     LP_ASSIGN_OR_RETURN(tables.catalog, CatalogOptionsFromConfig(cfg, *lake));
+    LP_ASSIGN_OR_RETURN(tables.raw_table, cfg.GetString("archive", "iceberg_table"));
     o.iceberg = std::move(tables);
   }
   LP_ASSIGN_OR_RETURN(std::unique_ptr<observe::StatusServer> server,

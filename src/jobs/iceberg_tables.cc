@@ -392,6 +392,11 @@ Result<std::unique_ptr<Catalog>> MakeCatalog(const IcebergTables& tables) {
   return iceberg::CatalogRegistry::Default().Make(options);
 }
 
+Result<TableIdentifier> RawTableId(const IcebergTables& tables, const std::string& table) {
+  if (tables.raw_table.empty()) return TableIdentifier{{tables.namespace_name}, table};
+  return TableIdentifier::Parse(tables.raw_table);
+}
+
 }  // namespace
 
 Result<std::vector<IcebergCommit>> PublishJobOutputs(const Lake& lake, const IcebergTables& tables,
@@ -410,7 +415,8 @@ Result<std::vector<IcebergCommit>> PublishJobOutputs(const Lake& lake, const Ice
 
 Result<bool> HasIcebergRawTable(const IcebergTables& tables, const std::string& table) {
   LP_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog, MakeCatalog(tables));
-  Result<LoadedTable> loaded = catalog->LoadTable(TableIdentifier{{tables.namespace_name}, table});
+  LP_ASSIGN_OR_RETURN(const TableIdentifier id, RawTableId(tables, table));
+  Result<LoadedTable> loaded = catalog->LoadTable(id);
   if (!loaded.ok() && loaded.status().code() == StatusCode::kNotFound) return false;
   LP_RETURN_IF_ERROR(loaded.status());
   return true;
@@ -420,7 +426,7 @@ Result<std::optional<IcebergRawFiles>> IcebergRawFilesAfter(const IcebergTables&
                                                             const std::string& table,
                                                             std::optional<int64_t> after) {
   LP_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog, MakeCatalog(tables));
-  const TableIdentifier id{{tables.namespace_name}, table};
+  LP_ASSIGN_OR_RETURN(const TableIdentifier id, RawTableId(tables, table));
   Result<LoadedTable> loaded = catalog->LoadTable(id);
   if (!loaded.ok() && loaded.status().code() == StatusCode::kNotFound) {
     return std::optional<IcebergRawFiles>();

@@ -41,7 +41,10 @@ namespace lakepipe::jobs {
 
 struct IcebergTables {
   iceberg::CatalogOptions catalog;
-  std::string namespace_name = "default";
+  std::string namespace_name = "default";  // of the output tables
+  // The raw table, namespace.name (archive.iceberg_table); empty:
+  // <namespace_name>.<table>.
+  std::string raw_table;
 };
 
 // One table a run published to.

@@ -165,3 +165,23 @@ test('transform --table-format iceberg: icebird reads clean and metric tables eq
   for (const j of jobs) for (const c of j.iceberg ?? []) assert.equal(c.snapshot_id, undefined, `${c.table} unchanged`);
   assert.deepEqual(tables.map((n) => readdirSync(join(lake, 'default', n, 'metadata')).length), before);
 });
+
+test('run --table-format iceberg runs the transform jobs too: icebird reads the clean and metric tables', async (t) => {
+  const dir = tempDir(t, 'run-iceberg-transform');
+  const stats = join(dir, 'stats.json');
+  const r = lakepipeWith({ cwd: dir }, 'run', '--count', '3000', '--seed', '5', '--lake', 'lake', '--local-copies', 'none',
+    '--table-format', 'iceberg', '--metrics-addr', 'off', '--stats-json', stats);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const s = JSON.parse(readFileSync(stats, 'utf8'));
+  assert.equal(s.jobs, 4);
+  assert.equal(s.clean + s.rejected, s.archived);
+  const lake = join(dir, 'lake');
+  const clean = await readIcebergRows({ location: join(lake, 'default', 'users_clean') });
+  assert.equal(clean.length, s.clean);
+  const genders = await readIcebergRows({ location: join(lake, 'default', 'users_analytics_gender_distribution') });
+  assert.equal(genders.reduce((n, g) => n + Number(g.users), 0), s.clean);
+  for (const name of outputTables(lake)) {
+    const v = lakepipeWith({}, 'table', 'verify', '--lake', lake, `default.${name}`);
+    assert.equal(v.status, 0, `verify ${name}: ${v.stdout}${v.stderr}`);
+  }
+});
