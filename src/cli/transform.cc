@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/allocator.h"
+#include "cli/catalog_flags.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "cli/observe.h"
@@ -34,6 +35,8 @@ struct TransformFlags {
   S3Flags s3;
   std::string metrics_addr;
   LogFlags log;
+  std::string table_format = "hive";
+  CatalogFlags catalog;
 };
 
 Result<std::optional<int32_t>> OptionalDate(const std::string& text, const char* flag) {
@@ -63,6 +66,19 @@ nlohmann::ordered_json StatsJson(const jobs::JobStats& s) {
   j["files_written"] = s.files_written;
   j["bytes_written"] = s.bytes_written;
   j["seconds"] = s.seconds;
+  if (!s.raw_table.empty()) j["raw_table"] = s.raw_table;
+  if (!s.iceberg.empty()) {
+    j["iceberg"] = nlohmann::ordered_json::array();
+    for (const jobs::IcebergCommit& c : s.iceberg) {
+      nlohmann::ordered_json t;
+      t["table"] = c.table;
+      t["location"] = c.location;
+      if (c.snapshot_id != 0) t["snapshot_id"] = c.snapshot_id;
+      t["added_files"] = c.added_files;
+      t["deleted_files"] = c.deleted_files;
+      j["iceberg"].push_back(std::move(t));
+    }
+  }
   return j;
 }
 
@@ -86,6 +102,14 @@ void PrintSummary(const jobs::JobStats& s) {
         cmd, s.table, s.job, FormatCount(s.records_in), FormatCount(s.new_files),
         FormatCount(s.partitions_written), FormatCount(s.rows_written),
         FormatBytes(s.bytes_written), FormatSeconds(s.seconds));
+  }
+  for (const jobs::IcebergCommit& c : s.iceberg) {
+    if (c.snapshot_id == 0) {
+      Say("  iceberg table {}: unchanged\n", c.table);
+    } else {
+      Say("  iceberg table {}: snapshot {} (+{} -{} data files) at {}\n", c.table, c.snapshot_id,
+          c.added_files, c.deleted_files, c.location);
+    }
   }
 }
 
@@ -124,6 +148,10 @@ Result<int> Transform(const CLI::App& app, const TransformFlags& f) {
   LP_ASSIGN_OR_RETURN(config::Config cfg, LoadConfigWithS3Flags(app, f.config_path, f.s3));
   Result<std::string> lake = LakeFromConfig(app, f.lake, &cfg);
   Result<std::string> table = TableFromConfig(app, f.table, &cfg);
+  if (app.count("--table-format") > 0) {
+    LP_RETURN_IF_ERROR(cfg.SetFlag("archive", "table_format", f.table_format));
+  }
+  LP_RETURN_IF_ERROR(ApplyCatalogFlags(app, f.catalog, &cfg));
   if (f.print_config) return PrintConfig(cfg);
   LP_RETURN_IF_ERROR(lake.status());
   LP_RETURN_IF_ERROR(table.status());
@@ -142,6 +170,13 @@ Result<int> Transform(const CLI::App& app, const TransformFlags& f) {
   o.zscore_window_days = f.zscore_window;
   o.zscore_threshold = f.zscore_threshold;
   o.lock_wait = *config::ParseDuration(f.wait_for_lock);  // checked by the flag
+  LP_ASSIGN_OR_RETURN(std::string format, cfg.GetString("archive", "table_format"));
+  if (format == "iceberg") {
+    jobs::IcebergTables tables;
+    LP_ASSIGN_OR_RETURN(tables.catalog, CatalogOptionsFromConfig(cfg, *lake));
+    LP_ASSIGN_OR_RETURN(tables.raw_table, cfg.GetString("archive", "iceberg_table"));
+    o.iceberg = std::move(tables);
+  }
   LP_ASSIGN_OR_RETURN(std::unique_ptr<observe::StatusServer> server,
                       StartMetrics("transform", f.metrics_addr));
   nlohmann::ordered_json report = nlohmann::ordered_json::array();
@@ -220,6 +255,15 @@ Result<int> RunTransform(int argc, char** argv) {
   app.add_option("--as-of", f.as_of,
                  "Day ages and tenures are computed at (YYYY-MM-DD; default: the one the table "
                  "was built at, else today)");
+  app.add_option("--table-format", f.table_format,
+                 "hive: Hive-layout Parquet tables in the lake; iceberg: the raw table is the "
+                 "Iceberg table <table> of the catalog when it has one (archive --table-format "
+                 "iceberg), and the clean, rejected and metric tables are also Iceberg tables "
+                 "of the catalog (<table>_clean, <table>_rejected, <table>_<job>_<metric>), "
+                 "each run one snapshot per changed table (default: archive.table_format of "
+                 "the config file)")
+      ->check(CLI::IsMember({"hive", "iceberg"}));
+  AddCatalogFlags(&app, &f.catalog);
   AddStatsJsonFlag(&app, &f.stats_json, "Write the run's counts as JSON here");
   app.add_option("--config", f.config_path,
                  "YAML config file shared by every command (archive.lake, archive.table and the "

@@ -1,5 +1,7 @@
 #include "iceberg/append.h"
 
+#include "iceberg/overwrite.h"
+
 #include <algorithm>
 #include <random>
 #include <set>
@@ -33,8 +35,11 @@ int64_t ParseCounter(const std::map<std::string, std::string>& summary, const st
   }
 }
 
-// The standard counters of an append of `files` on top of `parent`.
+// The standard counters of a snapshot adding `files` and deleting
+// `deleted` on top of `parent`: an append when nothing is deleted, else an
+// overwrite.
 std::map<std::string, std::string> Summary(const std::vector<DataFile>& files,
+                                           const std::vector<ManifestEntry>& deleted,
                                            const Snapshot* parent) {
   int64_t records = 0;
   int64_t bytes = 0;
@@ -44,18 +49,33 @@ std::map<std::string, std::string> Summary(const std::vector<DataFile>& files,
     bytes += f.file_size_in_bytes;
     partitions.insert(f.partition);
   }
-  std::map<std::string, std::string> out = {{"operation", "append"}};
+  int64_t deleted_records = 0;
+  int64_t deleted_bytes = 0;
+  for (const ManifestEntry& e : deleted) {
+    deleted_records += e.data_file.record_count;
+    deleted_bytes += e.data_file.file_size_in_bytes;
+    partitions.insert(e.data_file.partition);
+  }
+  std::map<std::string, std::string> out = {
+      {"operation", deleted.empty() ? "append" : "overwrite"}};
   const int64_t added_files = static_cast<int64_t>(files.size());
+  const int64_t deleted_files = static_cast<int64_t>(deleted.size());
   if (added_files > 0) out["added-data-files"] = std::to_string(added_files);
   if (records > 0) out["added-records"] = std::to_string(records);
   if (bytes > 0) out["added-files-size"] = std::to_string(bytes);
+  if (deleted_files > 0) out["deleted-data-files"] = std::to_string(deleted_files);
+  if (deleted_records > 0) out["deleted-records"] = std::to_string(deleted_records);
+  if (deleted_bytes > 0) out["removed-files-size"] = std::to_string(deleted_bytes);
   out["changed-partition-count"] = std::to_string(partitions.size());
   // Totals carry the parent's forward; a parent without one leaves it out,
   // as Java does, since it cannot be known.
   const std::pair<const char*, int64_t> totals[] = {
-      {"total-data-files", added_files}, {"total-records", records},
-      {"total-files-size", bytes},       {"total-delete-files", 0},
-      {"total-position-deletes", 0},     {"total-equality-deletes", 0}};
+      {"total-data-files", added_files - deleted_files},
+      {"total-records", records - deleted_records},
+      {"total-files-size", bytes - deleted_bytes},
+      {"total-delete-files", 0},
+      {"total-position-deletes", 0},
+      {"total-equality-deletes", 0}};
   for (const auto& [key, added] : totals) {
     bool present = parent == nullptr;
     const int64_t before = parent != nullptr ? ParseCounter(parent->summary, key, &present) : 0;
@@ -125,6 +145,64 @@ Result<std::vector<ManifestFile>> MergeManifests(std::vector<ManifestFile> manif
   return out;
 }
 
+// `manifests` with every data manifest that lists a live file of
+// `deleted` rewritten to `uri_prefix`<n>.avro: those files as deleted
+// entries of the new snapshot (sequence numbers kept, appended to
+// `*removed`), the manifest's other live files as existing entries.
+// kFailedPrecondition naming a path of `deleted` that is not live.
+Result<std::vector<ManifestFile>> DeleteFiles(std::vector<ManifestFile> manifests,
+                                              const std::set<std::string>& deleted,
+                                              const ManifestContext& context,
+                                              int64_t sequence_number,
+                                              const std::string& uri_prefix, Written* written,
+                                              std::vector<ManifestEntry>* removed) {
+  if (deleted.empty()) return manifests;
+  std::set<std::string> found;
+  int rewritten = 0;
+  for (ManifestFile& m : manifests) {
+    if (m.content != 0) continue;
+    LP_ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file, OpenInputFile(m.manifest_path));
+    LP_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(file.get()));
+    LP_ASSIGN_OR_RETURN(std::vector<ManifestEntry> read, ReadManifest(bytes, m));
+    std::vector<ManifestEntry> entries;
+    bool touched = false;
+    for (ManifestEntry& e : read) {
+      if (e.status == EntryStatus::kDeleted) continue;
+      if (deleted.count(e.data_file.file_path)) {
+        touched = true;
+        found.insert(e.data_file.file_path);
+        e.status = EntryStatus::kDeleted;
+        e.snapshot_id = context.snapshot_id;
+        removed->push_back(e);
+      } else {
+        e.status = EntryStatus::kExisting;
+      }
+      entries.push_back(std::move(e));
+    }
+    if (!touched) continue;
+    if (m.partition_spec_id != context.spec->spec_id) {
+      return UnimplementedError(
+          "deleting data files of partition spec {} (manifest {}) from a table whose default "
+          "spec is {} is not supported",
+          m.partition_spec_id, m.manifest_path, context.spec->spec_id);
+    }
+    const std::string uri = fmt::format("{}{}.avro", uri_prefix, rewritten++);
+    LP_ASSIGN_OR_RETURN(std::string out, WriteManifest(context, entries));
+    LP_RETURN_IF_ERROR(WriteWholeFile(uri, out));
+    written->uris.push_back(uri);
+    m = SummarizeManifest(context, uri, static_cast<int64_t>(out.size()), sequence_number, entries);
+  }
+  for (const std::string& path : deleted) {
+    if (!found.count(path)) {
+      return FailedPreconditionError(
+          "data file '{}' to delete is not a live file of the table (another writer replaced "
+          "it?)",
+          path);
+    }
+  }
+  return manifests;
+}
+
 struct Attempt {
   TableMetadata updated;
   TableCommit commit;
@@ -132,11 +210,14 @@ struct Attempt {
   int64_t sequence_number = 0;
 };
 
-Status CheckPlan(const AppendPlan& plan) {
+Status CheckPlan(const SnapshotChange& plan) {
   std::set<std::string_view> paths;
-  for (const DataFile& f : plan.files) {
+  for (const DataFile& f : plan.added) {
     if (!paths.insert(f.file_path).second) {
-      return InvalidArgumentError("append lists data file '{}' twice", f.file_path);
+      return InvalidArgumentError("commit lists data file '{}' twice", f.file_path);
+    }
+    if (plan.deleted.count(f.file_path)) {
+      return InvalidArgumentError("commit both adds and deletes data file '{}'", f.file_path);
     }
   }
   return Status::OK();
@@ -144,7 +225,7 @@ Status CheckPlan(const AppendPlan& plan) {
 
 // Writes the manifest and manifest list of `plan` on top of `base` and
 // builds the commit.
-Result<Attempt> Prepare(const LoadedTable& base, const AppendPlan& plan,
+Result<Attempt> Prepare(const LoadedTable& base, const SnapshotChange& plan,
                         const std::string& commit_id, int attempt, int64_t now_ms,
                         int merge_manifests_at, Written* written) {
   const TableMetadata& meta = base.metadata;
@@ -168,9 +249,18 @@ Result<Attempt> Prepare(const LoadedTable& base, const AppendPlan& plan,
                        fmt::format("{}{}-{}-{}-m1.avro", prefix, commit_id, attempt, a.snapshot_id),
                        written));
   }
-  if (!plan.files.empty()) {
+  std::vector<ManifestEntry> removed;
+  {
+    ManifestContext context{schema, spec, a.snapshot_id};
+    LP_ASSIGN_OR_RETURN(
+        manifests,
+        DeleteFiles(std::move(manifests), plan.deleted, context, a.sequence_number,
+                    fmt::format("{}{}-{}-{}-d", prefix, commit_id, attempt, a.snapshot_id), written,
+                    &removed));
+  }
+  if (!plan.added.empty()) {
     std::vector<ManifestEntry> entries;
-    for (const DataFile& f : plan.files) {
+    for (const DataFile& f : plan.added) {
       ManifestEntry e;
       e.status = EntryStatus::kAdded;
       e.snapshot_id = a.snapshot_id;
@@ -201,7 +291,7 @@ Result<Attempt> Prepare(const LoadedTable& base, const AppendPlan& plan,
       fmt::format("{}snap-{}-{}-{}.avro", prefix, a.snapshot_id, attempt, commit_id);
   LP_RETURN_IF_ERROR(WriteWholeFile(snap.manifest_list, list));
   written->uris.push_back(snap.manifest_list);
-  snap.summary = Summary(plan.files, parent);
+  snap.summary = Summary(plan.added, removed, parent);
   for (const auto& [key, value] : plan.summary) snap.summary[key] = value;
   snap.summary[kCommitIdKey] = commit_id;
   snap.schema_id = schema->schema_id;
@@ -256,21 +346,51 @@ AppendFiles::AppendFiles(Catalog* catalog, TableIdentifier id, AppendOptions opt
     : catalog_(catalog), id_(std::move(id)), options_(std::move(options)) {}
 
 Result<AppendResult> AppendFiles::Commit(const std::string& commit_id, const Plan& plan) {
+  return CommitSnapshotChange(catalog_, id_, options_, commit_id,
+                              [&](const LoadedTable& current) -> Result<SnapshotChange> {
+                                LP_ASSIGN_OR_RETURN(AppendPlan p, plan(current));
+                                SnapshotChange change;
+                                change.added = std::move(p.files);
+                                change.summary = std::move(p.summary);
+                                change.skip = p.skip;
+                                return change;
+                              });
+}
+
+OverwriteFiles::OverwriteFiles(Catalog* catalog, TableIdentifier id, AppendOptions options)
+    : catalog_(catalog), id_(std::move(id)), options_(std::move(options)) {}
+
+Result<AppendResult> OverwriteFiles::Commit(const std::string& commit_id, const Plan& plan) {
+  return CommitSnapshotChange(catalog_, id_, options_, commit_id,
+                              [&](const LoadedTable& current) -> Result<SnapshotChange> {
+                                LP_ASSIGN_OR_RETURN(OverwritePlan p, plan(current));
+                                SnapshotChange change;
+                                change.added = std::move(p.added);
+                                change.deleted = std::move(p.deleted);
+                                change.summary = std::move(p.summary);
+                                change.skip = p.skip;
+                                return change;
+                              });
+}
+
+Result<AppendResult> CommitSnapshotChange(Catalog* catalog, const TableIdentifier& id,
+                                          const AppendOptions& options,
+                                          const std::string& commit_id, const SnapshotPlan& plan) {
   std::mt19937_64 random(std::random_device{}());
-  std::chrono::milliseconds backoff = options_.initial_backoff;
+  std::chrono::milliseconds backoff = options.initial_backoff;
   Status last;
-  const int max_attempts = std::max(1, options_.max_attempts);
+  const int max_attempts = std::max(1, options.max_attempts);
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
     if (attempt > 1) {
       // Full jitter: a random pause up to the backoff, which doubles.
       const auto pause = backoff.count() > 0 ? random() % (backoff.count() + 1) : 0;
       std::this_thread::sleep_for(std::chrono::milliseconds(pause));
-      backoff = std::min(options_.max_backoff, backoff * 2);
+      backoff = std::min(options.max_backoff, backoff * 2);
     }
-    auto loaded = catalog_->LoadTable(id_);
+    auto loaded = catalog->LoadTable(id);
     if (!loaded.ok() && loaded.status().code() == StatusCode::kUnavailable) {
       last = loaded.status();
-      if (options_.log) options_.log("loading the table failed: " + last.ToString());
+      if (options.log) options.log("loading the table failed: " + last.ToString());
       continue;
     }
     LP_RETURN_IF_ERROR(loaded.status());
@@ -278,14 +398,14 @@ Result<AppendResult> AppendFiles::Commit(const std::string& commit_id, const Pla
     // After an unknown outcome (here or in a process asking again), the
     // table tells whether the commit landed.
     if (const Snapshot* s = FindCommit(base.metadata, commit_id)) {
-      if (attempt > 1 && options_.log) {
-        options_.log(
+      if (attempt > 1 && options.log) {
+        options.log(
             fmt::format("found commit {} in the table as snapshot {}; not committing it again",
                         commit_id, s->snapshot_id));
       }
       return Landed(base, *s, attempt);
     }
-    LP_ASSIGN_OR_RETURN(AppendPlan p, plan(base));
+    LP_ASSIGN_OR_RETURN(SnapshotChange p, plan(base));
     if (p.skip) {
       AppendResult r;
       r.attempts = attempt;
@@ -294,14 +414,13 @@ Result<AppendResult> AppendFiles::Commit(const std::string& commit_id, const Pla
     }
     LP_RETURN_IF_ERROR(CheckPlan(p));
     Written written;
-    const int64_t now = options_.now_ms ? options_.now_ms() : SystemNowMs();
-    auto prepared =
-        Prepare(base, p, commit_id, attempt, now, options_.merge_manifests_at, &written);
+    const int64_t now = options.now_ms ? options.now_ms() : SystemNowMs();
+    auto prepared = Prepare(base, p, commit_id, attempt, now, options.merge_manifests_at, &written);
     if (!prepared.ok()) {
       DeleteWritten(written);
       return prepared.status();
     }
-    auto committed = catalog_->CommitTable(id_, base, prepared->updated, prepared->commit);
+    auto committed = catalog->CommitTable(id, base, prepared->updated, prepared->commit);
     if (committed.ok()) {
       const Snapshot* s = committed->metadata.FindSnapshot(prepared->snapshot_id);
       AppendResult r;
@@ -316,17 +435,17 @@ Result<AppendResult> AppendFiles::Commit(const std::string& commit_id, const Pla
     if (last.code() == StatusCode::kFailedPrecondition) {
       // Refused: nothing of this attempt is in the table.
       DeleteWritten(written);
-      if (options_.log) options_.log("refused: " + last.ToString());
+      if (options.log) options.log("refused: " + last.ToString());
     } else if (last.code() == StatusCode::kUnavailable) {
       // Unknown: the files may be referenced by a snapshot that landed, so
       // they stay; the next load finds the commit or plans again.
-      if (options_.log) options_.log("outcome unknown: " + last.ToString());
+      if (options.log) options.log("outcome unknown: " + last.ToString());
     } else {
       return last;
     }
   }
   return Status(last.code(), fmt::format("commit {} to table {} gave up after {} attempts: {}",
-                                         commit_id, id_.ToString(), max_attempts, last.message()));
+                                         commit_id, id.ToString(), max_attempts, last.message()));
 }
 
 }  // namespace lakepipe::iceberg

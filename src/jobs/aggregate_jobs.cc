@@ -876,6 +876,9 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   for (const ObjectInfo& f : clean) now.files.emplace_back(lake.Relative(f.path), f.size);
   stats.raw_files = clean.size();
   if (!o.full_refresh && now.files == bookmark.files && now.params == bookmark.params) {
+    if (o.iceberg) {  // a run after a crash publishes what the crashed one did not
+      LP_ASSIGN_OR_RETURN(stats.iceberg, PublishJobOutputs(lake, *o.iceberg, o.table, o.job));
+    }
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return stats;
   }
@@ -972,6 +975,9 @@ Result<JobStats> RunAggregateJob(const AggregateOptions& o) {
   for (const Metric& m : aggregator->Build(all_units, o)) {
     LP_RETURN_IF_ERROR(WriteMetric(lake, Lake::MetricDir(o.table, o.job, m.name), m, touched, from,
                                    all, tag, &stats));
+  }
+  if (o.iceberg) {
+    LP_ASSIGN_OR_RETURN(stats.iceberg, PublishJobOutputs(lake, *o.iceberg, o.table, o.job));
   }
   now.runs = bookmark.runs + 1;
   LP_RETURN_IF_ERROR(SaveBookmark(lake, o.table, o.job, now));

@@ -45,6 +45,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -63,6 +64,8 @@ struct AggregateOptions {
   double zscore_threshold = 3.0;
   // How long to wait for another run of the table's jobs to finish.
   std::chrono::milliseconds lock_wait{0};
+  // Set: publish the metrics as Iceberg tables (iceberg_tables.h).
+  std::optional<IcebergTables> iceberg;
 };
 
 // records_in: clean rows read; new_files: clean files read;

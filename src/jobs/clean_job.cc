@@ -23,9 +23,9 @@ int32_t Today() { return static_cast<int32_t>(FloorDiv(std::time(nullptr), 86400
 
 // A name for the files of one run, the same whenever the same raw files are
 // processed (so a rerun after a crash overwrites what the crashed run wrote).
-std::string RunTag(const std::vector<ObjectInfo>& files, const Lake& lake) {
+std::string RunTag(const std::vector<ObjectInfo>& files, const Lake& lake, bool uris) {
   std::string text;
-  for (const ObjectInfo& f : files) text += lake.Relative(f.path) + "\n";
+  for (const ObjectInfo& f : files) text += (uris ? f.path : lake.Relative(f.path)) + "\n";
   return NameTag(text);
 }
 
@@ -51,8 +51,9 @@ class CleanRun {
         rejected_(RejectedSchema()),
         raw_json_(*rules.raw_schema()) {}
 
-  Status ReadFile(const ObjectInfo& file) {
-    const std::string source = lake_.Relative(file.path);
+  // `file.path`: a path in the lake's store, or a URI when `uri`.
+  Status ReadFile(const ObjectInfo& file, bool uri) {
+    const std::string source = uri ? file.path : lake_.Relative(file.path);
     LP_ASSIGN_OR_RETURN(const FormatInfo* format, FormatRegistry::Default().ForPath(file.path));
     ReadOptions ro;
     ro.schema = rules_.raw_schema();
@@ -62,7 +63,7 @@ class CleanRun {
       return Status::OK();
     };
     LP_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
-                        OpenReader(lake_.Uri(file.path), *format, ro));
+                        OpenReader(uri ? file.path : lake_.Uri(file.path), *format, ro));
     if (reader->schema()->num_fields() != rules_.raw_schema()->num_fields()) {
       return InternalError("{}: read with {} fields, expected {}", source,
                            reader->schema()->num_fields(), rules_.raw_schema()->num_fields());
@@ -267,6 +268,42 @@ class CleanRun {
   int spills_ = 0;
 };
 
+// The raw files of the run: the raw Iceberg table's files added after the
+// bookmark's snapshot when `options.iceberg` names a catalog holding it, else
+// the Hive raw files the bookmark does not list. Sets the stats' counts.
+struct RawInput {
+  std::vector<ObjectInfo> fresh;
+  std::optional<int64_t> snapshot;  // Iceberg: the snapshot read up to
+  bool uris = false;
+};
+
+Result<RawInput> NewRawFiles(const Lake& lake, const CleanJobOptions& options,
+                             const Bookmark& bookmark, JobStats* stats) {
+  RawInput in;
+  if (options.iceberg) {
+    LP_ASSIGN_OR_RETURN(
+        std::optional<IcebergRawFiles> raw,
+        IcebergRawFilesAfter(*options.iceberg, options.table, bookmark.iceberg_snapshot));
+    if (raw) {
+      stats->raw_table = raw->table;
+      stats->raw_files = raw->live_files;
+      in.fresh = std::move(raw->files);
+      if (raw->snapshot_id != 0) in.snapshot = raw->snapshot_id;
+      in.uris = true;
+      return in;
+    }
+  }
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> raw,
+                      ListRawFiles(lake, options.table, options.since));
+  stats->raw_files = raw.size();
+  std::unordered_set<std::string> done;
+  for (const auto& [path, size] : bookmark.files) done.insert(fmt::format("{}\n{}", path, size));
+  for (const ObjectInfo& f : raw) {
+    if (!done.count(fmt::format("{}\n{}", lake.Relative(f.path), f.size))) in.fresh.push_back(f);
+  }
+  return in;
+}
+
 }  // namespace
 
 Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
@@ -274,7 +311,12 @@ Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
   LP_RETURN_IF_ERROR(ValidateTableName(options.table).WithContext("--table"));
   LP_RETURN_IF_ERROR(CheckTableHasJobs(options.table).WithContext("--table"));
   LP_ASSIGN_OR_RETURN(Lake lake, Lake::Open(options.lake));
-  LP_RETURN_IF_ERROR(RequireRawFiles(lake, options.table));  // before the lock: writes nothing
+  bool iceberg_raw = false;
+  if (options.iceberg) {
+    LP_ASSIGN_OR_RETURN(iceberg_raw, HasIcebergRawTable(*options.iceberg, options.table));
+  }
+  // Before the lock: writes nothing.
+  if (!iceberg_raw) LP_RETURN_IF_ERROR(RequireRawFiles(lake, options.table));
   const std::string job = "clean";
   LP_ASSIGN_OR_RETURN(const TableLock lock,
                       TableLock::Acquire(lake, options.table, options.lock_wait));
@@ -300,21 +342,27 @@ Result<JobStats> RunCleanJob(const CleanJobOptions& options) {
   stats.table = options.table;
   stats.job = job;
   stats.as_of = as_of;
-  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> raw,
-                      ListRawFiles(lake, options.table, options.since));
-  stats.raw_files = raw.size();
-  std::unordered_set<std::string> done;
-  for (const auto& [path, size] : bookmark.files) done.insert(fmt::format("{}\n{}", path, size));
-  std::vector<ObjectInfo> fresh;
-  for (const ObjectInfo& f : raw) {
-    if (!done.count(fmt::format("{}\n{}", lake.Relative(f.path), f.size))) fresh.push_back(f);
-  }
-  stats.new_files = fresh.size();
-  if (!fresh.empty()) {
-    CleanRun run(*rules, lake, options, RunTag(fresh, lake), &stats);
-    for (const ObjectInfo& f : fresh) LP_RETURN_IF_ERROR(run.ReadFile(f));
+  LP_ASSIGN_OR_RETURN(RawInput in, NewRawFiles(lake, options, bookmark, &stats));
+  stats.new_files = in.fresh.size();
+  if (!in.fresh.empty()) {
+    CleanRun run(*rules, lake, options, RunTag(in.fresh, lake, in.uris), &stats);
+    for (const ObjectInfo& f : in.fresh) LP_RETURN_IF_ERROR(run.ReadFile(f, in.uris));
     LP_RETURN_IF_ERROR(run.Finish());
-    for (const ObjectInfo& f : fresh) bookmark.files.emplace_back(lake.Relative(f.path), f.size);
+  }
+  // The Iceberg tables before the bookmark: a run after a crash publishes
+  // what the crashed one did not.
+  if (options.iceberg) {
+    LP_ASSIGN_OR_RETURN(stats.iceberg,
+                        PublishJobOutputs(lake, *options.iceberg, options.table, job));
+  }
+  const bool moved = in.snapshot.has_value() && in.snapshot != bookmark.iceberg_snapshot;
+  if (!in.fresh.empty() || moved) {
+    if (!in.uris) {
+      for (const ObjectInfo& f : in.fresh) {
+        bookmark.files.emplace_back(lake.Relative(f.path), f.size);
+      }
+    }
+    if (in.snapshot) bookmark.iceberg_snapshot = in.snapshot;
     bookmark.as_of = as_of;
     ++bookmark.runs;
     LP_RETURN_IF_ERROR(SaveBookmark(lake, options.table, job, bookmark));

@@ -31,9 +31,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "formats/format.h"
+#include "jobs/iceberg_tables.h"
 
 namespace lakepipe::jobs {
 
@@ -53,6 +55,9 @@ struct CleanJobOptions {
   uint64_t max_buffer_bytes = 256ull << 20;
   // How long to wait for another run of the table's jobs to finish.
   std::chrono::milliseconds lock_wait{0};
+  // Set: read the raw Iceberg table when the catalog has it, and publish
+  // the clean and rejected tables as Iceberg tables (iceberg_tables.h).
+  std::optional<IcebergTables> iceberg;
 };
 
 struct JobStats {
@@ -69,6 +74,8 @@ struct JobStats {
   uint64_t bytes_written = 0;
   int32_t as_of = 0;
   double seconds = 0;
+  std::string raw_table;               // the raw Iceberg table read, when it was one
+  std::vector<IcebergCommit> iceberg;  // the Iceberg tables published
 };
 
 Result<JobStats> RunCleanJob(const CleanJobOptions& options);

@@ -187,6 +187,8 @@ Result<Bookmark> LoadBookmark(const Lake& lake, const std::string& table, const 
     }
     b.runs = j.value("runs", uint64_t{0});
     b.params = j.value("params", std::string());
+    if (j.contains("iceberg_snapshot"))
+      b.iceberg_snapshot = j.at("iceberg_snapshot").get<int64_t>();
   } catch (const nlohmann::json::exception& e) {
     return CorruptionError("{}: not a bookmark ({}); delete it or run with --full-refresh",
                            lake.Uri(path), e.what());
@@ -203,6 +205,7 @@ Status SaveBookmark(const Lake& lake, const std::string& table, const std::strin
   if (b.as_of) j["as_of"] = FormatDate(*b.as_of);
   j["runs"] = b.runs;
   if (!b.params.empty()) j["params"] = b.params;
+  if (b.iceberg_snapshot) j["iceberg_snapshot"] = *b.iceberg_snapshot;
   j["files"] = nlohmann::ordered_json::array();
   for (const auto& [p, s] : b.files) j["files"].push_back({{"path", p}, {"size", s}});
   const std::string path = lake.Path(Lake::BookmarkPath(table, job));

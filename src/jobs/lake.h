@@ -84,6 +84,8 @@ struct Bookmark {
   std::optional<int32_t> as_of;
   std::string params;
   uint64_t runs = 0;
+  // The clean job over a raw Iceberg table: the last snapshot processed.
+  std::optional<int64_t> iceberg_snapshot;
 };
 
 // An empty bookmark when there is none; kCorruption for one that does not parse.

@@ -16,6 +16,7 @@ Result<JobStats> RunClean(const JobOptions& o) {
   clean.as_of = o.as_of;
   clean.max_buffer_bytes = o.max_buffer_bytes;
   clean.lock_wait = o.lock_wait;
+  clean.iceberg = o.iceberg;
   return RunCleanJob(clean);
 }
 
@@ -30,6 +31,7 @@ Result<JobStats> RunAggregate(const JobOptions& o) {
   aggregate.zscore_window_days = o.zscore_window_days;
   aggregate.zscore_threshold = o.zscore_threshold;
   aggregate.lock_wait = o.lock_wait;
+  aggregate.iceberg = o.iceberg;
   return RunAggregateJob(aggregate);
 }
 

@@ -33,6 +33,9 @@ struct JobOptions {
   double zscore_threshold = AggregateOptions{}.zscore_threshold;   // timeseries
   // How long to wait for another run of the table's jobs to finish.
   std::chrono::milliseconds lock_wait{0};
+  // Set (--table-format iceberg): the raw table may be an Iceberg table,
+  // and every output is published as one (iceberg_tables.h).
+  std::optional<IcebergTables> iceberg;
 };
 
 struct Job {

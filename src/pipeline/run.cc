@@ -396,6 +396,12 @@ void Pipeline::Impl::RunJobs(RunReport* r) {
   jobs::JobOptions options = o.jobs;
   options.lake = ao.lake;
   options.table = ao.table;
+  if (ao.table_format == "iceberg") {
+    // The jobs read the run's Iceberg table and write theirs beside it.
+    jobs::IcebergTables tables{ao.catalog, "default", ao.iceberg_table};
+    if (tables.catalog.warehouse.empty()) tables.catalog.warehouse = ao.lake;
+    options.iceberg = std::move(tables);
+  }
   const auto start = Clock::now();
   for (const jobs::Job& job : jobs::Jobs()) {
     if (o.on_progress) {
@@ -446,13 +452,7 @@ RunReport Pipeline::Impl::Run() {
   RunReport r = Outcome();
   // Transform, when the lake got everything.
   if (r.failures.empty() && !*o.stop) {
-    if (ao.table_format == "iceberg") {
-      // The jobs read the Hive layout of the raw zone.
-      o.log(
-          fmt::format("transform: skipped: the jobs read the Hive layout; table '{}' is an "
-                      "Iceberg table",
-                      ao.table));
-    } else if (TableSchema(ao.table, o.source_options.shape) == UserApiSchemaPtr()) {
+    if (TableSchema(ao.table, o.source_options.shape) == UserApiSchemaPtr()) {
       // The jobs read the flat users columns (first_name, country, ...).
       o.log(
           fmt::format("transform: skipped: the jobs read the flat users table; table '{}' has "

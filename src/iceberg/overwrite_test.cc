@@ -1,0 +1,239 @@
+#include "iceberg/overwrite.h"
+
+#include <deque>
+#include <filesystem>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "core/testing.h"
+
+namespace lakepipe::iceberg {
+namespace {
+
+Field Make(std::string name, Kind kind, int32_t id) {
+  Field f;
+  f.name = std::move(name);
+  f.full_kind = kind;
+  f.field_id = id;
+  SetFlatView(&f);
+  return f;
+}
+
+enum class Fault { kNone, kRefuse, kUnknownAfterApply, kUnknownWithoutApply };
+
+// A catalog in memory that checks the commit's requirements against what it
+// holds and injects faults, one per commit, in order.
+class FakeCatalog : public Catalog {
+ public:
+  std::deque<Fault> faults;
+  // Runs once, inside the next commit, before it is checked: another writer.
+  std::function<void()> before_commit;
+  LoadedTable current;
+  int commits_applied = 0;
+
+  std::string_view type() const override { return "fake"; }
+  Result<LoadedTable> LoadTable(const TableIdentifier&) override { return current; }
+  Result<LoadedTable> CreateTable(const TableIdentifier&, const TableMetadata& m) override {
+    current = LoadedTable{m, "mem://v0"};
+    return current;
+  }
+  Result<LoadedTable> CommitTable(const TableIdentifier&, const LoadedTable&,
+                                  const TableMetadata& updated,
+                                  const TableCommit& commit) override {
+    if (before_commit) {
+      auto other = std::move(before_commit);
+      before_commit = nullptr;
+      other();
+    }
+    const Fault fault = faults.empty() ? Fault::kNone : faults.front();
+    if (!faults.empty()) faults.pop_front();
+    if (fault == Fault::kRefuse) return FailedPreconditionError("injected refusal");
+    if (fault == Fault::kUnknownWithoutApply) return UnavailableError("injected 503, not applied");
+    for (const auto& req : commit.requirements) {
+      if (req["type"] == "assert-table-uuid" && req["uuid"] != current.metadata.table_uuid) {
+        return FailedPreconditionError("uuid changed");
+      }
+      if (req["type"] == "assert-ref-snapshot-id") {
+        const auto* main = current.metadata.CurrentSnapshot();
+        const nlohmann::json have = main ? nlohmann::json(main->snapshot_id) : nlohmann::json();
+        if (req["snapshot-id"] != have) return FailedPreconditionError("main moved");
+      }
+    }
+    EXPECT_EQ(commit.updates[0]["action"], "add-snapshot");
+    EXPECT_EQ(commit.updates[0]["snapshot"]["snapshot-id"], updated.current_snapshot_id);
+    EXPECT_EQ(commit.updates[1]["action"], "set-snapshot-ref");
+    EXPECT_EQ(commit.updates[1]["snapshot-id"], updated.current_snapshot_id);
+    ++commits_applied;
+    current = LoadedTable{updated, "mem://v" + std::to_string(commits_applied)};
+    if (fault == Fault::kUnknownAfterApply) return UnavailableError("injected 503 after applying");
+    return current;
+  }
+  Result<std::string> DefaultLocation(const TableIdentifier&) override { return std::string(); }
+  nlohmann::json Describe() const override { return nlohmann::json::object(); }
+};
+
+class OverwriteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir("iceberg_overwrite");
+    std::filesystem::create_directories(dir_ + "/metadata");
+    Schema schema("t", {Make("id", Kind::kInt64, 1), Make("day", Kind::kDate, 2)});
+    auto spec = ParsePartitionSpec("day", schema);
+    ASSERT_OK(spec);
+    auto meta = TableMetadata::New(dir_, schema, *spec);
+    ASSERT_OK(meta);
+    ASSERT_OK(catalog_.CreateTable(id_, *meta));
+  }
+
+  DataFile File(const std::string& name, int32_t day, int64_t rows) {
+    DataFile f;
+    f.file_path = dir_ + "/data/" + name;
+    f.partition = {day};
+    f.record_count = rows;
+    f.file_size_in_bytes = 100 * rows;
+    return f;
+  }
+
+  AppendOptions Options() {
+    AppendOptions options;
+    options.initial_backoff = std::chrono::milliseconds(1);
+    options.log = [this](const std::string& line) { log_.push_back(line); };
+    return options;
+  }
+
+  static OverwriteFiles::Plan Replace(std::vector<DataFile> added, std::set<std::string> deleted) {
+    return [added, deleted](const LoadedTable&) -> Result<OverwritePlan> {
+      OverwritePlan plan;
+      plan.added = added;
+      plan.deleted = deleted;
+      return plan;
+    };
+  }
+
+  // The live data files of the current snapshot: path -> records.
+  std::map<std::string, int64_t> Live() {
+    std::map<std::string, int64_t> out;
+    const Snapshot* s = catalog_.current.metadata.CurrentSnapshot();
+    if (s == nullptr) return out;
+    auto entries = LiveEntries(*s);
+    EXPECT_OK(entries);
+    if (!entries.ok()) return out;
+    for (const auto& e : *entries) {
+      EXPECT_EQ(out.count(e.data_file.file_path), 0u) << e.data_file.file_path;
+      out[e.data_file.file_path] = e.data_file.record_count;
+    }
+    return out;
+  }
+
+  // Every entry of every manifest of the current snapshot.
+  std::vector<ManifestEntry> AllEntries() {
+    std::vector<ManifestEntry> out;
+    const Snapshot* s = catalog_.current.metadata.CurrentSnapshot();
+    auto list_file = OpenInputFile(s->manifest_list);
+    EXPECT_OK(list_file);
+    auto list_bytes = ReadWholeFile(list_file->get());
+    EXPECT_OK(list_bytes);
+    auto list = ReadManifestList(*list_bytes);
+    EXPECT_OK(list);
+    for (const ManifestFile& m : *list) {
+      auto f = OpenInputFile(m.manifest_path);
+      EXPECT_OK(f);
+      auto bytes = ReadWholeFile(f->get());
+      EXPECT_OK(bytes);
+      auto entries = ReadManifest(*bytes, m);
+      EXPECT_OK(entries);
+      for (auto& e : *entries) out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  std::string dir_;
+  TableIdentifier id_{{"db"}, "events"};
+  FakeCatalog catalog_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(OverwriteTest, ReplacesFilesInOneSnapshotWithDeletedEntriesAndTotals) {
+  OverwriteFiles overwrite(&catalog_, id_, Options());
+  ASSERT_OK(overwrite.Commit(
+      "c1", Replace({File("a.parquet", 19000, 10), File("b.parquet", 19001, 5)}, {})));
+  EXPECT_EQ(catalog_.current.metadata.CurrentSnapshot()->summary.at("operation"), "append");
+  auto second =
+      overwrite.Commit("c2", Replace({File("b2.parquet", 19001, 7)}, {dir_ + "/data/b.parquet"}));
+  ASSERT_OK(second);
+  EXPECT_TRUE(second->committed);
+  const Snapshot* s = catalog_.current.metadata.CurrentSnapshot();
+  EXPECT_EQ(s->summary.at("operation"), "overwrite");
+  EXPECT_EQ(s->summary.at("added-data-files"), "1");
+  EXPECT_EQ(s->summary.at("added-records"), "7");
+  EXPECT_EQ(s->summary.at("deleted-data-files"), "1");
+  EXPECT_EQ(s->summary.at("deleted-records"), "5");
+  EXPECT_EQ(s->summary.at("removed-files-size"), "500");
+  EXPECT_EQ(s->summary.at("changed-partition-count"), "1");
+  EXPECT_EQ(s->summary.at("total-data-files"), "2");
+  EXPECT_EQ(s->summary.at("total-records"), "17");
+  EXPECT_EQ(s->summary.at("total-files-size"), "1700");
+  EXPECT_EQ(s->summary.at("lakepipe.commit-id"), "c2");
+  const std::map<std::string, int64_t> want = {{dir_ + "/data/a.parquet", 10},
+                                               {dir_ + "/data/b2.parquet", 7}};
+  EXPECT_EQ(Live(), want);
+  // The replaced file is a deleted entry of this snapshot keeping the
+  // sequence number it was added with; the other file of its manifest is
+  // carried as existing.
+  int deleted = 0;
+  int existing = 0;
+  int added = 0;
+  for (const ManifestEntry& e : AllEntries()) {
+    if (e.status == EntryStatus::kDeleted) {
+      ++deleted;
+      EXPECT_EQ(e.data_file.file_path, dir_ + "/data/b.parquet");
+      EXPECT_EQ(e.snapshot_id, second->snapshot_id);
+      EXPECT_EQ(e.sequence_number, 1);
+    } else if (e.status == EntryStatus::kExisting) {
+      ++existing;
+      EXPECT_EQ(e.data_file.file_path, dir_ + "/data/a.parquet");
+      EXPECT_EQ(e.sequence_number, 1);
+    } else {
+      ++added;
+      EXPECT_EQ(e.data_file.file_path, dir_ + "/data/b2.parquet");
+      EXPECT_EQ(e.sequence_number, 2);
+    }
+  }
+  EXPECT_EQ(deleted, 1);
+  EXPECT_EQ(existing, 1);
+  EXPECT_EQ(added, 1);
+}
+
+TEST_F(OverwriteTest, RefusesToDeleteAFileThatIsNotLive) {
+  OverwriteFiles overwrite(&catalog_, id_, Options());
+  ASSERT_OK(overwrite.Commit("c1", Replace({File("a.parquet", 19000, 10)}, {})));
+  auto r = overwrite.Commit(
+      "c2", Replace({File("x.parquet", 19000, 1)}, {dir_ + "/data/missing.parquet"}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("missing.parquet"), std::string::npos);
+  EXPECT_EQ(catalog_.current.metadata.snapshots.size(), 1u);
+}
+
+TEST_F(OverwriteTest, RetriesARefusalAndFindsACommitWhoseOutcomeWasUnknown) {
+  OverwriteFiles overwrite(&catalog_, id_, Options());
+  ASSERT_OK(overwrite.Commit("c1", Replace({File("a.parquet", 19000, 10)}, {})));
+  catalog_.faults = {Fault::kRefuse, Fault::kUnknownAfterApply};
+  auto r =
+      overwrite.Commit("c2", Replace({File("a2.parquet", 19000, 4)}, {dir_ + "/data/a.parquet"}));
+  ASSERT_OK(r);
+  EXPECT_EQ(r->attempts, 3);  // refused, unknown (landed), found
+  EXPECT_EQ(catalog_.commits_applied, 2);
+  const std::map<std::string, int64_t> want = {{dir_ + "/data/a2.parquet", 4}};
+  EXPECT_EQ(Live(), want);
+  const Snapshot* s = catalog_.current.metadata.CurrentSnapshot();
+  EXPECT_EQ(s->summary.at("total-records"), "4");
+  EXPECT_EQ(s->summary.at("deleted-data-files"), "1");
+  ASSERT_EQ(log_.size(), 2u);
+  EXPECT_NE(log_[0].find("refused"), std::string::npos);
+  EXPECT_NE(log_[1].find("unknown"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lakepipe::iceberg
