@@ -230,9 +230,10 @@ TEST_F(OverwriteTest, RetriesARefusalAndFindsACommitWhoseOutcomeWasUnknown) {
   const Snapshot* s = catalog_.current.metadata.CurrentSnapshot();
   EXPECT_EQ(s->summary.at("total-records"), "4");
   EXPECT_EQ(s->summary.at("deleted-data-files"), "1");
-  ASSERT_EQ(log_.size(), 2u);
+  ASSERT_EQ(log_.size(), 3u);
   EXPECT_NE(log_[0].find("refused"), std::string::npos);
   EXPECT_NE(log_[1].find("unknown"), std::string::npos);
+  EXPECT_NE(log_[2].find("found commit c2"), std::string::npos);
 }
 
 }  // namespace
