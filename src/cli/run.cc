@@ -519,7 +519,8 @@ std::string SummaryText(const Finished& run, nlohmann::ordered_json* tables_json
       out += fmt::format("  local copy    {} (an earlier run's, kept)\n", p);
     }
   }
-  out += fmt::format("  query it      lakepipe sql --dialect duckdb --lake {}\n", lake);
+  out += fmt::format("  query it      lakepipe sql --dialect duckdb --lake {}{}\n", lake,
+                     run.pipeline.archiver().Iceberg() ? " --table-format iceberg" : "");
   out += fmt::format("  total         {}\n", FormatSeconds(Since(run.started)));
   return out;
 }
