@@ -39,7 +39,7 @@ const SCHEMA = {
 let broker;
 
 before(async () => {
-  const child = spawn(LAKEPIPE, ['broker', '--partitions', '3', '--topic', 'orders', '--topic', 'visits'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(LAKEPIPE, ['broker', '--partitions', '3', '--topic', 'orders', '--topic', 'visits', '--topic', 'far'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const bootstrap = await new Promise((resolve, reject) => {
@@ -191,10 +191,14 @@ test('archive --table-format iceberg: data files hold the Parquet types of the t
   const messages = [];
   for (let i = 0; i < n; i++) messages.push({ key: String(i), value: JSON.stringify(visit(i)) });
   await broker.producer.send({ topic: 'visits', messages, acks: -1 });
+  const stats = join(dir, 'stats.json');
   const r = lakepipeWith({}, 'archive', '--brokers', broker.bootstrap, ...QUICK_REJOIN, '--topic', 'visits',
     '--group', 'iceberg-types', '--lake', lake, '--schema', schema, '--table-format', 'iceberg',
-    '--partition-by', 'day(registered)', '--exit-when-idle', IDLE, '--metrics-addr', 'off');
+    '--partition-by', 'day(registered)', '--exit-when-idle', IDLE, '--metrics-addr', 'off', '--stats-json', stats);
   assert.equal(r.status, 0, r.stderr + r.stdout);
+  const s = JSON.parse(readFileSync(stats, 'utf8'));
+  assert.equal(s.archived, n);
+  assert.equal(s.dead_lettered, 0);
 
   // The table's types.
   const metadata = await readIcebergMetadata({ location });
@@ -242,6 +246,59 @@ test('archive --table-format iceberg: data files hold the Parquet types of the t
     assert.deepEqual(got.seen.map((v) => new Date(v).getTime()), want.seen, `seen of ${i}`);
     assert.equal(got.alarm === null ? null : Number(got.alarm), want.alarm === null ? null : want.alarm * 1000, `alarm of ${i} (µs)`);
   }
+});
+
+// Avro binary of a Visit (VISIT_SCHEMA), longs as BigInt.
+function avroVisit({ id, registered, seen }) {
+  const out = [];
+  const long = (v) => {
+    let n = (BigInt(v) << 1n) ^ (BigInt(v) >> 63n);
+    while (n >= 0x80n) {
+      out.push(Number(n & 0x7fn) | 0x80);
+      n >>= 7n;
+    }
+    out.push(Number(n));
+  };
+  const text = Buffer.from(id);
+  long(text.length);
+  out.push(...text);
+  long(registered);
+  long(0); // alarm: null
+  if (seen.length > 0) {
+    long(seen.length);
+    for (const v of seen) long(v);
+  }
+  long(0);
+  return Buffer.from(out);
+}
+
+test('archive --table-format iceberg: a nested timestamp microseconds cannot hold is a dead letter', async (t) => {
+  const dir = tempDir(t, 'iceberg-far');
+  const schema = join(dir, 'visit.avsc');
+  writeFileSync(schema, JSON.stringify(VISIT_SCHEMA));
+  const lake = join(dir, 'lake');
+  const id = (i) => `7d8e9f00-1a2b-4c3d-8e4f-00000000000${i}`;
+  await broker.producer.send({
+    topic: 'far',
+    acks: -1,
+    messages: [
+      { key: 'near', value: avroVisit({ id: id(1), registered: T0, seen: [T0] }) },
+      // 9e18 ms is a long, but beyond 2^63 µs.
+      { key: 'far', value: avroVisit({ id: id(2), registered: T0, seen: [9000000000000000000n] }) },
+      { key: 'near', value: avroVisit({ id: id(3), registered: T0, seen: [] }) },
+    ],
+  });
+  const stats = join(dir, 'stats.json');
+  const r = lakepipeWith({}, 'archive', '--brokers', broker.bootstrap, ...QUICK_REJOIN, '--topic', 'far',
+    '--group', 'iceberg-far', '--lake', lake, '--schema', schema, '--message-format', 'avro', '--table-format', 'iceberg',
+    '--partition-by', 'none', '--exit-when-idle', IDLE, '--metrics-addr', 'off', '--stats-json', stats);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const s = JSON.parse(readFileSync(stats, 'utf8'));
+  assert.equal(s.archived, 2);
+  assert.equal(s.dead_lettered, 1);
+  const rows = await readIcebergRows({ location: join(lake, 'default', 'far') });
+  assert.deepEqual(rows.map((row) => row.id).sort(), [id(1), id(3)]);
+  assert.deepEqual(rows.find((row) => row.id === id(1)).seen.map((v) => new Date(v).getTime()), [T0]);
 });
 
 test('archive --table-format iceberg refuses a Hive template and other file formats, naming what to give', async (t) => {
