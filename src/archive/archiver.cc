@@ -19,6 +19,7 @@
 #include "archive/partitioned_writer.h"
 #include "archive/partitioner.h"
 #include "core/lake_names.h"
+#include "iceberg/data_schema.h"
 #include "iceberg/schema_json.h"
 #include "iceberg/table_metadata.h"
 #include "kafka/membership.h"
@@ -243,8 +244,11 @@ struct Archiver::Impl final : kafka::RebalanceListener {
     std::string reason;
     LP_ASSIGN_OR_RETURN(bool decoded, s.context->decoder->Decode(m.value, into, &reason));
     if (decoded && s.context->iceberg != nullptr) {
-      if (!s.context->iceberg->partitioner->PathFor(*into, into->num_rows() - 1, &partition_scratch,
-                                                    &path_scratch, &reason)) {
+      const IcebergTarget& iceberg = *s.context->iceberg;
+      const size_t row = into->num_rows() - 1;
+      if ((iceberg.convert &&
+           !iceberg::RowConvertible(*s.context->decoder->schema(), *into, row, &reason)) ||
+          !iceberg.partitioner->PathFor(*into, row, &partition_scratch, &path_scratch, &reason)) {
         into->TruncateRows(into->num_rows() - 1);
         decoded = false;
       }
@@ -638,7 +642,9 @@ Status Archiver::Impl::SetUpIceberg(const ArchiveOptions& o) {
           topics.begin()->first, topic, iceberg_id.ToString());
     }
   }
-  auto table = LoadOrCreateTable(o, *records);
+  // The table is declared in the types its Parquet files hold (data_schema.h).
+  const Schema data = iceberg::DataFileSchema(*records);
+  auto table = LoadOrCreateTable(o, data);
   if (!table.ok())
     return table.status().WithContext(fmt::format("table {}", iceberg_id.ToString()));
   iceberg_table = std::move(table).value();
@@ -647,13 +653,16 @@ Status Archiver::Impl::SetUpIceberg(const ArchiveOptions& o) {
     return CorruptionError("table {} has no current schema or default partition spec",
                            iceberg_id.ToString());
   }
-  auto schema = MatchTableSchema(*records, *m.CurrentSchema());
+  auto schema = MatchTableSchema(data, *m.CurrentSchema());
   if (!schema.ok())
     return schema.status().WithContext(fmt::format("table {}", iceberg_id.ToString()));
   IcebergTarget target;
   target.schema = *schema;
-  LP_ASSIGN_OR_RETURN(IcebergPartitioner partitioner,
-                      IcebergPartitioner::Make(target.schema, *m.DefaultSpec()));
+  target.convert = iceberg::NeedsConversion(*records);
+  // Partition values come from the decoded records, in their own units.
+  LP_ASSIGN_OR_RETURN(
+      IcebergPartitioner partitioner,
+      IcebergPartitioner::Make(WithIdsOf(*records, *target.schema), *m.DefaultSpec()));
   target.partitioner.emplace(std::move(partitioner));
   target.data_uri = m.location + "/data";
   LP_ASSIGN_OR_RETURN(StoreLocation where, ObjectStoreRegistry::Default().Resolve(target.data_uri));

@@ -161,6 +161,12 @@ Result<SchemaPtr> MatchTableSchema(const Schema& records, const iceberg::TableSc
   return std::make_shared<const Schema>(std::move(matched));
 }
 
+SchemaPtr WithIdsOf(const Schema& records, const Schema& with_ids) {
+  std::vector<Field> fields = records.fields();
+  CopyIds(with_ids.fields(), &fields);
+  return std::make_shared<const Schema>(records.name(), std::move(fields), records.name_space());
+}
+
 std::string PartitionValueText(const iceberg::PartitionField& field, const Field& result,
                                const iceberg::Datum& value) {
   if (std::holds_alternative<std::monostate>(value)) return "null";

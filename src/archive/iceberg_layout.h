@@ -37,6 +37,10 @@ Result<std::string> IcebergSpecText(std::string_view partition_by, std::string_v
 // evolution is not supported.
 Result<SchemaPtr> MatchTableSchema(const Schema& records, const iceberg::TableSchema& table);
 
+// `records` with the field ids of `with_ids` (the same fields, maybe in
+// other types: DataFileSchema), by position at every depth.
+SchemaPtr WithIdsOf(const Schema& records, const Schema& with_ids);
+
 // The text Iceberg writes for a partition value in paths (Java's
 // Transform.toHumanString): dates "2026-12-07", hours "2026-12-07-05",
 // months "2026-12", years "2026", null "null", other values as text.

@@ -26,10 +26,13 @@
 namespace lakepipe::archive {
 
 // Where the data files of an Iceberg table go (--table-format iceberg):
-// written with `schema` (the table's field ids) under data_dir (a path of
-// the lake's store) and listed in the table as data_uri/<path>.
+// written with `schema` (the data files' types, iceberg/data_schema.h, and
+// the table's field ids) under data_dir (a path of the lake's store) and
+// listed in the table as data_uri/<path>. `convert`: the records' values
+// change unit on the way (iceberg::NeedsConversion).
 struct IcebergTarget {
   SchemaPtr schema;
+  bool convert = false;
   std::optional<IcebergPartitioner> partitioner;
   std::string data_dir;
   std::string data_uri;

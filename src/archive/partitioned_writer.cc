@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "iceberg/data_schema.h"
 #include "iceberg/table_metadata.h"
 #include "lake/lake.h"
 #include "observe/metrics.h"
@@ -79,6 +80,11 @@ Result<OpenFile*> PartitionedWriter::FileFor(PartitionState& s, const std::strin
   LP_ASSIGN_OR_RETURN(
       std::unique_ptr<FileWriter> writer,
       s.context->format->new_writer(std::move(out), std::move(file_schema), write_));
+  if (s.context->iceberg != nullptr) {
+    // Converted on the writer thread, off the consuming one.
+    writer = iceberg::DataFileWriter(std::move(writer), s.context->decoder->schema(),
+                                     s.context->iceberg->schema);
+  }
   file->writer = std::make_unique<BackgroundWriter>(std::move(writer), &writer_thread_);
   OpenFile* raw = file.get();
   s.files.emplace(partition_path, std::move(file));

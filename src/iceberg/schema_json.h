@@ -12,7 +12,9 @@
 // timestamp/timestamptz (timestamp_ns/timestamptz_ns for nanoseconds).
 // uint64 and Avro unions have no Iceberg type and are refused with
 // `unsupported:` naming the field. Fields without ids get fresh ones first
-// (AssignMissingFieldIds).
+// (AssignMissingFieldIds). A table whose Parquet data files lakepipe writes
+// is declared from iceberg::DataFileSchema (data_schema.h), whose types
+// are the ones the files hold (µs timestamps and times, uuid text as string).
 //
 // Reading gives the core kinds Iceberg's Parquet files hold: decimals on
 // int32/int64/fixed by precision, uuid on fixed(16), timestamps in µs (ns

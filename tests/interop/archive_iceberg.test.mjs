@@ -39,7 +39,7 @@ const SCHEMA = {
 let broker;
 
 before(async () => {
-  const child = spawn(LAKEPIPE, ['broker', '--partitions', '3', '--topic', 'orders'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(LAKEPIPE, ['broker', '--partitions', '3', '--topic', 'orders', '--topic', 'visits', '--topic', 'far'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const bootstrap = await new Promise((resolve, reject) => {
@@ -151,6 +151,154 @@ test('archive --table-format iceberg: icebird and DuckDB read every record once,
   const report = JSON.parse(lag.stdout);
   assert.equal(report.total_lag, 0);
   assert.equal(report.partitions.reduce((a, p) => a + p.committed_offset, 0), 1000);
+});
+
+// Avro types whose Parquet form is not Iceberg's: a uuid as text,
+// timestamp-millis and time-millis (also nested).
+const VISIT_SCHEMA = {
+  type: 'record',
+  name: 'Visit',
+  fields: [
+    { name: 'id', type: { type: 'string', logicalType: 'uuid' } },
+    { name: 'registered', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'alarm', type: ['null', { type: 'int', logicalType: 'time-millis' }], default: null },
+    { name: 'seen', type: { type: 'array', items: { type: 'long', logicalType: 'timestamp-millis' } } },
+  ],
+};
+const DAY_MS = 86400000;
+const T0 = Date.UTC(2026, 11, 5, 23, 59, 59, 998);
+
+function visit(i) {
+  const hex = i.toString(16).padStart(12, '0');
+  return {
+    id: `7d8e9f00-1a2b-4c3d-8e4f-${hex}`,
+    registered: T0 + i * 997 + (i % 2) * DAY_MS,
+    alarm: i % 3 === 0 ? null : (i * 1234567) % DAY_MS,
+    seen: [T0 - i, T0 + i * 1001],
+  };
+}
+
+const show = (o) => JSON.stringify(o, (k, v) => (typeof v === 'bigint' ? Number(v) : v));
+const FILE_TYPES = `SELECT name, type, logical_type, field_id FROM parquet_schema(?) WHERE name IN ('id', 'registered', 'alarm', 'element')`;
+
+test('archive --table-format iceberg: data files hold the Parquet types of the table\'s Iceberg types', async (t) => {
+  const dir = tempDir(t, 'iceberg-types');
+  const schema = join(dir, 'visit.avsc');
+  writeFileSync(schema, JSON.stringify(VISIT_SCHEMA));
+  const lake = join(dir, 'lake');
+  const location = join(lake, 'default', 'visits');
+  const n = 200;
+  const messages = [];
+  for (let i = 0; i < n; i++) messages.push({ key: String(i), value: JSON.stringify(visit(i)) });
+  await broker.producer.send({ topic: 'visits', messages, acks: -1 });
+  const stats = join(dir, 'stats.json');
+  const r = lakepipeWith({}, 'archive', '--brokers', broker.bootstrap, ...QUICK_REJOIN, '--topic', 'visits',
+    '--group', 'iceberg-types', '--lake', lake, '--schema', schema, '--table-format', 'iceberg',
+    '--partition-by', 'day(registered)', '--exit-when-idle', IDLE, '--metrics-addr', 'off', '--stats-json', stats);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const s = JSON.parse(readFileSync(stats, 'utf8'));
+  assert.equal(s.archived, n);
+  assert.equal(s.dead_lettered, 0);
+
+  // The table's types.
+  const metadata = await readIcebergMetadata({ location });
+  const current = metadata.schemas.find((s) => s['schema-id'] === metadata['current-schema-id']);
+  const types = Object.fromEntries(current.fields.map((f) => [f.name, f.type]));
+  assert.equal(types.id, 'string');
+  assert.equal(types.registered, 'timestamptz');
+  assert.equal(types.alarm, 'time');
+  assert.equal(types.seen.element, 'timestamptz');
+
+  // Each data file stores them as the spec's Parquet mapping says, as DuckDB reads its footer.
+  const files = await readIcebergDataFiles({ location });
+  assert.ok(files.length >= 2, 'a file per day');
+  for (const f of files) {
+    const path = f.path.replace(/^file:\/\//, '').replaceAll("'", "''");
+    const columns = await duck(FILE_TYPES.replace('?', `'${path}'`));
+    const byName = Object.fromEntries(columns.map((c) => [c.name, c]));
+    const ids = Object.fromEntries(current.fields.map((c) => [c.name, c.id]));
+    for (const name of ['id', 'registered', 'alarm']) assert.equal(Number(byName[name].field_id), ids[name], `field id of ${name}`);
+    assert.equal(byName.id.type, 'BYTE_ARRAY', show(byName.id));
+    assert.match(String(byName.id.logical_type), /StringType/, show(byName.id));
+    for (const name of ['registered', 'element']) {
+      assert.equal(byName[name].type, 'INT64', show(byName[name]));
+      assert.match(String(byName[name].logical_type), /TimestampType\(isAdjustedToUTC=1, .*MICROS=MicroSeconds\(\)/, show(byName[name]));
+    }
+    assert.equal(byName.alarm.type, 'INT64', show(byName.alarm));
+    assert.match(String(byName.alarm.logical_type), /TimeType\(.*MICROS=MicroSeconds\(\)/, show(byName.alarm));
+    // The partition (from the records' days) is the day of the values stored.
+    // (icebird gives a day partition value as a Date.)
+    const day = new Date(f.partition.registered_day).toISOString().slice(0, 10);
+    const [{ off }] = await duck(`SELECT count(*) AS off FROM read_parquet('${path}') WHERE CAST(registered AT TIME ZONE 'UTC' AS DATE) <> DATE '${day}'`);
+    assert.equal(Number(off), 0, `rows of ${f.path} outside day ${day}`);
+  }
+
+  // icebird reads the values produced: ids once each, timestamps to the millisecond.
+  const rows = await readIcebergRows({ location });
+  assert.equal(rows.length, n);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  assert.equal(byId.size, n, 'each id once');
+  for (let i = 0; i < n; i++) {
+    const want = visit(i);
+    const got = byId.get(want.id);
+    assert.ok(got, `id ${want.id}`);
+    assert.equal(new Date(got.registered).getTime(), want.registered, `registered of ${i}`);
+    assert.deepEqual(got.seen.map((v) => new Date(v).getTime()), want.seen, `seen of ${i}`);
+    assert.equal(got.alarm === null ? null : Number(got.alarm), want.alarm === null ? null : want.alarm * 1000, `alarm of ${i} (µs)`);
+  }
+});
+
+// Avro binary of a Visit (VISIT_SCHEMA), longs as BigInt.
+function avroVisit({ id, registered, seen }) {
+  const out = [];
+  const long = (v) => {
+    let n = (BigInt(v) << 1n) ^ (BigInt(v) >> 63n);
+    while (n >= 0x80n) {
+      out.push(Number(n & 0x7fn) | 0x80);
+      n >>= 7n;
+    }
+    out.push(Number(n));
+  };
+  const text = Buffer.from(id);
+  long(text.length);
+  out.push(...text);
+  long(registered);
+  long(0); // alarm: null
+  if (seen.length > 0) {
+    long(seen.length);
+    for (const v of seen) long(v);
+  }
+  long(0);
+  return Buffer.from(out);
+}
+
+test('archive --table-format iceberg: a nested timestamp microseconds cannot hold is a dead letter', async (t) => {
+  const dir = tempDir(t, 'iceberg-far');
+  const schema = join(dir, 'visit.avsc');
+  writeFileSync(schema, JSON.stringify(VISIT_SCHEMA));
+  const lake = join(dir, 'lake');
+  const id = (i) => `7d8e9f00-1a2b-4c3d-8e4f-00000000000${i}`;
+  await broker.producer.send({
+    topic: 'far',
+    acks: -1,
+    messages: [
+      { key: 'near', value: avroVisit({ id: id(1), registered: T0, seen: [T0] }) },
+      // 9e18 ms is a long, but beyond 2^63 µs.
+      { key: 'far', value: avroVisit({ id: id(2), registered: T0, seen: [9000000000000000000n] }) },
+      { key: 'near', value: avroVisit({ id: id(3), registered: T0, seen: [] }) },
+    ],
+  });
+  const stats = join(dir, 'stats.json');
+  const r = lakepipeWith({}, 'archive', '--brokers', broker.bootstrap, ...QUICK_REJOIN, '--topic', 'far',
+    '--group', 'iceberg-far', '--lake', lake, '--schema', schema, '--message-format', 'avro', '--table-format', 'iceberg',
+    '--partition-by', 'none', '--exit-when-idle', IDLE, '--metrics-addr', 'off', '--stats-json', stats);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const s = JSON.parse(readFileSync(stats, 'utf8'));
+  assert.equal(s.archived, 2);
+  assert.equal(s.dead_lettered, 1);
+  const rows = await readIcebergRows({ location: join(lake, 'default', 'far') });
+  assert.deepEqual(rows.map((row) => row.id).sort(), [id(1), id(3)]);
+  assert.deepEqual(rows.find((row) => row.id === id(1)).seen.map((v) => new Date(v).getTime()), [T0]);
 });
 
 test('archive --table-format iceberg refuses a Hive template and other file formats, naming what to give', async (t) => {
