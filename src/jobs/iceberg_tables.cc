@@ -11,6 +11,7 @@
 #include "core/time_util.h"
 #include "formats/format.h"
 #include "formats/open.h"
+#include "iceberg/data_schema.h"
 #include "iceberg/manifest.h"
 #include "iceberg/overwrite.h"
 
@@ -191,10 +192,10 @@ std::string PartitionPath(const std::vector<PartValue>& partition,
   return out;
 }
 
-// Copies the Hive file `from` to `uri`: its columns as they are (as the
-// archiver writes them, timestamps keep their unit), the partition columns
-// filled in, each with the field id of the table's column (CheckSameColumns
-// made them match by position).
+// Copies the Hive file `from` to `uri`: its columns in the table's types
+// (iceberg/data_schema.h: millisecond timestamps become microseconds), the
+// partition columns filled in, each with the field id of the table's column
+// (CheckSameColumns made them match by position).
 Result<DataFile> CopyFile(const Lake& lake, const Output& from, const iceberg::TableSchema& table,
                           const std::vector<Datum>& values, const std::string& uri) {
   const FormatInfo* parquet = *FormatRegistry::Default().Find("parquet");
@@ -212,8 +213,10 @@ Result<DataFile> CopyFile(const Lake& lake, const Output& from, const iceberg::T
   const Schema& schema = *write_schema;
   WriteOptions wo = TableWriteOptions();
   LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(uri, wo.output));
-  LP_ASSIGN_OR_RETURN(std::unique_ptr<FileWriter> writer,
-                      parquet->new_writer(std::move(out), write_schema, wo));
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<FileWriter> inner,
+                      parquet->new_writer(std::move(out), table.schema, wo));
+  std::unique_ptr<FileWriter> writer =
+      iceberg::DataFileWriter(std::move(inner), write_schema, table.schema);
   RecordBatch batch(reader->schema());
   Status st;
   for (bool more = true; more && st.ok();) {
@@ -269,10 +272,13 @@ Result<IcebergCommit> Publish(const Lake& lake, Catalog* catalog, const TableIde
   if (!outputs.empty()) {
     LP_ASSIGN_OR_RETURN(SchemaPtr file_schema, FileSchema(lake, outputs[0].info.path));
     const SchemaPtr schema = OutputSchema(*file_schema, outputs[0].partition);
-    LP_ASSIGN_OR_RETURN(table, LoadOrCreate(catalog, id, *schema, outputs[0].partition));
+    // The table holds the types the Iceberg spec maps to Parquet (e.g.
+    // timestamps in microseconds); CopyFile converts the values.
+    const Schema data = iceberg::DataFileSchema(*schema);
+    LP_ASSIGN_OR_RETURN(table, LoadOrCreate(catalog, id, data, outputs[0].partition));
     const iceberg::TableSchema* current = table.metadata.CurrentSchema();
     if (current == nullptr) return CorruptionError("table {} has no schema", result.table);
-    LP_RETURN_IF_ERROR(CheckSameColumns(*current->schema, *schema, result.table));
+    LP_RETURN_IF_ERROR(CheckSameColumns(*current->schema, data, result.table));
   } else {
     LP_ASSIGN_OR_RETURN(table, catalog->LoadTable(id));
   }

@@ -149,6 +149,13 @@ test('transform --table-format iceberg: icebird reads clean and metric tables eq
   const partitions = new Set(live.map((f) => JSON.stringify(f.partition, (k, v) => (typeof v === 'bigint' ? Number(v) : v))));
   assert.equal(partitions.size, live.length);
   for (const f of live) assert.ok(existsSync(f.path.replace(/^file:\/\//, '')), `${f.path} exists`);
+  // The copies hold the Parquet types the table's types map to: its
+  // timestamps in microseconds (the lake's clean files have milliseconds).
+  const types = await duck(`SELECT name, logical_type FROM parquet_schema('${live[0].path.replace(/^file:\/\//, '')}')
+    WHERE name IN ('dob', 'registered_date')`);
+  assert.equal(types.length, 2);
+  for (const t of types) assert.match(String(t.logical_type), /MICROS=MicroSeconds/, `${t.name}: ${t.logical_type}`);
+  assert.deepEqual(meta.schemas[0].fields.filter((f) => ['dob', 'registered_date'].includes(f.name)).map((f) => f.type), ['timestamptz', 'timestamptz']);
 
   // Every table verifies.
   const tables = outputTables(lake);
