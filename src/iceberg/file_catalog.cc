@@ -76,16 +76,6 @@ std::optional<int64_t> ParseHint(std::string_view text) {
   return n;
 }
 
-// Creates `uri` with `text`, failing with kAlreadyExists when it exists.
-Status CreateExclusive(const std::string& uri, std::string_view text) {
-  LP_ASSIGN_OR_RETURN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(uri));
-  OutputOptions options;
-  options.overwrite = false;
-  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, loc.store->OpenOutput(loc.path, options));
-  LP_RETURN_IF_ERROR(out->Append(text));
-  return out->Commit();
-}
-
 // Rewrites the hint; a reader whose hint lags probes forward, so a failure
 // only costs it a few reads.
 void WriteHint(std::string_view location, int64_t version) {
@@ -129,7 +119,7 @@ class FileCatalog final : public Catalog {
     if (existing.status().code() != StatusCode::kNotFound) return existing.status();
     m.last_updated_ms = std::max(m.last_updated_ms, NowMs());
     std::string uri = VersionUri(m.location, 1);
-    Status created = CreateExclusive(uri, m.ToText());
+    Status created = CreateWholeFile(uri, m.ToText());
     if (created.code() == StatusCode::kAlreadyExists) {
       return AlreadyExistsError("table {} was created at {} by another writer", id.ToString(), uri);
     }
@@ -154,7 +144,7 @@ class FileCatalog final : public Catalog {
     AddPreviousMetadataFile(&next, base.metadata.last_updated_ms, base.metadata_location);
     next.last_updated_ms = std::max(next.last_updated_ms, NowMs());
     std::string uri = VersionUri(location, *version + 1);
-    Status created = CreateExclusive(uri, next.ToText());
+    Status created = CreateWholeFile(uri, next.ToText());
     if (created.code() == StatusCode::kAlreadyExists) {
       return FailedPreconditionError(
           "table {}: v{} was committed by another writer: reload the table and retry",

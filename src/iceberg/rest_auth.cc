@@ -15,15 +15,6 @@ std::string Env(const char* name) {
   return v == nullptr ? "" : v;
 }
 
-std::string AmzDate() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
 std::string FormField(std::string_view name, std::string_view value) {
   return fmt::format("{}={}", name, s3::UriEncode(value, false));
 }
@@ -205,7 +196,7 @@ Status RestAuth::Sign(HttpRequest& request) const {
   sr.query = url.query;
   sr.payload_sha256 = s3::HexSha256(request.body);
   sr.headers = {{"host", url.authority},
-                {"x-amz-date", AmzDate()},
+                {"x-amz-date", s3::AmzDate()},
                 {"x-amz-content-sha256", sr.payload_sha256}};
   if (!aws_.session_token.empty())
     sr.headers.emplace_back("x-amz-security-token", aws_.session_token);

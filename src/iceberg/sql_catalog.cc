@@ -132,15 +132,6 @@ int64_t VersionOf(std::string_view location) {
   return n;
 }
 
-Status WriteExclusive(const std::string& uri, std::string_view text) {
-  LP_ASSIGN_OR_RETURN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(uri));
-  OutputOptions options;
-  options.overwrite = false;
-  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, loc.store->OpenOutput(loc.path, options));
-  LP_RETURN_IF_ERROR(out->Append(text));
-  return out->Commit();
-}
-
 void DeleteQuietly(const std::string& uri) {
   auto loc = ObjectStoreRegistry::Default().Resolve(uri);
   if (loc.ok()) loc->store->Delete(loc->path).IgnoreError();
@@ -176,7 +167,7 @@ class SqlCatalog final : public Catalog {
     }
     m.last_updated_ms = std::max(m.last_updated_ms, NowMs());
     std::string uri = MetadataUri(m.location, 0);
-    LP_RETURN_IF_ERROR(WriteExclusive(uri, m.ToText()));
+    LP_RETURN_IF_ERROR(CreateWholeFile(uri, m.ToText()));
     Status inserted = Insert(id, ns, uri);
     if (!inserted.ok()) {
       DeleteQuietly(uri);
@@ -194,7 +185,7 @@ class SqlCatalog final : public Catalog {
     AddPreviousMetadataFile(&next, base.metadata.last_updated_ms, base.metadata_location);
     next.last_updated_ms = std::max(next.last_updated_ms, NowMs());
     std::string uri = MetadataUri(next.location, VersionOf(base.metadata_location) + 1);
-    LP_RETURN_IF_ERROR(WriteExclusive(uri, next.ToText()));
+    LP_RETURN_IF_ERROR(CreateWholeFile(uri, next.ToText()));
     Result<int> changed = Swap(id, ns, base.metadata_location, uri);
     if (!changed.ok() || *changed != 1) DeleteQuietly(uri);
     if (!changed.ok()) return changed.status();

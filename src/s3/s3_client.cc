@@ -45,15 +45,6 @@ std::optional<std::string> XmlText(std::string_view xml, std::string_view tag, s
   return out;
 }
 
-std::string AmzDate() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
 StatusCode CodeFor(long status, std::string_view s3_code) {
   if (s3_code == "AccessDenied" || s3_code == "SignatureDoesNotMatch" ||
       s3_code == "InvalidAccessKeyId" || s3_code == "ExpiredToken" || status == 403) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <ctime>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -71,6 +72,15 @@ std::string UriEncode(std::string_view text, bool keep_slash) {
     }
   }
   return out;
+}
+
+std::string AmzDate() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
 }
 
 std::string HexSha256(std::string_view data) {

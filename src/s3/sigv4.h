@@ -55,6 +55,8 @@ Result<Signature> SignV4(const SigningRequest& request, const Credentials& crede
 
 // Lowercase hex SHA-256 of `data`.
 std::string HexSha256(std::string_view data);
+// The current UTC time as SigV4's x-amz-date ("20261207T231200Z").
+std::string AmzDate();
 
 // Base64 of the MD5 of `data` (the Content-MD5 header).
 std::string Base64Md5(std::string_view data);

@@ -97,6 +97,14 @@ Status WriteWholeFile(std::string_view uri, std::string_view data) {
   return out->Commit();
 }
 
+Status CreateWholeFile(std::string_view uri, std::string_view data) {
+  OutputOptions options;
+  options.overwrite = false;
+  LP_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> out, OpenOutputStream(uri, options));
+  LP_RETURN_IF_ERROR(out->Append(data));
+  return out->Commit();
+}
+
 Result<std::string> ReadWholeFile(InputFile* file) {
   std::string out;
   LP_RETURN_IF_ERROR(file->ReadAt(0, static_cast<size_t>(file->size()), &out));

@@ -134,5 +134,8 @@ void RemoveEmptyDirectories(const ObjectStore& store, const std::string& dir,
 Result<std::string> ReadWholeFile(InputFile* file);
 // Writes `data` as the whole file at `uri`, atomically (replacing it).
 Status WriteWholeFile(std::string_view uri, std::string_view data);
+// Writes `data` as a new file at `uri`, atomically; kAlreadyExists when
+// one is there (a create-exclusive locally, a conditional PUT on S3).
+Status CreateWholeFile(std::string_view uri, std::string_view data);
 
 }  // namespace lakepipe
