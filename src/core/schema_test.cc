@@ -376,9 +376,7 @@ TEST(SchemaTest, FieldsMadeInCodeDeriveTheirKind) {
 // types, union branch order, sizes, symbols; the attributes it strips are
 // compared by CompleteTypesRoundTripThroughAvroJson).
 TEST(SchemaTest, AvscReadsTheWrittenSchemaAsTheOriginal) {
-  if (!testing::HasNodePackage(LAKEPIPE_SOURCE_DIR, "avsc")) {
-    GTEST_SKIP() << "node or avsc is not installed";
-  }
+  LP_NEEDS_NODE_PACKAGE(LAKEPIPE_SOURCE_DIR, "avsc");
   ASSERT_OK_AND_ASSIGN(Schema s, Schema::FromAvroJson(kCompleteSchema, {.complete_types = true}));
   const std::string dir = testing::MakeTempDir("avsc");
   std::ofstream(dir + "/original.avsc") << kCompleteSchema;

@@ -1,5 +1,7 @@
 #include "core/testing.h"
 
+#include <cstdlib>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -20,6 +22,11 @@ std::string MakeTempDir(const std::string& name) {
 bool HasNodePackage(const std::string& source_dir, const std::string& package) {
   return std::filesystem::exists(source_dir + "/tests/node_modules/" + package) &&
          std::system("node --version >/dev/null 2>&1") == 0;
+}
+
+bool UnderCi() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
 }
 
 NodeRun RunNodeScript(const std::string& source_dir, const std::string& script,

@@ -24,6 +24,11 @@ std::string MakeTempDir(const std::string& name);
 // the npm package `package`.
 bool HasNodePackage(const std::string& source_dir, const std::string& package);
 
+// True when the environment says CI=true: the test tools are installed
+// there (scripts/test), so a test that needs a missing one fails instead of
+// skipping.
+bool UnderCi();
+
 // What a Node script printed and its exit status.
 struct NodeRun {
   int status = -1;
@@ -36,6 +41,14 @@ NodeRun RunNodeScript(const std::string& source_dir, const std::string& script,
                       const std::string& arg);
 
 }  // namespace lakepipe::testing
+
+// In a test body: skips the test when node or the npm package `package`
+// (tests/node_modules under `source_dir`) is missing, and fails it under CI.
+#define LP_NEEDS_NODE_PACKAGE(source_dir, package)                                           \
+  if (!::lakepipe::testing::HasNodePackage(source_dir, package)) {                           \
+    if (::lakepipe::testing::UnderCi()) FAIL() << "node and " << (package) << " are needed"; \
+    GTEST_SKIP() << "node or " << (package) << " is not installed";                          \
+  }
 
 #define ASSERT_OK(expr)                                     \
   do {                                                      \

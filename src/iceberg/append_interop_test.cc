@@ -130,10 +130,8 @@ void CheckMetrics(const json& f) {
 }
 
 TEST(AppendInterop, IcebirdAndDuckDBReadExactlyTheRowsWritten) {
-  if (!testing::HasNodePackage(LAKEPIPE_SOURCE_DIR, "icebird") ||
-      !testing::HasNodePackage(LAKEPIPE_SOURCE_DIR, "@duckdb/node-api")) {
-    GTEST_SKIP() << "node, icebird or @duckdb/node-api is not installed";
-  }
+  LP_NEEDS_NODE_PACKAGE(LAKEPIPE_SOURCE_DIR, "icebird");
+  LP_NEEDS_NODE_PACKAGE(LAKEPIPE_SOURCE_DIR, "@duckdb/node-api");
   CatalogOptions options;
   options.type = "file";
   options.warehouse = "file://" + testing::MakeTempDir("iceberg_interop");

@@ -230,9 +230,7 @@ TEST(FileCatalog, OpensATableByFileUri) {
 // through version-hint.text and reads its metadata (its fetch mapped to the
 // table's directory, as if served over HTTP).
 TEST(FileCatalog, IcebirdReadsTheNewestVersion) {
-  if (!::lakepipe::testing::HasNodePackage(LAKEPIPE_SOURCE_DIR, "icebird")) {
-    GTEST_SKIP() << "tests/node_modules has no icebird";
-  }
+  LP_NEEDS_NODE_PACKAGE(LAKEPIPE_SOURCE_DIR, "icebird");
   std::string dir = ::lakepipe::testing::MakeTempDir("file-icebird");
   CatalogOptions options;
   options.warehouse = dir;

@@ -234,9 +234,7 @@ std::string Hex(std::string_view bytes) {
 // avsc, a reader we did not write, reads every manifest and manifest list
 // with the spec's field ids in the header schema and the values written.
 TEST(Manifest, AvscReadsManifestsAndListsWithTheSpecsFieldIds) {
-  if (!testing::HasNodePackage(LAKEPIPE_SOURCE_DIR, "avsc")) {
-    GTEST_SKIP() << "node or avsc is not installed";
-  }
+  LP_NEEDS_NODE_PACKAGE(LAKEPIPE_SOURCE_DIR, "avsc");
   Table t = MakeTable();
   ManifestContext context{&t.schema, &t.spec, 42};
   const std::vector<ManifestEntry> entries = MakeEntries();
@@ -385,9 +383,7 @@ TEST(Manifest, PartitionNamesBecomeAvroNames) {
 // content), deflate blocks, a named type used twice, a map of a different
 // key type, fields in another order.
 TEST(Manifest, ReadsAV1DeflateManifestWrittenByAnotherWriter) {
-  if (!testing::HasNodePackage(LAKEPIPE_SOURCE_DIR, "avsc")) {
-    GTEST_SKIP() << "node or avsc is not installed";
-  }
+  LP_NEEDS_NODE_PACKAGE(LAKEPIPE_SOURCE_DIR, "avsc");
   const std::string dir = testing::MakeTempDir("iceberg_manifest_v1");
   const std::string script =
       "const avsc = require('avsc'); const dir = process.argv[1];"

@@ -107,8 +107,7 @@ class RestCatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!NodeRuns()) {
-      const char* ci = std::getenv("CI");
-      if (ci != nullptr && std::string(ci) == "true") FAIL() << "node is needed under CI";
+      if (lakepipe::testing::UnderCi()) FAIL() << "node is needed under CI";
       GTEST_SKIP() << "node is not installed";
     }
     warehouse_ = lakepipe::testing::MakeTempDir("rest-catalog");

@@ -154,9 +154,7 @@ TEST(SchemaJson, Uint64AndUnionsAreRefusedNamingTheField) {
 // schema parsed from Iceberg JSON (record, fixed and decimal names, a map
 // with int keys, types used twice), with its field ids.
 TEST(SchemaJson, AvscReadsTheAvroSchemaOfAnIcebergSchema) {
-  if (!testing::HasNodePackage(LAKEPIPE_SOURCE_DIR, "avsc")) {
-    GTEST_SKIP() << "node or avsc is not installed";
-  }
+  LP_NEEDS_NODE_PACKAGE(LAKEPIPE_SOURCE_DIR, "avsc");
   json in = json::parse(kSpecSchema);
   int32_t id = 10;
   for (const char* type : {"fixed[16]", "fixed[16]", "decimal(38,10)", "decimal(38,10)", "uuid",
