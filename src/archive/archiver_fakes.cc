@@ -267,4 +267,9 @@ Status FaultStore::Delete(std::string_view path) {
   return inner_->Delete(path);
 }
 
+Result<size_t> FaultStore::DeleteAbandoned(std::string_view prefix) {
+  if (plan_->crashed()) return CrashedError();
+  return inner_->DeleteAbandoned(prefix);
+}
+
 }  // namespace lakepipe::archive::fakes

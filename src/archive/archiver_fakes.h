@@ -158,6 +158,7 @@ class FaultStore final : public ObjectStore {
                                                    const OutputOptions& options) override;
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view path) override;
+  Result<size_t> DeleteAbandoned(std::string_view prefix) override;
 
  private:
   ObjectStore* inner_;

@@ -108,6 +108,16 @@ class FakeCatalog final : public iceberg::Catalog {
   std::string warehouse_;
 };
 
+size_t FilesUnder(const std::string& dir) {
+  size_t n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    n += it->is_regular_file(ec) ? 1 : 0;
+  }
+  return n;
+}
+
 std::string PathOf(const std::string& uri) {
   return uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
 }
@@ -303,6 +313,30 @@ TEST_F(IcebergCommitsTest, SecondArchiverOfAPartitionCommitsFirstWhileTheFirstHo
   CrashPlan plan;
   ASSERT_OK(RunProcess(&kafka, &tables, dir, &plan, 1ull << 40, {meanwhile}));
   ASSERT_OK(second);
+  ExpectEveryOffsetOnce(tables, DataDir(dir), /*orphans_allowed=*/false);
+}
+
+// The same with both archivers on one lake, as two processes on one
+// machine are: they share the partition's staging directory, and the
+// second one, on assignment, deletes only what killed writers left there,
+// not the file the first one is still writing.
+TEST_F(IcebergCommitsTest, SecondArchiverOnTheSameLakeLeavesTheFirstOnesOpenFilesAlone) {
+  FakeKafka kafka = MakeKafka();
+  FakeTables tables;
+  const std::string dir = root_ + "/two-one-lake";
+  FakeKafka only_p0;
+  only_p0.logs[kafka::TopicPartition{"rows", 0}] = kafka.logs[kafka::TopicPartition{"rows", 0}];
+  Status second;
+  size_t open_then = 0;
+  Interlude meanwhile{kafka::TopicPartition{"rows", 0}, 30, [&] {
+                        open_then = FilesUnder(dir + "/_lakepipe/staging");
+                        CrashPlan plan;
+                        second = RunProcess(&only_p0, &tables, dir, &plan, 1);
+                      }};
+  CrashPlan plan;
+  ASSERT_OK(RunProcess(&kafka, &tables, dir, &plan, 1ull << 40, {meanwhile}));
+  ASSERT_OK(second);
+  EXPECT_GE(open_then, 1u) << "the first archiver had no file open when the second one started";
   ExpectEveryOffsetOnce(tables, DataDir(dir), /*orphans_allowed=*/false);
 }
 

@@ -213,10 +213,9 @@ void PartitionedWriter::Abort(PartitionState& s) {
 bool PartitionedWriter::RemoveLeftovers(const std::string& table, const kafka::TopicPartition& tp) {
   const std::string dir = StagingDir(table, tp);
   staging_dirs_.insert(dir);
-  auto leftovers = store_->List(dir);
-  if (!leftovers.ok()) return false;
-  for (const ObjectInfo& o : *leftovers) store_->Delete(o.path).IgnoreError();
-  return true;
+  // A writer still running (one that has not noticed yet that the
+  // partition moved on) keeps its files: see DeleteAbandoned.
+  return store_->DeleteAbandoned(dir).ok();
 }
 
 void PartitionedWriter::RemoveEmptyStagingDirs() {

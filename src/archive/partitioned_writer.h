@@ -80,6 +80,10 @@ class PartitionedWriter {
 
   // Deletes what a writer killed while finishing left in the staging
   // directory of `table` for `tp`; false when the lake does not answer.
+  // The files of a writer still running are kept (ObjectStore::
+  // DeleteAbandoned): a previous owner of `tp` that has not noticed the
+  // rebalance yet finishes its segment, and the commit protocol keeps its
+  // offsets or drops them.
   bool RemoveLeftovers(const std::string& table, const kafka::TopicPartition& tp);
   // Removes the staging directories used that are empty (local lakes).
   void RemoveEmptyStagingDirs();

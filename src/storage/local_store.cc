@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -126,14 +127,18 @@ class BufferedOutputStream : public OutputStream {
 };
 
 // A regular file (new or replaced): written to a hidden temporary file and
-// renamed over `target` on Commit().
+// renamed over `target` on Commit(). The temporary file is locked (flock)
+// until then, so that DeleteAbandoned() leaves it alone: `lock` is another
+// descriptor of the same open file, which keeps the lock after the data
+// descriptor is closed and until the rename is done.
 class AtomicFileStream final : public BufferedOutputStream {
  public:
   AtomicFileStream(std::string path, std::string target, std::string temp_path, int fd,
-                   OutputOptions options)
+                   UniqueFd lock, OutputOptions options)
       : BufferedOutputStream(std::move(path), fd),
         target_(std::move(target)),
         temp_path_(std::move(temp_path)),
+        lock_(std::move(lock)),
         options_(std::move(options)) {}
   ~AtomicFileStream() override { Abort(); }
 
@@ -147,6 +152,7 @@ class AtomicFileStream final : public BufferedOutputStream {
       return st;
     }
     done_ = true;
+    lock_.reset();
     if (options_.sync) SyncDirectory();
     return Status::OK();
   }
@@ -156,6 +162,7 @@ class AtomicFileStream final : public BufferedOutputStream {
     done_ = true;
     fd_.reset();
     ::unlink(temp_path_.c_str());
+    lock_.reset();
   }
 
  private:
@@ -189,6 +196,7 @@ class AtomicFileStream final : public BufferedOutputStream {
 
   std::string target_;
   std::string temp_path_;
+  UniqueFd lock_;
   OutputOptions options_;
 };
 
@@ -368,6 +376,27 @@ class LocalObjectStore final : public ObjectStore {
     return Status::OK();
   }
 
+  // A file is deleted while this holds its lock, which a running writer
+  // would hold (see AtomicFileStream and LockedTemporary).
+  Result<size_t> DeleteAbandoned(std::string_view prefix) override {
+    LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, List(prefix));
+    size_t deleted = 0;
+    for (const ObjectInfo& o : objects) {
+      UniqueFd fd(::open(o.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+      if (fd.get() < 0) {
+        if (errno == ENOENT) continue;
+        return ErrnoError(fmt::format("cannot open '{}'", o.path), errno);
+      }
+      if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK) continue;  // a running writer's
+        return ErrnoError(fmt::format("cannot lock '{}'", o.path), errno);
+      }
+      LP_RETURN_IF_ERROR(Delete(o.path));
+      ++deleted;
+    }
+    return deleted;
+  }
+
   Result<std::unique_ptr<OutputStream>> OpenOutput(std::string_view path,
                                                    const OutputOptions& options) override {
     std::string p(path);
@@ -404,20 +433,46 @@ class LocalObjectStore final : public ObjectStore {
       temp_dir = options.staging_dir;
       LP_RETURN_IF_ERROR(PrepareDirectory(path, temp_dir, /*create=*/true));
     }
+    const bool staged = !options.staging_dir.empty();
     static thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::string temp =
-        (temp_dir / fmt::format(".{}.tmp-{:016x}", t.filename().string(), rng())).string();
-    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    // A staging directory another process removed as empty (see
-    // RemoveEmptyDirectories) in between: create it again.
-    for (int retry = 0;
-         fd.get() < 0 && errno == ENOENT && !options.staging_dir.empty() && retry < 3; ++retry) {
-      LP_RETURN_IF_ERROR(PrepareDirectory(path, temp_dir, /*create=*/true));
+    std::string temp;
+    UniqueFd fd;
+    UniqueFd lock;
+    // Another process may delete the new file before it is locked (it looked
+    // abandoned), or remove its empty staging directory (see
+    // RemoveEmptyDirectories): then again, under a new name.
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      temp = (temp_dir / fmt::format(".{}.tmp-{:016x}", t.filename().string(), rng())).string();
       fd = UniqueFd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+      if (fd.get() < 0) {
+        if (errno != ENOENT || !staged) break;
+        LP_RETURN_IF_ERROR(PrepareDirectory(path, temp_dir, /*create=*/true));
+        continue;
+      }
+      LP_ASSIGN_OR_RETURN(lock, LockedTemporary(fd.get(), temp));
+      if (lock.get() >= 0) break;
+      fd.reset();
+      errno = ENOENT;
     }
     if (fd.get() < 0) return ErrnoError(fmt::format("cannot write '{}'", path), errno);
-    return std::unique_ptr<OutputStream>(
-        std::make_unique<AtomicFileStream>(path, target, temp, fd.release(), options));
+    return std::unique_ptr<OutputStream>(std::make_unique<AtomicFileStream>(
+        path, target, temp, fd.release(), std::move(lock), options));
+  }
+
+  // Locks the new temporary file open as `fd` and returns a second
+  // descriptor holding the lock; -1 when DeleteAbandoned() deleted the file
+  // before it was locked.
+  static Result<UniqueFd> LockedTemporary(int fd, const std::string& temp) {
+    UniqueFd lock(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+    if (lock.get() < 0) return ErrnoError(fmt::format("cannot write '{}'", temp), errno);
+    while (::flock(lock.get(), LOCK_EX) != 0) {
+      if (errno != EINTR) return ErrnoError(fmt::format("cannot lock '{}'", temp), errno);
+    }
+    struct stat st;
+    if (::fstat(lock.get(), &st) != 0)
+      return ErrnoError(fmt::format("cannot stat '{}'", temp), errno);
+    if (st.st_nlink == 0) return UniqueFd();
+    return lock;
   }
 };
 

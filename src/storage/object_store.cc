@@ -29,6 +29,12 @@ void ObjectStoreRegistry::Register(std::string scheme, ObjectStoreFactory factor
   factories_.emplace_back(std::move(scheme), std::move(factory));
 }
 
+Result<size_t> ObjectStore::DeleteAbandoned(std::string_view prefix) {
+  LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, List(prefix));
+  for (const ObjectInfo& o : objects) LP_RETURN_IF_ERROR(Delete(o.path));
+  return objects.size();
+}
+
 void RemoveEmptyDirectories(const ObjectStore& store, const std::string& dir,
                             const std::string& keep) {
   if (store.scheme() != "file") return;

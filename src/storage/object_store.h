@@ -86,6 +86,14 @@ class ObjectStore {
   virtual Result<std::vector<ObjectInfo>> List(std::string_view prefix) = 0;
   // Deletes one object; deleting a missing object succeeds.
   virtual Status Delete(std::string_view path) = 0;
+  // Deletes the objects under `prefix` that no open stream is writing, and
+  // returns how many it deleted: what killed writers left in a staging
+  // directory (OutputOptions::staging_dir). A local stream locks its
+  // unfinished file until it commits or aborts, so the files of a writer
+  // still running, in this process or another one on the machine, stay.
+  // Stores that never expose unfinished objects (S3) delete every object
+  // listed.
+  virtual Result<size_t> DeleteAbandoned(std::string_view prefix);
 };
 
 // A URI split into the store that serves it and the path inside that store.

@@ -151,5 +151,26 @@ TEST_P(ObjectStoreConformance, ListsADirectoryAndDeletes) {
   EXPECT_EQ(OpenInputFile(p.Uri("t/a/x.bin")).status().code(), StatusCode::kNotFound);
 }
 
+// What a killed writer left in a staging directory goes; what a running
+// writer (here, an open stream of this process) is writing there stays and
+// still commits.
+TEST_P(ObjectStoreConformance, DeleteAbandonedKeepsWhatIsBeingWritten) {
+  Place p = Open(GetParam());
+  OutputOptions staged;
+  staged.staging_dir = p.Path("staging");
+  ASSERT_OK(Put(p.Uri("staging/left-by-a-killed-writer"), "old"));
+  ASSERT_OK_AND_ASSIGN(auto out, OpenOutputStream(p.Uri("data/part-0.bin"), staged));
+  ASSERT_OK(out->Append(std::string(1 << 20, 'x')));
+  ASSERT_OK_AND_ASSIGN(size_t deleted, p.loc.store->DeleteAbandoned(p.Path("staging")));
+  EXPECT_EQ(deleted, 1u);
+  EXPECT_EQ(OpenInputFile(p.Uri("staging/left-by-a-killed-writer")).status().code(),
+            StatusCode::kNotFound);
+  ASSERT_OK(out->Commit());
+  ASSERT_OK_AND_ASSIGN(auto in, OpenInputFile(p.Uri("data/part-0.bin")));
+  EXPECT_EQ(in->size(), 1u << 20);
+  ASSERT_OK_AND_ASSIGN(size_t again, p.loc.store->DeleteAbandoned(p.Path("staging")));
+  EXPECT_EQ(again, 0u);
+}
+
 }  // namespace
 }  // namespace lakepipe::testing

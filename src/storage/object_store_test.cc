@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -110,6 +111,45 @@ TEST_F(LocalStoreTest, AStagingDirectoryRemovedWhileOpeningIsCreatedAgain) {
   ASSERT_OK(second->Append("y"));
   ASSERT_OK(second->Commit());
   EXPECT_TRUE(fs::exists(root_ + "/t/y.bin"));
+}
+
+// Another process writing into the staging directory keeps its file while
+// it runs; once it is killed (kill -9: nothing of it runs), its file goes.
+TEST_F(LocalStoreTest, DeleteAbandonedTakesOnlyTheFilesOfDeadWriters) {
+  const std::string staging = root_ + "/_staging/p0";
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(ready[0]);
+    OutputOptions staged;
+    staged.staging_dir = staging;
+    auto out = OpenOutputStream(Uri("t/x.bin"), staged);
+    const bool ok = out.ok() && (*out)->Append(std::string(1 << 20, 'x')).ok();
+    const char byte = ok ? '1' : '0';
+    if (::write(ready[1], &byte, 1) != 1) ::_exit(2);
+    ::pause();  // until killed, the stream open
+    ::_exit(0);
+  }
+  ::close(ready[1]);
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  ::close(ready[0]);
+  ASSERT_EQ(byte, '1') << "the child could not open its stream";
+  ASSERT_OK_AND_ASSIGN(StoreLocation loc, ObjectStoreRegistry::Default().Resolve(Uri("t")));
+  ASSERT_OK_AND_ASSIGN(auto staged_files, loc.store->List(staging));
+  ASSERT_EQ(staged_files.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(size_t deleted, loc.store->DeleteAbandoned(staging));
+  EXPECT_EQ(deleted, 0u) << "a running writer's file was deleted";
+  EXPECT_TRUE(fs::exists(staged_files[0].path));
+  ASSERT_EQ(::kill(child, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_OK_AND_ASSIGN(deleted, loc.store->DeleteAbandoned(staging));
+  EXPECT_EQ(deleted, 1u);
+  EXPECT_FALSE(fs::exists(staged_files[0].path));
+  EXPECT_FALSE(fs::exists(root_ + "/t/x.bin"));
 }
 
 TEST_F(LocalStoreTest, PlainPathsAreLocalFiles) {
