@@ -92,10 +92,20 @@ class BufferedOutputStream : public OutputStream {
 
   // Flushes and closes the descriptor, syncing it first when `sync`.
   Status FlushAndClose(bool sync) {
+    Status st = FlushAndSync(sync);
+    Status closed = Close();
+    return st.ok() ? closed : st;
+  }
+
+  Status FlushAndSync(bool sync) {
     Status st = Flush();
     if (st.ok() && sync && ::fsync(fd_.get()) != 0) st = Fail("cannot sync", errno);
-    if (fd_.get() >= 0 && ::close(fd_.release()) != 0 && st.ok()) st = Fail("cannot write", errno);
     return st;
+  }
+
+  Status Close() {
+    if (fd_.get() >= 0 && ::close(fd_.release()) != 0) return Fail("cannot write", errno);
+    return Status::OK();
   }
 
   Status Fail(std::string_view what, int errnum) {
@@ -127,24 +137,25 @@ class BufferedOutputStream : public OutputStream {
 };
 
 // A regular file (new or replaced): written to a hidden temporary file and
-// renamed over `target` on Commit(). The temporary file is locked (flock)
-// until then, so that DeleteAbandoned() leaves it alone: `lock` is another
-// descriptor of the same open file, which keeps the lock after the data
-// descriptor is closed and until the rename is done.
+// renamed over `target` on Commit(). The temporary file is locked (flock on
+// its descriptor) until then, so that DeleteAbandoned() leaves it alone.
 class AtomicFileStream final : public BufferedOutputStream {
  public:
   AtomicFileStream(std::string path, std::string target, std::string temp_path, int fd,
-                   UniqueFd lock, OutputOptions options)
+                   OutputOptions options)
       : BufferedOutputStream(std::move(path), fd),
         target_(std::move(target)),
         temp_path_(std::move(temp_path)),
-        lock_(std::move(lock)),
         options_(std::move(options)) {}
   ~AtomicFileStream() override { Abort(); }
 
   Status Commit() override {
     if (done_) return FailedPreconditionError("'{}' is already committed or aborted", path_);
-    Status st = FlushAndClose(options_.sync);
+    // A second descriptor keeps the lock from the close (whose error is
+    // reported before anything is visible) to the rename. Without one (no
+    // descriptor left), the file is renamed first and closed after.
+    UniqueFd hold(::fcntl(fd_.get(), F_DUPFD_CLOEXEC, 3));
+    Status st = hold.get() >= 0 ? FlushAndClose(options_.sync) : FlushAndSync(options_.sync);
     if (st.ok()) st = CheckStillReplaceable(target_, path_);
     if (st.ok()) st = Rename();
     if (!st.ok()) {
@@ -152,7 +163,7 @@ class AtomicFileStream final : public BufferedOutputStream {
       return st;
     }
     done_ = true;
-    lock_.reset();
+    if (Status closed = Close(); !closed.ok()) return closed;
     if (options_.sync) SyncDirectory();
     return Status::OK();
   }
@@ -162,7 +173,6 @@ class AtomicFileStream final : public BufferedOutputStream {
     done_ = true;
     fd_.reset();
     ::unlink(temp_path_.c_str());
-    lock_.reset();
   }
 
  private:
@@ -196,7 +206,6 @@ class AtomicFileStream final : public BufferedOutputStream {
 
   std::string target_;
   std::string temp_path_;
-  UniqueFd lock_;
   OutputOptions options_;
 };
 
@@ -377,7 +386,7 @@ class LocalObjectStore final : public ObjectStore {
   }
 
   // A file is deleted while this holds its lock, which a running writer
-  // would hold (see AtomicFileStream and LockedTemporary).
+  // would hold (see AtomicFileStream and LockTemporary).
   Result<size_t> DeleteAbandoned(std::string_view prefix) override {
     LP_ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, List(prefix));
     size_t deleted = 0;
@@ -437,7 +446,6 @@ class LocalObjectStore final : public ObjectStore {
     static thread_local std::mt19937_64 rng{std::random_device{}()};
     std::string temp;
     UniqueFd fd;
-    UniqueFd lock;
     // Another process may delete the new file before it is locked (it looked
     // abandoned), or remove its empty staging directory (see
     // RemoveEmptyDirectories): then again, under a new name.
@@ -449,30 +457,25 @@ class LocalObjectStore final : public ObjectStore {
         LP_RETURN_IF_ERROR(PrepareDirectory(path, temp_dir, /*create=*/true));
         continue;
       }
-      LP_ASSIGN_OR_RETURN(lock, LockedTemporary(fd.get(), temp));
-      if (lock.get() >= 0) break;
+      LP_ASSIGN_OR_RETURN(bool locked, LockTemporary(fd.get(), temp));
+      if (locked) break;
       fd.reset();
       errno = ENOENT;
     }
     if (fd.get() < 0) return ErrnoError(fmt::format("cannot write '{}'", path), errno);
-    return std::unique_ptr<OutputStream>(std::make_unique<AtomicFileStream>(
-        path, target, temp, fd.release(), std::move(lock), options));
+    return std::unique_ptr<OutputStream>(
+        std::make_unique<AtomicFileStream>(path, target, temp, fd.release(), options));
   }
 
-  // Locks the new temporary file open as `fd` and returns a second
-  // descriptor holding the lock; -1 when DeleteAbandoned() deleted the file
-  // before it was locked.
-  static Result<UniqueFd> LockedTemporary(int fd, const std::string& temp) {
-    UniqueFd lock(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
-    if (lock.get() < 0) return ErrnoError(fmt::format("cannot write '{}'", temp), errno);
-    while (::flock(lock.get(), LOCK_EX) != 0) {
+  // Locks the new temporary file open as `fd`; false when DeleteAbandoned()
+  // deleted it before it was locked.
+  static Result<bool> LockTemporary(int fd, const std::string& temp) {
+    while (::flock(fd, LOCK_EX) != 0) {
       if (errno != EINTR) return ErrnoError(fmt::format("cannot lock '{}'", temp), errno);
     }
     struct stat st;
-    if (::fstat(lock.get(), &st) != 0)
-      return ErrnoError(fmt::format("cannot stat '{}'", temp), errno);
-    if (st.st_nlink == 0) return UniqueFd();
-    return lock;
+    if (::fstat(fd, &st) != 0) return ErrnoError(fmt::format("cannot stat '{}'", temp), errno);
+    return st.st_nlink > 0;
   }
 };
 
