@@ -1,5 +1,7 @@
 // DataFileFromParquet: a data file's manifest metrics from its Parquet
-// footer, as Java's ParquetUtil.footerMetrics derives them.
+// footer, as Java's ParquetUtil.footerMetrics derives them, plus the NaN
+// counts of float and double columns, which only the data holds.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -242,6 +244,85 @@ void AddChunk(const Leaf& leaf, const parquet::ColumnMetaData& md, LeafMetrics* 
   if (!m->max || Less(*m->max, *dhi)) m->max = dhi;
 }
 
+// Reads a file another owner keeps open, for a reader that wants its own.
+class BorrowedInput final : public InputFile {
+ public:
+  explicit BorrowedInput(InputFile* file) : file_(file) {}
+  const std::string& path() const override { return file_->path(); }
+  uint64_t size() const override { return file_->size(); }
+  Status ReadAt(uint64_t offset, size_t n, std::string* out) override {
+    return file_->ReadAt(offset, n, out);
+  }
+
+ private:
+  InputFile* file_;
+};
+
+bool IsFloatingPoint(const Field& f) {
+  return f.kind() == Kind::kFloat || f.kind() == Kind::kDouble;
+}
+
+bool HoldsFloatingPoint(const Field& f) {
+  if (IsFloatingPoint(f)) return f.field_id.has_value();
+  for (const Field& c : f.children) {
+    if (HoldsFloatingPoint(c)) return true;
+  }
+  return false;
+}
+
+// Adds the NaN values of `col` (of field `f`) and of its children to
+// `counts`, by field id.
+void CountNaNs(const Field& f, const Column& col, std::map<int32_t, int64_t>* counts) {
+  if (IsFloatingPoint(f) && f.field_id) {
+    int64_t& n = (*counts)[*f.field_id];
+    for (size_t i = 0; i < col.size(); ++i) {
+      if (!col.IsValid(i)) continue;
+      const bool nan = col.storage() == Storage::kFloat ? std::isnan(col.GetFloat(i))
+                                                        : std::isnan(col.GetDouble(i));
+      n += nan ? 1 : 0;
+    }
+    return;
+  }
+  if (f.children.size() != col.num_children()) return;
+  for (size_t c = 0; c < f.children.size(); ++c) CountNaNs(f.children[c], col.child(c), counts);
+}
+
+// The NaN values of every float and double column of the file (at any
+// depth) by field id, read from the data: a Parquet footer does not count
+// them. Only the top-level fields holding such columns are read.
+Result<std::map<int32_t, int64_t>> NaNCounts(InputFile* file) {
+  std::map<int32_t, int64_t> counts;
+  ReadOptions options;
+  {
+    LP_ASSIGN_OR_RETURN(auto probe, OpenParquetReader(std::make_unique<BorrowedInput>(file), {}));
+    for (const Field& f : probe->schema()->fields()) {
+      if (HoldsFloatingPoint(f)) options.columns.push_back(f.name);
+    }
+  }
+  if (options.columns.empty()) return counts;
+  LP_ASSIGN_OR_RETURN(auto reader,
+                      OpenParquetReader(std::make_unique<BorrowedInput>(file), options));
+  RecordBatch batch(reader->schema());
+  while (true) {
+    LP_ASSIGN_OR_RETURN(bool more, reader->ReadBatch(&batch));
+    for (size_t c = 0; c < batch.num_columns(); ++c) {
+      CountNaNs(reader->schema()->field(c), batch.column(c), &counts);
+    }
+    if (!more) break;
+  }
+  return counts;
+}
+
+// Where a row group starts, as parquet-mr finds it: its first column
+// chunk's dictionary page, else its first data page (RowGroup.file_offset
+// is wrong in files of some writers).
+std::optional<int64_t> RowGroupStart(const parquet::RowGroup& rg) {
+  if (rg.columns.empty() || !rg.columns[0].meta_data) return std::nullopt;
+  const parquet::ColumnMetaData& m = *rg.columns[0].meta_data;
+  if (m.dictionary_page_offset && *m.dictionary_page_offset > 0) return *m.dictionary_page_offset;
+  return m.data_page_offset;
+}
+
 }  // namespace
 
 Result<DataFile> DataFileFromParquet(InputFile* file, std::string uri, const TableSchema& schema,
@@ -265,6 +346,7 @@ Result<DataFile> DataFileFromParquet(InputFile* file, std::string uri, const Tab
   std::vector<LeafMetrics> metrics(leaves.size());
   for (const parquet::RowGroup& rg : md.row_groups) {
     out.record_count += rg.num_rows;
+    if (auto start = RowGroupStart(rg)) out.split_offsets.push_back(*start);
     if (rg.columns.size() != leaves.size()) {
       return CorruptionError("{}: a row group has {} columns, the schema {} leaves", out.file_path,
                              rg.columns.size(), leaves.size());
@@ -289,6 +371,15 @@ Result<DataFile> DataFileFromParquet(InputFile* file, std::string uri, const Tab
     if (leaves[i].under_repeated || !m.bounds_known || !m.min || field == fields.end()) continue;
     if (auto lo = ToIceberg(e, *field->second, *m.min, false)) out.lower_bounds[id] = *lo;
     if (auto hi = ToIceberg(e, *field->second, *m.max, true)) out.upper_bounds[id] = *hi;
+  }
+  if (!std::is_sorted(out.split_offsets.begin(), out.split_offsets.end())) {
+    out.split_offsets.clear();  // the spec wants them ascending
+  }
+  const bool floating = std::any_of(leaves.begin(), leaves.end(), [](const Leaf& l) {
+    return *l.element->type == PhysicalType::kFloat || *l.element->type == PhysicalType::kDouble;
+  });
+  if (floating) {
+    LP_ASSIGN_OR_RETURN(out.nan_value_counts, NaNCounts(file));
   }
   return out;
 }

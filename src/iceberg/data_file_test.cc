@@ -74,7 +74,7 @@ void Fill(RecordBatch& b, int from, int to) {
   }
 }
 
-TEST(DataFileFromParquet, MetricsFromTheFooter) {
+TEST(DataFileFromParquet, MetricsFromTheFooterAndNaNCountsFromTheData) {
   auto parsed = SchemaFromJson(nlohmann::json::parse(kSchema));
   ASSERT_OK(parsed);
   TableSchema table;
@@ -106,6 +106,13 @@ TEST(DataFileFromParquet, MetricsFromTheFooter) {
   auto md = parquet::ReadFileMetaData(file->get(), &footer_offset);
   ASSERT_OK(md);
   ASSERT_GT(md->row_groups.size(), 2u);  // metrics combine row groups
+  std::vector<int64_t> starts;
+  for (const auto& rg : md->row_groups) {
+    const auto& first = *rg.columns[0].meta_data;
+    starts.push_back(first.dictionary_page_offset.value_or(first.data_page_offset));
+  }
+  EXPECT_EQ(data->split_offsets, starts);
+  EXPECT_EQ(data->split_offsets.front(), 4);  // just after the magic
 
   EXPECT_EQ(data->file_path, "file://" + path);
   EXPECT_EQ(data->file_format, "PARQUET");
@@ -139,7 +146,8 @@ TEST(DataFileFromParquet, MetricsFromTheFooter) {
   EXPECT_EQ(data->null_value_counts.at(3), 400);
   EXPECT_EQ(data->null_value_counts.at(8), 182);
   EXPECT_EQ(data->null_value_counts.at(10), empty_tags);
-  EXPECT_TRUE(data->nan_value_counts.empty());  // the footer does not know them
+  // Read from the data (the footer does not know them), nested fields too.
+  EXPECT_EQ(data->nan_value_counts, (std::map<int32_t, int64_t>{{4, kRows / 100}, {8, 0}}));
 
   EXPECT_EQ(data->lower_bounds.at(1), Le64(1));
   EXPECT_EQ(data->upper_bounds.at(1), Le64(kRows));

@@ -253,18 +253,26 @@ Value BytesMapValue(const std::map<int32_t, std::string>& map) {
   return Value::Array(std::move(items));
 }
 
+Value LongsValue(const std::vector<int64_t>& longs) {
+  if (longs.empty()) return Value::Null();
+  std::vector<Value> items;
+  for (int64_t v : longs) items.push_back(Value::Long(v));
+  return Value::Array(std::move(items));
+}
+
 Value OptionalLong(const std::optional<int64_t>& v) { return v ? Value::Long(*v) : Value::Null(); }
 
 Value DataFileValue(const DataFile& f) {
   std::vector<Value> partition;
   for (const Datum& d : f.partition) partition.push_back(FromDatum(d));
-  return Value::Record(
-      {Value::Long(f.content), Value::Bytes(f.file_path), Value::Bytes(f.file_format),
-       Value::Record(std::move(partition)), Value::Long(f.record_count),
-       Value::Long(f.file_size_in_bytes), IntMapValue(f.column_sizes), IntMapValue(f.value_counts),
-       IntMapValue(f.null_value_counts), IntMapValue(f.nan_value_counts),
-       BytesMapValue(f.lower_bounds), BytesMapValue(f.upper_bounds), Value::Null(), Value::Null(),
-       Value::Null(), f.sort_order_id ? Value::Long(*f.sort_order_id) : Value::Null()});
+  return Value::Record({Value::Long(f.content), Value::Bytes(f.file_path),
+                        Value::Bytes(f.file_format), Value::Record(std::move(partition)),
+                        Value::Long(f.record_count), Value::Long(f.file_size_in_bytes),
+                        IntMapValue(f.column_sizes), IntMapValue(f.value_counts),
+                        IntMapValue(f.null_value_counts), IntMapValue(f.nan_value_counts),
+                        BytesMapValue(f.lower_bounds), BytesMapValue(f.upper_bounds), Value::Null(),
+                        LongsValue(f.split_offsets), Value::Null(),
+                        f.sort_order_id ? Value::Long(*f.sort_order_id) : Value::Null()});
 }
 
 // ---- Reading ----
@@ -343,6 +351,12 @@ Result<DataFile> ReadDataFile(const Value& v, const std::vector<std::string>& pa
   ReadMap(v.Field(137, "nan_value_counts"), &f.nan_value_counts);
   ReadMap(v.Field(125, "lower_bounds"), &f.lower_bounds);
   ReadMap(v.Field(128, "upper_bounds"), &f.upper_bounds);
+  if (const Value* splits = v.Field(132, "split_offsets");
+      splits != nullptr && splits->kind == Value::Kind::kArray) {
+    for (const Value& item : splits->items) {
+      if (item.kind == Value::Kind::kLong) f.split_offsets.push_back(item.l);
+    }
+  }
   if (auto id = OptionalLongOf(v.Field(140, "sort_order_id"))) {
     f.sort_order_id = static_cast<int32_t>(*id);
   }

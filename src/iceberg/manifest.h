@@ -13,7 +13,8 @@
 // (DataFileFromParquet): column sizes, value and null counts per leaf
 // field id, NaN counts of float columns when the writer recorded them, and
 // lower/upper bounds in Iceberg's single-value serialisation (bounds.h),
-// strings and binary truncated to 16.
+// strings and binary truncated to 16, and the row groups' starting offsets
+// as split offsets.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,7 @@ struct DataFile {
   std::map<int32_t, int64_t> nan_value_counts;
   std::map<int32_t, std::string> lower_bounds;  // single-value serialisation
   std::map<int32_t, std::string> upper_bounds;
+  std::vector<int64_t> split_offsets;  // where each row group starts, ascending
   std::optional<int32_t> sort_order_id;
 };
 

@@ -60,6 +60,7 @@ DataFile MakeFile(const std::string& path, int32_t day, int32_t bucket, int64_t 
   f.nan_value_counts = {{4, 2}};
   f.lower_bounds = {{1, Le64(5)}, {3, "apple"}};
   f.upper_bounds = {{1, Le64(rows)}, {3, "pear"}};
+  f.split_offsets = {4, 500 + rows};
   f.sort_order_id = 0;
   return f;
 }
@@ -121,6 +122,7 @@ TEST(Manifest, RoundTripsEntriesAndInheritsSequenceNumbers) {
   EXPECT_EQ(a.data_file.nan_value_counts, entries[0].data_file.nan_value_counts);
   EXPECT_EQ(a.data_file.lower_bounds, entries[0].data_file.lower_bounds);
   EXPECT_EQ(a.data_file.upper_bounds, entries[0].data_file.upper_bounds);
+  EXPECT_EQ(a.data_file.split_offsets, (std::vector<int64_t>{4, 510}));
   EXPECT_EQ(a.data_file.sort_order_id, 0);
   const ManifestEntry& c = (*read)[2];
   EXPECT_EQ(c.status, EntryStatus::kExisting);
@@ -280,6 +282,7 @@ TEST(Manifest, AvscReadsManifestsAndListsWithTheSpecsFieldIds) {
   EXPECT_EQ(rec["data_file"]["lower_bounds"][0], json({{"key", 1}, {"value", Hex(Le64(5))}}));
   EXPECT_EQ(rec["data_file"]["upper_bounds"][1], json({{"key", 3}, {"value", Hex("pear")}}));
   EXPECT_EQ(rec["data_file"]["nan_value_counts"][0], json({{"key", 4}, {"value", 2}}));
+  EXPECT_EQ(rec["data_file"]["split_offsets"], json({4, 510}));
   EXPECT_EQ(man["recs"][2]["status"], 0);
   EXPECT_EQ(man["recs"][2]["sequence_number"], 1);
   EXPECT_TRUE(man["recs"][2]["data_file"]["partition"]["ts_day"].is_null());

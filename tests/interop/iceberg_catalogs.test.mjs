@@ -337,11 +337,18 @@ async function checkManifests(location) {
       for (const [name, id] of Object.entries({ status: 0, snapshot_id: 1, sequence_number: 3,
         file_sequence_number: 4, data_file: 2, content: 134, file_path: 100, file_format: 101, partition: 102,
         record_count: 103, file_size_in_bytes: 104, column_sizes: 108, value_counts: 109,
-        null_value_counts: 110, lower_bounds: 125, upper_bounds: 128, split_offsets: 132, sort_order_id: 140 })) {
+        null_value_counts: 110, nan_value_counts: 137, lower_bounds: 125, upper_bounds: 128, split_offsets: 132,
+        sort_order_id: 140 })) {
         assert.equal(fids[name], id, `manifest field ${name}`);
       }
       assert.equal(manifest.records.length, entry.added_files_count + entry.existing_files_count + entry.deleted_files_count);
-      for (const e of manifest.records) assert.match(e.data_file.file_path, /\.parquet$/);
+      for (const e of manifest.records) {
+        assert.match(e.data_file.file_path, /\.parquet$/);
+        // The double column `amount` (id 3) has a NaN count (none are produced), the others none.
+        assert.deepEqual(e.data_file.nan_value_counts.map((kv) => [kv.key, Number(kv.value)]), [[3, 0]]);
+        // Row group starts: the first one right after the magic "PAR1".
+        assert.equal(Number(e.data_file.split_offsets[0]), 4, JSON.stringify(e.data_file.split_offsets));
+      }
     }
   }
   assert.ok(manifests >= 2);
