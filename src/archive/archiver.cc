@@ -608,6 +608,11 @@ Result<iceberg::LoadedTable> Archiver::Impl::LoadOrCreateTable(const ArchiveOpti
   LP_ASSIGN_OR_RETURN(std::string spec_text,
                       IcebergSpecText(o.partition_by, o.time_field, records));
   auto loaded = catalog->LoadTable(iceberg_id);
+  if (loaded.ok() && o.partition_by != kDefaultPartitionTemplate) {
+    if (auto warning = SpecMismatch(loaded->metadata, iceberg_id, spec_text)) {
+      Log(*warning, observe::LogLevel::kWarning, {});
+    }
+  }
   if (loaded.ok() || loaded.status().code() != StatusCode::kNotFound) return loaded;
   const Schema with_ids(records.name(), iceberg::WithFieldIds(records), records.name_space());
   auto spec = iceberg::ParsePartitionSpec(spec_text, with_ids);
@@ -742,6 +747,7 @@ void Archiver::Impl::Start(std::unique_ptr<RecordSource> source) {
 
 Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options) {
   auto impl = std::make_unique<Impl>();
+  impl->options.log = options.log;  // for what setting up says (TakeOptions takes the rest)
   LP_ASSIGN_OR_RETURN(impl->format, CheckOptions(options, /*need_lake=*/true));
   LP_ASSIGN_OR_RETURN(StoreLocation lake, ObjectStoreRegistry::Default().Resolve(options.lake));
   impl->owned_store = std::move(lake.store);
@@ -791,6 +797,7 @@ Result<std::unique_ptr<Archiver>> Archiver::Make(ArchiveOptions options, Archive
         "an archiver needs a store, a record source and a dead-letter sink");
   }
   auto impl = std::make_unique<Impl>();
+  impl->options.log = options.log;  // for what setting up says (TakeOptions takes the rest)
   LP_ASSIGN_OR_RETURN(impl->format, CheckOptions(options, /*need_lake=*/false));
   impl->SetLake(parts.store, std::move(parts.lake_path));
   if (parts.clock) impl->clock = std::move(parts.clock);

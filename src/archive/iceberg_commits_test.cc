@@ -223,6 +223,8 @@ class IcebergCommitsTest : public ::testing::Test {
 
   std::string DataDir(const std::string& dir) const { return dir + "/warehouse/default/rows/data"; }
 
+  void RunWithASecondArchiver(const std::string& dir, uint64_t commit_bytes, bool one_lake);
+
   // Kills a run at every step of a clean run, before and after it, and
   // restarts it to idle.
   void CrashAtEveryStep(uint64_t commit_bytes) {
@@ -279,51 +281,13 @@ TEST_F(IcebergCommitsTest, KilledAtAnyStepOfOneBatchThenRestartedHasEveryOffsetO
 // rebalance it has not noticed yet) archives all of partition 0 into the
 // same table for the same group. The first one's later ranges of
 // partition 0 are dropped and their files deleted, and it moves partition
-// 0 to the table's end: nothing is doubled or lost.
-TEST_F(IcebergCommitsTest, SecondArchiverOfAPartitionCommitsFirstWhileTheFirstCommitsOften) {
+// 0 to the table's end: nothing is doubled or lost. `one_lake`: both
+// archivers use the lake `dir`, as two processes on one machine do, and
+// share the partition's staging directory; else the second one has its own.
+void IcebergCommitsTest::RunWithASecondArchiver(const std::string& dir, uint64_t commit_bytes,
+                                                bool one_lake) {
   FakeKafka kafka = MakeKafka();
   FakeTables tables;
-  const std::string dir = root_ + "/two-often";
-  FakeKafka only_p0;
-  only_p0.logs[kafka::TopicPartition{"rows", 0}] = kafka.logs[kafka::TopicPartition{"rows", 0}];
-  Status second;
-  Interlude meanwhile{kafka::TopicPartition{"rows", 0}, 30, [&] {
-                        CrashPlan plan;
-                        second = RunProcess(&only_p0, &tables, dir + "-second", &plan, 1, {},
-                                            dir + "/warehouse");
-                      }};
-  CrashPlan plan;
-  ASSERT_OK(RunProcess(&kafka, &tables, dir, &plan, 1, {meanwhile}));
-  ASSERT_OK(second);
-  ExpectEveryOffsetOnce(tables, DataDir(dir), /*orphans_allowed=*/false);
-}
-
-TEST_F(IcebergCommitsTest, SecondArchiverOfAPartitionCommitsFirstWhileTheFirstHoldsItsBatch) {
-  FakeKafka kafka = MakeKafka();
-  FakeTables tables;
-  const std::string dir = root_ + "/two-batch";
-  FakeKafka only_p0;
-  only_p0.logs[kafka::TopicPartition{"rows", 0}] = kafka.logs[kafka::TopicPartition{"rows", 0}];
-  Status second;
-  Interlude meanwhile{kafka::TopicPartition{"rows", 0}, 30, [&] {
-                        CrashPlan plan;
-                        second = RunProcess(&only_p0, &tables, dir + "-second", &plan, 1, {},
-                                            dir + "/warehouse");
-                      }};
-  CrashPlan plan;
-  ASSERT_OK(RunProcess(&kafka, &tables, dir, &plan, 1ull << 40, {meanwhile}));
-  ASSERT_OK(second);
-  ExpectEveryOffsetOnce(tables, DataDir(dir), /*orphans_allowed=*/false);
-}
-
-// The same with both archivers on one lake, as two processes on one
-// machine are: they share the partition's staging directory, and the
-// second one, on assignment, deletes only what killed writers left there,
-// not the file the first one is still writing.
-TEST_F(IcebergCommitsTest, SecondArchiverOnTheSameLakeLeavesTheFirstOnesOpenFilesAlone) {
-  FakeKafka kafka = MakeKafka();
-  FakeTables tables;
-  const std::string dir = root_ + "/two-one-lake";
   FakeKafka only_p0;
   only_p0.logs[kafka::TopicPartition{"rows", 0}] = kafka.logs[kafka::TopicPartition{"rows", 0}];
   Status second;
@@ -331,13 +295,31 @@ TEST_F(IcebergCommitsTest, SecondArchiverOnTheSameLakeLeavesTheFirstOnesOpenFile
   Interlude meanwhile{kafka::TopicPartition{"rows", 0}, 30, [&] {
                         open_then = FilesUnder(dir + "/_lakepipe/staging");
                         CrashPlan plan;
-                        second = RunProcess(&only_p0, &tables, dir, &plan, 1);
+                        second = RunProcess(&only_p0, &tables, one_lake ? dir : dir + "-second",
+                                            &plan, 1, {}, dir + "/warehouse");
                       }};
   CrashPlan plan;
-  ASSERT_OK(RunProcess(&kafka, &tables, dir, &plan, 1ull << 40, {meanwhile}));
+  ASSERT_OK(RunProcess(&kafka, &tables, dir, &plan, commit_bytes, {meanwhile}));
   ASSERT_OK(second);
-  EXPECT_GE(open_then, 1u) << "the first archiver had no file open when the second one started";
+  if (one_lake) {
+    EXPECT_GE(open_then, 1u) << "the first archiver had no file open when the second one started";
+  }
   ExpectEveryOffsetOnce(tables, DataDir(dir), /*orphans_allowed=*/false);
+}
+
+TEST_F(IcebergCommitsTest, SecondArchiverOfAPartitionCommitsFirstWhileTheFirstCommitsOften) {
+  RunWithASecondArchiver(root_ + "/two-often", 1, /*one_lake=*/false);
+}
+
+TEST_F(IcebergCommitsTest, SecondArchiverOfAPartitionCommitsFirstWhileTheFirstHoldsItsBatch) {
+  RunWithASecondArchiver(root_ + "/two-batch", 1ull << 40, /*one_lake=*/false);
+}
+
+// On one lake, the second one, on assignment, deletes only what killed
+// writers left in the staging directory, not the file the first one is
+// still writing.
+TEST_F(IcebergCommitsTest, SecondArchiverOnTheSameLakeLeavesTheFirstOnesOpenFilesAlone) {
+  RunWithASecondArchiver(root_ + "/two-one-lake", 1ull << 40, /*one_lake=*/true);
 }
 
 TEST_F(IcebergCommitsTest, RefusesAHiveTemplateNamingTheSpec) {
@@ -360,6 +342,44 @@ TEST_F(IcebergCommitsTest, RefusesAHiveTemplateNamingTheSpec) {
   ASSERT_FALSE(made.ok());
   EXPECT_NE(made.status().message().find("day(<time field>), country"), std::string::npos)
       << made.status().ToString();
+}
+
+// A table that exists keeps its partition spec: a --partition-by naming
+// another one is not applied, and the log says so, naming both.
+TEST_F(IcebergCommitsTest, AnExistingTableKeepsItsSpecAndTheLogNamesAnother) {
+  FakeKafka kafka = MakeKafka();
+  FakeTables tables;
+  CrashPlan plan;
+  FakeClock clock;
+  std::unique_ptr<ObjectStore> local = NewLocalObjectStore();
+  FakeCatalog catalog(&tables, &plan, "file://" + root_ + "/spec/warehouse");
+  std::vector<std::string> logged;
+  for (const char* by : {"country", "country", "bucket[4](id)"}) {
+    ArchiveOptions o = Options(1);
+    o.partition_by = by;
+    o.log = [&logged](const std::string& line) { logged.push_back(line); };
+    ArchiverParts parts;
+    parts.store = local.get();
+    parts.lake_path = root_ + "/spec";
+    parts.source = std::make_unique<FakeConsumer>(&kafka, &plan, &clock);
+    parts.dead_letters = std::make_unique<DeadLetterSink>(DeadLetterOptions{}, nullptr);
+    parts.catalog = &catalog;
+    SCOPED_TRACE(by);
+    ASSERT_OK_AND_ASSIGN(auto archiver, Archiver::Make(o, std::move(parts)));
+  }
+  std::vector<std::string> warnings;
+  for (const std::string& line : logged) {
+    if (line.find("warning") != std::string::npos) warnings.push_back(line);
+  }
+  ASSERT_EQ(warnings.size(), 1u) << fmt::format("{}", fmt::join(logged, "\n"));
+  EXPECT_NE(warnings[0].find("table default.rows is partitioned by country; --partition-by "
+                             "'bucket[4](id)' is not applied"),
+            std::string::npos)
+      << warnings[0];
+  const iceberg::PartitionSpec* spec = tables.tables.at("default.rows").metadata.DefaultSpec();
+  ASSERT_NE(spec, nullptr);
+  ASSERT_EQ(spec->fields.size(), 1u);
+  EXPECT_EQ(spec->fields[0].name, "country");
 }
 
 }  // namespace

@@ -138,6 +138,43 @@ Result<std::string> IcebergSpecText(std::string_view partition_by, std::string_v
   return std::string(partition_by);
 }
 
+namespace {
+
+// "day(ts), bucket[16](id)" for a spec over `schema`'s top-level fields.
+std::string SpecText(const iceberg::PartitionSpec& spec, const Schema& schema) {
+  std::vector<std::string> terms;
+  for (const iceberg::PartitionField& f : spec.fields) {
+    std::string source = fmt::format("<field {}>", f.source_id);
+    for (const Field& field : schema.fields()) {
+      if (field.field_id == f.source_id) source = field.name;
+    }
+    const std::string transform = f.transform.ToString();
+    terms.push_back(transform == "identity" ? source : fmt::format("{}({})", transform, source));
+  }
+  return terms.empty() ? "none" : fmt::format("{}", fmt::join(terms, ", "));
+}
+
+}  // namespace
+
+std::optional<std::string> SpecMismatch(const iceberg::TableMetadata& table,
+                                        const iceberg::TableIdentifier& id,
+                                        std::string_view wanted) {
+  const iceberg::PartitionSpec* spec = table.DefaultSpec();
+  const iceberg::TableSchema* schema = table.CurrentSchema();
+  if (spec == nullptr || schema == nullptr || schema->schema == nullptr) return std::nullopt;
+  auto mine = iceberg::ParsePartitionSpec(wanted, *schema->schema);
+  bool same = mine.ok() && mine->fields.size() == spec->fields.size();
+  for (size_t i = 0; same && i < spec->fields.size(); ++i) {
+    same = mine->fields[i].source_id == spec->fields[i].source_id &&
+           mine->fields[i].transform.ToString() == spec->fields[i].transform.ToString();
+  }
+  if (same) return std::nullopt;
+  return fmt::format(
+      "warning: table {} is partitioned by {}; --partition-by '{}' is not applied (partition "
+      "evolution is not supported): its files are written by the table's spec",
+      id.ToString(), SpecText(*spec, *schema->schema), wanted.empty() ? "none" : wanted);
+}
+
 Result<SchemaPtr> MatchTableSchema(const Schema& records, const iceberg::TableSchema& table) {
   const std::vector<Field>& want = table.schema->fields();
   std::vector<Field> fields = records.fields();

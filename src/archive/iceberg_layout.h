@@ -10,6 +10,7 @@
 // a path is never added twice to a table.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "core/result.h"
 #include "core/schema.h"
 #include "iceberg/bounds.h"
+#include "iceberg/catalog.h"
 #include "iceberg/table_metadata.h"
 
 namespace lakepipe::archive {
@@ -29,6 +31,14 @@ namespace lakepipe::archive {
 // Hive template (with '=' or '{') is refused, naming the spec it means.
 Result<std::string> IcebergSpecText(std::string_view partition_by, std::string_view time_field,
                                     const Schema& schema);
+
+// When the default partition spec of `table` (one that exists) differs
+// from `wanted` (IcebergSpecText), a warning naming both: the table keeps
+// its spec, as partition evolution is not supported. nullopt when they
+// are the same.
+std::optional<std::string> SpecMismatch(const iceberg::TableMetadata& table,
+                                        const iceberg::TableIdentifier& id,
+                                        std::string_view wanted);
 
 // The records' schema with the field ids of `table` (matched by position
 // and name at every depth), for the data files' footers. A table whose
