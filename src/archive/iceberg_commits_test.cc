@@ -322,23 +322,38 @@ TEST_F(IcebergCommitsTest, SecondArchiverOnTheSameLakeLeavesTheFirstOnesOpenFile
   RunWithASecondArchiver(root_ + "/two-one-lake", 1ull << 40, /*one_lake=*/true);
 }
 
-TEST_F(IcebergCommitsTest, RefusesAHiveTemplateNamingTheSpec) {
-  FakeKafka kafka = MakeKafka();
-  FakeTables tables;
-  CrashPlan plan;
-  FakeClock clock;
-  std::unique_ptr<ObjectStore> local = NewLocalObjectStore();
-  FakeCatalog catalog(&tables, &plan, "file://" + root_ + "/refuse/warehouse");
+// Archivers made (not run) over one in-memory catalog and one lake: what
+// setting up an archiver decides about its table.
+class IcebergSetUpTest : public IcebergCommitsTest {
+ protected:
+  void SetUp() override {
+    IcebergCommitsTest::SetUp();
+    catalog_ = std::make_unique<FakeCatalog>(&tables_, &plan_, "file://" + root_ + "/warehouse");
+  }
+
+  Result<std::unique_ptr<Archiver>> Make(const ArchiveOptions& o, const std::string& lake) {
+    ArchiverParts parts;
+    parts.store = local_.get();
+    parts.lake_path = root_ + "/" + lake;
+    parts.source = std::make_unique<FakeConsumer>(&kafka_, &plan_, &clock_);
+    parts.dead_letters = std::make_unique<DeadLetterSink>(DeadLetterOptions{}, nullptr);
+    parts.catalog = catalog_.get();
+    return Archiver::Make(o, std::move(parts));
+  }
+
+  FakeKafka kafka_ = MakeKafka();
+  FakeTables tables_;
+  CrashPlan plan_;
+  FakeClock clock_;
+  std::unique_ptr<ObjectStore> local_ = NewLocalObjectStore();
+  std::unique_ptr<FakeCatalog> catalog_;
+};
+
+TEST_F(IcebergSetUpTest, RefusesAHiveTemplateNamingTheSpec) {
   ArchiveOptions o = Options(1);
   o.partition_by = "event_date={event_time:%Y-%m-%d}/country={country}";
   o.time_field = "";
-  ArchiverParts parts;
-  parts.store = local.get();
-  parts.lake_path = root_ + "/refuse";
-  parts.source = std::make_unique<FakeConsumer>(&kafka, &plan, &clock);
-  parts.dead_letters = std::make_unique<DeadLetterSink>(DeadLetterOptions{}, nullptr);
-  parts.catalog = &catalog;
-  auto made = Archiver::Make(o, std::move(parts));
+  auto made = Make(o, "refuse");
   ASSERT_FALSE(made.ok());
   EXPECT_NE(made.status().message().find("day(<time field>), country"), std::string::npos)
       << made.status().ToString();
@@ -346,26 +361,14 @@ TEST_F(IcebergCommitsTest, RefusesAHiveTemplateNamingTheSpec) {
 
 // A table that exists keeps its partition spec: a --partition-by naming
 // another one is not applied, and the log says so, naming both.
-TEST_F(IcebergCommitsTest, AnExistingTableKeepsItsSpecAndTheLogNamesAnother) {
-  FakeKafka kafka = MakeKafka();
-  FakeTables tables;
-  CrashPlan plan;
-  FakeClock clock;
-  std::unique_ptr<ObjectStore> local = NewLocalObjectStore();
-  FakeCatalog catalog(&tables, &plan, "file://" + root_ + "/spec/warehouse");
+TEST_F(IcebergSetUpTest, AnExistingTableKeepsItsSpecAndTheLogNamesAnother) {
   std::vector<std::string> logged;
   for (const char* by : {"country", "country", "bucket[4](id)"}) {
+    SCOPED_TRACE(by);
     ArchiveOptions o = Options(1);
     o.partition_by = by;
     o.log = [&logged](const std::string& line) { logged.push_back(line); };
-    ArchiverParts parts;
-    parts.store = local.get();
-    parts.lake_path = root_ + "/spec";
-    parts.source = std::make_unique<FakeConsumer>(&kafka, &plan, &clock);
-    parts.dead_letters = std::make_unique<DeadLetterSink>(DeadLetterOptions{}, nullptr);
-    parts.catalog = &catalog;
-    SCOPED_TRACE(by);
-    ASSERT_OK_AND_ASSIGN(auto archiver, Archiver::Make(o, std::move(parts)));
+    ASSERT_OK_AND_ASSIGN(auto archiver, Make(o, "spec"));
   }
   std::vector<std::string> warnings;
   for (const std::string& line : logged) {
@@ -376,7 +379,7 @@ TEST_F(IcebergCommitsTest, AnExistingTableKeepsItsSpecAndTheLogNamesAnother) {
                              "'bucket[4](id)' is not applied"),
             std::string::npos)
       << warnings[0];
-  const iceberg::PartitionSpec* spec = tables.tables.at("default.rows").metadata.DefaultSpec();
+  const iceberg::PartitionSpec* spec = tables_.tables.at("default.rows").metadata.DefaultSpec();
   ASSERT_NE(spec, nullptr);
   ASSERT_EQ(spec->fields.size(), 1u);
   EXPECT_EQ(spec->fields[0].name, "country");
