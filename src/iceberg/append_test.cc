@@ -14,43 +14,11 @@
 namespace lakepipe::iceberg {
 namespace {
 
-Field Make(std::string name, Kind kind, int32_t id) {
-  Field f;
-  f.name = std::move(name);
-  f.full_kind = kind;
-  f.field_id = id;
-  SetFlatView(&f);
-  return f;
-}
-
-class AppendTest : public ::testing::Test {
+class AppendTest : public FakeTableTest {
  protected:
-  void SetUp() override {
-    dir_ = testing::MakeTempDir("iceberg_append");
-    std::filesystem::create_directories(dir_ + "/metadata");
-    Schema schema("t", {Make("id", Kind::kInt64, 1), Make("day", Kind::kDate, 2)});
-    auto spec = ParsePartitionSpec("day", schema);
-    ASSERT_OK(spec);
-    auto meta = TableMetadata::New(dir_, schema, *spec);
-    ASSERT_OK(meta);
-    ASSERT_OK(catalog_.CreateTable(id_, *meta));
-  }
+  AppendTest() : FakeTableTest("iceberg_append") {}
 
-  DataFile File(const std::string& name, int32_t day, int64_t rows) {
-    DataFile f;
-    f.file_path = dir_ + "/data/" + name;
-    f.partition = {day};
-    f.record_count = rows;
-    f.file_size_in_bytes = 100 * rows;
-    return f;
-  }
-
-  AppendFiles Appender() {
-    AppendOptions options;
-    options.initial_backoff = std::chrono::milliseconds(1);
-    options.log = [this](const std::string& line) { log_.push_back(line); };
-    return AppendFiles(&catalog_, id_, options);
-  }
+  AppendFiles Appender() { return AppendFiles(&catalog_, id_, Options()); }
 
   // A plan that appends `files` minus those the table already holds.
   AppendFiles::Plan Missing(std::vector<DataFile> files) {
@@ -102,11 +70,6 @@ class AppendTest : public ::testing::Test {
     }
     return n;
   }
-
-  std::string dir_;
-  TableIdentifier id_{{"db"}, "events"};
-  FakeCatalog catalog_;
-  std::vector<std::string> log_;
 };
 
 TEST_F(AppendTest, CommitsSnapshotsThatCarryManifestsForward) {
@@ -318,7 +281,7 @@ TEST(AppendFileCatalog, ConcurrentWritersEachFileOnce) {
   auto catalog = MakeFileCatalog(options);
   ASSERT_OK(catalog);
   const TableIdentifier id{{"db"}, "events"};
-  Schema schema("t", {Make("id", Kind::kInt64, 1), Make("day", Kind::kDate, 2)});
+  const Schema schema = DayTableSchema();
   auto spec = ParsePartitionSpec("day", schema);
   ASSERT_OK(spec);
   auto location = (*catalog)->DefaultLocation(id);

@@ -12,43 +12,9 @@
 namespace lakepipe::iceberg {
 namespace {
 
-Field Make(std::string name, Kind kind, int32_t id) {
-  Field f;
-  f.name = std::move(name);
-  f.full_kind = kind;
-  f.field_id = id;
-  SetFlatView(&f);
-  return f;
-}
-
-class OverwriteTest : public ::testing::Test {
+class OverwriteTest : public FakeTableTest {
  protected:
-  void SetUp() override {
-    dir_ = testing::MakeTempDir("iceberg_overwrite");
-    std::filesystem::create_directories(dir_ + "/metadata");
-    Schema schema("t", {Make("id", Kind::kInt64, 1), Make("day", Kind::kDate, 2)});
-    auto spec = ParsePartitionSpec("day", schema);
-    ASSERT_OK(spec);
-    auto meta = TableMetadata::New(dir_, schema, *spec);
-    ASSERT_OK(meta);
-    ASSERT_OK(catalog_.CreateTable(id_, *meta));
-  }
-
-  DataFile File(const std::string& name, int32_t day, int64_t rows) {
-    DataFile f;
-    f.file_path = dir_ + "/data/" + name;
-    f.partition = {day};
-    f.record_count = rows;
-    f.file_size_in_bytes = 100 * rows;
-    return f;
-  }
-
-  AppendOptions Options() {
-    AppendOptions options;
-    options.initial_backoff = std::chrono::milliseconds(1);
-    options.log = [this](const std::string& line) { log_.push_back(line); };
-    return options;
-  }
+  OverwriteTest() : FakeTableTest("iceberg_overwrite") {}
 
   static OverwriteFiles::Plan Replace(std::vector<DataFile> added, std::set<std::string> deleted) {
     return [added, deleted](const LoadedTable&) -> Result<OverwritePlan> {
@@ -95,11 +61,6 @@ class OverwriteTest : public ::testing::Test {
     }
     return out;
   }
-
-  std::string dir_;
-  TableIdentifier id_{{"db"}, "events"};
-  FakeCatalog catalog_;
-  std::vector<std::string> log_;
 };
 
 TEST_F(OverwriteTest, ReplacesFilesInOneSnapshotWithDeletedEntriesAndTotals) {
