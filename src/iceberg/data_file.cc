@@ -262,14 +262,6 @@ bool IsFloatingPoint(const Field& f) {
   return f.kind() == Kind::kFloat || f.kind() == Kind::kDouble;
 }
 
-bool HoldsFloatingPoint(const Field& f) {
-  if (IsFloatingPoint(f)) return f.field_id.has_value();
-  for (const Field& c : f.children) {
-    if (HoldsFloatingPoint(c)) return true;
-  }
-  return false;
-}
-
 // Adds the NaN values of `col` (of field `f`) and of its children to
 // `counts`, by field id.
 void CountNaNs(const Field& f, const Column& col, std::map<int32_t, int64_t>* counts) {
@@ -289,17 +281,12 @@ void CountNaNs(const Field& f, const Column& col, std::map<int32_t, int64_t>* co
 
 // The NaN values of every float and double column of the file (at any
 // depth) by field id, read from the data: a Parquet footer does not count
-// them. Only the top-level fields holding such columns are read.
-Result<std::map<int32_t, int64_t>> NaNCounts(InputFile* file) {
+// them. Only the top-level fields `holding` them are read.
+Result<std::map<int32_t, int64_t>> NaNCounts(InputFile* file, std::vector<std::string> holding) {
   std::map<int32_t, int64_t> counts;
+  if (holding.empty()) return counts;
   ReadOptions options;
-  {
-    LP_ASSIGN_OR_RETURN(auto probe, OpenParquetReader(std::make_unique<BorrowedInput>(file), {}));
-    for (const Field& f : probe->schema()->fields()) {
-      if (HoldsFloatingPoint(f)) options.columns.push_back(f.name);
-    }
-  }
-  if (options.columns.empty()) return counts;
+  options.columns = std::move(holding);
   LP_ASSIGN_OR_RETURN(auto reader,
                       OpenParquetReader(std::make_unique<BorrowedInput>(file), options));
   RecordBatch batch(reader->schema());
@@ -331,9 +318,18 @@ Result<DataFile> DataFileFromParquet(InputFile* file, std::string uri, const Tab
   LP_ASSIGN_OR_RETURN(parquet::FileMetaData md, parquet::ReadFileMetaData(file, &footer_offset));
   if (md.schema.empty()) return CorruptionError("{}: the Parquet footer has no schema", uri);
   std::vector<Leaf> leaves;
+  std::vector<std::string> floating;  // top-level fields holding float or double leaves
   size_t index = 1;
   for (int32_t c = 0; c < md.schema[0].num_children.value_or(0); ++c) {
+    const size_t field = index;
+    const size_t first = leaves.size();
     LP_RETURN_IF_ERROR(CollectLeaves(md.schema, &index, false, &leaves));
+    if (std::any_of(leaves.begin() + first, leaves.end(), [](const Leaf& l) {
+          return *l.element->type == PhysicalType::kFloat ||
+                 *l.element->type == PhysicalType::kDouble;
+        })) {
+      floating.push_back(md.schema[field].name);
+    }
   }
   std::map<int32_t, const Field*> fields;
   if (schema.schema != nullptr) IndexFields(schema.schema->fields(), &fields);
@@ -375,12 +371,7 @@ Result<DataFile> DataFileFromParquet(InputFile* file, std::string uri, const Tab
   if (!std::is_sorted(out.split_offsets.begin(), out.split_offsets.end())) {
     out.split_offsets.clear();  // the spec wants them ascending
   }
-  const bool floating = std::any_of(leaves.begin(), leaves.end(), [](const Leaf& l) {
-    return *l.element->type == PhysicalType::kFloat || *l.element->type == PhysicalType::kDouble;
-  });
-  if (floating) {
-    LP_ASSIGN_OR_RETURN(out.nan_value_counts, NaNCounts(file));
-  }
+  LP_ASSIGN_OR_RETURN(out.nan_value_counts, NaNCounts(file, std::move(floating)));
   return out;
 }
 
